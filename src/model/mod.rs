@@ -1,0 +1,63 @@
+//! The schema model: one in-memory picture of a PostgreSQL schema, filled either by
+//! replaying SQL (`source::sql`) or, later, by reading a live catalog. Rules only ever
+//! see these types, never parser nodes or database rows.
+
+mod names;
+mod objects;
+mod types;
+
+pub use names::{Location, QualifiedName};
+pub use objects::*;
+pub use types::DataType;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Everything dblint knows about one database schema.
+#[derive(Debug, Default, Clone)]
+pub struct Database {
+    pub schemas: BTreeSet<String>,
+    pub tables: BTreeMap<QualifiedName, Table>,
+    pub enums: BTreeMap<QualifiedName, EnumType>,
+    pub domains: BTreeMap<QualifiedName, Domain>,
+    pub views: BTreeMap<QualifiedName, View>,
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    /// Index name → the table that owns it (index names are unique per schema).
+    pub index_owner: BTreeMap<QualifiedName, QualifiedName>,
+}
+
+impl Database {
+    pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    /// Every foreign key of the schema with the table that declares it.
+    pub fn foreign_keys(&self) -> impl Iterator<Item = (&Table, &ForeignKey)> {
+        self.tables
+            .values()
+            .flat_map(|t| t.foreign_keys.iter().map(move |fk| (t, fk)))
+    }
+
+    /// Foreign keys pointing at each table: referenced table → (child table, fk).
+    pub fn referencing_keys(&self) -> BTreeMap<&QualifiedName, Vec<(&Table, &ForeignKey)>> {
+        let mut by_parent: BTreeMap<&QualifiedName, Vec<(&Table, &ForeignKey)>> = BTreeMap::new();
+        for (table, fk) in self.foreign_keys() {
+            by_parent.entry(&fk.references).or_default().push((table, fk));
+        }
+        by_parent
+    }
+
+    /// Whether a type name refers to one of the schema's enums.
+    pub fn is_enum(&self, data_type: &DataType) -> bool {
+        self.enums.keys().any(|e| {
+            e.name == data_type.name && data_type.schema.as_deref().is_none_or(|s| s == e.schema)
+        })
+    }
+
+    /// Look up a domain by type, so rules can see through `CREATE DOMAIN email AS text`.
+    pub fn domain_for(&self, data_type: &DataType) -> Option<&Domain> {
+        self.domains.values().find(|d| {
+            d.name.name == data_type.name
+                && data_type.schema.as_deref().is_none_or(|s| s == d.name.schema)
+        })
+    }
+}

@@ -1,0 +1,326 @@
+use super::{DataType, Location, QualifiedName};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableKind {
+    Ordinary,
+    Partitioned,
+    Foreign,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: QualifiedName,
+    pub kind: TableKind,
+    pub unlogged: bool,
+    /// The partitioned table this one is a partition of.
+    pub partition_of: Option<QualifiedName>,
+    /// Parents named in `INHERITS (...)`.
+    pub inherits: Vec<QualifiedName>,
+    pub columns: Vec<Column>,
+    pub primary_key: Option<KeyConstraint>,
+    pub unique_constraints: Vec<KeyConstraint>,
+    pub checks: Vec<CheckConstraint>,
+    pub exclusions: Vec<String>,
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Every index, including the ones backing PRIMARY KEY and UNIQUE constraints,
+    /// as the catalog lists them in `pg_index`.
+    pub indexes: Vec<Index>,
+    pub comment: Option<String>,
+    pub row_security: bool,
+    pub force_row_security: bool,
+    pub policies: Vec<Policy>,
+    pub location: Option<Location>,
+}
+
+impl Table {
+    pub fn new(name: QualifiedName, kind: TableKind) -> Self {
+        Table {
+            name,
+            kind,
+            unlogged: false,
+            partition_of: None,
+            inherits: Vec::new(),
+            columns: Vec::new(),
+            primary_key: None,
+            unique_constraints: Vec::new(),
+            checks: Vec::new(),
+            exclusions: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+            row_security: false,
+            force_row_security: false,
+            policies: Vec::new(),
+            location: None,
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    pub fn is_partition(&self) -> bool {
+        self.partition_of.is_some()
+    }
+
+    /// Names of every constraint on the table (they share one namespace per table).
+    pub fn has_constraint(&self, name: &str) -> bool {
+        self.primary_key.iter().any(|k| k.name == name)
+            || self.unique_constraints.iter().any(|k| k.name == name)
+            || self.checks.iter().any(|c| c.name == name)
+            || self.foreign_keys.iter().any(|f| f.name == name)
+            || self.exclusions.iter().any(|e| e == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    pub data_type: DataType,
+    pub not_null: bool,
+    /// Default expression, normalised SQL text.
+    pub default: Option<String>,
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED`: the expression.
+    pub generated: Option<String>,
+    /// Declared `serial`/`bigserial`, or its default is `nextval()` of a sequence it owns.
+    pub serial: bool,
+    pub comment: Option<String>,
+    pub location: Option<Location>,
+}
+
+impl Column {
+    pub fn new(name: impl Into<String>, data_type: DataType) -> Self {
+        Column {
+            name: name.into(),
+            data_type,
+            not_null: false,
+            default: None,
+            identity: None,
+            generated: None,
+            serial: false,
+            comment: None,
+            location: None,
+        }
+    }
+}
+
+/// PRIMARY KEY or UNIQUE constraint.
+#[derive(Debug, Clone)]
+pub struct KeyConstraint {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub include: Vec<String>,
+    pub nulls_not_distinct: bool,
+    pub deferrable: bool,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckConstraint {
+    pub name: String,
+    /// Normalised SQL text of the expression.
+    pub expression: String,
+    pub validated: bool,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FkAction {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchType {
+    Simple,
+    Full,
+    Partial,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub references: QualifiedName,
+    /// Referenced columns; resolved to the parent's primary key when omitted in SQL.
+    pub referenced_columns: Vec<String>,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+    /// `ON DELETE SET NULL (col, ...)`: the subset of columns set (empty = all).
+    pub delete_set_columns: Vec<String>,
+    pub match_type: MatchType,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    pub validated: bool,
+    pub location: Option<Location>,
+}
+
+impl ForeignKey {
+    /// Columns the ON DELETE action writes to.
+    pub fn delete_target_columns(&self) -> &[String] {
+        if self.delete_set_columns.is_empty() {
+            &self.columns
+        } else {
+            &self.delete_set_columns
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IndexKey {
+    Column(String),
+    /// Normalised SQL text of an expression key.
+    Expression(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IndexElement {
+    pub key: IndexKey,
+    pub descending: bool,
+    pub opclass: Option<String>,
+    pub collation: Option<String>,
+}
+
+impl IndexElement {
+    pub fn column_name(&self) -> Option<&str> {
+        match &self.key {
+            IndexKey::Column(c) => Some(c),
+            IndexKey::Expression(_) => None,
+        }
+    }
+
+    pub fn sql(&self) -> String {
+        let mut out = match &self.key {
+            IndexKey::Column(c) => super::names::quote_ident(c),
+            IndexKey::Expression(e) => format!("({e})"),
+        };
+        if let Some(c) = &self.collation {
+            out.push_str(&format!(" COLLATE {c}"));
+        }
+        if let Some(o) = &self.opclass {
+            out.push_str(&format!(" {o}"));
+        }
+        if self.descending {
+            out.push_str(" DESC");
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexRole {
+    /// A plain `CREATE INDEX`.
+    Plain,
+    PrimaryKey,
+    UniqueConstraint,
+    Exclusion,
+}
+
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub name: QualifiedName,
+    pub table: QualifiedName,
+    pub method: String,
+    pub unique: bool,
+    pub nulls_not_distinct: bool,
+    pub keys: Vec<IndexElement>,
+    pub include: Vec<String>,
+    /// Partial index predicate, normalised SQL text.
+    pub predicate: Option<String>,
+    /// False for an index left invalid (failed CONCURRENTLY build, `ON ONLY` parent).
+    pub valid: bool,
+    /// Created with `ON ONLY` on a partitioned table: invalid until every partition's
+    /// index is attached.
+    pub only_parent: bool,
+    pub role: IndexRole,
+    pub location: Option<Location>,
+}
+
+impl Index {
+    /// Key columns when every key is a plain column; `None` if any is an expression.
+    pub fn plain_key_columns(&self) -> Option<Vec<&str>> {
+        self.keys.iter().map(IndexElement::column_name).collect()
+    }
+
+    pub fn keys_sql(&self) -> String {
+        self.keys.iter().map(IndexElement::sql).collect::<Vec<_>>().join(", ")
+    }
+
+    pub fn is_constraint(&self) -> bool {
+        self.role != IndexRole::Plain
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumType {
+    pub name: QualifiedName,
+    pub values: Vec<String>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Domain {
+    pub name: QualifiedName,
+    pub base: DataType,
+    pub not_null: bool,
+    pub checks: Vec<String>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone)]
+pub struct View {
+    pub name: QualifiedName,
+    pub materialized: bool,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sequence {
+    pub name: QualifiedName,
+    pub data_type: DataType,
+    /// `OWNED BY table.column`.
+    pub owned_by: Option<(QualifiedName, String)>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: String,
+    pub command: String,
+    pub permissive: bool,
+    pub roles: Vec<String>,
+    pub using: Option<String>,
+    pub with_check: Option<String>,
+}

@@ -1,0 +1,145 @@
+use serde::Serialize;
+use std::fmt;
+
+/// A column or domain type, named the way PostgreSQL's `format_type` names it
+/// (`character varying(255)`, `timestamp with time zone`, `integer[]`), so that a
+/// type read from SQL and one read from the catalog compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct DataType {
+    /// Canonical base name without modifiers: `character varying`, `bigint`, `status`.
+    pub name: String,
+    /// Schema of a user-defined type when it was written qualified; built-ins have none.
+    pub schema: Option<String>,
+    /// Type modifiers as written: `[255]` for varchar(255), `[10, 2]` for numeric(10,2).
+    pub modifiers: Vec<i64>,
+    /// Number of array dimensions (`text[]` has 1).
+    pub array_dims: u32,
+}
+
+impl DataType {
+    pub fn simple(name: &str) -> Self {
+        DataType {
+            name: name.to_string(),
+            schema: None,
+            modifiers: Vec::new(),
+            array_dims: 0,
+        }
+    }
+
+    /// Build a type from the name as written in SQL (`int4`, `varchar`, `timestamptz`),
+    /// mapping aliases to the canonical name. Returns the type and, for `serial`
+    /// pseudo-types, `true` to tell the caller a sequence default is implied.
+    pub fn from_sql_name(schema: Option<&str>, name: &str, modifiers: Vec<i64>, array_dims: u32) -> (Self, bool) {
+        let builtin_schema = matches!(schema, None | Some("pg_catalog"));
+        let lower = name.to_ascii_lowercase();
+        let (canonical, serial) = if builtin_schema {
+            match lower.as_str() {
+                "int" | "int4" | "integer" => ("integer", false),
+                "int8" | "bigint" => ("bigint", false),
+                "int2" | "smallint" => ("smallint", false),
+                "serial" | "serial4" => ("integer", true),
+                "bigserial" | "serial8" => ("bigint", true),
+                "smallserial" | "serial2" => ("smallint", true),
+                "float8" | "double precision" => ("double precision", false),
+                "float4" | "real" => ("real", false),
+                "bool" | "boolean" => ("boolean", false),
+                "varchar" | "character varying" => ("character varying", false),
+                "bpchar" | "char" | "character" => ("character", false),
+                "decimal" | "numeric" => ("numeric", false),
+                "timestamptz" => ("timestamp with time zone", false),
+                "timestamp" => ("timestamp without time zone", false),
+                "timetz" => ("time with time zone", false),
+                "time" => ("time without time zone", false),
+                "varbit" => ("bit varying", false),
+                _ => (lower.as_str(), false),
+            }
+        } else {
+            (name, false)
+        };
+        let canonical = canonical.to_string();
+        let schema = if builtin_schema { None } else { schema.map(str::to_string) };
+        (
+            DataType {
+                name: canonical,
+                schema,
+                modifiers,
+                array_dims,
+            },
+            serial,
+        )
+    }
+
+    pub fn is_array(&self) -> bool {
+        self.array_dims > 0
+    }
+
+    /// `varchar` / `character varying` without a length.
+    pub fn is_unbounded_varchar(&self) -> bool {
+        self.name == "character varying" && self.modifiers.is_empty()
+    }
+
+    pub fn is_textual(&self) -> bool {
+        !self.is_array() && matches!(self.name.as_str(), "text" | "character varying" | "character" | "citext")
+    }
+
+    pub fn is_integer(&self) -> bool {
+        !self.is_array() && matches!(self.name.as_str(), "integer" | "bigint" | "smallint")
+    }
+
+    /// The same type family for join purposes: FK and referenced column should match
+    /// exactly, but varchar(36) against varchar(64) is a length, not a type, mismatch.
+    pub fn same_base(&self, other: &DataType) -> bool {
+        self.name == other.name && self.array_dims == other.array_dims
+    }
+}
+
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(schema) = &self.schema {
+            write!(f, "{schema}.")?;
+        }
+        // format_type puts the modifier inside "timestamp(3) with time zone".
+        let mods = if self.modifiers.is_empty() {
+            String::new()
+        } else {
+            let parts: Vec<String> = self.modifiers.iter().map(|m| m.to_string()).collect();
+            format!("({})", parts.join(","))
+        };
+        match self.name.split_once(" with") {
+            Some((head, tail)) if self.name.starts_with("time") && !mods.is_empty() => {
+                write!(f, "{head}{mods} with{tail}")?
+            }
+            _ => write!(f, "{}{}", self.name, mods)?,
+        }
+        for _ in 0..self.array_dims {
+            write!(f, "[]")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_names_match_format_type() {
+        let (t, serial) = DataType::from_sql_name(Some("pg_catalog"), "varchar", vec![255], 0);
+        assert_eq!(t.to_string(), "character varying(255)");
+        assert!(!serial);
+        let (t, serial) = DataType::from_sql_name(None, "bigserial", vec![], 0);
+        assert_eq!(t.to_string(), "bigint");
+        assert!(serial);
+        let (t, _) = DataType::from_sql_name(Some("pg_catalog"), "timestamptz", vec![3], 0);
+        assert_eq!(t.to_string(), "timestamp(3) with time zone");
+        let (t, _) = DataType::from_sql_name(Some("public"), "Status", vec![], 1);
+        assert_eq!(t.to_string(), "public.Status[]");
+    }
+
+    #[test]
+    fn unbounded_varchar_is_only_varchar_without_length() {
+        assert!(DataType::from_sql_name(None, "varchar", vec![], 0).0.is_unbounded_varchar());
+        assert!(!DataType::from_sql_name(None, "varchar", vec![10], 0).0.is_unbounded_varchar());
+        assert!(!DataType::from_sql_name(None, "text", vec![], 0).0.is_unbounded_varchar());
+    }
+}

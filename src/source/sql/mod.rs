@@ -1,0 +1,170 @@
+//! The SQL frontend: split files into statements, parse each with the PostgreSQL
+//! grammar, and replay them in migration order into one schema model.
+
+pub mod names;
+pub mod order;
+pub mod parse;
+pub mod replay;
+pub mod split;
+pub mod statement;
+
+use super::{Diagnostic, DiagnosticLevel};
+use crate::model::{Database, Location};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What replay read and how much of it it understood.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ReplayStats {
+    pub files: usize,
+    pub statements: usize,
+    pub parse_errors: usize,
+    pub apply_errors: usize,
+    /// Statements that do not change the schema's shape, by kind.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+pub struct Loaded {
+    pub database: Database,
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: ReplayStats,
+    pub files: Vec<PathBuf>,
+}
+
+/// A problem that stops `lint` before it starts (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{0}: no such file or directory")]
+    NotFound(String),
+    #[error("{path}: cannot read: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{0}: directory contains no .sql files")]
+    EmptyDirectory(String),
+}
+
+/// Expand the command-line paths: files as given, directories in migration order.
+pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|_| InputError::NotFound(shown.clone()))?;
+        if meta.is_dir() {
+            let found = order::migration_files(path).map_err(|e| InputError::Unreadable {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+            if found.is_empty() {
+                return Err(InputError::EmptyDirectory(shown));
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Replay every file, in order, into one model.
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
+    let files = input_files(paths)?;
+    let mut replayer = replay::Replayer::new();
+    let mut diagnostics = Vec::new();
+    let mut stats = ReplayStats::default();
+    for file in &files {
+        let bytes = std::fs::read(file).map_err(|e| InputError::Unreadable {
+            path: file.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                diagnostics.push(Diagnostic {
+                    level: DiagnosticLevel::Warning,
+                    location: Some(Location { file: file.display().to_string(), line: 1 }),
+                    message: "file is not valid UTF-8; invalid bytes were replaced".to_string(),
+                });
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            }
+        };
+        replay_text(&mut replayer, &file.display().to_string(), &text, &mut diagnostics, &mut stats);
+    }
+    Ok(Loaded {
+        database: replayer.finish(),
+        diagnostics,
+        stats,
+        files,
+    })
+}
+
+/// Replay one file's text; used by `load` and by tests that build models from SQL.
+pub fn replay_text(
+    replayer: &mut replay::Replayer,
+    file: &str,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+    stats: &mut ReplayStats,
+) {
+    stats.files += 1;
+    replayer.reset_search_path();
+    for raw in split::split(text).statements {
+        stats.statements += 1;
+        let location = Location { file: file.to_string(), line: raw.line };
+        let statements = match parse::parse_statement(&raw.sql) {
+            Ok(s) => s,
+            Err(message) => {
+                stats.parse_errors += 1;
+                diagnostics.push(Diagnostic {
+                    level: DiagnosticLevel::Error,
+                    location: Some(location),
+                    message: format!("cannot parse `{}`: {message}", first_words(&raw.sql)),
+                });
+                continue;
+            }
+        };
+        for statement in &statements {
+            if let statement::Statement::Other { tag } = statement {
+                *stats.skipped.entry(tag.clone()).or_default() += 1;
+            }
+            match replayer.apply(statement, &location) {
+                Ok(notes) => diagnostics.extend(notes.into_iter().map(|message| Diagnostic {
+                    level: DiagnosticLevel::Warning,
+                    location: Some(location.clone()),
+                    message,
+                })),
+                Err(message) => {
+                    stats.apply_errors += 1;
+                    diagnostics.push(Diagnostic {
+                        level: DiagnosticLevel::Warning,
+                        location: Some(location.clone()),
+                        message: format!("cannot apply `{}`: {message}", first_words(&raw.sql)),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Build a model from SQL text (for tests and tools).
+pub fn database_from_sql(sql: &str) -> (Database, Vec<Diagnostic>) {
+    let mut replayer = replay::Replayer::new();
+    let mut diagnostics = Vec::new();
+    let mut stats = ReplayStats::default();
+    replay_text(&mut replayer, "input.sql", sql, &mut diagnostics, &mut stats);
+    (replayer.finish(), diagnostics)
+}
+
+/// The start of a statement, on one line, for diagnostics.
+pub fn first_words(sql: &str) -> String {
+    let flat: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 60 {
+        let cut: String = flat.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        flat
+    }
+}
+
+pub fn display_path(path: &Path) -> String {
+    path.display().to_string()
+}

@@ -1,0 +1,168 @@
+//! Which files of a migrations directory to replay, and in what order.
+//!
+//! - Flyway: `V<version>__*.sql` by numeric version; the newest `B<version>__` baseline
+//!   replaces the V migrations up to its version; `R__*.sql` repeatables run last.
+//! - Prisma (`<timestamp>_<name>/migration.sql`), Diesel / dbmate / golang-migrate
+//!   (`<timestamp>_<name>/up.sql`, `*.up.sql`; `down` files are skipped), numbered
+//!   (`0001_*.sql`) and timestamped prefixes: natural order of the path, comparing
+//!   runs of digits as numbers.
+//! - Anything else: lexical order.
+
+use std::cmp::Ordering;
+use std::path::{Path, PathBuf};
+
+/// Files in `dir` to replay, in migration order.
+pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.retain(|p| is_migration(p));
+    let flyway: Vec<&PathBuf> = files.iter().filter(|p| flyway_kind(p).is_some()).collect();
+    if !flyway.is_empty() {
+        return Ok(flyway_order(&files));
+    }
+    files.sort_by(|a, b| natural_cmp(&relative(a, dir), &relative(b, dir)));
+    Ok(files)
+}
+
+fn relative(path: &Path, dir: &Path) -> String {
+    path.strip_prefix(dir).unwrap_or(path).to_string_lossy().into_owned()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_migration(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let sql = name.ends_with(".sql") || name.ends_with(".sql.postgres");
+    let down = name == "down.sql" || name.ends_with(".down.sql") || name.ends_with("_down.sql");
+    sql && !down
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum FlywayKind {
+    Versioned(Vec<u64>),
+    Baseline(Vec<u64>),
+    Repeatable,
+}
+
+fn flyway_kind(path: &Path) -> Option<FlywayKind> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let (head, _) = name.split_once("__")?;
+    if head == "R" {
+        return Some(FlywayKind::Repeatable);
+    }
+    let (prefix, version) = head.split_at(1);
+    let parts: Option<Vec<u64>> = version.split(['.', '_']).map(|p| p.parse().ok()).collect();
+    let parts = parts.filter(|p| !p.is_empty())?;
+    match prefix {
+        "V" => Some(FlywayKind::Versioned(parts)),
+        "B" => Some(FlywayKind::Baseline(parts)),
+        _ => None,
+    }
+}
+
+fn version_cmp(a: &[u64], b: &[u64]) -> Ordering {
+    let len = a.len().max(b.len());
+    (0..len)
+        .map(|i| a.get(i).copied().unwrap_or(0).cmp(&b.get(i).copied().unwrap_or(0)))
+        .find(|o| o.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+fn flyway_order(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut versioned = Vec::new();
+    let mut baselines = Vec::new();
+    let mut repeatable = Vec::new();
+    for f in files {
+        match flyway_kind(f) {
+            Some(FlywayKind::Versioned(v)) => versioned.push((v, f.clone())),
+            Some(FlywayKind::Baseline(v)) => baselines.push((v, f.clone())),
+            Some(FlywayKind::Repeatable) => repeatable.push(f.clone()),
+            None => {}
+        }
+    }
+    let mut out = Vec::new();
+    baselines.sort_by(|a, b| version_cmp(&a.0, &b.0));
+    let baseline = baselines.pop();
+    versioned.sort_by(|a, b| version_cmp(&a.0, &b.0));
+    if let Some((bv, bf)) = &baseline {
+        out.push(bf.clone());
+        versioned.retain(|(v, _)| version_cmp(v, bv) == Ordering::Greater);
+    }
+    out.extend(versioned.into_iter().map(|(_, f)| f));
+    repeatable.sort_by_key(|f| f.file_name().map(|n| n.to_os_string()));
+    out.extend(repeatable);
+    out
+}
+
+/// Compare strings so that runs of digits compare as numbers ("2_a" < "10_a").
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let da = a.iter().take_while(|c| c.is_ascii_digit()).count();
+                let db = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                let na = trim_zeros(&a[..da]);
+                let nb = trim_zeros(&b[..db]);
+                let ord = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb)).then_with(|| da.cmp(&db));
+                if ord.is_ne() {
+                    return ord;
+                }
+                a = &a[da..];
+                b = &b[db..];
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                a = &a[1..];
+                b = &b[1..];
+            }
+        }
+    }
+}
+
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let zeros = digits.iter().take_while(|&&c| c == b'0').count();
+    &digits[zeros.min(digits.len().saturating_sub(1))..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_compares_numbers() {
+        assert_eq!(natural_cmp("2_b.sql", "10_a.sql"), Ordering::Less);
+        assert_eq!(natural_cmp("0002_b.sql", "0010_a.sql"), Ordering::Less);
+        assert_eq!(natural_cmp("20230101_a/migration.sql", "20230101_b/migration.sql"), Ordering::Less);
+    }
+
+    #[test]
+    fn flyway_versions_are_numeric() {
+        let k = flyway_kind(Path::new("V1_12_3__x.sql"));
+        assert_eq!(k, Some(FlywayKind::Versioned(vec![1, 12, 3])));
+        assert_eq!(version_cmp(&[1, 9], &[1, 12]), Ordering::Less);
+        assert_eq!(flyway_kind(Path::new("R__views.sql")), Some(FlywayKind::Repeatable));
+        assert_eq!(flyway_kind(Path::new("Vx__y.sql")), None);
+    }
+}

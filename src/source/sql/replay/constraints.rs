@@ -1,0 +1,209 @@
+//! Adding and dropping table constraints (PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY).
+
+use super::super::names::object_name;
+use super::super::statement::{ConstraintSpec, KeySpec};
+use super::{ApplyError, Replayer};
+use crate::model::{
+    CheckConstraint, ForeignKey, Index, IndexElement, IndexKey, IndexRole, KeyConstraint, Location, QualifiedName,
+};
+
+impl Replayer {
+    pub(super) fn add_constraint(
+        &mut self,
+        table_name: &QualifiedName,
+        spec: &ConstraintSpec,
+        location: &Location,
+        notes: &mut Vec<String>,
+    ) -> Result<(), ApplyError> {
+        match spec {
+            ConstraintSpec::PrimaryKey(key) => self.add_key(table_name, key, true, location),
+            ConstraintSpec::Unique(key) => self.add_key(table_name, key, false, location),
+            ConstraintSpec::Check { name, expression, not_valid } => {
+                let table = self.table_mut(table_name)?;
+                let name = name.clone().unwrap_or_else(|| {
+                    let first_column = table
+                        .columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .find(|c| mentions(expression, c));
+                    object_name(&table_name.name, &first_column.into_iter().collect::<Vec<_>>(), "check")
+                });
+                table.checks.push(CheckConstraint {
+                    name,
+                    expression: expression.clone(),
+                    validated: !not_valid,
+                    location: Some(location.clone()),
+                });
+                Ok(())
+            }
+            ConstraintSpec::ForeignKey(fk) => {
+                let references = match self.resolve_table(&fk.references) {
+                    Some(q) => q,
+                    None => {
+                        notes.push(format!("foreign key references {} which is not in the input", fk.references));
+                        self.new_name(&fk.references)
+                    }
+                };
+                let mut referenced_columns = fk.referenced_columns.clone();
+                if referenced_columns.is_empty() {
+                    referenced_columns = self
+                        .db
+                        .tables
+                        .get(&references)
+                        .and_then(|t| t.primary_key.as_ref())
+                        .map(|pk| pk.columns.clone())
+                        .unwrap_or_default();
+                }
+                let table = self.table_mut(table_name)?;
+                let columns: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
+                let name = fk.name.clone().unwrap_or_else(|| object_name(&table_name.name, &columns, "fkey"));
+                table.foreign_keys.push(ForeignKey {
+                    name,
+                    columns: fk.columns.clone(),
+                    references,
+                    referenced_columns,
+                    on_delete: fk.on_delete,
+                    on_update: fk.on_update,
+                    delete_set_columns: fk.delete_set_columns.clone(),
+                    match_type: fk.match_type,
+                    deferrable: fk.deferrable,
+                    initially_deferred: fk.initially_deferred,
+                    validated: !fk.not_valid,
+                    location: Some(location.clone()),
+                });
+                Ok(())
+            }
+            ConstraintSpec::Exclusion { name } => {
+                let table = self.table_mut(table_name)?;
+                let name = name.clone().unwrap_or_else(|| object_name(&table_name.name, &[], "excl"));
+                table.exclusions.push(name);
+                Ok(())
+            }
+            ConstraintSpec::NotNull { column } => {
+                let table = self.table_mut(table_name)?;
+                match table.column_mut(column) {
+                    Some(c) => {
+                        c.not_null = true;
+                        Ok(())
+                    }
+                    None => Err(format!("column {column} of {table_name} does not exist")),
+                }
+            }
+        }
+    }
+
+    fn add_key(&mut self, table_name: &QualifiedName, key: &KeySpec, primary: bool, location: &Location) -> Result<(), ApplyError> {
+        let table = self.table_mut(table_name)?;
+        let mut columns = key.columns.clone();
+        // `USING INDEX idx`: the constraint takes over an existing unique index.
+        let mut existing_index = None;
+        if let Some(index_name) = &key.using_index {
+            let pos = table
+                .indexes
+                .iter()
+                .position(|i| &i.name.name == index_name)
+                .ok_or_else(|| format!("index {index_name} does not exist"))?;
+            let index = table.indexes.remove(pos);
+            columns = index.plain_key_columns().unwrap_or_default().into_iter().map(str::to_string).collect();
+            existing_index = Some(index);
+        }
+        let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let name = key.name.clone().unwrap_or_else(|| {
+            if primary {
+                object_name(&table_name.name, &[], "pkey")
+            } else {
+                object_name(&table_name.name, &cols, "key")
+            }
+        });
+        if primary && table.primary_key.is_some() {
+            return Err(format!("multiple primary keys for table {table_name} are not allowed"));
+        }
+        let constraint = KeyConstraint {
+            name: name.clone(),
+            columns: columns.clone(),
+            include: key.include.clone(),
+            nulls_not_distinct: key.nulls_not_distinct,
+            deferrable: key.deferrable,
+            location: Some(location.clone()),
+        };
+        if primary {
+            for column in &columns {
+                if let Some(c) = table.column_mut(column) {
+                    c.not_null = true;
+                }
+            }
+            table.primary_key = Some(constraint);
+        } else {
+            table.unique_constraints.push(constraint);
+        }
+        let old_index_name = existing_index.as_ref().map(|i| i.name.clone());
+        let index_name = QualifiedName::new(table_name.schema.clone(), name);
+        let role = if primary { IndexRole::PrimaryKey } else { IndexRole::UniqueConstraint };
+        let index = match existing_index {
+            Some(mut index) => {
+                index.name = index_name.clone();
+                index.role = role;
+                index
+            }
+            None => Index {
+                name: index_name.clone(),
+                table: table_name.clone(),
+                method: "btree".to_string(),
+                unique: true,
+                nulls_not_distinct: key.nulls_not_distinct,
+                keys: columns
+                    .iter()
+                    .map(|c| IndexElement {
+                        key: IndexKey::Column(c.clone()),
+                        descending: false,
+                        opclass: None,
+                        collation: None,
+                    })
+                    .collect(),
+                include: key.include.clone(),
+                predicate: None,
+                valid: true,
+                only_parent: false,
+                role,
+                location: Some(location.clone()),
+            },
+        };
+        table.indexes.push(index);
+        if let Some(old) = old_index_name {
+            self.db.index_owner.remove(&old);
+        }
+        self.db.index_owner.insert(index_name, table_name.clone());
+        Ok(())
+    }
+
+    /// Remove a constraint by name (and the index behind a key); false if none matched.
+    pub(super) fn drop_constraint(&mut self, table_name: &QualifiedName, constraint: &str) -> bool {
+        let Some(table) = self.db.tables.get_mut(table_name) else { return false };
+        let mut found = false;
+        if table.primary_key.as_ref().is_some_and(|pk| pk.name == constraint) {
+            table.primary_key = None;
+            found = true;
+        }
+        let before = table.unique_constraints.len() + table.checks.len() + table.foreign_keys.len() + table.exclusions.len();
+        table.unique_constraints.retain(|u| u.name != constraint);
+        table.checks.retain(|c| c.name != constraint);
+        table.foreign_keys.retain(|f| f.name != constraint);
+        table.exclusions.retain(|e| e != constraint);
+        let after = table.unique_constraints.len() + table.checks.len() + table.foreign_keys.len() + table.exclusions.len();
+        found |= after < before;
+        let before_idx = table.indexes.len();
+        table.indexes.retain(|i| !(i.is_constraint() && i.name.name == constraint));
+        if table.indexes.len() < before_idx {
+            self.db.index_owner.remove(&QualifiedName::new(table_name.schema.clone(), constraint));
+        }
+        found
+    }
+}
+
+/// Whether an expression's text mentions a column as a whole word (used only to pick
+/// the default name of an unnamed CHECK).
+fn mentions(expression: &str, column: &str) -> bool {
+    expression
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'))
+        .any(|w| w.trim_matches('"') == column)
+}

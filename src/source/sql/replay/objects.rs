@@ -1,0 +1,200 @@
+//! DROP of any object; enums, domains, sequences and comments.
+
+use super::super::statement::{CommentTarget, ObjectKind, ObjectName, TypeRef};
+use super::{ApplyError, Replayer};
+use crate::model::{Domain, EnumType, Location, QualifiedName, Sequence};
+
+impl Replayer {
+    pub(super) fn drop_object(&mut self, kind: ObjectKind, object: &ObjectName, missing_ok: bool, cascade: bool) -> Result<(), ApplyError> {
+        let missing = |what: &str| if missing_ok { Ok(()) } else { Err(format!("{what} {object} does not exist")) };
+        match kind {
+            ObjectKind::Table | ObjectKind::ForeignTable => {
+                let Some(name) = self.resolve_table(object) else { return missing("table") };
+                self.drop_table(&name);
+            }
+            ObjectKind::View | ObjectKind::MaterializedView => {
+                let Some(name) = self.resolve_in(&self.db.views, object) else { return missing("view") };
+                self.db.views.remove(&name);
+            }
+            ObjectKind::Index => {
+                let Some(name) = self.resolve_index(object) else { return missing("index") };
+                if let Some(table) = self.db.index_owner.remove(&name) {
+                    if let Some(t) = self.db.tables.get_mut(&table) {
+                        t.indexes.retain(|i| i.name != name);
+                    }
+                }
+            }
+            ObjectKind::Sequence => {
+                let Some(name) = self.resolve_in(&self.db.sequences, object) else { return missing("sequence") };
+                self.db.sequences.remove(&name);
+            }
+            ObjectKind::Type | ObjectKind::Domain => {
+                if let Some(name) = self.resolve_in(&self.db.enums, object) {
+                    self.db.enums.remove(&name);
+                } else if let Some(name) = self.resolve_in(&self.db.domains, object) {
+                    self.db.domains.remove(&name);
+                } else if kind == ObjectKind::Domain {
+                    return missing("domain");
+                }
+                // Composite and range types are not modelled: dropping one is a no-op.
+            }
+            ObjectKind::Schema => {
+                if !self.db.schemas.contains(&object.name) {
+                    return missing("schema");
+                }
+                let in_schema = |q: &QualifiedName| q.schema == object.name;
+                let has_objects = self.db.tables.keys().any(in_schema) || self.db.enums.keys().any(in_schema);
+                if has_objects && !cascade {
+                    return Err(format!("cannot drop schema {object} because other objects depend on it"));
+                }
+                let tables: Vec<QualifiedName> = self.db.tables.keys().filter(|q| in_schema(q)).cloned().collect();
+                for t in tables {
+                    self.drop_table(&t);
+                }
+                self.db.enums.retain(|q, _| !in_schema(q));
+                self.db.domains.retain(|q, _| !in_schema(q));
+                self.db.views.retain(|q, _| !in_schema(q));
+                self.db.sequences.retain(|q, _| !in_schema(q));
+                self.db.schemas.remove(&object.name);
+            }
+            ObjectKind::Other => {}
+        }
+        Ok(())
+    }
+
+    /// Drop a table with its indexes, its partitions, the foreign keys that point at it
+    /// and the sequences it owns.
+    fn drop_table(&mut self, name: &QualifiedName) {
+        for partition in self.partitions_of(name) {
+            self.drop_table(&partition);
+        }
+        if let Some(table) = self.db.tables.remove(name) {
+            for index in &table.indexes {
+                self.db.index_owner.remove(&index.name);
+            }
+        }
+        for other in self.db.tables.values_mut() {
+            other.foreign_keys.retain(|fk| &fk.references != name);
+        }
+        self.db.sequences.retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != name));
+    }
+
+    pub(super) fn create_enum(&mut self, name: &ObjectName, values: &[String], location: &Location) -> Result<(), ApplyError> {
+        let name = self.new_name(name);
+        if self.db.enums.contains_key(&name) {
+            return Err(format!("type {name} already exists"));
+        }
+        self.db.schemas.insert(name.schema.clone());
+        self.db.enums.insert(
+            name.clone(),
+            EnumType {
+                name,
+                values: values.to_vec(),
+                location: Some(location.clone()),
+            },
+        );
+        Ok(())
+    }
+
+    pub(super) fn alter_enum_add(&mut self, name: &ObjectName, value: &str, before: Option<&str>, after: Option<&str>) -> Result<(), ApplyError> {
+        let q = self.resolve_in(&self.db.enums, name).ok_or_else(|| format!("type {name} does not exist"))?;
+        let e = self.db.enums.get_mut(&q).ok_or("enum vanished")?;
+        if e.values.iter().any(|v| v == value) {
+            return Ok(());
+        }
+        let pos = match (before, after) {
+            (Some(b), _) => e.values.iter().position(|v| v == b),
+            (_, Some(a)) => e.values.iter().position(|v| v == a).map(|p| p + 1),
+            _ => None,
+        };
+        match pos {
+            Some(p) => e.values.insert(p, value.to_string()),
+            None => e.values.push(value.to_string()),
+        }
+        Ok(())
+    }
+
+    pub(super) fn alter_enum_rename(&mut self, name: &ObjectName, old: &str, new: &str) -> Result<(), ApplyError> {
+        let q = self.resolve_in(&self.db.enums, name).ok_or_else(|| format!("type {name} does not exist"))?;
+        let e = self.db.enums.get_mut(&q).ok_or("enum vanished")?;
+        let v = e.values.iter_mut().find(|v| *v == old).ok_or_else(|| format!("{old} is not a value of {name}"))?;
+        *v = new.to_string();
+        Ok(())
+    }
+
+    pub(super) fn create_domain(&mut self, name: &ObjectName, base: &TypeRef, not_null: bool, checks: &[String], location: &Location) {
+        let name = self.new_name(name);
+        let base = self.resolve_type(base);
+        self.db.domains.insert(
+            name.clone(),
+            Domain {
+                name,
+                base,
+                not_null,
+                checks: checks.to_vec(),
+                location: Some(location.clone()),
+            },
+        );
+    }
+
+    pub(super) fn create_sequence(
+        &mut self,
+        name: &ObjectName,
+        data_type: Option<&TypeRef>,
+        owned_by: Option<&(ObjectName, String)>,
+        location: &Location,
+    ) -> Result<(), ApplyError> {
+        let name = self.new_name(name);
+        let owned_by = match owned_by {
+            Some((table, column)) => Some((self.resolve_table(table).ok_or_else(|| format!("table {table} does not exist"))?, column.clone())),
+            None => None,
+        };
+        let data_type = data_type.map(|t| t.data_type.clone()).unwrap_or_else(|| crate::model::DataType::simple("bigint"));
+        self.db.sequences.insert(
+            name.clone(),
+            Sequence {
+                name,
+                data_type,
+                owned_by,
+                location: Some(location.clone()),
+            },
+        );
+        Ok(())
+    }
+
+    pub(super) fn sequence_owned_by(&mut self, name: &ObjectName, owned_by: Option<&(ObjectName, String)>) -> Result<(), ApplyError> {
+        let q = self.resolve_in(&self.db.sequences, name).ok_or_else(|| format!("sequence {name} does not exist"))?;
+        let owner = match owned_by {
+            Some((table, column)) => Some((self.resolve_table(table).ok_or_else(|| format!("table {table} does not exist"))?, column.clone())),
+            None => None,
+        };
+        if let Some(s) = self.db.sequences.get_mut(&q) {
+            s.owned_by = owner;
+        }
+        Ok(())
+    }
+
+    pub(super) fn comment(&mut self, target: &CommentTarget, text: Option<String>) -> Result<(), ApplyError> {
+        match target {
+            CommentTarget::Table(name) => {
+                let q = self.resolve_table(name).ok_or_else(|| format!("table {name} does not exist"))?;
+                self.table_mut(&q)?.comment = text;
+            }
+            CommentTarget::Column(table, column) => {
+                // Comments on view columns are legal; only tables are modelled.
+                let Some(q) = self.resolve_table(table) else {
+                    return if self.resolve_in(&self.db.views, table).is_some() {
+                        Ok(())
+                    } else {
+                        Err(format!("table {table} does not exist"))
+                    };
+                };
+                let t = self.table_mut(&q)?;
+                let c = t.column_mut(column).ok_or_else(|| format!("column {column} of {q} does not exist"))?;
+                c.comment = text;
+            }
+            CommentTarget::Other => {}
+        }
+        Ok(())
+    }
+}

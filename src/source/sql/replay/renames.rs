@@ -1,0 +1,236 @@
+//! RENAME and SET SCHEMA: every reference to the renamed object moves with it.
+
+use super::super::statement::{ObjectKind, ObjectName};
+use super::{ApplyError, Replayer};
+use crate::model::{IndexKey, QualifiedName};
+
+impl Replayer {
+    pub(super) fn rename(&mut self, kind: ObjectKind, object: &ObjectName, new_name: &str) -> Result<(), ApplyError> {
+        match kind {
+            ObjectKind::Table | ObjectKind::ForeignTable => {
+                let old = self.resolve_table(object).ok_or_else(|| format!("table {object} does not exist"))?;
+                let new = QualifiedName::new(old.schema.clone(), new_name);
+                self.move_table(&old, new)
+            }
+            ObjectKind::Index => {
+                let old = self.resolve_index(object).ok_or_else(|| format!("index {object} does not exist"))?;
+                let new = QualifiedName::new(old.schema.clone(), new_name);
+                let table = self.db.index_owner.remove(&old).ok_or("index owner missing")?;
+                self.db.index_owner.insert(new.clone(), table.clone());
+                let t = self.table_mut(&table)?;
+                let old_name = old.name.clone();
+                if let Some(index) = t.indexes.iter_mut().find(|i| i.name == old) {
+                    index.name = new;
+                }
+                // Renaming a constraint's index renames the constraint too.
+                for key in t.primary_key.iter_mut().chain(t.unique_constraints.iter_mut()) {
+                    if key.name == old_name {
+                        key.name = new_name.to_string();
+                    }
+                }
+                Ok(())
+            }
+            ObjectKind::View | ObjectKind::MaterializedView => {
+                // ALTER TABLE ... RENAME is also valid on views.
+                let old = self.resolve_in(&self.db.views, object).ok_or_else(|| format!("view {object} does not exist"))?;
+                let mut view = self.db.views.remove(&old).ok_or("view vanished")?;
+                view.name = QualifiedName::new(old.schema.clone(), new_name);
+                self.db.views.insert(view.name.clone(), view);
+                Ok(())
+            }
+            ObjectKind::Sequence => {
+                let old = self.resolve_in(&self.db.sequences, object).ok_or_else(|| format!("sequence {object} does not exist"))?;
+                let mut seq = self.db.sequences.remove(&old).ok_or("sequence vanished")?;
+                seq.name = QualifiedName::new(old.schema.clone(), new_name);
+                self.db.sequences.insert(seq.name.clone(), seq);
+                Ok(())
+            }
+            ObjectKind::Type | ObjectKind::Domain => {
+                let new_q;
+                if let Some(old) = self.resolve_in(&self.db.enums, object) {
+                    let mut e = self.db.enums.remove(&old).ok_or("enum vanished")?;
+                    new_q = QualifiedName::new(old.schema.clone(), new_name);
+                    e.name = new_q.clone();
+                    self.db.enums.insert(new_q.clone(), e);
+                    self.retype_columns(&old, &new_q);
+                } else if let Some(old) = self.resolve_in(&self.db.domains, object) {
+                    let mut d = self.db.domains.remove(&old).ok_or("domain vanished")?;
+                    new_q = QualifiedName::new(old.schema.clone(), new_name);
+                    d.name = new_q.clone();
+                    self.db.domains.insert(new_q.clone(), d);
+                    self.retype_columns(&old, &new_q);
+                }
+                Ok(())
+            }
+            ObjectKind::Schema => {
+                let old = object.name.clone();
+                if !self.db.schemas.remove(&old) {
+                    return Err(format!("schema {old} does not exist"));
+                }
+                self.db.schemas.insert(new_name.to_string());
+                let tables: Vec<QualifiedName> = self.db.tables.keys().filter(|q| q.schema == old).cloned().collect();
+                for t in tables {
+                    let new = QualifiedName::new(new_name, t.name.clone());
+                    self.move_table(&t, new)?;
+                }
+                Ok(())
+            }
+            ObjectKind::Other => Ok(()),
+        }
+    }
+
+    /// Columns typed by a renamed enum or domain show the new name.
+    fn retype_columns(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        for t in self.db.tables.values_mut() {
+            for c in &mut t.columns {
+                if c.data_type.name == old.name && c.data_type.schema.as_deref().is_none_or(|s| s == old.schema) {
+                    c.data_type.name = new.name.clone();
+                    c.data_type.schema = Some(new.schema.clone());
+                }
+            }
+        }
+    }
+
+    /// Re-key a table and every reference to it (foreign keys, partitions, indexes).
+    fn move_table(&mut self, old: &QualifiedName, new: QualifiedName) -> Result<(), ApplyError> {
+        if self.db.tables.contains_key(&new) {
+            return Err(format!("table {new} already exists"));
+        }
+        let mut table = self.db.tables.remove(old).ok_or_else(|| format!("table {old} does not exist"))?;
+        table.name = new.clone();
+        for index in &mut table.indexes {
+            index.table = new.clone();
+            if old.schema != new.schema {
+                self.db.index_owner.remove(&index.name);
+                index.name.schema = new.schema.clone();
+            }
+            self.db.index_owner.insert(index.name.clone(), new.clone());
+        }
+        self.db.tables.insert(new.clone(), table);
+        for t in self.db.tables.values_mut() {
+            for fk in &mut t.foreign_keys {
+                if &fk.references == old {
+                    fk.references = new.clone();
+                }
+            }
+            if t.partition_of.as_ref() == Some(old) {
+                t.partition_of = Some(new.clone());
+            }
+            for p in &mut t.inherits {
+                if p == old {
+                    *p = new.clone();
+                }
+            }
+        }
+        for s in self.db.sequences.values_mut() {
+            if let Some((t, _)) = &mut s.owned_by {
+                if t == old {
+                    *t = new.clone();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn rename_column(&mut self, table: &ObjectName, column: &str, new_name: &str) -> Result<(), ApplyError> {
+        let Some(name) = self.resolve_table(table) else {
+            // ALTER TABLE ... RENAME COLUMN also works on views.
+            return if self.resolve_in(&self.db.views, table).is_some() { Ok(()) } else { Err(format!("table {table} does not exist")) };
+        };
+        let rename = |cols: &mut Vec<String>| {
+            for c in cols.iter_mut() {
+                if c == column {
+                    *c = new_name.to_string();
+                }
+            }
+        };
+        let t = self.table_mut(&name)?;
+        let col = t.column_mut(column).ok_or_else(|| format!("column {column} of {name} does not exist"))?;
+        col.name = new_name.to_string();
+        for key in t.primary_key.iter_mut().chain(t.unique_constraints.iter_mut()) {
+            rename(&mut key.columns);
+            rename(&mut key.include);
+        }
+        for fk in &mut t.foreign_keys {
+            rename(&mut fk.columns);
+            rename(&mut fk.delete_set_columns);
+        }
+        for index in &mut t.indexes {
+            for k in &mut index.keys {
+                if k.key == IndexKey::Column(column.to_string()) {
+                    k.key = IndexKey::Column(new_name.to_string());
+                }
+            }
+            rename(&mut index.include);
+        }
+        // Foreign keys elsewhere that reference the renamed column.
+        for other in self.db.tables.values_mut() {
+            for fk in other.foreign_keys.iter_mut().filter(|fk| fk.references == name) {
+                rename(&mut fk.referenced_columns);
+            }
+        }
+        for child in self.partitions_of(&name) {
+            if let Some(c) = self.db.tables.get_mut(&child).and_then(|t| t.column_mut(column)) {
+                c.name = new_name.to_string();
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn rename_constraint(&mut self, table: &ObjectName, constraint: &str, new_name: &str) -> Result<(), ApplyError> {
+        let name = self.resolve_table(table).ok_or_else(|| format!("table {table} does not exist"))?;
+        let t = self.table_mut(&name)?;
+        let mut found = false;
+        let mut renamed_key = false;
+        for key in t.primary_key.iter_mut().chain(t.unique_constraints.iter_mut()) {
+            if key.name == constraint {
+                key.name = new_name.to_string();
+                found = true;
+                renamed_key = true;
+            }
+        }
+        for fk in t.foreign_keys.iter_mut().filter(|f| f.name == constraint) {
+            fk.name = new_name.to_string();
+            found = true;
+        }
+        for c in t.checks.iter_mut().filter(|c| c.name == constraint) {
+            c.name = new_name.to_string();
+            found = true;
+        }
+        if !found {
+            return Err(format!("constraint {constraint} of {name} does not exist"));
+        }
+        if renamed_key {
+            let old = QualifiedName::new(name.schema.clone(), constraint);
+            let new = QualifiedName::new(name.schema.clone(), new_name);
+            if let Some(index) = t.indexes.iter_mut().find(|i| i.name == old) {
+                index.name = new.clone();
+            }
+            self.db.index_owner.remove(&old);
+            self.db.index_owner.insert(new, name);
+        }
+        Ok(())
+    }
+
+    pub(super) fn set_schema(&mut self, kind: ObjectKind, object: &ObjectName, new_schema: &str) -> Result<(), ApplyError> {
+        self.db.schemas.insert(new_schema.to_string());
+        match kind {
+            ObjectKind::Table | ObjectKind::ForeignTable => {
+                let old = self.resolve_table(object).ok_or_else(|| format!("table {object} does not exist"))?;
+                let new = QualifiedName::new(new_schema, old.name.clone());
+                self.move_table(&old, new)
+            }
+            ObjectKind::Type | ObjectKind::Domain => {
+                if let Some(old) = self.resolve_in(&self.db.enums, object) {
+                    let mut e = self.db.enums.remove(&old).ok_or("enum vanished")?;
+                    let new = QualifiedName::new(new_schema, old.name.clone());
+                    e.name = new.clone();
+                    self.db.enums.insert(new.clone(), e);
+                    self.retype_columns(&old, &new);
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! CREATE / ALTER TABLE, CREATE INDEX and partition attachment.
+
+use super::super::names::object_name;
+use super::super::statement::{ColumnSpec, CreateIndex, CreateTable, ObjectName, TableAction};
+use super::{ApplyError, Replayer};
+use crate::model::{Column, Index, IndexKey, IndexRole, Location, QualifiedName, Sequence, Table, TableKind, View};
+
+impl Replayer {
+    pub(super) fn create_table(&mut self, ct: &CreateTable, location: &Location, notes: &mut Vec<String>) -> Result<(), ApplyError> {
+        let name = self.new_name(&ct.name);
+        if self.db.tables.contains_key(&name) {
+            return if ct.if_not_exists { Ok(()) } else { Err(format!("table {name} already exists")) };
+        }
+        self.db.schemas.insert(name.schema.clone());
+        let kind = if ct.foreign {
+            TableKind::Foreign
+        } else if ct.partitioned {
+            TableKind::Partitioned
+        } else {
+            TableKind::Ordinary
+        };
+        let mut table = Table::new(name.clone(), kind);
+        table.unlogged = ct.unlogged;
+        table.location = Some(location.clone());
+
+        // Inherited and LIKE columns come first, as in the server.
+        let mut sources: Vec<QualifiedName> = Vec::new();
+        if let Some(parent) = &ct.partition_of {
+            let parent = self.resolve_table(parent).ok_or_else(|| format!("parent table {parent} does not exist"))?;
+            table.partition_of = Some(parent.clone());
+            sources.push(parent);
+        }
+        for parent in &ct.inherits {
+            let parent = self.resolve_table(parent).ok_or_else(|| format!("parent table {parent} does not exist"))?;
+            table.inherits.push(parent.clone());
+            sources.push(parent);
+        }
+        for like in &ct.like {
+            let like = self.resolve_table(like).ok_or_else(|| format!("table {like} in LIKE does not exist"))?;
+            sources.push(like);
+        }
+        for source in &sources {
+            if let Some(src) = self.db.tables.get(source) {
+                for col in &src.columns {
+                    if table.column(&col.name).is_none() {
+                        let mut copy = col.clone();
+                        copy.location = Some(location.clone());
+                        table.columns.push(copy);
+                    }
+                }
+            }
+        }
+
+        for qc in &ct.query_columns {
+            if table.column(&qc.name).is_none() {
+                let mut column = Column::new(qc.name.clone(), self.query_column_type(qc));
+                column.location = Some(location.clone());
+                table.columns.push(column);
+            }
+        }
+
+        let mut deferred = Vec::new();
+        for spec in &ct.columns {
+            // A partition may restate a parent column only to add options.
+            if let Some(existing) = table.column_mut(&spec.column.name) {
+                existing.not_null |= spec.column.not_null;
+                if spec.column.default.is_some() {
+                    existing.default = spec.column.default.clone();
+                }
+            } else {
+                let column = self.column_from_spec(&name, spec, location);
+                table.columns.push(column);
+            }
+            deferred.extend(spec.constraints.iter().cloned());
+        }
+        deferred.extend(ct.constraints.iter().cloned());
+        self.db.tables.insert(name.clone(), table);
+        for spec in &ct.columns {
+            if spec.column.serial {
+                self.implicit_sequence(&name, &spec.column.name, location);
+            }
+        }
+        for spec in &deferred {
+            self.add_constraint(&name, spec, location, notes)?;
+        }
+        Ok(())
+    }
+
+    fn query_column_type(&self, qc: &super::super::statement::QueryColumn) -> crate::model::DataType {
+        if let Some(cast) = &qc.cast {
+            return self.resolve_type(cast);
+        }
+        if let Some(source) = &qc.source_column {
+            for t in &qc.from_tables {
+                if let Some(col) = self.resolve_table(t).and_then(|q| self.db.tables.get(&q)).and_then(|t| t.column(source)) {
+                    return col.data_type.clone();
+                }
+            }
+        }
+        crate::model::DataType::simple("unknown")
+    }
+
+    /// A column as stored: user types resolved, `serial` turned into its default.
+    fn column_from_spec(&self, table: &QualifiedName, spec: &ColumnSpec, location: &Location) -> Column {
+        let mut column = spec.column.clone();
+        if !spec.type_builtin {
+            column.data_type = self.resolve_type(&super::super::statement::TypeRef {
+                data_type: column.data_type.clone(),
+                serial: false,
+                builtin: false,
+            });
+        }
+        if column.serial {
+            let seq = object_name(&table.name, &[&column.name], "seq");
+            column.default = Some(format!("nextval('{}'::regclass)", seq));
+        } else if column.default.as_deref().is_some_and(|d| d.starts_with("nextval(")) {
+            column.serial = true;
+        }
+        column.location = Some(location.clone());
+        column
+    }
+
+    fn implicit_sequence(&mut self, table: &QualifiedName, column: &str, location: &Location) {
+        let seq = QualifiedName::new(table.schema.clone(), object_name(&table.name, &[column], "seq"));
+        let data_type = self
+            .db
+            .tables
+            .get(table)
+            .and_then(|t| t.column(column))
+            .map(|c| c.data_type.clone())
+            .unwrap_or_else(|| crate::model::DataType::simple("integer"));
+        self.db.sequences.insert(
+            seq.clone(),
+            Sequence {
+                name: seq,
+                data_type,
+                owned_by: Some((table.clone(), column.to_string())),
+                location: Some(location.clone()),
+            },
+        );
+    }
+
+    pub(super) fn create_view(&mut self, name: &ObjectName, materialized: bool, location: &Location) {
+        let name = self.new_name(name);
+        self.db.views.insert(
+            name.clone(),
+            View {
+                name,
+                materialized,
+                location: Some(location.clone()),
+            },
+        );
+    }
+
+    pub(super) fn alter_table(
+        &mut self,
+        name: &QualifiedName,
+        action: &TableAction,
+        location: &Location,
+        notes: &mut Vec<String>,
+    ) -> Result<(), ApplyError> {
+        match action {
+            TableAction::AddColumn { column, if_not_exists } => {
+                let exists = self.table(name)?.column(&column.column.name).is_some();
+                if exists {
+                    return if *if_not_exists {
+                        Ok(())
+                    } else {
+                        Err(format!("column {} of {name} already exists", column.column.name))
+                    };
+                }
+                let col = self.column_from_spec(name, column, location);
+                self.table_mut(name)?.columns.push(col);
+                if column.column.serial {
+                    self.implicit_sequence(name, &column.column.name, location);
+                }
+                for spec in &column.constraints {
+                    self.add_constraint(name, spec, location, notes)?;
+                }
+                // Partitions get the parent's new column too.
+                for child in self.partitions_of(name) {
+                    let col = self.column_from_spec(&child, column, location);
+                    if let Some(t) = self.db.tables.get_mut(&child) {
+                        if t.column(&col.name).is_none() {
+                            t.columns.push(col);
+                        }
+                    }
+                }
+            }
+            TableAction::DropColumn { name: column, missing_ok } => {
+                let table = self.table_mut(name)?;
+                let before = table.columns.len();
+                table.columns.retain(|c| &c.name != column);
+                if table.columns.len() == before {
+                    return if *missing_ok { Ok(()) } else { Err(format!("column {column} of {name} does not exist")) };
+                }
+                self.drop_column_dependents(name, column);
+            }
+            TableAction::AlterColumnType { column, data_type } => {
+                let resolved = self.resolve_type(data_type);
+                let col = self.column_mut(name, column)?;
+                col.data_type = resolved;
+            }
+            TableAction::SetDefault { column, default } => {
+                let col = self.column_mut(name, column)?;
+                col.default = default.clone();
+                if default.as_deref().is_some_and(|d| d.starts_with("nextval(")) {
+                    col.serial = true;
+                }
+            }
+            TableAction::SetNotNull { column } => self.column_mut(name, column)?.not_null = true,
+            TableAction::DropNotNull { column } => self.column_mut(name, column)?.not_null = false,
+            TableAction::AddConstraint(spec) => self.add_constraint(name, spec, location, notes)?,
+            TableAction::DropConstraint { name: constraint, missing_ok } => {
+                if !self.drop_constraint(name, constraint) && !missing_ok {
+                    return Err(format!("constraint {constraint} of {name} does not exist"));
+                }
+            }
+            TableAction::ValidateConstraint { name: constraint } => {
+                let table = self.table_mut(name)?;
+                for fk in table.foreign_keys.iter_mut().filter(|f| &f.name == constraint) {
+                    fk.validated = true;
+                }
+                for check in table.checks.iter_mut().filter(|c| &c.name == constraint) {
+                    check.validated = true;
+                }
+            }
+            TableAction::AddIdentity { column, identity } => {
+                let col = self.column_mut(name, column)?;
+                col.identity = Some(*identity);
+                col.not_null = true;
+            }
+            TableAction::DropIdentity { column } => self.column_mut(name, column)?.identity = None,
+            TableAction::AttachPartition { partition } => {
+                let child = self
+                    .resolve_table(partition)
+                    .ok_or_else(|| format!("partition {partition} does not exist"))?;
+                self.table_mut(&child)?.partition_of = Some(name.clone());
+            }
+            TableAction::DetachPartition { partition } => {
+                let child = self
+                    .resolve_table(partition)
+                    .ok_or_else(|| format!("partition {partition} does not exist"))?;
+                self.table_mut(&child)?.partition_of = None;
+            }
+            TableAction::RowSecurity(on) => self.table_mut(name)?.row_security = *on,
+            TableAction::ForceRowSecurity(on) => self.table_mut(name)?.force_row_security = *on,
+            TableAction::SetLogged(logged) => self.table_mut(name)?.unlogged = !logged,
+            TableAction::AddInherit(parent) => {
+                let parent = self.resolve_table(parent).ok_or_else(|| format!("table {parent} does not exist"))?;
+                self.table_mut(name)?.inherits.push(parent);
+            }
+            TableAction::DropInherit(parent) => {
+                let parent = self.resolve_table(parent);
+                self.table_mut(name)?.inherits.retain(|p| Some(p) != parent.as_ref());
+            }
+            TableAction::Other => {}
+        }
+        Ok(())
+    }
+
+    pub(super) fn partitions_of(&self, parent: &QualifiedName) -> Vec<QualifiedName> {
+        self.db
+            .tables
+            .values()
+            .filter(|t| t.partition_of.as_ref() == Some(parent))
+            .map(|t| t.name.clone())
+            .collect()
+    }
+
+    pub(super) fn table(&self, name: &QualifiedName) -> Result<&Table, ApplyError> {
+        self.db.tables.get(name).ok_or_else(|| format!("table {name} does not exist"))
+    }
+
+    pub(super) fn table_mut(&mut self, name: &QualifiedName) -> Result<&mut Table, ApplyError> {
+        self.db.tables.get_mut(name).ok_or_else(|| format!("table {name} does not exist"))
+    }
+
+    fn column_mut(&mut self, table: &QualifiedName, column: &str) -> Result<&mut Column, ApplyError> {
+        self.table_mut(table)?
+            .column_mut(column)
+            .ok_or_else(|| format!("column {column} of {table} does not exist"))
+    }
+
+    /// Dropping a column drops the indexes and constraints that use it.
+    fn drop_column_dependents(&mut self, name: &QualifiedName, column: &str) {
+        let Some(table) = self.db.tables.get_mut(name) else { return };
+        let uses = |cols: &[String]| cols.iter().any(|c| c == column);
+        let mut dropped_indexes = Vec::new();
+        table.indexes.retain(|i| {
+            let hit = i.keys.iter().any(|k| k.key == IndexKey::Column(column.to_string()))
+                || i.include.iter().any(|c| c == column);
+            if hit {
+                dropped_indexes.push(i.name.clone());
+            }
+            !hit
+        });
+        if table.primary_key.as_ref().is_some_and(|pk| uses(&pk.columns)) {
+            table.primary_key = None;
+        }
+        table.unique_constraints.retain(|u| !uses(&u.columns));
+        table.foreign_keys.retain(|f| !uses(&f.columns));
+        for idx in dropped_indexes {
+            self.db.index_owner.remove(&idx);
+        }
+    }
+
+    pub(super) fn create_index(&mut self, ci: &CreateIndex, location: &Location) -> Result<(), ApplyError> {
+        let Some(table_name) = self.resolve_table(&ci.table) else {
+            // Indexes on materialized views are legitimate but not modelled.
+            if self.resolve_in(&self.db.views, &ci.table).is_some() {
+                return Ok(());
+            }
+            return Err(format!("table {} does not exist", ci.table));
+        };
+        let columns: Vec<&str> = ci
+            .keys
+            .iter()
+            .map(|k| match &k.key {
+                IndexKey::Column(c) => c.as_str(),
+                IndexKey::Expression(_) => "expr",
+            })
+            .collect();
+        let index_name = match &ci.name {
+            Some(n) => n.clone(),
+            None => object_name(&table_name.name, &columns, "idx"),
+        };
+        let qualified = QualifiedName::new(table_name.schema.clone(), index_name);
+        if self.db.index_owner.contains_key(&qualified) {
+            return if ci.if_not_exists { Ok(()) } else { Err(format!("index {qualified} already exists")) };
+        }
+        let partitioned = self.table(&table_name)?.kind == TableKind::Partitioned;
+        let only_parent = ci.only && partitioned;
+        let index = Index {
+            name: qualified.clone(),
+            table: table_name.clone(),
+            method: ci.method.clone(),
+            unique: ci.unique,
+            nulls_not_distinct: ci.nulls_not_distinct,
+            keys: ci.keys.clone(),
+            include: ci.include.clone(),
+            predicate: ci.predicate.clone(),
+            valid: !only_parent,
+            only_parent,
+            role: IndexRole::Plain,
+            location: Some(location.clone()),
+        };
+        self.db.index_owner.insert(qualified, table_name.clone());
+        self.table_mut(&table_name)?.indexes.push(index);
+        Ok(())
+    }
+
+    /// `ALTER INDEX parent ATTACH PARTITION child`: an `ON ONLY` parent index becomes
+    /// valid once every partition has its index attached.
+    pub(super) fn attach_index(&mut self, parent: &ObjectName, child: &ObjectName) -> Result<(), ApplyError> {
+        let parent = self.resolve_index(parent).ok_or_else(|| format!("index {parent} does not exist"))?;
+        let child = self.resolve_index(child).ok_or_else(|| format!("index {child} does not exist"))?;
+        let attached = self.attached_indexes.entry(parent.clone()).or_default();
+        attached.insert(child);
+        let count = attached.len();
+        let table = self.db.index_owner.get(&parent).cloned().ok_or("index owner missing")?;
+        let partitions = self.partitions_of(&table).len();
+        if count >= partitions {
+            if let Some(index) = self.table_mut(&table)?.indexes.iter_mut().find(|i| i.name == parent) {
+                index.valid = true;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,195 @@
+//! What a parsed statement does to the schema, in dblint's own vocabulary. The parser
+//! glue (`parse.rs`) is the only code that sees pg_query nodes; replay and rules see
+//! these types.
+
+use crate::model::{Column, DataType, FkAction, Identity, IndexElement, MatchType, Policy};
+
+/// A possibly schema-qualified name as written; replay resolves it against the
+/// search path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectName {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl std::fmt::Display for ObjectName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.schema {
+            Some(s) => write!(f, "{s}.{}", self.name),
+            None => write!(f, "{}", self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Statement {
+    CreateSchema { name: String },
+    CreateTable(CreateTable),
+    CreateView { name: ObjectName, materialized: bool },
+    AlterTable { table: ObjectName, missing_ok: bool, actions: Vec<TableAction> },
+    CreateIndex(CreateIndex),
+    Drop { kind: ObjectKind, objects: Vec<ObjectName>, missing_ok: bool, cascade: bool },
+    Rename { kind: ObjectKind, object: ObjectName, new_name: String },
+    RenameColumn { table: ObjectName, column: String, new_name: String },
+    RenameConstraint { table: ObjectName, constraint: String, new_name: String },
+    SetSchema { kind: ObjectKind, object: ObjectName, new_schema: String },
+    CreateEnum { name: ObjectName, values: Vec<String> },
+    AlterEnumAddValue { name: ObjectName, value: String, before: Option<String>, after: Option<String> },
+    AlterEnumRenameValue { name: ObjectName, old: String, new: String },
+    CreateDomain { name: ObjectName, base: TypeRef, not_null: bool, checks: Vec<String> },
+    CreateSequence { name: ObjectName, data_type: Option<TypeRef>, owned_by: Option<(ObjectName, String)> },
+    AlterSequenceOwnedBy { name: ObjectName, owned_by: Option<(ObjectName, String)> },
+    Comment { target: CommentTarget, text: Option<String> },
+    CreatePolicy { table: ObjectName, policy: Policy },
+    AttachIndexPartition { parent: ObjectName, child: ObjectName },
+    SetSearchPath(Vec<String>),
+    /// Statements that do not change the schema's shape (SET, GRANT, functions,
+    /// triggers, data statements, ...), with the tag for diagnostics and statistics.
+    Other { tag: String },
+}
+
+/// A type as written: the canonical type plus whether it was declared `serial`, and
+/// whether it still needs its schema resolved (user-defined types written unqualified).
+#[derive(Debug, Clone)]
+pub struct TypeRef {
+    pub data_type: DataType,
+    pub serial: bool,
+    pub builtin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    Table,
+    View,
+    MaterializedView,
+    Index,
+    Sequence,
+    Type,
+    Domain,
+    Schema,
+    ForeignTable,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub enum CommentTarget {
+    Table(ObjectName),
+    Column(ObjectName, String),
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateTable {
+    pub name: ObjectName,
+    pub partitioned: bool,
+    pub foreign: bool,
+    pub unlogged: bool,
+    pub if_not_exists: bool,
+    pub partition_of: Option<ObjectName>,
+    pub inherits: Vec<ObjectName>,
+    /// `LIKE other`: columns copied from another table.
+    pub like: Vec<ObjectName>,
+    pub columns: Vec<ColumnSpec>,
+    pub constraints: Vec<ConstraintSpec>,
+    /// Created by `CREATE TABLE AS` / `SELECT INTO`: columns inferred from the query.
+    pub from_query: bool,
+    pub query_columns: Vec<QueryColumn>,
+}
+
+/// A column of `CREATE TABLE AS SELECT ...`, with what the query says of its type.
+#[derive(Debug, Clone)]
+pub struct QueryColumn {
+    pub name: String,
+    /// A cast in the select list (`NULL::int`).
+    pub cast: Option<TypeRef>,
+    /// A bare column reference: its type is the source column's, looked up among
+    /// the tables of the FROM clause.
+    pub source_column: Option<String>,
+    pub from_tables: Vec<ObjectName>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnSpec {
+    /// The column; its type still needs user-type schema resolution (see `type_ref`).
+    pub column: Column,
+    pub type_builtin: bool,
+    /// Inline constraints (`REFERENCES`, `UNIQUE`, `PRIMARY KEY`, `CHECK`), with
+    /// their column list filled in.
+    pub constraints: Vec<ConstraintSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ConstraintSpec {
+    PrimaryKey(KeySpec),
+    Unique(KeySpec),
+    Check { name: Option<String>, expression: String, not_valid: bool },
+    ForeignKey(ForeignKeySpec),
+    Exclusion { name: Option<String> },
+    NotNull { column: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct KeySpec {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub include: Vec<String>,
+    pub nulls_not_distinct: bool,
+    pub deferrable: bool,
+    /// `ADD CONSTRAINT ... PRIMARY KEY USING INDEX idx`.
+    pub using_index: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForeignKeySpec {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub references: ObjectName,
+    pub referenced_columns: Vec<String>,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+    pub delete_set_columns: Vec<String>,
+    pub match_type: MatchType,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    pub not_valid: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum TableAction {
+    AddColumn { column: ColumnSpec, if_not_exists: bool },
+    DropColumn { name: String, missing_ok: bool },
+    AlterColumnType { column: String, data_type: TypeRef },
+    SetDefault { column: String, default: Option<String> },
+    SetNotNull { column: String },
+    DropNotNull { column: String },
+    AddConstraint(ConstraintSpec),
+    DropConstraint { name: String, missing_ok: bool },
+    ValidateConstraint { name: String },
+    AddIdentity { column: String, identity: Identity },
+    DropIdentity { column: String },
+    AttachPartition { partition: ObjectName },
+    DetachPartition { partition: ObjectName },
+    RowSecurity(bool),
+    ForceRowSecurity(bool),
+    SetLogged(bool),
+    AddInherit(ObjectName),
+    DropInherit(ObjectName),
+    /// Owner, storage, statistics, triggers, ...: no effect on the model.
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct CreateIndex {
+    pub name: Option<String>,
+    pub table: ObjectName,
+    /// `ON ONLY parent`: not recursed to partitions.
+    pub only: bool,
+    pub unique: bool,
+    pub nulls_not_distinct: bool,
+    pub method: String,
+    pub keys: Vec<IndexElement>,
+    pub include: Vec<String>,
+    pub predicate: Option<String>,
+    pub concurrently: bool,
+    pub if_not_exists: bool,
+}
