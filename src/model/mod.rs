@@ -6,7 +6,7 @@ mod names;
 mod objects;
 mod types;
 
-pub use names::{Location, QualifiedName};
+pub use names::{quote_ident, Location, QualifiedName};
 pub use objects::*;
 pub use types::DataType;
 

@@ -20,13 +20,17 @@ impl Replayer {
             ConstraintSpec::Unique(key) => self.add_key(table_name, key, false, location),
             ConstraintSpec::Check { name, expression, not_valid } => {
                 let table = self.table_mut(table_name)?;
+                // PostgreSQL names an unnamed CHECK `tab_col_check` when it uses exactly
+                // one column, `tab_check` otherwise.
                 let name = name.clone().unwrap_or_else(|| {
-                    let first_column = table
+                    let used: Vec<&str> = table
                         .columns
                         .iter()
                         .map(|c| c.name.as_str())
-                        .find(|c| mentions(expression, c));
-                    object_name(&table_name.name, &first_column.into_iter().collect::<Vec<_>>(), "check")
+                        .filter(|c| mentions(expression, c))
+                        .collect();
+                    let label: Vec<&str> = if used.len() == 1 { used } else { Vec::new() };
+                    object_name(&table_name.name, &label, "check")
                 });
                 table.checks.push(CheckConstraint {
                     name,

@@ -1,0 +1,109 @@
+//! Command-line interface: flags, and the mapping of results to exit codes
+//! (0 clean, 1 findings at/above the threshold, 2 usage/input/config error).
+
+use crate::commands;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "dblint", version, about = "Tells PostgreSQL teams the truth about their schema", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Replay SQL files and migration directories into a schema model and grade it
+    Lint(LintArgs),
+    /// List every rule with its pack, default severity and summary
+    Rules(RulesArgs),
+    /// Print a rule's documentation, or `scoring` for how grades are computed
+    Explain {
+        /// Rule id (see `dblint rules`) or `scoring`
+        topic: String,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// SQL files and migration directories, replayed in the order given
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 when a finding has at least this severity: error, warning, info or none
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Exit 1 when the overall grade is below this (e.g. B, A-)
+    #[arg(long, value_name = "GRADE")]
+    pub min_grade: Option<String>,
+    /// Configuration file (default: dblint.toml in the current directory or a parent)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore dblint.toml even if one is found
+    #[arg(long)]
+    pub no_config: bool,
+    /// Only these packs (repeatable or comma-separated); extends `packs` of the config
+    #[arg(long, value_delimiter = ',', value_name = "PACK")]
+    pub pack: Vec<String>,
+    /// Turn a rule on (repeatable or comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub enable: Vec<String>,
+    /// Turn a rule off (repeatable or comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub disable: Vec<String>,
+    /// Suppress findings on objects matching this glob, e.g. 'public.audit_*'
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
+    /// When to use colour (NO_COLOR is honoured with auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// Output format (human or json)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Parse arguments, run one command, return its exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; clap exits 2 for usage errors.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code() as u8);
+        }
+    };
+    let result = match cli.command {
+        Command::Lint(args) => commands::lint::run(&args),
+        Command::Rules(args) => commands::rules::run(&args),
+        Command::Explain { topic } => commands::explain::run(&topic),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("dblint: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

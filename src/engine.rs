@@ -1,0 +1,145 @@
+//! The engine: choose the rules the settings ask for, run them on the model, and
+//! filter what config ignores suppress. Suppression is a filter after the rules; rules
+//! never see it.
+
+use crate::finding::{Finding, Severity};
+use crate::model::Database;
+use crate::packs::{packs, Pack};
+use crate::rules::{Context, Rule, RuleOptions};
+use crate::settings::{check_glob, ConfigError, Settings};
+use globset::{GlobSet, GlobSetBuilder};
+
+pub struct ActiveRule {
+    pub rule: &'static dyn Rule,
+    pub pack: &'static Pack,
+    pub severity: Severity,
+    pub options: RuleOptions,
+    ignore: Option<GlobSet>,
+}
+
+pub struct Plan {
+    pub rules: Vec<ActiveRule>,
+    /// The packs selected, in scorecard order (a category per pack).
+    pub packs: Vec<&'static Pack>,
+    ignore: Option<GlobSet>,
+}
+
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    /// Findings dropped by `ignore` globs.
+    pub suppressed: usize,
+}
+
+fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, ConfigError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for g in globs {
+        builder.add(check_glob(g).map_err(ConfigError)?);
+    }
+    builder.build().map(Some).map_err(|e| ConfigError(e.to_string()))
+}
+
+pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
+    let selected = |p: &Pack| settings.packs.as_ref().is_none_or(|list| list.contains(&p.name));
+    let mut rules = Vec::new();
+    let mut chosen_packs = Vec::new();
+    for pack in packs() {
+        let pack_selected = selected(pack);
+        let mut any = false;
+        for pack_rule in &pack.rules {
+            let rule = crate::rules::find(&pack_rule.id).ok_or_else(|| ConfigError(format!("pack {} lists unknown rule {}", pack.name, pack_rule.id)))?;
+            let user = settings.rules.get(&pack_rule.id);
+            let mut enabled = pack_selected && pack_rule.enabled;
+            if settings.enable.contains(&pack_rule.id) {
+                enabled = true;
+            }
+            if settings.disable.contains(&pack_rule.id) {
+                enabled = false;
+            }
+            if let Some(e) = user.and_then(|u| u.enabled) {
+                enabled = e;
+            }
+            if !enabled {
+                continue;
+            }
+            let mut options = pack_rule.options.clone();
+            if let Some(pack_opts) = settings.pack_options.get(&pack.name) {
+                for (k, v) in pack_opts {
+                    if options.contains_key(k) {
+                        options.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            if let Some(u) = user {
+                options.extend(u.options.clone());
+            }
+            rules.push(ActiveRule {
+                rule,
+                pack,
+                severity: user.and_then(|u| u.severity).unwrap_or(pack_rule.severity),
+                options: RuleOptions { values: options },
+                ignore: glob_set(user.map(|u| u.ignore.as_slice()).unwrap_or(&[]))?,
+            });
+            any = true;
+        }
+        if pack_selected || any {
+            chosen_packs.push(pack);
+        }
+    }
+    Ok(Plan {
+        rules,
+        packs: chosen_packs,
+        ignore: glob_set(&settings.ignore)?,
+    })
+}
+
+/// The paths a finding can be ignored by: `schema.table`, `schema.table.object`,
+/// `schema.table.column`.
+fn paths(finding: &Finding) -> Vec<String> {
+    let Some(table) = &finding.table else { return Vec::new() };
+    let base = table.to_string();
+    let mut out = vec![base.clone()];
+    if let Some(o) = &finding.object {
+        out.push(format!("{base}.{o}"));
+    }
+    out.extend(finding.columns.iter().map(|c| format!("{base}.{c}")));
+    out
+}
+
+fn ignored(set: &Option<GlobSet>, finding: &Finding) -> bool {
+    set.as_ref().is_some_and(|s| paths(finding).iter().any(|p| s.is_match(p)))
+}
+
+pub fn run(db: &Database, plan: &Plan) -> Outcome {
+    let mut findings = Vec::new();
+    let mut suppressed = 0;
+    for active in &plan.rules {
+        let ctx = Context { db, options: &active.options };
+        for mut finding in active.rule.check(&ctx) {
+            if ignored(&plan.ignore, &finding) || ignored(&active.ignore, &finding) {
+                suppressed += 1;
+                continue;
+            }
+            finding.severity = active.severity;
+            finding.category = active.pack.category.clone();
+            findings.push(finding);
+        }
+    }
+    sort_findings(&mut findings);
+    findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
+    Outcome { findings, suppressed }
+}
+
+/// Deterministic order: most severe first, then by table, rule and object.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.table.cmp(&b.table))
+            .then_with(|| a.rule.cmp(b.rule))
+            .then_with(|| a.object_path().cmp(&b.object_path()))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}

@@ -1,0 +1,108 @@
+//! A finding: one problem with one object, with a stable identity.
+
+use crate::model::{Location, QualifiedName};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    /// Set by the engine from the rule's pack and the configuration.
+    pub severity: Severity,
+    /// Scorecard category, set by the engine from the rule's pack.
+    pub category: String,
+    pub table: Option<QualifiedName>,
+    pub columns: Vec<String>,
+    /// Constraint, index or other object name, when the finding is about one.
+    pub object: Option<String>,
+    pub message: String,
+    /// What to do, as runnable SQL where possible.
+    pub fix: Option<String>,
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static str, table: &QualifiedName, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: Severity::Warning,
+            category: String::new(),
+            table: Some(table.clone()),
+            columns: Vec::new(),
+            object: None,
+            message: message.into(),
+            fix: None,
+            location: None,
+        }
+    }
+
+    pub fn columns<S: AsRef<str>>(mut self, columns: &[S]) -> Self {
+        self.columns = columns.iter().map(|c| c.as_ref().to_string()).collect();
+        self
+    }
+
+    pub fn object(mut self, object: impl Into<String>) -> Self {
+        self.object = Some(object.into());
+        self
+    }
+
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn location(mut self, location: Option<&Location>) -> Self {
+        self.location = location.cloned();
+        self
+    }
+
+    /// The object the finding is about, as a path: `schema.table`, then the object
+    /// name or the column list. Never a line number, so it survives edits.
+    pub fn object_path(&self) -> String {
+        let mut path = self.table.as_ref().map(|t| t.to_string()).unwrap_or_default();
+        if let Some(object) = &self.object {
+            path.push('.');
+            path.push_str(object);
+        } else if !self.columns.is_empty() {
+            path.push_str(&format!("({})", self.columns.join(",")));
+        }
+        path
+    }
+
+    /// Stable identity: rule id + object path.
+    pub fn fingerprint(&self) -> String {
+        format!("{}:{}", self.rule, self.object_path())
+    }
+}

@@ -1,0 +1,92 @@
+//! `--format markdown`: a pull-request comment. Findings sit in collapsed sections so
+//! the comment stays readable; past GitHub's comment limit the list is cut.
+
+use super::{grouped, recommendations, Report};
+use crate::finding::Severity;
+use crate::score::TableState;
+use std::fmt::Write;
+
+/// GitHub rejects comments longer than 65,536 characters; keep a margin.
+const MAX_CHARS: usize = 60_000;
+
+fn escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+pub fn render(report: &Report) -> String {
+    let s = report.scorecard;
+    let mut out = String::new();
+    let _ = writeln!(out, "## dblint: {}/100 ({})\n", s.overall, s.grade);
+    let _ = writeln!(
+        out,
+        "`{}` — {} errors, {} warnings, {} info across {} tables.\n",
+        escape(&report.source),
+        s.totals.error,
+        s.totals.warning,
+        s.totals.info,
+        s.tables.len()
+    );
+    let _ = writeln!(out, "| Category | Score | Grade | Errors | Warnings | Info |");
+    let _ = writeln!(out, "|---|---:|:---:|---:|---:|---:|");
+    for c in &s.categories {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            escape(&c.name),
+            c.score,
+            c.grade,
+            c.findings.error,
+            c.findings.warning,
+            c.findings.info
+        );
+    }
+    let recs = recommendations(report.findings, 5);
+    if !recs.is_empty() {
+        let _ = writeln!(out, "\n### Top recommendations\n");
+        for (i, r) in recs.iter().enumerate() {
+            let _ = writeln!(out, "{}. **{}** `{}` — {} ({})", i + 1, r.severity, r.rule, escape(r.summary), r.count);
+        }
+    }
+    let flagged: Vec<_> = s.tables.iter().filter(|t| t.status != TableState::Ok).collect();
+    if !flagged.is_empty() {
+        let _ = writeln!(out, "\n<details><summary>Tables with findings ({})</summary>\n", flagged.len());
+        let _ = writeln!(out, "| | Table | Errors | Warnings | Info |\n|---|---|---:|---:|---:|");
+        for t in flagged {
+            let icon = if t.status == TableState::Error { "❌" } else { "⚠️" };
+            let _ = writeln!(out, "| {icon} | `{}` | {} | {} | {} |", t.table, t.findings.error, t.findings.warning, t.findings.info);
+        }
+        let _ = writeln!(out, "\n</details>");
+    }
+    let mut truncated = 0usize;
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let groups = grouped(report.findings, severity);
+        if groups.is_empty() {
+            continue;
+        }
+        let count: usize = groups.iter().map(|(_, fs)| fs.len()).sum();
+        let open = if severity == Severity::Error { " open" } else { "" };
+        let _ = writeln!(out, "\n<details{open}><summary>{} ({count})</summary>\n", severity.as_str().to_uppercase());
+        for (rule, fs) in groups {
+            let _ = writeln!(out, "\n**`{rule}`** ({})\n", fs.len());
+            for f in fs {
+                if out.len() > MAX_CHARS {
+                    truncated += 1;
+                    continue;
+                }
+                let loc = f.location.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
+                let _ = writeln!(out, "- {}{}", escape(&f.message), escape(&loc));
+                if let Some(fix) = &f.fix {
+                    let _ = writeln!(out, "  ```sql\n  {}\n  ```", fix.replace('\n', "\n  "));
+                }
+            }
+        }
+        let _ = writeln!(out, "\n</details>");
+    }
+    if truncated > 0 {
+        let _ = writeln!(
+            out,
+            "\n_{truncated} more findings not shown (comment size limit); run `dblint lint --format json` for all._"
+        );
+    }
+    out
+}

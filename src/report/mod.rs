@@ -1,0 +1,73 @@
+//! Printers. Every format consumes the same [`Report`]; adding a format touches one
+//! file here and the `Format` enum.
+
+pub mod json;
+pub mod markdown;
+pub mod terminal;
+
+use crate::finding::{Finding, Severity};
+use crate::score::Scorecard;
+use crate::source::sql::ReplayStats;
+use crate::source::Diagnostic;
+use std::collections::BTreeMap;
+
+pub struct Report<'a> {
+    /// What was linted, as the user named it.
+    pub source: String,
+    pub scorecard: &'a Scorecard,
+    pub findings: &'a [Finding],
+    pub diagnostics: &'a [Diagnostic],
+    pub suppressed: usize,
+    pub stats: Option<&'a ReplayStats>,
+}
+
+/// One line of advice per rule, most impactful first.
+pub struct Recommendation {
+    pub rule: &'static str,
+    pub summary: &'static str,
+    pub severity: Severity,
+    pub count: usize,
+    pub example_fix: Option<String>,
+}
+
+fn impact(s: Severity) -> usize {
+    match s {
+        Severity::Error => 10,
+        Severity::Warning => 3,
+        Severity::Info => 1,
+    }
+}
+
+pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation> {
+    let mut by_rule: BTreeMap<&'static str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        by_rule.entry(f.rule).or_default().push(f);
+    }
+    let mut recs: Vec<Recommendation> = by_rule
+        .into_iter()
+        .map(|(rule, fs)| Recommendation {
+            rule,
+            summary: crate::rules::find(rule).map(|r| r.meta().summary).unwrap_or(""),
+            severity: fs.iter().map(|f| f.severity).max().unwrap_or(Severity::Info),
+            count: fs.len(),
+            example_fix: fs.iter().find_map(|f| f.fix.clone()),
+        })
+        .collect();
+    recs.sort_by(|a, b| {
+        (impact(b.severity) * b.count)
+            .cmp(&(impact(a.severity) * a.count))
+            .then_with(|| b.severity.cmp(&a.severity))
+            .then_with(|| a.rule.cmp(b.rule))
+    });
+    recs.truncate(limit);
+    recs
+}
+
+/// Findings of one severity grouped by rule, rules in id order.
+pub fn grouped(findings: &[Finding], severity: Severity) -> Vec<(&'static str, Vec<&Finding>)> {
+    let mut by_rule: BTreeMap<&'static str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.severity == severity) {
+        by_rule.entry(f.rule).or_default().push(f);
+    }
+    by_rule.into_iter().collect()
+}

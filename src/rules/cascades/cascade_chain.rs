@@ -1,0 +1,106 @@
+use crate::finding::Finding;
+use crate::model::{FkAction, QualifiedName};
+use crate::rules::{Context, Rule, RuleMeta};
+use std::collections::{BTreeMap, BTreeSet};
+
+declare_rule! {
+    /// ## What it does
+    /// Follows `ON DELETE CASCADE` foreign keys from parent to child and flags every
+    /// table from which a delete cascades `max_depth` (default 3) or more levels deep.
+    /// The longest path is shown; a table reached by a cascade itself is reported
+    /// through the table that starts the chain.
+    ///
+    /// ## Why is this bad?
+    /// One innocent `DELETE FROM organizations WHERE id = $1` removes products, their
+    /// features, their tasks and their comments, in one transaction that locks every
+    /// row it visits. Nobody reviewing the top-level delete sees how much it erases,
+    /// and a mistaken delete cannot be undone without a restore.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE products (id text PRIMARY KEY, org_id text REFERENCES organizations ON DELETE CASCADE);
+    /// CREATE TABLE features (id text PRIMARY KEY, product_id text REFERENCES products ON DELETE CASCADE);
+    /// CREATE TABLE tasks (id text PRIMARY KEY, feature_id text REFERENCES features ON DELETE CASCADE);
+    /// ```
+    ///
+    /// ## Fix
+    /// Break the chain where the data matters: RESTRICT the top-level delete (and
+    /// soft-delete or archive instead), or delete children explicitly in batches:
+    /// ```sql
+    /// ALTER TABLE products DROP CONSTRAINT products_org_id_fkey,
+    ///   ADD CONSTRAINT products_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations ON DELETE RESTRICT;
+    /// ```
+    CascadeChain { id: "cascade-chain", summary: "Deletes cascade through too many levels" }
+}
+
+impl Rule for CascadeChain {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let max_depth = ctx.options.integer("max_depth", 3).max(1) as usize;
+        let mut children: BTreeMap<&QualifiedName, BTreeSet<&QualifiedName>> = BTreeMap::new();
+        let mut is_child: BTreeSet<&QualifiedName> = BTreeSet::new();
+        for (table, fk) in ctx.db.foreign_keys() {
+            if fk.on_delete == FkAction::Cascade && table.name != fk.references && !table.is_partition() {
+                children.entry(&fk.references).or_default().insert(&table.name);
+                is_child.insert(&table.name);
+            }
+        }
+        let mut memo: BTreeMap<&QualifiedName, Vec<&QualifiedName>> = BTreeMap::new();
+        let mut out = Vec::new();
+        for root in children.keys().copied().filter(|t| !is_child.contains(t)) {
+            let path = longest_path(root, &children, &mut memo, &mut BTreeSet::new());
+            let depth = path.len() - 1;
+            if depth < max_depth {
+                continue;
+            }
+            let shown: Vec<String> = path.iter().map(|t| t.name.clone()).collect();
+            let location = ctx.db.table(root).and_then(|t| t.location.as_ref());
+            out.push(
+                Finding::new(
+                    self.meta().id,
+                    root,
+                    format!("deleting from {} cascades {depth} levels: {}", root.name, shown.join(" → ")),
+                )
+                .fix(format!(
+                    "-- make the first hop RESTRICT (soft-delete or archive {} instead), or delete children explicitly",
+                    root.name
+                ))
+                .location(location),
+            );
+        }
+        out
+    }
+}
+
+/// Longest cascade path from `node` (inclusive); cycles are cut where they close.
+fn longest_path<'a>(
+    node: &'a QualifiedName,
+    children: &BTreeMap<&'a QualifiedName, BTreeSet<&'a QualifiedName>>,
+    memo: &mut BTreeMap<&'a QualifiedName, Vec<&'a QualifiedName>>,
+    on_stack: &mut BTreeSet<&'a QualifiedName>,
+) -> Vec<&'a QualifiedName> {
+    if let Some(p) = memo.get(node) {
+        return p.clone();
+    }
+    on_stack.insert(node);
+    let mut best: Vec<&QualifiedName> = Vec::new();
+    if let Some(kids) = children.get(node) {
+        for kid in kids {
+            if on_stack.contains(kid) {
+                continue;
+            }
+            let p = longest_path(kid, children, memo, on_stack);
+            if p.len() > best.len() {
+                best = p;
+            }
+        }
+    }
+    on_stack.remove(node);
+    let mut path = vec![node];
+    path.extend(best);
+    memo.insert(node, path.clone());
+    path
+}

@@ -1,0 +1,81 @@
+use crate::finding::Finding;
+use crate::model::{quote_ident, FkAction};
+use crate::rules::analysis::own_foreign_keys;
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `ON DELETE CASCADE` foreign keys whose child table keeps a record that
+    /// must outlive its parent: audit, history, log, ledger, payment, invoice,
+    /// transaction tables (`tables` option, `*` wildcards, case-insensitive).
+    ///
+    /// ## Why is this bad?
+    /// Deleting a user or a tenant silently erases the record of what it did: the
+    /// audit trail, the payment history, the ledger. That is exactly the data an
+    /// investigation, a dispute or an auditor needs after the delete.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE audit_log (id bigint PRIMARY KEY,
+    ///   organization_id bigint NOT NULL REFERENCES organizations (id) ON DELETE CASCADE);
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep the rows: make the reference optional and SET NULL (or RESTRICT deletes
+    /// and archive instead):
+    /// ```sql
+    /// ALTER TABLE audit_log ALTER COLUMN organization_id DROP NOT NULL;
+    /// ALTER TABLE audit_log DROP CONSTRAINT audit_log_organization_id_fkey,
+    ///   ADD CONSTRAINT audit_log_organization_id_fkey FOREIGN KEY (organization_id)
+    ///   REFERENCES organizations (id) ON DELETE SET NULL NOT VALID;
+    /// ```
+    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records" }
+}
+
+impl Rule for CascadeIntoAudit {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values() {
+            if !ctx.options.name_matches("tables", &table.name.name) {
+                continue;
+            }
+            for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade) {
+                let t = table.name.sql();
+                let n = quote_ident(&fk.name);
+                let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
+                let refs: Vec<String> = fk.referenced_columns.iter().map(|c| quote_ident(c)).collect();
+                let mut fix: Vec<String> = fk
+                    .columns
+                    .iter()
+                    .filter(|c| table.column(c).is_some_and(|col| col.not_null))
+                    .map(|c| format!("ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;", quote_ident(c)))
+                    .collect();
+                fix.push(format!(
+                    "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE SET NULL NOT VALID;",
+                    cols.join(", "),
+                    fk.references.sql(),
+                    refs.join(", ")
+                ));
+                out.push(
+                    Finding::new(
+                        self.meta().id,
+                        &table.name,
+                        format!(
+                            "deleting a row of {} deletes its {} rows (foreign key {} is ON DELETE CASCADE)",
+                            fk.references, table.name.name, fk.name
+                        ),
+                    )
+                    .columns(&fk.columns)
+                    .object(&fk.name)
+                    .fix(fix.join("\n"))
+                    .location(fk.location.as_ref()),
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,68 @@
+use crate::finding::Finding;
+use crate::model::FkAction;
+use crate::rules::analysis::{covering_index, create_index_sql, own_foreign_keys};
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags foreign keys with an `ON DELETE CASCADE`, `SET NULL` or `SET DEFAULT`
+    /// action whose child columns have no covering index (see `fk-missing-index` for
+    /// what covers). `ON UPDATE CASCADE` alone is not reported: primary keys rarely
+    /// change, and Prisma puts it on every relation.
+    ///
+    /// ## Why is this bad?
+    /// The action runs inside the parent's DELETE: for every parent row deleted,
+    /// PostgreSQL scans the whole child table to find the rows to delete or update,
+    /// holding row locks on the parent meanwhile. Deleting a tenant with a thousand
+    /// rows becomes a thousand sequential scans.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE comments (id bigint PRIMARY KEY,
+    ///   post_id bigint NOT NULL REFERENCES posts (id) ON DELETE CASCADE);
+    /// ```
+    ///
+    /// ## Fix
+    /// ```sql
+    /// CREATE INDEX CONCURRENTLY comments_post_id_idx ON public.comments (post_id);
+    /// ```
+    CascadeUnindexed { id: "cascade-unindexed", summary: "Cascading foreign key without a covering index" }
+}
+
+impl Rule for CascadeUnindexed {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values() {
+            for fk in own_foreign_keys(ctx.db, table) {
+                let acting = matches!(fk.on_delete, FkAction::Cascade | FkAction::SetNull | FkAction::SetDefault);
+                if !acting || covering_index(table, &fk.columns).is_some() {
+                    continue;
+                }
+                let action = format!("ON DELETE {}", fk.on_delete.sql());
+                out.push(
+                    Finding::new(
+                        self.meta().id,
+                        &table.name,
+                        format!(
+                            "foreign key {} is {action} but {} ({}) is not indexed: each delete from {} scans {}",
+                            fk.name,
+                            table.name.name,
+                            fk.columns.join(", "),
+                            fk.references,
+                            table.name.name
+                        ),
+                    )
+                    .columns(&fk.columns)
+                    .object(&fk.name)
+                    .fix(create_index_sql(table, &fk.columns))
+                    .location(fk.location.as_ref()),
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,81 @@
+use crate::finding::Finding;
+use crate::model::{quote_ident, MatchType};
+use crate::rules::analysis::own_foreign_keys;
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags multi-column foreign keys under the default `MATCH SIMPLE` where some of
+    /// the referencing columns are nullable.
+    ///
+    /// ## Why is this bad?
+    /// Under MATCH SIMPLE a row with *any* NULL in the key is not checked at all:
+    /// `(tenant_id, NULL)` passes even when `tenant_id` points nowhere, so
+    /// half-filled references slip in silently.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE line_items (tenant_id bigint, order_id bigint,
+    ///   FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id));
+    /// ```
+    ///
+    /// ## Fix
+    /// Make the columns NOT NULL, or require all-or-nothing with MATCH FULL:
+    /// ```sql
+    /// ALTER TABLE line_items DROP CONSTRAINT line_items_tenant_id_order_id_fkey,
+    ///   ADD CONSTRAINT line_items_tenant_id_order_id_fkey FOREIGN KEY (tenant_id, order_id)
+    ///   REFERENCES orders (tenant_id, id) MATCH FULL NOT VALID;
+    /// ```
+    FkNullableMatchSimple { id: "fk-nullable-match-simple", summary: "Multi-column foreign key with nullable columns under MATCH SIMPLE" }
+}
+
+impl Rule for FkNullableMatchSimple {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values() {
+            for fk in own_foreign_keys(ctx.db, table) {
+                if fk.columns.len() < 2 || fk.match_type != MatchType::Simple {
+                    continue;
+                }
+                let nullable: Vec<&String> = fk
+                    .columns
+                    .iter()
+                    .filter(|c| table.column(c).is_some_and(|col| !col.not_null))
+                    .collect();
+                if nullable.is_empty() {
+                    continue;
+                }
+                let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
+                let refs: Vec<String> = fk.referenced_columns.iter().map(|c| quote_ident(c)).collect();
+                out.push(
+                    Finding::new(
+                        self.meta().id,
+                        &table.name,
+                        format!(
+                            "foreign key {} ({}) is MATCH SIMPLE with nullable {}: rows with a NULL in the key are not checked",
+                            fk.name,
+                            fk.columns.join(", "),
+                            nullable.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .columns(&fk.columns)
+                    .object(&fk.name)
+                    .fix(format!(
+                        "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({c}) REFERENCES {r} ({rc}) MATCH FULL NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {n};",
+                        t = table.name.sql(),
+                        n = quote_ident(&fk.name),
+                        c = cols.join(", "),
+                        r = fk.references.sql(),
+                        rc = refs.join(", ")
+                    ))
+                    .location(fk.location.as_ref()),
+                );
+            }
+        }
+        out
+    }
+}

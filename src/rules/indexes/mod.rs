@@ -1,0 +1,2 @@
+pub mod duplicate_index;
+pub mod redundant_index;

@@ -1,0 +1,80 @@
+use crate::finding::Finding;
+use crate::model::quote_ident;
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// In a table that belongs to a tenant (it has a `tenant_columns` column such as
+    /// `organization_id`), flags UNIQUE constraints and unique indexes that do not
+    /// include the tenant column. Columns named in `exempt_columns` (external ids,
+    /// tokens, hashes) are globally unique by nature and are skipped.
+    ///
+    /// ## Why is this bad?
+    /// A key that should be unique per tenant (a ticket number, a slug, a product
+    /// key) is unique across all tenants instead: one customer's `TICKET-1001`
+    /// blocks every other customer's, and the error leaks that the value exists.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE tickets (id bigint PRIMARY KEY, organization_id bigint NOT NULL,
+    ///   ticket_number varchar(20) NOT NULL UNIQUE);
+    /// ```
+    ///
+    /// ## Fix
+    /// ```sql
+    /// CREATE UNIQUE INDEX CONCURRENTLY tickets_org_ticket_number_key ON tickets (organization_id, ticket_number);
+    /// ALTER TABLE tickets DROP CONSTRAINT tickets_ticket_number_key;
+    /// ```
+    TenantUnscopedUnique { id: "tenant-unscoped-unique", summary: "Unique key in a tenant table does not include the tenant column" }
+}
+
+impl Rule for TenantUnscopedUnique {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
+            let Some(tenant) = table.columns.iter().find(|c| ctx.options.name_matches("tenant_columns", &c.name)) else {
+                continue;
+            };
+            for index in table.indexes.iter().filter(|i| i.unique && i.role != crate::model::IndexRole::PrimaryKey) {
+                let Some(cols) = index.plain_key_columns() else { continue };
+                if cols.contains(&tenant.name.as_str()) || cols.iter().any(|c| ctx.options.name_matches("exempt_columns", c)) {
+                    continue;
+                }
+                let mut new_cols = vec![quote_ident(&tenant.name)];
+                new_cols.extend(cols.iter().map(|c| quote_ident(c)));
+                let drop = if index.is_constraint() {
+                    format!("ALTER TABLE {} DROP CONSTRAINT {};", table.name.sql(), quote_ident(&index.name.name))
+                } else {
+                    format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
+                };
+                let predicate = index.predicate.as_ref().map(|p| format!(" WHERE {p}")).unwrap_or_default();
+                let new_name = quote_ident(&format!("{}_tenant_{}_key", table.name.name, cols.join("_")));
+                out.push(
+                    Finding::new(
+                        self.meta().id,
+                        &table.name,
+                        format!(
+                            "{} ({}) is unique across all tenants, not per {}",
+                            index.name.name,
+                            cols.join(", "),
+                            tenant.name
+                        ),
+                    )
+                    .columns(&cols)
+                    .object(&index.name.name)
+                    .fix(format!(
+                        "CREATE UNIQUE INDEX CONCURRENTLY {new_name} ON {} ({}){predicate};\n{drop}",
+                        table.name.sql(),
+                        new_cols.join(", ")
+                    ))
+                    .location(index.location.as_ref()),
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,95 @@
+use super::is_status_like;
+use crate::finding::Finding;
+use crate::model::{quote_ident, Index, Table};
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags multi-column UNIQUE constraints and unique indexes without a predicate
+    /// that include a boolean flag or a status-like column (`status_columns` option).
+    ///
+    /// ## Why is this bad?
+    /// Such a key almost never means what was intended. `UNIQUE (customer_id,
+    /// is_primary)` is meant as "at most one primary contact per customer", but it
+    /// also allows only *one non-primary* contact. `UNIQUE (project_id, step_id,
+    /// status)` allows one resolved alert per step, ever: the second resolution fails.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE contacts (id bigint PRIMARY KEY, customer_id bigint NOT NULL,
+    ///   is_primary boolean NOT NULL DEFAULT false, UNIQUE (customer_id, is_primary));
+    /// ```
+    ///
+    /// ## Fix
+    /// Constrain only the rows the rule is about, with a partial unique index:
+    /// ```sql
+    /// CREATE UNIQUE INDEX CONCURRENTLY contacts_one_primary ON contacts (customer_id) WHERE is_primary;
+    /// ALTER TABLE contacts DROP CONSTRAINT contacts_customer_id_is_primary_key;
+    /// ```
+    UniqueOnFlagOrStatus { id: "unique-on-flag-or-status", summary: "Unique key includes a boolean flag or status column" }
+}
+
+fn odd_columns<'a>(ctx: &Context, table: &Table, index: &'a Index) -> Vec<&'a str> {
+    index
+        .plain_key_columns()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| {
+            let boolean = table.column(c).is_some_and(|col| col.data_type.name == "boolean");
+            boolean || is_status_like(ctx.db, table, c, ctx.options)
+        })
+        .collect()
+}
+
+impl Rule for UniqueOnFlagOrStatus {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
+            for index in table.indexes.iter().filter(|i| i.unique && i.predicate.is_none() && i.keys.len() >= 2) {
+                let odd = odd_columns(ctx, table, index);
+                let Some(flag) = odd.first() else { continue };
+                let rest: Vec<String> = index
+                    .plain_key_columns()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|c| c != flag)
+                    .map(quote_ident)
+                    .collect();
+                let is_bool = table.column(flag).is_some_and(|c| c.data_type.name == "boolean");
+                let predicate = if is_bool { quote_ident(flag) } else { format!("{} = '...'", quote_ident(flag)) };
+                let drop = if index.is_constraint() {
+                    format!("ALTER TABLE {} DROP CONSTRAINT {};", table.name.sql(), quote_ident(&index.name.name))
+                } else {
+                    format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
+                };
+                let new_name = quote_ident(&format!("{}_{}_partial_key", table.name.name, flag.to_ascii_lowercase()));
+                out.push(
+                    Finding::new(
+                        self.meta().id,
+                        &table.name,
+                        format!(
+                            "unique key {} ({}) includes {}: it allows one row per value of {}, ever",
+                            index.name.name,
+                            index.keys_sql(),
+                            flag,
+                            flag
+                        ),
+                    )
+                    .columns(&odd)
+                    .object(&index.name.name)
+                    .fix(format!(
+                        "CREATE UNIQUE INDEX CONCURRENTLY {new_name} ON {} ({}) WHERE {predicate};\n{drop}",
+                        table.name.sql(),
+                        rest.join(", ")
+                    ))
+                    .location(index.location.as_ref()),
+                );
+            }
+        }
+        out
+    }
+}

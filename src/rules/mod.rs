@@ -1,0 +1,114 @@
+//! The rule registry: the one list of rules, from which `dblint rules`, `dblint
+//! explain`, id lookup, pack selection and the engine are all derived.
+//!
+//! A rule is one file: its documentation (the `///` lines captured by
+//! [`declare_rule!`]) and its check live together, so `explain` cannot drift from the
+//! code. Packs, default severities and option defaults live in `rules/*.toml`.
+
+#[macro_use]
+mod declare;
+pub mod analysis;
+mod options;
+
+mod cascades;
+mod foreign_keys;
+mod indexes;
+mod integrity;
+mod keys;
+mod naming;
+mod security;
+mod soft_delete;
+mod types;
+
+pub use options::RuleOptions;
+
+use crate::finding::Finding;
+use crate::model::Database;
+
+/// A rule's identity and documentation.
+pub struct RuleMeta {
+    /// Stable kebab-case id: part of every finding's fingerprint; never renamed.
+    pub id: &'static str,
+    /// One line for `dblint rules`.
+    pub summary: &'static str,
+    /// Markdown with the headings What it does / Why is this bad? / Example / Fix.
+    pub docs: &'static str,
+}
+
+/// What a rule sees: the schema model and its own options.
+pub struct Context<'a> {
+    pub db: &'a Database,
+    pub options: &'a RuleOptions,
+}
+
+/// A schema rule: a pure function of the model.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, ctx: &Context) -> Vec<Finding>;
+}
+
+/// Every rule dblint has. Adding a rule means adding it here and to a pack file.
+pub static REGISTRY: &[&dyn Rule] = &[
+    &keys::table_without_pk::TableWithoutPk,
+    &foreign_keys::fk_missing_index::FkMissingIndex,
+    &foreign_keys::fk_type_mismatch::FkTypeMismatch,
+    &foreign_keys::fk_nullable_match_simple::FkNullableMatchSimple,
+    &foreign_keys::missing_fk::MissingFk,
+    &indexes::duplicate_index::DuplicateIndex,
+    &indexes::redundant_index::RedundantIndex,
+    &types::unbounded_varchar::UnboundedVarchar,
+    &types::timestamp_without_tz::TimestampWithoutTz,
+    &types::json_not_jsonb::JsonNotJsonb,
+    &types::serial_not_identity::SerialNotIdentity,
+    &types::text_without_length_check::TextWithoutLengthCheck,
+    &integrity::status_without_check::StatusWithoutCheck,
+    &integrity::unique_on_flag_or_status::UniqueOnFlagOrStatus,
+    &integrity::tenant_unscoped_unique::TenantUnscopedUnique,
+    &cascades::cascade_set_null_not_null::CascadeSetNullNotNull,
+    &cascades::cascade_into_audit::CascadeIntoAudit,
+    &cascades::cascade_chain::CascadeChain,
+    &cascades::cascade_unindexed::CascadeUnindexed,
+    &soft_delete::soft_delete_unique::SoftDeleteUnique,
+    &soft_delete::soft_delete_hard_cascade::SoftDeleteHardCascade,
+    &soft_delete::soft_delete_inconsistent::SoftDeleteInconsistent,
+    &security::plaintext_secret::PlaintextSecret,
+    &naming::mixed_case_identifier::MixedCaseIdentifier,
+];
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    REGISTRY.iter().copied().find(|r| r.meta().id == id)
+}
+
+/// The docs with the one leading space of each `///` line removed.
+pub fn render_docs(meta: &RuleMeta) -> String {
+    meta.docs
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_the_documented_headings() {
+        for rule in REGISTRY {
+            let docs = render_docs(rule.meta());
+            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+                assert!(docs.contains(heading), "{} lacks {heading}", rule.meta().id);
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for rule in REGISTRY {
+            let id = rule.meta().id;
+            assert!(seen.insert(id), "duplicate id {id}");
+            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id} is not kebab-case");
+        }
+    }
+}

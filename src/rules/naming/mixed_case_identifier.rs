@@ -1,0 +1,62 @@
+use crate::finding::Finding;
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags tables whose name or column names contain upper-case letters (or other
+    /// characters that force quoting), once per table, listing the columns.
+    ///
+    /// ## Why is this bad?
+    /// PostgreSQL folds unquoted identifiers to lower case, so `"createdAt"` must be
+    /// double-quoted in every query, psql session, BI tool and migration forever;
+    /// `SELECT createdAt` fails with "column createdat does not exist". Prisma's
+    /// default camelCase mapping produces this.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE "User" (id text PRIMARY KEY, "createdAt" timestamp(3));
+    /// ```
+    ///
+    /// ## Fix
+    /// Map names to snake_case in the ORM (Prisma `@map` / `@@map`) and rename:
+    /// ```sql
+    /// ALTER TABLE "User" RENAME COLUMN "createdAt" TO created_at;
+    /// ALTER TABLE "User" RENAME TO users;
+    /// ```
+    MixedCaseIdentifier { id: "mixed-case-identifier", summary: "Identifiers that must be double-quoted forever" }
+}
+
+fn needs_quoting(name: &str) -> bool {
+    crate::model::quote_ident(name).starts_with('"')
+}
+
+impl Rule for MixedCaseIdentifier {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
+            let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).filter(|c| needs_quoting(c)).collect();
+            let table_odd = needs_quoting(&table.name.name);
+            if columns.is_empty() && !table_odd {
+                continue;
+            }
+            let mut what = Vec::new();
+            if table_odd {
+                what.push(format!("table name \"{}\"", table.name.name));
+            }
+            if !columns.is_empty() {
+                what.push(format!("{} column(s): {}", columns.len(), columns.join(", ")));
+            }
+            out.push(
+                Finding::new(self.meta().id, &table.name, format!("{} must be double-quoted in every query", what.join(" and ")))
+                    .object("identifiers")
+                    .fix("-- map to snake_case in the ORM (Prisma: @map / @@map), then ALTER TABLE ... RENAME")
+                    .location(table.location.as_ref()),
+            );
+        }
+        out
+    }
+}

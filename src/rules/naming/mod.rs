@@ -1,0 +1,1 @@
+pub mod mixed_case_identifier;

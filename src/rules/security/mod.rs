@@ -1,0 +1,1 @@
+pub mod plaintext_secret;

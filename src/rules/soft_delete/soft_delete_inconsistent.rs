@@ -1,0 +1,72 @@
+use crate::finding::Finding;
+use crate::model::quote_ident;
+use crate::rules::analysis::{own_foreign_keys, soft_delete};
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags tables that depend on a soft-delete parent (they have a foreign key to
+    /// it) but have no soft-delete column of their own. Audit-like tables that are
+    /// meant to outlive their parent are skipped (`exempt_tables` option).
+    ///
+    /// ## Why is this bad?
+    /// When the parent is soft-deleted its children cannot follow: they stay live,
+    /// show up in counts and listings, and every query has to remember to join the
+    /// parent to filter them out. Restoring the parent cannot tell which children were
+    /// deleted with it.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE products (id text PRIMARY KEY, "deletedAt" timestamp(3));
+    /// CREATE TABLE features (id text PRIMARY KEY, product_id text NOT NULL REFERENCES products);
+    /// ```
+    ///
+    /// ## Fix
+    /// ```sql
+    /// ALTER TABLE features ADD COLUMN "deletedAt" timestamp(3) with time zone;
+    /// ```
+    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column" }
+}
+
+impl Rule for SoftDeleteInconsistent {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
+            if soft_delete(table, ctx.options).is_some() || ctx.options.name_matches("exempt_tables", &table.name.name) {
+                continue;
+            }
+            for fk in own_foreign_keys(ctx.db, table) {
+                if fk.references == table.name {
+                    continue;
+                }
+                let Some(parent) = ctx.db.table(&fk.references) else { continue };
+                let Some(marker) = soft_delete(parent, ctx.options) else { continue };
+                let column = &marker.column();
+                let column_type = if column.data_type.name == "boolean" {
+                    format!("boolean NOT NULL DEFAULT {}", if matches!(marker, crate::rules::analysis::SoftDelete::Active(_)) { "true" } else { "false" })
+                } else {
+                    "timestamp with time zone".to_string()
+                };
+                out.push(
+                    Finding::new(
+                        self.meta().id,
+                        &table.name,
+                        format!(
+                            "{} depends on {} (foreign key {}), which soft-deletes rows by {}, but {} has no soft-delete column",
+                            table.name.name, parent.name.name, fk.name, column.name, table.name.name
+                        ),
+                    )
+                    .columns(&fk.columns)
+                    .object(&fk.name)
+                    .fix(format!("ALTER TABLE {} ADD COLUMN {} {column_type};", table.name.sql(), quote_ident(&column.name)))
+                    .location(fk.location.as_ref()),
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,261 @@
+//! The scorecard: per-category scores, an overall score and grade, and a status per
+//! table. `dblint explain scoring` prints [`SCORING_DOCS`]; keep them in step.
+
+use crate::engine::Plan;
+use crate::finding::{Finding, Severity};
+use crate::model::{Database, QualifiedName};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const SCORING_DOCS: &str = r#"# How dblint scores a schema
+
+Every selected rule pack is a scorecard category (Primary keys, Foreign keys &
+indexes, Indexes, Data types, Integrity, Cascades, Soft delete, Security, Naming).
+
+## Category score (0-100)
+
+    N        = number of tables (partitions count through their parent), at least 1
+    a_sev    = tables whose worst finding in the category has that severity
+    penalty  = 100 × (1.0 × a_error + 0.5 × a_warning + 0.1 × a_info) / N, at most 100
+    score    = 100 − penalty, rounded, then capped:
+               at most 69 if the category has an error,
+               at most 89 if it has a warning,
+               at most 96 if it has an info finding.
+
+So the score falls with the share of tables affected, weighted by severity, and one
+finding is enough to lose the top grade: an error can never look like a B.
+
+## Overall score
+
+The weighted mean of the category scores (weights: Primary keys 15, Foreign keys &
+indexes 20, Indexes 5, Data types 10, Integrity 15, Cascades 15, Soft delete 10,
+Security 15, Naming 5; from the `weight` of each pack), rounded, and at most 89 when
+any error finding exists: an A needs zero errors. A schema with no findings scores 100.
+
+## Grades
+
+    A+ ≥ 97   A ≥ 93   A- ≥ 90
+    B+ ≥ 87   B ≥ 83   B- ≥ 80
+    C+ ≥ 77   C ≥ 73   C- ≥ 70
+    D+ ≥ 67   D ≥ 63   D- ≥ 60
+    F  < 60
+
+## Table status
+
+✅ no findings, ⚠️ warnings or info only, ❌ at least one error; with counts.
+
+The computation is deterministic: the same schema and settings always give the same
+numbers. `--min-grade B` fails the run when the overall grade is below B.
+"#;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Grade {
+    F,
+    DMinus,
+    D,
+    DPlus,
+    CMinus,
+    C,
+    CPlus,
+    BMinus,
+    B,
+    BPlus,
+    AMinus,
+    A,
+    APlus,
+}
+
+const BANDS: &[(u32, Grade, &str)] = &[
+    (97, Grade::APlus, "A+"),
+    (93, Grade::A, "A"),
+    (90, Grade::AMinus, "A-"),
+    (87, Grade::BPlus, "B+"),
+    (83, Grade::B, "B"),
+    (80, Grade::BMinus, "B-"),
+    (77, Grade::CPlus, "C+"),
+    (73, Grade::C, "C"),
+    (70, Grade::CMinus, "C-"),
+    (67, Grade::DPlus, "D+"),
+    (63, Grade::D, "D"),
+    (60, Grade::DMinus, "D-"),
+    (0, Grade::F, "F"),
+];
+
+impl Grade {
+    pub fn from_score(score: u32) -> Grade {
+        BANDS.iter().find(|(min, _, _)| score >= *min).map(|(_, g, _)| *g).unwrap_or(Grade::F)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        BANDS.iter().find(|(_, g, _)| *g == self).map(|(_, _, s)| *s).unwrap_or("F")
+    }
+
+    pub fn parse(s: &str) -> Option<Grade> {
+        let upper = s.trim().to_ascii_uppercase();
+        BANDS.iter().find(|(_, _, name)| *name == upper).map(|(_, g, _)| *g)
+    }
+}
+
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+impl Counts {
+    fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.error + self.warning + self.info
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryScore {
+    pub name: String,
+    pub score: u32,
+    pub grade: Grade,
+    pub weight: u32,
+    pub findings: Counts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableState {
+    Error,
+    Warning,
+    Ok,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableStatus {
+    pub table: QualifiedName,
+    pub status: TableState,
+    pub findings: Counts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    pub overall: u32,
+    pub grade: Grade,
+    pub categories: Vec<CategoryScore>,
+    pub tables: Vec<TableStatus>,
+    pub totals: Counts,
+}
+
+fn cap_for(worst: Option<Severity>) -> u32 {
+    match worst {
+        Some(Severity::Error) => 69,
+        Some(Severity::Warning) => 89,
+        Some(Severity::Info) => 96,
+        None => 100,
+    }
+}
+
+pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
+    let table_count = db.tables.values().filter(|t| !t.is_partition()).count().max(1) as f64;
+    let mut categories = Vec::new();
+    for pack in &plan.packs {
+        let in_category: Vec<&Finding> = findings.iter().filter(|f| f.category == pack.category).collect();
+        let mut worst_per_table: BTreeMap<Option<&QualifiedName>, Severity> = BTreeMap::new();
+        let mut counts = Counts::default();
+        for f in &in_category {
+            counts.add(f.severity);
+            let w = worst_per_table.entry(f.table.as_ref()).or_insert(f.severity);
+            *w = (*w).max(f.severity);
+        }
+        let weighted: f64 = worst_per_table
+            .values()
+            .map(|s| match s {
+                Severity::Error => 1.0,
+                Severity::Warning => 0.5,
+                Severity::Info => 0.1,
+            })
+            .sum();
+        let penalty = (100.0 * weighted / table_count).min(100.0);
+        let worst = in_category.iter().map(|f| f.severity).max();
+        let score = ((100.0 - penalty).round() as u32).min(cap_for(worst));
+        categories.push(CategoryScore {
+            name: pack.category.clone(),
+            score,
+            grade: Grade::from_score(score),
+            weight: pack.weight,
+            findings: counts,
+        });
+    }
+    let total_weight: u32 = categories.iter().map(|c| c.weight).sum();
+    let mut overall = if total_weight == 0 {
+        100
+    } else {
+        let sum: u32 = categories.iter().map(|c| c.score * c.weight).sum();
+        (sum as f64 / total_weight as f64).round() as u32
+    };
+    let mut totals = Counts::default();
+    for f in findings {
+        totals.add(f.severity);
+    }
+    if totals.error > 0 {
+        overall = overall.min(89);
+    }
+
+    let mut per_table: BTreeMap<&QualifiedName, Counts> = BTreeMap::new();
+    for t in db.tables.values().filter(|t| !t.is_partition()) {
+        per_table.insert(&t.name, Counts::default());
+    }
+    for f in findings {
+        if let Some(t) = &f.table {
+            per_table.entry(t).or_default().add(f.severity);
+        }
+    }
+    let mut tables: Vec<TableStatus> = per_table
+        .into_iter()
+        .map(|(table, findings)| TableStatus {
+            table: table.clone(),
+            status: if findings.error > 0 {
+                TableState::Error
+            } else if findings.total() > 0 {
+                TableState::Warning
+            } else {
+                TableState::Ok
+            },
+            findings,
+        })
+        .collect();
+    tables.sort_by(|a, b| a.status.cmp(&b.status).then_with(|| a.table.cmp(&b.table)));
+    Scorecard {
+        overall,
+        grade: Grade::from_score(overall),
+        categories,
+        tables,
+        totals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grade_bands() {
+        assert_eq!(Grade::from_score(100), Grade::APlus);
+        assert_eq!(Grade::from_score(97), Grade::APlus);
+        assert_eq!(Grade::from_score(96), Grade::A);
+        assert_eq!(Grade::from_score(89), Grade::BPlus);
+        assert_eq!(Grade::from_score(59), Grade::F);
+        assert_eq!(Grade::parse("b-"), Some(Grade::BMinus));
+        assert!(Grade::A > Grade::B);
+    }
+}

@@ -1,0 +1,253 @@
+//! Settings: defaults ← `dblint.toml` ← environment ← command-line flags. Lists from a
+//! later layer extend the earlier ones; scalars replace them.
+
+use crate::finding::Severity;
+use crate::score::Grade;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "dblint.toml";
+
+/// A configuration problem, already phrased for the user (`file:line: message`).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+#[derive(Debug, Clone, Default)]
+pub struct RuleSettings {
+    pub severity: Option<Severity>,
+    pub enabled: Option<bool>,
+    pub options: toml::Table,
+    pub ignore: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Findings at or above this severity fail the run; `None` never fails on findings.
+    pub fail_on: Option<Severity>,
+    pub min_grade: Option<Grade>,
+    /// Selected packs; `None` means every pack.
+    pub packs: Option<Vec<String>>,
+    pub enable: Vec<String>,
+    pub disable: Vec<String>,
+    /// Object globs (`public.audit_*`, `legacy.*`) whose findings are suppressed.
+    pub ignore: Vec<String>,
+    pub rules: BTreeMap<String, RuleSettings>,
+    pub pack_options: BTreeMap<String, toml::Table>,
+    /// The configuration file that was read, if any.
+    pub config_file: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            fail_on: Some(Severity::Error),
+            min_grade: None,
+            packs: None,
+            enable: Vec::new(),
+            disable: Vec::new(),
+            ignore: Vec::new(),
+            rules: BTreeMap::new(),
+            pack_options: BTreeMap::new(),
+            config_file: None,
+        }
+    }
+}
+
+/// `error`, `warning`, `info`, or `none` (never fail on findings).
+pub fn parse_fail_on(value: &str) -> Option<Option<Severity>> {
+    match value {
+        "none" | "never" => Some(None),
+        other => Severity::parse(other).map(Some),
+    }
+}
+
+/// Find `dblint.toml` in `start` or the nearest parent directory.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(CONFIG_FILE);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// The 1-based line where `key` is set, searching after `[section]` when given.
+fn line_of(text: &str, section: Option<&str>, key: &str) -> usize {
+    let mut in_section = section.is_none();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            let header = t.trim_start_matches('[').trim_end_matches(']').trim();
+            if let Some(s) = section {
+                if header == s || header.replace('"', "") == s {
+                    in_section = true;
+                    if key.is_empty() {
+                        return i + 1;
+                    }
+                    continue;
+                }
+                in_section = false;
+            } else {
+                in_section = false;
+            }
+            continue;
+        }
+        if in_section {
+            let k = t.split('=').next().unwrap_or("").trim().trim_matches('"');
+            if k == key {
+                return i + 1;
+            }
+        }
+    }
+    1
+}
+
+impl Settings {
+    /// Read and validate a configuration file on top of the defaults.
+    pub fn from_file(path: &Path) -> Result<Settings, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("{shown}: cannot read: {e}")))?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1)).unwrap_or(1);
+            ConfigError(format!("{shown}:{line}: {}", e.message().trim()))
+        })?;
+        let err = |section: Option<&str>, key: &str, msg: String| {
+            ConfigError(format!("{shown}:{}: {msg}", line_of(&text, section, key)))
+        };
+        let mut settings = Settings {
+            config_file: Some(path.to_path_buf()),
+            ..Settings::default()
+        };
+        for (key, value) in &table {
+            match key.as_str() {
+                "fail_on" => {
+                    let v = value.as_str().unwrap_or_default();
+                    settings.fail_on = parse_fail_on(v).ok_or_else(|| {
+                        err(None, key, format!("fail_on must be error, warning, info or none, not {value}"))
+                    })?;
+                }
+                "min_grade" => {
+                    let v = value.as_str().unwrap_or_default();
+                    settings.min_grade = Some(Grade::parse(v).ok_or_else(|| err(None, key, format!("min_grade must be a letter grade such as B or A-, not {value}")))?);
+                }
+                "packs" | "enable" | "disable" | "ignore" => {
+                    let list = string_list(value).ok_or_else(|| err(None, key, format!("{key} must be a list of strings")))?;
+                    match key.as_str() {
+                        "packs" => settings.packs = Some(list),
+                        "enable" => settings.enable = list,
+                        "disable" => settings.disable = list,
+                        _ => settings.ignore = list,
+                    }
+                }
+                "rules" => {
+                    let rules = value.as_table().ok_or_else(|| err(None, key, "rules must be a table of [rules.<id>] sections".into()))?;
+                    for (id, body) in rules {
+                        let section = format!("rules.{id}");
+                        let body = body.as_table().ok_or_else(|| err(Some(&section), "", format!("[rules.{id}] must be a table")))?;
+                        let mut rule = RuleSettings::default();
+                        for (k, v) in body {
+                            match k.as_str() {
+                                "severity" => {
+                                    rule.severity = Some(v.as_str().and_then(Severity::parse).ok_or_else(|| {
+                                        err(Some(&section), k, format!("severity must be error, warning or info, not {v}"))
+                                    })?)
+                                }
+                                "enabled" => {
+                                    rule.enabled = Some(v.as_bool().ok_or_else(|| err(Some(&section), k, "enabled must be true or false".into()))?)
+                                }
+                                "ignore" => {
+                                    rule.ignore = string_list(v).ok_or_else(|| err(Some(&section), k, "ignore must be a list of globs".into()))?
+                                }
+                                _ => {
+                                    rule.options.insert(k.clone(), v.clone());
+                                }
+                            }
+                        }
+                        settings.rules.insert(id.clone(), rule);
+                    }
+                }
+                "options" => {
+                    let packs = value.as_table().ok_or_else(|| err(None, key, "options must be a table of [options.<pack>] sections".into()))?;
+                    for (pack, body) in packs {
+                        let section = format!("options.{pack}");
+                        let body = body.as_table().ok_or_else(|| err(Some(&section), "", format!("[options.{pack}] must be a table")))?;
+                        settings.pack_options.insert(pack.clone(), body.clone());
+                    }
+                }
+                _ => {
+                    let known = "fail_on, min_grade, packs, enable, disable, ignore, [rules.<id>], [options.<pack>]";
+                    return Err(err(None, key, format!("unknown key `{key}` (expected one of: {known})")));
+                }
+            }
+        }
+        settings.validate(&|section, key, msg| err(section, key, msg))?;
+        Ok(settings)
+    }
+
+    /// Check rule ids, pack names, option keys and globs against what exists.
+    pub fn validate(&self, err: &dyn Fn(Option<&str>, &str, String) -> ConfigError) -> Result<(), ConfigError> {
+        let packs = crate::packs::packs();
+        for name in self.packs.iter().flatten() {
+            if !packs.iter().any(|p| &p.name == name) {
+                return Err(err(None, "packs", format!("unknown pack `{name}` (see `dblint rules`)")));
+            }
+        }
+        for (key, ids) in [("enable", &self.enable), ("disable", &self.disable)] {
+            for id in ids {
+                if crate::rules::find(id).is_none() {
+                    return Err(err(None, key, format!("unknown rule id `{id}` (see `dblint rules`)")));
+                }
+            }
+        }
+        for (id, rule) in &self.rules {
+            let section = format!("rules.{id}");
+            let Some((_, pack_rule)) = crate::packs::pack_of(id) else {
+                return Err(err(Some(&section), "", format!("unknown rule id `{id}` (see `dblint rules`)")));
+            };
+            for key in rule.options.keys() {
+                if !pack_rule.options.contains_key(key) {
+                    let valid: Vec<&String> = pack_rule.options.keys().collect();
+                    let hint = if valid.is_empty() {
+                        "it has no options".to_string()
+                    } else {
+                        format!("its options are {}", valid.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+                    };
+                    return Err(err(Some(&section), key, format!("unknown option `{key}` for rule {id} ({hint}, plus severity, enabled, ignore)")));
+                }
+            }
+            for glob in &rule.ignore {
+                check_glob(glob).map_err(|e| err(Some(&section), "ignore", e))?;
+            }
+        }
+        for (pack_name, options) in &self.pack_options {
+            let section = format!("options.{pack_name}");
+            let Some(pack) = packs.iter().find(|p| &p.name == pack_name) else {
+                return Err(err(Some(&section), "", format!("unknown pack `{pack_name}`")));
+            };
+            for key in options.keys() {
+                if !pack.rules.iter().any(|r| r.options.contains_key(key)) {
+                    return Err(err(Some(&section), key, format!("unknown option `{key}` for pack {pack_name}")));
+                }
+            }
+        }
+        for glob in &self.ignore {
+            check_glob(glob).map_err(|e| err(None, "ignore", e))?;
+        }
+        Ok(())
+    }
+}
+
+fn string_list(value: &toml::Value) -> Option<Vec<String>> {
+    value.as_array()?.iter().map(|v| v.as_str().map(str::to_string)).collect()
+}
+
+pub fn check_glob(glob: &str) -> Result<globset::Glob, String> {
+    globset::GlobBuilder::new(glob)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| format!("invalid glob `{glob}`: {}", e.kind()))
+}
