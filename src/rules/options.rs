@@ -24,12 +24,44 @@ impl RuleOptions {
         self.values.get(key).and_then(Value::as_bool).unwrap_or(fallback)
     }
 
+    /// Whether one of the words of `name` (see [`words`]) is listed in option `key`.
+    pub fn name_has_word(&self, key: &str, name: &str) -> bool {
+        let listed: Vec<String> = self.string_list(key).iter().map(|w| w.to_ascii_lowercase()).collect();
+        words(name).iter().any(|w| listed.contains(w))
+    }
+
     /// Whether `name` matches one of the `*`-glob patterns of option `key`,
     /// case-insensitively (`*audit*`, `*_log`, `history`).
     pub fn name_matches(&self, key: &str, name: &str) -> bool {
         let name = name.to_ascii_lowercase();
         self.string_list(key).iter().any(|p| wildcard_match(&p.to_ascii_lowercase(), &name))
     }
+}
+
+/// The words of an identifier: split at `_`, `-`, digits and camelCase boundaries,
+/// lower-cased (`UserSecurityAuditLog` → user, security, audit, log).
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphabetic() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_lowercase();
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// `*` matches any run of characters; everything else is literal.
@@ -59,7 +91,15 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::wildcard_match;
+    use super::{wildcard_match, words};
+
+    #[test]
+    fn identifier_words() {
+        assert_eq!(words("UserSecurityAuditLog"), vec!["user", "security", "audit", "log"]);
+        assert_eq!(words("ticket_history"), vec!["ticket", "history"]);
+        assert_eq!(words("catalog"), vec!["catalog"]);
+        assert_eq!(words("HTTPLog2"), vec!["httplog"]);
+    }
 
     #[test]
     fn wildcards() {

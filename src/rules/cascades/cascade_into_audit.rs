@@ -7,7 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Flags `ON DELETE CASCADE` foreign keys whose child table keeps a record that
     /// must outlive its parent: audit, history, log, ledger, payment, invoice,
-    /// transaction tables (`tables` option, `*` wildcards, case-insensitive).
+    /// transaction tables. A table qualifies when one of the words of its name
+    /// (`UserSecurityAuditLog` → user, security, audit, log) is in the `table_words`
+    /// option, so `catalog` is not a log.
     ///
     /// ## Why is this bad?
     /// Deleting a user or a tenant silently erases the record of what it did: the
@@ -40,7 +42,7 @@ impl Rule for CascadeIntoAudit {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
-            if !ctx.options.name_matches("tables", &table.name.name) {
+            if !ctx.options.name_has_word("table_words", &table.name.name) {
                 continue;
             }
             for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade) {

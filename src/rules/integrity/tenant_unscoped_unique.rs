@@ -7,7 +7,8 @@ declare_rule! {
     /// In a table that belongs to a tenant (it has a `tenant_columns` column such as
     /// `organization_id`), flags UNIQUE constraints and unique indexes that do not
     /// include the tenant column. Columns named in `exempt_columns` (external ids,
-    /// tokens, hashes) are globally unique by nature and are skipped.
+    /// tokens, hashes) and tables named in `exempt_tables` (API keys, sessions) are
+    /// globally unique by nature and are skipped.
     ///
     /// ## Why is this bad?
     /// A key that should be unique per tenant (a ticket number, a slug, a product
@@ -36,6 +37,9 @@ impl Rule for TenantUnscopedUnique {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
+            if ctx.options.name_matches("exempt_tables", &table.name.name) {
+                continue;
+            }
             let Some(tenant) = table.columns.iter().find(|c| ctx.options.name_matches("tenant_columns", &c.name)) else {
                 continue;
             };

@@ -7,7 +7,8 @@ declare_rule! {
     /// ## What it does
     /// Flags tables that depend on a soft-delete parent (they have a foreign key to
     /// it) but have no soft-delete column of their own. Audit-like tables that are
-    /// meant to outlive their parent are skipped (`exempt_tables` option).
+    /// meant to outlive their parent are skipped (`exempt_table_words` option: words
+    /// of the table name).
     ///
     /// ## Why is this bad?
     /// When the parent is soft-deleted its children cannot follow: they stay live,
@@ -36,7 +37,7 @@ impl Rule for SoftDeleteInconsistent {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            if soft_delete(table, ctx.options).is_some() || ctx.options.name_matches("exempt_tables", &table.name.name) {
+            if soft_delete(table, ctx.options).is_some() || ctx.options.name_has_word("exempt_table_words", &table.name.name) {
                 continue;
             }
             for fk in own_foreign_keys(ctx.db, table) {

@@ -44,7 +44,7 @@ impl Rule for TimestampWithoutTz {
                     Finding::new(
                         self.meta().id,
                         &table.name,
-                        format!("{}.{} is {} (no time zone)", table.name.name, column.name, column.data_type),
+                        format!("{}.{} is {}: what instant it means depends on the writer's time zone", table.name.name, column.name, column.data_type),
                     )
                     .columns(&[&column.name])
                     .fix(format!(
