@@ -29,8 +29,10 @@ finding is enough to lose the top grade: an error can never look like a B.
 
 The weighted mean of the category scores (weights: Primary keys 15, Foreign keys &
 indexes 20, Indexes 5, Data types 10, Integrity 15, Cascades 15, Soft delete 10,
-Security 15, Naming 5; from the `weight` of each pack), rounded, and at most 89 when
-any error finding exists: an A needs zero errors. A schema with no findings scores 100.
+Security 15, Naming 5; from the `weight` of each pack), rounded, and at most 79 (C+)
+when any error finding exists: an error is something that fails at runtime or loses
+data, and a schema with one does not deserve an A or a B. A schema with no findings
+scores 100.
 
 ## Grades
 
@@ -156,6 +158,9 @@ pub struct Scorecard {
     pub totals: Counts,
 }
 
+/// Highest overall score while any error finding exists.
+const OVERALL_CAP_WITH_ERRORS: u32 = 79;
+
 fn cap_for(worst: Option<Severity>) -> u32 {
     match worst {
         Some(Severity::Error) => 69,
@@ -208,7 +213,7 @@ pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
         totals.add(f.severity);
     }
     if totals.error > 0 {
-        overall = overall.min(89);
+        overall = overall.min(OVERALL_CAP_WITH_ERRORS);
     }
 
     let mut per_table: BTreeMap<&QualifiedName, Counts> = BTreeMap::new();

@@ -16,6 +16,7 @@ pub fn resolve_settings(args: &LintArgs) -> Result<Settings, String> {
         (None, true) => None,
         (None, false) => std::env::var_os("DBLINT_CONFIG")
             .map(Into::into)
+            .or_else(|| config_near_inputs(&args.paths))
             .or_else(|| std::env::current_dir().ok().and_then(|d| discover(&d))),
     };
     let mut settings = match config {
@@ -48,6 +49,15 @@ pub fn resolve_settings(args: &LintArgs) -> Result<Settings, String> {
         .validate(&|_, key, msg| crate::settings::ConfigError(format!("{}: {msg}", flag_for(key))))
         .map_err(|e| e.to_string())?;
     Ok(settings)
+}
+
+/// `dblint.toml` next to (or above) the first input, so a project's settings apply
+/// wherever dblint is run from.
+fn config_near_inputs(paths: &[std::path::PathBuf]) -> Option<std::path::PathBuf> {
+    let first = paths.first()?;
+    let start = if first.is_dir() { first.clone() } else { first.parent()?.to_path_buf() };
+    let start = if start.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { start };
+    discover(&std::fs::canonicalize(&start).ok()?)
 }
 
 fn flag_for(key: &str) -> String {

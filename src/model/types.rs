@@ -51,7 +51,8 @@ impl DataType {
                 "timetz" => ("time with time zone", false),
                 "time" => ("time without time zone", false),
                 "varbit" => ("bit varying", false),
-                _ => (lower.as_str(), false),
+                // Unquoted names arrive lower-cased from the parser; quoted ones keep their case.
+                _ => (name, false),
             }
         } else {
             (name, false)

@@ -42,6 +42,13 @@ pub fn own_foreign_keys<'a>(db: &'a Database, table: &'a Table) -> impl Iterator
     table.foreign_keys.iter().filter(move |fk| !inherited_from_parent(db, table, fk))
 }
 
+/// A many-to-many link table: every column belongs to a foreign key (`_ProductToTeam`).
+pub fn is_link_table(table: &Table) -> bool {
+    !table.columns.is_empty()
+        && !table.foreign_keys.is_empty()
+        && table.columns.iter().all(|c| table.foreign_keys.iter().any(|fk| fk.columns.contains(&c.name)))
+}
+
 /// How a table marks deleted rows, if it uses soft delete.
 #[derive(Debug, Clone, Copy)]
 pub enum SoftDelete<'a> {

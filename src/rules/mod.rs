@@ -66,6 +66,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &integrity::tenant_unscoped_unique::TenantUnscopedUnique,
     &cascades::cascade_set_null_not_null::CascadeSetNullNotNull,
     &cascades::cascade_into_audit::CascadeIntoAudit,
+    &cascades::cascade_on_actor::CascadeOnActor,
     &cascades::cascade_chain::CascadeChain,
     &cascades::cascade_unindexed::CascadeUnindexed,
     &soft_delete::soft_delete_unique::SoftDeleteUnique,

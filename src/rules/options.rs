@@ -24,10 +24,15 @@ impl RuleOptions {
         self.values.get(key).and_then(Value::as_bool).unwrap_or(fallback)
     }
 
-    /// Whether one of the words of `name` (see [`words`]) is listed in option `key`.
+    /// Whether the words of `name` (see [`words`]) contain a word listed in option
+    /// `key`. Listed words of five letters or more also match inside a word, for
+    /// names glued together like Django's `tickets_tickethistory`; shorter ones (`log`)
+    /// must be a whole word, so `catalog` is not a log.
     pub fn name_has_word(&self, key: &str, name: &str) -> bool {
         let listed: Vec<String> = self.string_list(key).iter().map(|w| w.to_ascii_lowercase()).collect();
-        words(name).iter().any(|w| listed.contains(w))
+        words(name)
+            .iter()
+            .any(|w| listed.iter().any(|l| w == l || (l.len() >= 5 && w.contains(l.as_str()))))
     }
 
     /// Whether `name` matches one of the `*`-glob patterns of option `key`,

@@ -1,4 +1,3 @@
-use super::is_status_like;
 use crate::finding::Finding;
 use crate::model::{quote_ident, Index, Table};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -6,7 +5,8 @@ use crate::rules::{Context, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags multi-column UNIQUE constraints and unique indexes without a predicate
-    /// that include a boolean flag or a status-like column (`status_columns` option).
+    /// that include a boolean flag or a status-like column (`status_columns` option;
+    /// text or enum).
     ///
     /// ## Why is this bad?
     /// Such a key almost never means what was intended. `UNIQUE (customer_id,
@@ -35,8 +35,12 @@ fn odd_columns<'a>(ctx: &Context, table: &Table, index: &'a Index) -> Vec<&'a st
         .unwrap_or_default()
         .into_iter()
         .filter(|c| {
-            let boolean = table.column(c).is_some_and(|col| col.data_type.name == "boolean");
-            boolean || is_status_like(ctx.db, table, c, ctx.options)
+            let Some(col) = table.column(c) else { return false };
+            // Here an enum status is as odd as a text one: the key still allows one
+            // row per status value.
+            let status = ctx.options.name_matches("status_columns", c)
+                && (col.data_type.is_textual() || ctx.db.is_enum(&col.data_type));
+            col.data_type.name == "boolean" || status
         })
         .collect()
 }

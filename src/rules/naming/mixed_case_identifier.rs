@@ -48,7 +48,8 @@ impl Rule for MixedCaseIdentifier {
                 what.push(format!("table name \"{}\"", table.name.name));
             }
             if !columns.is_empty() {
-                what.push(format!("{} column(s): {}", columns.len(), columns.join(", ")));
+                let noun = if columns.len() == 1 { "column" } else { "columns" };
+                what.push(format!("{} {noun} of {} ({})", columns.len(), table.name.name, columns.join(", ")));
             }
             out.push(
                 Finding::new(self.meta().id, &table.name, format!("{} must be double-quoted in every query", what.join(" and ")))

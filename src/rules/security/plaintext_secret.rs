@@ -9,7 +9,8 @@ declare_rule! {
     /// encrypted (`hashed_markers`: hash, digest, encrypted, ...), and the `key` /
     /// `token` / `secret` columns of tables named like API-key stores
     /// (`secret_tables`). Names are all a schema shows, so this is a warning to
-    /// check, not proof.
+    /// check, not proof. Django's user `password` (a table that also has
+    /// `last_login`) is known to hold a hash and is skipped.
     ///
     /// ## Why is this bad?
     /// Whoever can read the table (a replica, a backup, a BI tool, an SQL injection)
@@ -40,6 +41,8 @@ impl Rule for PlaintextSecret {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             let secret_table = ctx.options.name_matches("secret_tables", &table.name.name);
+            // Django's AbstractBaseUser (password + last_login) always stores a hash.
+            let django_user = table.column("last_login").is_some();
             for column in &table.columns {
                 if !column.data_type.is_textual() && column.data_type.name != "bytea" {
                     continue;
@@ -47,6 +50,9 @@ impl Rule for PlaintextSecret {
                 let by_name = ctx.options.name_matches("columns", &column.name);
                 let by_table = secret_table && ctx.options.name_matches("secret_table_columns", &column.name);
                 if !(by_name || by_table) || ctx.options.name_matches("hashed_markers", &column.name) {
+                    continue;
+                }
+                if django_user && column.name == "password" {
                     continue;
                 }
                 out.push(

@@ -1,12 +1,13 @@
 use crate::finding::Finding;
 use crate::model::quote_ident;
-use crate::rules::analysis::{own_foreign_keys, soft_delete};
+use crate::rules::analysis::{is_link_table, own_foreign_keys, soft_delete};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
     /// Flags tables that depend on a soft-delete parent (they have a foreign key to
-    /// it) but have no soft-delete column of their own. Audit-like tables that are
+    /// it) but have no soft-delete column of their own. Pure link tables (every
+    /// column is part of a foreign key, like Prisma's `_AToB`) are skipped. Audit-like tables that are
     /// meant to outlive their parent are skipped (`exempt_table_words` option: words
     /// of the table name).
     ///
@@ -37,7 +38,10 @@ impl Rule for SoftDeleteInconsistent {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            if soft_delete(table, ctx.options).is_some() || ctx.options.name_has_word("exempt_table_words", &table.name.name) {
+            if soft_delete(table, ctx.options).is_some()
+                || ctx.options.name_has_word("exempt_table_words", &table.name.name)
+                || is_link_table(table)
+            {
                 continue;
             }
             for fk in own_foreign_keys(ctx.db, table) {

@@ -1,0 +1,80 @@
+use crate::finding::Finding;
+use crate::model::{quote_ident, FkAction};
+use crate::rules::analysis::own_foreign_keys;
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `ON DELETE CASCADE` foreign keys on columns that record *who did
+    /// something* to a row (`granted_by`, `created_by_id`, `approvedBy`, ...: the
+    /// `columns` option) rather than who owns it.
+    ///
+    /// ## Why is this bad?
+    /// The row belongs to someone else; the referenced user only acted on it.
+    /// Deleting an administrator then deletes every permission they ever granted to
+    /// other people, every record they approved, every item they created for a team.
+    /// The loss lands on users who were never deleted.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE user_permissions (id bigint PRIMARY KEY,
+    ///   user_id bigint NOT NULL REFERENCES users ON DELETE CASCADE,
+    ///   granted_by_id bigint NOT NULL REFERENCES users ON DELETE CASCADE);
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep the row and forget the actor (or RESTRICT):
+    /// ```sql
+    /// ALTER TABLE user_permissions ALTER COLUMN granted_by_id DROP NOT NULL;
+    /// ALTER TABLE user_permissions DROP CONSTRAINT user_permissions_granted_by_id_fkey,
+    ///   ADD CONSTRAINT user_permissions_granted_by_id_fkey FOREIGN KEY (granted_by_id)
+    ///   REFERENCES users ON DELETE SET NULL NOT VALID;
+    /// ```
+    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows" }
+}
+
+impl Rule for CascadeOnActor {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values() {
+            for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade) {
+                let Some(actor) = fk.columns.iter().find(|c| ctx.options.name_matches("columns", c)) else { continue };
+                let t = table.name.sql();
+                let n = quote_ident(&fk.name);
+                let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
+                let refs: Vec<String> = fk.referenced_columns.iter().map(|c| quote_ident(c)).collect();
+                let mut fix: Vec<String> = fk
+                    .columns
+                    .iter()
+                    .filter(|c| table.column(c).is_some_and(|col| col.not_null))
+                    .map(|c| format!("ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;", quote_ident(c)))
+                    .collect();
+                fix.push(format!(
+                    "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE SET NULL NOT VALID;",
+                    cols.join(", "),
+                    fk.references.sql(),
+                    refs.join(", ")
+                ));
+                out.push(
+                    Finding::new(
+                        self.meta().id,
+                        &table.name,
+                        format!(
+                            "{}.{actor} records who acted, but deleting that {} row deletes this {} row too (foreign key {} is ON DELETE CASCADE)",
+                            table.name.name, fk.references.name, table.name.name, fk.name
+                        ),
+                    )
+                    .columns(&fk.columns)
+                    .object(&fk.name)
+                    .fix(fix.join("\n"))
+                    .location(fk.location.as_ref()),
+                );
+            }
+        }
+        out
+    }
+}
