@@ -27,12 +27,17 @@ finding is enough to lose the top grade: an error can never look like a B.
 
 ## Overall score
 
-The weighted mean of the category scores (weights: Primary keys 15, Foreign keys &
-indexes 20, Indexes 5, Data types 10, Integrity 15, Cascades 15, Soft delete 10,
-Security 15, Naming 5; from the `weight` of each pack), rounded, and at most 79 (C+)
-when any error finding exists: an error is something that fails at runtime or loses
-data, and a schema with one does not deserve an A or a B. A schema with no findings
-scores 100.
+    mean    = weighted mean of the category scores (weights: Primary keys 15,
+              Foreign keys & indexes 20, Indexes 5, Data types 10, Integrity 15,
+              Cascades 15, Soft delete 10, Security 15, Naming 5: the `weight` of
+              each pack)
+    overall = 0.6 × mean + 0.4 × lowest category score, rounded,
+              and at most 79 (C+) when any error finding exists.
+
+The lowest category weighs in because a schema is as weak as its weakest area:
+excellent naming does not make up for cascades that erase the audit trail. An error
+is something that fails at runtime or loses data; a schema with one does not get an
+A or a B. A schema with no findings scores 100.
 
 ## Grades
 
@@ -158,6 +163,10 @@ pub struct Scorecard {
     pub totals: Counts,
 }
 
+/// Share of the weighted category mean in the overall score; the rest is the lowest
+/// category's score.
+const MEAN_SHARE: f64 = 0.6;
+
 /// Highest overall score while any error finding exists.
 const OVERALL_CAP_WITH_ERRORS: u32 = 79;
 
@@ -206,7 +215,9 @@ pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
         100
     } else {
         let sum: u32 = categories.iter().map(|c| c.score * c.weight).sum();
-        (sum as f64 / total_weight as f64).round() as u32
+        let mean = sum as f64 / total_weight as f64;
+        let lowest = categories.iter().map(|c| c.score).min().unwrap_or(100) as f64;
+        (MEAN_SHARE * mean + (1.0 - MEAN_SHARE) * lowest).round() as u32
     };
     let mut totals = Counts::default();
     for f in findings {
