@@ -76,11 +76,10 @@ impl Rule for UniqueOnFlagOrStatus {
                         self.meta().id,
                         &table.name,
                         format!(
-                            "unique key {} ({}) includes {}: it allows one row per value of {}, ever",
+                            "unique key {} ({}) includes {flag}: each value of {flag} may occur only once per ({}), so a second row with the same {flag} is rejected",
                             index.name.name,
                             index.keys_sql(),
-                            flag,
-                            flag
+                            rest.join(", ")
                         ),
                     )
                     .columns(&odd)
