@@ -38,18 +38,31 @@ fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, ConfigError> {
     for g in globs {
         builder.add(check_glob(g).map_err(ConfigError)?);
     }
-    builder.build().map(Some).map_err(|e| ConfigError(e.to_string()))
+    builder
+        .build()
+        .map(Some)
+        .map_err(|e| ConfigError(e.to_string()))
 }
 
 pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
-    let selected = |p: &Pack| settings.packs.as_ref().is_none_or(|list| list.contains(&p.name));
+    let selected = |p: &Pack| {
+        settings
+            .packs
+            .as_ref()
+            .is_none_or(|list| list.contains(&p.name))
+    };
     let mut rules = Vec::new();
     let mut chosen_packs = Vec::new();
     for pack in packs() {
         let pack_selected = selected(pack);
         let mut any = false;
         for pack_rule in &pack.rules {
-            let rule = crate::rules::find(&pack_rule.id).ok_or_else(|| ConfigError(format!("pack {} lists unknown rule {}", pack.name, pack_rule.id)))?;
+            let rule = crate::rules::find(&pack_rule.id).ok_or_else(|| {
+                ConfigError(format!(
+                    "pack {} lists unknown rule {}",
+                    pack.name, pack_rule.id
+                ))
+            })?;
             let user = settings.rules.get(&pack_rule.id);
             let mut enabled = pack_selected && pack_rule.enabled;
             if settings.enable.contains(&pack_rule.id) {
@@ -98,7 +111,9 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
 /// The paths a finding can be ignored by: `schema.table`, `schema.table.object`,
 /// `schema.table.column`.
 fn paths(finding: &Finding) -> Vec<String> {
-    let Some(table) = &finding.table else { return Vec::new() };
+    let Some(table) = &finding.table else {
+        return Vec::new();
+    };
     let base = table.to_string();
     let mut out = vec![base.clone()];
     if let Some(o) = &finding.object {
@@ -109,14 +124,18 @@ fn paths(finding: &Finding) -> Vec<String> {
 }
 
 fn ignored(set: &Option<GlobSet>, finding: &Finding) -> bool {
-    set.as_ref().is_some_and(|s| paths(finding).iter().any(|p| s.is_match(p)))
+    set.as_ref()
+        .is_some_and(|s| paths(finding).iter().any(|p| s.is_match(p)))
 }
 
 pub fn run(db: &Database, plan: &Plan) -> Outcome {
     let mut findings = Vec::new();
     let mut suppressed = 0;
     for active in &plan.rules {
-        let ctx = Context { db, options: &active.options };
+        let ctx = Context {
+            db,
+            options: &active.options,
+        };
         for mut finding in active.rule.check(&ctx) {
             if ignored(&plan.ignore, &finding) || ignored(&active.ignore, &finding) {
                 suppressed += 1;
@@ -129,7 +148,10 @@ pub fn run(db: &Database, plan: &Plan) -> Outcome {
     }
     sort_findings(&mut findings);
     findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
-    Outcome { findings, suppressed }
+    Outcome {
+        findings,
+        suppressed,
+    }
 }
 
 /// Deterministic order: most severe first, then by table, rule and object.

@@ -91,7 +91,11 @@ impl Finding {
     /// The object the finding is about, as a path: `schema.table`, then the object
     /// name or the column list. Never a line number, so it survives edits.
     pub fn object_path(&self) -> String {
-        let mut path = self.table.as_ref().map(|t| t.to_string()).unwrap_or_default();
+        let mut path = self
+            .table
+            .as_ref()
+            .map(|t| t.to_string())
+            .unwrap_or_default();
         if let Some(object) = &self.object {
             path.push('.');
             path.push_str(object);

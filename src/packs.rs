@@ -9,12 +9,18 @@ use std::sync::OnceLock;
 /// The pack files, in scorecard order.
 const PACK_FILES: &[(&str, &str)] = &[
     ("keys.toml", include_str!("../rules/keys.toml")),
-    ("foreign-keys.toml", include_str!("../rules/foreign-keys.toml")),
+    (
+        "foreign-keys.toml",
+        include_str!("../rules/foreign-keys.toml"),
+    ),
     ("indexes.toml", include_str!("../rules/indexes.toml")),
     ("types.toml", include_str!("../rules/types.toml")),
     ("integrity.toml", include_str!("../rules/integrity.toml")),
     ("cascades.toml", include_str!("../rules/cascades.toml")),
-    ("soft-delete.toml", include_str!("../rules/soft-delete.toml")),
+    (
+        "soft-delete.toml",
+        include_str!("../rules/soft-delete.toml"),
+    ),
     ("security.toml", include_str!("../rules/security.toml")),
     ("naming.toml", include_str!("../rules/naming.toml")),
 ];
@@ -72,10 +78,13 @@ fn yes() -> bool {
 }
 
 fn parse(file: &str, text: &str) -> Result<Pack, String> {
-    let parsed: PackFile = toml::from_str(text).map_err(|e| format!("rules/{file}: {}", e.message()))?;
+    let parsed: PackFile =
+        toml::from_str(text).map_err(|e| format!("rules/{file}: {}", e.message()))?;
     let mut rules = Vec::new();
     for (id, value) in parsed.rules {
-        let entry: RuleEntry = value.try_into().map_err(|e: toml::de::Error| format!("rules/{file}: {id}: {}", e.message()))?;
+        let entry: RuleEntry = value
+            .try_into()
+            .map_err(|e: toml::de::Error| format!("rules/{file}: {id}: {}", e.message()))?;
         let mut options = parsed.options.clone();
         options.extend(entry.options);
         rules.push(PackRule {
@@ -101,7 +110,9 @@ pub fn packs() -> &'static [Pack] {
     PACKS.get_or_init(|| {
         PACK_FILES
             .iter()
-            .map(|(file, text)| parse(file, text).unwrap_or_else(|e| panic!("embedded pack is invalid: {e}")))
+            .map(|(file, text)| {
+                parse(file, text).unwrap_or_else(|e| panic!("embedded pack is invalid: {e}"))
+            })
             .collect()
     })
 }
@@ -137,11 +148,19 @@ mod tests {
     #[test]
     fn every_rule_is_in_exactly_one_pack_and_every_pack_rule_exists() {
         for rule in REGISTRY {
-            let count = packs().iter().flat_map(|p| &p.rules).filter(|r| r.id == rule.meta().id).count();
+            let count = packs()
+                .iter()
+                .flat_map(|p| &p.rules)
+                .filter(|r| r.id == rule.meta().id)
+                .count();
             assert_eq!(count, 1, "{} is in {count} packs", rule.meta().id);
         }
         for pack_rule in packs().iter().flat_map(|p| &p.rules) {
-            assert!(crate::rules::find(&pack_rule.id).is_some(), "pack lists unknown rule {}", pack_rule.id);
+            assert!(
+                crate::rules::find(&pack_rule.id).is_some(),
+                "pack lists unknown rule {}",
+                pack_rule.id
+            );
         }
     }
 }

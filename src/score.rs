@@ -90,16 +90,27 @@ const BANDS: &[(u32, Grade, &str)] = &[
 
 impl Grade {
     pub fn from_score(score: u32) -> Grade {
-        BANDS.iter().find(|(min, _, _)| score >= *min).map(|(_, g, _)| *g).unwrap_or(Grade::F)
+        BANDS
+            .iter()
+            .find(|(min, _, _)| score >= *min)
+            .map(|(_, g, _)| *g)
+            .unwrap_or(Grade::F)
     }
 
     pub fn as_str(self) -> &'static str {
-        BANDS.iter().find(|(_, g, _)| *g == self).map(|(_, _, s)| *s).unwrap_or("F")
+        BANDS
+            .iter()
+            .find(|(_, g, _)| *g == self)
+            .map(|(_, _, s)| *s)
+            .unwrap_or("F")
     }
 
     pub fn parse(s: &str) -> Option<Grade> {
         let upper = s.trim().to_ascii_uppercase();
-        BANDS.iter().find(|(_, _, name)| *name == upper).map(|(_, g, _)| *g)
+        BANDS
+            .iter()
+            .find(|(_, _, name)| *name == upper)
+            .map(|(_, g, _)| *g)
     }
 }
 
@@ -180,15 +191,25 @@ fn cap_for(worst: Option<Severity>) -> u32 {
 }
 
 pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
-    let table_count = db.tables.values().filter(|t| !t.is_partition()).count().max(1) as f64;
+    let table_count = db
+        .tables
+        .values()
+        .filter(|t| !t.is_partition())
+        .count()
+        .max(1) as f64;
     let mut categories = Vec::new();
     for pack in &plan.packs {
-        let in_category: Vec<&Finding> = findings.iter().filter(|f| f.category == pack.category).collect();
+        let in_category: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.category == pack.category)
+            .collect();
         let mut worst_per_table: BTreeMap<Option<&QualifiedName>, Severity> = BTreeMap::new();
         let mut counts = Counts::default();
         for f in &in_category {
             counts.add(f.severity);
-            let w = worst_per_table.entry(f.table.as_ref()).or_insert(f.severity);
+            let w = worst_per_table
+                .entry(f.table.as_ref())
+                .or_insert(f.severity);
             *w = (*w).max(f.severity);
         }
         let weighted: f64 = worst_per_table

@@ -109,11 +109,26 @@ fn line_of(text: &str, section: Option<&str>, key: &str) -> usize {
 impl Settings {
     /// Read and validate a configuration file on top of the defaults.
     pub fn from_file(path: &Path) -> Result<Settings, ConfigError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("{shown}: cannot read: {e}")))?;
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let shown = path
+            .strip_prefix(&cwd)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("{shown}: cannot read: {e}")))?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1)).unwrap_or(1);
-            ConfigError(format!("{shown}:{line}: {}", e.message().trim()))
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
+                .unwrap_or(1);
+            let message: Vec<&str> = e
+                .message()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            ConfigError(format!("{shown}:{line}: {}", message.join("; ")))
         })?;
         let err = |section: Option<&str>, key: &str, msg: String| {
             ConfigError(format!("{shown}:{}: {msg}", line_of(&text, section, key)))
@@ -127,15 +142,29 @@ impl Settings {
                 "fail_on" => {
                     let v = value.as_str().unwrap_or_default();
                     settings.fail_on = parse_fail_on(v).ok_or_else(|| {
-                        err(None, key, format!("fail_on must be error, warning, info or none, not {value}"))
+                        err(
+                            None,
+                            key,
+                            format!("fail_on must be error, warning, info or none, not {value}"),
+                        )
                     })?;
                 }
                 "min_grade" => {
                     let v = value.as_str().unwrap_or_default();
-                    settings.min_grade = Some(Grade::parse(v).ok_or_else(|| err(None, key, format!("min_grade must be a letter grade such as B or A-, not {value}")))?);
+                    settings.min_grade = Some(Grade::parse(v).ok_or_else(|| {
+                        err(
+                            None,
+                            key,
+                            format!(
+                                "min_grade must be a letter grade such as B or A-, not {value}"
+                            ),
+                        )
+                    })?);
                 }
                 "packs" | "enable" | "disable" | "ignore" => {
-                    let list = string_list(value).ok_or_else(|| err(None, key, format!("{key} must be a list of strings")))?;
+                    let list = string_list(value).ok_or_else(|| {
+                        err(None, key, format!("{key} must be a list of strings"))
+                    })?;
                     match key.as_str() {
                         "packs" => settings.packs = Some(list),
                         "enable" => settings.enable = list,
@@ -144,23 +173,49 @@ impl Settings {
                     }
                 }
                 "rules" => {
-                    let rules = value.as_table().ok_or_else(|| err(None, key, "rules must be a table of [rules.<id>] sections".into()))?;
+                    let rules = value.as_table().ok_or_else(|| {
+                        err(
+                            None,
+                            key,
+                            "rules must be a table of [rules.<id>] sections".into(),
+                        )
+                    })?;
                     for (id, body) in rules {
                         let section = format!("rules.{id}");
-                        let body = body.as_table().ok_or_else(|| err(Some(&section), "", format!("[rules.{id}] must be a table")))?;
+                        let body = body.as_table().ok_or_else(|| {
+                            err(Some(&section), "", format!("[rules.{id}] must be a table"))
+                        })?;
                         let mut rule = RuleSettings::default();
                         for (k, v) in body {
                             match k.as_str() {
-                                "severity" => {
-                                    rule.severity = Some(v.as_str().and_then(Severity::parse).ok_or_else(|| {
-                                        err(Some(&section), k, format!("severity must be error, warning or info, not {v}"))
+                                "severity" => rule.severity = Some(
+                                    v.as_str().and_then(Severity::parse).ok_or_else(|| {
+                                        err(
+                                            Some(&section),
+                                            k,
+                                            format!(
+                                                "severity must be error, warning or info, not {v}"
+                                            ),
+                                        )
+                                    })?,
+                                ),
+                                "enabled" => {
+                                    rule.enabled = Some(v.as_bool().ok_or_else(|| {
+                                        err(
+                                            Some(&section),
+                                            k,
+                                            "enabled must be true or false".into(),
+                                        )
                                     })?)
                                 }
-                                "enabled" => {
-                                    rule.enabled = Some(v.as_bool().ok_or_else(|| err(Some(&section), k, "enabled must be true or false".into()))?)
-                                }
                                 "ignore" => {
-                                    rule.ignore = string_list(v).ok_or_else(|| err(Some(&section), k, "ignore must be a list of globs".into()))?
+                                    rule.ignore = string_list(v).ok_or_else(|| {
+                                        err(
+                                            Some(&section),
+                                            k,
+                                            "ignore must be a list of globs".into(),
+                                        )
+                                    })?
                                 }
                                 _ => {
                                     rule.options.insert(k.clone(), v.clone());
@@ -171,16 +226,32 @@ impl Settings {
                     }
                 }
                 "options" => {
-                    let packs = value.as_table().ok_or_else(|| err(None, key, "options must be a table of [options.<pack>] sections".into()))?;
+                    let packs = value.as_table().ok_or_else(|| {
+                        err(
+                            None,
+                            key,
+                            "options must be a table of [options.<pack>] sections".into(),
+                        )
+                    })?;
                     for (pack, body) in packs {
                         let section = format!("options.{pack}");
-                        let body = body.as_table().ok_or_else(|| err(Some(&section), "", format!("[options.{pack}] must be a table")))?;
+                        let body = body.as_table().ok_or_else(|| {
+                            err(
+                                Some(&section),
+                                "",
+                                format!("[options.{pack}] must be a table"),
+                            )
+                        })?;
                         settings.pack_options.insert(pack.clone(), body.clone());
                     }
                 }
                 _ => {
                     let known = "fail_on, min_grade, packs, enable, disable, ignore, [rules.<id>], [options.<pack>]";
-                    return Err(err(None, key, format!("unknown key `{key}` (expected one of: {known})")));
+                    return Err(err(
+                        None,
+                        key,
+                        format!("unknown key `{key}` (expected one of: {known})"),
+                    ));
                 }
             }
         }
@@ -189,24 +260,39 @@ impl Settings {
     }
 
     /// Check rule ids, pack names, option keys and globs against what exists.
-    pub fn validate(&self, err: &dyn Fn(Option<&str>, &str, String) -> ConfigError) -> Result<(), ConfigError> {
+    pub fn validate(
+        &self,
+        err: &dyn Fn(Option<&str>, &str, String) -> ConfigError,
+    ) -> Result<(), ConfigError> {
         let packs = crate::packs::packs();
         for name in self.packs.iter().flatten() {
             if !packs.iter().any(|p| &p.name == name) {
-                return Err(err(None, "packs", format!("unknown pack `{name}` (see `dblint rules`)")));
+                return Err(err(
+                    None,
+                    "packs",
+                    format!("unknown pack `{name}` (see `dblint rules`)"),
+                ));
             }
         }
         for (key, ids) in [("enable", &self.enable), ("disable", &self.disable)] {
             for id in ids {
                 if crate::rules::find(id).is_none() {
-                    return Err(err(None, key, format!("unknown rule id `{id}` (see `dblint rules`)")));
+                    return Err(err(
+                        None,
+                        key,
+                        format!("unknown rule id `{id}` (see `dblint rules`)"),
+                    ));
                 }
             }
         }
         for (id, rule) in &self.rules {
             let section = format!("rules.{id}");
             let Some((_, pack_rule)) = crate::packs::pack_of(id) else {
-                return Err(err(Some(&section), "", format!("unknown rule id `{id}` (see `dblint rules`)")));
+                return Err(err(
+                    Some(&section),
+                    "",
+                    format!("unknown rule id `{id}` (see `dblint rules`)"),
+                ));
             };
             for key in rule.options.keys() {
                 if !pack_rule.options.contains_key(key) {
@@ -214,7 +300,14 @@ impl Settings {
                     let hint = if valid.is_empty() {
                         "it has no options".to_string()
                     } else {
-                        format!("its options are {}", valid.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "its options are {}",
+                            valid
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
                     };
                     return Err(err(Some(&section), key, format!("unknown option `{key}` for rule {id} ({hint}, plus severity, enabled, ignore)")));
                 }
@@ -226,11 +319,19 @@ impl Settings {
         for (pack_name, options) in &self.pack_options {
             let section = format!("options.{pack_name}");
             let Some(pack) = packs.iter().find(|p| &p.name == pack_name) else {
-                return Err(err(Some(&section), "", format!("unknown pack `{pack_name}`")));
+                return Err(err(
+                    Some(&section),
+                    "",
+                    format!("unknown pack `{pack_name}`"),
+                ));
             };
             for key in options.keys() {
                 if !pack.rules.iter().any(|r| r.options.contains_key(key)) {
-                    return Err(err(Some(&section), key, format!("unknown option `{key}` for pack {pack_name}")));
+                    return Err(err(
+                        Some(&section),
+                        key,
+                        format!("unknown option `{key}` for pack {pack_name}"),
+                    ));
                 }
             }
         }
@@ -242,7 +343,11 @@ impl Settings {
 }
 
 fn string_list(value: &toml::Value) -> Option<Vec<String>> {
-    value.as_array()?.iter().map(|v| v.as_str().map(str::to_string)).collect()
+    value
+        .as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 pub fn check_glob(glob: &str) -> Result<globset::Glob, String> {

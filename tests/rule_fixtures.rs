@@ -10,7 +10,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn fixture_dir(rule: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules").join(rule)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rules")
+        .join(rule)
 }
 
 /// Fingerprints of `rule`'s findings on `sql`, with only that rule enabled.
@@ -21,7 +23,10 @@ fn fingerprints(rule: &str, sql: &str, file: &str) -> BTreeSet<String> {
         .filter(|d| d.level == DiagnosticLevel::Error || d.message.starts_with("cannot apply"))
         .map(|d| d.to_string())
         .collect();
-    assert!(errors.is_empty(), "{file} does not replay cleanly: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "{file} does not replay cleanly: {errors:#?}"
+    );
     let settings = Settings {
         packs: Some(Vec::new()),
         enable: vec![rule.to_string()],
@@ -38,13 +43,18 @@ fn every_rule_fires_on_its_fire_fixture_exactly() {
     for rule in REGISTRY {
         let id = rule.meta().id;
         let path = fixture_dir(id).join("fire.sql");
-        let sql = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+        let sql = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
         let expected: BTreeSet<String> = sql
             .lines()
             .filter_map(|l| l.strip_prefix("-- expect: "))
             .map(|s| s.trim().to_string())
             .collect();
-        assert!(!expected.is_empty(), "{} lists no `-- expect:` findings", path.display());
+        assert!(
+            !expected.is_empty(),
+            "{} lists no `-- expect:` findings",
+            path.display()
+        );
         let got = fingerprints(id, &sql, &path.display().to_string());
         assert_eq!(got, expected, "{id}: fire.sql findings differ");
     }
@@ -55,7 +65,8 @@ fn every_rule_stays_silent_on_its_silent_fixture() {
     for rule in REGISTRY {
         let id = rule.meta().id;
         let path = fixture_dir(id).join("silent.sql");
-        let sql = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+        let sql = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
         let got = fingerprints(id, &sql, &path.display().to_string());
         assert!(got.is_empty(), "{id}: silent.sql fired: {got:#?}");
     }
@@ -66,6 +77,9 @@ fn every_fixture_directory_belongs_to_a_rule() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(dblint::rules::find(&name).is_some(), "fixtures for unknown rule {name}");
+        assert!(
+            dblint::rules::find(&name).is_some(),
+            "fixtures for unknown rule {name}"
+        );
     }
 }

@@ -9,7 +9,9 @@ pub fn run(topic: &str) -> Result<u8, String> {
         print_stdout(crate::score::SCORING_DOCS)?;
         return Ok(0);
     }
-    let rule = find(topic).ok_or_else(|| format!("unknown rule `{topic}` (see `dblint rules`, or `dblint explain scoring`)"))?;
+    let rule = find(topic).ok_or_else(|| {
+        format!("unknown rule `{topic}` (see `dblint rules`, or `dblint explain scoring`)")
+    })?;
     let meta = rule.meta();
     let mut text = format!("# {} — {}\n\n", meta.id, meta.summary);
     if let Some((pack, pack_rule)) = pack_of(meta.id) {
@@ -18,7 +20,11 @@ pub fn run(topic: &str) -> Result<u8, String> {
             pack.name,
             pack.category,
             pack_rule.severity,
-            if pack_rule.enabled { "" } else { "  ·  opt-in" }
+            if pack_rule.enabled {
+                ""
+            } else {
+                "  ·  opt-in"
+            }
         ));
         if !pack_rule.options.is_empty() {
             text.push_str("Options (set under [rules.");

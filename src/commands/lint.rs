@@ -29,13 +29,19 @@ pub fn resolve_settings(args: &LintArgs) -> Result<Settings, String> {
         None => Settings::default(),
     };
     if let Ok(value) = std::env::var("DBLINT_FAIL_ON") {
-        settings.fail_on = parse_fail_on(&value).ok_or_else(|| format!("DBLINT_FAIL_ON: expected error, warning, info or none, got `{value}`"))?;
+        settings.fail_on = parse_fail_on(&value).ok_or_else(|| {
+            format!("DBLINT_FAIL_ON: expected error, warning, info or none, got `{value}`")
+        })?;
     }
     if let Some(value) = &args.fail_on {
-        settings.fail_on = parse_fail_on(value).ok_or_else(|| format!("--fail-on: expected error, warning, info or none, got `{value}`"))?;
+        settings.fail_on = parse_fail_on(value).ok_or_else(|| {
+            format!("--fail-on: expected error, warning, info or none, got `{value}`")
+        })?;
     }
     if let Some(value) = &args.min_grade {
-        settings.min_grade = Some(Grade::parse(value).ok_or_else(|| format!("--min-grade: expected a letter grade such as B or A-, got `{value}`"))?);
+        settings.min_grade = Some(Grade::parse(value).ok_or_else(|| {
+            format!("--min-grade: expected a letter grade such as B or A-, got `{value}`")
+        })?);
     }
     if !args.pack.is_empty() {
         let mut packs = settings.packs.take().unwrap_or_default();
@@ -55,8 +61,16 @@ pub fn resolve_settings(args: &LintArgs) -> Result<Settings, String> {
 /// wherever dblint is run from.
 fn config_near_inputs(paths: &[std::path::PathBuf]) -> Option<std::path::PathBuf> {
     let first = paths.first()?;
-    let start = if first.is_dir() { first.clone() } else { first.parent()?.to_path_buf() };
-    let start = if start.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { start };
+    let start = if first.is_dir() {
+        first.clone()
+    } else {
+        first.parent()?.to_path_buf()
+    };
+    let start = if start.as_os_str().is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        start
+    };
     discover(&std::fs::canonicalize(&start).ok()?)
 }
 
@@ -71,7 +85,10 @@ pub fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
     }
 }
 
@@ -85,7 +102,12 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
     for d in &loaded.diagnostics {
         eprintln!("{d}");
     }
-    let source = args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ");
+    let source = args
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
     let report = Report {
         source,
         scorecard: &scorecard,
@@ -102,7 +124,11 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
     };
     print_stdout(&text)?;
 
-    if loaded.diagnostics.iter().any(|d| d.level == DiagnosticLevel::Error) {
+    if loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.level == DiagnosticLevel::Error)
+    {
         return Ok(2);
     }
     Ok(exit_code(&settings, &outcome.findings, scorecard.grade))
@@ -111,7 +137,8 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
 /// 1 when a finding reaches `fail_on` or the grade is below `min_grade`, else 0.
 pub fn exit_code(settings: &Settings, findings: &[crate::finding::Finding], grade: Grade) -> u8 {
     let worst: Option<Severity> = findings.iter().map(|f| f.severity).max();
-    let failing_finding = matches!((settings.fail_on, worst), (Some(threshold), Some(w)) if w >= threshold);
+    let failing_finding =
+        matches!((settings.fail_on, worst), (Some(threshold), Some(w)) if w >= threshold);
     let failing_grade = settings.min_grade.is_some_and(|min| grade < min);
     u8::from(failing_finding || failing_grade)
 }

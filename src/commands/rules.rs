@@ -34,7 +34,9 @@ pub fn run(args: &RulesArgs) -> Result<u8, String> {
                 .set_header(vec!["Rule", "Pack", "Severity", "Default", "Summary"]);
             for pack in packs() {
                 for r in &pack.rules {
-                    let summary = crate::rules::find(&r.id).map(|x| x.meta().summary).unwrap_or("");
+                    let summary = crate::rules::find(&r.id)
+                        .map(|x| x.meta().summary)
+                        .unwrap_or("");
                     table.add_row(vec![
                         r.id.clone(),
                         pack.name.clone(),

@@ -41,7 +41,10 @@ impl Database {
     pub fn referencing_keys(&self) -> BTreeMap<&QualifiedName, Vec<(&Table, &ForeignKey)>> {
         let mut by_parent: BTreeMap<&QualifiedName, Vec<(&Table, &ForeignKey)>> = BTreeMap::new();
         for (table, fk) in self.foreign_keys() {
-            by_parent.entry(&fk.references).or_default().push((table, fk));
+            by_parent
+                .entry(&fk.references)
+                .or_default()
+                .push((table, fk));
         }
         by_parent
     }
@@ -57,7 +60,10 @@ impl Database {
     pub fn domain_for(&self, data_type: &DataType) -> Option<&Domain> {
         self.domains.values().find(|d| {
             d.name.name == data_type.name
-                && data_type.schema.as_deref().is_none_or(|s| s == d.name.schema)
+                && data_type
+                    .schema
+                    .as_deref()
+                    .is_none_or(|s| s == d.name.schema)
         })
     }
 }

@@ -275,7 +275,11 @@ impl Index {
     }
 
     pub fn keys_sql(&self) -> String {
-        self.keys.iter().map(IndexElement::sql).collect::<Vec<_>>().join(", ")
+        self.keys
+            .iter()
+            .map(IndexElement::sql)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     pub fn is_constraint(&self) -> bool {

@@ -29,7 +29,12 @@ impl DataType {
     /// Build a type from the name as written in SQL (`int4`, `varchar`, `timestamptz`),
     /// mapping aliases to the canonical name. Returns the type and, for `serial`
     /// pseudo-types, `true` to tell the caller a sequence default is implied.
-    pub fn from_sql_name(schema: Option<&str>, name: &str, modifiers: Vec<i64>, array_dims: u32) -> (Self, bool) {
+    pub fn from_sql_name(
+        schema: Option<&str>,
+        name: &str,
+        modifiers: Vec<i64>,
+        array_dims: u32,
+    ) -> (Self, bool) {
         let builtin_schema = matches!(schema, None | Some("pg_catalog"));
         let lower = name.to_ascii_lowercase();
         let (canonical, serial) = if builtin_schema {
@@ -58,7 +63,11 @@ impl DataType {
             (name, false)
         };
         let canonical = canonical.to_string();
-        let schema = if builtin_schema { None } else { schema.map(str::to_string) };
+        let schema = if builtin_schema {
+            None
+        } else {
+            schema.map(str::to_string)
+        };
         (
             DataType {
                 name: canonical,
@@ -80,7 +89,11 @@ impl DataType {
     }
 
     pub fn is_textual(&self) -> bool {
-        !self.is_array() && matches!(self.name.as_str(), "text" | "character varying" | "character" | "citext")
+        !self.is_array()
+            && matches!(
+                self.name.as_str(),
+                "text" | "character varying" | "character" | "citext"
+            )
     }
 
     pub fn is_integer(&self) -> bool {
@@ -139,8 +152,14 @@ mod tests {
 
     #[test]
     fn unbounded_varchar_is_only_varchar_without_length() {
-        assert!(DataType::from_sql_name(None, "varchar", vec![], 0).0.is_unbounded_varchar());
-        assert!(!DataType::from_sql_name(None, "varchar", vec![10], 0).0.is_unbounded_varchar());
-        assert!(!DataType::from_sql_name(None, "text", vec![], 0).0.is_unbounded_varchar());
+        assert!(DataType::from_sql_name(None, "varchar", vec![], 0)
+            .0
+            .is_unbounded_varchar());
+        assert!(!DataType::from_sql_name(None, "varchar", vec![10], 0)
+            .0
+            .is_unbounded_varchar());
+        assert!(!DataType::from_sql_name(None, "text", vec![], 0)
+            .0
+            .is_unbounded_varchar());
     }
 }

@@ -10,7 +10,9 @@ use std::fmt::Write;
 const MAX_CHARS: usize = 60_000;
 
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn render(report: &Report) -> String {
@@ -26,7 +28,10 @@ pub fn render(report: &Report) -> String {
         s.totals.info,
         s.tables.len()
     );
-    let _ = writeln!(out, "| Category | Score | Grade | Errors | Warnings | Info |");
+    let _ = writeln!(
+        out,
+        "| Category | Score | Grade | Errors | Warnings | Info |"
+    );
     let _ = writeln!(out, "|---|---:|:---:|---:|---:|---:|");
     for c in &s.categories {
         let _ = writeln!(
@@ -44,16 +49,43 @@ pub fn render(report: &Report) -> String {
     if !recs.is_empty() {
         let _ = writeln!(out, "\n### Top recommendations\n");
         for (i, r) in recs.iter().enumerate() {
-            let _ = writeln!(out, "{}. **{}** `{}` — {} ({})", i + 1, r.severity, r.rule, escape(r.summary), r.count);
+            let _ = writeln!(
+                out,
+                "{}. **{}** `{}` — {} ({})",
+                i + 1,
+                r.severity,
+                r.rule,
+                escape(r.summary),
+                r.count
+            );
         }
     }
-    let flagged: Vec<_> = s.tables.iter().filter(|t| t.status != TableState::Ok).collect();
+    let flagged: Vec<_> = s
+        .tables
+        .iter()
+        .filter(|t| t.status != TableState::Ok)
+        .collect();
     if !flagged.is_empty() {
-        let _ = writeln!(out, "\n<details><summary>Tables with findings ({})</summary>\n", flagged.len());
-        let _ = writeln!(out, "| | Table | Errors | Warnings | Info |\n|---|---|---:|---:|---:|");
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Tables with findings ({})</summary>\n",
+            flagged.len()
+        );
+        let _ = writeln!(
+            out,
+            "| | Table | Errors | Warnings | Info |\n|---|---|---:|---:|---:|"
+        );
         for t in flagged {
-            let icon = if t.status == TableState::Error { "❌" } else { "⚠️" };
-            let _ = writeln!(out, "| {icon} | `{}` | {} | {} | {} |", t.table, t.findings.error, t.findings.warning, t.findings.info);
+            let icon = if t.status == TableState::Error {
+                "❌"
+            } else {
+                "⚠️"
+            };
+            let _ = writeln!(
+                out,
+                "| {icon} | `{}` | {} | {} | {} |",
+                t.table, t.findings.error, t.findings.warning, t.findings.info
+            );
         }
         let _ = writeln!(out, "\n</details>");
     }
@@ -64,8 +96,16 @@ pub fn render(report: &Report) -> String {
             continue;
         }
         let count: usize = groups.iter().map(|(_, fs)| fs.len()).sum();
-        let open = if severity == Severity::Error { " open" } else { "" };
-        let _ = writeln!(out, "\n<details{open}><summary>{} ({count})</summary>\n", severity.as_str().to_uppercase());
+        let open = if severity == Severity::Error {
+            " open"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "\n<details{open}><summary>{} ({count})</summary>\n",
+            severity.as_str().to_uppercase()
+        );
         for (rule, fs) in groups {
             let _ = writeln!(out, "\n**`{rule}`** ({})\n", fs.len());
             for f in fs {
@@ -73,7 +113,11 @@ pub fn render(report: &Report) -> String {
                     truncated += 1;
                     continue;
                 }
-                let loc = f.location.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
+                let loc = f
+                    .location
+                    .as_ref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default();
                 let _ = writeln!(out, "- {}{}", escape(&f.message), escape(&loc));
                 if let Some(fix) = &f.fix {
                     let _ = writeln!(out, "  ```sql\n  {}\n  ```", fix.replace('\n', "\n  "));

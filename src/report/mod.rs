@@ -47,8 +47,14 @@ pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation
         .into_iter()
         .map(|(rule, fs)| Recommendation {
             rule,
-            summary: crate::rules::find(rule).map(|r| r.meta().summary).unwrap_or(""),
-            severity: fs.iter().map(|f| f.severity).max().unwrap_or(Severity::Info),
+            summary: crate::rules::find(rule)
+                .map(|r| r.meta().summary)
+                .unwrap_or(""),
+            severity: fs
+                .iter()
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(Severity::Info),
             count: fs.len(),
             example_fix: fs.iter().find_map(|f| f.fix.clone()),
         })

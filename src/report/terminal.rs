@@ -59,7 +59,11 @@ pub fn render(report: &Report) -> String {
         plural(s.totals.error, "error"),
         plural(s.totals.warning, "warning"),
         plural(s.totals.info, "info finding"),
-        if report.suppressed > 0 { format!(" ({} suppressed by config)", report.suppressed) } else { String::new() }
+        if report.suppressed > 0 {
+            format!(" ({} suppressed by config)", report.suppressed)
+        } else {
+            String::new()
+        }
     );
     let _ = writeln!(out);
 
@@ -67,7 +71,9 @@ pub fn render(report: &Report) -> String {
     categories
         .load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(vec!["Category", "Score", "Grade", "Errors", "Warnings", "Info"]);
+        .set_header(vec![
+            "Category", "Score", "Grade", "Errors", "Warnings", "Info",
+        ]);
     for c in &s.categories {
         categories.add_row(vec![
             c.name.clone(),
@@ -86,8 +92,16 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "{categories}\n");
 
     // Per-table status: tables with findings in a table, clean ones summarised.
-    let flagged: Vec<_> = s.tables.iter().filter(|t| t.status != TableState::Ok).collect();
-    let clean: Vec<_> = s.tables.iter().filter(|t| t.status == TableState::Ok).collect();
+    let flagged: Vec<_> = s
+        .tables
+        .iter()
+        .filter(|t| t.status != TableState::Ok)
+        .collect();
+    let clean: Vec<_> = s
+        .tables
+        .iter()
+        .filter(|t| t.status == TableState::Ok)
+        .collect();
     let _ = writeln!(out, "{}", "Tables".bold());
     if !flagged.is_empty() {
         let mut tables = Table::new();
@@ -96,7 +110,11 @@ pub fn render(report: &Report) -> String {
             .set_content_arrangement(ContentArrangement::Disabled)
             .set_header(vec!["", "Table", "Errors", "Warnings", "Info"]);
         for t in &flagged {
-            let icon = if t.status == TableState::Error { "❌" } else { "⚠️" };
+            let icon = if t.status == TableState::Error {
+                "❌"
+            } else {
+                "⚠️"
+            };
             tables.add_row(vec![
                 icon.to_string(),
                 t.table.to_string(),
@@ -108,10 +126,23 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "{tables}");
     }
     if !clean.is_empty() {
-        let names: Vec<String> = clean.iter().take(CLEAN_TABLES_LISTED).map(|t| t.table.to_string()).collect();
+        let names: Vec<String> = clean
+            .iter()
+            .take(CLEAN_TABLES_LISTED)
+            .map(|t| t.table.to_string())
+            .collect();
         let more = clean.len().saturating_sub(CLEAN_TABLES_LISTED);
-        let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
-        let _ = writeln!(out, "✅ {} without findings: {}{tail}", plural(clean.len(), "table"), names.join(", "));
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "✅ {} without findings: {}{tail}",
+            plural(clean.len(), "table"),
+            names.join(", ")
+        );
     }
     let _ = writeln!(out);
 
@@ -125,7 +156,9 @@ pub fn render(report: &Report) -> String {
             let count: usize = groups.iter().map(|(_, fs)| fs.len()).sum();
             let _ = writeln!(out, "\n{} ({count})", severity_label(severity));
             for (rule, fs) in groups {
-                let summary = crate::rules::find(rule).map(|r| r.meta().summary).unwrap_or("");
+                let summary = crate::rules::find(rule)
+                    .map(|r| r.meta().summary)
+                    .unwrap_or("");
                 let _ = writeln!(out, "  {} — {summary} ({})", rule.bold(), fs.len());
                 for f in fs {
                     let _ = writeln!(out, "    • {}", f.message);
@@ -162,7 +195,11 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out);
     }
 
-    let errors = report.diagnostics.iter().filter(|d| d.level == crate::source::DiagnosticLevel::Error).count();
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == crate::source::DiagnosticLevel::Error)
+        .count();
     let warnings = report.diagnostics.len() - errors;
     if !report.diagnostics.is_empty() {
         let _ = writeln!(

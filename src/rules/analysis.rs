@@ -9,19 +9,31 @@ use crate::model::{Column, Database, ForeignKey, Index, Table};
 /// INCLUDE columns do not count: `(created_at, fk)` does not cover `fk`, `(y, x)`
 /// does cover `(x, y)`.
 pub fn covering_index<'a>(table: &'a Table, columns: &[String]) -> Option<&'a Index> {
-    table.indexes.iter().find(|index| index_covers(index, columns))
+    table
+        .indexes
+        .iter()
+        .find(|index| index_covers(index, columns))
 }
 
 pub fn index_covers(index: &Index, columns: &[String]) -> bool {
-    if !index.valid || index.predicate.is_some() || columns.is_empty() || index.keys.len() < columns.len() {
+    if !index.valid
+        || index.predicate.is_some()
+        || columns.is_empty()
+        || index.keys.len() < columns.len()
+    {
         return false;
     }
     let method_ok = index.method == "btree" || (index.method == "hash" && columns.len() == 1);
     if !method_ok {
         return false;
     }
-    let leading: Option<Vec<&str>> = index.keys[..columns.len()].iter().map(|k| k.column_name()).collect();
-    let Some(mut leading) = leading else { return false };
+    let leading: Option<Vec<&str>> = index.keys[..columns.len()]
+        .iter()
+        .map(|k| k.column_name())
+        .collect();
+    let Some(mut leading) = leading else {
+        return false;
+    };
     let mut wanted: Vec<&str> = columns.iter().map(String::as_str).collect();
     leading.sort_unstable();
     wanted.sort_unstable();
@@ -30,7 +42,9 @@ pub fn index_covers(index: &Index, columns: &[String]) -> bool {
 
 /// A partition's copy of its parent's foreign key: reported once, at the parent.
 pub fn inherited_from_parent(db: &Database, table: &Table, fk: &ForeignKey) -> bool {
-    let Some(parent) = table.partition_of.as_ref().and_then(|p| db.table(p)) else { return false };
+    let Some(parent) = table.partition_of.as_ref().and_then(|p| db.table(p)) else {
+        return false;
+    };
     parent
         .foreign_keys
         .iter()
@@ -38,15 +52,26 @@ pub fn inherited_from_parent(db: &Database, table: &Table, fk: &ForeignKey) -> b
 }
 
 /// Foreign keys to check for a table: all of its own, minus partition clones.
-pub fn own_foreign_keys<'a>(db: &'a Database, table: &'a Table) -> impl Iterator<Item = &'a ForeignKey> {
-    table.foreign_keys.iter().filter(move |fk| !inherited_from_parent(db, table, fk))
+pub fn own_foreign_keys<'a>(
+    db: &'a Database,
+    table: &'a Table,
+) -> impl Iterator<Item = &'a ForeignKey> {
+    table
+        .foreign_keys
+        .iter()
+        .filter(move |fk| !inherited_from_parent(db, table, fk))
 }
 
 /// A many-to-many link table: every column belongs to a foreign key (`_ProductToTeam`).
 pub fn is_link_table(table: &Table) -> bool {
     !table.columns.is_empty()
         && !table.foreign_keys.is_empty()
-        && table.columns.iter().all(|c| table.foreign_keys.iter().any(|fk| fk.columns.contains(&c.name)))
+        && table.columns.iter().all(|c| {
+            table
+                .foreign_keys
+                .iter()
+                .any(|fk| fk.columns.contains(&c.name))
+        })
 }
 
 /// How a table marks deleted rows, if it uses soft delete.
@@ -81,13 +106,20 @@ pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDe
     let deleted = options.string_list("deleted_columns");
     let active = options.string_list("active_columns");
     let lower = |c: &Column| c.name.to_ascii_lowercase();
-    if let Some(c) = table.columns.iter().find(|c| deleted.iter().any(|d| d.to_ascii_lowercase() == lower(c))) {
+    if let Some(c) = table
+        .columns
+        .iter()
+        .find(|c| deleted.iter().any(|d| d.to_ascii_lowercase() == lower(c)))
+    {
         return Some(SoftDelete::Deleted(c));
     }
     table
         .columns
         .iter()
-        .find(|c| c.data_type.name == "boolean" && active.iter().any(|d| d.to_ascii_lowercase() == lower(c)))
+        .find(|c| {
+            c.data_type.name == "boolean"
+                && active.iter().any(|d| d.to_ascii_lowercase() == lower(c))
+        })
         .map(SoftDelete::Active)
 }
 
@@ -100,21 +132,40 @@ pub fn mentions_column(expression: &str, column: &str) -> bool {
 
 /// A name usable in an index name: lower-case, `_` for anything odd.
 pub fn ident_part(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect()
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// `CREATE INDEX CONCURRENTLY <table>_<cols>_idx ON <table> (<cols>);`
 pub fn create_index_sql(table: &Table, columns: &[String]) -> String {
     let parts: Vec<String> = columns.iter().map(|c| ident_part(c)).collect();
-    let name = crate::source::sql::names::object_name(&ident_part(&table.name.name), &parts.iter().map(String::as_str).collect::<Vec<_>>(), "idx");
-    let cols: Vec<String> = columns.iter().map(|c| crate::model::quote_ident(c)).collect();
+    let name = crate::source::sql::names::object_name(
+        &ident_part(&table.name.name),
+        &parts.iter().map(String::as_str).collect::<Vec<_>>(),
+        "idx",
+    );
+    let cols: Vec<String> = columns
+        .iter()
+        .map(|c| crate::model::quote_ident(c))
+        .collect();
     let only = if table.kind == crate::model::TableKind::Partitioned {
         // CONCURRENTLY is not supported on partitioned tables.
         ""
     } else {
         "CONCURRENTLY "
     };
-    format!("CREATE INDEX {only}{name} ON {} ({});", table.name.sql(), cols.join(", "))
+    format!(
+        "CREATE INDEX {only}{name} ON {} ({});",
+        table.name.sql(),
+        cols.join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -133,14 +184,41 @@ mod tests {
     fn coverage_follows_leading_key_columns() {
         let base = "CREATE TABLE c (x int, y int, z int, created_at timestamptz);";
         assert!(covered(&format!("{base} CREATE INDEX ON c (x);"), &["x"]));
-        assert!(covered(&format!("{base} CREATE INDEX ON c (x, created_at);"), &["x"]));
-        assert!(!covered(&format!("{base} CREATE INDEX ON c (created_at, x);"), &["x"]));
-        assert!(covered(&format!("{base} CREATE INDEX ON c (y, x);"), &["x", "y"]));
-        assert!(!covered(&format!("{base} CREATE INDEX ON c (z) INCLUDE (x);"), &["x"]));
-        assert!(!covered(&format!("{base} CREATE INDEX ON c (x) WHERE z > 0;"), &["x"]));
-        assert!(!covered(&format!("{base} CREATE INDEX ON c ((x + 1));"), &["x"]));
-        assert!(!covered(&format!("{base} CREATE INDEX ON c USING gin (x);"), &["x"]));
-        assert!(covered(&format!("{base} CREATE INDEX ON c USING hash (x);"), &["x"]));
-        assert!(covered(&format!("{base} ALTER TABLE c ADD PRIMARY KEY (x, y);"), &["x"]));
+        assert!(covered(
+            &format!("{base} CREATE INDEX ON c (x, created_at);"),
+            &["x"]
+        ));
+        assert!(!covered(
+            &format!("{base} CREATE INDEX ON c (created_at, x);"),
+            &["x"]
+        ));
+        assert!(covered(
+            &format!("{base} CREATE INDEX ON c (y, x);"),
+            &["x", "y"]
+        ));
+        assert!(!covered(
+            &format!("{base} CREATE INDEX ON c (z) INCLUDE (x);"),
+            &["x"]
+        ));
+        assert!(!covered(
+            &format!("{base} CREATE INDEX ON c (x) WHERE z > 0;"),
+            &["x"]
+        ));
+        assert!(!covered(
+            &format!("{base} CREATE INDEX ON c ((x + 1));"),
+            &["x"]
+        ));
+        assert!(!covered(
+            &format!("{base} CREATE INDEX ON c USING gin (x);"),
+            &["x"]
+        ));
+        assert!(covered(
+            &format!("{base} CREATE INDEX ON c USING hash (x);"),
+            &["x"]
+        ));
+        assert!(covered(
+            &format!("{base} ALTER TABLE c ADD PRIMARY KEY (x, y);"),
+            &["x"]
+        ));
     }
 }

@@ -97,7 +97,12 @@ mod tests {
     fn every_rule_has_the_documented_headings() {
         for rule in REGISTRY {
             let docs = render_docs(rule.meta());
-            for heading in ["## What it does", "## Why is this bad?", "## Example", "## Fix"] {
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Fix",
+            ] {
                 assert!(docs.contains(heading), "{} lacks {heading}", rule.meta().id);
             }
         }
@@ -109,7 +114,10 @@ mod tests {
         for rule in REGISTRY {
             let id = rule.meta().id;
             assert!(seen.insert(id), "duplicate id {id}");
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id} is not kebab-case");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id} is not kebab-case"
+            );
         }
     }
 }

@@ -10,18 +10,27 @@ pub struct RuleOptions {
 impl RuleOptions {
     pub fn string_list(&self, key: &str) -> Vec<String> {
         match self.values.get(key) {
-            Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
             Some(Value::String(s)) => vec![s.clone()],
             _ => Vec::new(),
         }
     }
 
     pub fn integer(&self, key: &str, fallback: i64) -> i64 {
-        self.values.get(key).and_then(Value::as_integer).unwrap_or(fallback)
+        self.values
+            .get(key)
+            .and_then(Value::as_integer)
+            .unwrap_or(fallback)
     }
 
     pub fn boolean(&self, key: &str, fallback: bool) -> bool {
-        self.values.get(key).and_then(Value::as_bool).unwrap_or(fallback)
+        self.values
+            .get(key)
+            .and_then(Value::as_bool)
+            .unwrap_or(fallback)
     }
 
     /// Whether the words of `name` (see [`words`]) contain a word listed in option
@@ -29,17 +38,25 @@ impl RuleOptions {
     /// names glued together like Django's `tickets_tickethistory`; shorter ones (`log`)
     /// must be a whole word, so `catalog` is not a log.
     pub fn name_has_word(&self, key: &str, name: &str) -> bool {
-        let listed: Vec<String> = self.string_list(key).iter().map(|w| w.to_ascii_lowercase()).collect();
-        words(name)
+        let listed: Vec<String> = self
+            .string_list(key)
             .iter()
-            .any(|w| listed.iter().any(|l| w == l || (l.len() >= 5 && w.contains(l.as_str()))))
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
+        words(name).iter().any(|w| {
+            listed
+                .iter()
+                .any(|l| w == l || (l.len() >= 5 && w.contains(l.as_str())))
+        })
     }
 
     /// Whether `name` matches one of the `*`-glob patterns of option `key`,
     /// case-insensitively (`*audit*`, `*_log`, `history`).
     pub fn name_matches(&self, key: &str, name: &str) -> bool {
         let name = name.to_ascii_lowercase();
-        self.string_list(key).iter().any(|p| wildcard_match(&p.to_ascii_lowercase(), &name))
+        self.string_list(key)
+            .iter()
+            .any(|p| wildcard_match(&p.to_ascii_lowercase(), &name))
     }
 }
 
@@ -100,7 +117,10 @@ mod tests {
 
     #[test]
     fn identifier_words() {
-        assert_eq!(words("UserSecurityAuditLog"), vec!["user", "security", "audit", "log"]);
+        assert_eq!(
+            words("UserSecurityAuditLog"),
+            vec!["user", "security", "audit", "log"]
+        );
         assert_eq!(words("ticket_history"), vec!["ticket", "history"]);
         assert_eq!(words("catalog"), vec!["catalog"]);
         assert_eq!(words("HTTPLog2"), vec!["httplog"]);

@@ -43,8 +43,14 @@ impl Rule for CascadeChain {
         let mut children: BTreeMap<&QualifiedName, BTreeSet<&QualifiedName>> = BTreeMap::new();
         let mut is_child: BTreeSet<&QualifiedName> = BTreeSet::new();
         for (table, fk) in ctx.db.foreign_keys() {
-            if fk.on_delete == FkAction::Cascade && table.name != fk.references && !table.is_partition() {
-                children.entry(&fk.references).or_default().insert(&table.name);
+            if fk.on_delete == FkAction::Cascade
+                && table.name != fk.references
+                && !table.is_partition()
+            {
+                children
+                    .entry(&fk.references)
+                    .or_default()
+                    .insert(&table.name);
                 is_child.insert(&table.name);
             }
         }

@@ -45,16 +45,26 @@ impl Rule for CascadeIntoAudit {
             if !ctx.options.name_has_word("table_words", &table.name.name) {
                 continue;
             }
-            for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade) {
+            for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade)
+            {
                 let t = table.name.sql();
                 let n = quote_ident(&fk.name);
                 let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
-                let refs: Vec<String> = fk.referenced_columns.iter().map(|c| quote_ident(c)).collect();
+                let refs: Vec<String> = fk
+                    .referenced_columns
+                    .iter()
+                    .map(|c| quote_ident(c))
+                    .collect();
                 let mut fix: Vec<String> = fk
                     .columns
                     .iter()
                     .filter(|c| table.column(c).is_some_and(|col| col.not_null))
-                    .map(|c| format!("ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;", quote_ident(c)))
+                    .map(|c| {
+                        format!(
+                            "ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;",
+                            quote_ident(c)
+                        )
+                    })
                     .collect();
                 fix.push(format!(
                     "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE SET NULL NOT VALID;",

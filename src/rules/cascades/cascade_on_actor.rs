@@ -41,17 +41,33 @@ impl Rule for CascadeOnActor {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
-            for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade) {
-                let Some(actor) = fk.columns.iter().find(|c| ctx.options.name_matches("columns", c)) else { continue };
+            for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade)
+            {
+                let Some(actor) = fk
+                    .columns
+                    .iter()
+                    .find(|c| ctx.options.name_matches("columns", c))
+                else {
+                    continue;
+                };
                 let t = table.name.sql();
                 let n = quote_ident(&fk.name);
                 let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
-                let refs: Vec<String> = fk.referenced_columns.iter().map(|c| quote_ident(c)).collect();
+                let refs: Vec<String> = fk
+                    .referenced_columns
+                    .iter()
+                    .map(|c| quote_ident(c))
+                    .collect();
                 let mut fix: Vec<String> = fk
                     .columns
                     .iter()
                     .filter(|c| table.column(c).is_some_and(|col| col.not_null))
-                    .map(|c| format!("ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;", quote_ident(c)))
+                    .map(|c| {
+                        format!(
+                            "ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;",
+                            quote_ident(c)
+                        )
+                    })
                     .collect();
                 fix.push(format!(
                     "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE SET NULL NOT VALID;",

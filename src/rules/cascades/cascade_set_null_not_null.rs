@@ -45,7 +45,9 @@ impl Rule for CascadeSetNullNotNull {
                     let broken: Vec<&String> = targets
                         .iter()
                         .filter(|c| {
-                            let Some(col) = table.column(c) else { return false };
+                            let Some(col) = table.column(c) else {
+                                return false;
+                            };
                             match action {
                                 FkAction::SetNull => col.not_null,
                                 FkAction::SetDefault => col.default.is_none(),
@@ -62,14 +64,23 @@ impl Rule for CascadeSetNullNotNull {
                             format!("{} NOT NULL", names.join(", ")),
                             names
                                 .iter()
-                                .map(|c| format!("ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;", table.name.sql(), quote_ident(c)))
+                                .map(|c| {
+                                    format!(
+                                        "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
+                                        table.name.sql(),
+                                        quote_ident(c)
+                                    )
+                                })
                                 .collect::<Vec<_>>()
                                 .join("\n"),
                         )
                     } else {
                         (
                             format!("{} without a default", names.join(", ")),
-                            format!("-- give {} a default, or change ON {event} to RESTRICT or CASCADE", names.join(", ")),
+                            format!(
+                                "-- give {} a default, or change ON {event} to RESTRICT or CASCADE",
+                                names.join(", ")
+                            ),
                         )
                     };
                     out.push(

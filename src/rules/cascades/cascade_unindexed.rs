@@ -38,7 +38,10 @@ impl Rule for CascadeUnindexed {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
             for fk in own_foreign_keys(ctx.db, table) {
-                let acting = matches!(fk.on_delete, FkAction::Cascade | FkAction::SetNull | FkAction::SetDefault);
+                let acting = matches!(
+                    fk.on_delete,
+                    FkAction::Cascade | FkAction::SetNull | FkAction::SetDefault
+                );
                 if !acting || covering_index(table, &fk.columns).is_some() {
                     continue;
                 }

@@ -50,7 +50,11 @@ impl Rule for FkNullableMatchSimple {
                     continue;
                 }
                 let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
-                let refs: Vec<String> = fk.referenced_columns.iter().map(|c| quote_ident(c)).collect();
+                let refs: Vec<String> = fk
+                    .referenced_columns
+                    .iter()
+                    .map(|c| quote_ident(c))
+                    .collect();
                 out.push(
                     Finding::new(
                         self.meta().id,

@@ -36,10 +36,18 @@ impl Rule for FkTypeMismatch {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
             for fk in own_foreign_keys(ctx.db, table) {
-                let Some(parent) = ctx.db.table(&fk.references) else { continue };
+                let Some(parent) = ctx.db.table(&fk.references) else {
+                    continue;
+                };
                 for (col, ref_col) in fk.columns.iter().zip(&fk.referenced_columns) {
-                    let (Some(child), Some(referenced)) = (table.column(col), parent.column(ref_col)) else { continue };
-                    if child.data_type.same_base(&referenced.data_type) || child.data_type.name == "unknown" {
+                    let (Some(child), Some(referenced)) =
+                        (table.column(col), parent.column(ref_col))
+                    else {
+                        continue;
+                    };
+                    if child.data_type.same_base(&referenced.data_type)
+                        || child.data_type.name == "unknown"
+                    {
                         continue;
                     }
                     out.push(
@@ -48,7 +56,12 @@ impl Rule for FkTypeMismatch {
                             &table.name,
                             format!(
                                 "{}.{} is {} but references {}.{} of type {}",
-                                table.name.name, col, child.data_type, parent.name.name, ref_col, referenced.data_type
+                                table.name.name,
+                                col,
+                                child.data_type,
+                                parent.name.name,
+                                ref_col,
+                                referenced.data_type
                             ),
                         )
                         .columns(&[col])

@@ -53,22 +53,47 @@ impl Rule for MissingFk {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             for column in &table.columns {
-                let Some(stem) = suffixes.iter().find_map(|s| column.name.strip_suffix(s.as_str())) else { continue };
+                let Some(stem) = suffixes
+                    .iter()
+                    .find_map(|s| column.name.strip_suffix(s.as_str()))
+                else {
+                    continue;
+                };
                 if stem.is_empty() || column.data_type.is_array() {
                     continue;
                 }
-                let is_pk = table.primary_key.as_ref().is_some_and(|pk| pk.columns == [column.name.clone()]);
-                let constrained = table.foreign_keys.iter().any(|fk| fk.columns.contains(&column.name));
+                let is_pk = table
+                    .primary_key
+                    .as_ref()
+                    .is_some_and(|pk| pk.columns == [column.name.clone()]);
+                let constrained = table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.columns.contains(&column.name));
                 if is_pk || constrained {
                     continue;
                 }
-                let Some(target) = find_target(&by_name, stem, &table.name) else { continue };
-                let Some(pk) = target.primary_key.as_ref().filter(|pk| pk.columns.len() == 1) else { continue };
-                let Some(target_col) = target.column(&pk.columns[0]) else { continue };
+                let Some(target) = find_target(&by_name, stem, &table.name) else {
+                    continue;
+                };
+                let Some(pk) = target
+                    .primary_key
+                    .as_ref()
+                    .filter(|pk| pk.columns.len() == 1)
+                else {
+                    continue;
+                };
+                let Some(target_col) = target.column(&pk.columns[0]) else {
+                    continue;
+                };
                 if !target_col.data_type.same_base(&column.data_type) {
                     continue;
                 }
-                let constraint = quote_ident(&crate::source::sql::names::object_name(&table.name.name, &[&column.name], "fkey"));
+                let constraint = quote_ident(&crate::source::sql::names::object_name(
+                    &table.name.name,
+                    &[&column.name],
+                    "fkey",
+                ));
                 out.push(
                     Finding::new(
                         self.meta().id,
@@ -96,7 +121,11 @@ impl Rule for MissingFk {
 
 /// `engagement` → a table named engagement, engagements, engagementes/-ies, or
 /// `<app>_engagement`; only when exactly one table fits, preferring the same schema.
-fn find_target<'a>(by_name: &BTreeMap<String, Vec<&'a Table>>, stem: &str, from: &QualifiedName) -> Option<&'a Table> {
+fn find_target<'a>(
+    by_name: &BTreeMap<String, Vec<&'a Table>>,
+    stem: &str,
+    from: &QualifiedName,
+) -> Option<&'a Table> {
     let stem = stem.trim_end_matches('_').to_ascii_lowercase();
     let mut forms = vec![stem.clone(), format!("{stem}s"), format!("{stem}es")];
     if let Some(base) = stem.strip_suffix('y') {
@@ -114,7 +143,11 @@ fn find_target<'a>(by_name: &BTreeMap<String, Vec<&'a Table>>, stem: &str, from:
             }
         }
     }
-    let same_schema: Vec<&Table> = candidates.iter().copied().filter(|t| t.name.schema == from.schema).collect();
+    let same_schema: Vec<&Table> = candidates
+        .iter()
+        .copied()
+        .filter(|t| t.name.schema == from.schema)
+        .collect();
     match (same_schema.len(), candidates.len()) {
         (1, _) => Some(same_schema[0]),
         (0, 1) => Some(candidates[0]),

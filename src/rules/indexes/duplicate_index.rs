@@ -35,7 +35,12 @@ pub fn same_definition(a: &Index, b: &Index) -> bool {
 /// Which of identical indexes to keep: the primary key, then constraint-backed, then
 /// unique, then the first by name (so the result is deterministic).
 fn rank(i: &Index) -> impl Ord + '_ {
-    (i.role == IndexRole::PrimaryKey, i.is_constraint(), i.unique, std::cmp::Reverse(&i.name))
+    (
+        i.role == IndexRole::PrimaryKey,
+        i.is_constraint(),
+        i.unique,
+        std::cmp::Reverse(&i.name),
+    )
 }
 
 impl Rule for DuplicateIndex {
@@ -48,14 +53,22 @@ impl Rule for DuplicateIndex {
         for table in ctx.db.tables.values() {
             let indexes = &table.indexes;
             for a in indexes {
-                let Some(b) = indexes.iter().filter(|b| same_definition(a, b)).max_by(|x, y| rank(x).cmp(&rank(y))) else {
+                let Some(b) = indexes
+                    .iter()
+                    .filter(|b| same_definition(a, b))
+                    .max_by(|x, y| rank(x).cmp(&rank(y)))
+                else {
                     continue;
                 };
                 if b.name == a.name {
                     continue;
                 }
                 let fix = if a.is_constraint() {
-                    format!("ALTER TABLE {} DROP CONSTRAINT {};", table.name.sql(), quote_ident(&a.name.name))
+                    format!(
+                        "ALTER TABLE {} DROP CONSTRAINT {};",
+                        table.name.sql(),
+                        quote_ident(&a.name.name)
+                    )
                 } else {
                     format!("DROP INDEX CONCURRENTLY {};", a.name.sql())
                 };
@@ -63,7 +76,12 @@ impl Rule for DuplicateIndex {
                     Finding::new(
                         self.meta().id,
                         &table.name,
-                        format!("index {} duplicates {} on ({})", a.name.name, b.name.name, a.keys_sql()),
+                        format!(
+                            "index {} duplicates {} on ({})",
+                            a.name.name,
+                            b.name.name,
+                            a.keys_sql()
+                        ),
                     )
                     .object(&a.name.name)
                     .fix(fix)

@@ -35,7 +35,11 @@ fn is_prefix_of(short: &Index, long: &Index) -> bool {
         && short.keys.len() < long.keys.len()
         && long.keys[..short.keys.len()] == short.keys[..]
         && short.include.iter().all(|c| {
-            long.include.contains(c) || long.keys.iter().any(|k| k.column_name() == Some(c.as_str()))
+            long.include.contains(c)
+                || long
+                    .keys
+                    .iter()
+                    .any(|k| k.column_name() == Some(c.as_str()))
         })
 }
 
@@ -48,7 +52,14 @@ impl Rule for RedundantIndex {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
             for short in &table.indexes {
-                let Some(long) = table.indexes.iter().filter(|l| l.valid).find(|l| is_prefix_of(short, l)) else { continue };
+                let Some(long) = table
+                    .indexes
+                    .iter()
+                    .filter(|l| l.valid)
+                    .find(|l| is_prefix_of(short, l))
+                else {
+                    continue;
+                };
                 out.push(
                     Finding::new(
                         self.meta().id,

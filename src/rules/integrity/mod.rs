@@ -8,8 +8,12 @@ use crate::rules::RuleOptions;
 
 /// A text-like column whose name says it holds a status (`status_columns` option).
 pub fn is_status_like(db: &Database, table: &Table, column: &str, options: &RuleOptions) -> bool {
-    let Some(col) = table.column(column) else { return false };
-    options.name_matches("status_columns", column) && col.data_type.is_textual() && !db.is_enum(&col.data_type)
+    let Some(col) = table.column(column) else {
+        return false;
+    };
+    options.name_matches("status_columns", column)
+        && col.data_type.is_textual()
+        && !db.is_enum(&col.data_type)
 }
 
 /// Whether some CHECK (or the column's domain) constrains the column's values.
@@ -18,5 +22,9 @@ pub fn has_value_check(db: &Database, table: &Table, column: &str) -> bool {
         .column(column)
         .and_then(|c| db.domain_for(&c.data_type))
         .is_some_and(|d| !d.checks.is_empty());
-    domain_checked || table.checks.iter().any(|c| mentions_column(&c.expression, column))
+    domain_checked
+        || table
+            .checks
+            .iter()
+            .any(|c| mentions_column(&c.expression, column))
 }

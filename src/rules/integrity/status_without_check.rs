@@ -36,7 +36,9 @@ impl Rule for StatusWithoutCheck {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             for column in &table.columns {
-                if !is_status_like(ctx.db, table, &column.name, ctx.options) || has_value_check(ctx.db, table, &column.name) {
+                if !is_status_like(ctx.db, table, &column.name, ctx.options)
+                    || has_value_check(ctx.db, table, &column.name)
+                {
                     continue;
                 }
                 let constraint = quote_ident(&format!("{}_{}_check", table.name.name, column.name));

@@ -40,23 +40,49 @@ impl Rule for TenantUnscopedUnique {
             if ctx.options.name_matches("exempt_tables", &table.name.name) {
                 continue;
             }
-            let Some(tenant) = table.columns.iter().find(|c| ctx.options.name_matches("tenant_columns", &c.name)) else {
+            let Some(tenant) = table
+                .columns
+                .iter()
+                .find(|c| ctx.options.name_matches("tenant_columns", &c.name))
+            else {
                 continue;
             };
-            for index in table.indexes.iter().filter(|i| i.unique && i.role != crate::model::IndexRole::PrimaryKey) {
-                let Some(cols) = index.plain_key_columns() else { continue };
-                if cols.contains(&tenant.name.as_str()) || cols.iter().any(|c| ctx.options.name_matches("exempt_columns", c)) {
+            for index in table
+                .indexes
+                .iter()
+                .filter(|i| i.unique && i.role != crate::model::IndexRole::PrimaryKey)
+            {
+                let Some(cols) = index.plain_key_columns() else {
+                    continue;
+                };
+                if cols.contains(&tenant.name.as_str())
+                    || cols
+                        .iter()
+                        .any(|c| ctx.options.name_matches("exempt_columns", c))
+                {
                     continue;
                 }
                 let mut new_cols = vec![quote_ident(&tenant.name)];
                 new_cols.extend(cols.iter().map(|c| quote_ident(c)));
                 let drop = if index.is_constraint() {
-                    format!("ALTER TABLE {} DROP CONSTRAINT {};", table.name.sql(), quote_ident(&index.name.name))
+                    format!(
+                        "ALTER TABLE {} DROP CONSTRAINT {};",
+                        table.name.sql(),
+                        quote_ident(&index.name.name)
+                    )
                 } else {
                     format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
                 };
-                let predicate = index.predicate.as_ref().map(|p| format!(" WHERE {p}")).unwrap_or_default();
-                let new_name = quote_ident(&format!("{}_tenant_{}_key", table.name.name, cols.join("_")));
+                let predicate = index
+                    .predicate
+                    .as_ref()
+                    .map(|p| format!(" WHERE {p}"))
+                    .unwrap_or_default();
+                let new_name = quote_ident(&format!(
+                    "{}_tenant_{}_key",
+                    table.name.name,
+                    cols.join("_")
+                ));
                 out.push(
                     Finding::new(
                         self.meta().id,

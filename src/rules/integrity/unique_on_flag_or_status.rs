@@ -35,7 +35,9 @@ fn odd_columns<'a>(ctx: &Context, table: &Table, index: &'a Index) -> Vec<&'a st
         .unwrap_or_default()
         .into_iter()
         .filter(|c| {
-            let Some(col) = table.column(c) else { return false };
+            let Some(col) = table.column(c) else {
+                return false;
+            };
             // Here an enum status is as odd as a text one: the key still allows one
             // row per status value.
             let status = ctx.options.name_matches("status_columns", c)
@@ -53,7 +55,11 @@ impl Rule for UniqueOnFlagOrStatus {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            for index in table.indexes.iter().filter(|i| i.unique && i.predicate.is_none() && i.keys.len() >= 2) {
+            for index in table
+                .indexes
+                .iter()
+                .filter(|i| i.unique && i.predicate.is_none() && i.keys.len() >= 2)
+            {
                 let odd = odd_columns(ctx, table, index);
                 let Some(flag) = odd.first() else { continue };
                 let rest: Vec<String> = index
@@ -63,14 +69,28 @@ impl Rule for UniqueOnFlagOrStatus {
                     .filter(|c| c != flag)
                     .map(quote_ident)
                     .collect();
-                let is_bool = table.column(flag).is_some_and(|c| c.data_type.name == "boolean");
-                let predicate = if is_bool { quote_ident(flag) } else { format!("{} = '...'", quote_ident(flag)) };
+                let is_bool = table
+                    .column(flag)
+                    .is_some_and(|c| c.data_type.name == "boolean");
+                let predicate = if is_bool {
+                    quote_ident(flag)
+                } else {
+                    format!("{} = '...'", quote_ident(flag))
+                };
                 let drop = if index.is_constraint() {
-                    format!("ALTER TABLE {} DROP CONSTRAINT {};", table.name.sql(), quote_ident(&index.name.name))
+                    format!(
+                        "ALTER TABLE {} DROP CONSTRAINT {};",
+                        table.name.sql(),
+                        quote_ident(&index.name.name)
+                    )
                 } else {
                     format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
                 };
-                let new_name = quote_ident(&format!("{}_{}_partial_key", table.name.name, flag.to_ascii_lowercase()));
+                let new_name = quote_ident(&format!(
+                    "{}_{}_partial_key",
+                    table.name.name,
+                    flag.to_ascii_lowercase()
+                ));
                 out.push(
                     Finding::new(
                         self.meta().id,

@@ -34,7 +34,10 @@ impl Rule for TableWithoutPk {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
-            if table.primary_key.is_some() || table.is_partition() || table.kind == TableKind::Foreign {
+            if table.primary_key.is_some()
+                || table.is_partition()
+                || table.kind == TableKind::Foreign
+            {
                 continue;
             }
             // A unique index on NOT NULL plain columns can become the key without a rebuild.
@@ -43,7 +46,8 @@ impl Rule for TableWithoutPk {
                     && i.valid
                     && i.predicate.is_none()
                     && i.plain_key_columns().is_some_and(|cols| {
-                        cols.iter().all(|c| table.column(c).is_some_and(|col| col.not_null))
+                        cols.iter()
+                            .all(|c| table.column(c).is_some_and(|col| col.not_null))
                     })
             });
             let pkey = quote_ident(&format!("{}_pkey", table.name.name));
@@ -66,9 +70,13 @@ impl Rule for TableWithoutPk {
                 ),
             };
             out.push(
-                Finding::new(self.meta().id, &table.name, format!("table {} has no primary key", table.name))
-                    .fix(fix)
-                    .location(table.location.as_ref()),
+                Finding::new(
+                    self.meta().id,
+                    &table.name,
+                    format!("table {} has no primary key", table.name),
+                )
+                .fix(fix)
+                .location(table.location.as_ref()),
             );
         }
         out

@@ -38,7 +38,12 @@ impl Rule for MixedCaseIdentifier {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).filter(|c| needs_quoting(c)).collect();
+            let columns: Vec<&str> = table
+                .columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .filter(|c| needs_quoting(c))
+                .collect();
             let table_odd = needs_quoting(&table.name.name);
             if columns.is_empty() && !table_odd {
                 continue;
@@ -48,8 +53,17 @@ impl Rule for MixedCaseIdentifier {
                 what.push(format!("table name \"{}\"", table.name.name));
             }
             if !columns.is_empty() {
-                let noun = if columns.len() == 1 { "column" } else { "columns" };
-                what.push(format!("{} {noun} of {} ({})", columns.len(), table.name.name, columns.join(", ")));
+                let noun = if columns.len() == 1 {
+                    "column"
+                } else {
+                    "columns"
+                };
+                what.push(format!(
+                    "{} {noun} of {} ({})",
+                    columns.len(),
+                    table.name.name,
+                    columns.join(", ")
+                ));
             }
             out.push(
                 Finding::new(self.meta().id, &table.name, format!("{} must be double-quoted in every query", what.join(" and ")))

@@ -48,8 +48,13 @@ impl Rule for PlaintextSecret {
                     continue;
                 }
                 let by_name = ctx.options.name_matches("columns", &column.name);
-                let by_table = secret_table && ctx.options.name_matches("secret_table_columns", &column.name);
-                if !(by_name || by_table) || ctx.options.name_matches("hashed_markers", &column.name) {
+                let by_table = secret_table
+                    && ctx
+                        .options
+                        .name_matches("secret_table_columns", &column.name);
+                if !(by_name || by_table)
+                    || ctx.options.name_matches("hashed_markers", &column.name)
+                {
                     continue;
                 }
                 if django_user && column.name == "password" {

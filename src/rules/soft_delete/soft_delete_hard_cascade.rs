@@ -38,11 +38,24 @@ impl Rule for SoftDeleteHardCascade {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
-            for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade) {
-                let Some(parent) = ctx.db.table(&fk.references) else { continue };
-                let Some(marker) = soft_delete(parent, ctx.options) else { continue };
-                let cols: Vec<String> = fk.columns.iter().map(|c| crate::model::quote_ident(c)).collect();
-                let refs: Vec<String> = fk.referenced_columns.iter().map(|c| crate::model::quote_ident(c)).collect();
+            for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade)
+            {
+                let Some(parent) = ctx.db.table(&fk.references) else {
+                    continue;
+                };
+                let Some(marker) = soft_delete(parent, ctx.options) else {
+                    continue;
+                };
+                let cols: Vec<String> = fk
+                    .columns
+                    .iter()
+                    .map(|c| crate::model::quote_ident(c))
+                    .collect();
+                let refs: Vec<String> = fk
+                    .referenced_columns
+                    .iter()
+                    .map(|c| crate::model::quote_ident(c))
+                    .collect();
                 out.push(
                     Finding::new(
                         self.meta().id,

@@ -39,7 +39,9 @@ impl Rule for SoftDeleteInconsistent {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             if soft_delete(table, ctx.options).is_some()
-                || ctx.options.name_has_word("exempt_table_words", &table.name.name)
+                || ctx
+                    .options
+                    .name_has_word("exempt_table_words", &table.name.name)
                 || is_link_table(table)
             {
                 continue;
@@ -48,11 +50,22 @@ impl Rule for SoftDeleteInconsistent {
                 if fk.references == table.name {
                     continue;
                 }
-                let Some(parent) = ctx.db.table(&fk.references) else { continue };
-                let Some(marker) = soft_delete(parent, ctx.options) else { continue };
+                let Some(parent) = ctx.db.table(&fk.references) else {
+                    continue;
+                };
+                let Some(marker) = soft_delete(parent, ctx.options) else {
+                    continue;
+                };
                 let column = &marker.column();
                 let column_type = if column.data_type.name == "boolean" {
-                    format!("boolean NOT NULL DEFAULT {}", if matches!(marker, crate::rules::analysis::SoftDelete::Active(_)) { "true" } else { "false" })
+                    format!(
+                        "boolean NOT NULL DEFAULT {}",
+                        if matches!(marker, crate::rules::analysis::SoftDelete::Active(_)) {
+                            "true"
+                        } else {
+                            "false"
+                        }
+                    )
                 } else {
                     "timestamp with time zone".to_string()
                 };

@@ -39,10 +39,20 @@ impl Rule for SoftDeleteUnique {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            let Some(marker) = soft_delete(table, ctx.options) else { continue };
+            let Some(marker) = soft_delete(table, ctx.options) else {
+                continue;
+            };
             let marker_name = &marker.column().name;
-            for index in table.indexes.iter().filter(|i| i.unique && i.role != IndexRole::PrimaryKey) {
-                if index.predicate.as_deref().is_some_and(|p| mentions_column(p, marker_name)) {
+            for index in table
+                .indexes
+                .iter()
+                .filter(|i| i.unique && i.role != IndexRole::PrimaryKey)
+            {
+                if index
+                    .predicate
+                    .as_deref()
+                    .is_some_and(|p| mentions_column(p, marker_name))
+                {
                     continue;
                 }
                 let keys: Vec<String> = index
@@ -65,7 +75,11 @@ impl Rule for SoftDeleteUnique {
                     )
                 };
                 let drop = if index.is_constraint() {
-                    format!("ALTER TABLE {} DROP CONSTRAINT {};", table.name.sql(), quote_ident(&index.name.name))
+                    format!(
+                        "ALTER TABLE {} DROP CONSTRAINT {};",
+                        table.name.sql(),
+                        quote_ident(&index.name.name)
+                    )
                 } else {
                     format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
                 };
@@ -73,7 +87,10 @@ impl Rule for SoftDeleteUnique {
                 if let Some(existing) = &index.predicate {
                     predicate = format!("({existing}) AND {predicate}");
                 }
-                let new_name = quote_ident(&format!("{}_live_key", index.name.name.trim_end_matches("_key")));
+                let new_name = quote_ident(&format!(
+                    "{}_live_key",
+                    index.name.name.trim_end_matches("_key")
+                ));
                 let cols: Vec<&str> = index.plain_key_columns().unwrap_or_default();
                 out.push(
                     Finding::new(self.meta().id, &table.name, message)

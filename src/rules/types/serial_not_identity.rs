@@ -40,7 +40,11 @@ impl Rule for SerialNotIdentity {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            for column in table.columns.iter().filter(|c| c.serial && c.identity.is_none()) {
+            for column in table
+                .columns
+                .iter()
+                .filter(|c| c.serial && c.identity.is_none())
+            {
                 let c = quote_ident(&column.name);
                 let t = table.name.sql();
                 let sequence = column

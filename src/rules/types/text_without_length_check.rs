@@ -36,8 +36,12 @@ impl Rule for TextWithoutLengthCheck {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             for column in &table.columns {
-                let textual = column.data_type.name == "text" || column.data_type.is_unbounded_varchar();
-                if !textual || column.data_type.is_array() || !ctx.options.name_matches("columns", &column.name) {
+                let textual =
+                    column.data_type.name == "text" || column.data_type.is_unbounded_varchar();
+                if !textual
+                    || column.data_type.is_array()
+                    || !ctx.options.name_matches("columns", &column.name)
+                {
                     continue;
                 }
                 let bounded = table.checks.iter().any(|c| {
@@ -47,7 +51,8 @@ impl Rule for TextWithoutLengthCheck {
                 if bounded {
                     continue;
                 }
-                let constraint = quote_ident(&format!("{}_{}_length", table.name.name, column.name));
+                let constraint =
+                    quote_ident(&format!("{}_{}_length", table.name.name, column.name));
                 out.push(
                     Finding::new(
                         self.meta().id,

@@ -39,7 +39,12 @@ impl Rule for TimestampWithoutTz {
                     continue;
                 }
                 let c = quote_ident(&column.name);
-                let precision = column.data_type.modifiers.first().map(|p| format!("({p})")).unwrap_or_default();
+                let precision = column
+                    .data_type
+                    .modifiers
+                    .first()
+                    .map(|p| format!("({p})"))
+                    .unwrap_or_default();
                 out.push(
                     Finding::new(
                         self.meta().id,

@@ -37,11 +37,15 @@ impl Rule for UnboundedVarchar {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             for column in &table.columns {
-                let via_domain = ctx.db.domain_for(&column.data_type).is_some_and(|d| d.base.is_unbounded_varchar());
+                let via_domain = ctx
+                    .db
+                    .domain_for(&column.data_type)
+                    .is_some_and(|d| d.base.is_unbounded_varchar());
                 if !column.data_type.is_unbounded_varchar() && !via_domain {
                     continue;
                 }
-                let constraint = quote_ident(&format!("{}_{}_length", table.name.name, column.name));
+                let constraint =
+                    quote_ident(&format!("{}_{}_length", table.name.name, column.name));
                 out.push(
                     Finding::new(
                         self.meta().id,

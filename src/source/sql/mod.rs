@@ -81,13 +81,22 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
             Err(e) => {
                 diagnostics.push(Diagnostic {
                     level: DiagnosticLevel::Warning,
-                    location: Some(Location { file: file.display().to_string(), line: 1 }),
+                    location: Some(Location {
+                        file: file.display().to_string(),
+                        line: 1,
+                    }),
                     message: "file is not valid UTF-8; invalid bytes were replaced".to_string(),
                 });
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             }
         };
-        replay_text(&mut replayer, &file.display().to_string(), &text, &mut diagnostics, &mut stats);
+        replay_text(
+            &mut replayer,
+            &file.display().to_string(),
+            &text,
+            &mut diagnostics,
+            &mut stats,
+        );
     }
     Ok(Loaded {
         database: replayer.finish(),
@@ -109,7 +118,10 @@ pub fn replay_text(
     replayer.reset_search_path();
     for raw in split::split(text).statements {
         stats.statements += 1;
-        let location = Location { file: file.to_string(), line: raw.line };
+        let location = Location {
+            file: file.to_string(),
+            line: raw.line,
+        };
         let statements = match parse::parse_statement(&raw.sql) {
             Ok(s) => s,
             Err(message) => {
@@ -150,7 +162,13 @@ pub fn database_from_sql(sql: &str) -> (Database, Vec<Diagnostic>) {
     let mut replayer = replay::Replayer::new();
     let mut diagnostics = Vec::new();
     let mut stats = ReplayStats::default();
-    replay_text(&mut replayer, "input.sql", sql, &mut diagnostics, &mut stats);
+    replay_text(
+        &mut replayer,
+        "input.sql",
+        sql,
+        &mut diagnostics,
+        &mut stats,
+    );
     (replayer.finish(), diagnostics)
 }
 

@@ -47,7 +47,10 @@ mod tests {
     #[test]
     fn default_names() {
         assert_eq!(object_name("users", &[], "pkey"), "users_pkey");
-        assert_eq!(object_name("orders", &["customer_id"], "fkey"), "orders_customer_id_fkey");
+        assert_eq!(
+            object_name("orders", &["customer_id"], "fkey"),
+            "orders_customer_id_fkey"
+        );
         assert_eq!(object_name("t", &["a", "b"], "key"), "t_a_b_key");
     }
 

@@ -25,7 +25,10 @@ pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 fn relative(path: &Path, dir: &Path) -> String {
-    path.strip_prefix(dir).unwrap_or(path).to_string_lossy().into_owned()
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -47,7 +50,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 fn is_migration(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     let sql = name.ends_with(".sql") || name.ends_with(".sql.postgres");
     let down = name == "down.sql" || name.ends_with(".down.sql") || name.ends_with("_down.sql");
     sql && !down
@@ -79,7 +85,12 @@ fn flyway_kind(path: &Path) -> Option<FlywayKind> {
 fn version_cmp(a: &[u64], b: &[u64]) -> Ordering {
     let len = a.len().max(b.len());
     (0..len)
-        .map(|i| a.get(i).copied().unwrap_or(0).cmp(&b.get(i).copied().unwrap_or(0)))
+        .map(|i| {
+            a.get(i)
+                .copied()
+                .unwrap_or(0)
+                .cmp(&b.get(i).copied().unwrap_or(0))
+        })
         .find(|o| o.is_ne())
         .unwrap_or(Ordering::Equal)
 }
@@ -123,7 +134,11 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
                 let db = b.iter().take_while(|c| c.is_ascii_digit()).count();
                 let na = trim_zeros(&a[..da]);
                 let nb = trim_zeros(&b[..db]);
-                let ord = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb)).then_with(|| da.cmp(&db));
+                let ord = na
+                    .len()
+                    .cmp(&nb.len())
+                    .then_with(|| na.cmp(nb))
+                    .then_with(|| da.cmp(&db));
                 if ord.is_ne() {
                     return ord;
                 }
@@ -154,7 +169,10 @@ mod tests {
     fn natural_order_compares_numbers() {
         assert_eq!(natural_cmp("2_b.sql", "10_a.sql"), Ordering::Less);
         assert_eq!(natural_cmp("0002_b.sql", "0010_a.sql"), Ordering::Less);
-        assert_eq!(natural_cmp("20230101_a/migration.sql", "20230101_b/migration.sql"), Ordering::Less);
+        assert_eq!(
+            natural_cmp("20230101_a/migration.sql", "20230101_b/migration.sql"),
+            Ordering::Less
+        );
     }
 
     #[test]
@@ -162,7 +180,10 @@ mod tests {
         let k = flyway_kind(Path::new("V1_12_3__x.sql"));
         assert_eq!(k, Some(FlywayKind::Versioned(vec![1, 12, 3])));
         assert_eq!(version_cmp(&[1, 9], &[1, 12]), Ordering::Less);
-        assert_eq!(flyway_kind(Path::new("R__views.sql")), Some(FlywayKind::Repeatable));
+        assert_eq!(
+            flyway_kind(Path::new("R__views.sql")),
+            Some(FlywayKind::Repeatable)
+        );
         assert_eq!(flyway_kind(Path::new("Vx__y.sql")), None);
     }
 }

@@ -2,7 +2,9 @@
 //! grammar and translate its tree into a [`Statement`].
 
 use super::statement::*;
-use crate::model::{Column, DataType, FkAction, Identity, IndexElement, IndexKey, MatchType, Policy};
+use crate::model::{
+    Column, DataType, FkAction, Identity, IndexElement, IndexKey, MatchType, Policy,
+};
 use pg_query::protobuf::{self, a_const, AlterTableType, ConstrType, ObjectType, SortByDir};
 use pg_query::{Node, NodeEnum};
 
@@ -31,7 +33,10 @@ fn translate(node: &NodeEnum) -> Statement {
         },
         NodeEnum::CreateTableAsStmt(s) => create_table_as(s),
         NodeEnum::ViewStmt(s) => match &s.view {
-            Some(v) => Statement::CreateView { name: range_name(v), materialized: false },
+            Some(v) => Statement::CreateView {
+                name: range_name(v),
+                materialized: false,
+            },
             None => other("CREATE VIEW"),
         },
         NodeEnum::AlterTableStmt(s) => alter_table(s),
@@ -48,19 +53,25 @@ fn translate(node: &NodeEnum) -> Statement {
         NodeEnum::CreateSeqStmt(s) => create_sequence(s),
         NodeEnum::AlterSeqStmt(s) => alter_sequence(s),
         NodeEnum::CommentStmt(s) => comment(s),
-        NodeEnum::CreateSchemaStmt(s) => Statement::CreateSchema { name: s.schemaname.clone() },
+        NodeEnum::CreateSchemaStmt(s) => Statement::CreateSchema {
+            name: s.schemaname.clone(),
+        },
         NodeEnum::CreatePolicyStmt(s) => create_policy(s),
         NodeEnum::VariableSetStmt(s) if s.name.eq_ignore_ascii_case("search_path") => {
             Statement::SetSearchPath(s.args.iter().filter_map(const_string).collect())
         }
         NodeEnum::SelectStmt(s) => select_set_config(s).unwrap_or_else(|| other("SELECT")),
         NodeEnum::TransactionStmt(_) => other("TRANSACTION"),
-        other_node => Statement::Other { tag: tag_of(other_node) },
+        other_node => Statement::Other {
+            tag: tag_of(other_node),
+        },
     }
 }
 
 fn other(tag: &str) -> Statement {
-    Statement::Other { tag: tag.to_string() }
+    Statement::Other {
+        tag: tag.to_string(),
+    }
 }
 
 /// A short statement tag for statistics and diagnostics.
@@ -134,7 +145,10 @@ fn list_name(nodes: &[Node]) -> ObjectName {
 fn object_name(node: &Node) -> Option<ObjectName> {
     match node.node.as_ref()? {
         NodeEnum::List(l) => Some(list_name(&l.items)),
-        NodeEnum::String(s) => Some(ObjectName { schema: None, name: s.sval.clone() }),
+        NodeEnum::String(s) => Some(ObjectName {
+            schema: None,
+            name: s.sval.clone(),
+        }),
         NodeEnum::TypeName(t) => Some(list_name(&t.names)),
         _ => None,
     }
@@ -163,7 +177,9 @@ pub(crate) fn expr_sql(node: &Node) -> String {
     let tree = protobuf::ParseResult {
         version: 0,
         stmts: vec![protobuf::RawStmt {
-            stmt: Some(Box::new(Node { node: Some(NodeEnum::SelectStmt(Box::new(select))) })),
+            stmt: Some(Box::new(Node {
+                node: Some(NodeEnum::SelectStmt(Box::new(select))),
+            })),
             stmt_location: 0,
             stmt_len: 0,
         }],
@@ -197,7 +213,9 @@ fn simple_expr(node: &Node) -> Option<String> {
             let t = type_ref(tc.type_name.as_ref()?);
             Some(format!("{arg}::{}", t.data_type))
         }
-        NodeEnum::FuncCall(f) if f.args.is_empty() && f.agg_order.is_empty() && f.over.is_none() => {
+        NodeEnum::FuncCall(f)
+            if f.args.is_empty() && f.agg_order.is_empty() && f.over.is_none() =>
+        {
             Some(format!("{}()", strings(&f.funcname).join(".")))
         }
         NodeEnum::ColumnRef(c) => {
@@ -223,8 +241,12 @@ fn const_string(node: &Node) -> Option<String> {
 /// pg_dump's `SELECT pg_catalog.set_config('search_path', '', false);`
 fn select_set_config(s: &protobuf::SelectStmt) -> Option<Statement> {
     let target = s.target_list.first()?;
-    let NodeEnum::ResTarget(rt) = target.node.as_ref()? else { return None };
-    let NodeEnum::FuncCall(f) = rt.val.as_ref()?.node.as_ref()? else { return None };
+    let NodeEnum::ResTarget(rt) = target.node.as_ref()? else {
+        return None;
+    };
+    let NodeEnum::FuncCall(f) = rt.val.as_ref()?.node.as_ref()? else {
+        return None;
+    };
     if strings(&f.funcname).last()? != "set_config" {
         return None;
     }
@@ -260,26 +282,109 @@ fn type_ref(t: &protobuf::TypeName) -> TypeRef {
         })
         .collect();
     // `interval` typmods encode field masks, not lengths: keep the plain type.
-    let modifiers = if name == "interval" { Vec::new() } else { modifiers };
-    let builtin = schema.as_deref() == Some("pg_catalog") || (schema.is_none() && is_builtin_type(&name));
-    let (data_type, serial) = DataType::from_sql_name(schema.as_deref(), &name, modifiers, t.array_bounds.len() as u32);
-    TypeRef { data_type, serial, builtin }
+    let modifiers = if name == "interval" {
+        Vec::new()
+    } else {
+        modifiers
+    };
+    let builtin =
+        schema.as_deref() == Some("pg_catalog") || (schema.is_none() && is_builtin_type(&name));
+    let (data_type, serial) = DataType::from_sql_name(
+        schema.as_deref(),
+        &name,
+        modifiers,
+        t.array_bounds.len() as u32,
+    );
+    TypeRef {
+        data_type,
+        serial,
+        builtin,
+    }
 }
 
 fn is_builtin_type(name: &str) -> bool {
     matches!(
         name,
-        "int" | "int2" | "int4" | "int8" | "integer" | "smallint" | "bigint" | "serial" | "serial2" | "serial4"
-            | "serial8" | "bigserial" | "smallserial" | "float4" | "float8" | "real" | "numeric" | "decimal"
-            | "money" | "bool" | "boolean" | "text" | "varchar" | "bpchar" | "char" | "name" | "bytea"
-            | "date" | "time" | "timetz" | "timestamp" | "timestamptz" | "interval" | "uuid" | "json"
-            | "jsonb" | "xml" | "inet" | "cidr" | "macaddr" | "macaddr8" | "bit" | "varbit" | "tsvector"
-            | "tsquery" | "oid" | "regclass" | "point" | "line" | "lseg" | "box" | "path" | "polygon"
-            | "circle" | "int4range" | "int8range" | "numrange" | "tsrange" | "tstzrange" | "daterange"
-            | "int4multirange" | "int8multirange" | "nummultirange" | "tsmultirange" | "tstzmultirange"
-            | "datemultirange" | "pg_lsn" | "txid_snapshot" | "pg_snapshot" | "jsonpath" | "regtype"
-            | "regproc" | "regprocedure" | "regconfig" | "citext" | "hstore" | "ltree" | "geometry"
-            | "geography" | "vector"
+        "int"
+            | "int2"
+            | "int4"
+            | "int8"
+            | "integer"
+            | "smallint"
+            | "bigint"
+            | "serial"
+            | "serial2"
+            | "serial4"
+            | "serial8"
+            | "bigserial"
+            | "smallserial"
+            | "float4"
+            | "float8"
+            | "real"
+            | "numeric"
+            | "decimal"
+            | "money"
+            | "bool"
+            | "boolean"
+            | "text"
+            | "varchar"
+            | "bpchar"
+            | "char"
+            | "name"
+            | "bytea"
+            | "date"
+            | "time"
+            | "timetz"
+            | "timestamp"
+            | "timestamptz"
+            | "interval"
+            | "uuid"
+            | "json"
+            | "jsonb"
+            | "xml"
+            | "inet"
+            | "cidr"
+            | "macaddr"
+            | "macaddr8"
+            | "bit"
+            | "varbit"
+            | "tsvector"
+            | "tsquery"
+            | "oid"
+            | "regclass"
+            | "point"
+            | "line"
+            | "lseg"
+            | "box"
+            | "path"
+            | "polygon"
+            | "circle"
+            | "int4range"
+            | "int8range"
+            | "numrange"
+            | "tsrange"
+            | "tstzrange"
+            | "daterange"
+            | "int4multirange"
+            | "int8multirange"
+            | "nummultirange"
+            | "tsmultirange"
+            | "tstzmultirange"
+            | "datemultirange"
+            | "pg_lsn"
+            | "txid_snapshot"
+            | "pg_snapshot"
+            | "jsonpath"
+            | "regtype"
+            | "regproc"
+            | "regprocedure"
+            | "regconfig"
+            | "citext"
+            | "hstore"
+            | "ltree"
+            | "geometry"
+            | "geography"
+            | "vector"
     )
 }
 
@@ -339,7 +444,10 @@ fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
     };
     let name = range_name(rv);
     if s.objtype == ObjectType::ObjectMatview as i32 {
-        return Statement::CreateView { name, materialized: true };
+        return Statement::CreateView {
+            name,
+            materialized: true,
+        };
     }
     Statement::CreateTable(CreateTable {
         name,
@@ -359,7 +467,9 @@ fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
 
 /// Infer the columns of `CREATE TABLE AS` from the (leftmost) select list.
 fn query_columns(query: &Node) -> Vec<QueryColumn> {
-    let Some(NodeEnum::SelectStmt(select)) = query.node.as_ref() else { return Vec::new() };
+    let Some(NodeEnum::SelectStmt(select)) = query.node.as_ref() else {
+        return Vec::new();
+    };
     let mut select: &protobuf::SelectStmt = select;
     while let Some(left) = &select.larg {
         select = left;
@@ -368,13 +478,18 @@ fn query_columns(query: &Node) -> Vec<QueryColumn> {
     collect_range_vars(&select.from_clause, &mut from_tables);
     let mut columns = Vec::new();
     for target in &select.target_list {
-        let Some(NodeEnum::ResTarget(rt)) = target.node.as_ref() else { continue };
+        let Some(NodeEnum::ResTarget(rt)) = target.node.as_ref() else {
+            continue;
+        };
         let val = rt.val.as_deref().and_then(|v| v.node.as_ref());
         let (mut cast, mut source_column, mut derived_name) = (None, None, None);
         match val {
             Some(NodeEnum::TypeCast(tc)) => cast = tc.type_name.as_ref().map(type_ref),
             Some(NodeEnum::ColumnRef(c)) => {
-                if c.fields.iter().any(|f| matches!(f.node, Some(NodeEnum::AStar(_)))) {
+                if c.fields
+                    .iter()
+                    .any(|f| matches!(f.node, Some(NodeEnum::AStar(_))))
+                {
                     return Vec::new(); // SELECT *: columns unknown
                 }
                 source_column = c.fields.last().and_then(string_of);
@@ -383,8 +498,17 @@ fn query_columns(query: &Node) -> Vec<QueryColumn> {
             Some(NodeEnum::FuncCall(f)) => derived_name = strings(&f.funcname).pop(),
             _ => {}
         }
-        let name = if rt.name.is_empty() { derived_name.unwrap_or_else(|| "?column?".into()) } else { rt.name.clone() };
-        columns.push(QueryColumn { name, cast, source_column, from_tables: from_tables.clone() });
+        let name = if rt.name.is_empty() {
+            derived_name.unwrap_or_else(|| "?column?".into())
+        } else {
+            rt.name.clone()
+        };
+        columns.push(QueryColumn {
+            name,
+            cast,
+            source_column,
+            from_tables: from_tables.clone(),
+        });
     }
     columns
 }
@@ -394,11 +518,17 @@ fn collect_range_vars(nodes: &[Node], out: &mut Vec<ObjectName>) {
         match n.node.as_ref() {
             Some(NodeEnum::RangeVar(rv)) => out.push(range_name(rv)),
             Some(NodeEnum::JoinExpr(j)) => {
-                let sides: Vec<Node> = [j.larg.as_deref(), j.rarg.as_deref()].into_iter().flatten().cloned().collect();
+                let sides: Vec<Node> = [j.larg.as_deref(), j.rarg.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect();
                 collect_range_vars(&sides, out);
             }
             Some(NodeEnum::RangeSubselect(sub)) => {
-                if let Some(NodeEnum::SelectStmt(s)) = sub.subquery.as_deref().and_then(|q| q.node.as_ref()) {
+                if let Some(NodeEnum::SelectStmt(s)) =
+                    sub.subquery.as_deref().and_then(|q| q.node.as_ref())
+                {
                     let mut s: &protobuf::SelectStmt = s;
                     while let Some(left) = &s.larg {
                         s = left;
@@ -441,13 +571,18 @@ fn column_spec(cd: &protobuf::ColumnDef) -> ColumnSpec {
                 column.not_null = true;
                 constraints.extend(constraint_spec(c, Some(&cd.colname)));
             }
-            ConstrType::ConstrAttrDeferrable | ConstrType::ConstrAttrDeferred => {
-                mark_deferrable(&mut constraints, c.contype == ConstrType::ConstrAttrDeferred as i32)
-            }
+            ConstrType::ConstrAttrDeferrable | ConstrType::ConstrAttrDeferred => mark_deferrable(
+                &mut constraints,
+                c.contype == ConstrType::ConstrAttrDeferred as i32,
+            ),
             _ => constraints.extend(constraint_spec(c, Some(&cd.colname))),
         }
     }
-    ColumnSpec { column, type_builtin: tref.builtin, constraints }
+    ColumnSpec {
+        column,
+        type_builtin: tref.builtin,
+        constraints,
+    }
 }
 
 fn mark_deferrable(constraints: &mut [ConstraintSpec], initially_deferred: bool) {
@@ -456,7 +591,9 @@ fn mark_deferrable(constraints: &mut [ConstraintSpec], initially_deferred: bool)
             fk.deferrable = true;
             fk.initially_deferred |= initially_deferred;
         }
-        Some(ConstraintSpec::PrimaryKey(k)) | Some(ConstraintSpec::Unique(k)) => k.deferrable = true,
+        Some(ConstraintSpec::PrimaryKey(k)) | Some(ConstraintSpec::Unique(k)) => {
+            k.deferrable = true
+        }
         _ => {}
     }
 }
@@ -527,7 +664,9 @@ fn constraint_spec(c: &protobuf::Constraint, column: Option<&str>) -> Option<Con
             initially_deferred: c.initdeferred,
             not_valid: c.skip_validation,
         }),
-        ConstrType::ConstrExclusion => ConstraintSpec::Exclusion { name: opt_name(&c.conname) },
+        ConstrType::ConstrExclusion => ConstraintSpec::Exclusion {
+            name: opt_name(&c.conname),
+        },
         ConstrType::ConstrNotnull => ConstraintSpec::NotNull {
             column: own_columns(&c.keys).into_iter().next()?,
         },
@@ -538,7 +677,9 @@ fn constraint_spec(c: &protobuf::Constraint, column: Option<&str>) -> Option<Con
 // ---------- ALTER TABLE ----------
 
 fn alter_table(s: &protobuf::AlterTableStmt) -> Statement {
-    let Some(rv) = &s.relation else { return other("ALTER TABLE") };
+    let Some(rv) = &s.relation else {
+        return other("ALTER TABLE");
+    };
     let objtype = ObjectType::try_from(s.objtype).unwrap_or(ObjectType::Undefined);
     let actions: Vec<TableAction> = s
         .cmds
@@ -553,7 +694,10 @@ fn alter_table(s: &protobuf::AlterTableStmt) -> Statement {
             // ALTER INDEX parent ATTACH PARTITION child
             for a in &actions {
                 if let TableAction::AttachPartition { partition } = a {
-                    return Statement::AttachIndexPartition { parent: range_name(rv), child: partition.clone() };
+                    return Statement::AttachIndexPartition {
+                        parent: range_name(rv),
+                        child: partition.clone(),
+                    };
                 }
             }
             other("ALTER INDEX")
@@ -562,7 +706,11 @@ fn alter_table(s: &protobuf::AlterTableStmt) -> Statement {
             if actions.iter().all(|a| matches!(a, TableAction::Other)) {
                 return other("ALTER TABLE");
             }
-            Statement::AlterTable { table: range_name(rv), missing_ok: s.missing_ok, actions }
+            Statement::AlterTable {
+                table: range_name(rv),
+                missing_ok: s.missing_ok,
+                actions,
+            }
         }
         _ => other("ALTER"),
     }
@@ -577,34 +725,57 @@ fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
             column: column_spec(cd),
             if_not_exists: cmd.missing_ok,
         },
-        (AlterTableType::AtDropColumn, _) => TableAction::DropColumn { name: column, missing_ok: cmd.missing_ok },
+        (AlterTableType::AtDropColumn, _) => TableAction::DropColumn {
+            name: column,
+            missing_ok: cmd.missing_ok,
+        },
         (AlterTableType::AtAlterColumnType, Some(NodeEnum::ColumnDef(cd))) => match &cd.type_name {
-            Some(t) => TableAction::AlterColumnType { column, data_type: type_ref(t) },
+            Some(t) => TableAction::AlterColumnType {
+                column,
+                data_type: type_ref(t),
+            },
             None => TableAction::Other,
         },
         (AlterTableType::AtColumnDefault, d) => TableAction::SetDefault {
             column,
-            default: d.map(|n| expr_sql(&Node { node: Some(n.clone()) })),
+            default: d.map(|n| {
+                expr_sql(&Node {
+                    node: Some(n.clone()),
+                })
+            }),
         },
         (AlterTableType::AtSetNotNull, _) => TableAction::SetNotNull { column },
         (AlterTableType::AtDropNotNull, _) => TableAction::DropNotNull { column },
-        (AlterTableType::AtAddConstraint, Some(NodeEnum::Constraint(c))) => match constraint_spec(c, None) {
-            Some(spec) => TableAction::AddConstraint(spec),
-            None => TableAction::Other,
+        (AlterTableType::AtAddConstraint, Some(NodeEnum::Constraint(c))) => {
+            match constraint_spec(c, None) {
+                Some(spec) => TableAction::AddConstraint(spec),
+                None => TableAction::Other,
+            }
+        }
+        (AlterTableType::AtDropConstraint, _) => TableAction::DropConstraint {
+            name: column,
+            missing_ok: cmd.missing_ok,
         },
-        (AlterTableType::AtDropConstraint, _) => TableAction::DropConstraint { name: column, missing_ok: cmd.missing_ok },
-        (AlterTableType::AtValidateConstraint, _) => TableAction::ValidateConstraint { name: column },
-        (AlterTableType::AtAddIdentity, Some(NodeEnum::Constraint(c))) => TableAction::AddIdentity {
-            column,
-            identity: identity_kind(&c.generated_when),
-        },
+        (AlterTableType::AtValidateConstraint, _) => {
+            TableAction::ValidateConstraint { name: column }
+        }
+        (AlterTableType::AtAddIdentity, Some(NodeEnum::Constraint(c))) => {
+            TableAction::AddIdentity {
+                column,
+                identity: identity_kind(&c.generated_when),
+            }
+        }
         (AlterTableType::AtDropIdentity, _) => TableAction::DropIdentity { column },
         (AlterTableType::AtAttachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
-            Some(rv) => TableAction::AttachPartition { partition: range_name(rv) },
+            Some(rv) => TableAction::AttachPartition {
+                partition: range_name(rv),
+            },
             None => TableAction::Other,
         },
         (AlterTableType::AtDetachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
-            Some(rv) => TableAction::DetachPartition { partition: range_name(rv) },
+            Some(rv) => TableAction::DetachPartition {
+                partition: range_name(rv),
+            },
             None => TableAction::Other,
         },
         (AlterTableType::AtEnableRowSecurity, _) => TableAction::RowSecurity(true),
@@ -613,8 +784,12 @@ fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         (AlterTableType::AtNoForceRowSecurity, _) => TableAction::ForceRowSecurity(false),
         (AlterTableType::AtSetLogged, _) => TableAction::SetLogged(true),
         (AlterTableType::AtSetUnLogged, _) => TableAction::SetLogged(false),
-        (AlterTableType::AtAddInherit, Some(NodeEnum::RangeVar(rv))) => TableAction::AddInherit(range_name(rv)),
-        (AlterTableType::AtDropInherit, Some(NodeEnum::RangeVar(rv))) => TableAction::DropInherit(range_name(rv)),
+        (AlterTableType::AtAddInherit, Some(NodeEnum::RangeVar(rv))) => {
+            TableAction::AddInherit(range_name(rv))
+        }
+        (AlterTableType::AtDropInherit, Some(NodeEnum::RangeVar(rv))) => {
+            TableAction::DropInherit(range_name(rv))
+        }
         _ => TableAction::Other,
     }
 }
@@ -645,7 +820,11 @@ fn create_index(s: &protobuf::IndexStmt) -> CreateIndex {
         only: !rv.inh,
         unique: s.unique,
         nulls_not_distinct: s.nulls_not_distinct,
-        method: if s.access_method.is_empty() { "btree".into() } else { s.access_method.to_ascii_lowercase() },
+        method: if s.access_method.is_empty() {
+            "btree".into()
+        } else {
+            s.access_method.to_ascii_lowercase()
+        },
         keys,
         include,
         predicate: s.where_clause.as_deref().map(expr_sql),
@@ -712,20 +891,35 @@ fn rename(s: &protobuf::RenameStmt) -> Statement {
     let object = s.object.as_deref().and_then(object_name);
     match ObjectType::try_from(s.rename_type).unwrap_or(ObjectType::Undefined) {
         ObjectType::ObjectColumn => match relation {
-            Some(table) => Statement::RenameColumn { table, column: s.subname.clone(), new_name: s.newname.clone() },
+            Some(table) => Statement::RenameColumn {
+                table,
+                column: s.subname.clone(),
+                new_name: s.newname.clone(),
+            },
             None => other("RENAME"),
         },
         ObjectType::ObjectTabconstraint => match relation {
-            Some(table) => Statement::RenameConstraint { table, constraint: s.subname.clone(), new_name: s.newname.clone() },
+            Some(table) => Statement::RenameConstraint {
+                table,
+                constraint: s.subname.clone(),
+                new_name: s.newname.clone(),
+            },
             None => other("RENAME"),
         },
         ObjectType::ObjectSchema => Statement::Rename {
             kind: ObjectKind::Schema,
-            object: ObjectName { schema: None, name: s.subname.clone() },
+            object: ObjectName {
+                schema: None,
+                name: s.subname.clone(),
+            },
             new_name: s.newname.clone(),
         },
         _ if kind != ObjectKind::Other => match relation.or(object) {
-            Some(object) => Statement::Rename { kind, object, new_name: s.newname.clone() },
+            Some(object) => Statement::Rename {
+                kind,
+                object,
+                new_name: s.newname.clone(),
+            },
             None => other("RENAME"),
         },
         _ => other("RENAME"),
@@ -734,10 +928,18 @@ fn rename(s: &protobuf::RenameStmt) -> Statement {
 
 fn set_schema(s: &protobuf::AlterObjectSchemaStmt) -> Statement {
     let kind = object_kind(s.object_type);
-    let object = s.relation.as_ref().map(range_name).or_else(|| s.object.as_deref().and_then(object_name));
+    let object = s
+        .relation
+        .as_ref()
+        .map(range_name)
+        .or_else(|| s.object.as_deref().and_then(object_name));
     match (kind, object) {
         (ObjectKind::Other, _) | (_, None) => other("ALTER SET SCHEMA"),
-        (kind, Some(object)) => Statement::SetSchema { kind, object, new_schema: s.newschema.clone() },
+        (kind, Some(object)) => Statement::SetSchema {
+            kind,
+            object,
+            new_schema: s.newschema.clone(),
+        },
     }
 }
 
@@ -746,15 +948,30 @@ fn set_schema(s: &protobuf::AlterObjectSchemaStmt) -> Statement {
 fn alter_enum(s: &protobuf::AlterEnumStmt) -> Statement {
     let name = list_name(&s.type_name);
     if !s.old_val.is_empty() {
-        return Statement::AlterEnumRenameValue { name, old: s.old_val.clone(), new: s.new_val.clone() };
+        return Statement::AlterEnumRenameValue {
+            name,
+            old: s.old_val.clone(),
+            new: s.new_val.clone(),
+        };
     }
     let neighbor = opt_name(&s.new_val_neighbor);
-    let (before, after) = if s.new_val_is_after { (None, neighbor) } else { (neighbor, None) };
-    Statement::AlterEnumAddValue { name, value: s.new_val.clone(), before, after }
+    let (before, after) = if s.new_val_is_after {
+        (None, neighbor)
+    } else {
+        (neighbor, None)
+    };
+    Statement::AlterEnumAddValue {
+        name,
+        value: s.new_val.clone(),
+        before,
+        after,
+    }
 }
 
 fn create_domain(s: &protobuf::CreateDomainStmt) -> Statement {
-    let Some(base) = s.type_name.as_ref().map(type_ref) else { return other("CREATE DOMAIN") };
+    let Some(base) = s.type_name.as_ref().map(type_ref) else {
+        return other("CREATE DOMAIN");
+    };
     let mut not_null = false;
     let mut checks = Vec::new();
     for c in s.constraints.iter().filter_map(|n| match n.node.as_ref() {
@@ -767,12 +984,19 @@ fn create_domain(s: &protobuf::CreateDomainStmt) -> Statement {
             _ => {}
         }
     }
-    Statement::CreateDomain { name: list_name(&s.domainname), base, not_null, checks }
+    Statement::CreateDomain {
+        name: list_name(&s.domainname),
+        base,
+        not_null,
+        checks,
+    }
 }
 
 fn owned_by(options: &[Node]) -> Option<Option<(ObjectName, String)>> {
     for opt in options {
-        let Some(NodeEnum::DefElem(d)) = opt.node.as_ref() else { continue };
+        let Some(NodeEnum::DefElem(d)) = opt.node.as_ref() else {
+            continue;
+        };
         if d.defname != "owned_by" {
             continue;
         }
@@ -791,7 +1015,9 @@ fn owned_by(options: &[Node]) -> Option<Option<(ObjectName, String)>> {
 }
 
 fn create_sequence(s: &protobuf::CreateSeqStmt) -> Statement {
-    let Some(rv) = &s.sequence else { return other("CREATE SEQUENCE") };
+    let Some(rv) = &s.sequence else {
+        return other("CREATE SEQUENCE");
+    };
     let data_type = s.options.iter().find_map(|opt| match opt.node.as_ref()? {
         NodeEnum::DefElem(d) if d.defname == "as" => match d.arg.as_deref()?.node.as_ref()? {
             NodeEnum::TypeName(t) => Some(type_ref(t)),
@@ -799,12 +1025,19 @@ fn create_sequence(s: &protobuf::CreateSeqStmt) -> Statement {
         },
         _ => None,
     });
-    Statement::CreateSequence { name: range_name(rv), data_type, owned_by: owned_by(&s.options).flatten() }
+    Statement::CreateSequence {
+        name: range_name(rv),
+        data_type,
+        owned_by: owned_by(&s.options).flatten(),
+    }
 }
 
 fn alter_sequence(s: &protobuf::AlterSeqStmt) -> Statement {
     match (&s.sequence, owned_by(&s.options)) {
-        (Some(rv), Some(owner)) => Statement::AlterSequenceOwnedBy { name: range_name(rv), owned_by: owner },
+        (Some(rv), Some(owner)) => Statement::AlterSequenceOwnedBy {
+            name: range_name(rv),
+            owned_by: owner,
+        },
         _ => other("ALTER SEQUENCE"),
     }
 }
@@ -818,7 +1051,9 @@ fn comment(s: &protobuf::CommentStmt) -> Statement {
     };
     let text = opt_name(&s.comment);
     let target = match ObjectType::try_from(s.objtype).unwrap_or(ObjectType::Undefined) {
-        ObjectType::ObjectTable if !parts.is_empty() => CommentTarget::Table(name_from_parts(parts)),
+        ObjectType::ObjectTable if !parts.is_empty() => {
+            CommentTarget::Table(name_from_parts(parts))
+        }
         ObjectType::ObjectColumn if parts.len() >= 2 => {
             let mut parts = parts;
             let column = parts.pop().unwrap_or_default();
@@ -830,7 +1065,9 @@ fn comment(s: &protobuf::CommentStmt) -> Statement {
 }
 
 fn create_policy(s: &protobuf::CreatePolicyStmt) -> Statement {
-    let Some(rv) = &s.table else { return other("CREATE POLICY") };
+    let Some(rv) = &s.table else {
+        return other("CREATE POLICY");
+    };
     let roles = s
         .roles
         .iter()
@@ -867,7 +1104,9 @@ mod tests {
         assert_eq!(t.columns[0].column.default.as_deref(), Some("0"));
         assert_eq!(t.columns[1].column.default.as_deref(), Some("'x'::text"));
         assert_eq!(t.columns[2].column.default.as_deref(), Some("now()"));
-        let ConstraintSpec::Check { expression, .. } = &t.columns[3].constraints[0] else { panic!() };
+        let ConstraintSpec::Check { expression, .. } = &t.columns[3].constraints[0] else {
+            panic!()
+        };
         assert_eq!(expression, "d > 0 AND d < 10");
     }
 
@@ -879,12 +1118,18 @@ mod tests {
 
     #[test]
     fn pg_dump_search_path_reset() {
-        assert!(matches!(one("SELECT pg_catalog.set_config('search_path', '', false)"), Statement::SetSearchPath(p) if p.is_empty()));
-        assert!(matches!(one("SET search_path = app, public"), Statement::SetSearchPath(p) if p == vec!["app", "public"]));
+        assert!(
+            matches!(one("SELECT pg_catalog.set_config('search_path', '', false)"), Statement::SetSearchPath(p) if p.is_empty())
+        );
+        assert!(
+            matches!(one("SET search_path = app, public"), Statement::SetSearchPath(p) if p == vec!["app", "public"])
+        );
     }
 
     #[test]
     fn other_statements_carry_a_tag() {
-        assert!(matches!(one("GRANT SELECT ON t TO x"), Statement::Other { tag } if tag == "GRANT"));
+        assert!(
+            matches!(one("GRANT SELECT ON t TO x"), Statement::Other { tag } if tag == "GRANT")
+        );
     }
 }

@@ -92,7 +92,9 @@ impl<'a> Splitter<'a> {
                 b'\\' if self.start.is_none() => self.meta_command(),
                 b'\'' => {
                     self.begin_statement();
-                    let escapes = self.pos > 0 && matches!(self.bytes[self.pos - 1], b'e' | b'E') && self.word_before_is_single_letter();
+                    let escapes = self.pos > 0
+                        && matches!(self.bytes[self.pos - 1], b'e' | b'E')
+                        && self.word_before_is_single_letter();
                     self.quoted(b'\'', escapes);
                 }
                 b'"' => {
@@ -135,7 +137,9 @@ impl<'a> Splitter<'a> {
     /// True when the byte before the current quote is a lone `E`/`e` (an escape string
     /// prefix), not the end of a longer identifier such as `type'`.
     fn word_before_is_single_letter(&self) -> bool {
-        self.pos < 2 || !(self.bytes[self.pos - 2].is_ascii_alphanumeric() || self.bytes[self.pos - 2] == b'_')
+        self.pos < 2
+            || !(self.bytes[self.pos - 2].is_ascii_alphanumeric()
+                || self.bytes[self.pos - 2] == b'_')
     }
 
     fn word(&mut self) {
@@ -166,7 +170,9 @@ impl<'a> Splitter<'a> {
     fn in_routine_definition(&self) -> bool {
         let w = &self.words;
         w.first().is_some_and(|f| f == "CREATE")
-            && w.iter().take(5).any(|x| x == "FUNCTION" || x == "PROCEDURE")
+            && w.iter()
+                .take(5)
+                .any(|x| x == "FUNCTION" || x == "PROCEDURE")
     }
 
     fn line_comment(&mut self) {
@@ -274,7 +280,12 @@ impl<'a> Splitter<'a> {
 
     fn is_copy_from_stdin(&self) -> bool {
         self.words.first().is_some_and(|w| w == "COPY") && {
-            let stmt = self.out.statements.last().map(|s| s.sql.to_ascii_lowercase()).unwrap_or_default();
+            let stmt = self
+                .out
+                .statements
+                .last()
+                .map(|s| s.sql.to_ascii_lowercase())
+                .unwrap_or_default();
             stmt.contains("from stdin")
         }
     }
@@ -286,7 +297,9 @@ impl<'a> Splitter<'a> {
         }
         while self.pos < self.bytes.len() {
             self.advance(); // the newline
-            let line_end = self.src[self.pos..].find('\n').map_or(self.bytes.len(), |i| self.pos + i);
+            let line_end = self.src[self.pos..]
+                .find('\n')
+                .map_or(self.bytes.len(), |i| self.pos + i);
             let line = self.src[self.pos..line_end].trim_end_matches('\r');
             self.pos = line_end;
             if line == "\\." {
@@ -318,14 +331,26 @@ mod tests {
     #[test]
     fn semicolons_inside_strings_comments_and_identifiers_do_not_split() {
         let text = "SELECT 'a;b', \"c;d\" /* x; /* nested; */ y; */ FROM t; -- z;\nSELECT 2;";
-        assert_eq!(sqls(text), vec!["SELECT 'a;b', \"c;d\" /* x; /* nested; */ y; */ FROM t", "SELECT 2"]);
+        assert_eq!(
+            sqls(text),
+            vec![
+                "SELECT 'a;b', \"c;d\" /* x; /* nested; */ y; */ FROM t",
+                "SELECT 2"
+            ]
+        );
     }
 
     #[test]
     fn doubled_quotes_and_escape_strings() {
-        assert_eq!(sqls("SELECT 'it''s;'; SELECT E'a\\';b'; SELECT 3"), vec!["SELECT 'it''s;'", "SELECT E'a\\';b'", "SELECT 3"]);
+        assert_eq!(
+            sqls("SELECT 'it''s;'; SELECT E'a\\';b'; SELECT 3"),
+            vec!["SELECT 'it''s;'", "SELECT E'a\\';b'", "SELECT 3"]
+        );
         // A backslash in a standard string is just a character.
-        assert_eq!(sqls("SELECT 'a\\'; SELECT 2"), vec!["SELECT 'a\\'", "SELECT 2"]);
+        assert_eq!(
+            sqls("SELECT 'a\\'; SELECT 2"),
+            vec!["SELECT 'a\\'", "SELECT 2"]
+        );
     }
 
     #[test]
@@ -364,13 +389,22 @@ mod tests {
 
     #[test]
     fn transaction_begin_is_not_atomic() {
-        assert_eq!(sqls("BEGIN; CREATE TABLE a (id int); COMMIT;"), vec!["BEGIN", "CREATE TABLE a (id int)", "COMMIT"]);
+        assert_eq!(
+            sqls("BEGIN; CREATE TABLE a (id int); COMMIT;"),
+            vec!["BEGIN", "CREATE TABLE a (id int)", "COMMIT"]
+        );
     }
 
     #[test]
     fn unterminated_input_still_yields_the_last_statement() {
-        assert_eq!(sqls("SELECT 1; SELECT 'open"), vec!["SELECT 1", "SELECT 'open"]);
-        assert_eq!(sqls("SELECT $$ never closed"), vec!["SELECT $$ never closed"]);
+        assert_eq!(
+            sqls("SELECT 1; SELECT 'open"),
+            vec!["SELECT 1", "SELECT 'open"]
+        );
+        assert_eq!(
+            sqls("SELECT $$ never closed"),
+            vec!["SELECT $$ never closed"]
+        );
         assert!(sqls("").is_empty());
         assert!(sqls(" -- only a comment\n/* and another */").is_empty());
     }
@@ -378,6 +412,9 @@ mod tests {
     #[test]
     fn identifiers_containing_e_before_quote_are_not_escape_strings() {
         // `type'...'` is not E'' — backslash is literal in the standard string.
-        assert_eq!(sqls("SELECT date'2020-01-01\\'; SELECT 2"), vec!["SELECT date'2020-01-01\\'", "SELECT 2"]);
+        assert_eq!(
+            sqls("SELECT date'2020-01-01\\'; SELECT 2"),
+            vec!["SELECT date'2020-01-01\\'", "SELECT 2"]
+        );
     }
 }

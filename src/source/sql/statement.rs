@@ -23,29 +23,94 @@ impl std::fmt::Display for ObjectName {
 
 #[derive(Debug, Clone)]
 pub enum Statement {
-    CreateSchema { name: String },
+    CreateSchema {
+        name: String,
+    },
     CreateTable(CreateTable),
-    CreateView { name: ObjectName, materialized: bool },
-    AlterTable { table: ObjectName, missing_ok: bool, actions: Vec<TableAction> },
+    CreateView {
+        name: ObjectName,
+        materialized: bool,
+    },
+    AlterTable {
+        table: ObjectName,
+        missing_ok: bool,
+        actions: Vec<TableAction>,
+    },
     CreateIndex(CreateIndex),
-    Drop { kind: ObjectKind, objects: Vec<ObjectName>, missing_ok: bool, cascade: bool },
-    Rename { kind: ObjectKind, object: ObjectName, new_name: String },
-    RenameColumn { table: ObjectName, column: String, new_name: String },
-    RenameConstraint { table: ObjectName, constraint: String, new_name: String },
-    SetSchema { kind: ObjectKind, object: ObjectName, new_schema: String },
-    CreateEnum { name: ObjectName, values: Vec<String> },
-    AlterEnumAddValue { name: ObjectName, value: String, before: Option<String>, after: Option<String> },
-    AlterEnumRenameValue { name: ObjectName, old: String, new: String },
-    CreateDomain { name: ObjectName, base: TypeRef, not_null: bool, checks: Vec<String> },
-    CreateSequence { name: ObjectName, data_type: Option<TypeRef>, owned_by: Option<(ObjectName, String)> },
-    AlterSequenceOwnedBy { name: ObjectName, owned_by: Option<(ObjectName, String)> },
-    Comment { target: CommentTarget, text: Option<String> },
-    CreatePolicy { table: ObjectName, policy: Policy },
-    AttachIndexPartition { parent: ObjectName, child: ObjectName },
+    Drop {
+        kind: ObjectKind,
+        objects: Vec<ObjectName>,
+        missing_ok: bool,
+        cascade: bool,
+    },
+    Rename {
+        kind: ObjectKind,
+        object: ObjectName,
+        new_name: String,
+    },
+    RenameColumn {
+        table: ObjectName,
+        column: String,
+        new_name: String,
+    },
+    RenameConstraint {
+        table: ObjectName,
+        constraint: String,
+        new_name: String,
+    },
+    SetSchema {
+        kind: ObjectKind,
+        object: ObjectName,
+        new_schema: String,
+    },
+    CreateEnum {
+        name: ObjectName,
+        values: Vec<String>,
+    },
+    AlterEnumAddValue {
+        name: ObjectName,
+        value: String,
+        before: Option<String>,
+        after: Option<String>,
+    },
+    AlterEnumRenameValue {
+        name: ObjectName,
+        old: String,
+        new: String,
+    },
+    CreateDomain {
+        name: ObjectName,
+        base: TypeRef,
+        not_null: bool,
+        checks: Vec<String>,
+    },
+    CreateSequence {
+        name: ObjectName,
+        data_type: Option<TypeRef>,
+        owned_by: Option<(ObjectName, String)>,
+    },
+    AlterSequenceOwnedBy {
+        name: ObjectName,
+        owned_by: Option<(ObjectName, String)>,
+    },
+    Comment {
+        target: CommentTarget,
+        text: Option<String>,
+    },
+    CreatePolicy {
+        table: ObjectName,
+        policy: Policy,
+    },
+    AttachIndexPartition {
+        parent: ObjectName,
+        child: ObjectName,
+    },
     SetSearchPath(Vec<String>),
     /// Statements that do not change the schema's shape (SET, GRANT, functions,
     /// triggers, data statements, ...), with the tag for diagnostics and statistics.
-    Other { tag: String },
+    Other {
+        tag: String,
+    },
 }
 
 /// A type as written: the canonical type plus whether it was declared `serial`, and
@@ -122,10 +187,18 @@ pub struct ColumnSpec {
 pub enum ConstraintSpec {
     PrimaryKey(KeySpec),
     Unique(KeySpec),
-    Check { name: Option<String>, expression: String, not_valid: bool },
+    Check {
+        name: Option<String>,
+        expression: String,
+        not_valid: bool,
+    },
     ForeignKey(ForeignKeySpec),
-    Exclusion { name: Option<String> },
-    NotNull { column: String },
+    Exclusion {
+        name: Option<String>,
+    },
+    NotNull {
+        column: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -156,19 +229,49 @@ pub struct ForeignKeySpec {
 
 #[derive(Debug, Clone)]
 pub enum TableAction {
-    AddColumn { column: ColumnSpec, if_not_exists: bool },
-    DropColumn { name: String, missing_ok: bool },
-    AlterColumnType { column: String, data_type: TypeRef },
-    SetDefault { column: String, default: Option<String> },
-    SetNotNull { column: String },
-    DropNotNull { column: String },
+    AddColumn {
+        column: ColumnSpec,
+        if_not_exists: bool,
+    },
+    DropColumn {
+        name: String,
+        missing_ok: bool,
+    },
+    AlterColumnType {
+        column: String,
+        data_type: TypeRef,
+    },
+    SetDefault {
+        column: String,
+        default: Option<String>,
+    },
+    SetNotNull {
+        column: String,
+    },
+    DropNotNull {
+        column: String,
+    },
     AddConstraint(ConstraintSpec),
-    DropConstraint { name: String, missing_ok: bool },
-    ValidateConstraint { name: String },
-    AddIdentity { column: String, identity: Identity },
-    DropIdentity { column: String },
-    AttachPartition { partition: ObjectName },
-    DetachPartition { partition: ObjectName },
+    DropConstraint {
+        name: String,
+        missing_ok: bool,
+    },
+    ValidateConstraint {
+        name: String,
+    },
+    AddIdentity {
+        column: String,
+        identity: Identity,
+    },
+    DropIdentity {
+        column: String,
+    },
+    AttachPartition {
+        partition: ObjectName,
+    },
+    DetachPartition {
+        partition: ObjectName,
+    },
     RowSecurity(bool),
     ForceRowSecurity(bool),
     SetLogged(bool),

@@ -4,7 +4,8 @@ use super::super::names::object_name;
 use super::super::statement::{ConstraintSpec, KeySpec};
 use super::{ApplyError, Replayer};
 use crate::model::{
-    CheckConstraint, ForeignKey, Index, IndexElement, IndexKey, IndexRole, KeyConstraint, Location, QualifiedName,
+    CheckConstraint, ForeignKey, Index, IndexElement, IndexKey, IndexRole, KeyConstraint, Location,
+    QualifiedName,
 };
 
 impl Replayer {
@@ -18,7 +19,11 @@ impl Replayer {
         match spec {
             ConstraintSpec::PrimaryKey(key) => self.add_key(table_name, key, true, location),
             ConstraintSpec::Unique(key) => self.add_key(table_name, key, false, location),
-            ConstraintSpec::Check { name, expression, not_valid } => {
+            ConstraintSpec::Check {
+                name,
+                expression,
+                not_valid,
+            } => {
                 let table = self.table_mut(table_name)?;
                 // PostgreSQL names an unnamed CHECK `tab_col_check` when it uses exactly
                 // one column, `tab_check` otherwise.
@@ -44,7 +49,10 @@ impl Replayer {
                 let references = match self.resolve_table(&fk.references) {
                     Some(q) => q,
                     None => {
-                        notes.push(format!("foreign key references {} which is not in the input", fk.references));
+                        notes.push(format!(
+                            "foreign key references {} which is not in the input",
+                            fk.references
+                        ));
                         self.new_name(&fk.references)
                     }
                 };
@@ -60,7 +68,10 @@ impl Replayer {
                 }
                 let table = self.table_mut(table_name)?;
                 let columns: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
-                let name = fk.name.clone().unwrap_or_else(|| object_name(&table_name.name, &columns, "fkey"));
+                let name = fk
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| object_name(&table_name.name, &columns, "fkey"));
                 table.foreign_keys.push(ForeignKey {
                     name,
                     columns: fk.columns.clone(),
@@ -79,7 +90,9 @@ impl Replayer {
             }
             ConstraintSpec::Exclusion { name } => {
                 let table = self.table_mut(table_name)?;
-                let name = name.clone().unwrap_or_else(|| object_name(&table_name.name, &[], "excl"));
+                let name = name
+                    .clone()
+                    .unwrap_or_else(|| object_name(&table_name.name, &[], "excl"));
                 table.exclusions.push(name);
                 Ok(())
             }
@@ -96,7 +109,13 @@ impl Replayer {
         }
     }
 
-    fn add_key(&mut self, table_name: &QualifiedName, key: &KeySpec, primary: bool, location: &Location) -> Result<(), ApplyError> {
+    fn add_key(
+        &mut self,
+        table_name: &QualifiedName,
+        key: &KeySpec,
+        primary: bool,
+        location: &Location,
+    ) -> Result<(), ApplyError> {
         let table = self.table_mut(table_name)?;
         let mut columns = key.columns.clone();
         // `USING INDEX idx`: the constraint takes over an existing unique index.
@@ -108,7 +127,12 @@ impl Replayer {
                 .position(|i| &i.name.name == index_name)
                 .ok_or_else(|| format!("index {index_name} does not exist"))?;
             let index = table.indexes.remove(pos);
-            columns = index.plain_key_columns().unwrap_or_default().into_iter().map(str::to_string).collect();
+            columns = index
+                .plain_key_columns()
+                .unwrap_or_default()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
             existing_index = Some(index);
         }
         let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
@@ -120,7 +144,9 @@ impl Replayer {
             }
         });
         if primary && table.primary_key.is_some() {
-            return Err(format!("multiple primary keys for table {table_name} are not allowed"));
+            return Err(format!(
+                "multiple primary keys for table {table_name} are not allowed"
+            ));
         }
         let constraint = KeyConstraint {
             name: name.clone(),
@@ -142,7 +168,11 @@ impl Replayer {
         }
         let old_index_name = existing_index.as_ref().map(|i| i.name.clone());
         let index_name = QualifiedName::new(table_name.schema.clone(), name);
-        let role = if primary { IndexRole::PrimaryKey } else { IndexRole::UniqueConstraint };
+        let role = if primary {
+            IndexRole::PrimaryKey
+        } else {
+            IndexRole::UniqueConstraint
+        };
         let index = match existing_index {
             Some(mut index) => {
                 index.name = index_name.clone();
@@ -182,23 +212,39 @@ impl Replayer {
 
     /// Remove a constraint by name (and the index behind a key); false if none matched.
     pub(super) fn drop_constraint(&mut self, table_name: &QualifiedName, constraint: &str) -> bool {
-        let Some(table) = self.db.tables.get_mut(table_name) else { return false };
+        let Some(table) = self.db.tables.get_mut(table_name) else {
+            return false;
+        };
         let mut found = false;
-        if table.primary_key.as_ref().is_some_and(|pk| pk.name == constraint) {
+        if table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.name == constraint)
+        {
             table.primary_key = None;
             found = true;
         }
-        let before = table.unique_constraints.len() + table.checks.len() + table.foreign_keys.len() + table.exclusions.len();
+        let before = table.unique_constraints.len()
+            + table.checks.len()
+            + table.foreign_keys.len()
+            + table.exclusions.len();
         table.unique_constraints.retain(|u| u.name != constraint);
         table.checks.retain(|c| c.name != constraint);
         table.foreign_keys.retain(|f| f.name != constraint);
         table.exclusions.retain(|e| e != constraint);
-        let after = table.unique_constraints.len() + table.checks.len() + table.foreign_keys.len() + table.exclusions.len();
+        let after = table.unique_constraints.len()
+            + table.checks.len()
+            + table.foreign_keys.len()
+            + table.exclusions.len();
         found |= after < before;
         let before_idx = table.indexes.len();
-        table.indexes.retain(|i| !(i.is_constraint() && i.name.name == constraint));
+        table
+            .indexes
+            .retain(|i| !(i.is_constraint() && i.name.name == constraint));
         if table.indexes.len() < before_idx {
-            self.db.index_owner.remove(&QualifiedName::new(table_name.schema.clone(), constraint));
+            self.db
+                .index_owner
+                .remove(&QualifiedName::new(table_name.schema.clone(), constraint));
         }
         found
     }

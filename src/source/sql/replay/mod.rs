@@ -15,7 +15,8 @@ pub struct Replayer {
     search_path: Vec<String>,
     /// Partition indexes attached to each partitioned index (`ALTER INDEX ... ATTACH
     /// PARTITION`): once every partition has one, the parent becomes valid.
-    attached_indexes: std::collections::BTreeMap<QualifiedName, std::collections::BTreeSet<QualifiedName>>,
+    attached_indexes:
+        std::collections::BTreeMap<QualifiedName, std::collections::BTreeSet<QualifiedName>>,
 }
 
 /// Why a statement could not be applied.
@@ -49,57 +50,114 @@ impl Replayer {
 
     /// Apply one statement. `Ok` carries non-fatal notes (e.g. an FK to a table that
     /// is not in the input).
-    pub fn apply(&mut self, statement: &Statement, location: &Location) -> Result<Vec<String>, ApplyError> {
+    pub fn apply(
+        &mut self,
+        statement: &Statement,
+        location: &Location,
+    ) -> Result<Vec<String>, ApplyError> {
         let mut notes = Vec::new();
         match statement {
             Statement::CreateSchema { name } => {
                 self.db.schemas.insert(name.clone());
             }
             Statement::CreateTable(ct) => self.create_table(ct, location, &mut notes)?,
-            Statement::CreateView { name, materialized } => self.create_view(name, *materialized, location),
-            Statement::AlterTable { table, missing_ok, actions } => {
+            Statement::CreateView { name, materialized } => {
+                self.create_view(name, *materialized, location)
+            }
+            Statement::AlterTable {
+                table,
+                missing_ok,
+                actions,
+            } => {
                 let Some(name) = self.resolve_table(table) else {
-                    return if *missing_ok { Ok(notes) } else { Err(format!("table {table} does not exist")) };
+                    return if *missing_ok {
+                        Ok(notes)
+                    } else {
+                        Err(format!("table {table} does not exist"))
+                    };
                 };
                 for action in actions {
                     self.alter_table(&name, action, location, &mut notes)?;
                 }
             }
             Statement::CreateIndex(ci) => self.create_index(ci, location)?,
-            Statement::Drop { kind, objects, missing_ok, cascade } => {
+            Statement::Drop {
+                kind,
+                objects,
+                missing_ok,
+                cascade,
+            } => {
                 for object in objects {
                     self.drop_object(*kind, object, *missing_ok, *cascade)?;
                 }
             }
-            Statement::Rename { kind, object, new_name } => self.rename(*kind, object, new_name)?,
-            Statement::RenameColumn { table, column, new_name } => self.rename_column(table, column, new_name)?,
-            Statement::RenameConstraint { table, constraint, new_name } => {
-                self.rename_constraint(table, constraint, new_name)?
-            }
-            Statement::SetSchema { kind, object, new_schema } => self.set_schema(*kind, object, new_schema)?,
+            Statement::Rename {
+                kind,
+                object,
+                new_name,
+            } => self.rename(*kind, object, new_name)?,
+            Statement::RenameColumn {
+                table,
+                column,
+                new_name,
+            } => self.rename_column(table, column, new_name)?,
+            Statement::RenameConstraint {
+                table,
+                constraint,
+                new_name,
+            } => self.rename_constraint(table, constraint, new_name)?,
+            Statement::SetSchema {
+                kind,
+                object,
+                new_schema,
+            } => self.set_schema(*kind, object, new_schema)?,
             Statement::CreateEnum { name, values } => self.create_enum(name, values, location)?,
-            Statement::AlterEnumAddValue { name, value, before, after } => {
-                self.alter_enum_add(name, value, before.as_deref(), after.as_deref())?
+            Statement::AlterEnumAddValue {
+                name,
+                value,
+                before,
+                after,
+            } => self.alter_enum_add(name, value, before.as_deref(), after.as_deref())?,
+            Statement::AlterEnumRenameValue { name, old, new } => {
+                self.alter_enum_rename(name, old, new)?
             }
-            Statement::AlterEnumRenameValue { name, old, new } => self.alter_enum_rename(name, old, new)?,
-            Statement::CreateDomain { name, base, not_null, checks } => {
-                self.create_domain(name, base, *not_null, checks, location)
+            Statement::CreateDomain {
+                name,
+                base,
+                not_null,
+                checks,
+            } => self.create_domain(name, base, *not_null, checks, location),
+            Statement::CreateSequence {
+                name,
+                data_type,
+                owned_by,
+            } => self.create_sequence(name, data_type.as_ref(), owned_by.as_ref(), location)?,
+            Statement::AlterSequenceOwnedBy { name, owned_by } => {
+                self.sequence_owned_by(name, owned_by.as_ref())?
             }
-            Statement::CreateSequence { name, data_type, owned_by } => {
-                self.create_sequence(name, data_type.as_ref(), owned_by.as_ref(), location)?
-            }
-            Statement::AlterSequenceOwnedBy { name, owned_by } => self.sequence_owned_by(name, owned_by.as_ref())?,
             Statement::Comment { target, text } => self.comment(target, text.clone())?,
             Statement::CreatePolicy { table, policy } => {
-                let name = self.resolve_table(table).ok_or_else(|| format!("table {table} does not exist"))?;
+                let name = self
+                    .resolve_table(table)
+                    .ok_or_else(|| format!("table {table} does not exist"))?;
                 if let Some(t) = self.db.tables.get_mut(&name) {
                     t.policies.push(policy.clone());
                 }
             }
-            Statement::AttachIndexPartition { parent, child } => self.attach_index(parent, child)?,
+            Statement::AttachIndexPartition { parent, child } => {
+                self.attach_index(parent, child)?
+            }
             Statement::SetSearchPath(path) => {
-                let path: Vec<String> = path.iter().filter(|p| !p.starts_with('$')).cloned().collect();
-                self.search_path = if path.is_empty() { vec!["public".to_string()] } else { path };
+                let path: Vec<String> = path
+                    .iter()
+                    .filter(|p| !p.starts_with('$'))
+                    .cloned()
+                    .collect();
+                self.search_path = if path.is_empty() {
+                    vec!["public".to_string()]
+                } else {
+                    path
+                };
             }
             Statement::Other { .. } => {}
         }
@@ -110,24 +168,40 @@ impl Replayer {
 
     /// The schema new unqualified objects go to.
     fn creation_schema(&self) -> String {
-        self.search_path.first().cloned().unwrap_or_else(|| "public".to_string())
+        self.search_path
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "public".to_string())
     }
 
     fn new_name(&self, name: &ObjectName) -> QualifiedName {
-        QualifiedName::new(name.schema.clone().unwrap_or_else(|| self.creation_schema()), name.name.clone())
+        QualifiedName::new(
+            name.schema
+                .clone()
+                .unwrap_or_else(|| self.creation_schema()),
+            name.name.clone(),
+        )
     }
 
     /// Find an existing object by searching the search path, like PostgreSQL does.
-    fn resolve_in<T>(&self, map: &std::collections::BTreeMap<QualifiedName, T>, name: &ObjectName) -> Option<QualifiedName> {
+    fn resolve_in<T>(
+        &self,
+        map: &std::collections::BTreeMap<QualifiedName, T>,
+        name: &ObjectName,
+    ) -> Option<QualifiedName> {
         match &name.schema {
             Some(s) => {
                 let q = QualifiedName::new(s.clone(), name.name.clone());
                 map.contains_key(&q).then_some(q)
             }
-            None => self.search_path.iter().chain(std::iter::once(&"public".to_string())).find_map(|s| {
-                let q = QualifiedName::new(s.clone(), name.name.clone());
-                map.contains_key(&q).then_some(q)
-            }),
+            None => self
+                .search_path
+                .iter()
+                .chain(std::iter::once(&"public".to_string()))
+                .find_map(|s| {
+                    let q = QualifiedName::new(s.clone(), name.name.clone());
+                    map.contains_key(&q).then_some(q)
+                }),
         }
     }
 
@@ -143,8 +217,13 @@ impl Replayer {
     fn resolve_type(&self, t: &TypeRef) -> DataType {
         let mut data_type = t.data_type.clone();
         if !t.builtin && data_type.schema.is_none() {
-            let name = ObjectName { schema: None, name: data_type.name.clone() };
-            let found = self.resolve_in(&self.db.enums, &name).or_else(|| self.resolve_in(&self.db.domains, &name));
+            let name = ObjectName {
+                schema: None,
+                name: data_type.name.clone(),
+            };
+            let found = self
+                .resolve_in(&self.db.enums, &name)
+                .or_else(|| self.resolve_in(&self.db.domains, &name));
             if let Some(q) = found {
                 data_type.schema = Some(q.schema);
             }

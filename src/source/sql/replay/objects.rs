@@ -5,19 +5,37 @@ use super::{ApplyError, Replayer};
 use crate::model::{Domain, EnumType, Location, QualifiedName, Sequence};
 
 impl Replayer {
-    pub(super) fn drop_object(&mut self, kind: ObjectKind, object: &ObjectName, missing_ok: bool, cascade: bool) -> Result<(), ApplyError> {
-        let missing = |what: &str| if missing_ok { Ok(()) } else { Err(format!("{what} {object} does not exist")) };
+    pub(super) fn drop_object(
+        &mut self,
+        kind: ObjectKind,
+        object: &ObjectName,
+        missing_ok: bool,
+        cascade: bool,
+    ) -> Result<(), ApplyError> {
+        let missing = |what: &str| {
+            if missing_ok {
+                Ok(())
+            } else {
+                Err(format!("{what} {object} does not exist"))
+            }
+        };
         match kind {
             ObjectKind::Table | ObjectKind::ForeignTable => {
-                let Some(name) = self.resolve_table(object) else { return missing("table") };
+                let Some(name) = self.resolve_table(object) else {
+                    return missing("table");
+                };
                 self.drop_table(&name);
             }
             ObjectKind::View | ObjectKind::MaterializedView => {
-                let Some(name) = self.resolve_in(&self.db.views, object) else { return missing("view") };
+                let Some(name) = self.resolve_in(&self.db.views, object) else {
+                    return missing("view");
+                };
                 self.db.views.remove(&name);
             }
             ObjectKind::Index => {
-                let Some(name) = self.resolve_index(object) else { return missing("index") };
+                let Some(name) = self.resolve_index(object) else {
+                    return missing("index");
+                };
                 if let Some(table) = self.db.index_owner.remove(&name) {
                     if let Some(t) = self.db.tables.get_mut(&table) {
                         t.indexes.retain(|i| i.name != name);
@@ -25,7 +43,9 @@ impl Replayer {
                 }
             }
             ObjectKind::Sequence => {
-                let Some(name) = self.resolve_in(&self.db.sequences, object) else { return missing("sequence") };
+                let Some(name) = self.resolve_in(&self.db.sequences, object) else {
+                    return missing("sequence");
+                };
                 self.db.sequences.remove(&name);
             }
             ObjectKind::Type | ObjectKind::Domain => {
@@ -43,11 +63,20 @@ impl Replayer {
                     return missing("schema");
                 }
                 let in_schema = |q: &QualifiedName| q.schema == object.name;
-                let has_objects = self.db.tables.keys().any(in_schema) || self.db.enums.keys().any(in_schema);
+                let has_objects =
+                    self.db.tables.keys().any(in_schema) || self.db.enums.keys().any(in_schema);
                 if has_objects && !cascade {
-                    return Err(format!("cannot drop schema {object} because other objects depend on it"));
+                    return Err(format!(
+                        "cannot drop schema {object} because other objects depend on it"
+                    ));
                 }
-                let tables: Vec<QualifiedName> = self.db.tables.keys().filter(|q| in_schema(q)).cloned().collect();
+                let tables: Vec<QualifiedName> = self
+                    .db
+                    .tables
+                    .keys()
+                    .filter(|q| in_schema(q))
+                    .cloned()
+                    .collect();
                 for t in tables {
                     self.drop_table(&t);
                 }
@@ -76,10 +105,17 @@ impl Replayer {
         for other in self.db.tables.values_mut() {
             other.foreign_keys.retain(|fk| &fk.references != name);
         }
-        self.db.sequences.retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != name));
+        self.db
+            .sequences
+            .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != name));
     }
 
-    pub(super) fn create_enum(&mut self, name: &ObjectName, values: &[String], location: &Location) -> Result<(), ApplyError> {
+    pub(super) fn create_enum(
+        &mut self,
+        name: &ObjectName,
+        values: &[String],
+        location: &Location,
+    ) -> Result<(), ApplyError> {
         let name = self.new_name(name);
         if self.db.enums.contains_key(&name) {
             return Err(format!("type {name} already exists"));
@@ -96,8 +132,16 @@ impl Replayer {
         Ok(())
     }
 
-    pub(super) fn alter_enum_add(&mut self, name: &ObjectName, value: &str, before: Option<&str>, after: Option<&str>) -> Result<(), ApplyError> {
-        let q = self.resolve_in(&self.db.enums, name).ok_or_else(|| format!("type {name} does not exist"))?;
+    pub(super) fn alter_enum_add(
+        &mut self,
+        name: &ObjectName,
+        value: &str,
+        before: Option<&str>,
+        after: Option<&str>,
+    ) -> Result<(), ApplyError> {
+        let q = self
+            .resolve_in(&self.db.enums, name)
+            .ok_or_else(|| format!("type {name} does not exist"))?;
         let e = self.db.enums.get_mut(&q).ok_or("enum vanished")?;
         if e.values.iter().any(|v| v == value) {
             return Ok(());
@@ -114,15 +158,33 @@ impl Replayer {
         Ok(())
     }
 
-    pub(super) fn alter_enum_rename(&mut self, name: &ObjectName, old: &str, new: &str) -> Result<(), ApplyError> {
-        let q = self.resolve_in(&self.db.enums, name).ok_or_else(|| format!("type {name} does not exist"))?;
+    pub(super) fn alter_enum_rename(
+        &mut self,
+        name: &ObjectName,
+        old: &str,
+        new: &str,
+    ) -> Result<(), ApplyError> {
+        let q = self
+            .resolve_in(&self.db.enums, name)
+            .ok_or_else(|| format!("type {name} does not exist"))?;
         let e = self.db.enums.get_mut(&q).ok_or("enum vanished")?;
-        let v = e.values.iter_mut().find(|v| *v == old).ok_or_else(|| format!("{old} is not a value of {name}"))?;
+        let v = e
+            .values
+            .iter_mut()
+            .find(|v| *v == old)
+            .ok_or_else(|| format!("{old} is not a value of {name}"))?;
         *v = new.to_string();
         Ok(())
     }
 
-    pub(super) fn create_domain(&mut self, name: &ObjectName, base: &TypeRef, not_null: bool, checks: &[String], location: &Location) {
+    pub(super) fn create_domain(
+        &mut self,
+        name: &ObjectName,
+        base: &TypeRef,
+        not_null: bool,
+        checks: &[String],
+        location: &Location,
+    ) {
         let name = self.new_name(name);
         let base = self.resolve_type(base);
         self.db.domains.insert(
@@ -146,10 +208,16 @@ impl Replayer {
     ) -> Result<(), ApplyError> {
         let name = self.new_name(name);
         let owned_by = match owned_by {
-            Some((table, column)) => Some((self.resolve_table(table).ok_or_else(|| format!("table {table} does not exist"))?, column.clone())),
+            Some((table, column)) => Some((
+                self.resolve_table(table)
+                    .ok_or_else(|| format!("table {table} does not exist"))?,
+                column.clone(),
+            )),
             None => None,
         };
-        let data_type = data_type.map(|t| t.data_type.clone()).unwrap_or_else(|| crate::model::DataType::simple("bigint"));
+        let data_type = data_type
+            .map(|t| t.data_type.clone())
+            .unwrap_or_else(|| crate::model::DataType::simple("bigint"));
         self.db.sequences.insert(
             name.clone(),
             Sequence {
@@ -162,10 +230,20 @@ impl Replayer {
         Ok(())
     }
 
-    pub(super) fn sequence_owned_by(&mut self, name: &ObjectName, owned_by: Option<&(ObjectName, String)>) -> Result<(), ApplyError> {
-        let q = self.resolve_in(&self.db.sequences, name).ok_or_else(|| format!("sequence {name} does not exist"))?;
+    pub(super) fn sequence_owned_by(
+        &mut self,
+        name: &ObjectName,
+        owned_by: Option<&(ObjectName, String)>,
+    ) -> Result<(), ApplyError> {
+        let q = self
+            .resolve_in(&self.db.sequences, name)
+            .ok_or_else(|| format!("sequence {name} does not exist"))?;
         let owner = match owned_by {
-            Some((table, column)) => Some((self.resolve_table(table).ok_or_else(|| format!("table {table} does not exist"))?, column.clone())),
+            Some((table, column)) => Some((
+                self.resolve_table(table)
+                    .ok_or_else(|| format!("table {table} does not exist"))?,
+                column.clone(),
+            )),
             None => None,
         };
         if let Some(s) = self.db.sequences.get_mut(&q) {
@@ -174,10 +252,16 @@ impl Replayer {
         Ok(())
     }
 
-    pub(super) fn comment(&mut self, target: &CommentTarget, text: Option<String>) -> Result<(), ApplyError> {
+    pub(super) fn comment(
+        &mut self,
+        target: &CommentTarget,
+        text: Option<String>,
+    ) -> Result<(), ApplyError> {
         match target {
             CommentTarget::Table(name) => {
-                let q = self.resolve_table(name).ok_or_else(|| format!("table {name} does not exist"))?;
+                let q = self
+                    .resolve_table(name)
+                    .ok_or_else(|| format!("table {name} does not exist"))?;
                 self.table_mut(&q)?.comment = text;
             }
             CommentTarget::Column(table, column) => {
@@ -190,7 +274,9 @@ impl Replayer {
                     };
                 };
                 let t = self.table_mut(&q)?;
-                let c = t.column_mut(column).ok_or_else(|| format!("column {column} of {q} does not exist"))?;
+                let c = t
+                    .column_mut(column)
+                    .ok_or_else(|| format!("column {column} of {q} does not exist"))?;
                 c.comment = text;
             }
             CommentTarget::Other => {}

@@ -5,17 +5,30 @@ use super::{ApplyError, Replayer};
 use crate::model::{IndexKey, QualifiedName};
 
 impl Replayer {
-    pub(super) fn rename(&mut self, kind: ObjectKind, object: &ObjectName, new_name: &str) -> Result<(), ApplyError> {
+    pub(super) fn rename(
+        &mut self,
+        kind: ObjectKind,
+        object: &ObjectName,
+        new_name: &str,
+    ) -> Result<(), ApplyError> {
         match kind {
             ObjectKind::Table | ObjectKind::ForeignTable => {
-                let old = self.resolve_table(object).ok_or_else(|| format!("table {object} does not exist"))?;
+                let old = self
+                    .resolve_table(object)
+                    .ok_or_else(|| format!("table {object} does not exist"))?;
                 let new = QualifiedName::new(old.schema.clone(), new_name);
                 self.move_table(&old, new)
             }
             ObjectKind::Index => {
-                let old = self.resolve_index(object).ok_or_else(|| format!("index {object} does not exist"))?;
+                let old = self
+                    .resolve_index(object)
+                    .ok_or_else(|| format!("index {object} does not exist"))?;
                 let new = QualifiedName::new(old.schema.clone(), new_name);
-                let table = self.db.index_owner.remove(&old).ok_or("index owner missing")?;
+                let table = self
+                    .db
+                    .index_owner
+                    .remove(&old)
+                    .ok_or("index owner missing")?;
                 self.db.index_owner.insert(new.clone(), table.clone());
                 let t = self.table_mut(&table)?;
                 let old_name = old.name.clone();
@@ -23,7 +36,11 @@ impl Replayer {
                     index.name = new;
                 }
                 // Renaming a constraint's index renames the constraint too.
-                for key in t.primary_key.iter_mut().chain(t.unique_constraints.iter_mut()) {
+                for key in t
+                    .primary_key
+                    .iter_mut()
+                    .chain(t.unique_constraints.iter_mut())
+                {
                     if key.name == old_name {
                         key.name = new_name.to_string();
                     }
@@ -32,14 +49,18 @@ impl Replayer {
             }
             ObjectKind::View | ObjectKind::MaterializedView => {
                 // ALTER TABLE ... RENAME is also valid on views.
-                let old = self.resolve_in(&self.db.views, object).ok_or_else(|| format!("view {object} does not exist"))?;
+                let old = self
+                    .resolve_in(&self.db.views, object)
+                    .ok_or_else(|| format!("view {object} does not exist"))?;
                 let mut view = self.db.views.remove(&old).ok_or("view vanished")?;
                 view.name = QualifiedName::new(old.schema.clone(), new_name);
                 self.db.views.insert(view.name.clone(), view);
                 Ok(())
             }
             ObjectKind::Sequence => {
-                let old = self.resolve_in(&self.db.sequences, object).ok_or_else(|| format!("sequence {object} does not exist"))?;
+                let old = self
+                    .resolve_in(&self.db.sequences, object)
+                    .ok_or_else(|| format!("sequence {object} does not exist"))?;
                 let mut seq = self.db.sequences.remove(&old).ok_or("sequence vanished")?;
                 seq.name = QualifiedName::new(old.schema.clone(), new_name);
                 self.db.sequences.insert(seq.name.clone(), seq);
@@ -68,7 +89,13 @@ impl Replayer {
                     return Err(format!("schema {old} does not exist"));
                 }
                 self.db.schemas.insert(new_name.to_string());
-                let tables: Vec<QualifiedName> = self.db.tables.keys().filter(|q| q.schema == old).cloned().collect();
+                let tables: Vec<QualifiedName> = self
+                    .db
+                    .tables
+                    .keys()
+                    .filter(|q| q.schema == old)
+                    .cloned()
+                    .collect();
                 for t in tables {
                     let new = QualifiedName::new(new_name, t.name.clone());
                     self.move_table(&t, new)?;
@@ -83,7 +110,12 @@ impl Replayer {
     fn retype_columns(&mut self, old: &QualifiedName, new: &QualifiedName) {
         for t in self.db.tables.values_mut() {
             for c in &mut t.columns {
-                if c.data_type.name == old.name && c.data_type.schema.as_deref().is_none_or(|s| s == old.schema) {
+                if c.data_type.name == old.name
+                    && c.data_type
+                        .schema
+                        .as_deref()
+                        .is_none_or(|s| s == old.schema)
+                {
                     c.data_type.name = new.name.clone();
                     c.data_type.schema = Some(new.schema.clone());
                 }
@@ -96,7 +128,11 @@ impl Replayer {
         if self.db.tables.contains_key(&new) {
             return Err(format!("table {new} already exists"));
         }
-        let mut table = self.db.tables.remove(old).ok_or_else(|| format!("table {old} does not exist"))?;
+        let mut table = self
+            .db
+            .tables
+            .remove(old)
+            .ok_or_else(|| format!("table {old} does not exist"))?;
         table.name = new.clone();
         for index in &mut table.indexes {
             index.table = new.clone();
@@ -132,10 +168,19 @@ impl Replayer {
         Ok(())
     }
 
-    pub(super) fn rename_column(&mut self, table: &ObjectName, column: &str, new_name: &str) -> Result<(), ApplyError> {
+    pub(super) fn rename_column(
+        &mut self,
+        table: &ObjectName,
+        column: &str,
+        new_name: &str,
+    ) -> Result<(), ApplyError> {
         let Some(name) = self.resolve_table(table) else {
             // ALTER TABLE ... RENAME COLUMN also works on views.
-            return if self.resolve_in(&self.db.views, table).is_some() { Ok(()) } else { Err(format!("table {table} does not exist")) };
+            return if self.resolve_in(&self.db.views, table).is_some() {
+                Ok(())
+            } else {
+                Err(format!("table {table} does not exist"))
+            };
         };
         let rename = |cols: &mut Vec<String>| {
             for c in cols.iter_mut() {
@@ -145,9 +190,15 @@ impl Replayer {
             }
         };
         let t = self.table_mut(&name)?;
-        let col = t.column_mut(column).ok_or_else(|| format!("column {column} of {name} does not exist"))?;
+        let col = t
+            .column_mut(column)
+            .ok_or_else(|| format!("column {column} of {name} does not exist"))?;
         col.name = new_name.to_string();
-        for key in t.primary_key.iter_mut().chain(t.unique_constraints.iter_mut()) {
+        for key in t
+            .primary_key
+            .iter_mut()
+            .chain(t.unique_constraints.iter_mut())
+        {
             rename(&mut key.columns);
             rename(&mut key.include);
         }
@@ -165,24 +216,44 @@ impl Replayer {
         }
         // Foreign keys elsewhere that reference the renamed column.
         for other in self.db.tables.values_mut() {
-            for fk in other.foreign_keys.iter_mut().filter(|fk| fk.references == name) {
+            for fk in other
+                .foreign_keys
+                .iter_mut()
+                .filter(|fk| fk.references == name)
+            {
                 rename(&mut fk.referenced_columns);
             }
         }
         for child in self.partitions_of(&name) {
-            if let Some(c) = self.db.tables.get_mut(&child).and_then(|t| t.column_mut(column)) {
+            if let Some(c) = self
+                .db
+                .tables
+                .get_mut(&child)
+                .and_then(|t| t.column_mut(column))
+            {
                 c.name = new_name.to_string();
             }
         }
         Ok(())
     }
 
-    pub(super) fn rename_constraint(&mut self, table: &ObjectName, constraint: &str, new_name: &str) -> Result<(), ApplyError> {
-        let name = self.resolve_table(table).ok_or_else(|| format!("table {table} does not exist"))?;
+    pub(super) fn rename_constraint(
+        &mut self,
+        table: &ObjectName,
+        constraint: &str,
+        new_name: &str,
+    ) -> Result<(), ApplyError> {
+        let name = self
+            .resolve_table(table)
+            .ok_or_else(|| format!("table {table} does not exist"))?;
         let t = self.table_mut(&name)?;
         let mut found = false;
         let mut renamed_key = false;
-        for key in t.primary_key.iter_mut().chain(t.unique_constraints.iter_mut()) {
+        for key in t
+            .primary_key
+            .iter_mut()
+            .chain(t.unique_constraints.iter_mut())
+        {
             if key.name == constraint {
                 key.name = new_name.to_string();
                 found = true;
@@ -212,11 +283,18 @@ impl Replayer {
         Ok(())
     }
 
-    pub(super) fn set_schema(&mut self, kind: ObjectKind, object: &ObjectName, new_schema: &str) -> Result<(), ApplyError> {
+    pub(super) fn set_schema(
+        &mut self,
+        kind: ObjectKind,
+        object: &ObjectName,
+        new_schema: &str,
+    ) -> Result<(), ApplyError> {
         self.db.schemas.insert(new_schema.to_string());
         match kind {
             ObjectKind::Table | ObjectKind::ForeignTable => {
-                let old = self.resolve_table(object).ok_or_else(|| format!("table {object} does not exist"))?;
+                let old = self
+                    .resolve_table(object)
+                    .ok_or_else(|| format!("table {object} does not exist"))?;
                 let new = QualifiedName::new(new_schema, old.name.clone());
                 self.move_table(&old, new)
             }

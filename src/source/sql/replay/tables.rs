@@ -3,13 +3,24 @@
 use super::super::names::object_name;
 use super::super::statement::{ColumnSpec, CreateIndex, CreateTable, ObjectName, TableAction};
 use super::{ApplyError, Replayer};
-use crate::model::{Column, Index, IndexKey, IndexRole, Location, QualifiedName, Sequence, Table, TableKind, View};
+use crate::model::{
+    Column, Index, IndexKey, IndexRole, Location, QualifiedName, Sequence, Table, TableKind, View,
+};
 
 impl Replayer {
-    pub(super) fn create_table(&mut self, ct: &CreateTable, location: &Location, notes: &mut Vec<String>) -> Result<(), ApplyError> {
+    pub(super) fn create_table(
+        &mut self,
+        ct: &CreateTable,
+        location: &Location,
+        notes: &mut Vec<String>,
+    ) -> Result<(), ApplyError> {
         let name = self.new_name(&ct.name);
         if self.db.tables.contains_key(&name) {
-            return if ct.if_not_exists { Ok(()) } else { Err(format!("table {name} already exists")) };
+            return if ct.if_not_exists {
+                Ok(())
+            } else {
+                Err(format!("table {name} already exists"))
+            };
         }
         self.db.schemas.insert(name.schema.clone());
         let kind = if ct.foreign {
@@ -26,17 +37,23 @@ impl Replayer {
         // Inherited and LIKE columns come first, as in the server.
         let mut sources: Vec<QualifiedName> = Vec::new();
         if let Some(parent) = &ct.partition_of {
-            let parent = self.resolve_table(parent).ok_or_else(|| format!("parent table {parent} does not exist"))?;
+            let parent = self
+                .resolve_table(parent)
+                .ok_or_else(|| format!("parent table {parent} does not exist"))?;
             table.partition_of = Some(parent.clone());
             sources.push(parent);
         }
         for parent in &ct.inherits {
-            let parent = self.resolve_table(parent).ok_or_else(|| format!("parent table {parent} does not exist"))?;
+            let parent = self
+                .resolve_table(parent)
+                .ok_or_else(|| format!("parent table {parent} does not exist"))?;
             table.inherits.push(parent.clone());
             sources.push(parent);
         }
         for like in &ct.like {
-            let like = self.resolve_table(like).ok_or_else(|| format!("table {like} in LIKE does not exist"))?;
+            let like = self
+                .resolve_table(like)
+                .ok_or_else(|| format!("table {like} in LIKE does not exist"))?;
             sources.push(like);
         }
         for source in &sources {
@@ -86,13 +103,20 @@ impl Replayer {
         Ok(())
     }
 
-    fn query_column_type(&self, qc: &super::super::statement::QueryColumn) -> crate::model::DataType {
+    fn query_column_type(
+        &self,
+        qc: &super::super::statement::QueryColumn,
+    ) -> crate::model::DataType {
         if let Some(cast) = &qc.cast {
             return self.resolve_type(cast);
         }
         if let Some(source) = &qc.source_column {
             for t in &qc.from_tables {
-                if let Some(col) = self.resolve_table(t).and_then(|q| self.db.tables.get(&q)).and_then(|t| t.column(source)) {
+                if let Some(col) = self
+                    .resolve_table(t)
+                    .and_then(|q| self.db.tables.get(&q))
+                    .and_then(|t| t.column(source))
+                {
                     return col.data_type.clone();
                 }
             }
@@ -101,7 +125,12 @@ impl Replayer {
     }
 
     /// A column as stored: user types resolved, `serial` turned into its default.
-    fn column_from_spec(&self, table: &QualifiedName, spec: &ColumnSpec, location: &Location) -> Column {
+    fn column_from_spec(
+        &self,
+        table: &QualifiedName,
+        spec: &ColumnSpec,
+        location: &Location,
+    ) -> Column {
         let mut column = spec.column.clone();
         if !spec.type_builtin {
             column.data_type = self.resolve_type(&super::super::statement::TypeRef {
@@ -113,7 +142,11 @@ impl Replayer {
         if column.serial {
             let seq = object_name(&table.name, &[&column.name], "seq");
             column.default = Some(format!("nextval('{}'::regclass)", seq));
-        } else if column.default.as_deref().is_some_and(|d| d.starts_with("nextval(")) {
+        } else if column
+            .default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("))
+        {
             column.serial = true;
         }
         column.location = Some(location.clone());
@@ -121,7 +154,10 @@ impl Replayer {
     }
 
     fn implicit_sequence(&mut self, table: &QualifiedName, column: &str, location: &Location) {
-        let seq = QualifiedName::new(table.schema.clone(), object_name(&table.name, &[column], "seq"));
+        let seq = QualifiedName::new(
+            table.schema.clone(),
+            object_name(&table.name, &[column], "seq"),
+        );
         let data_type = self
             .db
             .tables
@@ -140,7 +176,12 @@ impl Replayer {
         );
     }
 
-    pub(super) fn create_view(&mut self, name: &ObjectName, materialized: bool, location: &Location) {
+    pub(super) fn create_view(
+        &mut self,
+        name: &ObjectName,
+        materialized: bool,
+        location: &Location,
+    ) {
         let name = self.new_name(name);
         self.db.views.insert(
             name.clone(),
@@ -160,13 +201,19 @@ impl Replayer {
         notes: &mut Vec<String>,
     ) -> Result<(), ApplyError> {
         match action {
-            TableAction::AddColumn { column, if_not_exists } => {
+            TableAction::AddColumn {
+                column,
+                if_not_exists,
+            } => {
                 let exists = self.table(name)?.column(&column.column.name).is_some();
                 if exists {
                     return if *if_not_exists {
                         Ok(())
                     } else {
-                        Err(format!("column {} of {name} already exists", column.column.name))
+                        Err(format!(
+                            "column {} of {name} already exists",
+                            column.column.name
+                        ))
                     };
                 }
                 let col = self.column_from_spec(name, column, location);
@@ -187,12 +234,19 @@ impl Replayer {
                     }
                 }
             }
-            TableAction::DropColumn { name: column, missing_ok } => {
+            TableAction::DropColumn {
+                name: column,
+                missing_ok,
+            } => {
                 let table = self.table_mut(name)?;
                 let before = table.columns.len();
                 table.columns.retain(|c| &c.name != column);
                 if table.columns.len() == before {
-                    return if *missing_ok { Ok(()) } else { Err(format!("column {column} of {name} does not exist")) };
+                    return if *missing_ok {
+                        Ok(())
+                    } else {
+                        Err(format!("column {column} of {name} does not exist"))
+                    };
                 }
                 self.drop_column_dependents(name, column);
             }
@@ -204,21 +258,31 @@ impl Replayer {
             TableAction::SetDefault { column, default } => {
                 let col = self.column_mut(name, column)?;
                 col.default = default.clone();
-                if default.as_deref().is_some_and(|d| d.starts_with("nextval(")) {
+                if default
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("nextval("))
+                {
                     col.serial = true;
                 }
             }
             TableAction::SetNotNull { column } => self.column_mut(name, column)?.not_null = true,
             TableAction::DropNotNull { column } => self.column_mut(name, column)?.not_null = false,
             TableAction::AddConstraint(spec) => self.add_constraint(name, spec, location, notes)?,
-            TableAction::DropConstraint { name: constraint, missing_ok } => {
+            TableAction::DropConstraint {
+                name: constraint,
+                missing_ok,
+            } => {
                 if !self.drop_constraint(name, constraint) && !missing_ok {
                     return Err(format!("constraint {constraint} of {name} does not exist"));
                 }
             }
             TableAction::ValidateConstraint { name: constraint } => {
                 let table = self.table_mut(name)?;
-                for fk in table.foreign_keys.iter_mut().filter(|f| &f.name == constraint) {
+                for fk in table
+                    .foreign_keys
+                    .iter_mut()
+                    .filter(|f| &f.name == constraint)
+                {
                     fk.validated = true;
                 }
                 for check in table.checks.iter_mut().filter(|c| &c.name == constraint) {
@@ -247,12 +311,16 @@ impl Replayer {
             TableAction::ForceRowSecurity(on) => self.table_mut(name)?.force_row_security = *on,
             TableAction::SetLogged(logged) => self.table_mut(name)?.unlogged = !logged,
             TableAction::AddInherit(parent) => {
-                let parent = self.resolve_table(parent).ok_or_else(|| format!("table {parent} does not exist"))?;
+                let parent = self
+                    .resolve_table(parent)
+                    .ok_or_else(|| format!("table {parent} does not exist"))?;
                 self.table_mut(name)?.inherits.push(parent);
             }
             TableAction::DropInherit(parent) => {
                 let parent = self.resolve_table(parent);
-                self.table_mut(name)?.inherits.retain(|p| Some(p) != parent.as_ref());
+                self.table_mut(name)?
+                    .inherits
+                    .retain(|p| Some(p) != parent.as_ref());
             }
             TableAction::Other => {}
         }
@@ -269,14 +337,24 @@ impl Replayer {
     }
 
     pub(super) fn table(&self, name: &QualifiedName) -> Result<&Table, ApplyError> {
-        self.db.tables.get(name).ok_or_else(|| format!("table {name} does not exist"))
+        self.db
+            .tables
+            .get(name)
+            .ok_or_else(|| format!("table {name} does not exist"))
     }
 
     pub(super) fn table_mut(&mut self, name: &QualifiedName) -> Result<&mut Table, ApplyError> {
-        self.db.tables.get_mut(name).ok_or_else(|| format!("table {name} does not exist"))
+        self.db
+            .tables
+            .get_mut(name)
+            .ok_or_else(|| format!("table {name} does not exist"))
     }
 
-    fn column_mut(&mut self, table: &QualifiedName, column: &str) -> Result<&mut Column, ApplyError> {
+    fn column_mut(
+        &mut self,
+        table: &QualifiedName,
+        column: &str,
+    ) -> Result<&mut Column, ApplyError> {
         self.table_mut(table)?
             .column_mut(column)
             .ok_or_else(|| format!("column {column} of {table} does not exist"))
@@ -284,18 +362,27 @@ impl Replayer {
 
     /// Dropping a column drops the indexes and constraints that use it.
     fn drop_column_dependents(&mut self, name: &QualifiedName, column: &str) {
-        let Some(table) = self.db.tables.get_mut(name) else { return };
+        let Some(table) = self.db.tables.get_mut(name) else {
+            return;
+        };
         let uses = |cols: &[String]| cols.iter().any(|c| c == column);
         let mut dropped_indexes = Vec::new();
         table.indexes.retain(|i| {
-            let hit = i.keys.iter().any(|k| k.key == IndexKey::Column(column.to_string()))
+            let hit = i
+                .keys
+                .iter()
+                .any(|k| k.key == IndexKey::Column(column.to_string()))
                 || i.include.iter().any(|c| c == column);
             if hit {
                 dropped_indexes.push(i.name.clone());
             }
             !hit
         });
-        if table.primary_key.as_ref().is_some_and(|pk| uses(&pk.columns)) {
+        if table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| uses(&pk.columns))
+        {
             table.primary_key = None;
         }
         table.unique_constraints.retain(|u| !uses(&u.columns));
@@ -305,7 +392,11 @@ impl Replayer {
         }
     }
 
-    pub(super) fn create_index(&mut self, ci: &CreateIndex, location: &Location) -> Result<(), ApplyError> {
+    pub(super) fn create_index(
+        &mut self,
+        ci: &CreateIndex,
+        location: &Location,
+    ) -> Result<(), ApplyError> {
         let Some(table_name) = self.resolve_table(&ci.table) else {
             // Indexes on materialized views are legitimate but not modelled.
             if self.resolve_in(&self.db.views, &ci.table).is_some() {
@@ -327,7 +418,11 @@ impl Replayer {
         };
         let qualified = QualifiedName::new(table_name.schema.clone(), index_name);
         if self.db.index_owner.contains_key(&qualified) {
-            return if ci.if_not_exists { Ok(()) } else { Err(format!("index {qualified} already exists")) };
+            return if ci.if_not_exists {
+                Ok(())
+            } else {
+                Err(format!("index {qualified} already exists"))
+            };
         }
         let partitioned = self.table(&table_name)?.kind == TableKind::Partitioned;
         let only_parent = ci.only && partitioned;
@@ -352,16 +447,34 @@ impl Replayer {
 
     /// `ALTER INDEX parent ATTACH PARTITION child`: an `ON ONLY` parent index becomes
     /// valid once every partition has its index attached.
-    pub(super) fn attach_index(&mut self, parent: &ObjectName, child: &ObjectName) -> Result<(), ApplyError> {
-        let parent = self.resolve_index(parent).ok_or_else(|| format!("index {parent} does not exist"))?;
-        let child = self.resolve_index(child).ok_or_else(|| format!("index {child} does not exist"))?;
+    pub(super) fn attach_index(
+        &mut self,
+        parent: &ObjectName,
+        child: &ObjectName,
+    ) -> Result<(), ApplyError> {
+        let parent = self
+            .resolve_index(parent)
+            .ok_or_else(|| format!("index {parent} does not exist"))?;
+        let child = self
+            .resolve_index(child)
+            .ok_or_else(|| format!("index {child} does not exist"))?;
         let attached = self.attached_indexes.entry(parent.clone()).or_default();
         attached.insert(child);
         let count = attached.len();
-        let table = self.db.index_owner.get(&parent).cloned().ok_or("index owner missing")?;
+        let table = self
+            .db
+            .index_owner
+            .get(&parent)
+            .cloned()
+            .ok_or("index owner missing")?;
         let partitions = self.partitions_of(&table).len();
         if count >= partitions {
-            if let Some(index) = self.table_mut(&table)?.indexes.iter_mut().find(|i| i.name == parent) {
+            if let Some(index) = self
+                .table_mut(&table)?
+                .indexes
+                .iter_mut()
+                .find(|i| i.name == parent)
+            {
                 index.valid = true;
             }
         }

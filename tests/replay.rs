@@ -1,0 +1,289 @@
+//! Replay: migration layouts are read in the order their tools apply them, and
+//! statements change the model the way PostgreSQL would.
+
+mod common;
+use common::temp_tree;
+use dblint::model::{FkAction, IndexKey, QualifiedName, TableKind};
+use dblint::source::sql::{database_from_sql, input_files, load};
+use std::path::PathBuf;
+
+fn order(files: &[(&str, &str)]) -> Vec<String> {
+    let dir = temp_tree(files);
+    input_files(&[dir.path().to_path_buf()])
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p.strip_prefix(dir.path())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect()
+}
+
+fn q(name: &str) -> QualifiedName {
+    QualifiedName::new("public", name)
+}
+
+#[test]
+fn prisma_folders_in_timestamp_order() {
+    let got = order(&[
+        ("20240102000000_b/migration.sql", ""),
+        ("20231231000000_a/migration.sql", ""),
+        ("migration_lock.toml", ""),
+    ]);
+    assert_eq!(
+        got,
+        vec![
+            "20231231000000_a/migration.sql",
+            "20240102000000_b/migration.sql"
+        ]
+    );
+}
+
+#[test]
+fn flyway_versions_numeric_baseline_and_repeatables() {
+    let got = order(&[
+        ("V1__init.sql", ""),
+        ("V2__b.sql", ""),
+        ("V10__c.sql", ""),
+        ("V1_5__between.sql", ""),
+        ("R__views.sql", ""),
+    ]);
+    assert_eq!(
+        got,
+        vec![
+            "V1__init.sql",
+            "V1_5__between.sql",
+            "V2__b.sql",
+            "V10__c.sql",
+            "R__views.sql"
+        ]
+    );
+    // A baseline replaces the versioned migrations up to its version.
+    let got = order(&[
+        ("V1__init.sql", ""),
+        ("V2__b.sql", ""),
+        ("B2__baseline.sql", ""),
+        ("V3__c.sql", ""),
+    ]);
+    assert_eq!(got, vec!["B2__baseline.sql", "V3__c.sql"]);
+}
+
+#[test]
+fn golang_migrate_and_diesel_skip_down_files() {
+    let got = order(&[
+        ("000002_add.up.sql", ""),
+        ("000002_add.down.sql", ""),
+        ("000001_init.up.sql", ""),
+        ("000001_init.down.sql", ""),
+    ]);
+    assert_eq!(got, vec!["000001_init.up.sql", "000002_add.up.sql"]);
+    let got = order(&[
+        ("2019-02-26-002946_second/up.sql", ""),
+        ("2019-02-26-002946_second/down.sql", ""),
+        ("2019-01-01-000000_first/up.sql", ""),
+    ]);
+    assert_eq!(
+        got,
+        vec![
+            "2019-01-01-000000_first/up.sql",
+            "2019-02-26-002946_second/up.sql"
+        ]
+    );
+}
+
+#[test]
+fn numbered_prefixes_compare_as_numbers_and_the_rest_lexically() {
+    assert_eq!(
+        order(&[("10_c.sql", ""), ("2_b.sql", ""), ("1_a.sql", "")]),
+        vec!["1_a.sql", "2_b.sql", "10_c.sql"]
+    );
+    assert_eq!(
+        order(&[("b.sql", ""), ("a.sql", ""), ("notes.txt", "")]),
+        vec!["a.sql", "b.sql"]
+    );
+}
+
+#[test]
+fn migrations_build_on_each_other() {
+    let dir = temp_tree(&[
+        ("0001_init.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n"),
+        ("0002_rename.sql", "ALTER TABLE users RENAME TO accounts;\nALTER TABLE posts RENAME COLUMN user_id TO account_id;\n"),
+        ("0003_index.sql", "CREATE INDEX posts_account_idx ON posts (account_id);\nALTER TABLE accounts DROP COLUMN email;\n"),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()]).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let db = loaded.database;
+    assert!(db.table(&q("users")).is_none());
+    let posts = db.table(&q("posts")).unwrap();
+    assert_eq!(posts.foreign_keys[0].references, q("accounts"));
+    assert_eq!(posts.foreign_keys[0].columns, vec!["account_id"]);
+    assert_eq!(
+        posts
+            .indexes
+            .iter()
+            .filter(|i| i.name.name == "posts_account_idx")
+            .count(),
+        1
+    );
+    assert!(db.table(&q("accounts")).unwrap().column("email").is_none());
+    let loc = posts
+        .indexes
+        .iter()
+        .find(|i| i.name.name == "posts_account_idx")
+        .unwrap()
+        .location
+        .clone()
+        .unwrap();
+    assert!(loc.file.ends_with("0003_index.sql"));
+    assert_eq!(loc.line, 1);
+}
+
+#[test]
+fn statements_that_cannot_apply_give_diagnostics_and_replay_goes_on() {
+    let (db, diagnostics) = database_from_sql(
+        "ALTER TABLE ghost ADD COLUMN x int;\nCREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE t (id int);\nDROP INDEX nope;\nCREATE TABLE u (id int PRIMARY KEY);\n",
+    );
+    let messages: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "input.sql:1: warning: cannot apply `ALTER TABLE ghost ADD COLUMN x int`: table ghost does not exist",
+            "input.sql:3: warning: cannot apply `CREATE TABLE t (id int)`: table public.t already exists",
+            "input.sql:4: warning: cannot apply `DROP INDEX nope`: index nope does not exist",
+        ]
+    );
+    assert!(db.table(&q("u")).is_some());
+}
+
+#[test]
+fn pg_dump_style_schema() {
+    let sql = r#"
+SET statement_timeout = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+CREATE SCHEMA app;
+CREATE TYPE app.status AS ENUM ('a', 'b');
+CREATE TABLE app.items (id integer NOT NULL, status app.status, parent_id integer, created timestamp with time zone);
+CREATE SEQUENCE app.items_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+ALTER SEQUENCE app.items_id_seq OWNED BY app.items.id;
+ALTER TABLE ONLY app.items ALTER COLUMN id SET DEFAULT nextval('app.items_id_seq'::regclass);
+ALTER TABLE ONLY app.items ADD CONSTRAINT items_pkey PRIMARY KEY (id);
+CREATE TABLE app.log (id bigint, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE app.log_2024 (id bigint, at date NOT NULL);
+ALTER TABLE ONLY app.log ATTACH PARTITION app.log_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX log_at_idx ON ONLY app.log USING btree (at);
+CREATE INDEX log_2024_at_idx ON app.log_2024 USING btree (at);
+ALTER INDEX app.log_at_idx ATTACH PARTITION app.log_2024_at_idx;
+ALTER TABLE ONLY app.items ADD CONSTRAINT items_parent_fkey FOREIGN KEY (parent_id) REFERENCES app.items(id) ON DELETE SET NULL NOT VALID;
+COMMENT ON TABLE app.items IS 'Things';
+COMMENT ON COLUMN app.items.status IS 'Lifecycle';
+ALTER TYPE app.status ADD VALUE 'c' BEFORE 'b';
+COPY app.items (id, status) FROM stdin;
+1	a
+\.
+"#;
+    let (db, diagnostics) = database_from_sql(sql);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let items = db.table(&QualifiedName::new("app", "items")).unwrap();
+    assert!(items.column("id").unwrap().serial);
+    assert!(items.column("id").unwrap().not_null);
+    assert_eq!(
+        items.column("status").unwrap().data_type.to_string(),
+        "app.status"
+    );
+    assert_eq!(items.comment.as_deref(), Some("Things"));
+    assert_eq!(
+        items.column("status").unwrap().comment.as_deref(),
+        Some("Lifecycle")
+    );
+    let fk = &items.foreign_keys[0];
+    assert_eq!(fk.on_delete, FkAction::SetNull);
+    assert!(!fk.validated);
+    let log = db.table(&QualifiedName::new("app", "log")).unwrap();
+    assert_eq!(log.kind, TableKind::Partitioned);
+    let parent_index = log
+        .indexes
+        .iter()
+        .find(|i| i.name.name == "log_at_idx")
+        .unwrap();
+    assert!(parent_index.only_parent);
+    assert!(parent_index.valid, "attached to every partition");
+    assert_eq!(
+        db.table(&QualifiedName::new("app", "log_2024"))
+            .unwrap()
+            .partition_of,
+        Some(QualifiedName::new("app", "log"))
+    );
+    let status = db.enums.get(&QualifiedName::new("app", "status")).unwrap();
+    assert_eq!(status.values, vec!["a", "c", "b"]);
+}
+
+#[test]
+fn constraints_indexes_and_defaults_are_modelled() {
+    let (db, _) = database_from_sql(
+        "CREATE TABLE p (a int, b int, PRIMARY KEY (a, b));
+         CREATE TABLE c (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a int, b int, t text UNIQUE,
+           total numeric(10,2) GENERATED ALWAYS AS (a * 2) STORED,
+           CONSTRAINT c_ab FOREIGN KEY (a, b) REFERENCES p MATCH FULL ON DELETE CASCADE ON UPDATE RESTRICT DEFERRABLE INITIALLY DEFERRED,
+           CHECK (a > 0));
+         CREATE UNIQUE INDEX c_lower_t ON c USING btree (lower(t), a DESC) INCLUDE (b) WHERE a IS NOT NULL;",
+    );
+    let c = db.table(&q("c")).unwrap();
+    let fk = &c.foreign_keys[0];
+    assert_eq!(
+        fk.referenced_columns,
+        vec!["a", "b"],
+        "resolved to the parent's primary key"
+    );
+    assert_eq!(fk.on_delete, FkAction::Cascade);
+    assert_eq!(fk.on_update, FkAction::Restrict);
+    assert!(fk.deferrable && fk.initially_deferred);
+    assert_eq!(c.checks[0].name, "c_a_check");
+    assert_eq!(c.checks[0].expression, "a > 0");
+    assert!(c.column("id").unwrap().identity.is_some());
+    assert_eq!(
+        c.column("total").unwrap().generated.as_deref(),
+        Some("a * 2")
+    );
+    assert_eq!(c.unique_constraints[0].name, "c_t_key");
+    let idx = c
+        .indexes
+        .iter()
+        .find(|i| i.name.name == "c_lower_t")
+        .unwrap();
+    assert!(idx.unique);
+    assert_eq!(idx.keys[0].key, IndexKey::Expression("lower(t)".into()));
+    assert!(idx.keys[1].descending);
+    assert_eq!(idx.include, vec!["b"]);
+    assert_eq!(idx.predicate.as_deref(), Some("a IS NOT NULL"));
+}
+
+#[test]
+fn the_whole_corpus_replays_without_a_crash() {
+    // The corpus lives beside the repository (shared/corpus); when it is absent (a
+    // lone checkout), the unit of work is the sample databases instead.
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(
+        corpus.is_dir() || std::env::var_os("CI").is_none(),
+        "CI must run with shared/corpus beside the repository"
+    );
+    let targets: Vec<PathBuf> = if corpus.is_dir() {
+        std::fs::read_dir(&corpus)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect()
+    } else {
+        std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-dbs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect()
+    };
+    assert!(!targets.is_empty());
+    for target in targets {
+        let loaded = load(std::slice::from_ref(&target)).unwrap();
+        assert!(loaded.stats.statements > 0, "{}", target.display());
+    }
+}
