@@ -1,6 +1,6 @@
 //! `dblint lint PATH...`
 
-use super::print_stdout;
+use super::{print_stdout, write_stdout};
 use crate::cli::{ColorChoice, Format, LintArgs};
 use crate::finding::Severity;
 use crate::report::{self, Report};
@@ -117,12 +117,11 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         stats: Some(&loaded.stats),
     };
     colored::control::set_override(args.format == Format::Human && use_color(args.color));
-    let text = match args.format {
-        Format::Human => report::terminal::render(&report),
-        Format::Json => report::json::render(&report),
-        Format::Markdown => report::markdown::render(&report),
-    };
-    print_stdout(&text)?;
+    match args.format {
+        Format::Human => print_stdout(&report::terminal::render(&report))?,
+        Format::Markdown => print_stdout(&report::markdown::render(&report))?,
+        Format::Json => write_stdout(|out| report::json::write(&report, out))?,
+    }
 
     if loaded
         .diagnostics

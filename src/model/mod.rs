@@ -26,6 +26,21 @@ pub struct Database {
 }
 
 impl Database {
+    /// Release the spare capacity replay left behind (vectors grow by doubling);
+    /// on large schemas this is a good share of the model's memory.
+    pub fn shrink_to_fit(&mut self) {
+        for table in self.tables.values_mut() {
+            table.columns.shrink_to_fit();
+            table.indexes.shrink_to_fit();
+            table.foreign_keys.shrink_to_fit();
+            table.unique_constraints.shrink_to_fit();
+            table.checks.shrink_to_fit();
+            for index in &mut table.indexes {
+                index.keys.shrink_to_fit();
+            }
+        }
+    }
+
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
         self.tables.get(name)
     }

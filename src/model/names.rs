@@ -44,10 +44,11 @@ pub fn quote_ident(ident: &str) -> String {
     }
 }
 
-/// Where an object was defined, when it came from SQL.
+/// Where an object was defined, when it came from SQL. The file name is shared by
+/// every object of a file (one allocation per file, not per object).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub line: u32,
 }
 

@@ -1,59 +1,130 @@
-//! `--format json`: one document, deterministic order.
+//! `--format json`: one document, deterministic order, streamed to the writer (no
+//! intermediate tree, so memory stays proportional to the findings themselves).
 
 use super::Report;
-use serde_json::{json, Value};
+use crate::finding::{Finding, Severity};
+use crate::model::Location;
+use crate::score::{Counts, TableState};
+use crate::source::Diagnostic;
+use serde::Serialize;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub fn render(report: &Report) -> String {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "rule": f.rule,
-                "severity": f.severity,
-                "category": f.category,
-                "table": f.table.as_ref().map(|t| t.to_string()),
-                "columns": f.columns,
-                "object": f.object,
-                "message": f.message,
-                "fix": f.fix,
-                "location": f.location,
-                "fingerprint": f.fingerprint(),
-            })
-        })
-        .collect();
+#[derive(Serialize)]
+struct Document<'a> {
+    dblint_version: &'static str,
+    schema_version: u32,
+    source: &'a str,
+    score: Score<'a>,
+    summary: Summary<'a>,
+    tables: Vec<TableEntry<'a>>,
+    findings: Vec<FindingEntry<'a>>,
+    diagnostics: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct Score<'a> {
+    overall: u32,
+    grade: &'static str,
+    categories: Vec<Category<'a>>,
+}
+
+#[derive(Serialize)]
+struct Category<'a> {
+    name: &'a str,
+    score: u32,
+    grade: &'static str,
+    weight: u32,
+    findings: &'a Counts,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    files: usize,
+    statements: usize,
+    tables: usize,
+    findings: &'a Counts,
+    suppressed: usize,
+}
+
+#[derive(Serialize)]
+struct TableEntry<'a> {
+    table: String,
+    status: TableState,
+    findings: &'a Counts,
+}
+
+#[derive(Serialize)]
+struct FindingEntry<'a> {
+    rule: &'static str,
+    severity: Severity,
+    category: &'a str,
+    table: Option<String>,
+    columns: &'a [String],
+    object: Option<&'a str>,
+    message: &'a str,
+    fix: Option<&'a str>,
+    location: Option<&'a Location>,
+    fingerprint: String,
+}
+
+impl<'a> From<&'a Finding> for FindingEntry<'a> {
+    fn from(f: &'a Finding) -> Self {
+        FindingEntry {
+            rule: f.rule,
+            severity: f.severity,
+            category: &f.category,
+            table: f.table.as_ref().map(|t| t.to_string()),
+            columns: &f.columns,
+            object: f.object.as_deref(),
+            message: &f.message,
+            fix: f.fix.as_deref(),
+            location: f.location.as_ref(),
+            fingerprint: f.fingerprint(),
+        }
+    }
+}
+
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let s = report.scorecard;
-    let doc = json!({
-        "dblint_version": env!("CARGO_PKG_VERSION"),
-        "schema_version": SCHEMA_VERSION,
-        "source": report.source,
-        "score": {
-            "overall": s.overall,
-            "grade": s.grade.as_str(),
-            "categories": s.categories.iter().map(|c| json!({
-                "name": c.name,
-                "score": c.score,
-                "grade": c.grade.as_str(),
-                "weight": c.weight,
-                "findings": c.findings,
-            })).collect::<Vec<_>>(),
+    let doc = Document {
+        dblint_version: env!("CARGO_PKG_VERSION"),
+        schema_version: SCHEMA_VERSION,
+        source: &report.source,
+        score: Score {
+            overall: s.overall,
+            grade: s.grade.as_str(),
+            categories: s
+                .categories
+                .iter()
+                .map(|c| Category {
+                    name: &c.name,
+                    score: c.score,
+                    grade: c.grade.as_str(),
+                    weight: c.weight,
+                    findings: &c.findings,
+                })
+                .collect(),
         },
-        "summary": {
-            "tables": s.tables.len(),
-            "findings": s.totals,
-            "suppressed": report.suppressed,
+        summary: Summary {
+            files: report.stats.map_or(0, |st| st.files),
+            statements: report.stats.map_or(0, |st| st.statements),
+            tables: s.tables.len(),
+            findings: &s.totals,
+            suppressed: report.suppressed,
         },
-        "tables": s.tables.iter().map(|t| json!({
-            "table": t.table.to_string(),
-            "status": t.status,
-            "findings": t.findings,
-        })).collect::<Vec<_>>(),
-        "findings": findings,
-        "diagnostics": report.diagnostics,
-    });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
-    out.push('\n');
-    out
+        tables: s
+            .tables
+            .iter()
+            .map(|t| TableEntry {
+                table: t.table.to_string(),
+                status: t.status,
+                findings: &t.findings,
+            })
+            .collect(),
+        findings: report.findings.iter().map(FindingEntry::from).collect(),
+        diagnostics: report.diagnostics,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
 }

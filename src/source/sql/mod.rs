@@ -82,7 +82,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
                 diagnostics.push(Diagnostic {
                     level: DiagnosticLevel::Warning,
                     location: Some(Location {
-                        file: file.display().to_string(),
+                        file: file.display().to_string().into(),
                         line: 1,
                     }),
                     message: "file is not valid UTF-8; invalid bytes were replaced".to_string(),
@@ -116,10 +116,11 @@ pub fn replay_text(
 ) {
     stats.files += 1;
     replayer.reset_search_path();
+    let file: std::sync::Arc<str> = file.into();
     for raw in split::split(text).statements {
         stats.statements += 1;
         let location = Location {
-            file: file.to_string(),
+            file: file.clone(),
             line: raw.line,
         };
         let statements = match parse::parse_statement(&raw.sql) {

@@ -44,7 +44,8 @@ impl Replayer {
         self.search_path = vec!["public".to_string()];
     }
 
-    pub fn finish(self) -> Database {
+    pub fn finish(mut self) -> Database {
+        self.db.shrink_to_fit();
         self.db
     }
 
