@@ -39,7 +39,7 @@ for input in "${inputs[@]}"; do
   hyperfine --warmup 1 --runs "${RUNS:-5}" -N -i --export-json "$work/h.json" \
     "$dblint lint $input --format json --fail-on none" \
     "squawk --reporter json $input" >/dev/null 2>&1
-  read -r d s < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join(f"{x[\"mean\"]*1000:.0f}" for x in r))' "$work/h.json")
+  read -r d s < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.0f" % (x["mean"] * 1000) for x in r))' "$work/h.json")
   dm=$(peak_kb "$dblint" lint "$input" --format json --fail-on none)
   sm=$(peak_kb squawk --reporter json "$input")
   echo "| $name | ${size_kb} KB | $statements | ${d} ms | ${s} ms | $((dm / 1024)) MB | $((sm / 1024)) MB |"

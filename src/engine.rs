@@ -92,7 +92,7 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
                 rule,
                 pack,
                 severity: user.and_then(|u| u.severity).unwrap_or(pack_rule.severity),
-                options: RuleOptions { values: options },
+                options: RuleOptions::new(options),
                 ignore: glob_set(user.map(|u| u.ignore.as_slice()).unwrap_or(&[]))?,
             });
             any = true;

@@ -188,17 +188,19 @@ impl Settings {
                         let mut rule = RuleSettings::default();
                         for (k, v) in body {
                             match k.as_str() {
-                                "severity" => rule.severity = Some(
-                                    v.as_str().and_then(Severity::parse).ok_or_else(|| {
-                                        err(
-                                            Some(&section),
-                                            k,
-                                            format!(
+                                "severity" => {
+                                    rule.severity = Some(
+                                        v.as_str().and_then(Severity::parse).ok_or_else(|| {
+                                            err(
+                                                Some(&section),
+                                                k,
+                                                format!(
                                                 "severity must be error, warning or info, not {v}"
                                             ),
-                                        )
-                                    })?,
-                                ),
+                                            )
+                                        })?,
+                                    )
+                                }
                                 "enabled" => {
                                     rule.enabled = Some(v.as_bool().ok_or_else(|| {
                                         err(

@@ -12,7 +12,9 @@ pub fn print_stdout(text: &str) -> Result<(), String> {
 }
 
 /// Stream to a buffered stdout; a closed pipe is not an error.
-pub fn write_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), String> {
+pub fn write_stdout(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match write(&mut out).and_then(|_| out.flush()) {

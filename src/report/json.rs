@@ -42,6 +42,10 @@ struct Category<'a> {
 struct Summary<'a> {
     files: usize,
     statements: usize,
+    /// Statements the PostgreSQL grammar rejected (exit code 2).
+    parse_errors: usize,
+    /// Statements that parsed but could not be applied to the model.
+    replay_warnings: usize,
     tables: usize,
     findings: &'a Counts,
     suppressed: usize,
@@ -109,6 +113,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         summary: Summary {
             files: report.stats.map_or(0, |st| st.files),
             statements: report.stats.map_or(0, |st| st.statements),
+            parse_errors: report.stats.map_or(0, |st| st.parse_errors),
+            replay_warnings: report.stats.map_or(0, |st| st.apply_errors),
             tables: s.tables.len(),
             findings: &s.totals,
             suppressed: report.suppressed,

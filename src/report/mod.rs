@@ -59,10 +59,11 @@ pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation
             example_fix: fs.iter().find_map(|f| f.fix.clone()),
         })
         .collect();
+    // Errors first (they fail at runtime or lose data), then by how much they touch.
     recs.sort_by(|a, b| {
-        (impact(b.severity) * b.count)
-            .cmp(&(impact(a.severity) * a.count))
-            .then_with(|| b.severity.cmp(&a.severity))
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| (impact(b.severity) * b.count).cmp(&(impact(a.severity) * a.count)))
             .then_with(|| a.rule.cmp(b.rule))
     });
     recs.truncate(limit);

@@ -5,9 +5,35 @@ use toml::Value;
 #[derive(Debug, Clone, Default)]
 pub struct RuleOptions {
     pub values: toml::Table,
+    /// String-list options, lower-cased once (rules match names against them per
+    /// column, so this keeps the per-column work allocation-free).
+    lowered: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl RuleOptions {
+    pub fn new(values: toml::Table) -> Self {
+        let lowered = values
+            .iter()
+            .filter_map(|(k, v)| {
+                let items = v.as_array()?;
+                Some((
+                    k.clone(),
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str())
+                        .map(str::to_ascii_lowercase)
+                        .collect(),
+                ))
+            })
+            .collect();
+        RuleOptions { values, lowered }
+    }
+
+    /// A string-list option, lower-cased.
+    pub fn lowered(&self, key: &str) -> &[String] {
+        self.lowered.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     pub fn string_list(&self, key: &str) -> Vec<String> {
         match self.values.get(key) {
             Some(Value::Array(items)) => items
