@@ -168,6 +168,71 @@ pub fn create_index_sql(table: &Table, columns: &[String]) -> String {
     )
 }
 
+/// Recreate a foreign key with a different action or match type, `NOT VALID` so the
+/// new constraint takes no long lock (`tail` is e.g. `ON DELETE SET NULL`).
+pub fn replace_fk_sql(table: &Table, fk: &ForeignKey, tail: &str) -> String {
+    let name = crate::model::quote_ident(&fk.name);
+    let cols: Vec<String> = fk
+        .columns
+        .iter()
+        .map(|c| crate::model::quote_ident(c))
+        .collect();
+    let refs: Vec<String> = fk
+        .referenced_columns
+        .iter()
+        .map(|c| crate::model::quote_ident(c))
+        .collect();
+    format!(
+        "ALTER TABLE {t} DROP CONSTRAINT {name}, ADD CONSTRAINT {name} FOREIGN KEY ({}) REFERENCES {} ({}) {tail} NOT VALID;",
+        cols.join(", "),
+        fk.references.sql(),
+        refs.join(", "),
+        t = table.name.sql(),
+    )
+}
+
+/// Keep the child rows when the parent goes: drop NOT NULL where needed, then
+/// `ON DELETE SET NULL`.
+pub fn set_null_fix(table: &Table, fk: &ForeignKey) -> String {
+    let mut fix: Vec<String> = fk
+        .columns
+        .iter()
+        .filter(|c| table.column(c).is_some_and(|col| col.not_null))
+        .map(|c| {
+            format!(
+                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
+                table.name.sql(),
+                crate::model::quote_ident(c)
+            )
+        })
+        .collect();
+    fix.push(replace_fk_sql(table, fk, "ON DELETE SET NULL"));
+    fix.join("\n")
+}
+
+/// Drop an index, or the constraint that owns it.
+pub fn drop_index_sql(table: &Table, index: &Index) -> String {
+    if index.is_constraint() {
+        format!(
+            "ALTER TABLE {} DROP CONSTRAINT {};",
+            table.name.sql(),
+            crate::model::quote_ident(&index.name.name)
+        )
+    } else {
+        format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
+    }
+}
+
+/// Bound a text column's length with a CHECK added `NOT VALID`, then validated.
+pub fn length_check_fix(table: &Table, column: &str, max: i64) -> String {
+    let constraint = crate::model::quote_ident(&format!("{}_{}_length", table.name.name, column));
+    format!(
+        "ALTER TABLE {t} ADD CONSTRAINT {constraint} CHECK (char_length({c}) <= {max}) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {constraint};",
+        t = table.name.sql(),
+        c = crate::model::quote_ident(column),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

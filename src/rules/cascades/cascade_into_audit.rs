@@ -1,6 +1,6 @@
 use crate::finding::Finding;
-use crate::model::{quote_ident, FkAction};
-use crate::rules::analysis::own_foreign_keys;
+use crate::model::FkAction;
+use crate::rules::analysis::{own_foreign_keys, set_null_fix};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -47,31 +47,6 @@ impl Rule for CascadeIntoAudit {
             }
             for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade)
             {
-                let t = table.name.sql();
-                let n = quote_ident(&fk.name);
-                let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
-                let refs: Vec<String> = fk
-                    .referenced_columns
-                    .iter()
-                    .map(|c| quote_ident(c))
-                    .collect();
-                let mut fix: Vec<String> = fk
-                    .columns
-                    .iter()
-                    .filter(|c| table.column(c).is_some_and(|col| col.not_null))
-                    .map(|c| {
-                        format!(
-                            "ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;",
-                            quote_ident(c)
-                        )
-                    })
-                    .collect();
-                fix.push(format!(
-                    "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE SET NULL NOT VALID;",
-                    cols.join(", "),
-                    fk.references.sql(),
-                    refs.join(", ")
-                ));
                 out.push(
                     Finding::new(
                         self.meta().id,
@@ -83,7 +58,7 @@ impl Rule for CascadeIntoAudit {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(fix.join("\n"))
+                    .fix(set_null_fix(table, fk))
                     .location(fk.location.as_ref()),
                 );
             }

@@ -1,6 +1,6 @@
 use crate::finding::Finding;
-use crate::model::{quote_ident, FkAction};
-use crate::rules::analysis::own_foreign_keys;
+use crate::model::FkAction;
+use crate::rules::analysis::{own_foreign_keys, set_null_fix};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -50,31 +50,6 @@ impl Rule for CascadeOnActor {
                 else {
                     continue;
                 };
-                let t = table.name.sql();
-                let n = quote_ident(&fk.name);
-                let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
-                let refs: Vec<String> = fk
-                    .referenced_columns
-                    .iter()
-                    .map(|c| quote_ident(c))
-                    .collect();
-                let mut fix: Vec<String> = fk
-                    .columns
-                    .iter()
-                    .filter(|c| table.column(c).is_some_and(|col| col.not_null))
-                    .map(|c| {
-                        format!(
-                            "ALTER TABLE {t} ALTER COLUMN {} DROP NOT NULL;",
-                            quote_ident(c)
-                        )
-                    })
-                    .collect();
-                fix.push(format!(
-                    "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE SET NULL NOT VALID;",
-                    cols.join(", "),
-                    fk.references.sql(),
-                    refs.join(", ")
-                ));
                 out.push(
                     Finding::new(
                         self.meta().id,
@@ -86,7 +61,7 @@ impl Rule for CascadeOnActor {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(fix.join("\n"))
+                    .fix(set_null_fix(table, fk))
                     .location(fk.location.as_ref()),
                 );
             }

@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, MatchType};
-use crate::rules::analysis::own_foreign_keys;
+use crate::rules::analysis::{own_foreign_keys, replace_fk_sql};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -49,12 +49,6 @@ impl Rule for FkNullableMatchSimple {
                 if nullable.is_empty() {
                     continue;
                 }
-                let cols: Vec<String> = fk.columns.iter().map(|c| quote_ident(c)).collect();
-                let refs: Vec<String> = fk
-                    .referenced_columns
-                    .iter()
-                    .map(|c| quote_ident(c))
-                    .collect();
                 out.push(
                     Finding::new(
                         self.meta().id,
@@ -69,12 +63,10 @@ impl Rule for FkNullableMatchSimple {
                     .columns(&fk.columns)
                     .object(&fk.name)
                     .fix(format!(
-                        "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({c}) REFERENCES {r} ({rc}) MATCH FULL NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {n};",
-                        t = table.name.sql(),
-                        n = quote_ident(&fk.name),
-                        c = cols.join(", "),
-                        r = fk.references.sql(),
-                        rc = refs.join(", ")
+                        "{}\nALTER TABLE {} VALIDATE CONSTRAINT {};",
+                        replace_fk_sql(table, fk, "MATCH FULL"),
+                        table.name.sql(),
+                        quote_ident(&fk.name)
                     ))
                     .location(fk.location.as_ref()),
                 );

@@ -1,5 +1,6 @@
 use crate::finding::Finding;
-use crate::model::{quote_ident, Index, IndexRole};
+use crate::model::{Index, IndexRole};
+use crate::rules::analysis::drop_index_sql;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -63,15 +64,7 @@ impl Rule for DuplicateIndex {
                 if b.name == a.name {
                     continue;
                 }
-                let fix = if a.is_constraint() {
-                    format!(
-                        "ALTER TABLE {} DROP CONSTRAINT {};",
-                        table.name.sql(),
-                        quote_ident(&a.name.name)
-                    )
-                } else {
-                    format!("DROP INDEX CONCURRENTLY {};", a.name.sql())
-                };
+                let fix = drop_index_sql(table, a);
                 out.push(
                     Finding::new(
                         self.meta().id,

@@ -1,5 +1,6 @@
 use crate::finding::Finding;
 use crate::model::quote_ident;
+use crate::rules::analysis::drop_index_sql;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -64,15 +65,7 @@ impl Rule for TenantUnscopedUnique {
                 }
                 let mut new_cols = vec![quote_ident(&tenant.name)];
                 new_cols.extend(cols.iter().map(|c| quote_ident(c)));
-                let drop = if index.is_constraint() {
-                    format!(
-                        "ALTER TABLE {} DROP CONSTRAINT {};",
-                        table.name.sql(),
-                        quote_ident(&index.name.name)
-                    )
-                } else {
-                    format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
-                };
+                let drop = drop_index_sql(table, index);
                 let predicate = index
                     .predicate
                     .as_ref()

@@ -1,5 +1,6 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, Index, Table};
+use crate::rules::analysis::drop_index_sql;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -77,15 +78,7 @@ impl Rule for UniqueOnFlagOrStatus {
                 } else {
                     format!("{} = '...'", quote_ident(flag))
                 };
-                let drop = if index.is_constraint() {
-                    format!(
-                        "ALTER TABLE {} DROP CONSTRAINT {};",
-                        table.name.sql(),
-                        quote_ident(&index.name.name)
-                    )
-                } else {
-                    format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
-                };
+                let drop = drop_index_sql(table, index);
                 let new_name = quote_ident(&format!(
                     "{}_{}_partial_key",
                     table.name.name,

@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
-use crate::rules::analysis::{own_foreign_keys, soft_delete};
+use crate::rules::analysis::{own_foreign_keys, replace_fk_sql, soft_delete};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -46,16 +46,6 @@ impl Rule for SoftDeleteHardCascade {
                 let Some(marker) = soft_delete(parent, ctx.options) else {
                     continue;
                 };
-                let cols: Vec<String> = fk
-                    .columns
-                    .iter()
-                    .map(|c| crate::model::quote_ident(c))
-                    .collect();
-                let refs: Vec<String> = fk
-                    .referenced_columns
-                    .iter()
-                    .map(|c| crate::model::quote_ident(c))
-                    .collect();
                 out.push(
                     Finding::new(
                         self.meta().id,
@@ -70,14 +60,7 @@ impl Rule for SoftDeleteHardCascade {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(format!(
-                        "ALTER TABLE {t} DROP CONSTRAINT {n}, ADD CONSTRAINT {n} FOREIGN KEY ({c}) REFERENCES {r} ({rc}) ON DELETE RESTRICT NOT VALID;",
-                        t = table.name.sql(),
-                        n = crate::model::quote_ident(&fk.name),
-                        c = cols.join(", "),
-                        r = fk.references.sql(),
-                        rc = refs.join(", ")
-                    ))
+                    .fix(replace_fk_sql(table, fk, "ON DELETE RESTRICT"))
                     .location(fk.location.as_ref()),
                 );
             }

@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, IndexRole};
-use crate::rules::analysis::{mentions_column, soft_delete};
+use crate::rules::analysis::{drop_index_sql, mentions_column, soft_delete};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -74,15 +74,7 @@ impl Rule for SoftDeleteUnique {
                         index.keys_sql()
                     )
                 };
-                let drop = if index.is_constraint() {
-                    format!(
-                        "ALTER TABLE {} DROP CONSTRAINT {};",
-                        table.name.sql(),
-                        quote_ident(&index.name.name)
-                    )
-                } else {
-                    format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
-                };
+                let drop = drop_index_sql(table, index);
                 let mut predicate = marker.live_predicate();
                 if let Some(existing) = &index.predicate {
                     predicate = format!("({existing}) AND {predicate}");

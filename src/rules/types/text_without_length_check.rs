@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::model::quote_ident;
+use crate::rules::analysis::length_check_fix;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -51,20 +51,17 @@ impl Rule for TextWithoutLengthCheck {
                 if bounded {
                     continue;
                 }
-                let constraint =
-                    quote_ident(&format!("{}_{}_length", table.name.name, column.name));
                 out.push(
                     Finding::new(
                         self.meta().id,
                         &table.name,
-                        format!("{}.{} holds user input with no length limit", table.name.name, column.name),
+                        format!(
+                            "{}.{} holds user input with no length limit",
+                            table.name.name, column.name
+                        ),
                     )
                     .columns(&[&column.name])
-                    .fix(format!(
-                        "ALTER TABLE {t} ADD CONSTRAINT {constraint} CHECK (char_length({c}) <= {max}) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {constraint};",
-                        t = table.name.sql(),
-                        c = quote_ident(&column.name),
-                    ))
+                    .fix(length_check_fix(table, &column.name, max))
                     .location(column.location.as_ref()),
                 );
             }
