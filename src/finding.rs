@@ -73,8 +73,8 @@ impl Finding {
         self
     }
 
-    pub fn object(mut self, object: impl Into<String>) -> Self {
-        self.object = Some(object.into());
+    pub fn object(mut self, object: impl AsRef<str>) -> Self {
+        self.object = Some(object.as_ref().to_string());
         self
     }
 

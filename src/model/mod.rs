@@ -6,7 +6,7 @@ mod names;
 mod objects;
 mod types;
 
-pub use names::{quote_ident, Location, QualifiedName};
+pub use names::{quote_ident, Location, Name, QualifiedName};
 pub use objects::*;
 pub use types::DataType;
 
@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Everything dblint knows about one database schema.
 #[derive(Debug, Default, Clone)]
 pub struct Database {
-    pub schemas: BTreeSet<String>,
+    pub schemas: BTreeSet<Name>,
     pub tables: BTreeMap<QualifiedName, Table>,
     pub enums: BTreeMap<QualifiedName, EnumType>,
     pub domains: BTreeMap<QualifiedName, Domain>,

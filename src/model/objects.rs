@@ -1,4 +1,4 @@
-use super::{DataType, Location, QualifiedName};
+use super::{DataType, Location, Name, QualifiedName};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -22,7 +22,7 @@ pub struct Table {
     pub primary_key: Option<KeyConstraint>,
     pub unique_constraints: Vec<KeyConstraint>,
     pub checks: Vec<CheckConstraint>,
-    pub exclusions: Vec<String>,
+    pub exclusions: Vec<Name>,
     pub foreign_keys: Vec<ForeignKey>,
     /// Every index, including the ones backing PRIMARY KEY and UNIQUE constraints,
     /// as the catalog lists them in `pg_index`.
@@ -88,7 +88,7 @@ pub enum Identity {
 
 #[derive(Debug, Clone)]
 pub struct Column {
-    pub name: String,
+    pub name: Name,
     pub data_type: DataType,
     pub not_null: bool,
     /// Default expression, normalised SQL text.
@@ -103,7 +103,7 @@ pub struct Column {
 }
 
 impl Column {
-    pub fn new(name: impl Into<String>, data_type: DataType) -> Self {
+    pub fn new(name: impl Into<Name>, data_type: DataType) -> Self {
         Column {
             name: name.into(),
             data_type,
@@ -121,9 +121,9 @@ impl Column {
 /// PRIMARY KEY or UNIQUE constraint.
 #[derive(Debug, Clone)]
 pub struct KeyConstraint {
-    pub name: String,
-    pub columns: Vec<String>,
-    pub include: Vec<String>,
+    pub name: Name,
+    pub columns: Vec<Name>,
+    pub include: Vec<Name>,
     pub nulls_not_distinct: bool,
     pub deferrable: bool,
     pub location: Option<Location>,
@@ -131,7 +131,7 @@ pub struct KeyConstraint {
 
 #[derive(Debug, Clone)]
 pub struct CheckConstraint {
-    pub name: String,
+    pub name: Name,
     /// Normalised SQL text of the expression.
     pub expression: String,
     pub validated: bool,
@@ -170,15 +170,15 @@ pub enum MatchType {
 
 #[derive(Debug, Clone)]
 pub struct ForeignKey {
-    pub name: String,
-    pub columns: Vec<String>,
+    pub name: Name,
+    pub columns: Vec<Name>,
     pub references: QualifiedName,
     /// Referenced columns; resolved to the parent's primary key when omitted in SQL.
-    pub referenced_columns: Vec<String>,
+    pub referenced_columns: Vec<Name>,
     pub on_delete: FkAction,
     pub on_update: FkAction,
     /// `ON DELETE SET NULL (col, ...)`: the subset of columns set (empty = all).
-    pub delete_set_columns: Vec<String>,
+    pub delete_set_columns: Vec<Name>,
     pub match_type: MatchType,
     pub deferrable: bool,
     pub initially_deferred: bool,
@@ -188,7 +188,7 @@ pub struct ForeignKey {
 
 impl ForeignKey {
     /// Columns the ON DELETE action writes to.
-    pub fn delete_target_columns(&self) -> &[String] {
+    pub fn delete_target_columns(&self) -> &[Name] {
         if self.delete_set_columns.is_empty() {
             &self.columns
         } else {
@@ -199,7 +199,7 @@ impl ForeignKey {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IndexKey {
-    Column(String),
+    Column(Name),
     /// Normalised SQL text of an expression key.
     Expression(String),
 }
@@ -252,11 +252,11 @@ pub enum IndexRole {
 pub struct Index {
     pub name: QualifiedName,
     pub table: QualifiedName,
-    pub method: String,
+    pub method: Name,
     pub unique: bool,
     pub nulls_not_distinct: bool,
     pub keys: Vec<IndexElement>,
-    pub include: Vec<String>,
+    pub include: Vec<Name>,
     /// Partial index predicate, normalised SQL text.
     pub predicate: Option<String>,
     /// False for an index left invalid (failed CONCURRENTLY build, `ON ONLY` parent).
@@ -290,7 +290,7 @@ impl Index {
 #[derive(Debug, Clone)]
 pub struct EnumType {
     pub name: QualifiedName,
-    pub values: Vec<String>,
+    pub values: Vec<Name>,
     pub location: Option<Location>,
 }
 
@@ -315,7 +315,7 @@ pub struct Sequence {
     pub name: QualifiedName,
     pub data_type: DataType,
     /// `OWNED BY table.column`.
-    pub owned_by: Option<(QualifiedName, String)>,
+    pub owned_by: Option<(QualifiedName, Name)>,
     pub location: Option<Location>,
 }
 

@@ -7,9 +7,9 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct DataType {
     /// Canonical base name without modifiers: `character varying`, `bigint`, `status`.
-    pub name: String,
+    pub name: super::Name,
     /// Schema of a user-defined type when it was written qualified; built-ins have none.
-    pub schema: Option<String>,
+    pub schema: Option<super::Name>,
     /// Type modifiers as written: `[255]` for varchar(255), `[10, 2]` for numeric(10,2).
     pub modifiers: Vec<i64>,
     /// Number of array dimensions (`text[]` has 1).
@@ -19,7 +19,7 @@ pub struct DataType {
 impl DataType {
     pub fn simple(name: &str) -> Self {
         DataType {
-            name: name.to_string(),
+            name: name.into(),
             schema: None,
             modifiers: Vec::new(),
             array_dims: 0,
@@ -62,11 +62,11 @@ impl DataType {
         } else {
             (name, false)
         };
-        let canonical = canonical.to_string();
+        let canonical = super::Name::from(canonical);
         let schema = if builtin_schema {
             None
         } else {
-            schema.map(str::to_string)
+            schema.map(super::Name::from)
         };
         (
             DataType {

@@ -1,21 +1,21 @@
 //! Questions several rules ask of the model.
 
 use super::RuleOptions;
-use crate::model::{Column, Database, ForeignKey, Index, Table};
+use crate::model::{Column, Database, ForeignKey, Index, Name, Table};
 
 /// The index that makes lookups by `columns` fast, if any: valid, not partial, a
 /// method that serves equality (btree; hash for one column), and whose first
 /// `columns.len()` key columns are plain columns equal to `columns` in any order.
 /// INCLUDE columns do not count: `(created_at, fk)` does not cover `fk`, `(y, x)`
 /// does cover `(x, y)`.
-pub fn covering_index<'a>(table: &'a Table, columns: &[String]) -> Option<&'a Index> {
+pub fn covering_index<'a>(table: &'a Table, columns: &[Name]) -> Option<&'a Index> {
     table
         .indexes
         .iter()
         .find(|index| index_covers(index, columns))
 }
 
-pub fn index_covers(index: &Index, columns: &[String]) -> bool {
+pub fn index_covers(index: &Index, columns: &[Name]) -> bool {
     if !index.valid
         || index.predicate.is_some()
         || columns.is_empty()
@@ -34,7 +34,7 @@ pub fn index_covers(index: &Index, columns: &[String]) -> bool {
     let Some(mut leading) = leading else {
         return false;
     };
-    let mut wanted: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut wanted: Vec<&str> = columns.iter().map(Name::as_str).collect();
     leading.sort_unstable();
     wanted.sort_unstable();
     leading == wanted
@@ -144,11 +144,11 @@ pub fn ident_part(s: &str) -> String {
 }
 
 /// `CREATE INDEX CONCURRENTLY <table>_<cols>_idx ON <table> (<cols>);`
-pub fn create_index_sql(table: &Table, columns: &[String]) -> String {
+pub fn create_index_sql(table: &Table, columns: &[Name]) -> String {
     let parts: Vec<String> = columns.iter().map(|c| ident_part(c)).collect();
     let name = crate::source::sql::names::object_name(
         &ident_part(&table.name.name),
-        &parts.iter().map(String::as_str).collect::<Vec<_>>(),
+        &parts.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "idx",
     );
     let cols: Vec<String> = columns
@@ -241,7 +241,7 @@ mod tests {
     fn covered(sql: &str, cols: &[&str]) -> bool {
         let (db, _) = database_from_sql(sql);
         let t = db.tables.values().find(|t| t.name.name == "c").unwrap();
-        let cols: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+        let cols: Vec<Name> = cols.iter().map(|c| Name::from(*c)).collect();
         covering_index(t, &cols).is_some()
     }
 

@@ -62,7 +62,7 @@ impl Rule for CascadeChain {
             if depth < max_depth {
                 continue;
             }
-            let shown: Vec<String> = path.iter().map(|t| t.name.clone()).collect();
+            let shown: Vec<&str> = path.iter().map(|t| t.name.as_str()).collect();
             let location = ctx.db.table(root).and_then(|t| t.location.as_ref());
             out.push(
                 Finding::new(

@@ -42,7 +42,7 @@ impl Rule for CascadeSetNullNotNull {
                     ("DELETE", fk.on_delete, fk.delete_target_columns()),
                     ("UPDATE", fk.on_update, fk.columns.as_slice()),
                 ] {
-                    let broken: Vec<&String> = targets
+                    let broken: Vec<&crate::model::Name> = targets
                         .iter()
                         .filter(|c| {
                             let Some(col) = table.column(c) else {

@@ -41,7 +41,7 @@ impl Rule for FkNullableMatchSimple {
                 if fk.columns.len() < 2 || fk.match_type != MatchType::Simple {
                     continue;
                 }
-                let nullable: Vec<&String> = fk
+                let nullable: Vec<&crate::model::Name> = fk
                     .columns
                     .iter()
                     .filter(|c| table.column(c).is_some_and(|col| !col.not_null))

@@ -44,7 +44,7 @@ impl Rule for MissingFk {
         // Table lookup by lower-case name and by the name after an app prefix.
         let mut by_name: BTreeMap<String, Vec<&Table>> = BTreeMap::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            let lower = table.name.name.to_ascii_lowercase();
+            let lower = table.name.name.to_ascii_lowercase().to_string();
             if let Some((_, tail)) = lower.split_once('_') {
                 by_name.entry(format!("~{tail}")).or_default().push(table);
             }

@@ -4,7 +4,7 @@
 
 const NAMEDATALEN: usize = 63;
 
-pub fn object_name(table: &str, columns: &[&str], label: &str) -> String {
+pub fn object_name(table: &str, columns: &[&str], label: &str) -> crate::model::Name {
     let joined = columns.join("_");
     let mut name1: &str = table;
     let mut name2: &str = &joined;
@@ -22,9 +22,9 @@ pub fn object_name(table: &str, columns: &[&str], label: &str) -> String {
     name1 = truncate_at_char(name1, len1);
     name2 = truncate_at_char(name2, len2);
     if name2.is_empty() {
-        format!("{name1}_{label}")
+        compact_str::format_compact!("{name1}_{label}")
     } else {
-        format!("{name1}_{name2}_{label}")
+        compact_str::format_compact!("{name1}_{name2}_{label}")
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::statement::*;
 use crate::model::{
-    Column, DataType, FkAction, Identity, IndexElement, IndexKey, MatchType, Policy,
+    Column, DataType, FkAction, Identity, IndexElement, IndexKey, MatchType, Name, Policy,
 };
 use pg_query::protobuf::{self, a_const, AlterTableType, ConstrType, ObjectType, SortByDir};
 use pg_query::{Node, NodeEnum};
@@ -54,11 +54,17 @@ fn translate(node: &NodeEnum) -> Statement {
         NodeEnum::AlterSeqStmt(s) => alter_sequence(s),
         NodeEnum::CommentStmt(s) => comment(s),
         NodeEnum::CreateSchemaStmt(s) => Statement::CreateSchema {
-            name: s.schemaname.clone(),
+            name: s.schemaname.as_str().into(),
         },
         NodeEnum::CreatePolicyStmt(s) => create_policy(s),
         NodeEnum::VariableSetStmt(s) if s.name.eq_ignore_ascii_case("search_path") => {
-            Statement::SetSearchPath(s.args.iter().filter_map(const_string).collect())
+            Statement::SetSearchPath(
+                s.args
+                    .iter()
+                    .filter_map(const_string)
+                    .map(Name::from)
+                    .collect(),
+            )
         }
         NodeEnum::SelectStmt(s) => select_set_config(s).unwrap_or_else(|| other("SELECT")),
         NodeEnum::TransactionStmt(_) => other("TRANSACTION"),
@@ -112,18 +118,18 @@ fn tag_of(node: &NodeEnum) -> String {
 
 // ---------- names ----------
 
-pub(crate) fn string_of(node: &Node) -> Option<String> {
+pub(crate) fn string_of(node: &Node) -> Option<Name> {
     match node.node.as_ref()? {
-        NodeEnum::String(s) => Some(s.sval.clone()),
+        NodeEnum::String(s) => Some(Name::from(s.sval.as_str())),
         _ => None,
     }
 }
 
-fn strings(nodes: &[Node]) -> Vec<String> {
+fn strings(nodes: &[Node]) -> Vec<Name> {
     nodes.iter().filter_map(string_of).collect()
 }
 
-fn name_from_parts(mut parts: Vec<String>) -> ObjectName {
+fn name_from_parts(mut parts: Vec<Name>) -> ObjectName {
     let name = parts.pop().unwrap_or_default();
     let schema = parts.pop();
     ObjectName { schema, name }
@@ -131,8 +137,8 @@ fn name_from_parts(mut parts: Vec<String>) -> ObjectName {
 
 fn range_name(rv: &protobuf::RangeVar) -> ObjectName {
     ObjectName {
-        schema: (!rv.schemaname.is_empty()).then(|| rv.schemaname.clone()),
-        name: rv.relname.clone(),
+        schema: (!rv.schemaname.is_empty()).then(|| Name::from(rv.schemaname.as_str())),
+        name: Name::from(rv.relname.as_str()),
     }
 }
 
@@ -147,7 +153,7 @@ fn object_name(node: &Node) -> Option<ObjectName> {
         NodeEnum::List(l) => Some(list_name(&l.items)),
         NodeEnum::String(s) => Some(ObjectName {
             schema: None,
-            name: s.sval.clone(),
+            name: s.sval.as_str().into(),
         }),
         NodeEnum::TypeName(t) => Some(list_name(&t.names)),
         _ => None,
@@ -219,7 +225,7 @@ fn simple_expr(node: &Node) -> Option<String> {
             Some(format!("{}()", strings(&f.funcname).join(".")))
         }
         NodeEnum::ColumnRef(c) => {
-            let parts: Option<Vec<String>> = c.fields.iter().map(string_of).collect();
+            let parts: Option<Vec<Name>> = c.fields.iter().map(string_of).collect();
             Some(parts?.join("."))
         }
         NodeEnum::SqlvalueFunction(_) => None,
@@ -256,7 +262,7 @@ fn select_set_config(s: &protobuf::SelectStmt) -> Option<Statement> {
     let value = const_string(f.args.get(1)?)?;
     let schemas = value
         .split(',')
-        .map(|p| p.trim().trim_matches('"').to_string())
+        .map(|p| Name::from(p.trim().trim_matches('"')))
         .filter(|p| !p.is_empty())
         .collect();
     Some(Statement::SetSearchPath(schemas))
@@ -501,7 +507,7 @@ fn query_columns(query: &Node) -> Vec<QueryColumn> {
         let name = if rt.name.is_empty() {
             derived_name.unwrap_or_else(|| "?column?".into())
         } else {
-            rt.name.clone()
+            rt.name.as_str().into()
         };
         columns.push(QueryColumn {
             name,
@@ -616,17 +622,17 @@ fn fk_action(code: &str) -> FkAction {
     }
 }
 
-fn opt_name(name: &str) -> Option<String> {
-    (!name.is_empty()).then(|| name.to_string())
+fn opt_name(name: &str) -> Option<Name> {
+    (!name.is_empty()).then(|| Name::from(name))
 }
 
 /// Translate a table or column constraint; `column` is set for column constraints,
 /// whose key list is implicit.
 fn constraint_spec(c: &protobuf::Constraint, column: Option<&str>) -> Option<ConstraintSpec> {
-    let own_columns = |keys: &[Node]| -> Vec<String> {
+    let own_columns = |keys: &[Node]| -> Vec<Name> {
         let listed = strings(keys);
         if listed.is_empty() {
-            column.map(|c| vec![c.to_string()]).unwrap_or_default()
+            column.map(|c| vec![Name::from(c)]).unwrap_or_default()
         } else {
             listed
         }
@@ -719,7 +725,7 @@ fn alter_table(s: &protobuf::AlterTableStmt) -> Statement {
 fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
     let subtype = AlterTableType::try_from(cmd.subtype).unwrap_or(AlterTableType::Undefined);
     let def = cmd.def.as_deref().and_then(|d| d.node.as_ref());
-    let column = cmd.name.clone();
+    let column = Name::from(cmd.name.as_str());
     match (subtype, def) {
         (AlterTableType::AtAddColumn, Some(NodeEnum::ColumnDef(cd))) => TableAction::AddColumn {
             column: column_spec(cd),
@@ -810,7 +816,7 @@ fn create_index(s: &protobuf::IndexStmt) -> CreateIndex {
         .index_including_params
         .iter()
         .filter_map(|n| match n.node.as_ref() {
-            Some(NodeEnum::IndexElem(e)) if !e.name.is_empty() => Some(e.name.clone()),
+            Some(NodeEnum::IndexElem(e)) if !e.name.is_empty() => Some(Name::from(e.name.as_str())),
             _ => None,
         })
         .collect();
@@ -823,7 +829,7 @@ fn create_index(s: &protobuf::IndexStmt) -> CreateIndex {
         method: if s.access_method.is_empty() {
             "btree".into()
         } else {
-            s.access_method.to_ascii_lowercase()
+            s.access_method.to_ascii_lowercase().into()
         },
         keys,
         include,
@@ -843,7 +849,7 @@ fn index_element(e: &protobuf::IndexElem) -> IndexElement {
             },
             _ => IndexKey::Expression(expr_sql(expr)),
         },
-        None => IndexKey::Column(e.name.clone()),
+        None => IndexKey::Column(e.name.as_str().into()),
     };
     let opclass = strings(&e.opclass);
     let collation = strings(&e.collation);
@@ -893,16 +899,16 @@ fn rename(s: &protobuf::RenameStmt) -> Statement {
         ObjectType::ObjectColumn => match relation {
             Some(table) => Statement::RenameColumn {
                 table,
-                column: s.subname.clone(),
-                new_name: s.newname.clone(),
+                column: s.subname.as_str().into(),
+                new_name: s.newname.as_str().into(),
             },
             None => other("RENAME"),
         },
         ObjectType::ObjectTabconstraint => match relation {
             Some(table) => Statement::RenameConstraint {
                 table,
-                constraint: s.subname.clone(),
-                new_name: s.newname.clone(),
+                constraint: s.subname.as_str().into(),
+                new_name: s.newname.as_str().into(),
             },
             None => other("RENAME"),
         },
@@ -910,15 +916,15 @@ fn rename(s: &protobuf::RenameStmt) -> Statement {
             kind: ObjectKind::Schema,
             object: ObjectName {
                 schema: None,
-                name: s.subname.clone(),
+                name: s.subname.as_str().into(),
             },
-            new_name: s.newname.clone(),
+            new_name: s.newname.as_str().into(),
         },
         _ if kind != ObjectKind::Other => match relation.or(object) {
             Some(object) => Statement::Rename {
                 kind,
                 object,
-                new_name: s.newname.clone(),
+                new_name: s.newname.as_str().into(),
             },
             None => other("RENAME"),
         },
@@ -938,7 +944,7 @@ fn set_schema(s: &protobuf::AlterObjectSchemaStmt) -> Statement {
         (kind, Some(object)) => Statement::SetSchema {
             kind,
             object,
-            new_schema: s.newschema.clone(),
+            new_schema: s.newschema.as_str().into(),
         },
     }
 }
@@ -950,8 +956,8 @@ fn alter_enum(s: &protobuf::AlterEnumStmt) -> Statement {
     if !s.old_val.is_empty() {
         return Statement::AlterEnumRenameValue {
             name,
-            old: s.old_val.clone(),
-            new: s.new_val.clone(),
+            old: s.old_val.as_str().into(),
+            new: s.new_val.as_str().into(),
         };
     }
     let neighbor = opt_name(&s.new_val_neighbor);
@@ -962,7 +968,7 @@ fn alter_enum(s: &protobuf::AlterEnumStmt) -> Statement {
     };
     Statement::AlterEnumAddValue {
         name,
-        value: s.new_val.clone(),
+        value: s.new_val.as_str().into(),
         before,
         after,
     }
@@ -992,7 +998,7 @@ fn create_domain(s: &protobuf::CreateDomainStmt) -> Statement {
     }
 }
 
-fn owned_by(options: &[Node]) -> Option<Option<(ObjectName, String)>> {
+fn owned_by(options: &[Node]) -> Option<Option<(ObjectName, Name)>> {
     for opt in options {
         let Some(NodeEnum::DefElem(d)) = opt.node.as_ref() else {
             continue;
@@ -1049,7 +1055,7 @@ fn comment(s: &protobuf::CommentStmt) -> Statement {
         Some(NodeEnum::List(l)) => strings(&l.items),
         _ => Vec::new(),
     };
-    let text = opt_name(&s.comment);
+    let text = (!s.comment.is_empty()).then(|| s.comment.clone());
     let target = match ObjectType::try_from(s.objtype).unwrap_or(ObjectType::Undefined) {
         ObjectType::ObjectTable if !parts.is_empty() => {
             CommentTarget::Table(name_from_parts(parts))
@@ -1080,7 +1086,7 @@ fn create_policy(s: &protobuf::CreatePolicyStmt) -> Statement {
     Statement::CreatePolicy {
         table: range_name(rv),
         policy: Policy {
-            name: s.policy_name.clone(),
+            name: s.policy_name.as_str().into(),
             command: s.cmd_name.to_ascii_uppercase(),
             permissive: s.permissive,
             roles,

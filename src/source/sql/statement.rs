@@ -2,14 +2,14 @@
 //! glue (`parse.rs`) is the only code that sees pg_query nodes; replay and rules see
 //! these types.
 
-use crate::model::{Column, DataType, FkAction, Identity, IndexElement, MatchType, Policy};
+use crate::model::{Column, DataType, FkAction, Identity, IndexElement, MatchType, Name, Policy};
 
 /// A possibly schema-qualified name as written; replay resolves it against the
 /// search path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectName {
-    pub schema: Option<String>,
-    pub name: String,
+    pub schema: Option<Name>,
+    pub name: Name,
 }
 
 impl std::fmt::Display for ObjectName {
@@ -24,7 +24,7 @@ impl std::fmt::Display for ObjectName {
 #[derive(Debug, Clone)]
 pub enum Statement {
     CreateSchema {
-        name: String,
+        name: Name,
     },
     CreateTable(CreateTable),
     CreateView {
@@ -46,37 +46,37 @@ pub enum Statement {
     Rename {
         kind: ObjectKind,
         object: ObjectName,
-        new_name: String,
+        new_name: Name,
     },
     RenameColumn {
         table: ObjectName,
-        column: String,
-        new_name: String,
+        column: Name,
+        new_name: Name,
     },
     RenameConstraint {
         table: ObjectName,
-        constraint: String,
-        new_name: String,
+        constraint: Name,
+        new_name: Name,
     },
     SetSchema {
         kind: ObjectKind,
         object: ObjectName,
-        new_schema: String,
+        new_schema: Name,
     },
     CreateEnum {
         name: ObjectName,
-        values: Vec<String>,
+        values: Vec<Name>,
     },
     AlterEnumAddValue {
         name: ObjectName,
-        value: String,
-        before: Option<String>,
-        after: Option<String>,
+        value: Name,
+        before: Option<Name>,
+        after: Option<Name>,
     },
     AlterEnumRenameValue {
         name: ObjectName,
-        old: String,
-        new: String,
+        old: Name,
+        new: Name,
     },
     CreateDomain {
         name: ObjectName,
@@ -87,11 +87,11 @@ pub enum Statement {
     CreateSequence {
         name: ObjectName,
         data_type: Option<TypeRef>,
-        owned_by: Option<(ObjectName, String)>,
+        owned_by: Option<(ObjectName, Name)>,
     },
     AlterSequenceOwnedBy {
         name: ObjectName,
-        owned_by: Option<(ObjectName, String)>,
+        owned_by: Option<(ObjectName, Name)>,
     },
     Comment {
         target: CommentTarget,
@@ -105,7 +105,7 @@ pub enum Statement {
         parent: ObjectName,
         child: ObjectName,
     },
-    SetSearchPath(Vec<String>),
+    SetSearchPath(Vec<Name>),
     /// Statements that do not change the schema's shape (SET, GRANT, functions,
     /// triggers, data statements, ...), with the tag for diagnostics and statistics.
     Other {
@@ -139,7 +139,7 @@ pub enum ObjectKind {
 #[derive(Debug, Clone)]
 pub enum CommentTarget {
     Table(ObjectName),
-    Column(ObjectName, String),
+    Column(ObjectName, Name),
     Other,
 }
 
@@ -164,12 +164,12 @@ pub struct CreateTable {
 /// A column of `CREATE TABLE AS SELECT ...`, with what the query says of its type.
 #[derive(Debug, Clone)]
 pub struct QueryColumn {
-    pub name: String,
+    pub name: Name,
     /// A cast in the select list (`NULL::int`).
     pub cast: Option<TypeRef>,
     /// A bare column reference: its type is the source column's, looked up among
     /// the tables of the FROM clause.
-    pub source_column: Option<String>,
+    pub source_column: Option<Name>,
     pub from_tables: Vec<ObjectName>,
 }
 
@@ -188,39 +188,39 @@ pub enum ConstraintSpec {
     PrimaryKey(KeySpec),
     Unique(KeySpec),
     Check {
-        name: Option<String>,
+        name: Option<Name>,
         expression: String,
         not_valid: bool,
     },
     ForeignKey(ForeignKeySpec),
     Exclusion {
-        name: Option<String>,
+        name: Option<Name>,
     },
     NotNull {
-        column: String,
+        column: Name,
     },
 }
 
 #[derive(Debug, Clone)]
 pub struct KeySpec {
-    pub name: Option<String>,
-    pub columns: Vec<String>,
-    pub include: Vec<String>,
+    pub name: Option<Name>,
+    pub columns: Vec<Name>,
+    pub include: Vec<Name>,
     pub nulls_not_distinct: bool,
     pub deferrable: bool,
     /// `ADD CONSTRAINT ... PRIMARY KEY USING INDEX idx`.
-    pub using_index: Option<String>,
+    pub using_index: Option<Name>,
 }
 
 #[derive(Debug, Clone)]
 pub struct ForeignKeySpec {
-    pub name: Option<String>,
-    pub columns: Vec<String>,
+    pub name: Option<Name>,
+    pub columns: Vec<Name>,
     pub references: ObjectName,
-    pub referenced_columns: Vec<String>,
+    pub referenced_columns: Vec<Name>,
     pub on_delete: FkAction,
     pub on_update: FkAction,
-    pub delete_set_columns: Vec<String>,
+    pub delete_set_columns: Vec<Name>,
     pub match_type: MatchType,
     pub deferrable: bool,
     pub initially_deferred: bool,
@@ -234,37 +234,37 @@ pub enum TableAction {
         if_not_exists: bool,
     },
     DropColumn {
-        name: String,
+        name: Name,
         missing_ok: bool,
     },
     AlterColumnType {
-        column: String,
+        column: Name,
         data_type: TypeRef,
     },
     SetDefault {
-        column: String,
+        column: Name,
         default: Option<String>,
     },
     SetNotNull {
-        column: String,
+        column: Name,
     },
     DropNotNull {
-        column: String,
+        column: Name,
     },
     AddConstraint(ConstraintSpec),
     DropConstraint {
-        name: String,
+        name: Name,
         missing_ok: bool,
     },
     ValidateConstraint {
-        name: String,
+        name: Name,
     },
     AddIdentity {
-        column: String,
+        column: Name,
         identity: Identity,
     },
     DropIdentity {
-        column: String,
+        column: Name,
     },
     AttachPartition {
         partition: ObjectName,
@@ -283,15 +283,15 @@ pub enum TableAction {
 
 #[derive(Debug, Clone)]
 pub struct CreateIndex {
-    pub name: Option<String>,
+    pub name: Option<Name>,
     pub table: ObjectName,
     /// `ON ONLY parent`: not recursed to partitions.
     pub only: bool,
     pub unique: bool,
     pub nulls_not_distinct: bool,
-    pub method: String,
+    pub method: Name,
     pub keys: Vec<IndexElement>,
-    pub include: Vec<String>,
+    pub include: Vec<Name>,
     pub predicate: Option<String>,
     pub concurrently: bool,
     pub if_not_exists: bool,

@@ -5,7 +5,7 @@ use super::super::statement::{ConstraintSpec, KeySpec};
 use super::{ApplyError, Replayer};
 use crate::model::{
     CheckConstraint, ForeignKey, Index, IndexElement, IndexKey, IndexRole, KeyConstraint, Location,
-    QualifiedName,
+    Name, QualifiedName,
 };
 
 impl Replayer {
@@ -67,7 +67,7 @@ impl Replayer {
                         .unwrap_or_default();
                 }
                 let table = self.table_mut(table_name)?;
-                let columns: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
+                let columns: Vec<&str> = fk.columns.iter().map(|c| c.as_str()).collect();
                 let name = fk
                     .name
                     .clone()
@@ -124,18 +124,18 @@ impl Replayer {
             let pos = table
                 .indexes
                 .iter()
-                .position(|i| &i.name.name == index_name)
+                .position(|i| i.name.name == *index_name)
                 .ok_or_else(|| format!("index {index_name} does not exist"))?;
             let index = table.indexes.remove(pos);
             columns = index
                 .plain_key_columns()
                 .unwrap_or_default()
                 .into_iter()
-                .map(str::to_string)
+                .map(Name::from)
                 .collect();
             existing_index = Some(index);
         }
-        let cols: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let cols: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
         let name = key.name.clone().unwrap_or_else(|| {
             if primary {
                 object_name(&table_name.name, &[], "pkey")
@@ -182,7 +182,7 @@ impl Replayer {
             None => Index {
                 name: index_name.clone(),
                 table: table_name.clone(),
-                method: "btree".to_string(),
+                method: "btree".into(),
                 unique: true,
                 nulls_not_distinct: key.nulls_not_distinct,
                 keys: columns

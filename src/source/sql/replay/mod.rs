@@ -8,11 +8,11 @@ mod renames;
 mod tables;
 
 use super::statement::{ObjectName, Statement, TypeRef};
-use crate::model::{DataType, Database, Location, QualifiedName};
+use crate::model::{DataType, Database, Location, Name, QualifiedName};
 
 pub struct Replayer {
     pub db: Database,
-    search_path: Vec<String>,
+    search_path: Vec<Name>,
     /// Partition indexes attached to each partitioned index (`ALTER INDEX ... ATTACH
     /// PARTITION`): once every partition has one, the parent becomes valid.
     attached_indexes:
@@ -31,17 +31,17 @@ impl Default for Replayer {
 impl Replayer {
     pub fn new() -> Self {
         let mut db = Database::default();
-        db.schemas.insert("public".to_string());
+        db.schemas.insert("public".into());
         Replayer {
             db,
-            search_path: vec!["public".to_string()],
+            search_path: vec!["public".into()],
             attached_indexes: Default::default(),
         }
     }
 
     /// The search path in force is per file in psql and migration tools: reset it.
     pub fn reset_search_path(&mut self) {
-        self.search_path = vec!["public".to_string()];
+        self.search_path = vec!["public".into()];
     }
 
     pub fn finish(mut self) -> Database {
@@ -149,13 +149,13 @@ impl Replayer {
                 self.attach_index(parent, child)?
             }
             Statement::SetSearchPath(path) => {
-                let path: Vec<String> = path
+                let path: Vec<Name> = path
                     .iter()
                     .filter(|p| !p.starts_with('$'))
                     .cloned()
                     .collect();
                 self.search_path = if path.is_empty() {
-                    vec!["public".to_string()]
+                    vec!["public".into()]
                 } else {
                     path
                 };
@@ -168,11 +168,11 @@ impl Replayer {
     // ---------- name resolution ----------
 
     /// The schema new unqualified objects go to.
-    fn creation_schema(&self) -> String {
+    fn creation_schema(&self) -> Name {
         self.search_path
             .first()
             .cloned()
-            .unwrap_or_else(|| "public".to_string())
+            .unwrap_or_else(|| "public".into())
     }
 
     fn new_name(&self, name: &ObjectName) -> QualifiedName {
@@ -198,7 +198,7 @@ impl Replayer {
             None => self
                 .search_path
                 .iter()
-                .chain(std::iter::once(&"public".to_string()))
+                .chain(std::iter::once(&Name::from("public")))
                 .find_map(|s| {
                     let q = QualifiedName::new(s.clone(), name.name.clone());
                     map.contains_key(&q).then_some(q)

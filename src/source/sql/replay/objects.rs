@@ -2,7 +2,7 @@
 
 use super::super::statement::{CommentTarget, ObjectKind, ObjectName, TypeRef};
 use super::{ApplyError, Replayer};
-use crate::model::{Domain, EnumType, Location, QualifiedName, Sequence};
+use crate::model::{Domain, EnumType, Location, Name, QualifiedName, Sequence};
 
 impl Replayer {
     pub(super) fn drop_object(
@@ -113,7 +113,7 @@ impl Replayer {
     pub(super) fn create_enum(
         &mut self,
         name: &ObjectName,
-        values: &[String],
+        values: &[Name],
         location: &Location,
     ) -> Result<(), ApplyError> {
         let name = self.new_name(name);
@@ -152,8 +152,8 @@ impl Replayer {
             _ => None,
         };
         match pos {
-            Some(p) => e.values.insert(p, value.to_string()),
-            None => e.values.push(value.to_string()),
+            Some(p) => e.values.insert(p, Name::from(value)),
+            None => e.values.push(Name::from(value)),
         }
         Ok(())
     }
@@ -173,7 +173,7 @@ impl Replayer {
             .iter_mut()
             .find(|v| *v == old)
             .ok_or_else(|| format!("{old} is not a value of {name}"))?;
-        *v = new.to_string();
+        *v = Name::from(new);
         Ok(())
     }
 
@@ -203,7 +203,7 @@ impl Replayer {
         &mut self,
         name: &ObjectName,
         data_type: Option<&TypeRef>,
-        owned_by: Option<&(ObjectName, String)>,
+        owned_by: Option<&(ObjectName, Name)>,
         location: &Location,
     ) -> Result<(), ApplyError> {
         let name = self.new_name(name);
@@ -233,7 +233,7 @@ impl Replayer {
     pub(super) fn sequence_owned_by(
         &mut self,
         name: &ObjectName,
-        owned_by: Option<&(ObjectName, String)>,
+        owned_by: Option<&(ObjectName, Name)>,
     ) -> Result<(), ApplyError> {
         let q = self
             .resolve_in(&self.db.sequences, name)

@@ -2,7 +2,7 @@
 
 use super::super::statement::{ObjectKind, ObjectName};
 use super::{ApplyError, Replayer};
-use crate::model::{IndexKey, QualifiedName};
+use crate::model::{IndexKey, Name, QualifiedName};
 
 impl Replayer {
     pub(super) fn rename(
@@ -42,7 +42,7 @@ impl Replayer {
                     .chain(t.unique_constraints.iter_mut())
                 {
                     if key.name == old_name {
-                        key.name = new_name.to_string();
+                        key.name = Name::from(new_name);
                     }
                 }
                 Ok(())
@@ -88,7 +88,7 @@ impl Replayer {
                 if !self.db.schemas.remove(&old) {
                     return Err(format!("schema {old} does not exist"));
                 }
-                self.db.schemas.insert(new_name.to_string());
+                self.db.schemas.insert(Name::from(new_name));
                 let tables: Vec<QualifiedName> = self
                     .db
                     .tables
@@ -182,10 +182,10 @@ impl Replayer {
                 Err(format!("table {table} does not exist"))
             };
         };
-        let rename = |cols: &mut Vec<String>| {
+        let rename = |cols: &mut Vec<Name>| {
             for c in cols.iter_mut() {
                 if c == column {
-                    *c = new_name.to_string();
+                    *c = Name::from(new_name);
                 }
             }
         };
@@ -193,7 +193,7 @@ impl Replayer {
         let col = t
             .column_mut(column)
             .ok_or_else(|| format!("column {column} of {name} does not exist"))?;
-        col.name = new_name.to_string();
+        col.name = Name::from(new_name);
         for key in t
             .primary_key
             .iter_mut()
@@ -208,8 +208,8 @@ impl Replayer {
         }
         for index in &mut t.indexes {
             for k in &mut index.keys {
-                if k.key == IndexKey::Column(column.to_string()) {
-                    k.key = IndexKey::Column(new_name.to_string());
+                if k.key == IndexKey::Column(Name::from(column)) {
+                    k.key = IndexKey::Column(Name::from(new_name));
                 }
             }
             rename(&mut index.include);
@@ -231,7 +231,7 @@ impl Replayer {
                 .get_mut(&child)
                 .and_then(|t| t.column_mut(column))
             {
-                c.name = new_name.to_string();
+                c.name = Name::from(new_name);
             }
         }
         Ok(())
@@ -255,17 +255,17 @@ impl Replayer {
             .chain(t.unique_constraints.iter_mut())
         {
             if key.name == constraint {
-                key.name = new_name.to_string();
+                key.name = Name::from(new_name);
                 found = true;
                 renamed_key = true;
             }
         }
         for fk in t.foreign_keys.iter_mut().filter(|f| f.name == constraint) {
-            fk.name = new_name.to_string();
+            fk.name = Name::from(new_name);
             found = true;
         }
         for c in t.checks.iter_mut().filter(|c| c.name == constraint) {
-            c.name = new_name.to_string();
+            c.name = Name::from(new_name);
             found = true;
         }
         if !found {
@@ -289,7 +289,7 @@ impl Replayer {
         object: &ObjectName,
         new_schema: &str,
     ) -> Result<(), ApplyError> {
-        self.db.schemas.insert(new_schema.to_string());
+        self.db.schemas.insert(Name::from(new_schema));
         match kind {
             ObjectKind::Table | ObjectKind::ForeignTable => {
                 let old = self

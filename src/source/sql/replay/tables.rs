@@ -4,7 +4,8 @@ use super::super::names::object_name;
 use super::super::statement::{ColumnSpec, CreateIndex, CreateTable, ObjectName, TableAction};
 use super::{ApplyError, Replayer};
 use crate::model::{
-    Column, Index, IndexKey, IndexRole, Location, QualifiedName, Sequence, Table, TableKind, View,
+    Column, Index, IndexKey, IndexRole, Location, Name, QualifiedName, Sequence, Table, TableKind,
+    View,
 };
 
 impl Replayer {
@@ -170,7 +171,7 @@ impl Replayer {
             Sequence {
                 name: seq,
                 data_type,
-                owned_by: Some((table.clone(), column.to_string())),
+                owned_by: Some((table.clone(), Name::from(column))),
                 location: Some(location.clone()),
             },
         );
@@ -240,7 +241,7 @@ impl Replayer {
             } => {
                 let table = self.table_mut(name)?;
                 let before = table.columns.len();
-                table.columns.retain(|c| &c.name != column);
+                table.columns.retain(|c| c.name != *column);
                 if table.columns.len() == before {
                     return if *missing_ok {
                         Ok(())
@@ -281,11 +282,11 @@ impl Replayer {
                 for fk in table
                     .foreign_keys
                     .iter_mut()
-                    .filter(|f| &f.name == constraint)
+                    .filter(|f| f.name == *constraint)
                 {
                     fk.validated = true;
                 }
-                for check in table.checks.iter_mut().filter(|c| &c.name == constraint) {
+                for check in table.checks.iter_mut().filter(|c| c.name == *constraint) {
                     check.validated = true;
                 }
             }
@@ -365,13 +366,13 @@ impl Replayer {
         let Some(table) = self.db.tables.get_mut(name) else {
             return;
         };
-        let uses = |cols: &[String]| cols.iter().any(|c| c == column);
+        let uses = |cols: &[Name]| cols.iter().any(|c| c == column);
         let mut dropped_indexes = Vec::new();
         table.indexes.retain(|i| {
             let hit = i
                 .keys
                 .iter()
-                .any(|k| k.key == IndexKey::Column(column.to_string()))
+                .any(|k| k.key == IndexKey::Column(Name::from(column)))
                 || i.include.iter().any(|c| c == column);
             if hit {
                 dropped_indexes.push(i.name.clone());
