@@ -410,6 +410,21 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_of_a_nasty_file_splits_without_panicking() {
+        let text = "CREATE TABLE \"tä\" (a text DEFAULT E'x\\'y', b text DEFAULT $q$é;$q$);\n\
+                    /* ünï /* nested */ ; */ -- ß;\nCOPY t FROM stdin;\n1\t\\N\n\\.\n\\set x 1\n\
+                    CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;\nSELECT $1, 'it''s';";
+        for (i, _) in text.char_indices() {
+            let out = split(&text[..i]);
+            for st in &out.statements {
+                assert!(!st.sql.is_empty());
+                assert!(st.line >= 1);
+            }
+        }
+        assert_eq!(split(text).statements.len(), 4);
+    }
+
+    #[test]
     fn identifiers_containing_e_before_quote_are_not_escape_strings() {
         // `type'...'` is not E'' — backslash is literal in the standard string.
         assert_eq!(
