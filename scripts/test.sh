@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, unit, rule-fixture, replay, CLI and
-# snapshot tests. Installs build prerequisites first on a fresh machine.
+# The whole test suite: formatting, lints, unit, rule-fixture, replay, CLI, snapshot
+# and live-database tests. Installs build prerequisites on a fresh machine and runs a
+# throwaway PostgreSQL cluster (scripts/pg.sh) for the live tests, stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo fmt --check
 cargo clippy --all-targets --locked --quiet -- -D warnings
+
+if [ -z "${DBLINT_TEST_DATABASE_URL:-}" ]; then
+  eval "$(scripts/pg.sh start)"
+  trap 'scripts/pg.sh stop' EXIT
+fi
 cargo test --locked

@@ -17,6 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Replay SQL files and migration directories into a schema model and grade it
     Lint(LintArgs),
+    /// Read a live database's catalog (read-only) and grade it
+    Inspect(InspectArgs),
     /// List every rule with its pack, default severity and summary
     Rules(RulesArgs),
     /// Print a rule's documentation, or `scoring` for how grades are computed
@@ -45,6 +47,34 @@ pub struct LintArgs {
     /// SQL files and migration directories, replayed in the order given
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InspectArgs {
+    /// Connection URL or key=value string (default: DATABASE_URL, then the PG* variables)
+    #[arg(value_name = "DATABASE_URL")]
+    pub url: Option<String>,
+    /// Only schemas matching this glob (repeatable)
+    #[arg(long = "schema", value_name = "GLOB")]
+    pub schemas: Vec<String>,
+    /// Skip schemas matching this glob (repeatable)
+    #[arg(long = "exclude-schema", value_name = "GLOB")]
+    pub exclude_schemas: Vec<String>,
+    /// statement_timeout for the catalog queries, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub statement_timeout: u64,
+    /// lock_timeout for the catalog queries, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 3)]
+    pub lock_timeout: u64,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Flags shared by every command that grades a schema.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -54,7 +84,7 @@ pub struct LintArgs {
     /// Exit 1 when the overall grade is below this (e.g. B, A-)
     #[arg(long, value_name = "GRADE")]
     pub min_grade: Option<String>,
-    /// Configuration file (default: dblint.toml in the current directory or a parent)
+    /// Configuration file (default: dblint.toml next to the input, or in the current directory or a parent)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Ignore dblint.toml even if one is found
@@ -96,6 +126,7 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(&args),
+        Command::Inspect(args) => commands::inspect::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain { topic } => commands::explain::run(&topic),
     };

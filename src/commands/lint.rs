@@ -1,7 +1,7 @@
 //! `dblint lint PATH...`
 
 use super::{print_stdout, write_stdout};
-use crate::cli::{ColorChoice, Format, LintArgs};
+use crate::cli::{ColorChoice, Format, LintArgs, ReportArgs};
 use crate::finding::Severity;
 use crate::report::{self, Report};
 use crate::score::Grade;
@@ -9,14 +9,18 @@ use crate::settings::{discover, parse_fail_on, Settings};
 use crate::source::{sql, DiagnosticLevel};
 use std::io::IsTerminal;
 
-/// Settings from the config file, then the environment, then flags.
-pub fn resolve_settings(args: &LintArgs) -> Result<Settings, String> {
+/// Settings from the config file, then the environment, then flags. `inputs` are the
+/// paths being linted (the config is looked for next to the first one).
+pub fn resolve_settings(
+    args: &ReportArgs,
+    inputs: &[std::path::PathBuf],
+) -> Result<Settings, String> {
     let config = match (&args.config, args.no_config) {
         (Some(path), _) => Some(path.clone()),
         (None, true) => None,
         (None, false) => std::env::var_os("DBLINT_CONFIG")
             .map(Into::into)
-            .or_else(|| config_near_inputs(&args.paths))
+            .or_else(|| config_near_inputs(inputs))
             .or_else(|| std::env::current_dir().ok().and_then(|d| discover(&d))),
     };
     let mut settings = match config {
@@ -93,12 +97,9 @@ pub fn use_color(choice: ColorChoice) -> bool {
 }
 
 pub fn run(args: &LintArgs) -> Result<u8, String> {
-    let settings = resolve_settings(args)?;
+    let settings = resolve_settings(&args.report, &args.paths)?;
     let plan = crate::engine::plan(&settings).map_err(|e| e.to_string())?;
     let loaded = sql::load(&args.paths).map_err(|e| e.to_string())?;
-    let outcome = crate::engine::run(&loaded.database, &plan);
-    let scorecard = crate::score::score(&loaded.database, &plan, &outcome.findings);
-
     for d in &loaded.diagnostics {
         eprintln!("{d}");
     }
@@ -108,21 +109,15 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let report = Report {
+    let code = grade_and_print(
+        &args.report,
+        &settings,
+        &plan,
+        &loaded.database,
         source,
-        scorecard: &scorecard,
-        findings: &outcome.findings,
-        diagnostics: &loaded.diagnostics,
-        suppressed: outcome.suppressed,
-        stats: Some(&loaded.stats),
-    };
-    colored::control::set_override(args.format == Format::Human && use_color(args.color));
-    match args.format {
-        Format::Human => print_stdout(&report::terminal::render(&report))?,
-        Format::Markdown => print_stdout(&report::markdown::render(&report))?,
-        Format::Json => write_stdout(|out| report::json::write(&report, out))?,
-    }
-
+        &loaded.diagnostics,
+        Some(&loaded.stats),
+    )?;
     if loaded
         .diagnostics
         .iter()
@@ -130,7 +125,36 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
     {
         return Ok(2);
     }
-    Ok(exit_code(&settings, &outcome.findings, scorecard.grade))
+    Ok(code)
+}
+
+/// Run the rules, score, print the report; returns the exit code for the findings.
+pub fn grade_and_print(
+    args: &ReportArgs,
+    settings: &Settings,
+    plan: &crate::engine::Plan,
+    database: &crate::model::Database,
+    source: String,
+    diagnostics: &[crate::source::Diagnostic],
+    stats: Option<&sql::ReplayStats>,
+) -> Result<u8, String> {
+    let outcome = crate::engine::run(database, plan);
+    let scorecard = crate::score::score(database, plan, &outcome.findings);
+    let report = Report {
+        source,
+        scorecard: &scorecard,
+        findings: &outcome.findings,
+        diagnostics,
+        suppressed: outcome.suppressed,
+        stats,
+    };
+    colored::control::set_override(args.format == Format::Human && use_color(args.color));
+    match args.format {
+        Format::Human => print_stdout(&report::terminal::render(&report))?,
+        Format::Markdown => print_stdout(&report::markdown::render(&report))?,
+        Format::Json => write_stdout(|out| report::json::write(&report, out))?,
+    }
+    Ok(exit_code(settings, &outcome.findings, scorecard.grade))
 }
 
 /// 1 when a finding reaches `fail_on` or the grade is below `min_grade`, else 0.

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each returns the exit code, or an error message (exit 2).
 
 pub mod explain;
+pub mod inspect;
 pub mod lint;
 pub mod rules;
 

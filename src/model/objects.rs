@@ -32,6 +32,16 @@ pub struct Table {
     pub force_row_security: bool,
     pub policies: Vec<Policy>,
     pub location: Option<Location>,
+    /// What only a live server knows (row estimate, size); `None` from SQL.
+    pub stats: Option<TableStats>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TableStats {
+    /// `pg_class.reltuples`: the planner's row estimate (-1 when never analyzed).
+    pub estimated_rows: f64,
+    /// `pg_total_relation_size`: table, indexes and TOAST, in bytes.
+    pub total_bytes: i64,
 }
 
 impl Table {
@@ -54,6 +64,7 @@ impl Table {
             force_row_security: false,
             policies: Vec::new(),
             location: None,
+            stats: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Frontends that fill the schema model: SQL files and migration directories (`sql`).
 
+pub mod catalog;
 pub mod sql;
 
 use crate::model::Location;

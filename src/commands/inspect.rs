@@ -1,0 +1,102 @@
+//! `dblint inspect [DATABASE_URL]`: grade a live database, read-only.
+
+use super::lint::{grade_and_print, resolve_settings};
+use crate::cli::InspectArgs;
+use crate::settings::check_glob;
+use crate::source::catalog::build::{read_catalog, server};
+use crate::source::catalog::connect::{begin_read_only, connect, scrub, SessionLimits};
+use crate::source::catalog::conninfo::ConnInfo;
+use globset::GlobSetBuilder;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+fn progress(message: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar.set_message(message.to_string());
+    Some(bar)
+}
+
+pub fn run(args: &InspectArgs) -> Result<u8, String> {
+    let mut info = match &args.url {
+        Some(url) => ConnInfo::parse(url).map_err(|e| format!("connection string: {e}"))?,
+        None => ConnInfo::from_env(&|k| std::env::var(k).ok()).map_err(|e| e.to_string())?,
+    };
+    info.apply_passfile(std::env::var_os("PGPASSFILE").map(Into::into));
+    let settings = resolve_settings(&args.report, &[])?;
+    let plan = crate::engine::plan(&settings).map_err(|e| e.to_string())?;
+    let include = schema_globs(&args.schemas, "--schema")?;
+    let exclude = schema_globs(&args.exclude_schemas, "--exclude-schema")?;
+
+    let bar = progress(&format!("connecting to {}", info.describe()));
+    let result = (|| -> Result<crate::model::Database, String> {
+        let mut client = connect(&info).map_err(|e| e.to_string())?;
+        if let Some(b) = &bar {
+            b.set_message("reading the catalog");
+        }
+        let limits = SessionLimits {
+            statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),
+            lock_timeout: Duration::from_secs(args.lock_timeout.max(1)),
+        };
+        let mut tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
+        let (version, _) = server(&mut tx).map_err(|e| e.to_string())?;
+        if version < 120000 {
+            return Err(format!(
+                "PostgreSQL {} is not supported: dblint needs 12 or later",
+                version / 10000
+            ));
+        }
+        let db = read_catalog(&mut tx, version).map_err(|e| e.to_string())?;
+        // Nothing was written; end the snapshot without committing anything.
+        tx.rollback().map_err(|e| e.to_string())?;
+        Ok(db)
+    })();
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let mut database = result.map_err(|e| scrub(&info, &e))?;
+    filter_schemas(&mut database, include.as_ref(), exclude.as_ref());
+    grade_and_print(
+        &args.report,
+        &settings,
+        &plan,
+        &database,
+        info.describe(),
+        &[],
+        None,
+    )
+}
+
+fn schema_globs(globs: &[String], flag: &str) -> Result<Option<globset::GlobSet>, String> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for g in globs {
+        builder.add(check_glob(g).map_err(|e| format!("{flag}: {e}"))?);
+    }
+    builder
+        .build()
+        .map(Some)
+        .map_err(|e| format!("{flag}: {e}"))
+}
+
+fn filter_schemas(
+    db: &mut crate::model::Database,
+    include: Option<&globset::GlobSet>,
+    exclude: Option<&globset::GlobSet>,
+) {
+    let keep = |schema: &str| {
+        include.is_none_or(|g| g.is_match(schema)) && !exclude.is_some_and(|g| g.is_match(schema))
+    };
+    db.tables.retain(|q, _| keep(&q.schema));
+    db.enums.retain(|q, _| keep(&q.schema));
+    db.domains.retain(|q, _| keep(&q.schema));
+    db.views.retain(|q, _| keep(&q.schema));
+    db.sequences.retain(|q, _| keep(&q.schema));
+    db.index_owner.retain(|q, _| keep(&q.schema));
+    db.schemas.retain(|s| keep(s));
+}

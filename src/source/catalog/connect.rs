@@ -1,0 +1,409 @@
+//! Opening the connection: each `sslmode` mapped to the TLS behaviour libpq gives it
+//! (rustls through tokio-postgres-rustls: no system OpenSSL needed), the session made
+//! read-only, and failures turned into one-line messages that say what to do. The
+//! password never reaches a message: errors are rebuilt from their kind, and every
+//! message is scrubbed of it as well.
+
+use super::conninfo::{ConnInfo, Host, SslMode};
+use postgres::config::SslMode as PgSslMode;
+use postgres::{Client, Config, NoTls};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Limits for the inspection session.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    pub statement_timeout: Duration,
+    pub lock_timeout: Duration,
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        SessionLimits {
+            statement_timeout: Duration::from_secs(60),
+            lock_timeout: Duration::from_secs(3),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectError(pub String);
+
+fn pg_config(info: &ConnInfo, ssl: PgSslMode) -> Config {
+    let mut config = Config::new();
+    for (host, port) in info.targets() {
+        match host {
+            Host::Tcp(h) => config.host(&h),
+            Host::Unix(p) => config.host_path(p),
+        };
+        config.port(port);
+    }
+    config.user(&info.effective_user());
+    config.dbname(&info.effective_dbname());
+    if let Some(pw) = &info.password {
+        config.password(pw.expose());
+    }
+    if let Some(options) = &info.options {
+        config.options(options);
+    }
+    config.application_name(&info.application_name);
+    config.connect_timeout(info.connect_timeout);
+    config.ssl_mode(ssl);
+    config
+}
+
+/// Accepts any certificate: `sslmode=require`/`prefer`/`allow` encrypt but do not
+/// authenticate the server (as in libpq without a root certificate).
+#[derive(Debug)]
+struct AcceptAny(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAny {
+    fn verify_server_cert(
+        &self,
+        _: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(m, c, d, &self.0.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(m, c, d, &self.0.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `sslmode=verify-ca` / `verify-full`: the chain must lead to a trusted root, and
+/// for verify-full the certificate must name the host. As in libpq, a self-signed
+/// server certificate listed in `sslrootcert` is trusted as it is (webpki alone
+/// rejects a CA certificate used as the server's).
+#[derive(Debug)]
+struct Verify {
+    webpki: Arc<rustls::client::WebPkiServerVerifier>,
+    pinned: Vec<CertificateDer<'static>>,
+    check_name: bool,
+}
+
+impl ServerCertVerifier for Verify {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let name_error = |e: &rustls::Error| {
+            matches!(
+                e,
+                rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::NotValidForName
+                        | rustls::CertificateError::NotValidForNameContext { .. }
+                )
+            )
+        };
+        match self
+            .webpki
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
+            Ok(ok) => Ok(ok),
+            Err(e) if !self.check_name && name_error(&e) => Ok(ServerCertVerified::assertion()),
+            Err(e)
+                if self
+                    .pinned
+                    .iter()
+                    .any(|p| p.as_ref() == end_entity.as_ref()) =>
+            {
+                if self.check_name {
+                    let cert = webpki::EndEntityCert::try_from(end_entity).map_err(|_| {
+                        rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding)
+                    })?;
+                    cert.verify_is_valid_for_subject_name(server_name)
+                        .map_err(|_| {
+                            rustls::Error::InvalidCertificate(
+                                rustls::CertificateError::NotValidForName,
+                            )
+                        })?;
+                }
+                let _ = e;
+                Ok(ServerCertVerified::assertion())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(m, c, d)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(m, c, d)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
+}
+
+/// Trusted roots: `sslrootcert` (a PEM file, or `system`), else
+/// `~/.postgresql/root.crt` when present, else the system store.
+fn root_store(
+    info: &ConnInfo,
+) -> Result<(RootCertStore, Vec<CertificateDer<'static>>), ConnectError> {
+    let mut store = RootCertStore::empty();
+    let mut pinned = Vec::new();
+    let explicit = info.sslrootcert.clone().or_else(|| {
+        let default = std::env::var_os("HOME")
+            .map(|h| std::path::PathBuf::from(h).join(".postgresql/root.crt"))?;
+        default.is_file().then_some(default)
+    });
+    match explicit {
+        Some(path) if path.as_os_str() != "system" => {
+            let pem = std::fs::read(&path).map_err(|e| {
+                ConnectError(format!("sslrootcert {}: cannot read: {e}", path.display()))
+            })?;
+            use rustls::pki_types::pem::PemObject;
+            let mut found = 0;
+            for cert in CertificateDer::pem_slice_iter(&pem) {
+                let cert = cert.map_err(|_| {
+                    ConnectError(format!(
+                        "sslrootcert {}: not a PEM certificate file",
+                        path.display()
+                    ))
+                })?;
+                pinned.push(cert.clone());
+                store.add(cert).map_err(|e| {
+                    ConnectError(format!(
+                        "sslrootcert {}: unusable certificate: {e}",
+                        path.display()
+                    ))
+                })?;
+                found += 1;
+            }
+            if found == 0 {
+                return Err(ConnectError(format!(
+                    "sslrootcert {}: no certificates in the file",
+                    path.display()
+                )));
+            }
+        }
+        _ => {
+            let native = rustls_native_certs::load_native_certs();
+            for cert in native.certs {
+                let _ = store.add(cert);
+            }
+        }
+    }
+    Ok((store, pinned))
+}
+
+fn tls_connector(
+    info: &ConnInfo,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, ConnectError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ConnectError(format!("TLS setup failed: {e}")))?;
+    let config = match info.sslmode {
+        SslMode::VerifyFull | SslMode::VerifyCa => {
+            let (roots, pinned) = root_store(info)?;
+            let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .map_err(|e| ConnectError(format!("TLS setup failed: {e}")))?;
+            let verifier = Verify {
+                webpki,
+                pinned,
+                check_name: info.sslmode == SslMode::VerifyFull,
+            };
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(verifier))
+                .with_no_client_auth()
+        }
+        _ => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAny(provider)))
+            .with_no_client_auth(),
+    };
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// Connect as the settings say, with libpq's `sslmode` semantics.
+pub fn connect(info: &ConnInfo) -> Result<Client, ConnectError> {
+    let tls = match info.sslmode {
+        SslMode::Disable => None,
+        _ => Some(tls_connector(info)?),
+    };
+    let attempt = |ssl: PgSslMode| -> Result<Client, postgres::Error> {
+        let config = pg_config(info, ssl);
+        match (&tls, ssl) {
+            (Some(tls), PgSslMode::Prefer | PgSslMode::Require) => config.connect(tls.clone()),
+            _ => config.connect(NoTls),
+        }
+    };
+    let result = match info.sslmode {
+        SslMode::Disable => attempt(PgSslMode::Disable),
+        // allow: plaintext first; TLS only if the server insists.
+        SslMode::Allow => attempt(PgSslMode::Disable).or_else(|e| {
+            if explain(info, &e).contains("requires TLS") {
+                attempt(PgSslMode::Require)
+            } else {
+                Err(e)
+            }
+        }),
+        SslMode::Prefer => attempt(PgSslMode::Prefer),
+        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => attempt(PgSslMode::Require),
+    };
+    result.map_err(|e| ConnectError(scrub(info, &explain(info, &e))))
+}
+
+/// Remove the password from any text, whatever produced it.
+pub fn scrub(info: &ConnInfo, text: &str) -> String {
+    match &info.password {
+        Some(pw) if !pw.expose().is_empty() => text.replace(pw.expose(), "****"),
+        _ => text.to_string(),
+    }
+}
+
+/// One line that says what failed and what to do.
+fn explain(info: &ConnInfo, error: &postgres::Error) -> String {
+    let target = {
+        let (host, port) = info
+            .targets()
+            .into_iter()
+            .next()
+            .unwrap_or((Host::Tcp("localhost".into()), 5432));
+        match host {
+            Host::Unix(dir) => format!("socket {}/.s.PGSQL.{port}", dir.display()),
+            Host::Tcp(_) => format!("{host}:{port}"),
+        }
+    };
+    if let Some(db) = error.as_db_error() {
+        let message = db.message();
+        return match db.code().code() {
+            "28P01" => format!(
+                "password authentication failed for user \"{}\"",
+                info.effective_user()
+            ),
+            "28000" if message.contains("no encryption") => {
+                format!("server requires TLS: add sslmode=require (cannot connect to {target}: {message})")
+            }
+            "3D000" => format!(
+                "database \"{}\" does not exist on {target}",
+                info.effective_dbname()
+            ),
+            _ => format!("cannot connect to {target}: {message}"),
+        };
+    }
+    let mut text = error.to_string();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(error);
+    while let Some(s) = source {
+        text = s.to_string();
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            let reason = match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+                std::io::ErrorKind::NotFound => {
+                    "no such socket (is the server running?)".to_string()
+                }
+                std::io::ErrorKind::TimedOut => {
+                    format!("timed out after {} s", info.connect_timeout.as_secs())
+                }
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+                _ => {
+                    if let Some(tls) = io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>())
+                    {
+                        return tls_message(info, &target, tls);
+                    }
+                    io.to_string()
+                }
+            };
+            return format!("cannot connect to {target}: {reason}");
+        }
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return tls_message(info, &target, tls);
+        }
+        source = s.source();
+    }
+    if text.contains("timed out") || text.contains("timeout") {
+        return format!(
+            "cannot connect to {target}: timed out after {} s",
+            info.connect_timeout.as_secs()
+        );
+    }
+    if text.contains("server does not support TLS") || text.contains("TLS was required") {
+        return format!(
+            "cannot connect to {target}: the server does not support TLS (sslmode={})",
+            info.sslmode.as_str()
+        );
+    }
+    format!("cannot connect to {target}: {text}")
+}
+
+fn tls_message(info: &ConnInfo, target: &str, error: &rustls::Error) -> String {
+    let host = target.rsplit_once(':').map(|(h, _)| h).unwrap_or(target);
+    match error {
+        rustls::Error::InvalidCertificate(_) => format!(
+            "certificate verification failed for {host} (sslmode={}): {error}; set sslrootcert to the server's CA certificate",
+            info.sslmode.as_str()
+        ),
+        other => format!("TLS handshake with {target} failed: {other}"),
+    }
+}
+
+/// Start the read-only, consistent-snapshot transaction everything is read in.
+pub fn begin_read_only(
+    client: &mut Client,
+    limits: SessionLimits,
+) -> Result<postgres::Transaction<'_>, ConnectError> {
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(|e| ConnectError(format!("cannot start a read-only transaction: {e}")))?;
+    let settings = format!(
+        "SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; SET LOCAL idle_in_transaction_session_timeout = {}",
+        limits.statement_timeout.as_millis(),
+        limits.lock_timeout.as_millis(),
+        limits.statement_timeout.as_millis().saturating_mul(2)
+    );
+    tx.batch_execute(&settings)
+        .map_err(|e| ConnectError(format!("cannot set session limits: {e}")))?;
+    Ok(tx)
+}

@@ -1,0 +1,523 @@
+//! `dblint inspect` against a real PostgreSQL: parity with `lint`, read-only
+//! behaviour, a constant number of catalog queries, TLS modes, and error messages
+//! that never show the password.
+//!
+//! Needs a server: `eval "$(scripts/pg.sh start)"` sets DBLINT_TEST_DATABASE_URL (and
+//! the log and root-certificate paths); `scripts/test.sh` does it for you. Without a
+//! server these tests fail: nothing is skipped silently.
+
+mod common;
+use common::{dblint, root};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn admin_url() -> String {
+    std::env::var("DBLINT_TEST_DATABASE_URL").unwrap_or_else(|_| {
+        panic!("DBLINT_TEST_DATABASE_URL is not set: run `eval \"$(scripts/pg.sh start)\"` first (scripts/test.sh does)")
+    })
+}
+
+const PASSWORD: &str = "dblint-test-secret";
+
+/// The admin URL pointed at another database, with extra query parameters.
+fn url_for(db: &str, extra: &str) -> String {
+    let base = admin_url();
+    let (head, query) = base.split_once('?').unwrap_or((&base, ""));
+    let head = head.rsplit_once('/').map(|(h, _)| h).unwrap_or(head);
+    let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+    if !extra.is_empty() {
+        params.retain(|p| {
+            !extra
+                .split('&')
+                .any(|e| e.split('=').next() == p.split('=').next())
+        });
+        params.extend(extra.split('&'));
+    }
+    format!("{head}/{db}?{}", params.join("&"))
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A new, empty database for one test.
+fn fresh_db(tag: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let name = format!("dblint_{tag}_{}_{n}", std::process::id());
+    let mut admin = postgres::Client::connect(&url_for("postgres", ""), postgres::NoTls)
+        .expect("connect to the test server");
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    name
+}
+
+/// Run SQL files statement by statement, as psql would.
+fn load(db: &str, files: &[PathBuf]) {
+    let mut client = postgres::Client::connect(&url_for(db, ""), postgres::NoTls).unwrap();
+    for file in files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for statement in dblint::source::sql::split::split(&text).statements {
+            client.simple_query(&statement.sql).unwrap_or_else(|e| {
+                panic!(
+                    "{}:{}: PostgreSQL rejects this fixture: {e}",
+                    file.display(),
+                    statement.line
+                )
+            });
+        }
+    }
+}
+
+fn fingerprints(json: &str) -> BTreeSet<String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["severity"].as_str().unwrap(),
+                f["fingerprint"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+const FLAGS: &[&str] = &[
+    "--format",
+    "json",
+    "--no-config",
+    "--fail-on",
+    "none",
+    "--enable",
+    "text-without-length-check",
+];
+
+fn assert_parity(tag: &str, files: Vec<PathBuf>) {
+    let db = fresh_db(tag);
+    load(&db, &files);
+    let url = url_for(&db, "");
+    let mut inspect_args = vec!["inspect", url.as_str()];
+    inspect_args.extend(FLAGS);
+    let inspected = dblint(&inspect_args);
+    assert_eq!(inspected.code, 0, "{tag}: {}", inspected.stderr);
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    let mut lint_args: Vec<&str> = vec!["lint"];
+    lint_args.extend(paths.iter().map(String::as_str));
+    lint_args.extend(FLAGS);
+    let linted = dblint(&lint_args);
+    assert_eq!(linted.code, 0, "{tag}: {}", linted.stderr);
+    let (a, b) = (
+        fingerprints(&inspected.stdout),
+        fingerprints(&linted.stdout),
+    );
+    assert_eq!(
+        a,
+        b,
+        "{tag}: inspect and lint disagree\nonly inspect: {:#?}\nonly lint: {:#?}",
+        a.difference(&b).collect::<Vec<_>>(),
+        b.difference(&a).collect::<Vec<_>>()
+    );
+    let score = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["score"].clone();
+    assert_eq!(
+        score(&inspected.stdout),
+        score(&linted.stdout),
+        "{tag}: scorecards differ"
+    );
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    dblint::source::sql::input_files(&[dir.to_path_buf()]).unwrap()
+}
+
+#[test]
+fn inspect_matches_lint_on_every_sample_database() {
+    let samples = root().join("sample-dbs");
+    assert_parity("benchwarmers", files_in(&samples.join("benchwarmers")));
+    assert_parity("prodmatic", files_in(&samples.join("prodmatic")));
+    assert_parity("helpdesk", files_in(&samples.join("helpdesk")));
+    assert_parity("roofing", files_in(&samples.join("roofing/migrations")));
+    assert_parity("kin2", files_in(&samples.join("kin2")));
+}
+
+#[test]
+fn inspect_matches_lint_on_every_rule_fixture() {
+    for rule in dblint::rules::REGISTRY {
+        let id = rule.meta().id;
+        for kind in ["fire", "silent"] {
+            let file = root()
+                .join("tests/fixtures/rules")
+                .join(id)
+                .join(format!("{kind}.sql"));
+            assert_parity(&format!("{}_{kind}", id.replace('-', "_")), vec![file]);
+        }
+    }
+}
+
+#[test]
+fn the_model_read_from_the_catalog_equals_the_replayed_one() {
+    // Beyond findings: tables, columns and their types, keys, foreign keys, indexes.
+    let files = files_in(&root().join("sample-dbs/roofing/migrations"));
+    let db = fresh_db("model");
+    load(&db, &files);
+    let info = dblint::source::catalog::conninfo::ConnInfo::parse(&url_for(&db, "")).unwrap();
+    let mut client = dblint::source::catalog::connect::connect(&info).unwrap();
+    let mut tx =
+        dblint::source::catalog::connect::begin_read_only(&mut client, Default::default()).unwrap();
+    let (version, _) = dblint::source::catalog::build::server(&mut tx).unwrap();
+    let live = dblint::source::catalog::build::read_catalog(&mut tx, version).unwrap();
+    let replayed = dblint::source::sql::load(&files).unwrap().database;
+    assert_eq!(summary(&live), summary(&replayed));
+}
+
+/// Everything rules rely on, minus what only one side can know (locations, SQL text
+/// of expressions, statistics).
+fn summary(db: &dblint::model::Database) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in db.tables.values() {
+        out.push(format!(
+            "table {} {:?} partition_of={:?}",
+            t.name, t.kind, t.partition_of
+        ));
+        for c in &t.columns {
+            out.push(format!(
+                "  column {} {} not_null={} identity={:?} serial={} default={}",
+                c.name,
+                c.data_type,
+                c.not_null,
+                c.identity,
+                c.serial,
+                c.default.is_some()
+            ));
+        }
+        if let Some(pk) = &t.primary_key {
+            out.push(format!("  pk {} {:?}", pk.name, pk.columns));
+        }
+        let mut uniques: Vec<String> = t
+            .unique_constraints
+            .iter()
+            .map(|u| format!("  unique {} {:?}", u.name, u.columns))
+            .collect();
+        uniques.sort();
+        out.extend(uniques);
+        let mut fks: Vec<String> = t
+            .foreign_keys
+            .iter()
+            .map(|f| {
+                format!(
+                    "  fk {} {:?} -> {} {:?} del={:?} upd={:?} {:?} validated={}",
+                    f.name,
+                    f.columns,
+                    f.references,
+                    f.referenced_columns,
+                    f.on_delete,
+                    f.on_update,
+                    f.match_type,
+                    f.validated
+                )
+            })
+            .collect();
+        fks.sort();
+        out.extend(fks);
+        let mut indexes: Vec<String> = t
+            .indexes
+            .iter()
+            .map(|i| {
+                format!(
+                    "  index {} {} unique={} keys=[{}] include={:?} partial={} valid={} role={:?}",
+                    i.name,
+                    i.method,
+                    i.unique,
+                    i.keys
+                        .iter()
+                        .map(|k| k.column_name().unwrap_or("<expr>").to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    i.include,
+                    i.predicate.is_some(),
+                    i.valid,
+                    i.role
+                )
+            })
+            .collect();
+        indexes.sort();
+        out.extend(indexes);
+    }
+    for e in db.enums.values() {
+        out.push(format!("enum {} {:?}", e.name, e.values));
+    }
+    out
+}
+
+/// Statements the server logged for one application name (log_statement = all).
+fn logged_statements(application: &str) -> Vec<String> {
+    let log =
+        std::env::var("DBLINT_TEST_PG_LOG").expect("DBLINT_TEST_PG_LOG (set by scripts/pg.sh)");
+    let text = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{log}: {e}"));
+    let marker = format!(" {application}: LOG:  ");
+    text.lines()
+        .filter_map(|l| l.split_once(&marker).map(|(_, rest)| rest.to_string()))
+        .filter_map(|rest| {
+            rest.strip_prefix("statement: ")
+                .map(str::to_string)
+                .or_else(|| {
+                    rest.split_once(": ")
+                        .filter(|(head, _)| head.starts_with("execute"))
+                        .map(|(_, s)| s.to_string())
+                })
+        })
+        .collect()
+}
+
+fn wide_schema(tables: usize) -> PathBuf {
+    let mut sql = String::from("CREATE TABLE parent (id bigint PRIMARY KEY, email text UNIQUE);\n");
+    for i in 0..tables {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, parent_id bigint REFERENCES parent ON DELETE CASCADE, name varchar, at timestamp);\nCREATE INDEX t{i}_name ON t{i} (name);\n"
+        ));
+    }
+    let path =
+        std::env::temp_dir().join(format!("dblint-wide-{tables}-{}.sql", std::process::id()));
+    std::fs::write(&path, sql).unwrap();
+    path
+}
+
+#[test]
+fn inspect_only_reads_and_runs_a_constant_number_of_queries() {
+    let mut counts = Vec::new();
+    for (n, tables) in [(0, 3), (1, 150)] {
+        let db = fresh_db("readonly");
+        load(&db, &[wide_schema(tables)]);
+        let application = format!("dblint_ro_{}_{n}", std::process::id());
+        let url = url_for(&db, &format!("application_name={application}"));
+        let run = dblint(&["inspect", &url, "--format", "json", "--fail-on", "none"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            fingerprints(&run.stdout)
+                .iter()
+                .filter(|f| f.contains("fk-missing-index"))
+                .count(),
+            tables
+        );
+        let statements = logged_statements(&application);
+        assert!(
+            !statements.is_empty(),
+            "no statements logged for {application}"
+        );
+        for s in &statements {
+            let head = s.trim_start().to_ascii_uppercase();
+            let allowed = [
+                "SELECT",
+                "SET LOCAL",
+                "START TRANSACTION",
+                "BEGIN",
+                "ROLLBACK",
+                "SHOW",
+            ];
+            assert!(
+                allowed.iter().any(|a| head.starts_with(a)),
+                "inspect ran a statement that is not a read: {s}"
+            );
+            assert!(
+                !head.contains("TEMP"),
+                "inspect created a temporary object: {s}"
+            );
+        }
+        assert!(
+            statements
+                .iter()
+                .any(|s| s.to_ascii_uppercase().contains("READ ONLY")),
+            "no read-only transaction: {statements:#?}"
+        );
+        counts.push(
+            statements
+                .iter()
+                .filter(|s| s.trim_start().to_ascii_uppercase().starts_with("SELECT"))
+                .count(),
+        );
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "catalog queries grew with the schema: {counts:?}"
+    );
+    assert_eq!(
+        counts[0],
+        1 + dblint::source::catalog::queries::CATALOG_QUERY_COUNT
+    );
+}
+
+fn assert_no_password(run: &common::Run) {
+    assert!(!run.stdout.contains(PASSWORD), "password in stdout");
+    assert!(
+        !run.stderr.contains(PASSWORD),
+        "password in stderr: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn connection_errors_are_one_line_and_never_show_the_password() {
+    let db = fresh_db("errors");
+    let wrong = url_for(&db, "").replace(PASSWORD, "not-the-password");
+    let cases: Vec<(String, &str)> = vec![
+        (
+            wrong.clone(),
+            "password authentication failed for user \"postgres\"",
+        ),
+        (
+            format!(
+                "postgres://postgres:{PASSWORD}@127.0.0.1:1/x?sslmode=disable&connect_timeout=3"
+            ),
+            "cannot connect to 127.0.0.1:1: connection refused",
+        ),
+        (
+            url_for("dblint_tls_only", "sslmode=disable"),
+            "server requires TLS: add sslmode=require",
+        ),
+        (
+            url_for("no_such_database_here", ""),
+            "database \"no_such_database_here\" does not exist",
+        ),
+        (
+            url_for(&db, "sslmode=verify-full&sslrootcert=/dev/null"),
+            "sslrootcert /dev/null: no certificates in the file",
+        ),
+        (
+            url_for(&db, "sslmode=sometimes"),
+            "invalid sslmode `sometimes`",
+        ),
+    ];
+    for (url, expected) in cases {
+        let run = dblint(&["inspect", &url]);
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "expected {expected:?}, got {:?}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+        assert!(run.stdout.is_empty());
+        assert_no_password(&run);
+    }
+    // A certificate the system store does not trust.
+    let run = dblint(&[
+        "inspect",
+        &url_for(&db, "sslmode=verify-full").replace("127.0.0.1", "localhost"),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("certificate verification failed for localhost (sslmode=verify-full)"),
+        "{}",
+        run.stderr
+    );
+    assert_no_password(&run);
+}
+
+#[test]
+fn successful_runs_never_show_the_password_either() {
+    let db = fresh_db("success");
+    load(
+        &db,
+        &[root().join("tests/fixtures/rules/plaintext-secret/fire.sql")],
+    );
+    for format in ["human", "json", "markdown"] {
+        let run = dblint(&["inspect", &url_for(&db, ""), "--format", format]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        assert!(
+            run.stdout.contains("postgres@127.0.0.1:"),
+            "the source names the target"
+        );
+        assert_no_password(&run);
+    }
+}
+
+#[test]
+fn tls_modes_behave_like_libpq() {
+    let db = fresh_db("tls");
+    let root_cert = std::env::var("DBLINT_TEST_PG_ROOT_CERT")
+        .expect("DBLINT_TEST_PG_ROOT_CERT (set by scripts/pg.sh)");
+    for extra in [
+        "sslmode=prefer".to_string(),
+        "sslmode=require".to_string(),
+        "sslmode=allow".to_string(),
+        format!("sslmode=verify-ca&sslrootcert={root_cert}"),
+        format!("sslmode=verify-full&sslrootcert={root_cert}"),
+    ] {
+        let url = url_for(&db, &extra).replace("127.0.0.1", "localhost");
+        let run = dblint(&["inspect", &url, "--format", "json"]);
+        assert_eq!(run.code, 0, "{extra}: {}", run.stderr);
+    }
+    // TLS-only database: require works where disable is refused.
+    let run = dblint(&[
+        "inspect",
+        &url_for("dblint_tls_only", "sslmode=require"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn environment_variables_and_schema_filters() {
+    let db = fresh_db("env");
+    {
+        let mut c = postgres::Client::connect(&url_for(&db, ""), postgres::NoTls).unwrap();
+        c.batch_execute("CREATE SCHEMA app; CREATE SCHEMA legacy; CREATE TABLE app.a (x int); CREATE TABLE legacy.b (x int);").unwrap();
+    }
+    let run = dblint(&[
+        "inspect",
+        &url_for(&db, ""),
+        "--format",
+        "json",
+        "--exclude-schema",
+        "legacy",
+        "--fail-on",
+        "none",
+    ]);
+    let tables: Vec<String> = serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()
+        ["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["table"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(tables, vec!["app.a"]);
+
+    // No argument: DATABASE_URL, then PG* variables.
+    let info = dblint::source::catalog::conninfo::ConnInfo::parse(&admin_url()).unwrap();
+    let (host, port) = info.targets().remove(0);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dblint"))
+        .args([
+            "inspect",
+            "--format",
+            "json",
+            "--schema",
+            "app",
+            "--fail-on",
+            "none",
+        ])
+        .env_remove("DATABASE_URL")
+        .env("PGHOST", host.to_string())
+        .env("PGPORT", port.to_string())
+        .env("PGUSER", "postgres")
+        .env("PGPASSWORD", PASSWORD)
+        .env("PGDATABASE", &db)
+        .env("PGSSLMODE", "disable")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["tables"][0]["table"], "app.a");
+}
