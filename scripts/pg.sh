@@ -79,6 +79,7 @@ CONF
     mv "$dir/pg_hba.tmp" "$dir/data/pg_hba.conf"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/data/pg_hba.conf"
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+    as_owner "$bindir/psql" -q -h "$dir" -p "$port" -U postgres -d postgres -c "CREATE DATABASE dblint_tls_only" >/dev/null
     emit
     ;;
   stop)
