@@ -42,14 +42,18 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
             lock_timeout: Duration::from_secs(args.lock_timeout.max(1)),
         };
         let mut tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
-        let (version, _) = server(&mut tx).map_err(|e| e.to_string())?;
+        let (version, _, stats_age_days) = server(&mut tx).map_err(|e| e.to_string())?;
         if version < 120000 {
             return Err(format!(
                 "PostgreSQL {} is not supported: dblint needs 12 or later",
                 version / 10000
             ));
         }
-        let db = read_catalog(&mut tx, version).map_err(|e| e.to_string())?;
+        let mut db = read_catalog(&mut tx, version).map_err(|e| e.to_string())?;
+        db.live = Some(crate::model::LiveInfo {
+            server_version: version,
+            stats_age_days,
+        });
         // Nothing was written; end the snapshot without committing anything.
         tx.rollback().map_err(|e| e.to_string())?;
         Ok(db)

@@ -23,6 +23,16 @@ pub struct Database {
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     /// Index name → the table that owns it (index names are unique per schema).
     pub index_owner: BTreeMap<QualifiedName, QualifiedName>,
+    /// Set when the model was read from a live server.
+    pub live: Option<LiveInfo>,
+}
+
+/// What a live server tells about itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LiveInfo {
+    pub server_version: i32,
+    /// Days the usage statistics cover (since `stats_reset`, or server start).
+    pub stats_age_days: f64,
 }
 
 impl Database {

@@ -42,6 +42,8 @@ pub struct TableStats {
     pub estimated_rows: f64,
     /// `pg_total_relation_size`: table, indexes and TOAST, in bytes.
     pub total_bytes: i64,
+    /// Sequential plus index scans since statistics were last reset.
+    pub scans: i64,
 }
 
 impl Table {
@@ -277,6 +279,16 @@ pub struct Index {
     pub only_parent: bool,
     pub role: IndexRole,
     pub location: Option<Location>,
+    /// Live only: scans since statistics were reset, size, and whether a
+    /// `CREATE INDEX CONCURRENTLY` is building it right now.
+    pub stats: Option<IndexStats>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexStats {
+    pub scans: i64,
+    pub size_bytes: i64,
+    pub being_built: bool,
 }
 
 impl Index {
@@ -327,6 +339,8 @@ pub struct Sequence {
     pub data_type: DataType,
     /// `OWNED BY table.column`.
     pub owned_by: Option<(QualifiedName, Name)>,
+    /// Live only: the last value handed out (NULL before the first `nextval`).
+    pub last_value: Option<i64>,
     pub location: Option<Location>,
 }
 

@@ -1,7 +1,8 @@
 /// Declare a rule type with its id, summary and documentation. The `///` lines above
-/// the name become the rule's `explain` text.
+/// the name become the rule's `explain` text. `live_only: true` marks rules that need
+/// what only a live server knows (statistics, invalid indexes, sequence positions).
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $name:ident { id: $id:literal, summary: $summary:literal $(,)? }) => {
+    ($(#[doc = $doc:literal])* $name:ident { id: $id:literal, summary: $summary:literal $(, live_only: $live:literal)? $(,)? }) => {
         $(#[doc = $doc])*
         pub struct $name;
 
@@ -10,6 +11,7 @@ macro_rules! declare_rule {
                 id: $id,
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
+                live_only: false $(|| $live)?,
             };
         }
     };

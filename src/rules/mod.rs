@@ -33,6 +33,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Markdown with the headings What it does / Why is this bad? / Example / Fix.
     pub docs: &'static str,
+    /// Needs a live server (`dblint inspect`); silent on SQL input.
+    pub live_only: bool,
 }
 
 /// What a rule sees: the schema model and its own options.
@@ -56,11 +58,14 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &foreign_keys::missing_fk::MissingFk,
     &indexes::duplicate_index::DuplicateIndex,
     &indexes::redundant_index::RedundantIndex,
+    &indexes::invalid_index::InvalidIndex,
+    &indexes::unused_index::UnusedIndex,
     &types::unbounded_varchar::UnboundedVarchar,
     &types::timestamp_without_tz::TimestampWithoutTz,
     &types::json_not_jsonb::JsonNotJsonb,
     &types::serial_not_identity::SerialNotIdentity,
     &types::text_without_length_check::TextWithoutLengthCheck,
+    &types::sequence_exhaustion::SequenceExhaustion,
     &integrity::status_without_check::StatusWithoutCheck,
     &integrity::unique_on_flag_or_status::UniqueOnFlagOrStatus,
     &integrity::tenant_unscoped_unique::TenantUnscopedUnique,

@@ -6,7 +6,7 @@
 use super::queries;
 use crate::model::{
     CheckConstraint, Column, DataType, Database, Domain, EnumType, FkAction, ForeignKey, Identity,
-    Index, IndexElement, IndexKey, IndexRole, KeyConstraint, MatchType, Name, Policy,
+    Index, IndexElement, IndexKey, IndexRole, IndexStats, KeyConstraint, MatchType, Name, Policy,
     QualifiedName, Sequence, Table, TableKind, TableStats, View,
 };
 use postgres::{GenericClient, Row};
@@ -15,6 +15,13 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, thiserror::Error)]
 #[error("reading the catalog failed: {0}")]
 pub struct CatalogError(pub String);
+
+/// A column's value; a type the server did not send as expected is an error, not a
+/// panic.
+fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, CatalogError> {
+    row.try_get(index)
+        .map_err(|e| CatalogError(format!("unexpected catalog data: {e}")))
+}
 
 fn query(client: &mut impl GenericClient, sql: &str) -> Result<Vec<Row>, CatalogError> {
     client.query(sql, &[]).map_err(|e| {
@@ -26,13 +33,18 @@ fn query(client: &mut impl GenericClient, sql: &str) -> Result<Vec<Row>, Catalog
     })
 }
 
-/// The server's version number (e.g. 150004) and database name.
-pub fn server(client: &mut impl GenericClient) -> Result<(i32, String), CatalogError> {
+/// The server's version number (e.g. 150004), database name, and how many days its
+/// usage statistics cover.
+pub fn server(client: &mut impl GenericClient) -> Result<(i32, String, f64), CatalogError> {
     let rows = query(client, queries::SERVER)?;
     let row = rows
         .first()
         .ok_or_else(|| CatalogError("no server information".into()))?;
-    Ok((row.get(0), row.get(1)))
+    Ok((
+        get(&row, 0)?,
+        get(&row, 1)?,
+        get::<Option<f64>>(&row, 2)?.unwrap_or(0.0),
+    ))
 }
 
 /// Modifiers written in a `format_type` result: `character varying(255)` → [255].
@@ -104,23 +116,24 @@ pub fn read_catalog(
     let mut pending_parents: Vec<(i64, bool, Vec<i64>)> = Vec::new();
 
     for row in query(client, &queries::tables())? {
-        let oid: i64 = row.get(0);
-        let name = QualifiedName::new(row.get::<_, String>(1), row.get::<_, String>(2));
-        let kind = match row.get::<_, String>(3).as_str() {
+        let oid: i64 = get(&row, 0)?;
+        let name = QualifiedName::new(get::<String>(&row, 1)?, get::<String>(&row, 2)?);
+        let kind = match get::<String>(&row, 3)?.as_str() {
             "p" => TableKind::Partitioned,
             "f" => TableKind::Foreign,
             _ => TableKind::Ordinary,
         };
         let mut table = Table::new(name.clone(), kind);
-        table.unlogged = row.get::<_, String>(4) == "u";
-        let is_partition: bool = row.get(5);
-        table.row_security = row.get(6);
-        table.force_row_security = row.get(7);
-        table.comment = row.get(8);
-        let parents: Vec<i64> = row.get(9);
+        table.unlogged = get::<String>(&row, 4)? == "u";
+        let is_partition: bool = get(&row, 5)?;
+        table.row_security = get(&row, 6)?;
+        table.force_row_security = get(&row, 7)?;
+        table.comment = get(&row, 8)?;
+        let parents: Vec<i64> = get(&row, 9)?;
         table.stats = Some(TableStats {
-            estimated_rows: row.get(10),
-            total_bytes: row.get(11),
+            estimated_rows: get(&row, 10)?,
+            total_bytes: get(&row, 11)?,
+            scans: get(&row, 12)?,
         });
         db.schemas.insert(name.schema.clone());
         by_oid.insert(oid, name.clone());
@@ -146,19 +159,19 @@ pub fn read_catalog(
 
     for row in query(client, &queries::columns())? {
         let Some(table) = by_oid
-            .get(&row.get::<_, i64>(0))
+            .get(&get::<i64>(&row, 0)?)
             .and_then(|n| db.tables.get_mut(n))
         else {
             continue;
         };
-        let full: String = row.get(2);
-        let base_formatted: String = row.get(3);
-        let base_name: String = row.get(4);
-        let base_schema: String = row.get(5);
-        let base_kind: String = row.get(6);
-        let is_array: bool = row.get(7);
+        let full: String = get(&row, 2)?;
+        let base_formatted: String = get(&row, 3)?;
+        let base_name: String = get(&row, 4)?;
+        let base_schema: String = get(&row, 5)?;
+        let base_kind: String = get(&row, 6)?;
+        let is_array: bool = get(&row, 7)?;
         let mut column = Column::new(
-            row.get::<_, String>(1),
+            get::<String>(&row, 1)?,
             data_type(
                 &full,
                 &base_formatted,
@@ -168,10 +181,10 @@ pub fn read_catalog(
                 is_array,
             ),
         );
-        column.not_null = row.get(8);
-        let default: Option<String> = row.get(9);
-        let identity: String = row.get(10);
-        let generated: String = row.get::<_, Option<String>>(11).unwrap_or_default();
+        column.not_null = get(&row, 8)?;
+        let default: Option<String> = get(&row, 9)?;
+        let identity: String = get(&row, 10)?;
+        let generated: String = get::<Option<String>>(&row, 11)?.unwrap_or_default();
         column.identity = match identity.as_str() {
             "a" => Some(Identity::Always),
             "d" => Some(Identity::ByDefault),
@@ -185,7 +198,7 @@ pub fn read_catalog(
                 .is_some_and(|d| d.starts_with("nextval("));
             column.default = default;
         }
-        column.comment = row.get(12);
+        column.comment = get(&row, 12)?;
         table.columns.push(column);
     }
 
@@ -194,17 +207,17 @@ pub fn read_catalog(
     let mut index_roles: BTreeMap<i64, IndexRole> = BTreeMap::new();
     let mut key_owner: BTreeMap<i64, (QualifiedName, bool, Name)> = BTreeMap::new();
     for row in query(client, &queries::constraints(version))? {
-        let Some(table_name) = by_oid.get(&row.get::<_, i64>(0)).cloned() else {
+        let Some(table_name) = by_oid.get(&get::<i64>(&row, 0)?).cloned() else {
             continue;
         };
-        let name: Name = row.get::<_, String>(1).into();
-        let kind: String = row.get(2);
-        let deferrable: bool = row.get(3);
-        let deferred: bool = row.get(4);
-        let validated: bool = row.get(5);
-        let columns = names(row.get(6));
-        let index_oid: i64 = row.get(15);
-        let parent: i64 = row.get(16);
+        let name: Name = get::<String>(&row, 1)?.into();
+        let kind: String = get(&row, 2)?;
+        let deferrable: bool = get(&row, 3)?;
+        let deferred: bool = get(&row, 4)?;
+        let validated: bool = get(&row, 5)?;
+        let columns = names(get(&row, 6)?);
+        let index_oid: i64 = get(&row, 15)?;
+        let parent: i64 = get(&row, 16)?;
         if parent != 0 {
             skipped_indexes.insert(index_oid);
             continue;
@@ -237,28 +250,28 @@ pub fn read_catalog(
             }
             "c" => table.checks.push(CheckConstraint {
                 name,
-                expression: row.get::<_, Option<String>>(14).unwrap_or_default(),
+                expression: get::<Option<String>>(&row, 14)?.unwrap_or_default(),
                 validated,
                 location: None,
             }),
             "f" => {
                 let references = QualifiedName::new(
-                    row.get::<_, Option<String>>(7).unwrap_or_default(),
-                    row.get::<_, Option<String>>(8).unwrap_or_default(),
+                    get::<Option<String>>(&row, 7)?.unwrap_or_default(),
+                    get::<Option<String>>(&row, 8)?.unwrap_or_default(),
                 );
                 table.foreign_keys.push(ForeignKey {
                     name,
                     columns,
                     references,
-                    referenced_columns: names(row.get(9)),
-                    on_update: fk_action(&row.get::<_, String>(10)),
-                    on_delete: fk_action(&row.get::<_, String>(11)),
-                    match_type: match row.get::<_, String>(12).as_str() {
+                    referenced_columns: names(get(&row, 9)?),
+                    on_update: fk_action(&get::<String>(&row, 10)?),
+                    on_delete: fk_action(&get::<String>(&row, 11)?),
+                    match_type: match get::<String>(&row, 12)?.as_str() {
                         "f" => MatchType::Full,
                         "p" => MatchType::Partial,
                         _ => MatchType::Simple,
                     },
-                    delete_set_columns: names(row.get(13)),
+                    delete_set_columns: names(get(&row, 13)?),
                     deferrable,
                     initially_deferred: deferred,
                     validated,
@@ -270,18 +283,18 @@ pub fn read_catalog(
     }
 
     for row in query(client, &queries::indexes(version))? {
-        let Some(table_name) = by_oid.get(&row.get::<_, i64>(0)).cloned() else {
+        let Some(table_name) = by_oid.get(&get::<i64>(&row, 0)?).cloned() else {
             continue;
         };
-        let oid: i64 = row.get(1);
+        let oid: i64 = get(&row, 1)?;
         if skipped_indexes.contains(&oid) {
             continue;
         }
-        let key_count = row.get::<_, i32>(9) as usize;
-        let column_names: Vec<Option<String>> = row.get(11);
-        let definitions: Vec<String> = row.get(12);
-        let options: Vec<i16> = row.get(13);
-        let opclasses: Vec<Option<String>> = row.get(14);
+        let key_count = get::<i32>(&row, 9)? as usize;
+        let column_names: Vec<Option<String>> = get(&row, 11)?;
+        let definitions: Vec<String> = get(&row, 12)?;
+        let options: Vec<i16> = get(&row, 13)?;
+        let opclasses: Vec<Option<String>> = get(&row, 14)?;
         let keys: Vec<IndexElement> = (0..key_count.min(column_names.len()))
             .map(|i| IndexElement {
                 key: match &column_names[i] {
@@ -301,22 +314,27 @@ pub fn read_catalog(
             .flatten()
             .map(|c| Name::from(c.as_str()))
             .collect();
-        let valid: bool = row.get(6);
-        let relkind: String = row.get(16);
+        let valid: bool = get(&row, 6)?;
+        let relkind: String = get(&row, 16)?;
         let role = index_roles.get(&oid).copied().unwrap_or(IndexRole::Plain);
         let index = Index {
-            name: QualifiedName::new(table_name.schema.clone(), row.get::<_, String>(2)),
+            name: QualifiedName::new(table_name.schema.clone(), get::<String>(&row, 2)?),
             table: table_name.clone(),
-            method: row.get::<_, String>(3).into(),
-            unique: row.get(4),
-            nulls_not_distinct: row.get(10),
+            method: get::<String>(&row, 3)?.into(),
+            unique: get(&row, 4)?,
+            nulls_not_distinct: get(&row, 10)?,
             keys,
             include: include.clone(),
-            predicate: row.get(15),
+            predicate: get(&row, 15)?,
             valid,
             only_parent: relkind == "I" && !valid,
             role,
             location: None,
+            stats: Some(IndexStats {
+                scans: get(&row, 18)?,
+                size_bytes: get(&row, 19)?,
+                being_built: get(&row, 20)?,
+            }),
         };
         if let Some((_, primary, constraint)) = key_owner.get(&oid) {
             if let Some(table) = db.tables.get_mut(&table_name) {
@@ -342,8 +360,8 @@ pub fn read_catalog(
     }
 
     for row in query(client, &queries::enums())? {
-        let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
-        let values = names(row.get(2));
+        let name = QualifiedName::new(get::<String>(&row, 0)?, get::<String>(&row, 1)?);
+        let values = names(get(&row, 2)?);
         db.enums.insert(
             name.clone(),
             EnumType {
@@ -354,9 +372,9 @@ pub fn read_catalog(
         );
     }
     for row in query(client, &queries::domains())? {
-        let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
-        let full: String = row.get(2);
-        let base: String = row.get(3);
+        let name = QualifiedName::new(get::<String>(&row, 0)?, get::<String>(&row, 1)?);
+        let full: String = get(&row, 2)?;
+        let base: String = get(&row, 3)?;
         let base_type = DataType {
             name: base.trim_matches('"').into(),
             schema: None,
@@ -372,52 +390,53 @@ pub fn read_catalog(
             Domain {
                 name,
                 base: base_type,
-                not_null: row.get(4),
-                checks: row.get(5),
+                not_null: get(&row, 4)?,
+                checks: get(&row, 5)?,
                 location: None,
             },
         );
     }
     for row in query(client, &queries::views())? {
-        let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
+        let name = QualifiedName::new(get::<String>(&row, 0)?, get::<String>(&row, 1)?);
         db.views.insert(
             name.clone(),
             View {
                 name,
-                materialized: row.get(2),
+                materialized: get(&row, 2)?,
                 location: None,
             },
         );
     }
     for row in query(client, &queries::sequences())? {
-        let name = QualifiedName::new(row.get::<_, String>(0), row.get::<_, String>(1));
+        let name = QualifiedName::new(get::<String>(&row, 0)?, get::<String>(&row, 1)?);
         let owned_by = match (
-            row.get::<_, Option<String>>(4),
-            row.get::<_, Option<String>>(5),
-            row.get::<_, Option<String>>(6),
+            get::<Option<String>>(&row, 4)?,
+            get::<Option<String>>(&row, 5)?,
+            get::<Option<String>>(&row, 6)?,
         ) {
             (Some(s), Some(t), Some(c)) => Some((QualifiedName::new(s, t), Name::from(c))),
             _ => None,
         };
-        let formatted: String = row.get(2);
+        let formatted: String = get(&row, 2)?;
         db.sequences.insert(
             name.clone(),
             Sequence {
                 name,
                 data_type: DataType::simple(&formatted),
                 owned_by,
+                last_value: get(&row, 7)?,
                 location: None,
             },
         );
     }
     for row in query(client, &queries::policies())? {
         let Some(table) = by_oid
-            .get(&row.get::<_, i64>(0))
+            .get(&get::<i64>(&row, 0)?)
             .and_then(|n| db.tables.get_mut(n))
         else {
             continue;
         };
-        let command = match row.get::<_, String>(2).as_str() {
+        let command = match get::<String>(&row, 2)?.as_str() {
             "r" => "SELECT",
             "a" => "INSERT",
             "w" => "UPDATE",
@@ -425,12 +444,12 @@ pub fn read_catalog(
             _ => "ALL",
         };
         table.policies.push(Policy {
-            name: row.get(1),
+            name: get(&row, 1)?,
             command: command.to_string(),
-            permissive: row.get(3),
-            roles: row.get(4),
-            using: row.get(5),
-            with_check: row.get(6),
+            permissive: get(&row, 3)?,
+            roles: get(&row, 4)?,
+            using: get(&row, 5)?,
+            with_check: get(&row, 6)?,
         });
     }
     db.shrink_to_fit();

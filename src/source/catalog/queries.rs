@@ -12,8 +12,10 @@ const USER_TYPE: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')";
 
-pub const SERVER: &str =
-    "SELECT current_setting('server_version_num')::int4, current_database()::text";
+/// Version, database, and how many days the usage statistics cover.
+pub const SERVER: &str = "SELECT current_setting('server_version_num')::int4, current_database()::text,
+        (EXTRACT(EPOCH FROM now() - COALESCE(d.stats_reset, pg_postmaster_start_time())) / 86400)::float8
+ FROM pg_stat_database d WHERE d.datname = current_database()";
 
 pub fn tables() -> String {
     format!(
@@ -21,8 +23,10 @@ pub fn tables() -> String {
                 c.relispartition, c.relrowsecurity, c.relforcerowsecurity,
                 obj_description(c.oid, 'pg_class'),
                 ARRAY(SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
-                c.reltuples::float8, pg_total_relation_size(c.oid)::int8
+                c.reltuples::float8, pg_total_relation_size(c.oid)::int8,
+                (COALESCE(st.seq_scan, 0) + COALESCE(st.idx_scan, 0))::int8
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_stat_user_tables st ON st.relid = c.oid
          WHERE c.relkind IN ('r', 'p', 'f') AND {USER_RELATION}
          ORDER BY n.nspname, c.relname"
     )
@@ -98,8 +102,11 @@ pub fn indexes(version: i32) -> String {
                       FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(cls, ord)
                       JOIN pg_opclass opc ON opc.oid = k.cls ORDER BY k.ord),
                 pg_get_expr(i.indpred, i.indrelid), ic.relkind::text,
-                EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
+                EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid),
+                COALESCE(s.idx_scan, 0)::int8, pg_relation_size(i.indexrelid)::int8,
+                EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)
          FROM pg_index i
+         LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
          JOIN pg_class ic ON ic.oid = i.indexrelid
          JOIN pg_class c ON c.oid = i.indrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace

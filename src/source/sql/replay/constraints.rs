@@ -200,6 +200,7 @@ impl Replayer {
                 only_parent: false,
                 role,
                 location: Some(location.clone()),
+                stats: None,
             },
         };
         table.indexes.push(index);

@@ -224,6 +224,7 @@ impl Replayer {
                 name,
                 data_type,
                 owned_by,
+                last_value: None,
                 location: Some(location.clone()),
             },
         );

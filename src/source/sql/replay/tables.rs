@@ -172,6 +172,7 @@ impl Replayer {
                 name: seq,
                 data_type,
                 owned_by: Some((table.clone(), Name::from(column))),
+                last_value: None,
                 location: Some(location.clone()),
             },
         );
@@ -440,6 +441,7 @@ impl Replayer {
             only_parent,
             role: IndexRole::Plain,
             location: Some(location.clone()),
+            stats: None,
         };
         self.db.index_owner.insert(qualified, table_name.clone());
         self.table_mut(&table_name)?.indexes.push(index);

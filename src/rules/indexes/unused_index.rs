@@ -1,0 +1,83 @@
+use crate::finding::Finding;
+use crate::rules::analysis::index_covers;
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Live databases only. Flags indexes with no scans since statistics were last
+    /// reset, when the statistics mean something: they cover at least
+    /// `min_stats_age_days` (default 7) and the table itself has been read at least
+    /// `min_table_scans` times (default 100), so a freshly created database reports
+    /// nothing. Never reported: primary keys, unique and exclusion indexes (they
+    /// enforce rules even when never scanned), indexes that cover a foreign key (the
+    /// parent's deletes need them), and invalid indexes (`invalid-index`).
+    ///
+    /// ## Why is this bad?
+    /// Every INSERT and most UPDATEs write to every index. An index no query uses
+    /// costs write throughput, WAL, replication bandwidth, vacuum time and cache, for
+    /// nothing. Check replicas too: statistics are per server.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE INDEX orders_note_idx ON orders (note);  -- idx_scan = 0 after weeks of traffic
+    /// ```
+    ///
+    /// ## Fix
+    /// ```sql
+    /// DROP INDEX CONCURRENTLY public.orders_note_idx;
+    /// ```
+    UnusedIndex { id: "unused-index", summary: "Index never scanned in the statistics period", live_only: true }
+}
+
+impl Rule for UnusedIndex {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let Some(live) = ctx.db.live else {
+            return Vec::new();
+        };
+        let min_age = ctx.options.integer("min_stats_age_days", 7) as f64;
+        let min_scans = ctx.options.integer("min_table_scans", 100);
+        if live.stats_age_days < min_age {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for table in ctx.db.tables.values() {
+            if table.stats.is_none_or(|s| s.scans < min_scans) {
+                continue;
+            }
+            for index in &table.indexes {
+                let Some(stats) = index.stats else { continue };
+                let covers_fk = table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| index_covers(index, &fk.columns));
+                if stats.scans > 0
+                    || index.unique
+                    || index.is_constraint()
+                    || !index.valid
+                    || covers_fk
+                {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
+                        self.meta().id,
+                        &table.name,
+                        format!(
+                            "index {} ({} kB) has not been scanned in {:.0} days of statistics",
+                            index.name.name,
+                            stats.size_bytes / 1024,
+                            live.stats_age_days
+                        ),
+                    )
+                    .object(&index.name.name)
+                    .fix(format!("DROP INDEX CONCURRENTLY {};", index.name.sql())),
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,98 @@
+use crate::finding::Finding;
+use crate::model::{quote_ident, QualifiedName};
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Live databases only. Flags sequences (serial and identity columns included)
+    /// that have used `threshold` (default 0.75) or more of the range of the column
+    /// they feed, or of their own type when they feed none.
+    ///
+    /// ## Why is this bad?
+    /// When an `integer` key reaches 2,147,483,647 every INSERT fails, and the fix —
+    /// changing the column to `bigint` — rewrites the table under an exclusive lock,
+    /// along with every foreign key column that references it. It has to be planned
+    /// months ahead, not discovered at 3 a.m.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE events (id serial PRIMARY KEY);  -- last_value 1,900,000,000
+    /// ```
+    ///
+    /// ## Fix
+    /// ```sql
+    /// ALTER TABLE events ALTER COLUMN id TYPE bigint;  -- rewrites the table; plan a window
+    /// ALTER SEQUENCE events_id_seq AS bigint;
+    /// ```
+    SequenceExhaustion { id: "sequence-exhaustion", summary: "Sequence close to the end of its column's range", live_only: true }
+}
+
+fn max_for(type_name: &str) -> Option<i64> {
+    match type_name {
+        "smallint" => Some(i16::MAX as i64),
+        "integer" => Some(i32::MAX as i64),
+        "bigint" => Some(i64::MAX),
+        _ => None,
+    }
+}
+
+impl Rule for SequenceExhaustion {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let threshold = ctx
+            .options
+            .values
+            .get("threshold")
+            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+            .unwrap_or(0.75);
+        let mut out = Vec::new();
+        for seq in ctx.db.sequences.values() {
+            let Some(last) = seq.last_value else { continue };
+            let column = seq.owned_by.as_ref().and_then(|(t, c)| {
+                ctx.db
+                    .table(t)
+                    .and_then(|table| table.column(c))
+                    .map(|col| (t, c, col))
+            });
+            let type_name = column
+                .map(|(_, _, col)| col.data_type.name.to_string())
+                .unwrap_or_else(|| seq.data_type.name.to_string());
+            let Some(max) = max_for(&type_name) else {
+                continue;
+            };
+            let share = last as f64 / max as f64;
+            if share < threshold {
+                continue;
+            }
+            let (table, fix) = match column {
+                Some((t, c, _)) => (
+                    t.clone(),
+                    format!(
+                        "ALTER TABLE {} ALTER COLUMN {} TYPE bigint;  -- rewrites the table and needs the referencing columns widened too\nALTER SEQUENCE {} AS bigint;",
+                        t.sql(),
+                        quote_ident(c),
+                        seq.name.sql()
+                    ),
+                ),
+                None => (QualifiedName::new(seq.name.schema.clone(), seq.name.name.clone()), format!("ALTER SEQUENCE {} AS bigint;", seq.name.sql())),
+            };
+            out.push(
+                Finding::new(
+                    self.meta().id,
+                    &table,
+                    format!(
+                        "sequence {} has used {:.0} % of the {type_name} range ({last} of {max})",
+                        seq.name,
+                        share * 100.0
+                    ),
+                )
+                .object(&seq.name.name)
+                .fix(fix),
+            );
+        }
+        out
+    }
+}
