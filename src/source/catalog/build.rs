@@ -41,9 +41,9 @@ pub fn server(client: &mut impl GenericClient) -> Result<(i32, String, f64), Cat
         .first()
         .ok_or_else(|| CatalogError("no server information".into()))?;
     Ok((
-        get(&row, 0)?,
-        get(&row, 1)?,
-        get::<Option<f64>>(&row, 2)?.unwrap_or(0.0),
+        get(row, 0)?,
+        get(row, 1)?,
+        get::<Option<f64>>(row, 2)?.unwrap_or(0.0),
     ))
 }
 
