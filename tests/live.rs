@@ -569,7 +569,7 @@ fn live_only_rules_fire_and_stay_silent_on_their_fixtures() {
                 .map(|f| f.trim().to_string())
                 .collect();
             let db = fresh_db(&format!("{}_{kind}", id.replace('-', "_")));
-            load(&db, &[file.clone()]);
+            load(&db, std::slice::from_ref(&file));
             let run = dblint(&[
                 "inspect",
                 &url_for(&db, ""),
