@@ -143,6 +143,12 @@ pub fn run(db: &Database, plan: &Plan) -> Outcome {
             }
             finding.severity = active.severity;
             finding.category = active.pack.category.clone();
+            finding.table_rows = finding
+                .table
+                .as_ref()
+                .and_then(|t| db.table(t))
+                .and_then(|t| t.stats)
+                .map(|s| s.estimated_rows.max(0.0));
             findings.push(finding);
         }
     }

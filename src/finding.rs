@@ -51,6 +51,9 @@ pub struct Finding {
     /// What to do, as runnable SQL where possible.
     pub fix: Option<String>,
     pub location: Option<Location>,
+    /// Live only: the planner's row estimate for the table, used to rank fixes (a
+    /// missing index on a 10-million-row table comes before one on an empty table).
+    pub table_rows: Option<f64>,
 }
 
 impl Finding {
@@ -65,6 +68,7 @@ impl Finding {
             message: message.into(),
             fix: None,
             location: None,
+            table_rows: None,
         }
     }
 

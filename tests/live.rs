@@ -611,3 +611,38 @@ fn a_fresh_database_reports_no_unused_indexes() {
         "default thresholds must keep a new database quiet"
     );
 }
+
+#[test]
+fn findings_on_big_tables_carry_their_size_and_rank_first() {
+    let db = fresh_db("weight");
+    {
+        let mut c = postgres::Client::connect(&url_for(&db, ""), postgres::NoTls).unwrap();
+        c.batch_execute(
+            "CREATE TABLE parents (id bigint PRIMARY KEY);
+             INSERT INTO parents SELECT generate_series(1, 10);
+             CREATE TABLE small_children (id bigint PRIMARY KEY, parent_id bigint REFERENCES parents);
+             CREATE TABLE big_children (id bigint PRIMARY KEY, parent_id bigint REFERENCES parents);
+             INSERT INTO big_children SELECT g, 1 + g % 10 FROM generate_series(1, 20000) g;
+             ANALYZE;",
+        )
+        .unwrap();
+    }
+    let run = dblint(&["inspect", &url_for(&db, ""), "--format", "json", "--fail-on", "none", "--pack", "foreign-keys"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = |table: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["table"] == table)
+            .and_then(|f| f["table_rows"].as_f64())
+            .unwrap_or(-1.0)
+    };
+    assert!(rows("public.big_children") >= 19_000.0, "{}", run.stdout);
+    assert!(rows("public.small_children") < 1.0);
+    let human = dblint(&["inspect", &url_for(&db, ""), "--fail-on", "none", "--pack", "foreign-keys"]);
+    assert!(human.stdout.contains("(~20k rows)"), "{}", human.stdout);
+    // The recommended fix is the one on the big table.
+    let recs = human.stdout.split("Top recommendations").nth(1).unwrap_or_default().to_string();
+    assert!(recs.contains("fk-missing-index"), "{recs}");
+}

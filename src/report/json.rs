@@ -69,6 +69,9 @@ struct FindingEntry<'a> {
     message: &'a str,
     fix: Option<&'a str>,
     location: Option<&'a Location>,
+    /// Live only: the table's row estimate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table_rows: Option<f64>,
     fingerprint: String,
 }
 
@@ -84,6 +87,7 @@ impl<'a> From<&'a Finding> for FindingEntry<'a> {
             message: &f.message,
             fix: f.fix.as_deref(),
             location: f.location.as_ref(),
+            table_rows: f.table_rows,
             fingerprint: f.fingerprint(),
         }
     }

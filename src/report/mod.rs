@@ -28,14 +28,23 @@ pub struct Recommendation {
     pub severity: Severity,
     pub count: usize,
     pub example_fix: Option<String>,
+    /// Sum of the findings' weights (see [`finding_weight`]).
+    pub weight: f64,
 }
 
-fn impact(s: Severity) -> usize {
+fn impact(s: Severity) -> f64 {
     match s {
-        Severity::Error => 10,
-        Severity::Warning => 3,
-        Severity::Info => 1,
+        Severity::Error => 10.0,
+        Severity::Warning => 3.0,
+        Severity::Info => 1.0,
     }
+}
+
+/// How much a finding weighs when ranking fixes: its severity, times the size of its
+/// table when a live server told us (1 + log10(1 + rows): an empty table counts 1, a
+/// 10-million-row table 8).
+pub fn finding_weight(f: &Finding) -> f64 {
+    impact(f.severity) * (1.0 + f.table_rows.map_or(0.0, |r| (1.0 + r).log10()))
 }
 
 pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation> {
@@ -56,14 +65,19 @@ pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation
                 .max()
                 .unwrap_or(Severity::Info),
             count: fs.len(),
-            example_fix: fs.iter().find_map(|f| f.fix.clone()),
+            example_fix: fs
+                .iter()
+                .max_by(|a, b| finding_weight(a).total_cmp(&finding_weight(b)))
+                .and_then(|f| f.fix.clone()),
+            weight: fs.iter().map(|f| finding_weight(f)).sum(),
         })
         .collect();
-    // Errors first (they fail at runtime or lose data), then by how much they touch.
+    // Errors first (they fail at runtime or lose data), then by how much they touch,
+    // weighing big tables more when a live server gave their size.
     recs.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
-            .then_with(|| (impact(b.severity) * b.count).cmp(&(impact(a.severity) * a.count)))
+            .then_with(|| b.weight.total_cmp(&a.weight))
             .then_with(|| a.rule.cmp(b.rule))
     });
     recs.truncate(limit);

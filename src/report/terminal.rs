@@ -37,6 +37,16 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// 12345678 → "12M".
+fn human_count(n: f64) -> String {
+    match n {
+        n if n >= 1e9 => format!("{:.0}G", n / 1e9),
+        n if n >= 1e6 => format!("{:.0}M", n / 1e6),
+        n if n >= 1e3 => format!("{:.0}k", n / 1e3),
+        n => format!("{n:.0}"),
+    }
+}
+
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let s = report.scorecard;
@@ -161,7 +171,8 @@ pub fn render(report: &Report) -> String {
                     .unwrap_or("");
                 let _ = writeln!(out, "  {} — {summary} ({})", rule.bold(), fs.len());
                 for f in fs {
-                    let _ = writeln!(out, "    • {}", f.message);
+                    let size = f.table_rows.filter(|r| *r >= 1.0).map(|r| format!(" (~{} rows)", human_count(r))).unwrap_or_default();
+                    let _ = writeln!(out, "    • {}{size}", f.message);
                     if let Some(loc) = &f.location {
                         let _ = writeln!(out, "      {}", format!("at {loc}").dimmed());
                     }
