@@ -68,6 +68,9 @@ pub struct InspectArgs {
     /// lock_timeout for the catalog queries, in seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 3)]
     pub lock_timeout: u64,
+    /// Print the catalog queries dblint runs against this server, then exit
+    #[arg(long)]
+    pub print_queries: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -627,7 +627,16 @@ fn findings_on_big_tables_carry_their_size_and_rank_first() {
         )
         .unwrap();
     }
-    let run = dblint(&["inspect", &url_for(&db, ""), "--format", "json", "--fail-on", "none", "--pack", "foreign-keys"]);
+    let run = dblint(&[
+        "inspect",
+        &url_for(&db, ""),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+        "--pack",
+        "foreign-keys",
+    ]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let rows = |table: &str| {
         doc["findings"]
@@ -640,9 +649,21 @@ fn findings_on_big_tables_carry_their_size_and_rank_first() {
     };
     assert!(rows("public.big_children") >= 19_000.0, "{}", run.stdout);
     assert!(rows("public.small_children") < 1.0);
-    let human = dblint(&["inspect", &url_for(&db, ""), "--fail-on", "none", "--pack", "foreign-keys"]);
+    let human = dblint(&[
+        "inspect",
+        &url_for(&db, ""),
+        "--fail-on",
+        "none",
+        "--pack",
+        "foreign-keys",
+    ]);
     assert!(human.stdout.contains("(~20k rows)"), "{}", human.stdout);
     // The recommended fix is the one on the big table.
-    let recs = human.stdout.split("Top recommendations").nth(1).unwrap_or_default().to_string();
+    let recs = human
+        .stdout
+        .split("Top recommendations")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
     assert!(recs.contains("fk-missing-index"), "{recs}");
 }

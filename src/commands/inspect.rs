@@ -20,6 +20,12 @@ fn progress(message: &str) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// What the session produced: the model, or (`--print-queries`) the query text.
+enum Read {
+    Database(Box<crate::model::Database>),
+    Queries(String),
+}
+
 pub fn run(args: &InspectArgs) -> Result<u8, String> {
     let mut info = match &args.url {
         Some(url) => ConnInfo::parse(url).map_err(|e| format!("connection string: {e}"))?,
@@ -32,7 +38,7 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
     let exclude = schema_globs(&args.exclude_schemas, "--exclude-schema")?;
 
     let bar = progress(&format!("connecting to {}", info.describe()));
-    let result = (|| -> Result<crate::model::Database, String> {
+    let result = (|| -> Result<Read, String> {
         let mut client = connect(&info).map_err(|e| e.to_string())?;
         if let Some(b) = &bar {
             b.set_message("reading the catalog");
@@ -43,6 +49,13 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
         };
         let mut tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
         let (version, _, stats_age_days) = server(&mut tx).map_err(|e| e.to_string())?;
+        if args.print_queries {
+            let text: String = crate::source::catalog::queries::all(version)
+                .iter()
+                .map(|q| format!("{q};\n\n"))
+                .collect();
+            return Ok(Read::Queries(text));
+        }
         if version < 120000 {
             return Err(format!(
                 "PostgreSQL {} is not supported: dblint needs 12 or later",
@@ -56,12 +69,18 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
         });
         // Nothing was written; end the snapshot without committing anything.
         tx.rollback().map_err(|e| e.to_string())?;
-        Ok(db)
+        Ok(Read::Database(Box::new(db)))
     })();
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let mut database = result.map_err(|e| scrub(&info, &e))?;
+    let mut database = match result.map_err(|e| scrub(&info, &e))? {
+        Read::Database(db) => *db,
+        Read::Queries(text) => {
+            super::print_stdout(&text)?;
+            return Ok(0);
+        }
+    };
     filter_schemas(&mut database, include.as_ref(), exclude.as_ref());
     grade_and_print(
         &args.report,

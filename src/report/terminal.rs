@@ -171,7 +171,11 @@ pub fn render(report: &Report) -> String {
                     .unwrap_or("");
                 let _ = writeln!(out, "  {} — {summary} ({})", rule.bold(), fs.len());
                 for f in fs {
-                    let size = f.table_rows.filter(|r| *r >= 1.0).map(|r| format!(" (~{} rows)", human_count(r))).unwrap_or_default();
+                    let size = f
+                        .table_rows
+                        .filter(|r| *r >= 1.0)
+                        .map(|r| format!(" (~{} rows)", human_count(r)))
+                        .unwrap_or_default();
                     let _ = writeln!(out, "    • {}{size}", f.message);
                     if let Some(loc) = &f.location {
                         let _ = writeln!(out, "      {}", format!("at {loc}").dimmed());

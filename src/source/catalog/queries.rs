@@ -177,3 +177,19 @@ pub fn policies() -> String {
 
 /// How many queries `inspect` runs against the catalog, whatever the schema size.
 pub const CATALOG_QUERY_COUNT: usize = 9;
+
+/// Every catalog query, in the order `inspect` runs them, for a server version.
+pub fn all(version: i32) -> Vec<String> {
+    vec![
+        SERVER.to_string(),
+        tables(),
+        columns(),
+        constraints(version),
+        indexes(version),
+        enums(),
+        domains(),
+        views(),
+        sequences(),
+        policies(),
+    ]
+}
