@@ -1,6 +1,6 @@
 //! `dblint inspect [DATABASE_URL]`: grade a live database, read-only.
 
-use super::lint::{grade_and_print, resolve_settings};
+use super::lint::{grade, print_graded, resolve_settings};
 use crate::cli::InspectArgs;
 use crate::settings::check_glob;
 use crate::source::catalog::build::{read_catalog, server};
@@ -71,26 +71,31 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
         tx.rollback().map_err(|e| e.to_string())?;
         Ok(Read::Database(Box::new(db)))
     })();
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
-    let mut database = match result.map_err(|e| scrub(&info, &e))? {
+    let read = result.map_err(|e| {
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        scrub(&info, &e)
+    })?;
+    let mut database = match read {
         Read::Database(db) => *db,
         Read::Queries(text) => {
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
             super::print_stdout(&text)?;
             return Ok(0);
         }
     };
     filter_schemas(&mut database, include.as_ref(), exclude.as_ref());
-    grade_and_print(
-        &args.report,
-        &settings,
-        &plan,
-        &database,
-        info.describe(),
-        &[],
-        None,
-    )
+    if let Some(b) = &bar {
+        b.set_message("running rules");
+    }
+    let graded = grade(&plan, &database);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    print_graded(&args.report, &settings, &graded, info.describe(), &[], None)
 }
 
 fn schema_globs(globs: &[String], flag: &str) -> Result<Option<globset::GlobSet>, String> {

@@ -109,11 +109,11 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let code = grade_and_print(
+    let graded = grade(&plan, &loaded.database);
+    let code = print_graded(
         &args.report,
         &settings,
-        &plan,
-        &loaded.database,
+        &graded,
         source,
         &loaded.diagnostics,
         Some(&loaded.stats),
@@ -128,24 +128,33 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
     Ok(code)
 }
 
-/// Run the rules, score, print the report; returns the exit code for the findings.
-pub fn grade_and_print(
+/// Findings and scorecard of one schema.
+pub struct Graded {
+    pub outcome: crate::engine::Outcome,
+    pub scorecard: crate::score::Scorecard,
+}
+
+pub fn grade(plan: &crate::engine::Plan, database: &crate::model::Database) -> Graded {
+    let outcome = crate::engine::run(database, plan);
+    let scorecard = crate::score::score(database, plan, &outcome.findings);
+    Graded { outcome, scorecard }
+}
+
+/// Print the report; returns the exit code for the findings.
+pub fn print_graded(
     args: &ReportArgs,
     settings: &Settings,
-    plan: &crate::engine::Plan,
-    database: &crate::model::Database,
+    graded: &Graded,
     source: String,
     diagnostics: &[crate::source::Diagnostic],
     stats: Option<&sql::ReplayStats>,
 ) -> Result<u8, String> {
-    let outcome = crate::engine::run(database, plan);
-    let scorecard = crate::score::score(database, plan, &outcome.findings);
     let report = Report {
         source,
-        scorecard: &scorecard,
-        findings: &outcome.findings,
+        scorecard: &graded.scorecard,
+        findings: &graded.outcome.findings,
         diagnostics,
-        suppressed: outcome.suppressed,
+        suppressed: graded.outcome.suppressed,
         stats,
     };
     colored::control::set_override(args.format == Format::Human && use_color(args.color));
@@ -154,7 +163,11 @@ pub fn grade_and_print(
         Format::Markdown => print_stdout(&report::markdown::render(&report))?,
         Format::Json => write_stdout(|out| report::json::write(&report, out))?,
     }
-    Ok(exit_code(settings, &outcome.findings, scorecard.grade))
+    Ok(exit_code(
+        settings,
+        &graded.outcome.findings,
+        graded.scorecard.grade,
+    ))
 }
 
 /// 1 when a finding reaches `fail_on` or the grade is below `min_grade`, else 0.
