@@ -26,6 +26,17 @@ pub enum Command {
         /// Rule id (see `dblint rules`) or `scoring`
         topic: String,
     },
+    /// Write a commented starter dblint.toml in the current directory
+    Init {
+        /// Overwrite an existing dblint.toml
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -33,6 +44,10 @@ pub enum Format {
     Human,
     Json,
     Markdown,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -108,6 +123,15 @@ pub struct ReportArgs {
     /// When to use colour (NO_COLOR is honoured with auto)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Write the --format report to FILE; the human scorecard still goes to the terminal
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report and gate on findings not in this baseline file only
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE and exit 0 (adopt the gate on a legacy schema)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -132,6 +156,12 @@ pub fn run() -> ExitCode {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain { topic } => commands::explain::run(&topic),
+        Command::Init { force } => commands::init::run(force),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "dblint", &mut std::io::stdout());
+            Ok(0)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

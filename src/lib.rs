@@ -3,6 +3,7 @@
 //! Data flows one way: source (SQL files) → schema model → rules → findings →
 //! suppression → score → report.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod engine;

@@ -21,6 +21,13 @@ pub struct RuleSettings {
     pub ignore: Vec<String>,
 }
 
+/// Settings for the migration files under a glob.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PathSettings {
+    /// The tool runs each file in a transaction even without BEGIN/COMMIT in it.
+    pub assume_in_transaction: Option<bool>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Findings at or above this severity fail the run; `None` never fails on findings.
@@ -34,6 +41,8 @@ pub struct Settings {
     pub ignore: Vec<String>,
     pub rules: BTreeMap<String, RuleSettings>,
     pub pack_options: BTreeMap<String, toml::Table>,
+    /// Per-path migration settings, by glob: `[paths."prisma/migrations/**"]`.
+    pub paths: Vec<(String, PathSettings)>,
     /// The configuration file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -49,6 +58,7 @@ impl Default for Settings {
             ignore: Vec::new(),
             rules: BTreeMap::new(),
             pack_options: BTreeMap::new(),
+            paths: Vec::new(),
             config_file: None,
         }
     }
@@ -247,8 +257,38 @@ impl Settings {
                         settings.pack_options.insert(pack.clone(), body.clone());
                     }
                 }
+                "paths" => {
+                    let globs = value.as_table().ok_or_else(|| {
+                        err(
+                            None,
+                            key,
+                            "paths must be a table of [paths.\"<glob>\"] sections".into(),
+                        )
+                    })?;
+                    for (glob, body) in globs {
+                        let section = format!("paths.{glob}");
+                        check_glob(glob).map_err(|e| err(Some(&section), "", e))?;
+                        let body = body.as_table().ok_or_else(|| {
+                            err(
+                                Some(&section),
+                                "",
+                                format!("[paths.\"{glob}\"] must be a table"),
+                            )
+                        })?;
+                        let mut path = PathSettings::default();
+                        for (k, v) in body {
+                            match k.as_str() {
+                                "assume_in_transaction" => {
+                                    path.assume_in_transaction = Some(v.as_bool().ok_or_else(|| err(Some(&section), k, "assume_in_transaction must be true or false".into()))?)
+                                }
+                                other => return Err(err(Some(&section), k, format!("unknown key `{other}` in [paths] (expected assume_in_transaction)"))),
+                            }
+                        }
+                        settings.paths.push((glob.clone(), path));
+                    }
+                }
                 _ => {
-                    let known = "fail_on, min_grade, packs, enable, disable, ignore, [rules.<id>], [options.<pack>]";
+                    let known = "fail_on, min_grade, packs, enable, disable, ignore, [rules.<id>], [options.<pack>], [paths.\"<glob>\"]";
                     return Err(err(
                         None,
                         key,

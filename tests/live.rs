@@ -667,3 +667,54 @@ fn findings_on_big_tables_carry_their_size_and_rank_first() {
         .to_string();
     assert!(recs.contains("fk-missing-index"), "{recs}");
 }
+
+#[test]
+fn every_format_and_baselines_work_for_inspect() {
+    let db = fresh_db("formats");
+    load(
+        &db,
+        &[root().join("tests/fixtures/rules/fk-missing-index/fire.sql")],
+    );
+    let url = url_for(&db, "");
+    for format in [
+        "human", "json", "markdown", "sarif", "github", "gitlab", "junit",
+    ] {
+        let run = dblint(&["inspect", &url, "--format", format, "--fail-on", "none"]);
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        assert!(!run.stdout.is_empty());
+        assert!(!run.stdout.contains(PASSWORD));
+    }
+    let sarif: serde_json::Value =
+        serde_json::from_str(&dblint(&["inspect", &url, "--format", "sarif"]).stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert!(
+        result["locations"][0]["physicalLocation"].is_null(),
+        "catalog findings have no file"
+    );
+    assert!(
+        result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+            .as_str()
+            .unwrap()
+            .starts_with("public.")
+    );
+
+    let dir = std::env::temp_dir().join(format!("dblint-live-baseline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let baseline = dir.join("baseline.json");
+    let wrote = dblint(&[
+        "inspect",
+        &url,
+        "--write-baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    let gated = dblint(&[
+        "inspect",
+        &url,
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--fail-on",
+        "info",
+    ]);
+    assert_eq!(gated.code, 0, "everything is baselined: {}", gated.stdout);
+}

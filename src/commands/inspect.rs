@@ -95,7 +95,15 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    print_graded(&args.report, &settings, &graded, info.describe(), &[], None)
+    print_graded(
+        &args.report,
+        &settings,
+        &plan,
+        graded,
+        info.describe(),
+        &[],
+        None,
+    )
 }
 
 fn schema_globs(globs: &[String], flag: &str) -> Result<Option<globset::GlobSet>, String> {

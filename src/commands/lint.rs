@@ -37,6 +37,11 @@ pub fn resolve_settings(
             format!("DBLINT_FAIL_ON: expected error, warning, info or none, got `{value}`")
         })?;
     }
+    if let Ok(value) = std::env::var("DBLINT_MIN_GRADE") {
+        settings.min_grade = Some(Grade::parse(&value).ok_or_else(|| {
+            format!("DBLINT_MIN_GRADE: expected a letter grade such as B or A-, got `{value}`")
+        })?);
+    }
     if let Some(value) = &args.fail_on {
         settings.fail_on = parse_fail_on(value).ok_or_else(|| {
             format!("--fail-on: expected error, warning, info or none, got `{value}`")
@@ -113,7 +118,8 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
     let code = print_graded(
         &args.report,
         &settings,
-        &graded,
+        &plan,
+        graded,
         source,
         &loaded.diagnostics,
         Some(&loaded.stats),
@@ -140,34 +146,79 @@ pub fn grade(plan: &crate::engine::Plan, database: &crate::model::Database) -> G
     Graded { outcome, scorecard }
 }
 
-/// Print the report; returns the exit code for the findings.
+/// Write the report in `format`.
+fn write_format(
+    format: Format,
+    report: &Report,
+    rules: &[&'static str],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => report::json::write(report, out),
+        Format::Human => out.write_all(report::terminal::render(report).as_bytes()),
+        Format::Markdown => out.write_all(report::markdown::render(report).as_bytes()),
+        Format::Sarif => out.write_all(report::sarif::render(report).as_bytes()),
+        Format::Github => out.write_all(report::github::render(report).as_bytes()),
+        Format::Gitlab => out.write_all(report::gitlab::render(report).as_bytes()),
+        Format::Junit => out.write_all(report::junit::render(report, rules).as_bytes()),
+    }
+}
+
+/// Apply the baseline options, print the report (and `--output`), and return the exit
+/// code for the findings.
 pub fn print_graded(
     args: &ReportArgs,
     settings: &Settings,
-    graded: &Graded,
+    plan: &crate::engine::Plan,
+    graded: Graded,
     source: String,
     diagnostics: &[crate::source::Diagnostic],
     stats: Option<&sql::ReplayStats>,
 ) -> Result<u8, String> {
+    let Graded { outcome, scorecard } = graded;
+    if let Some(path) = &args.write_baseline {
+        let count = crate::baseline::write(path, &outcome.findings)?;
+        eprintln!(
+            "dblint: wrote {count} finding(s) to baseline {}",
+            path.display()
+        );
+    }
+    let (findings, summary) = match &args.baseline {
+        Some(path) => {
+            let known = crate::baseline::read(path)?;
+            let (new, summary) = crate::baseline::apply(outcome.findings, &known);
+            (new, Some(summary))
+        }
+        None => (outcome.findings, None),
+    };
     let report = Report {
         source,
-        scorecard: &graded.scorecard,
-        findings: &graded.outcome.findings,
+        scorecard: &scorecard,
+        findings: &findings,
         diagnostics,
-        suppressed: graded.outcome.suppressed,
+        suppressed: outcome.suppressed,
         stats,
+        baseline: summary.as_ref(),
     };
-    colored::control::set_override(args.format == Format::Human && use_color(args.color));
-    match args.format {
-        Format::Human => print_stdout(&report::terminal::render(&report))?,
-        Format::Markdown => print_stdout(&report::markdown::render(&report))?,
-        Format::Json => write_stdout(|out| report::json::write(&report, out))?,
+    let rules: Vec<&'static str> = plan.rules.iter().map(|r| r.rule.meta().id).collect();
+    match &args.output {
+        Some(path) => {
+            let mut bytes = Vec::new();
+            colored::control::set_override(false);
+            write_format(args.format, &report, &rules, &mut bytes).map_err(|e| e.to_string())?;
+            super::write_file_atomically(path, &bytes)?;
+            colored::control::set_override(use_color(args.color));
+            print_stdout(&report::terminal::render(&report))?;
+        }
+        None => {
+            colored::control::set_override(args.format == Format::Human && use_color(args.color));
+            write_stdout(|out| write_format(args.format, &report, &rules, out))?;
+        }
     }
-    Ok(exit_code(
-        settings,
-        &graded.outcome.findings,
-        graded.scorecard.grade,
-    ))
+    if args.write_baseline.is_some() {
+        return Ok(0);
+    }
+    Ok(exit_code(settings, &findings, scorecard.grade))
 }
 
 /// 1 when a finding reaches `fail_on` or the grade is below `min_grade`, else 0.

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each returns the exit code, or an error message (exit 2).
 
 pub mod explain;
+pub mod init;
 pub mod inspect;
 pub mod lint;
 pub mod rules;
@@ -23,4 +24,23 @@ pub fn write_stdout(
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(format!("cannot write output: {e}")),
     }
+}
+
+/// Write a whole file or nothing: a temporary file beside it, renamed into place.
+pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let shown = path.display();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.dblint-{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{shown}: cannot write: {e}"))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{shown}: cannot write: {e}")
+    })
 }

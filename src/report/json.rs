@@ -20,6 +20,8 @@ struct Document<'a> {
     tables: Vec<TableEntry<'a>>,
     findings: Vec<FindingEntry<'a>>,
     diagnostics: &'a [Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a crate::baseline::BaselineSummary>,
 }
 
 #[derive(Serialize)]
@@ -134,6 +136,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             .collect(),
         findings: report.findings.iter().map(FindingEntry::from).collect(),
         diagnostics: report.diagnostics,
+        baseline: report.baseline,
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
     out.write_all(b"\n")

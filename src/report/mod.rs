@@ -1,8 +1,13 @@
 //! Printers. Every format consumes the same [`Report`]; adding a format touches one
 //! file here and the `Format` enum.
 
+pub mod fingerprint;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod markdown;
+pub mod sarif;
 pub mod terminal;
 
 use crate::finding::{Finding, Severity};
@@ -19,6 +24,8 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub suppressed: usize,
     pub stats: Option<&'a ReplayStats>,
+    /// Set with `--baseline`: findings hidden and baselined findings now gone.
+    pub baseline: Option<&'a crate::baseline::BaselineSummary>,
 }
 
 /// One line of advice per rule, most impactful first.

@@ -75,6 +75,17 @@ pub fn render(report: &Report) -> String {
             String::new()
         }
     );
+    if let Some(b) = report.baseline {
+        let _ = writeln!(
+            out,
+            "  {} baselined finding(s) not shown; {} fixed since the baseline",
+            b.baselined,
+            b.fixed.len()
+        );
+        for fixed in &b.fixed {
+            let _ = writeln!(out, "    ✔ fixed: {fixed}");
+        }
+    }
     let _ = writeln!(out);
 
     let mut categories = Table::new();
