@@ -162,6 +162,19 @@ pub enum FkAction {
 }
 
 impl FkAction {
+    /// From the one-letter code PostgreSQL uses in `pg_constraint.confdeltype` and
+    /// its parse trees: `a` no action, `r` restrict, `c` cascade, `n` set null,
+    /// `d` set default.
+    pub fn from_code(code: &str) -> FkAction {
+        match code {
+            "r" => FkAction::Restrict,
+            "c" => FkAction::Cascade,
+            "n" => FkAction::SetNull,
+            "d" => FkAction::SetDefault,
+            _ => FkAction::NoAction,
+        }
+    }
+
     pub fn sql(self) -> &'static str {
         match self {
             FkAction::NoAction => "NO ACTION",

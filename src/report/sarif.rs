@@ -85,7 +85,6 @@ pub fn render(report: &Report) -> String {
             "tool": { "driver": {
                 "name": "dblint",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/dblint/dblint",
                 "rules": rules,
             }},
             "automationDetails": { "id": format!("dblint/{}", report.source) },

@@ -92,16 +92,6 @@ fn data_type(
     }
 }
 
-fn fk_action(code: &str) -> FkAction {
-    match code {
-        "r" => FkAction::Restrict,
-        "c" => FkAction::Cascade,
-        "n" => FkAction::SetNull,
-        "d" => FkAction::SetDefault,
-        _ => FkAction::NoAction,
-    }
-}
-
 fn names(v: Vec<String>) -> Vec<Name> {
     v.into_iter().map(Name::from).collect()
 }
@@ -264,8 +254,8 @@ pub fn read_catalog(
                     columns,
                     references,
                     referenced_columns: names(get(&row, 9)?),
-                    on_update: fk_action(&get::<String>(&row, 10)?),
-                    on_delete: fk_action(&get::<String>(&row, 11)?),
+                    on_update: FkAction::from_code(&get::<String>(&row, 10)?),
+                    on_delete: FkAction::from_code(&get::<String>(&row, 11)?),
                     match_type: match get::<String>(&row, 12)?.as_str() {
                         "f" => MatchType::Full,
                         "p" => MatchType::Partial,

@@ -612,16 +612,6 @@ fn identity_kind(when: &str) -> Identity {
     }
 }
 
-fn fk_action(code: &str) -> FkAction {
-    match code {
-        "r" => FkAction::Restrict,
-        "c" => FkAction::Cascade,
-        "n" => FkAction::SetNull,
-        "d" => FkAction::SetDefault,
-        _ => FkAction::NoAction,
-    }
-}
-
 fn opt_name(name: &str) -> Option<Name> {
     (!name.is_empty()).then(|| Name::from(name))
 }
@@ -658,8 +648,8 @@ fn constraint_spec(c: &protobuf::Constraint, column: Option<&str>) -> Option<Con
             columns: own_columns(&c.fk_attrs),
             references: c.pktable.as_ref().map(range_name)?,
             referenced_columns: strings(&c.pk_attrs),
-            on_delete: fk_action(&c.fk_del_action),
-            on_update: fk_action(&c.fk_upd_action),
+            on_delete: FkAction::from_code(&c.fk_del_action),
+            on_update: FkAction::from_code(&c.fk_upd_action),
             delete_set_columns: strings(&c.fk_del_set_cols),
             match_type: match c.fk_matchtype.as_str() {
                 "f" => MatchType::Full,
