@@ -51,14 +51,23 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let s = report.scorecard;
     let _ = writeln!(out, "{} {}", "dblint".bold(), report.source);
-    if let Some(stats) = report.stats {
-        let _ = writeln!(
-            out,
-            "{} replayed, {} ({} tables)",
-            plural(stats.files, "file"),
-            plural(stats.statements, "statement"),
-            s.tables.len()
-        );
+    match report.stats {
+        Some(stats) => {
+            let _ = writeln!(
+                out,
+                "{} replayed, {} ({} tables)",
+                plural(stats.files, "file"),
+                plural(stats.statements, "statement"),
+                s.tables.len()
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{} read from the live catalog",
+                plural(s.tables.len(), "table")
+            );
+        }
     }
     let _ = writeln!(out);
     let headline = format!("Schema Quality Score: {}/100 ({})", s.overall, s.grade);
@@ -124,6 +133,9 @@ pub fn render(report: &Report) -> String {
         .filter(|t| t.status == TableState::Ok)
         .collect();
     let _ = writeln!(out, "{}", "Tables".bold());
+    if s.tables.is_empty() {
+        let _ = writeln!(out, "no tables found: nothing to grade");
+    }
     if !flagged.is_empty() {
         let mut tables = Table::new();
         tables
