@@ -52,12 +52,6 @@ impl RuleOptions {
             .unwrap_or(fallback)
     }
 
-    pub fn boolean(&self, key: &str, fallback: bool) -> bool {
-        self.values
-            .get(key)
-            .and_then(Value::as_bool)
-            .unwrap_or(fallback)
-    }
 
     /// Whether the words of `name` (see [`words`]) contain a word listed in option
     /// `key`. Listed words of five letters or more also match inside a word, for

@@ -6,7 +6,6 @@
 //!
 //! The password is a [`Secret`]: it never appears in `Debug`, `Display` or errors.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -569,16 +568,6 @@ fn parse_keyword_value(s: &str) -> Result<Vec<(String, String)>, ConnInfoError> 
     Ok(pairs)
 }
 
-/// Connection parameters as a map, for tests and diagnostics (password redacted).
-pub fn redacted_pairs(info: &ConnInfo) -> BTreeMap<&'static str, String> {
-    let mut m = BTreeMap::new();
-    m.insert("target", info.describe());
-    m.insert("sslmode", info.sslmode.as_str().to_string());
-    if info.password.is_some() {
-        m.insert("password", "****".to_string());
-    }
-    m
-}
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@ use super::{Diagnostic, DiagnosticLevel};
 use crate::model::{Database, Location};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// What replay read and how much of it it understood.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -184,6 +184,3 @@ pub fn first_words(sql: &str) -> String {
     }
 }
 
-pub fn display_path(path: &Path) -> String {
-    path.display().to_string()
-}
