@@ -52,7 +52,6 @@ impl RuleOptions {
             .unwrap_or(fallback)
     }
 
-
     /// Whether the words of `name` (see [`words`]) contain a word listed in option
     /// `key`. Listed words of five letters or more also match inside a word, for
     /// names glued together like Django's `tickets_tickethistory`; shorter ones (`log`)

@@ -568,7 +568,6 @@ fn parse_keyword_value(s: &str) -> Result<Vec<(String, String)>, ConnInfoError> 
     Ok(pairs)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

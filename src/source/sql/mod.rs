@@ -183,4 +183,3 @@ pub fn first_words(sql: &str) -> String {
         flat
     }
 }
-
