@@ -8,8 +8,8 @@ declare_rule! {
     /// Flags columns named like a reference (`engagement_id`, `offerId`) to a table
     /// that exists in the schema (`engagements`, `offers`, or an app-prefixed
     /// `helpdesk_offer`) when no foreign key constrains them. The column must not be
-    /// the table's own primary key and its type must match the target's single-column
-    /// primary key.
+    /// the table's own primary key, nor half of a polymorphic pair (`record_type` +
+    /// `record_id`), and its type must match the target's single-column primary key.
     ///
     /// ## Why is this bad?
     /// Without the constraint nothing stops orphans: a deleted parent leaves children
@@ -70,7 +70,20 @@ impl Rule for MissingFk {
                     .foreign_keys
                     .iter()
                     .any(|fk| fk.columns.contains(&column.name));
-                if is_pk || constrained {
+                // Rails / Django polymorphic references (`record_type` + `record_id`)
+                // point at several tables: no single foreign key can express them.
+                let polymorphic = suffixes.iter().any(|suffix| {
+                    let type_column = format!(
+                        "{stem}{}",
+                        if suffix.starts_with('_') {
+                            "_type"
+                        } else {
+                            "Type"
+                        }
+                    );
+                    table.column(&type_column).is_some()
+                });
+                if is_pk || constrained || polymorphic {
                     continue;
                 }
                 let Some(target) = find_target(&by_name, stem, &table.name) else {
@@ -120,7 +133,8 @@ impl Rule for MissingFk {
 }
 
 /// `engagement` → a table named engagement, engagements, engagementes/-ies, or
-/// `<app>_engagement`; only when exactly one table fits, preferring the same schema.
+/// `<app>_engagement` when the referencing table has the same `<app>_` prefix
+/// (Django); only when exactly one table fits, preferring the same schema.
 fn find_target<'a>(
     by_name: &BTreeMap<String, Vec<&'a Table>>,
     stem: &str,
@@ -132,10 +146,15 @@ fn find_target<'a>(
         forms.push(format!("{base}ies"));
     }
     let mut candidates: Vec<&Table> = Vec::new();
+    let app = |name: &str| name.split_once('_').map(|(a, _)| a.to_ascii_lowercase());
     for form in &forms {
-        for key in [form.clone(), format!("~{form}")] {
+        for (key, prefixed) in [(form.clone(), false), (format!("~{form}"), true)] {
             if let Some(tables) = by_name.get(&key) {
                 for t in tables {
+                    // `idempotency_records` is not the `record` of `active_storage_attachments`.
+                    if prefixed && app(&t.name.name) != app(&from.name) {
+                        continue;
+                    }
                     if !candidates.iter().any(|c| c.name == t.name) {
                         candidates.push(t);
                     }
