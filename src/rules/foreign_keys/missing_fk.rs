@@ -133,8 +133,8 @@ impl Rule for MissingFk {
 }
 
 /// `engagement` → a table named engagement, engagements, engagementes/-ies, or
-/// `<app>_engagement` when the referencing table has the same `<app>_` prefix
-/// (Django); only when exactly one table fits, preferring the same schema.
+/// `<prefix>_engagement(s)` (Django's `<app>_<model>`, Prisma's `user_devices`); only
+/// when exactly one table fits, preferring the same schema.
 fn find_target<'a>(
     by_name: &BTreeMap<String, Vec<&'a Table>>,
     stem: &str,
@@ -146,15 +146,10 @@ fn find_target<'a>(
         forms.push(format!("{base}ies"));
     }
     let mut candidates: Vec<&Table> = Vec::new();
-    let app = |name: &str| name.split_once('_').map(|(a, _)| a.to_ascii_lowercase());
     for form in &forms {
-        for (key, prefixed) in [(form.clone(), false), (format!("~{form}"), true)] {
+        for key in [form.clone(), format!("~{form}")] {
             if let Some(tables) = by_name.get(&key) {
                 for t in tables {
-                    // `idempotency_records` is not the `record` of `active_storage_attachments`.
-                    if prefixed && app(&t.name.name) != app(&from.name) {
-                        continue;
-                    }
                     if !candidates.iter().any(|c| c.name == t.name) {
                         candidates.push(t);
                     }
