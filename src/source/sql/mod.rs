@@ -5,6 +5,7 @@ pub mod names;
 pub mod order;
 pub mod parse;
 pub mod replay;
+pub mod session;
 pub mod split;
 pub mod statement;
 
@@ -30,6 +31,20 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     pub stats: ReplayStats,
     pub files: Vec<PathBuf>,
+    /// Comments and statement starts of each file (for `-- dblint-ignore`).
+    pub outlines: Vec<FileOutline>,
+}
+
+/// Where a file's statements start and what comments it has.
+#[derive(Debug, Clone)]
+pub struct FileOutline {
+    pub file: std::sync::Arc<str>,
+    pub path: PathBuf,
+    /// (line, byte offset) of each statement's first token.
+    pub statements: Vec<(u32, usize)>,
+    pub comments: Vec<split::Comment>,
+    /// Byte offset of each comment, parallel to `comments`.
+    pub comment_offsets: Vec<usize>,
 }
 
 /// A problem that stops `lint` before it starts (exit code 2).
@@ -67,7 +82,19 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 
 /// Replay every file, in order, into one model.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
+    load_with(paths, &|p| session::tool_wraps_in_transaction(p), &mut |_| {})
+}
+
+/// Replay with migration review: `observer` sees every statement with the model as
+/// it was just before it; `assume_transaction` says whether a file runs in a
+/// transaction without an explicit BEGIN.
+pub fn load_with(
+    paths: &[PathBuf],
+    assume_transaction: &dyn Fn(&std::path::Path) -> bool,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> Result<Loaded, InputError> {
     let files = input_files(paths)?;
+    let mut outlines = Vec::new();
     let mut replayer = replay::Replayer::new();
     let mut diagnostics = Vec::new();
     let mut stats = ReplayStats::default();
@@ -90,19 +117,25 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             }
         };
-        replay_text(
+        let mut state = session::FileState::new(file, assume_transaction(file));
+        let mut outline = replay_observed(
             &mut replayer,
             &file.display().to_string(),
             &text,
+            &mut state,
             &mut diagnostics,
             &mut stats,
+            observer,
         );
+        outline.path = file.clone();
+        outlines.push(outline);
     }
     Ok(Loaded {
         database: replayer.finish(),
         diagnostics,
         stats,
         files,
+        outlines,
     })
 }
 
@@ -114,10 +147,32 @@ pub fn replay_text(
     diagnostics: &mut Vec<Diagnostic>,
     stats: &mut ReplayStats,
 ) {
+    let mut state = session::FileState::new(std::path::Path::new(file), false);
+    replay_observed(replayer, file, text, &mut state, diagnostics, stats, &mut |_| {});
+}
+
+/// Replay one file, showing each statement to `observer` before applying it.
+pub fn replay_observed(
+    replayer: &mut replay::Replayer,
+    file: &str,
+    text: &str,
+    state: &mut session::FileState,
+    diagnostics: &mut Vec<Diagnostic>,
+    stats: &mut ReplayStats,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> FileOutline {
     stats.files += 1;
     replayer.reset_search_path();
     let file: std::sync::Arc<str> = file.into();
-    for raw in split::split(text).statements {
+    let split = split::split(text);
+    let outline = FileOutline {
+        file: file.clone(),
+        path: PathBuf::from(&*file),
+        statements: split.statements.iter().map(|s| (s.line, s.offset)).collect(),
+        comment_offsets: split.comment_offsets.clone(),
+        comments: split.comments,
+    };
+    for raw in split.statements {
         stats.statements += 1;
         let location = Location {
             file: file.clone(),
@@ -139,7 +194,17 @@ pub fn replay_text(
             if let statement::Statement::Other { tag } = statement {
                 *stats.skipped.entry(tag.clone()).or_default() += 1;
             }
-            match replayer.apply(statement, &location) {
+            observer(&session::StatementEvent {
+                statement,
+                sql: &raw.sql,
+                location: &location,
+                db: &replayer.db,
+                file: state,
+                search_path: replayer.search_path(),
+            });
+            let applied = replayer.apply(statement, &location);
+            state.after(statement, &|name| replayer.find_table(name));
+            match applied {
                 Ok(notes) => diagnostics.extend(notes.into_iter().map(|message| Diagnostic {
                     level: DiagnosticLevel::Warning,
                     location: Some(location.clone()),
@@ -156,6 +221,7 @@ pub fn replay_text(
             }
         }
     }
+    outline
 }
 
 /// Build a model from SQL text (for tests and tools).

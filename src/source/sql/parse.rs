@@ -66,11 +66,108 @@ fn translate(node: &NodeEnum) -> Statement {
                     .collect(),
             )
         }
+        NodeEnum::VariableSetStmt(s)
+            if matches!(s.name.to_ascii_lowercase().as_str(), "lock_timeout" | "statement_timeout") =>
+        {
+            Statement::SetConfig {
+                name: s.name.to_ascii_lowercase(),
+                value: s.args.first().and_then(setting_value).unwrap_or_default(),
+                local: s.is_local,
+            }
+        }
         NodeEnum::SelectStmt(s) => select_set_config(s).unwrap_or_else(|| other("SELECT")),
-        NodeEnum::TransactionStmt(_) => other("TRANSACTION"),
+        NodeEnum::TransactionStmt(s) => {
+            use protobuf::TransactionStmtKind as K;
+            match K::try_from(s.kind).unwrap_or(K::Undefined) {
+                K::TransStmtBegin | K::TransStmtStart => Statement::Transaction { begin: true },
+                K::TransStmtCommit | K::TransStmtRollback | K::TransStmtPrepare => Statement::Transaction { begin: false },
+                _ => other("TRANSACTION"),
+            }
+        }
+        NodeEnum::ReindexStmt(s) => {
+            let target = s.relation.as_ref().map(range_name);
+            let index = s.kind == protobuf::ReindexObjectType::ReindexObjectIndex as i32;
+            Statement::Reindex {
+                concurrently: has_option(&s.params, "concurrently"),
+                table: if index { None } else { target.clone() },
+                index: if index { target } else { None },
+            }
+        }
+        NodeEnum::VacuumStmt(s) if s.is_vacuumcmd => Statement::Vacuum {
+            full: has_option(&s.options, "full"),
+            tables: s
+                .rels
+                .iter()
+                .filter_map(|n| match n.node.as_ref()? {
+                    NodeEnum::VacuumRelation(v) => v.relation.as_ref().map(range_name),
+                    _ => None,
+                })
+                .collect(),
+        },
+        NodeEnum::ClusterStmt(s) => Statement::Cluster {
+            table: s.relation.as_ref().map(range_name),
+        },
+        NodeEnum::LockStmt(s) => Statement::LockTable {
+            tables: range_vars(&s.relations),
+            mode: lock_mode_name(s.mode).to_string(),
+        },
+        NodeEnum::TruncateStmt(s) => Statement::Truncate {
+            tables: range_vars(&s.relations),
+        },
         other_node => Statement::Other {
             tag: tag_of(other_node),
         },
+    }
+}
+
+/// `SET x = '5s'` / `SET x = 5000` / `SET x TO DEFAULT`.
+fn setting_value(node: &Node) -> Option<String> {
+    match node.node.as_ref()? {
+        NodeEnum::AConst(c) => match c.val.as_ref()? {
+            a_const::Val::Sval(s) => Some(s.sval.clone()),
+            a_const::Val::Ival(i) => Some(i.ival.to_string()),
+            a_const::Val::Fval(f) => Some(f.fval.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a list of `DefElem` options names `option` (`CONCURRENTLY`, `FULL`) and
+/// does not set it to false.
+fn has_option(options: &[Node], option: &str) -> bool {
+    options.iter().any(|o| match o.node.as_ref() {
+        Some(NodeEnum::DefElem(d)) if d.defname.eq_ignore_ascii_case(option) => match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+            Some(NodeEnum::Boolean(b)) => b.boolval,
+            Some(NodeEnum::String(s)) => !matches!(s.sval.to_ascii_lowercase().as_str(), "false" | "off" | "0"),
+            Some(NodeEnum::Integer(i)) => i.ival != 0,
+            _ => true,
+        },
+        _ => false,
+    })
+}
+
+fn range_vars(nodes: &[Node]) -> Vec<ObjectName> {
+    nodes
+        .iter()
+        .filter_map(|n| match n.node.as_ref()? {
+            NodeEnum::RangeVar(rv) => Some(range_name(rv)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// PostgreSQL's table lock modes, by their `LOCK TABLE` number.
+fn lock_mode_name(mode: i32) -> &'static str {
+    match mode {
+        1 => "ACCESS SHARE",
+        2 => "ROW SHARE",
+        3 => "ROW EXCLUSIVE",
+        4 => "SHARE UPDATE EXCLUSIVE",
+        5 => "SHARE",
+        6 => "SHARE ROW EXCLUSIVE",
+        7 => "EXCLUSIVE",
+        _ => "ACCESS EXCLUSIVE",
     }
 }
 
@@ -878,6 +975,7 @@ fn drop(s: &protobuf::DropStmt) -> Statement {
         objects: s.objects.iter().filter_map(object_name).collect(),
         missing_ok: s.missing_ok,
         cascade: s.behavior == protobuf::DropBehavior::DropCascade as i32,
+        concurrently: s.concurrent,
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Comment {
 pub struct SplitFile {
     pub statements: Vec<RawStatement>,
     pub comments: Vec<Comment>,
+    /// Byte offset of each comment, parallel to `comments`.
+    pub comment_offsets: Vec<usize>,
 }
 
 pub fn split(text: &str) -> SplitFile {
@@ -185,6 +187,7 @@ impl<'a> Splitter<'a> {
             text: self.src[start..self.pos].to_string(),
             line,
         });
+        self.out.comment_offsets.push(start);
     }
 
     fn block_comment(&mut self) {
@@ -209,6 +212,7 @@ impl<'a> Splitter<'a> {
             text: self.src[start..self.pos].to_string(),
             line,
         });
+        self.out.comment_offsets.push(start);
     }
 
     /// psql meta-commands run to the end of the line.

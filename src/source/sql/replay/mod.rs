@@ -39,6 +39,15 @@ impl Replayer {
         }
     }
 
+    pub fn search_path(&self) -> &[Name] {
+        &self.search_path
+    }
+
+    /// An existing table, found the way the server would find it.
+    pub fn find_table(&self, name: &ObjectName) -> Option<QualifiedName> {
+        self.resolve_table(name)
+    }
+
     /// The search path in force is per file in psql and migration tools: reset it.
     pub fn reset_search_path(&mut self) {
         self.search_path = vec!["public".into()];
@@ -87,6 +96,7 @@ impl Replayer {
                 objects,
                 missing_ok,
                 cascade,
+                ..
             } => {
                 for object in objects {
                     self.drop_object(*kind, object, *missing_ok, *cascade)?;
@@ -160,7 +170,14 @@ impl Replayer {
                     path
                 };
             }
-            Statement::Other { .. } => {}
+            Statement::Other { .. }
+            | Statement::Transaction { .. }
+            | Statement::SetConfig { .. }
+            | Statement::Reindex { .. }
+            | Statement::Vacuum { .. }
+            | Statement::Cluster { .. }
+            | Statement::LockTable { .. }
+            | Statement::Truncate { .. } => {}
         }
         Ok(notes)
     }
