@@ -62,6 +62,17 @@ pub struct LintArgs {
     /// SQL files and migration directories, replayed in the order given
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// PostgreSQL major version the migrations will run on (default 15, or `pg_version`)
+    #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u32).range(10..=19))]
+    pub pg_version: Option<u32>,
+    /// Print, per statement, the lock it takes, the tables it locks and whether it
+    /// rewrites or scans them (a Markdown table for a pull request), then exit
+    #[arg(long)]
+    pub locks: bool,
+    /// Replay everything, but report only migrations added or changed since the merge
+    /// base with this git ref (and schema findings on the tables they touch)
+    #[arg(long, value_name = "GIT_REF")]
+    pub since: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

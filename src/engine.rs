@@ -24,6 +24,7 @@ pub struct Plan {
     ignore: Option<GlobSet>,
 }
 
+#[derive(Default)]
 pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Findings dropped by `ignore` globs.
@@ -136,6 +137,9 @@ pub fn run(db: &Database, plan: &Plan) -> Outcome {
             db,
             options: &active.options,
         };
+        if active.rule.meta().migration {
+            continue;
+        }
         for mut finding in active.rule.check(&ctx) {
             if ignored(&plan.ignore, &finding) || ignored(&active.ignore, &finding) {
                 suppressed += 1;
@@ -170,4 +174,41 @@ pub fn sort_findings(findings: &mut [Finding]) {
             .then_with(|| a.object_path().cmp(&b.object_path()))
             .then_with(|| a.message.cmp(&b.message))
     });
+}
+
+/// Run the migration rules on one statement (called by replay for every statement,
+/// with the model as it was just before it). Config ignores apply as for schema rules.
+pub fn review_statement(
+    event: &crate::source::sql::session::StatementEvent,
+    plan: &Plan,
+    pg_version: u32,
+    out: &mut Outcome,
+) {
+    for active in plan.rules.iter().filter(|a| a.rule.meta().migration) {
+        let ctx = crate::rules::MigrationContext {
+            event,
+            options: &active.options,
+            pg_version,
+        };
+        for mut finding in active.rule.check_statement(&ctx) {
+            if ignored(&plan.ignore, &finding) || ignored(&active.ignore, &finding) {
+                out.suppressed += 1;
+                continue;
+            }
+            finding.severity = active.severity;
+            finding.category = active.pack.category.clone();
+            out.findings.push(finding);
+        }
+    }
+}
+
+/// Merge migration findings into the schema findings, in the deterministic order.
+pub fn merge(mut outcome: Outcome, extra: Outcome) -> Outcome {
+    outcome.findings.extend(extra.findings);
+    outcome.suppressed += extra.suppressed;
+    sort_findings(&mut outcome.findings);
+    outcome
+        .findings
+        .dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
+    outcome
 }

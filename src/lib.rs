@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod finding;
+pub mod inline_ignores;
 pub mod model;
 pub mod packs;
 pub mod report;

@@ -23,6 +23,10 @@ const PACK_FILES: &[(&str, &str)] = &[
     ),
     ("security.toml", include_str!("../rules/security.toml")),
     ("naming.toml", include_str!("../rules/naming.toml")),
+    (
+        "migration-safety.toml",
+        include_str!("../rules/migration-safety.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone)]

@@ -197,8 +197,23 @@ pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
         .filter(|t| !t.is_partition())
         .count()
         .max(1) as f64;
+    // Packs of weight 0 (migration safety) gate CI but are not part of the grade: a
+    // schema's grade describes the schema, not how a migration reached it.
+    let scored: Vec<&str> = plan
+        .packs
+        .iter()
+        .filter(|p| p.weight > 0)
+        .map(|p| p.category.as_str())
+        .collect();
+    let all_findings = findings;
+    let findings: Vec<Finding> = findings
+        .iter()
+        .filter(|f| scored.contains(&f.category.as_str()))
+        .cloned()
+        .collect();
+    let findings = findings.as_slice();
     let mut categories = Vec::new();
-    for pack in &plan.packs {
+    for pack in plan.packs.iter().filter(|p| p.weight > 0) {
         let in_category: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.category == pack.category)
@@ -241,10 +256,10 @@ pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
         (MEAN_SHARE * mean + (1.0 - MEAN_SHARE) * lowest).round() as u32
     };
     let mut totals = Counts::default();
-    for f in findings {
+    for f in all_findings {
         totals.add(f.severity);
     }
-    if totals.error > 0 {
+    if findings.iter().any(|f| f.severity == Severity::Error) {
         overall = overall.min(OVERALL_CAP_WITH_ERRORS);
     }
 

@@ -28,6 +28,11 @@ pub struct PathSettings {
     pub assume_in_transaction: Option<bool>,
 }
 
+/// Default target version for migration verdicts.
+pub const DEFAULT_PG_VERSION: u32 = 15;
+/// Major versions `pg_version` accepts.
+pub const PG_VERSIONS: std::ops::RangeInclusive<u32> = 10..=19;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Findings at or above this severity fail the run; `None` never fails on findings.
@@ -43,6 +48,8 @@ pub struct Settings {
     pub pack_options: BTreeMap<String, toml::Table>,
     /// Per-path migration settings, by glob: `[paths."prisma/migrations/**"]`.
     pub paths: Vec<(String, PathSettings)>,
+    /// The PostgreSQL major version migrations will run on (version-dependent verdicts).
+    pub pg_version: u32,
     /// The configuration file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -58,6 +65,7 @@ impl Default for Settings {
             ignore: Vec::new(),
             rules: BTreeMap::new(),
             pack_options: BTreeMap::new(),
+            pg_version: DEFAULT_PG_VERSION,
             paths: Vec::new(),
             config_file: None,
         }
@@ -117,6 +125,29 @@ fn line_of(text: &str, section: Option<&str>, key: &str) -> usize {
 }
 
 impl Settings {
+    /// `assume_in_transaction` from the last `[paths."glob"]` matching `file`, if any.
+    /// Globs match the path as given and relative to the configuration's directory.
+    pub fn assume_in_transaction(&self, file: &Path) -> Option<bool> {
+        let base = self.config_file.as_ref().and_then(|c| c.parent());
+        let relative = base.and_then(|b| {
+            let abs = std::fs::canonicalize(file).ok()?;
+            let b = std::fs::canonicalize(b).ok()?;
+            abs.strip_prefix(b).ok().map(Path::to_path_buf)
+        });
+        self.paths
+            .iter()
+            .rev()
+            .filter(|(_, p)| p.assume_in_transaction.is_some())
+            .find(|(glob, _)| {
+                let Ok(g) = globset::Glob::new(glob) else {
+                    return false;
+                };
+                let m = g.compile_matcher();
+                m.is_match(file) || relative.as_ref().is_some_and(|r| m.is_match(r))
+            })
+            .and_then(|(_, p)| p.assume_in_transaction)
+    }
+
     /// Read and validate a configuration file on top of the defaults.
     pub fn from_file(path: &Path) -> Result<Settings, ConfigError> {
         let cwd = std::env::current_dir().unwrap_or_default();
@@ -158,6 +189,19 @@ impl Settings {
                             format!("fail_on must be error, warning, info or none, not {value}"),
                         )
                     })?;
+                }
+                "pg_version" => {
+                    settings.pg_version = value
+                        .as_integer()
+                        .and_then(|v| u32::try_from(v).ok())
+                        .filter(|v| PG_VERSIONS.contains(v))
+                        .ok_or_else(|| {
+                            err(
+                                None,
+                                key,
+                                format!("pg_version must be a PostgreSQL major version from 10 to 19, not {value}"),
+                            )
+                        })?;
                 }
                 "min_grade" => {
                     let v = value.as_str().unwrap_or_default();
@@ -288,7 +332,7 @@ impl Settings {
                     }
                 }
                 _ => {
-                    let known = "fail_on, min_grade, packs, enable, disable, ignore, [rules.<id>], [options.<pack>], [paths.\"<glob>\"]";
+                    let known = "fail_on, min_grade, pg_version, packs, enable, disable, ignore, [rules.<id>], [options.<pack>], [paths.\"<glob>\"]";
                     return Err(err(
                         None,
                         key,

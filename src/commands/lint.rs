@@ -104,7 +104,72 @@ pub fn use_color(choice: ColorChoice) -> bool {
 pub fn run(args: &LintArgs) -> Result<u8, String> {
     let settings = resolve_settings(&args.report, &args.paths)?;
     let plan = crate::engine::plan(&settings).map_err(|e| e.to_string())?;
-    let loaded = sql::load(&args.paths).map_err(|e| e.to_string())?;
+    let pg_version = args.pg_version.unwrap_or(settings.pg_version);
+    let assume = |file: &std::path::Path| {
+        settings
+            .assume_in_transaction(file)
+            .unwrap_or_else(|| sql::session::tool_wraps_in_transaction(file))
+    };
+    if args.locks {
+        return super::locks::run(&args.paths, &assume);
+    }
+    let changed = match &args.since {
+        Some(reference) => Some(super::since::changed_files(&args.paths[0], reference)?),
+        None => None,
+    };
+    let in_scope = |file: &str| {
+        changed
+            .as_ref()
+            .is_none_or(|set| std::fs::canonicalize(file).is_ok_and(|path| set.contains(&path)))
+    };
+    let mut reviewed = crate::engine::Outcome::default();
+    let mut touched = std::collections::BTreeSet::new();
+    let mut last_file: Option<(std::sync::Arc<str>, bool)> = None;
+    let mut loaded = sql::load_with(&args.paths, &assume, &mut |event| {
+        let file = &event.location.file;
+        let scoped = match &last_file {
+            Some((f, scoped)) if f == file => *scoped,
+            _ => {
+                let scoped = in_scope(file);
+                last_file = Some((file.clone(), scoped));
+                scoped
+            }
+        };
+        if !scoped {
+            return;
+        }
+        if changed.is_some() {
+            touched.extend(
+                crate::rules::migration::locks::effects(
+                    event.statement,
+                    event.db,
+                    event.search_path,
+                )
+                .into_iter()
+                .map(|e| e.table),
+            );
+            if let sql::statement::Statement::CreateTable(ct) = event.statement {
+                let schema = ct
+                    .name
+                    .schema
+                    .clone()
+                    .or_else(|| event.search_path.first().cloned());
+                touched.insert(crate::model::QualifiedName::new(
+                    schema.unwrap_or_else(|| "public".into()),
+                    ct.name.name.clone(),
+                ));
+            }
+        }
+        crate::engine::review_statement(event, &plan, pg_version, &mut reviewed)
+    })
+    .map_err(|e| e.to_string())?;
+    let outlines: Vec<sql::FileOutline> = loaded
+        .outlines
+        .iter()
+        .filter(|o| in_scope(&o.file))
+        .cloned()
+        .collect();
+    let mut ignores = crate::inline_ignores::collect(&outlines)?;
     for d in &loaded.diagnostics {
         eprintln!("{d}");
     }
@@ -114,7 +179,24 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let graded = grade(&plan, &loaded.database);
+    let mut schema_outcome = crate::engine::run(&loaded.database, &plan);
+    if changed.is_some() {
+        schema_outcome
+            .findings
+            .retain(|f| f.table.as_ref().is_some_and(|t| touched.contains(t)));
+    }
+    let outcome = crate::engine::merge(schema_outcome, reviewed);
+    let (findings, dropped) = crate::inline_ignores::apply(&mut ignores, outcome.findings);
+    let outcome = crate::engine::Outcome {
+        findings,
+        suppressed: outcome.suppressed + dropped,
+    };
+    for d in crate::inline_ignores::unused(&ignores) {
+        eprintln!("{d}");
+        loaded.diagnostics.push(d);
+    }
+    let scorecard = crate::score::score(&loaded.database, &plan, &outcome.findings);
+    let graded = Graded { outcome, scorecard };
     let code = print_graded(
         &args.report,
         &settings,

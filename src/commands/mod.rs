@@ -4,7 +4,9 @@ pub mod explain;
 pub mod init;
 pub mod inspect;
 pub mod lint;
+pub mod locks;
 pub mod rules;
+pub mod since;
 
 use std::io::Write;
 

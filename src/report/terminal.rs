@@ -79,7 +79,7 @@ pub fn render(report: &Report) -> String {
         plural(s.totals.warning, "warning"),
         plural(s.totals.info, "info finding"),
         if report.suppressed > 0 {
-            format!(" ({} suppressed by config)", report.suppressed)
+            format!(" ({} suppressed by ignores)", report.suppressed)
         } else {
             String::new()
         }

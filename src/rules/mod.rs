@@ -15,6 +15,7 @@ mod foreign_keys;
 mod indexes;
 mod integrity;
 mod keys;
+pub mod migration;
 mod naming;
 mod security;
 mod soft_delete;
@@ -35,6 +36,8 @@ pub struct RuleMeta {
     pub docs: &'static str,
     /// Needs a live server (`dblint inspect`); silent on SQL input.
     pub live_only: bool,
+    /// Judges migration statements one by one (`check_statement`), not the final model.
+    pub migration: bool,
 }
 
 /// What a rule sees: the schema model and its own options.
@@ -43,10 +46,24 @@ pub struct Context<'a> {
     pub options: &'a RuleOptions,
 }
 
-/// A schema rule: a pure function of the model.
+/// What a migration rule sees: one statement, the model just before it, the state of
+/// its file, the rule's options and the target PostgreSQL version.
+pub struct MigrationContext<'a> {
+    pub event: &'a crate::source::sql::session::StatementEvent<'a>,
+    pub options: &'a RuleOptions,
+    pub pg_version: u32,
+}
+
+/// A rule: a pure function of the model (schema rules) or of one migration statement
+/// and the model before it (migration rules).
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, ctx: &Context) -> Vec<Finding>;
+    fn check(&self, _ctx: &Context) -> Vec<Finding> {
+        Vec::new()
+    }
+    fn check_statement(&self, _ctx: &MigrationContext) -> Vec<Finding> {
+        Vec::new()
+    }
 }
 
 /// Every rule dblint has. Adding a rule means adding it here and to a pack file.
@@ -79,6 +96,22 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &soft_delete::soft_delete_inconsistent::SoftDeleteInconsistent,
     &security::plaintext_secret::PlaintextSecret,
     &naming::mixed_case_identifier::MixedCaseIdentifier,
+    &migration::create_index_not_concurrently::CreateIndexNotConcurrently,
+    &migration::drop_index_not_concurrently::DropIndexNotConcurrently,
+    &migration::reindex_not_concurrently::ReindexNotConcurrently,
+    &migration::concurrently_in_transaction::ConcurrentlyInTransaction,
+    &migration::constraint_not_valid::ConstraintNotValid,
+    &migration::validate_in_same_transaction::ValidateInSameTransaction,
+    &migration::add_column_volatile_default::AddColumnVolatileDefault,
+    &migration::add_column_required_without_default::AddColumnRequiredWithoutDefault,
+    &migration::set_not_null_scan::SetNotNullScan,
+    &migration::alter_column_type_rewrite::AlterColumnTypeRewrite,
+    &migration::add_key_without_index::AddKeyWithoutIndex,
+    &migration::destructive_change::DestructiveChange,
+    &migration::rename_breaks_code::RenameBreaksCode,
+    &migration::heavy_lock_statement::HeavyLockStatement,
+    &migration::lock_timeout_missing::LockTimeoutMissing,
+    &migration::enum_value_in_transaction::EnumValueInTransaction,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

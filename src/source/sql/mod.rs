@@ -82,7 +82,11 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 
 /// Replay every file, in order, into one model.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
-    load_with(paths, &|p| session::tool_wraps_in_transaction(p), &mut |_| {})
+    load_with(
+        paths,
+        &|p| session::tool_wraps_in_transaction(p),
+        &mut |_| {},
+    )
 }
 
 /// Replay with migration review: `observer` sees every statement with the model as
@@ -148,7 +152,15 @@ pub fn replay_text(
     stats: &mut ReplayStats,
 ) {
     let mut state = session::FileState::new(std::path::Path::new(file), false);
-    replay_observed(replayer, file, text, &mut state, diagnostics, stats, &mut |_| {});
+    replay_observed(
+        replayer,
+        file,
+        text,
+        &mut state,
+        diagnostics,
+        stats,
+        &mut |_| {},
+    );
 }
 
 /// Replay one file, showing each statement to `observer` before applying it.
@@ -168,7 +180,11 @@ pub fn replay_observed(
     let outline = FileOutline {
         file: file.clone(),
         path: PathBuf::from(&*file),
-        statements: split.statements.iter().map(|s| (s.line, s.offset)).collect(),
+        statements: split
+            .statements
+            .iter()
+            .map(|s| (s.line, s.offset))
+            .collect(),
         comment_offsets: split.comment_offsets.clone(),
         comments: split.comments,
     };

@@ -67,7 +67,10 @@ fn translate(node: &NodeEnum) -> Statement {
             )
         }
         NodeEnum::VariableSetStmt(s)
-            if matches!(s.name.to_ascii_lowercase().as_str(), "lock_timeout" | "statement_timeout") =>
+            if matches!(
+                s.name.to_ascii_lowercase().as_str(),
+                "lock_timeout" | "statement_timeout"
+            ) =>
         {
             Statement::SetConfig {
                 name: s.name.to_ascii_lowercase(),
@@ -80,7 +83,9 @@ fn translate(node: &NodeEnum) -> Statement {
             use protobuf::TransactionStmtKind as K;
             match K::try_from(s.kind).unwrap_or(K::Undefined) {
                 K::TransStmtBegin | K::TransStmtStart => Statement::Transaction { begin: true },
-                K::TransStmtCommit | K::TransStmtRollback | K::TransStmtPrepare => Statement::Transaction { begin: false },
+                K::TransStmtCommit | K::TransStmtRollback | K::TransStmtPrepare => {
+                    Statement::Transaction { begin: false }
+                }
                 _ => other("TRANSACTION"),
             }
         }
@@ -137,12 +142,16 @@ fn setting_value(node: &Node) -> Option<String> {
 /// does not set it to false.
 fn has_option(options: &[Node], option: &str) -> bool {
     options.iter().any(|o| match o.node.as_ref() {
-        Some(NodeEnum::DefElem(d)) if d.defname.eq_ignore_ascii_case(option) => match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
-            Some(NodeEnum::Boolean(b)) => b.boolval,
-            Some(NodeEnum::String(s)) => !matches!(s.sval.to_ascii_lowercase().as_str(), "false" | "off" | "0"),
-            Some(NodeEnum::Integer(i)) => i.ival != 0,
-            _ => true,
-        },
+        Some(NodeEnum::DefElem(d)) if d.defname.eq_ignore_ascii_case(option) => {
+            match d.arg.as_deref().and_then(|a| a.node.as_ref()) {
+                Some(NodeEnum::Boolean(b)) => b.boolval,
+                Some(NodeEnum::String(s)) => {
+                    !matches!(s.sval.to_ascii_lowercase().as_str(), "false" | "off" | "0")
+                }
+                Some(NodeEnum::Integer(i)) => i.ival != 0,
+                _ => true,
+            }
+        }
         _ => false,
     })
 }

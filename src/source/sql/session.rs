@@ -40,7 +40,10 @@ pub struct FileState {
 
 impl FileState {
     pub fn new(path: &Path, assume_transaction: bool) -> Self {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let parent = path
             .parent()
             .and_then(|p| p.file_name())
@@ -59,7 +62,11 @@ impl FileState {
 
     /// Update after a statement was applied. `resolve` finds a table by name the way
     /// the server would.
-    pub fn after(&mut self, statement: &Statement, resolve: &dyn Fn(&super::statement::ObjectName) -> Option<QualifiedName>) {
+    pub fn after(
+        &mut self,
+        statement: &Statement,
+        resolve: &dyn Fn(&super::statement::ObjectName) -> Option<QualifiedName>,
+    ) {
         match statement {
             Statement::Transaction { begin } => {
                 self.explicit_transaction = *begin;
@@ -78,8 +85,16 @@ impl FileState {
                 if let Some(q) = resolve(table) {
                     for action in actions {
                         if let TableAction::AddConstraint(
-                            ConstraintSpec::ForeignKey(super::statement::ForeignKeySpec { name: Some(n), not_valid: true, .. })
-                            | ConstraintSpec::Check { name: Some(n), not_valid: true, .. },
+                            ConstraintSpec::ForeignKey(super::statement::ForeignKeySpec {
+                                name: Some(n),
+                                not_valid: true,
+                                ..
+                            })
+                            | ConstraintSpec::Check {
+                                name: Some(n),
+                                not_valid: true,
+                                ..
+                            },
                         ) = action
                         {
                             self.not_valid_constraints.insert((q.clone(), n.clone()));
@@ -88,7 +103,10 @@ impl FileState {
                 }
             }
             Statement::AlterEnumAddValue { name, value, .. } => {
-                let q = QualifiedName::new(name.schema.clone().unwrap_or_else(|| "public".into()), name.name.clone());
+                let q = QualifiedName::new(
+                    name.schema.clone().unwrap_or_else(|| "public".into()),
+                    name.name.clone(),
+                );
                 self.enum_values_added.push((q, value.clone()));
             }
             _ => {}
@@ -105,12 +123,20 @@ impl FileState {
 /// (`migration.sql`), Diesel (`up.sql`) and Flyway (`V…__`, `B…__`, `R__`) do;
 /// golang-migrate, dbmate and plain files do not.
 pub fn tool_wraps_in_transaction(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if name == "migration.sql" || name == "up.sql" {
         return true;
     }
     let flyway = name.split_once("__").is_some_and(|(head, _)| {
-        head == "R" || (head.len() > 1 && matches!(&head[..1], "V" | "B") && head[1..].chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_'))
+        head == "R"
+            || (head.len() > 1
+                && matches!(&head[..1], "V" | "B")
+                && head[1..]
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '_'))
     });
     flyway
 }

@@ -108,15 +108,35 @@ pub enum Statement {
     },
     SetSearchPath(Vec<Name>),
     /// `BEGIN` / `START TRANSACTION` (true) or `COMMIT` / `ROLLBACK` / `END` (false).
-    Transaction { begin: bool },
+    Transaction {
+        begin: bool,
+    },
     /// `SET [LOCAL] name = value` for settings migration review cares about
     /// (`lock_timeout`, `statement_timeout`).
-    SetConfig { name: String, value: String, local: bool },
-    Reindex { concurrently: bool, table: Option<ObjectName>, index: Option<ObjectName> },
-    Vacuum { full: bool, tables: Vec<ObjectName> },
-    Cluster { table: Option<ObjectName> },
-    LockTable { tables: Vec<ObjectName>, mode: String },
-    Truncate { tables: Vec<ObjectName> },
+    SetConfig {
+        name: String,
+        value: String,
+        local: bool,
+    },
+    Reindex {
+        concurrently: bool,
+        table: Option<ObjectName>,
+        index: Option<ObjectName>,
+    },
+    Vacuum {
+        full: bool,
+        tables: Vec<ObjectName>,
+    },
+    Cluster {
+        table: Option<ObjectName>,
+    },
+    LockTable {
+        tables: Vec<ObjectName>,
+        mode: String,
+    },
+    Truncate {
+        tables: Vec<ObjectName>,
+    },
     /// Statements that do not change the schema's shape (SET, GRANT, functions,
     /// triggers, data statements, ...), with the tag for diagnostics and statistics.
     Other {

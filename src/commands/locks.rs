@@ -1,0 +1,102 @@
+//! `dblint lint --locks PATH...`: per statement, the lock it takes, the tables it
+//! locks, and whether it rewrites or scans them, as a Markdown table a reviewer can
+//! paste into a pull request.
+
+use crate::rules::migration::locks::{effects, LockEffect};
+use crate::source::sql;
+use std::fmt::Write as _;
+
+struct Row {
+    location: String,
+    statement: String,
+    effects: Vec<LockEffect>,
+    in_transaction: bool,
+}
+
+/// The first line of a statement, shortened, safe inside a Markdown table cell.
+fn excerpt(sql: &str) -> String {
+    let line = sql.trim().lines().next().unwrap_or("").trim();
+    let mut short: String = line.chars().take(72).collect();
+    if short.len() < line.len() {
+        short.push('…');
+    }
+    short.replace('|', "\\|").replace('`', "'")
+}
+
+pub fn render(
+    paths: &[std::path::PathBuf],
+    assume: &dyn Fn(&std::path::Path) -> bool,
+) -> Result<(String, Vec<crate::source::Diagnostic>), String> {
+    let mut rows = Vec::new();
+    let loaded = sql::load_with(paths, assume, &mut |event| {
+        let found = effects(event.statement, event.db, event.search_path);
+        if !found.is_empty() {
+            rows.push(Row {
+                location: event.location.to_string(),
+                statement: excerpt(event.sql),
+                effects: found,
+                in_transaction: event.file.in_transaction(),
+            });
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    out.push_str("| Statement | Location | Lock | Tables | Rewrite / scan | In transaction |\n");
+    out.push_str("|---|---|---|---|---|---|\n");
+    for row in &rows {
+        let level = row
+            .effects
+            .iter()
+            .map(|e| e.level)
+            .max()
+            .expect("non-empty");
+        let tables = row
+            .effects
+            .iter()
+            .map(|e| format!("`{}`", e.table))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let work = if row.effects.iter().any(|e| e.rewrite) {
+            "rewrite"
+        } else if row.effects.iter().any(|e| e.scan) {
+            "scan"
+        } else {
+            "-"
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} |",
+            row.statement,
+            row.location,
+            level.name(),
+            tables,
+            work,
+            if row.in_transaction { "yes" } else { "no" }
+        );
+    }
+    if rows.is_empty() {
+        out.push_str("\nNo statement takes a table lock.\n");
+    }
+    Ok((out, loaded.diagnostics))
+}
+
+pub fn run(
+    paths: &[std::path::PathBuf],
+    assume: &dyn Fn(&std::path::Path) -> bool,
+) -> Result<u8, String> {
+    let (table, diagnostics) = render(paths, assume)?;
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    super::print_stdout(&table)?;
+    Ok(
+        if diagnostics
+            .iter()
+            .any(|d| d.level == crate::source::DiagnosticLevel::Error)
+        {
+            2
+        } else {
+            0
+        },
+    )
+}

@@ -1,0 +1,59 @@
+//! `--since <git-ref>`: which migration files were added or changed since the merge
+//! base with a ref (committed, staged, unstaged or untracked), found by shelling out
+//! to `git`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("--since: cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Canonical paths of the files changed since the merge base of `reference` and HEAD.
+pub fn changed_files(first_input: &Path, reference: &str) -> Result<BTreeSet<PathBuf>, String> {
+    let dir = if first_input.is_dir() {
+        first_input.to_path_buf()
+    } else {
+        first_input
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    };
+    let top = git(&dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
+        format!(
+            "--since: {} is not inside a git repository",
+            first_input.display()
+        )
+    })?;
+    let top = PathBuf::from(top.trim());
+    let commit = format!("{reference}^{{commit}}");
+    git(&top, &["rev-parse", "--verify", "--quiet", &commit])
+        .map_err(|_| format!("--since: unknown git ref `{reference}`"))?;
+    let base = git(&top, &["merge-base", reference, "HEAD"])
+        .map_err(|e| format!("--since: no merge base between `{reference}` and HEAD: {e}"))?;
+    let mut names = git(
+        &top,
+        &["diff", "--name-only", "--diff-filter=AMR", base.trim()],
+    )
+    .map_err(|e| format!("--since: git diff failed: {e}"))?;
+    names.push_str(
+        &git(&top, &["ls-files", "--others", "--exclude-standard"])
+            .map_err(|e| format!("--since: git ls-files failed: {e}"))?,
+    );
+    Ok(names
+        .lines()
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| std::fs::canonicalize(top.join(l)).ok())
+        .collect())
+}

@@ -1,0 +1,71 @@
+use super::{existing, finding, with_concurrently};
+use crate::model::TableKind;
+use crate::rules::{MigrationContext, Rule, RuleMeta};
+use crate::source::sql::statement::Statement;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `CREATE INDEX` without `CONCURRENTLY` on a table that existed before this
+    /// migration. Tables created earlier in the same migration are exempt: they are
+    /// empty and nobody uses them yet.
+    ///
+    /// ## Why is this bad?
+    /// A plain `CREATE INDEX` takes a SHARE lock: every INSERT, UPDATE and DELETE on the
+    /// table waits until the whole index is built, which on a large table means minutes
+    /// of failed or queued writes.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE INDEX orders_customer_id_idx ON orders (customer_id);
+    /// ```
+    ///
+    /// ## Fix
+    /// Build it without blocking writes (outside a transaction block):
+    /// ```sql
+    /// CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);
+    /// ```
+    CreateIndexNotConcurrently { id: "create-index-not-concurrently", summary: "CREATE INDEX without CONCURRENTLY blocks writes", migration: true }
+}
+
+impl Rule for CreateIndexNotConcurrently {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_statement(&self, ctx: &MigrationContext) -> Vec<crate::finding::Finding> {
+        let Statement::CreateIndex(ci) = ctx.event.statement else {
+            return Vec::new();
+        };
+        if ci.concurrently {
+            return Vec::new();
+        }
+        let Some(table) = existing(ctx, &ci.table) else {
+            return Vec::new();
+        };
+        let partitioned = ctx
+            .event
+            .db
+            .table(&table)
+            .is_some_and(|t| t.kind == TableKind::Partitioned);
+        let effect =
+            super::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path);
+        let what = effect.first().map(|e| e.describe()).unwrap_or_default();
+        let name = ci.name.as_deref().unwrap_or("index");
+        let fix = if partitioned {
+            format!(
+                "-- CONCURRENTLY is not supported on a partitioned table: create the parent index ON ONLY,\n-- build each partition's index CONCURRENTLY, then ALTER INDEX {name} ATTACH PARTITION each one.\n{}",
+                ctx.event.sql.replacen(" ON ", " ON ONLY ", 1) + ";"
+            )
+        } else {
+            with_concurrently(ctx.event.sql, "INDEX")
+        };
+        vec![finding(
+            self.meta().id,
+            ctx,
+            &table,
+            name,
+            format!("CREATE INDEX {name} {what}"),
+            fix,
+        )]
+    }
+}

@@ -1,0 +1,72 @@
+use super::finding;
+use crate::model::QualifiedName;
+use crate::rules::{MigrationContext, Rule, RuleMeta};
+use crate::source::sql::statement::Statement;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `ALTER TYPE ... ADD VALUE` inside a transaction on PostgreSQL before 12
+    /// (set `--pg-version` / `pg_version`), and, on any version, a statement that uses
+    /// a value added in the same transaction.
+    ///
+    /// ## Why is this bad?
+    /// Before PostgreSQL 12 the statement fails inside a transaction block. On every
+    /// version a new enum value cannot be used until the transaction that added it has
+    /// committed: "unsafe use of new value".
+    ///
+    /// ## Example
+    /// ```sql
+    /// BEGIN;
+    /// ALTER TYPE order_status ADD VALUE 'refunded';
+    /// UPDATE orders SET status = 'refunded' WHERE refunded_at IS NOT NULL;
+    /// COMMIT;
+    /// ```
+    ///
+    /// ## Fix
+    /// Add the value in a migration of its own, and use it in a later one.
+    EnumValueInTransaction { id: "enum-value-in-transaction", summary: "Enum value added or used inside the adding transaction", migration: true }
+}
+
+impl Rule for EnumValueInTransaction {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_statement(&self, ctx: &MigrationContext) -> Vec<crate::finding::Finding> {
+        let file = ctx.event.file;
+        if let Statement::AlterEnumAddValue { name, value, .. } = ctx.event.statement {
+            if file.in_transaction() && ctx.pg_version < 12 {
+                let q = QualifiedName::new(
+                    name.schema.clone().unwrap_or_else(|| "public".into()),
+                    name.name.clone(),
+                );
+                return vec![finding(
+                    self.meta().id,
+                    ctx,
+                    &q,
+                    &format!("add-{value}"),
+                    format!("ALTER TYPE {name} ADD VALUE '{value}' inside a transaction fails on PostgreSQL {}", ctx.pg_version),
+                    "-- run ALTER TYPE ... ADD VALUE in a migration without a transaction".into(),
+                )];
+            }
+            return Vec::new();
+        }
+        if !file.in_transaction() {
+            return Vec::new();
+        }
+        file.enum_values_added
+            .iter()
+            .filter(|(_, value)| ctx.event.sql.contains(&format!("'{value}'")))
+            .map(|(ty, value)| {
+                finding(
+                    self.meta().id,
+                    ctx,
+                    ty,
+                    &format!("use-{value}"),
+                    format!("'{value}' was added to {ty} in this transaction and cannot be used before it commits"),
+                    "-- use the new value in a later migration".into(),
+                )
+            })
+            .collect()
+    }
+}

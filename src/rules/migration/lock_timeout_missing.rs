@@ -1,0 +1,60 @@
+use super::finding;
+use crate::rules::{MigrationContext, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags lock-taking DDL on a table that existed before this migration when no
+    /// `SET lock_timeout` ran earlier in the file.
+    ///
+    /// ## Why is this bad?
+    /// DDL waits for its lock behind any long-running query, and while it waits every
+    /// other query on the table queues behind it: one slow report turns a millisecond
+    /// `ALTER TABLE` into an outage. A `lock_timeout` makes the migration fail fast
+    /// instead, so it can be retried.
+    ///
+    /// ## Example
+    /// ```sql
+    /// ALTER TABLE orders ADD COLUMN note text;
+    /// ```
+    ///
+    /// ## Fix
+    /// ```sql
+    /// SET lock_timeout = '5s';
+    /// ALTER TABLE orders ADD COLUMN note text;
+    /// ```
+    LockTimeoutMissing { id: "lock-timeout-missing", summary: "Lock-taking DDL with no lock_timeout set", migration: true }
+}
+
+impl Rule for LockTimeoutMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_statement(&self, ctx: &MigrationContext) -> Vec<crate::finding::Finding> {
+        if ctx.event.file.lock_timeout_set {
+            return Vec::new();
+        }
+        let timeout = ctx
+            .options
+            .values
+            .get("suggested")
+            .and_then(|v| v.as_str())
+            .unwrap_or("5s")
+            .to_string();
+        super::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
+            .into_iter()
+            .filter(|e| e.level >= super::locks::LockLevel::Share)
+            .filter(|e| ctx.event.db.tables.contains_key(&e.table) && !ctx.event.file.created_tables.contains(&e.table))
+            .map(|e| {
+                finding(
+                    self.meta().id,
+                    ctx,
+                    &e.table,
+                    "lock-timeout",
+                    format!("{} with no lock_timeout: if it waits behind a long query, all traffic to {} queues behind it", e.level.name(), e.table),
+                    format!("SET lock_timeout = '{timeout}';  -- at the top of the migration"),
+                )
+            })
+            .collect()
+    }
+}

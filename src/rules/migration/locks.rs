@@ -1,0 +1,265 @@
+//! Which lock a statement takes, on which tables, and whether it rewrites or scans
+//! them: the basis of every migration finding's message and of `--locks`.
+
+use crate::model::{Database, Name, QualifiedName};
+use crate::source::sql::statement::{
+    ConstraintSpec, ObjectKind, ObjectName, Statement, TableAction,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LockLevel {
+    ShareUpdateExclusive,
+    Share,
+    ShareRowExclusive,
+    Exclusive,
+    AccessExclusive,
+}
+
+impl LockLevel {
+    pub fn name(self) -> &'static str {
+        match self {
+            LockLevel::ShareUpdateExclusive => "SHARE UPDATE EXCLUSIVE",
+            LockLevel::Share => "SHARE",
+            LockLevel::ShareRowExclusive => "SHARE ROW EXCLUSIVE",
+            LockLevel::Exclusive => "EXCLUSIVE",
+            LockLevel::AccessExclusive => "ACCESS EXCLUSIVE",
+        }
+    }
+
+    /// What the lock stops other sessions from doing while it is held.
+    pub fn blocks(self) -> &'static str {
+        match self {
+            LockLevel::ShareUpdateExclusive => {
+                "blocks other schema changes and VACUUM, not reads or writes"
+            }
+            LockLevel::Share | LockLevel::ShareRowExclusive => {
+                "blocks INSERT, UPDATE and DELETE; reads continue"
+            }
+            LockLevel::Exclusive => "blocks writes and SELECT ... FOR UPDATE; plain reads continue",
+            LockLevel::AccessExclusive => {
+                "blocks every read and write, and queues everything behind it"
+            }
+        }
+    }
+
+    pub fn parse(s: &str) -> LockLevel {
+        match s {
+            "SHARE UPDATE EXCLUSIVE" | "ROW EXCLUSIVE" | "ROW SHARE" | "ACCESS SHARE" => {
+                LockLevel::ShareUpdateExclusive
+            }
+            "SHARE" => LockLevel::Share,
+            "SHARE ROW EXCLUSIVE" => LockLevel::ShareRowExclusive,
+            "EXCLUSIVE" => LockLevel::Exclusive,
+            _ => LockLevel::AccessExclusive,
+        }
+    }
+}
+
+/// The effect of one statement on one table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LockEffect {
+    pub table: QualifiedName,
+    pub level: LockLevel,
+    pub rewrite: bool,
+    pub scan: bool,
+}
+
+impl LockEffect {
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "takes {} on {} ({})",
+            self.level.name(),
+            self.table,
+            self.level.blocks()
+        );
+        if self.rewrite {
+            s.push_str(", rewrites the table");
+        } else if self.scan {
+            s.push_str(", scans the whole table while holding it");
+        }
+        s
+    }
+}
+
+fn resolve(db: &Database, search_path: &[Name], name: &ObjectName) -> Option<QualifiedName> {
+    match &name.schema {
+        Some(s) => Some(QualifiedName::new(s.clone(), name.name.clone())),
+        None => search_path
+            .iter()
+            .map(|s| QualifiedName::new(s.clone(), name.name.clone()))
+            .find(|q| db.tables.contains_key(q))
+            .or_else(|| {
+                Some(QualifiedName::new(
+                    search_path
+                        .first()
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "public".into()),
+                    name.name.clone(),
+                ))
+            }),
+    }
+}
+
+/// Locks a statement takes (empty for statements that take none worth reporting).
+pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Vec<LockEffect> {
+    let table = |n: &ObjectName| resolve(db, search_path, n);
+    let effect = |t: Option<QualifiedName>, level, rewrite, scan| {
+        t.map(|table| LockEffect {
+            table,
+            level,
+            rewrite,
+            scan,
+        })
+    };
+    let mut out: Vec<LockEffect> = Vec::new();
+    match statement {
+        Statement::CreateIndex(ci) => {
+            let level = if ci.concurrently {
+                LockLevel::ShareUpdateExclusive
+            } else {
+                LockLevel::Share
+            };
+            out.extend(effect(table(&ci.table), level, false, true));
+        }
+        Statement::Drop {
+            kind,
+            objects,
+            concurrently,
+            ..
+        } => {
+            for o in objects {
+                match kind {
+                    ObjectKind::Table | ObjectKind::ForeignTable => {
+                        out.extend(effect(table(o), LockLevel::AccessExclusive, false, false))
+                    }
+                    ObjectKind::Index => {
+                        let owner = search_path
+                            .iter()
+                            .map(|s| s.to_string())
+                            .chain(o.schema.iter().map(|s| s.to_string()))
+                            .find_map(|s| {
+                                db.index_owner
+                                    .get(&QualifiedName::new(s, o.name.clone()))
+                                    .cloned()
+                            });
+                        let level = if *concurrently {
+                            LockLevel::ShareUpdateExclusive
+                        } else {
+                            LockLevel::AccessExclusive
+                        };
+                        out.extend(effect(owner, level, false, false));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Statement::AlterTable {
+            table: t, actions, ..
+        } => {
+            let mut level = LockLevel::ShareUpdateExclusive;
+            let (mut rewrite, mut scan) = (false, false);
+            let mut referenced = Vec::new();
+            for a in actions {
+                let (l, r, s) = match a {
+                    TableAction::AddColumn { column, .. } => {
+                        let volatile = column
+                            .column
+                            .default
+                            .as_deref()
+                            .is_some_and(super::add_column_volatile_default::is_volatile)
+                            || column.column.generated.is_some()
+                            || column.column.serial;
+                        (LockLevel::AccessExclusive, volatile, false)
+                    }
+                    TableAction::AddConstraint(ConstraintSpec::ForeignKey(fk)) => {
+                        referenced.push(fk.references.clone());
+                        (LockLevel::ShareRowExclusive, false, !fk.not_valid)
+                    }
+                    TableAction::AddConstraint(ConstraintSpec::Check { not_valid, .. }) => {
+                        (LockLevel::AccessExclusive, false, !not_valid)
+                    }
+                    TableAction::AddConstraint(
+                        ConstraintSpec::PrimaryKey(k) | ConstraintSpec::Unique(k),
+                    ) => (LockLevel::AccessExclusive, false, k.using_index.is_none()),
+                    TableAction::ValidateConstraint { .. } => {
+                        (LockLevel::ShareUpdateExclusive, false, true)
+                    }
+                    TableAction::SetNotNull { .. } => (LockLevel::AccessExclusive, false, true),
+                    TableAction::AlterColumnType { .. } => (LockLevel::AccessExclusive, true, true),
+                    TableAction::AttachPartition { .. } => {
+                        (LockLevel::ShareUpdateExclusive, false, true)
+                    }
+                    _ => (LockLevel::AccessExclusive, false, false),
+                };
+                level = level.max(l);
+                rewrite |= r;
+                scan |= s;
+            }
+            out.extend(effect(table(t), level, rewrite, scan));
+            for r in referenced {
+                out.extend(effect(
+                    table(&r),
+                    LockLevel::ShareRowExclusive,
+                    false,
+                    false,
+                ));
+            }
+        }
+        Statement::Rename {
+            kind: ObjectKind::Table,
+            object,
+            ..
+        }
+        | Statement::RenameColumn { table: object, .. } => out.extend(effect(
+            table(object),
+            LockLevel::AccessExclusive,
+            false,
+            false,
+        )),
+        Statement::Truncate { tables } => {
+            for t in tables {
+                out.extend(effect(table(t), LockLevel::AccessExclusive, false, false));
+            }
+        }
+        Statement::Vacuum { full: true, tables } => {
+            for t in tables {
+                out.extend(effect(table(t), LockLevel::AccessExclusive, true, false));
+            }
+        }
+        Statement::Cluster { table: Some(t) } => {
+            out.extend(effect(table(t), LockLevel::AccessExclusive, true, false))
+        }
+        Statement::LockTable { tables, mode } => {
+            for t in tables {
+                out.extend(effect(table(t), LockLevel::parse(mode), false, false));
+            }
+        }
+        Statement::Reindex {
+            concurrently,
+            table: t,
+            index,
+        } => {
+            let level = if *concurrently {
+                LockLevel::ShareUpdateExclusive
+            } else {
+                LockLevel::Share
+            };
+            let owner = match (t, index) {
+                (Some(t), _) => table(t),
+                (None, Some(i)) => search_path
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(i.schema.iter().map(|s| s.to_string()))
+                    .find_map(|s| {
+                        db.index_owner
+                            .get(&QualifiedName::new(s, i.name.clone()))
+                            .cloned()
+                    }),
+                _ => None,
+            };
+            out.extend(effect(owner, level, false, true));
+        }
+        _ => {}
+    }
+    out
+}

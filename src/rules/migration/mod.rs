@@ -1,0 +1,101 @@
+//! The migration-safety pack: rules that judge each migration statement against the
+//! model as it was just before it, so they know which tables already exist (and hold
+//! rows), how they are indexed and constrained, and what the file has done so far.
+
+pub mod add_column_required_without_default;
+pub mod add_column_volatile_default;
+pub mod add_key_without_index;
+pub mod alter_column_type_rewrite;
+pub mod concurrently_in_transaction;
+pub mod constraint_not_valid;
+pub mod create_index_not_concurrently;
+pub mod destructive_change;
+pub mod drop_index_not_concurrently;
+pub mod enum_value_in_transaction;
+pub mod heavy_lock_statement;
+pub mod lock_timeout_missing;
+pub mod locks;
+pub mod reindex_not_concurrently;
+pub mod rename_breaks_code;
+pub mod set_not_null_scan;
+pub mod validate_in_same_transaction;
+
+use super::MigrationContext;
+use crate::finding::Finding;
+use crate::model::QualifiedName;
+use crate::source::sql::statement::ObjectName;
+
+/// Find a table the way the server would, in the model before the statement.
+pub fn resolve(ctx: &MigrationContext, name: &ObjectName) -> Option<QualifiedName> {
+    let db = ctx.event.db;
+    match &name.schema {
+        Some(s) => {
+            let q = QualifiedName::new(s.clone(), name.name.clone());
+            db.tables.contains_key(&q).then_some(q)
+        }
+        None => ctx
+            .event
+            .search_path
+            .iter()
+            .map(|s| s.as_str())
+            .chain(std::iter::once("public"))
+            .map(|s| QualifiedName::new(s, name.name.clone()))
+            .find(|q| db.tables.contains_key(q)),
+    }
+}
+
+/// A table that existed before this migration file (so it may hold rows and serve
+/// traffic); tables created earlier in the same file are exempt.
+pub fn existing(ctx: &MigrationContext, name: &ObjectName) -> Option<QualifiedName> {
+    resolve(ctx, name).filter(|q| !ctx.event.file.created_tables.contains(q))
+}
+
+/// The index a name refers to, with its table.
+pub fn resolve_index(
+    ctx: &MigrationContext,
+    name: &ObjectName,
+) -> Option<(QualifiedName, QualifiedName)> {
+    let db = ctx.event.db;
+    let schemas: Vec<String> = match &name.schema {
+        Some(s) => vec![s.to_string()],
+        None => ctx
+            .event
+            .search_path
+            .iter()
+            .map(|s| s.to_string())
+            .chain(std::iter::once("public".to_string()))
+            .collect(),
+    };
+    schemas.into_iter().find_map(|s| {
+        let q = QualifiedName::new(s, name.name.clone());
+        db.index_owner.get(&q).map(|t| (q.clone(), t.clone()))
+    })
+}
+
+/// A finding about one statement: located at it, identified by what it changes and
+/// the migration it is in (stable across edits elsewhere).
+pub fn finding(
+    rule: &'static str,
+    ctx: &MigrationContext,
+    table: &QualifiedName,
+    what: &str,
+    message: String,
+    fix: String,
+) -> Finding {
+    Finding::new(rule, table, message)
+        .object(format!("{what}@{}", ctx.event.file.migration))
+        .fix(fix)
+        .location(Some(ctx.event.location))
+}
+
+/// `CREATE [UNIQUE] INDEX ...` → `CREATE [UNIQUE] INDEX CONCURRENTLY ...`.
+pub fn with_concurrently(sql: &str, keyword: &str) -> String {
+    let upper = sql.to_ascii_uppercase();
+    match upper.find(keyword) {
+        Some(i) => {
+            let end = i + keyword.len();
+            format!("{} CONCURRENTLY{};", &sql[..end], &sql[end..])
+        }
+        None => format!("{sql};"),
+    }
+}

@@ -1,0 +1,294 @@
+//! Reviewing migrations from the command line: `-- dblint-ignore` comments,
+//! `--since`, `--locks`, `--pg-version` and per-path transaction settings.
+
+mod common;
+
+use common::{dblint_in, temp_tree};
+use std::path::Path;
+use std::process::Command;
+
+const BASE: &str = "CREATE TABLE accounts (id bigint PRIMARY KEY, note text);\n\
+CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts (id));\n\
+CREATE INDEX orders_account_idx ON orders (account_id);\n";
+
+fn rules_fired(stdout: &str) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(stdout).expect("json report");
+    let mut rules: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}@{}", f["rule"].as_str().unwrap(), f["location"]["line"]))
+        .collect();
+    rules.sort();
+    rules
+}
+
+#[test]
+fn ignore_comments_silence_the_statement_below_or_on_the_same_line() {
+    let dir = temp_tree(&[
+        ("m/001_base.sql", BASE),
+        (
+            "m/002_change.sql",
+            "SET lock_timeout = '2s';\n\
+             -- dblint-ignore create-index-not-concurrently -- table has 10 rows\n\
+             CREATE INDEX accounts_note_idx ON accounts (note);\n\
+             ALTER TABLE accounts DROP COLUMN note; -- dblint-ignore destructive-change -- unused since v2\n\
+             ALTER TABLE orders RENAME TO purchases;\n",
+        ),
+    ]);
+    let run = dblint_in(
+        dir.path(),
+        &[
+            "lint",
+            "m",
+            "--format",
+            "json",
+            "--pack",
+            "migration-safety",
+        ],
+    );
+    assert_eq!(
+        rules_fired(&run.stdout),
+        vec!["rename-breaks-code@5"],
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("unused-ignore"), "{}", run.stderr);
+}
+
+#[test]
+fn ignore_file_silences_a_rule_for_the_whole_file() {
+    let dir = temp_tree(&[
+        ("m/001_base.sql", BASE),
+        (
+            "m/002_change.sql",
+            "-- dblint-ignore-file lock-timeout-missing, rename-breaks-code\n\
+             ALTER TABLE orders RENAME TO purchases;\n\
+             ALTER TABLE accounts RENAME COLUMN note TO remark;\n",
+        ),
+    ]);
+    let run = dblint_in(
+        dir.path(),
+        &[
+            "lint",
+            "m",
+            "--format",
+            "json",
+            "--pack",
+            "migration-safety",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(rules_fired(&run.stdout).is_empty());
+}
+
+#[test]
+fn an_unknown_rule_in_an_ignore_is_an_error_with_its_line() {
+    let dir = temp_tree(&[(
+        "m/001.sql",
+        "CREATE TABLE t (id int PRIMARY KEY);\n-- dblint-ignore no-such-rule -- why\nDROP TABLE t;\n",
+    )]);
+    let run = dblint_in(dir.path(), &["lint", "m"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("m/001.sql:2: unknown rule `no-such-rule`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "", "no report after a bad ignore");
+}
+
+#[test]
+fn an_ignore_that_suppresses_nothing_is_reported() {
+    let dir = temp_tree(&[
+        ("m/001_base.sql", BASE),
+        (
+            "m/002.sql",
+            "-- dblint-ignore destructive-change -- stale\nCREATE TABLE extra (id int PRIMARY KEY);\n",
+        ),
+    ]);
+    let run = dblint_in(dir.path(), &["lint", "m", "--pack", "migration-safety"]);
+    assert!(
+        run.stderr
+            .contains("m/002.sql:1: warning: unused-ignore: `dblint-ignore destructive-change`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn pg_version_switches_version_dependent_verdicts() {
+    let files = [
+        ("m/001_base.sql", BASE),
+        (
+            "m/002.sql",
+            "SET lock_timeout = '2s';\nALTER TABLE accounts ADD COLUMN score int DEFAULT 0;\n",
+        ),
+    ];
+    let dir = temp_tree(&files);
+    let args = [
+        "lint",
+        "m",
+        "--format",
+        "json",
+        "--pack",
+        "migration-safety",
+    ];
+    let modern = dblint_in(dir.path(), &args);
+    assert!(rules_fired(&modern.stdout).is_empty(), "{}", modern.stdout);
+    let old = dblint_in(dir.path(), &[&args[..], &["--pg-version", "10"]].concat());
+    assert_eq!(
+        rules_fired(&old.stdout),
+        vec!["add-column-volatile-default@2"]
+    );
+
+    std::fs::write(dir.path().join("dblint.toml"), "pg_version = 10\n").unwrap();
+    let configured = dblint_in(dir.path(), &args);
+    assert_eq!(
+        rules_fired(&configured.stdout),
+        vec!["add-column-volatile-default@2"]
+    );
+
+    std::fs::write(dir.path().join("dblint.toml"), "pg_version = 7\n").unwrap();
+    let bad = dblint_in(dir.path(), &args);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("dblint.toml:1: pg_version must be"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn assume_in_transaction_per_path() {
+    let files = [
+        ("m/001_base.sql", BASE),
+        (
+            "m/002.sql",
+            "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);\n",
+        ),
+    ];
+    let dir = temp_tree(&files);
+    let args = &["lint", "m", "--format", "json"];
+    let plain = dblint_in(dir.path(), args);
+    assert!(
+        !plain.stdout.contains("concurrently-in-transaction"),
+        "{}",
+        plain.stdout
+    );
+    std::fs::write(
+        dir.path().join("dblint.toml"),
+        "[paths.\"m/*.sql\"]\nassume_in_transaction = true\n",
+    )
+    .unwrap();
+    let wrapped = dblint_in(dir.path(), args);
+    assert!(
+        wrapped.stdout.contains("concurrently-in-transaction"),
+        "{}",
+        wrapped.stderr
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run git");
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn since_reports_only_migrations_changed_since_the_merge_base() {
+    let dir = temp_tree(&[
+        ("m/001_base.sql", BASE),
+        (
+            "m/002_old.sql",
+            "CREATE INDEX accounts_note_idx ON accounts (note);\n",
+        ),
+    ]);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["checkout", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(
+        dir.path().join("m/003_new.sql"),
+        "ALTER TABLE orders DROP COLUMN account_id;\n",
+    )
+    .unwrap();
+    let args = ["lint", "m", "--format", "json", "--since", "main"];
+    let run = dblint_in(dir.path(), &args);
+    let fired = rules_fired(&run.stdout);
+    assert!(
+        fired.iter().any(|r| r.starts_with("destructive-change")),
+        "{fired:?}"
+    );
+    assert!(
+        !fired
+            .iter()
+            .any(|r| r.starts_with("create-index-not-concurrently")),
+        "an unchanged migration was reported: {fired:?}"
+    );
+    let everything = rules_fired(&dblint_in(dir.path(), &args[..4]).stdout);
+    assert!(everything
+        .iter()
+        .any(|r| r.starts_with("create-index-not-concurrently")));
+
+    let unknown = dblint_in(dir.path(), &["lint", "m", "--since", "no-such-branch"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("unknown git ref `no-such-branch`"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn since_outside_a_repository_is_a_clear_error() {
+    let dir = temp_tree(&[("m/001.sql", BASE)]);
+    let run = Command::new(env!("CARGO_BIN_EXE_dblint"))
+        .args(["lint", "m", "--since", "main"])
+        .current_dir(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("is not inside a git repository"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lock_report() {
+    let dir = temp_tree(&[
+        ("m/001_base.sql", BASE),
+        (
+            "m/002_change/migration.sql",
+            "SET lock_timeout = '2s';\n\
+             CREATE INDEX accounts_note_idx ON accounts (note);\n\
+             ALTER TABLE orders ADD CONSTRAINT orders_total CHECK (id > 0);\n\
+             ALTER TABLE orders ALTER COLUMN account_id TYPE int;\n\
+             ALTER TABLE orders ADD COLUMN note text;\n\
+             DROP INDEX orders_account_idx;\n",
+        ),
+    ]);
+    let run = dblint_in(dir.path(), &["lint", "--locks", "m"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("lock_report", run.stdout);
+}
