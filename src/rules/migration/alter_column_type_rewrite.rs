@@ -87,7 +87,21 @@ impl Rule for AlterColumnTypeRewrite {
                     "changing {}.{column} from {old} to {} rewrites {q} and its indexes under ACCESS EXCLUSIVE (blocks every read and write)",
                     q.name, data_type.data_type
                 ),
-                "-- add a new column, backfill it in batches, then swap the names in a short transaction".to_string(),
+                {
+                    let t = q.sql();
+                    let col = crate::model::quote_ident(column);
+                    let new = crate::model::quote_ident(&format!("{column}_new"));
+                    let old_name = crate::model::quote_ident(&format!("{column}_old"));
+                    let ty = &data_type.data_type;
+                    format!(
+                        "ALTER TABLE {t} ADD COLUMN {new} {ty};\n\
+                         -- keep {new} in sync with a trigger, backfill in batches:\n\
+                         UPDATE {t} SET {new} = {col}::{ty} WHERE {new} IS NULL AND ctid IN (SELECT ctid FROM {t} WHERE {new} IS NULL LIMIT 10000);\n\
+                         -- then, in one short transaction:\n\
+                         ALTER TABLE {t} RENAME COLUMN {col} TO {old_name};\n\
+                         ALTER TABLE {t} RENAME COLUMN {new} TO {col};"
+                    )
+                },
             ));
         }
         out

@@ -79,7 +79,10 @@ impl Rule for ConcurrentlyInTransaction {
             &table,
             "concurrently",
             format!("{what} {why}: PostgreSQL refuses it (cannot run inside a transaction block)"),
-            "-- move this statement to a migration that runs outside a transaction".to_string(),
+            format!(
+                "-- in its own migration that runs outside a transaction (golang-migrate file,\n-- Django atomic = False, Flyway executeInTransaction=false):\n{};",
+                ctx.event.sql.trim().trim_end_matches(';')
+            ),
         )]
     }
 }

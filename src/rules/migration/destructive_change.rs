@@ -75,7 +75,11 @@ impl Rule for DestructiveChange {
                                 &q,
                                 name,
                                 format!("DROP COLUMN {}.{name} deletes the column's data; code still reading it breaks", q.name),
-                                "-- stop using the column in one release, drop it in the next".into(),
+                                format!(
+                                    "-- release 1: stop reading and writing the column (e.g. Rails ignored_columns);\n-- release 2, once no running code uses it:\nALTER TABLE {} DROP COLUMN {};",
+                                    q.sql(),
+                                    crate::model::quote_ident(name)
+                                ),
                             ));
                         }
                     }

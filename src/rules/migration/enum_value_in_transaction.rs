@@ -46,7 +46,10 @@ impl Rule for EnumValueInTransaction {
                     &q,
                     &format!("add-{value}"),
                     format!("ALTER TYPE {name} ADD VALUE '{value}' inside a transaction fails on PostgreSQL {}", ctx.pg_version),
-                    "-- run ALTER TYPE ... ADD VALUE in a migration without a transaction".into(),
+                    format!(
+                        "-- in its own migration that runs outside a transaction:\n{};",
+                        ctx.event.sql.trim().trim_end_matches(';')
+                    ),
                 )];
             }
             return Vec::new();

@@ -82,6 +82,18 @@ pub fn finding(
     message: String,
     fix: String,
 ) -> Finding {
+    // Every finding says which lock its statement takes and what that blocks.
+    let mut message = message;
+    if let Some(effect) =
+        super::migration::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
+            .into_iter()
+            .filter(|e| &e.table == table)
+            .max_by_key(|e| e.level)
+    {
+        if !message.contains(effect.level.name()) {
+            message = format!("{message}; it {}", effect.describe());
+        }
+    }
     Finding::new(rule, table, message)
         .object(format!("{what}@{}", ctx.event.file.migration))
         .fix(fix)

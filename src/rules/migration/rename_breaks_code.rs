@@ -39,6 +39,22 @@ impl Rule for RenameBreaksCode {
         let Some(q) = existing(ctx, table) else {
             return Vec::new();
         };
-        vec![finding(self.meta().id, ctx, &q, &format!("rename-{what}"), message, "-- expand and contract: add the new name, migrate readers and writers, drop the old name later".into())]
+        let fix = match ctx.event.statement {
+            Statement::Rename { new_name, .. } => format!(
+                "-- keep the old name working while code moves over (a simple view is updatable):\n{};\nCREATE VIEW {} AS SELECT * FROM {};\n-- drop the view once no code uses the old name",
+                ctx.event.sql.trim().trim_end_matches(';'),
+                q.sql(),
+                crate::model::quote_ident(new_name)
+            ),
+            _ => "-- expand and contract: ADD COLUMN with the new name, write both columns,\n-- backfill, move readers to the new one, then DROP COLUMN the old one in a later release".into(),
+        };
+        vec![finding(
+            self.meta().id,
+            ctx,
+            &q,
+            &format!("rename-{what}"),
+            message,
+            fix,
+        )]
     }
 }

@@ -50,7 +50,11 @@ impl Rule for ValidateInSameTransaction {
                     &q,
                     name,
                     format!("VALIDATE CONSTRAINT {name} runs in the transaction that added it NOT VALID, so the scan happens under the ADD's strong lock"),
-                    "-- commit first: move VALIDATE CONSTRAINT to the next migration".to_string(),
+                    format!(
+                        "-- in the next migration (after this one commits):\nALTER TABLE {} VALIDATE CONSTRAINT {};",
+                        q.sql(),
+                        crate::model::quote_ident(name)
+                    ),
                 )
             })
             .collect()
