@@ -42,7 +42,7 @@ impl Rule for ConstraintNotValid {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let mut report = |spec: &ConstraintSpec, via_column: bool| {
+        let mut report = |spec: &ConstraintSpec, via_column: Option<&str>| {
             let (kind, name, lock) = match spec {
                 ConstraintSpec::ForeignKey(fk) if !fk.not_valid => (
                     "FOREIGN KEY",
@@ -61,10 +61,19 @@ impl Rule for ConstraintNotValid {
                 _ => return,
             };
             let name = name.map(|n| n.to_string()).unwrap_or_else(|| {
-                format!("{}_{}", q.name, kind.to_ascii_lowercase().replace(' ', "_"))
+                // PostgreSQL's own default names.
+                let suffix = if kind == "CHECK" { "check" } else { "fkey" };
+                match via_column {
+                    Some(column) => format!("{}_{column}_{suffix}", q.name),
+                    None => format!("{}_{suffix}", q.name),
+                }
             });
-            let fix = if via_column {
-                "-- add the column first, then the constraint NOT VALID, then VALIDATE CONSTRAINT in another transaction".to_string()
+            let fix = if let Some(column) = via_column {
+                format!(
+                    "-- add {column} without the inline constraint, then:\nALTER TABLE {t} ADD CONSTRAINT {n} {kind} (...) NOT VALID;\n-- then, in a separate transaction:\nALTER TABLE {t} VALIDATE CONSTRAINT {n};",
+                    t = q.sql(),
+                    n = quote_ident(&name)
+                )
             } else {
                 format!(
                     "{} NOT VALID;\n-- then, in a separate transaction:\nALTER TABLE {} VALIDATE CONSTRAINT {};",
@@ -86,10 +95,10 @@ impl Rule for ConstraintNotValid {
         };
         for action in actions {
             match action {
-                TableAction::AddConstraint(spec) => report(spec, false),
+                TableAction::AddConstraint(spec) => report(spec, None),
                 TableAction::AddColumn { column, .. } => {
                     for spec in &column.constraints {
-                        report(spec, true);
+                        report(spec, Some(&column.column.name));
                     }
                 }
                 _ => {}
