@@ -129,6 +129,17 @@ fn ignored(set: &Option<GlobSet>, finding: &Finding) -> bool {
         .is_some_and(|s| paths(finding).iter().any(|p| s.is_match(p)))
 }
 
+/// A rule's finding after config ignores (`None` when suppressed), with the
+/// severity and category its pack and the configuration give it.
+fn admit(plan: &Plan, active: &ActiveRule, mut finding: Finding) -> Option<Finding> {
+    if ignored(&plan.ignore, &finding) || ignored(&active.ignore, &finding) {
+        return None;
+    }
+    finding.severity = active.severity;
+    finding.category = active.pack.category.clone();
+    Some(finding)
+}
+
 pub fn run(db: &Database, plan: &Plan) -> Outcome {
     let mut findings = Vec::new();
     let mut suppressed = 0;
@@ -140,13 +151,11 @@ pub fn run(db: &Database, plan: &Plan) -> Outcome {
         if active.rule.meta().migration {
             continue;
         }
-        for mut finding in active.rule.check(&ctx) {
-            if ignored(&plan.ignore, &finding) || ignored(&active.ignore, &finding) {
+        for finding in active.rule.check(&ctx) {
+            let Some(mut finding) = admit(plan, active, finding) else {
                 suppressed += 1;
                 continue;
-            }
-            finding.severity = active.severity;
-            finding.category = active.pack.category.clone();
+            };
             finding.table_rows = finding
                 .table
                 .as_ref()
@@ -156,8 +165,7 @@ pub fn run(db: &Database, plan: &Plan) -> Outcome {
             findings.push(finding);
         }
     }
-    sort_findings(&mut findings);
-    findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
+    settle(&mut findings);
     Outcome {
         findings,
         suppressed,
@@ -190,14 +198,11 @@ pub fn review_statement(
             options: &active.options,
             pg_version,
         };
-        for mut finding in active.rule.check_statement(&ctx) {
-            if ignored(&plan.ignore, &finding) || ignored(&active.ignore, &finding) {
-                out.suppressed += 1;
-                continue;
+        for finding in active.rule.check_statement(&ctx) {
+            match admit(plan, active, finding) {
+                Some(finding) => out.findings.push(finding),
+                None => out.suppressed += 1,
             }
-            finding.severity = active.severity;
-            finding.category = active.pack.category.clone();
-            out.findings.push(finding);
         }
     }
 }
@@ -206,9 +211,12 @@ pub fn review_statement(
 pub fn merge(mut outcome: Outcome, extra: Outcome) -> Outcome {
     outcome.findings.extend(extra.findings);
     outcome.suppressed += extra.suppressed;
-    sort_findings(&mut outcome.findings);
+    settle(&mut outcome.findings);
     outcome
-        .findings
-        .dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
-    outcome
+}
+
+/// Sort in the deterministic order and drop repeats of the same finding.
+fn settle(findings: &mut Vec<Finding>) {
+    sort_findings(findings);
+    findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
 }

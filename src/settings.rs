@@ -139,7 +139,7 @@ impl Settings {
             .rev()
             .filter(|(_, p)| p.assume_in_transaction.is_some())
             .find(|(glob, _)| {
-                let Ok(g) = globset::Glob::new(glob) else {
+                let Ok(g) = check_glob(glob) else {
                     return false;
                 };
                 let m = g.compile_matcher();

@@ -149,14 +149,10 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
                 .map(|e| e.table),
             );
             if let sql::statement::Statement::CreateTable(ct) = event.statement {
-                let schema = ct
-                    .name
-                    .schema
-                    .clone()
-                    .or_else(|| event.search_path.first().cloned());
-                touched.insert(crate::model::QualifiedName::new(
-                    schema.unwrap_or_else(|| "public".into()),
-                    ct.name.name.clone(),
+                touched.extend(crate::rules::migration::locks::resolve(
+                    event.db,
+                    event.search_path,
+                    &ct.name,
                 ));
             }
         }

@@ -2,6 +2,7 @@
 //! them: the basis of every migration finding's message and of `--locks`.
 
 use crate::model::{Database, Name, QualifiedName};
+use crate::source::sql::replay::resolve_in;
 use crate::source::sql::statement::{
     ConstraintSpec, ObjectKind, ObjectName, Statement, TableAction,
 };
@@ -81,23 +82,18 @@ impl LockEffect {
     }
 }
 
-fn resolve(db: &Database, search_path: &[Name], name: &ObjectName) -> Option<QualifiedName> {
-    match &name.schema {
-        Some(s) => Some(QualifiedName::new(s.clone(), name.name.clone())),
-        None => search_path
-            .iter()
-            .map(|s| QualifiedName::new(s.clone(), name.name.clone()))
-            .find(|q| db.tables.contains_key(q))
-            .or_else(|| {
-                Some(QualifiedName::new(
-                    search_path
-                        .first()
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| "public".into()),
-                    name.name.clone(),
-                ))
-            }),
-    }
+/// The table a name refers to: the existing one the server would find, else where
+/// the statement would put it (first schema of the search path).
+pub fn resolve(db: &Database, search_path: &[Name], name: &ObjectName) -> Option<QualifiedName> {
+    let found = resolve_in(&db.tables, search_path, name);
+    Some(found.unwrap_or_else(|| {
+        let schema = name
+            .schema
+            .clone()
+            .or_else(|| search_path.first().cloned())
+            .unwrap_or_else(|| "public".into());
+        QualifiedName::new(schema, name.name.clone())
+    }))
 }
 
 /// Locks a statement takes (empty for statements that take none worth reporting).

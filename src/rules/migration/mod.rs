@@ -23,25 +23,12 @@ pub mod validate_in_same_transaction;
 use super::MigrationContext;
 use crate::finding::Finding;
 use crate::model::QualifiedName;
+use crate::source::sql::replay::resolve_in;
 use crate::source::sql::statement::ObjectName;
 
 /// Find a table the way the server would, in the model before the statement.
 pub fn resolve(ctx: &MigrationContext, name: &ObjectName) -> Option<QualifiedName> {
-    let db = ctx.event.db;
-    match &name.schema {
-        Some(s) => {
-            let q = QualifiedName::new(s.clone(), name.name.clone());
-            db.tables.contains_key(&q).then_some(q)
-        }
-        None => ctx
-            .event
-            .search_path
-            .iter()
-            .map(|s| s.as_str())
-            .chain(std::iter::once("public"))
-            .map(|s| QualifiedName::new(s, name.name.clone()))
-            .find(|q| db.tables.contains_key(q)),
-    }
+    resolve_in(&ctx.event.db.tables, ctx.event.search_path, name)
 }
 
 /// A table that existed before this migration file (so it may hold rows and serve
@@ -55,21 +42,10 @@ pub fn resolve_index(
     ctx: &MigrationContext,
     name: &ObjectName,
 ) -> Option<(QualifiedName, QualifiedName)> {
-    let db = ctx.event.db;
-    let schemas: Vec<String> = match &name.schema {
-        Some(s) => vec![s.to_string()],
-        None => ctx
-            .event
-            .search_path
-            .iter()
-            .map(|s| s.to_string())
-            .chain(std::iter::once("public".to_string()))
-            .collect(),
-    };
-    schemas.into_iter().find_map(|s| {
-        let q = QualifiedName::new(s, name.name.clone());
-        db.index_owner.get(&q).map(|t| (q.clone(), t.clone()))
-    })
+    let owner = &ctx.event.db.index_owner;
+    let index = resolve_in(owner, ctx.event.search_path, name)?;
+    let table = owner[&index].clone();
+    Some((index, table))
 }
 
 /// A finding about one statement: located at it, identified by what it changes and

@@ -201,26 +201,12 @@ impl Replayer {
         )
     }
 
-    /// Find an existing object by searching the search path, like PostgreSQL does.
     fn resolve_in<T>(
         &self,
         map: &std::collections::BTreeMap<QualifiedName, T>,
         name: &ObjectName,
     ) -> Option<QualifiedName> {
-        match &name.schema {
-            Some(s) => {
-                let q = QualifiedName::new(s.clone(), name.name.clone());
-                map.contains_key(&q).then_some(q)
-            }
-            None => self
-                .search_path
-                .iter()
-                .chain(std::iter::once(&Name::from("public")))
-                .find_map(|s| {
-                    let q = QualifiedName::new(s.clone(), name.name.clone());
-                    map.contains_key(&q).then_some(q)
-                }),
-        }
+        resolve_in(map, &self.search_path, name)
     }
 
     fn resolve_table(&self, name: &ObjectName) -> Option<QualifiedName> {
@@ -247,5 +233,27 @@ impl Replayer {
             }
         }
         data_type
+    }
+}
+
+/// Find an existing object by searching `search_path` (then `public`), like
+/// PostgreSQL does; a schema-qualified name is looked up as written.
+pub fn resolve_in<T>(
+    map: &std::collections::BTreeMap<QualifiedName, T>,
+    search_path: &[Name],
+    name: &ObjectName,
+) -> Option<QualifiedName> {
+    match &name.schema {
+        Some(s) => {
+            let q = QualifiedName::new(s.clone(), name.name.clone());
+            map.contains_key(&q).then_some(q)
+        }
+        None => search_path
+            .iter()
+            .chain(std::iter::once(&Name::from("public")))
+            .find_map(|s| {
+                let q = QualifiedName::new(s.clone(), name.name.clone());
+                map.contains_key(&q).then_some(q)
+            }),
     }
 }
