@@ -1,25 +1,108 @@
 #!/usr/bin/env bash
 # Install what building dblint needs and a fresh machine may lack: a C compiler and
 # libclang (pg_query compiles libpg_query, the PostgreSQL parser, and generates its
-# bindings with bindgen). Idempotent: does nothing when both are present.
+# bindings with bindgen). Idempotent: does nothing when everything is present.
+#
+#   scripts/setup.sh           install what is missing (apt-get; sudo when not root)
+#   scripts/setup.sh --check   only say what is missing (exit 1 if anything is)
+#
+# libclang is detected the way bindgen's loader (the clang-sys crate) finds it, not by
+# a loose glob: a `libclang.so`, `libclang-N.so`, `libclang.so.N` or `libclang-N.so.N`
+# in `LIBCLANG_PATH`, `llvm-config --libdir` or the usual LLVM directories. Files named
+# `libclang-cpp*` (the C++ library some LLVM packages bring in) do not count: clang-sys
+# skips them, and a machine with only those fails the build after minutes. bindgen also
+# needs clang's own headers (`stddef.h` in clang's resource directory), which
+# `libclang-dev` brings through `libclang-common-N-dev`.
+#
+# SETUP_ROOT (tests only) is prepended to every searched path, so tests can check the
+# detection against a made-up file tree.
 set -euo pipefail
 
+root="${SETUP_ROOT:-}"
+check_only=false
+[ "${1:-}" = "--check" ] && check_only=true
+
+# The directories clang-sys searches on Linux (build/common.rs, DIRECTORIES_LINUX),
+# after LIBCLANG_PATH and llvm-config.
+libclang_dirs() {
+  if [ -n "${LIBCLANG_PATH:-}" ]; then
+    echo "$root$LIBCLANG_PATH"
+    return
+  fi
+  if [ -z "$root" ] && command -v llvm-config >/dev/null 2>&1; then
+    llvm-config --libdir 2>/dev/null || true
+  fi
+  local pattern
+  for pattern in "/usr/local/llvm*/lib*" "/usr/local/lib*/*/*" "/usr/local/lib*/*" "/usr/local/lib*" \
+                 "/usr/lib*/*/*" "/usr/lib*/*" "/usr/lib*" "/usr/lib/llvm-*/lib"; do
+    compgen -G "$root$pattern" || true
+  done
+}
+
+has_libclang() {
+  local dir file name
+  while IFS= read -r dir; do
+    [ -d "$dir" ] || continue
+    for file in "$dir"/libclang.so "$dir"/libclang-*.so "$dir"/libclang.so.* "$dir"/libclang-*.so.*; do
+      [ -e "$file" ] || continue
+      name="$(basename "$file")"
+      case "$name" in *-cpp.*|*-cpp*.so*) continue ;; esac
+      return 0
+    done
+  done < <(libclang_dirs | sort -u)
+  return 1
+}
+
+has_clang_headers() {
+  compgen -G "$root/usr/lib/llvm-*/lib/clang/*/include/stddef.h" >/dev/null \
+    || compgen -G "$root/usr/lib/clang/*/include/stddef.h" >/dev/null \
+    || compgen -G "$root/usr/local/lib/clang/*/include/stddef.h" >/dev/null
+}
+
+has_cc() {
+  if [ -n "$root" ]; then
+    [ -x "$root/usr/bin/cc" ]
+  else
+    command -v cc >/dev/null 2>&1
+  fi
+}
+
 missing=()
-command -v cc >/dev/null 2>&1 || missing+=(gcc)
-if ! compgen -G "/usr/lib/llvm-*/lib/libclang*.so*" >/dev/null && ! ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so'; then
+has_cc || missing+=(gcc)
+if ! has_libclang || ! has_clang_headers; then
   missing+=(libclang-dev)
 fi
 
+if $check_only; then
+  if ((${#missing[@]})); then
+    echo "setup: missing ${missing[*]}"
+    exit 1
+  fi
+  echo "setup: nothing missing"
+  exit 0
+fi
+
 if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}" >&2
+  echo "setup: installing ${missing[*]} (apt-get; one time, about a minute)" >&2
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  if ! has_libclang || ! has_clang_headers; then
+    echo "setup: libclang-dev is installed but no libclang that bindgen can load was found; set LIBCLANG_PATH to the directory holding libclang.so" >&2
+    exit 1
+  fi
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: a Rust toolchain (cargo) is required; see https://rustup.rs" >&2
   exit 1
+fi
+
+# The first build compiles libpg_query (PostgreSQL's parser, C) and takes several
+# minutes on two cores; say so instead of sitting silent.
+target="${CARGO_TARGET_DIR:-$(cd "$(dirname "$0")/.." && pwd)/target}"
+if [ -z "$root" ] && ! compgen -G "$target/*/build/pg_query-*/out" >/dev/null; then
+  echo "setup: first build: compiling PostgreSQL's parser (libpg_query) and dependencies; this takes 3-5 minutes on two cores" >&2
 fi
