@@ -88,11 +88,11 @@ pub struct InspectArgs {
     /// Skip schemas matching this glob (repeatable)
     #[arg(long = "exclude-schema", value_name = "GLOB")]
     pub exclude_schemas: Vec<String>,
-    /// statement_timeout for the catalog queries, in seconds
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// statement_timeout for the catalog queries, in seconds (1 to 2147483, PostgreSQL's limit)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=2_147_483))]
     pub statement_timeout: u64,
-    /// lock_timeout for the catalog queries, in seconds
-    #[arg(long, value_name = "SECONDS", default_value_t = 3)]
+    /// lock_timeout for the catalog queries, in seconds (1 to 2147483, PostgreSQL's limit)
+    #[arg(long, value_name = "SECONDS", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=2_147_483))]
     pub lock_timeout: u64,
     /// Print the catalog queries dblint runs against this server, then exit
     #[arg(long)]
@@ -143,6 +143,9 @@ pub struct ReportArgs {
     /// Record today's findings in FILE and exit 0 (adopt the gate on a legacy schema)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Accept a schema with no tables (a new repository) instead of exiting 2
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -156,10 +159,15 @@ pub struct RulesArgs {
 pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version are not errors; clap exits 2 for usage errors.
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
             let _ = e.print();
-            return ExitCode::from(e.exit_code() as u8);
+            return ExitCode::from(0);
+        }
+        Err(e) => {
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            eprintln!("dblint: {}", usage_error_line(&e.to_string(), &args));
+            return ExitCode::from(2);
         }
     };
     let result = match cli.command {
@@ -181,4 +189,23 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// clap's usage error as one line (its first), with a pointer to `--help`. An
+/// argument that looks like a connection string (clap quotes misplaced arguments) is
+/// replaced whole by `<connection string>`: it may hold a password.
+pub fn usage_error_line(rendered: &str, args: &[String]) -> String {
+    let mut line = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("error: invalid arguments")
+        .trim()
+        .to_string();
+    for arg in args {
+        let secretive = arg.contains("://") || arg.contains("password") || arg.contains('@');
+        if secretive && !arg.is_empty() && line.contains(arg.as_str()) {
+            line = line.replace(arg.as_str(), "<connection string>");
+        }
+    }
+    format!("{line} (see dblint --help)")
 }

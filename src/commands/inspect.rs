@@ -3,8 +3,8 @@
 use super::lint::{grade, print_graded, resolve_settings};
 use crate::cli::InspectArgs;
 use crate::settings::check_glob;
-use crate::source::catalog::build::{read_catalog, server};
-use crate::source::catalog::connect::{begin_read_only, connect, scrub, SessionLimits};
+use crate::source::catalog::build::{read_catalog, server, ReadGaps};
+use crate::source::catalog::connect::{begin_read_only, connect, SessionLimits};
 use crate::source::catalog::conninfo::ConnInfo;
 use globset::GlobSetBuilder;
 use std::io::IsTerminal;
@@ -22,7 +22,7 @@ fn progress(message: &str) -> Option<indicatif::ProgressBar> {
 
 /// What the session produced: the model, or (`--print-queries`) the query text.
 enum Read {
-    Database(Box<crate::model::Database>),
+    Database(Box<crate::model::Database>, ReadGaps),
     Queries(String),
 }
 
@@ -44,11 +44,12 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
             b.set_message("reading the catalog");
         }
         let limits = SessionLimits {
-            statement_timeout: Duration::from_secs(args.statement_timeout.max(1)),
-            lock_timeout: Duration::from_secs(args.lock_timeout.max(1)),
+            statement_timeout: Duration::from_secs(args.statement_timeout),
+            lock_timeout: Duration::from_secs(args.lock_timeout),
         };
         let mut tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
-        let (version, _, stats_age_days) = server(&mut tx).map_err(|e| e.to_string())?;
+        let server_info = server(&mut tx).map_err(|e| e.to_string())?;
+        let version = server_info.version;
         if args.print_queries {
             let text: String = crate::source::catalog::queries::all(version)
                 .iter()
@@ -62,23 +63,27 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
                 version / 10000
             ));
         }
-        let mut db = read_catalog(&mut tx, version).map_err(|e| e.to_string())?;
+        let (mut db, gaps) = read_catalog(&mut tx, &server_info).map_err(|e| e.to_string())?;
         db.live = Some(crate::model::LiveInfo {
             server_version: version,
-            stats_age_days,
+            stats_age_days: server_info.stats_age_days,
         });
         // Nothing was written; end the snapshot without committing anything.
-        tx.rollback().map_err(|e| e.to_string())?;
-        Ok(Read::Database(Box::new(db)))
+        tx.rollback().map_err(|e| {
+            format!(
+                "cannot end the read-only transaction: {}",
+                crate::source::catalog::build::server_message(&e)
+            )
+        })?;
+        Ok(Read::Database(Box::new(db), gaps))
     })();
-    let read = result.map_err(|e| {
+    let read = result.inspect_err(|_| {
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
-        scrub(&info, &e)
     })?;
-    let mut database = match read {
-        Read::Database(db) => *db,
+    let (mut database, gaps) = match read {
+        Read::Database(db, gaps) => (*db, gaps),
         Read::Queries(text) => {
             if let Some(b) = &bar {
                 b.finish_and_clear();
@@ -87,7 +92,17 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
             return Ok(0);
         }
     };
+    let read_tables = database.tables.len();
     filter_schemas(&mut database, include.as_ref(), exclude.as_ref());
+    if database.tables.is_empty() && !args.report.allow_empty {
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return Err(nothing_to_grade(&info.describe(), read_tables, args));
+    }
+    if let Some(line) = gaps.summary() {
+        eprintln!("dblint: note: {line}");
+    }
     if let Some(b) = &bar {
         b.set_message("running rules");
     }
@@ -104,6 +119,29 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
         &[],
         None,
     )
+}
+
+/// Why there is nothing to grade, in one line (exit 2 unless `--allow-empty`).
+fn nothing_to_grade(target: &str, read_tables: usize, args: &InspectArgs) -> String {
+    let why = if read_tables == 0 {
+        "the database has no tables outside the system schemas and extensions".to_string()
+    } else {
+        let mut flags: Vec<String> = args
+            .schemas
+            .iter()
+            .map(|s| format!("--schema {s}"))
+            .collect();
+        flags.extend(
+            args.exclude_schemas
+                .iter()
+                .map(|s| format!("--exclude-schema {s}")),
+        );
+        format!(
+            "{read_tables} table(s) were read but none is in the selected schemas ({})",
+            flags.join(" ")
+        )
+    };
+    format!("nothing to grade in {target}: {why} (--allow-empty accepts an empty schema)")
 }
 
 fn schema_globs(globs: &[String], flag: &str) -> Result<Option<globset::GlobSet>, String> {

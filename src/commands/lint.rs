@@ -191,6 +191,15 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         eprintln!("{d}");
         loaded.diagnostics.push(d);
     }
+    let failed = loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.level == DiagnosticLevel::Error);
+    if loaded.database.tables.is_empty() && !args.report.allow_empty && !failed {
+        return Err(format!(
+            "nothing to grade: no tables in {source} (an empty file or folder, or no CREATE TABLE); --allow-empty accepts it"
+        ));
+    }
     let scorecard = crate::score::score(&loaded.database, &plan, &outcome.findings);
     let graded = Graded { outcome, scorecard };
     let code = print_graded(
@@ -202,11 +211,7 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         &loaded.diagnostics,
         Some(&loaded.stats),
     )?;
-    if loaded
-        .diagnostics
-        .iter()
-        .any(|d| d.level == DiagnosticLevel::Error)
-    {
+    if failed {
         return Ok(2);
     }
     Ok(code)
@@ -254,7 +259,16 @@ pub fn print_graded(
     stats: Option<&sql::ReplayStats>,
 ) -> Result<u8, String> {
     let Graded { outcome, scorecard } = graded;
-    if let Some(path) = &args.write_baseline {
+    let failed = diagnostics
+        .iter()
+        .any(|d| d.level == crate::source::DiagnosticLevel::Error);
+    if let (Some(path), true) = (&args.write_baseline, failed) {
+        eprintln!(
+            "dblint: baseline {} not written: the input has errors (see above)",
+            path.display()
+        );
+    }
+    if let (Some(path), false) = (&args.write_baseline, failed) {
         let count = crate::baseline::write(path, &outcome.findings)?;
         eprintln!(
             "dblint: wrote {count} finding(s) to baseline {}",
@@ -295,6 +309,12 @@ pub fn print_graded(
     }
     if args.write_baseline.is_some() {
         return Ok(0);
+    }
+    if let Some(min) = settings.min_grade.filter(|min| scorecard.grade < *min) {
+        eprintln!(
+            "dblint: grade {} is below the required {} (--min-grade / min_grade)",
+            scorecard.grade, min
+        );
     }
     Ok(exit_code(settings, &findings, scorecard.grade))
 }

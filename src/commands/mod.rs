@@ -28,20 +28,53 @@ pub fn write_stdout(
     }
 }
 
-/// Write a whole file or nothing: a temporary file beside it, renamed into place.
+/// Write a report or baseline to `path`. A regular file (or a new one) is written whole
+/// or not at all: a temporary file beside it, renamed into place (through a symlink,
+/// beside the file it points to, so the link stays). Anything else — a character device
+/// such as `/dev/null`, a FIFO, a socket, or a link into `/dev` or `/proc` such as
+/// `/dev/stdout` — is opened and written in place, never replaced.
 pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write as _;
     let shown = path.display();
-    let dir = path
+    let write_in_place = || -> Result<(), String> {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .map_err(|e| format!("{shown}: cannot write: {e}"))?;
+        match file.write_all(bytes).and_then(|_| file.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(format!("{shown}: cannot write: {e}")),
+        }
+    };
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => return Err(format!("{shown}: is a directory")),
+        Ok(meta) if !meta.is_file() => return write_in_place(),
+        Ok(_) if is_link => {
+            let real = std::fs::canonicalize(path).map_err(|e| format!("{shown}: {e}"))?;
+            if real.starts_with("/proc") || real.starts_with("/dev") {
+                return write_in_place();
+            }
+            real
+        }
+        _ => path.to_path_buf(),
+    };
+    let dir = target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let name = path
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
     let tmp = dir.join(format!(".{name}.dblint-{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{shown}: cannot write: {e}"))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
+    std::fs::write(&tmp, bytes).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{shown}: cannot write: {e}")
+    })?;
+    std::fs::rename(&tmp, &target).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         format!("{shown}: cannot write: {e}")
     })

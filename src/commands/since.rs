@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -16,7 +16,11 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
     }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    Ok(out.stdout)
+}
+
+fn git_text(dir: &Path, args: &[&str]) -> Result<String, String> {
+    git(dir, args).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 /// Canonical paths of the files changed since the merge base of `reference` and HEAD.
@@ -30,7 +34,7 @@ pub fn changed_files(first_input: &Path, reference: &str) -> Result<BTreeSet<Pat
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."))
     };
-    let top = git(&dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
+    let top = git_text(&dir, &["rev-parse", "--show-toplevel"]).map_err(|_| {
         format!(
             "--since: {} is not inside a git repository",
             first_input.display()
@@ -40,20 +44,40 @@ pub fn changed_files(first_input: &Path, reference: &str) -> Result<BTreeSet<Pat
     let commit = format!("{reference}^{{commit}}");
     git(&top, &["rev-parse", "--verify", "--quiet", &commit])
         .map_err(|_| format!("--since: unknown git ref `{reference}`"))?;
-    let base = git(&top, &["merge-base", reference, "HEAD"])
+    let base = git_text(&top, &["merge-base", reference, "HEAD"])
         .map_err(|e| format!("--since: no merge base between `{reference}` and HEAD: {e}"))?;
+    // NUL-separated: git quotes names with non-ASCII or special characters otherwise.
     let mut names = git(
         &top,
-        &["diff", "--name-only", "--diff-filter=AMR", base.trim()],
+        &[
+            "diff",
+            "--name-only",
+            "-z",
+            "--diff-filter=AMR",
+            base.trim(),
+        ],
     )
     .map_err(|e| format!("--since: git diff failed: {e}"))?;
-    names.push_str(
-        &git(&top, &["ls-files", "--others", "--exclude-standard"])
+    names.extend(
+        git(&top, &["ls-files", "-z", "--others", "--exclude-standard"])
             .map_err(|e| format!("--since: git ls-files failed: {e}"))?,
     );
     Ok(names
-        .lines()
+        .split(|b| *b == 0)
         .filter(|l| !l.is_empty())
-        .filter_map(|l| std::fs::canonicalize(top.join(l)).ok())
+        .filter_map(|l| std::fs::canonicalize(top.join(path_from_bytes(l))).ok())
         .collect())
+}
+
+/// A path as git printed it (bytes; not necessarily UTF-8).
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
 }

@@ -70,7 +70,11 @@ pub fn render(report: &Report) -> String {
         }
     }
     let _ = writeln!(out);
-    let headline = format!("Schema Quality Score: {}/100 ({})", s.overall, s.grade);
+    let headline = if s.tables.is_empty() {
+        "Schema Quality Score: none (no tables: nothing to grade)".to_string()
+    } else {
+        format!("Schema Quality Score: {}/100 ({})", s.overall, s.grade)
+    };
     let _ = writeln!(out, "  {}", grade_colored(s.grade, headline));
     let _ = writeln!(
         out,

@@ -16,35 +16,59 @@ use std::collections::{BTreeMap, BTreeSet};
 #[error("reading the catalog failed: {0}")]
 pub struct CatalogError(pub String);
 
-/// A column's value; a type the server did not send as expected is an error, not a
-/// panic.
-fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, CatalogError> {
-    row.try_get(index)
-        .map_err(|e| CatalogError(format!("unexpected catalog data: {e}")))
+/// A named column's value; a type the server did not send as expected is an error,
+/// not a panic.
+fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, column: &str) -> Result<T, CatalogError> {
+    row.try_get(column)
+        .map_err(|e| CatalogError(format!("unexpected catalog data in `{column}`: {e}")))
+}
+
+/// The server's message for a failed query (`postgres::Error`'s own text is only
+/// "db error").
+pub fn server_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => d.message().to_string(),
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                text = s.to_string();
+                source = s.source();
+            }
+            text
+        }
+    }
 }
 
 fn query(client: &mut impl GenericClient, sql: &str) -> Result<Vec<Row>, CatalogError> {
-    client.query(sql, &[]).map_err(|e| {
-        let message = e
-            .as_db_error()
-            .map(|d| d.message().to_string())
-            .unwrap_or_else(|| e.to_string());
-        CatalogError(message)
-    })
+    client
+        .query(sql, &[])
+        .map_err(|e| CatalogError(server_message(&e)))
 }
 
-/// The server's version number (e.g. 150004), database name, and how many days its
-/// usage statistics cover.
-pub fn server(client: &mut impl GenericClient) -> Result<(i32, String, f64), CatalogError> {
+/// What the server says about itself (the first query).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerInfo {
+    /// `server_version_num`, e.g. 150004.
+    pub version: i32,
+    pub database: String,
+    /// Days the usage statistics cover (since `stats_reset`, else server start).
+    pub stats_age_days: f64,
+    /// Bytes per page (`block_size`), to turn `relpages` into bytes.
+    pub block_size: i64,
+}
+
+pub fn server(client: &mut impl GenericClient) -> Result<ServerInfo, CatalogError> {
     let rows = query(client, queries::SERVER)?;
     let row = rows
         .first()
         .ok_or_else(|| CatalogError("no server information".into()))?;
-    Ok((
-        get(row, 0)?,
-        get(row, 1)?,
-        get::<Option<f64>>(row, 2)?.unwrap_or(0.0),
-    ))
+    Ok(ServerInfo {
+        version: get(row, "version_num")?,
+        database: get(row, "database")?,
+        stats_age_days: get::<Option<f64>>(row, "stats_age_days")?.unwrap_or(0.0),
+        block_size: get(row, "block_size")?,
+    })
 }
 
 /// Modifiers written in a `format_type` result: `character varying(255)` → [255].
@@ -96,238 +120,369 @@ fn names(v: Vec<String>) -> Vec<Name> {
     v.into_iter().map(Name::from).collect()
 }
 
-/// Read the whole schema. Runs [`queries::CATALOG_QUERY_COUNT`] queries.
+/// What the catalog reader could not read, and so which checks were skipped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadGaps {
+    /// Sequences whose value this role may not read (no SELECT or USAGE privilege).
+    pub unreadable_sequences: Vec<QualifiedName>,
+    /// Sequence values were not read at all: a lock held on a sequence outlasted
+    /// `lock_timeout`.
+    pub sequence_values_locked: bool,
+    /// Objects dropped while inspect ran (seen in the snapshot, gone from the
+    /// server's caches), left out of the model.
+    pub dropped_while_reading: usize,
+}
+
+impl ReadGaps {
+    /// One line for the user, or `None` when everything was read.
+    pub fn summary(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.sequence_values_locked {
+            parts.push(
+                "could not read sequence values (a lock on a sequence was held past lock_timeout); \
+                 sequence-exhaustion was skipped"
+                    .to_string(),
+            );
+        } else if !self.unreadable_sequences.is_empty() {
+            let n = self.unreadable_sequences.len();
+            let mut shown: Vec<String> = self
+                .unreadable_sequences
+                .iter()
+                .take(3)
+                .map(|q| q.to_string())
+                .collect();
+            if n > 3 {
+                shown.push(format!("and {} more", n - 3));
+            }
+            parts.push(format!(
+                "could not read {n} sequence value(s) (this role lacks SELECT or USAGE on {}); \
+                 sequence-exhaustion was skipped for them",
+                shown.join(", ")
+            ));
+        }
+        if self.dropped_while_reading > 0 {
+            parts.push(format!(
+                "{} object(s) were dropped while the catalog was read and are left out",
+                self.dropped_while_reading
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// Read the whole schema: one query per kind of object ([`queries::all`]). Each
+/// function below reads one query's rows by column name.
 pub fn read_catalog(
     client: &mut impl GenericClient,
-    version: i32,
-) -> Result<Database, CatalogError> {
-    let mut db = Database::default();
-    let mut by_oid: BTreeMap<i64, QualifiedName> = BTreeMap::new();
-    let mut pending_parents: Vec<(i64, bool, Vec<i64>)> = Vec::new();
+    server: &ServerInfo,
+) -> Result<(Database, ReadGaps), CatalogError> {
+    let mut reader = Reader {
+        db: Database::default(),
+        by_oid: BTreeMap::new(),
+        gaps: ReadGaps::default(),
+        block_size: server.block_size,
+    };
+    reader.tables(client)?;
+    reader.columns(client)?;
+    let keys = reader.constraints(client, server.version)?;
+    reader.indexes(client, server.version, &keys)?;
+    reader.enums(client)?;
+    reader.domains(client)?;
+    reader.views(client)?;
+    reader.sequences(client)?;
+    reader.policies(client)?;
+    reader.db.shrink_to_fit();
+    Ok((reader.db, reader.gaps))
+}
 
-    for row in query(client, &queries::tables())? {
-        let oid: i64 = get(&row, 0)?;
-        let name = QualifiedName::new(get::<String>(&row, 1)?, get::<String>(&row, 2)?);
-        let kind = match get::<String>(&row, 3)?.as_str() {
-            "p" => TableKind::Partitioned,
-            "f" => TableKind::Foreign,
-            _ => TableKind::Ordinary,
-        };
-        let mut table = Table::new(name.clone(), kind);
-        table.unlogged = get::<String>(&row, 4)? == "u";
-        let is_partition: bool = get(&row, 5)?;
-        table.row_security = get(&row, 6)?;
-        table.force_row_security = get(&row, 7)?;
-        table.comment = get(&row, 8)?;
-        let parents: Vec<i64> = get(&row, 9)?;
-        table.stats = Some(TableStats {
-            estimated_rows: get(&row, 10)?,
-            total_bytes: get(&row, 11)?,
-            scans: get(&row, 12)?,
-        });
-        db.schemas.insert(name.schema.clone());
-        by_oid.insert(oid, name.clone());
-        db.tables.insert(name, table);
-        // Parents are resolved once every table is known.
-        if !parents.is_empty() {
-            pending_parents.push((oid, is_partition, parents));
-        }
+struct Reader {
+    db: Database,
+    by_oid: BTreeMap<i64, QualifiedName>,
+    gaps: ReadGaps,
+    block_size: i64,
+}
+
+/// What the constraints query tells the indexes query: which indexes belong to
+/// partition clones (left out), which back a constraint, and whose keys they are.
+#[derive(Default)]
+struct KeyIndexes {
+    skipped: BTreeSet<i64>,
+    roles: BTreeMap<i64, IndexRole>,
+    owner: BTreeMap<i64, (QualifiedName, bool, Name)>,
+}
+
+impl Reader {
+    fn table_mut(&mut self, oid: i64) -> Option<&mut Table> {
+        self.by_oid
+            .get(&oid)
+            .and_then(|n| self.db.tables.get_mut(n))
     }
-    for (oid, is_partition, parents) in pending_parents {
-        let resolved: Vec<QualifiedName> = parents
-            .iter()
-            .filter_map(|p| by_oid.get(p).cloned())
-            .collect();
-        if let Some(table) = by_oid.get(&oid).and_then(|n| db.tables.get_mut(n)) {
-            if is_partition {
-                table.partition_of = resolved.into_iter().next();
-            } else {
-                table.inherits = resolved;
+
+    fn tables(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+        let mut pending_parents: Vec<(i64, bool, Vec<i64>)> = Vec::new();
+        for row in query(client, &queries::tables())? {
+            let oid: i64 = get(&row, "oid")?;
+            let name =
+                QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);
+            let kind = match get::<String>(&row, "relkind")?.as_str() {
+                "p" => TableKind::Partitioned,
+                "f" => TableKind::Foreign,
+                _ => TableKind::Ordinary,
+            };
+            let mut table = Table::new(name.clone(), kind);
+            table.unlogged = get::<String>(&row, "persistence")? == "u";
+            let is_partition: bool = get(&row, "is_partition")?;
+            table.row_security = get(&row, "row_security")?;
+            table.force_row_security = get(&row, "force_row_security")?;
+            table.comment = get(&row, "comment")?;
+            let parents: Vec<i64> = get(&row, "parents")?;
+            table.stats = Some(TableStats {
+                estimated_rows: get(&row, "estimated_rows")?,
+                total_bytes: get::<i64>(&row, "total_pages")?.saturating_mul(self.block_size),
+                scans: get(&row, "scans")?,
+            });
+            self.db.schemas.insert(name.schema.clone());
+            self.by_oid.insert(oid, name.clone());
+            self.db.tables.insert(name, table);
+            // Parents are resolved once every table is known.
+            if !parents.is_empty() {
+                pending_parents.push((oid, is_partition, parents));
             }
         }
-    }
-
-    for row in query(client, &queries::columns())? {
-        let Some(table) = by_oid
-            .get(&get::<i64>(&row, 0)?)
-            .and_then(|n| db.tables.get_mut(n))
-        else {
-            continue;
-        };
-        let full: String = get(&row, 2)?;
-        let base_formatted: String = get(&row, 3)?;
-        let base_name: String = get(&row, 4)?;
-        let base_schema: String = get(&row, 5)?;
-        let base_kind: String = get(&row, 6)?;
-        let is_array: bool = get(&row, 7)?;
-        let mut column = Column::new(
-            get::<String>(&row, 1)?,
-            data_type(
-                &full,
-                &base_formatted,
-                &base_name,
-                &base_schema,
-                &base_kind,
-                is_array,
-            ),
-        );
-        column.not_null = get(&row, 8)?;
-        let default: Option<String> = get(&row, 9)?;
-        let identity: String = get(&row, 10)?;
-        let generated: String = get::<Option<String>>(&row, 11)?.unwrap_or_default();
-        column.identity = match identity.as_str() {
-            "a" => Some(Identity::Always),
-            "d" => Some(Identity::ByDefault),
-            _ => None,
-        };
-        if generated == "s" {
-            column.generated = default;
-        } else {
-            column.serial = default
-                .as_deref()
-                .is_some_and(|d| d.starts_with("nextval("));
-            column.default = default;
-        }
-        column.comment = get(&row, 12)?;
-        table.columns.push(column);
-    }
-
-    // Constraint clones on partitions, and the indexes behind them, are the parent's.
-    let mut skipped_indexes: BTreeSet<i64> = BTreeSet::new();
-    let mut index_roles: BTreeMap<i64, IndexRole> = BTreeMap::new();
-    let mut key_owner: BTreeMap<i64, (QualifiedName, bool, Name)> = BTreeMap::new();
-    for row in query(client, &queries::constraints(version))? {
-        let Some(table_name) = by_oid.get(&get::<i64>(&row, 0)?).cloned() else {
-            continue;
-        };
-        let name: Name = get::<String>(&row, 1)?.into();
-        let kind: String = get(&row, 2)?;
-        let deferrable: bool = get(&row, 3)?;
-        let deferred: bool = get(&row, 4)?;
-        let validated: bool = get(&row, 5)?;
-        let columns = names(get(&row, 6)?);
-        let index_oid: i64 = get(&row, 15)?;
-        let parent: i64 = get(&row, 16)?;
-        if parent != 0 {
-            skipped_indexes.insert(index_oid);
-            continue;
-        }
-        let Some(table) = db.tables.get_mut(&table_name) else {
-            continue;
-        };
-        match kind.as_str() {
-            "p" | "u" => {
-                let key = KeyConstraint {
-                    name: name.clone(),
-                    columns,
-                    include: Vec::new(),
-                    nulls_not_distinct: false,
-                    deferrable,
-                    location: None,
-                };
-                if kind == "p" {
-                    table.primary_key = Some(key);
-                    index_roles.insert(index_oid, IndexRole::PrimaryKey);
+        for (oid, is_partition, parents) in pending_parents {
+            let resolved: Vec<QualifiedName> = parents
+                .iter()
+                .filter_map(|p| self.by_oid.get(p).cloned())
+                .collect();
+            if let Some(table) = self.table_mut(oid) {
+                if is_partition {
+                    table.partition_of = resolved.into_iter().next();
                 } else {
-                    table.unique_constraints.push(key);
-                    index_roles.insert(index_oid, IndexRole::UniqueConstraint);
+                    table.inherits = resolved;
                 }
-                key_owner.insert(index_oid, (table_name.clone(), kind == "p", name));
             }
-            "x" => {
-                table.exclusions.push(name);
-                index_roles.insert(index_oid, IndexRole::Exclusion);
-            }
-            "c" => table.checks.push(CheckConstraint {
-                name,
-                expression: get::<Option<String>>(&row, 14)?.unwrap_or_default(),
-                validated,
-                location: None,
-            }),
-            "f" => {
-                let references = QualifiedName::new(
-                    get::<Option<String>>(&row, 7)?.unwrap_or_default(),
-                    get::<Option<String>>(&row, 8)?.unwrap_or_default(),
-                );
-                table.foreign_keys.push(ForeignKey {
-                    name,
-                    columns,
-                    references,
-                    referenced_columns: names(get(&row, 9)?),
-                    on_update: FkAction::from_code(&get::<String>(&row, 10)?),
-                    on_delete: FkAction::from_code(&get::<String>(&row, 11)?),
-                    match_type: match get::<String>(&row, 12)?.as_str() {
-                        "f" => MatchType::Full,
-                        "p" => MatchType::Partial,
-                        _ => MatchType::Simple,
-                    },
-                    delete_set_columns: names(get(&row, 13)?),
-                    deferrable,
-                    initially_deferred: deferred,
-                    validated,
-                    location: None,
-                });
-            }
-            _ => {}
         }
+        Ok(())
     }
 
-    for row in query(client, &queries::indexes(version))? {
-        let Some(table_name) = by_oid.get(&get::<i64>(&row, 0)?).cloned() else {
-            continue;
-        };
-        let oid: i64 = get(&row, 1)?;
-        if skipped_indexes.contains(&oid) {
-            continue;
+    fn columns(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+        for row in query(client, &queries::columns())? {
+            let oid: i64 = get(&row, "table_oid")?;
+            // format_type reads the server's caches, not the snapshot: NULL when the
+            // type went away while inspect ran.
+            let (Some(full), Some(base_formatted)) = (
+                get::<Option<String>>(&row, "full_type")?,
+                get::<Option<String>>(&row, "base_formatted")?,
+            ) else {
+                self.gaps.dropped_while_reading += 1;
+                continue;
+            };
+            let base_name: String = get(&row, "base_name")?;
+            let base_schema: String = get(&row, "base_schema")?;
+            let base_kind: String = get(&row, "base_kind")?;
+            let is_array: bool = get(&row, "is_array")?;
+            let mut column = Column::new(
+                get::<String>(&row, "name")?,
+                data_type(
+                    &full,
+                    &base_formatted,
+                    &base_name,
+                    &base_schema,
+                    &base_kind,
+                    is_array,
+                ),
+            );
+            column.not_null = get(&row, "not_null")?;
+            let default: Option<String> = get(&row, "default_expr")?;
+            let identity: String = get(&row, "identity")?;
+            let generated: String = get::<Option<String>>(&row, "generated")?.unwrap_or_default();
+            column.identity = match identity.as_str() {
+                "a" => Some(Identity::Always),
+                "d" => Some(Identity::ByDefault),
+                _ => None,
+            };
+            if generated == "s" {
+                column.generated = default;
+            } else {
+                column.serial = default
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("nextval("));
+                column.default = default;
+            }
+            column.comment = get(&row, "comment")?;
+            if let Some(table) = self.table_mut(oid) {
+                table.columns.push(column);
+            }
         }
-        let key_count = get::<i32>(&row, 9)? as usize;
-        let column_names: Vec<Option<String>> = get(&row, 11)?;
-        let definitions: Vec<String> = get(&row, 12)?;
-        let options: Vec<i16> = get(&row, 13)?;
-        let opclasses: Vec<Option<String>> = get(&row, 14)?;
-        let keys: Vec<IndexElement> = (0..key_count.min(column_names.len()))
-            .map(|i| IndexElement {
-                key: match &column_names[i] {
-                    Some(c) => IndexKey::Column(c.as_str().into()),
-                    None => IndexKey::Expression(strip_parens(
-                        definitions.get(i).map(String::as_str).unwrap_or(""),
-                    )),
+        Ok(())
+    }
+
+    fn constraints(
+        &mut self,
+        client: &mut impl GenericClient,
+        version: i32,
+    ) -> Result<KeyIndexes, CatalogError> {
+        // Constraint clones on partitions, and the indexes behind them, are the parent's.
+        let mut keys = KeyIndexes::default();
+        for row in query(client, &queries::constraints(version))? {
+            let Some(table_name) = self.by_oid.get(&get::<i64>(&row, "table_oid")?).cloned() else {
+                continue;
+            };
+            let name: Name = get::<String>(&row, "name")?.into();
+            let kind: String = get(&row, "kind")?;
+            let deferrable: bool = get(&row, "deferrable")?;
+            let deferred: bool = get(&row, "deferred")?;
+            let validated: bool = get(&row, "validated")?;
+            let columns = names(get(&row, "columns")?);
+            let index_oid: i64 = get(&row, "index_oid")?;
+            let parent: i64 = get(&row, "parent_oid")?;
+            if parent != 0 {
+                keys.skipped.insert(index_oid);
+                continue;
+            }
+            let check: Option<String> = get(&row, "check_expr")?;
+            let Some(table) = self.db.tables.get_mut(&table_name) else {
+                continue;
+            };
+            match kind.as_str() {
+                "p" | "u" => {
+                    let key = KeyConstraint {
+                        name: name.clone(),
+                        columns,
+                        include: Vec::new(),
+                        nulls_not_distinct: false,
+                        deferrable,
+                        location: None,
+                    };
+                    if kind == "p" {
+                        table.primary_key = Some(key);
+                        keys.roles.insert(index_oid, IndexRole::PrimaryKey);
+                    } else {
+                        table.unique_constraints.push(key);
+                        keys.roles.insert(index_oid, IndexRole::UniqueConstraint);
+                    }
+                    keys.owner
+                        .insert(index_oid, (table_name.clone(), kind == "p", name));
+                }
+                "x" => {
+                    table.exclusions.push(name);
+                    keys.roles.insert(index_oid, IndexRole::Exclusion);
+                }
+                "c" => match check {
+                    Some(expression) => table.checks.push(CheckConstraint {
+                        name,
+                        expression,
+                        validated,
+                        location: None,
+                    }),
+                    // pg_get_expr gives NULL for a table dropped meanwhile.
+                    None => self.gaps.dropped_while_reading += 1,
                 },
-                descending: options.get(i).is_some_and(|o| o & 1 == 1),
-                opclass: opclasses.get(i).cloned().flatten(),
-                collation: None,
-            })
-            .collect();
-        let include: Vec<Name> = column_names
-            .iter()
-            .skip(key_count)
-            .flatten()
-            .map(|c| Name::from(c.as_str()))
-            .collect();
-        let valid: bool = get(&row, 6)?;
-        let relkind: String = get(&row, 16)?;
-        let role = index_roles.get(&oid).copied().unwrap_or(IndexRole::Plain);
-        let index = Index {
-            name: QualifiedName::new(table_name.schema.clone(), get::<String>(&row, 2)?),
-            table: table_name.clone(),
-            method: get::<String>(&row, 3)?.into(),
-            unique: get(&row, 4)?,
-            nulls_not_distinct: get(&row, 10)?,
-            keys,
-            include: include.clone(),
-            predicate: get(&row, 15)?,
-            valid,
-            only_parent: relkind == "I" && !valid,
-            role,
-            location: None,
-            stats: Some(IndexStats {
-                scans: get(&row, 18)?,
-                size_bytes: get(&row, 19)?,
-                being_built: get(&row, 20)?,
-            }),
-        };
-        if let Some((_, primary, constraint)) = key_owner.get(&oid) {
-            if let Some(table) = db.tables.get_mut(&table_name) {
+                "f" => {
+                    let references = QualifiedName::new(
+                        get::<Option<String>>(&row, "ref_schema")?.unwrap_or_default(),
+                        get::<Option<String>>(&row, "ref_table")?.unwrap_or_default(),
+                    );
+                    table.foreign_keys.push(ForeignKey {
+                        name,
+                        columns,
+                        references,
+                        referenced_columns: names(get(&row, "ref_columns")?),
+                        on_update: FkAction::from_code(&get::<String>(&row, "on_update")?),
+                        on_delete: FkAction::from_code(&get::<String>(&row, "on_delete")?),
+                        match_type: match get::<String>(&row, "match_type")?.as_str() {
+                            "f" => MatchType::Full,
+                            "p" => MatchType::Partial,
+                            _ => MatchType::Simple,
+                        },
+                        delete_set_columns: names(get(&row, "delete_set_columns")?),
+                        deferrable,
+                        initially_deferred: deferred,
+                        validated,
+                        location: None,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(keys)
+    }
+
+    fn indexes(
+        &mut self,
+        client: &mut impl GenericClient,
+        version: i32,
+        keys: &KeyIndexes,
+    ) -> Result<(), CatalogError> {
+        for row in query(client, &queries::indexes(version))? {
+            let Some(table_name) = self.by_oid.get(&get::<i64>(&row, "table_oid")?).cloned() else {
+                continue;
+            };
+            let oid: i64 = get(&row, "oid")?;
+            if keys.skipped.contains(&oid) {
+                continue;
+            }
+            let key_count = usize::try_from(get::<i32>(&row, "key_count")?).unwrap_or(0);
+            let column_names: Vec<Option<String>> = get(&row, "column_names")?;
+            // pg_get_indexdef reads the server's caches: NULL for an index dropped
+            // while inspect ran.
+            let definitions: Vec<Option<String>> = get(&row, "definitions")?;
+            if definitions.iter().any(Option::is_none) {
+                self.gaps.dropped_while_reading += 1;
+                continue;
+            }
+            let options: Vec<i16> = get(&row, "options")?;
+            let opclasses: Vec<Option<String>> = get(&row, "opclasses")?;
+            let keys_of_index: Vec<IndexElement> = (0..key_count.min(column_names.len()))
+                .map(|i| IndexElement {
+                    key: match &column_names[i] {
+                        Some(c) => IndexKey::Column(c.as_str().into()),
+                        None => IndexKey::Expression(strip_parens(
+                            definitions
+                                .get(i)
+                                .cloned()
+                                .flatten()
+                                .as_deref()
+                                .unwrap_or(""),
+                        )),
+                    },
+                    descending: options.get(i).is_some_and(|o| o & 1 == 1),
+                    opclass: opclasses.get(i).cloned().flatten(),
+                    collation: None,
+                })
+                .collect();
+            let include: Vec<Name> = column_names
+                .iter()
+                .skip(key_count)
+                .flatten()
+                .map(|c| Name::from(c.as_str()))
+                .collect();
+            let valid: bool = get(&row, "is_valid")?;
+            let relkind: String = get(&row, "relkind")?;
+            let role = keys.roles.get(&oid).copied().unwrap_or(IndexRole::Plain);
+            let index = Index {
+                name: QualifiedName::new(table_name.schema.clone(), get::<String>(&row, "name")?),
+                table: table_name.clone(),
+                method: get::<String>(&row, "method")?.into(),
+                unique: get(&row, "is_unique")?,
+                nulls_not_distinct: get(&row, "nulls_not_distinct")?,
+                keys: keys_of_index,
+                include: include.clone(),
+                predicate: get(&row, "predicate")?,
+                valid,
+                only_parent: relkind == "I" && !valid,
+                role,
+                location: None,
+                stats: Some(IndexStats {
+                    scans: get(&row, "scans")?,
+                    size_bytes: get::<i64>(&row, "pages")?.saturating_mul(self.block_size),
+                    being_built: get(&row, "being_built")?,
+                }),
+            };
+            let Some(table) = self.db.tables.get_mut(&table_name) else {
+                continue;
+            };
+            if let Some((_, primary, constraint)) = keys.owner.get(&oid) {
                 let key = if *primary {
                     table.primary_key.as_mut()
                 } else {
@@ -341,109 +496,158 @@ pub fn read_catalog(
                     key.nulls_not_distinct = index.nulls_not_distinct;
                 }
             }
-        }
-        db.index_owner
-            .insert(index.name.clone(), table_name.clone());
-        if let Some(table) = db.tables.get_mut(&table_name) {
+            self.db
+                .index_owner
+                .insert(index.name.clone(), table_name.clone());
             table.indexes.push(index);
         }
+        Ok(())
     }
 
-    for row in query(client, &queries::enums())? {
-        let name = QualifiedName::new(get::<String>(&row, 0)?, get::<String>(&row, 1)?);
-        let values = names(get(&row, 2)?);
-        db.enums.insert(
-            name.clone(),
-            EnumType {
-                name,
-                values,
-                location: None,
-            },
-        );
+    fn enums(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+        for row in query(client, &queries::enums())? {
+            let name =
+                QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);
+            let values = names(get(&row, "labels")?);
+            self.db.enums.insert(
+                name.clone(),
+                EnumType {
+                    name,
+                    values,
+                    location: None,
+                },
+            );
+        }
+        Ok(())
     }
-    for row in query(client, &queries::domains())? {
-        let name = QualifiedName::new(get::<String>(&row, 0)?, get::<String>(&row, 1)?);
-        let full: String = get(&row, 2)?;
-        let base: String = get(&row, 3)?;
-        let base_type = DataType {
-            name: base.trim_matches('"').into(),
-            schema: None,
-            modifiers: if base == "interval" {
-                Vec::new()
-            } else {
-                modifiers(&full)
-            },
-            array_dims: u32::from(full.ends_with("[]")),
+
+    fn domains(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+        for row in query(client, &queries::domains())? {
+            let name =
+                QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);
+            let (Some(full), Some(base)) = (
+                get::<Option<String>>(&row, "full_type")?,
+                get::<Option<String>>(&row, "base_formatted")?,
+            ) else {
+                self.gaps.dropped_while_reading += 1;
+                continue;
+            };
+            let checks: Vec<Option<String>> = get(&row, "checks")?;
+            let base_type = DataType {
+                name: base.trim_matches('"').into(),
+                schema: None,
+                modifiers: if base == "interval" {
+                    Vec::new()
+                } else {
+                    modifiers(&full)
+                },
+                array_dims: u32::from(full.ends_with("[]")),
+            };
+            self.db.domains.insert(
+                name.clone(),
+                Domain {
+                    name,
+                    base: base_type,
+                    not_null: get(&row, "not_null")?,
+                    checks: checks.into_iter().flatten().collect(),
+                    location: None,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn views(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+        for row in query(client, &queries::views())? {
+            let name =
+                QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);
+            self.db.views.insert(
+                name.clone(),
+                View {
+                    name,
+                    materialized: get(&row, "materialized")?,
+                    location: None,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Sequences, with their values where this role may read them. A lock held on a
+    /// sequence (reading a value locks it) stops the query at `lock_timeout`; then the
+    /// sequences are read again without values, inside a savepoint so the snapshot
+    /// stays the same.
+    fn sequences(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+        client
+            .batch_execute("SAVEPOINT dblint_sequences")
+            .map_err(|e| CatalogError(server_message(&e)))?;
+        let rows = match client.query(queries::sequences().as_str(), &[]) {
+            Ok(rows) => rows,
+            Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+                client
+                    .batch_execute("ROLLBACK TO SAVEPOINT dblint_sequences")
+                    .map_err(|e| CatalogError(server_message(&e)))?;
+                self.gaps.sequence_values_locked = true;
+                query(client, &queries::sequences_without_values())?
+            }
+            Err(e) => return Err(CatalogError(server_message(&e))),
         };
-        db.domains.insert(
-            name.clone(),
-            Domain {
-                name,
-                base: base_type,
-                not_null: get(&row, 4)?,
-                checks: get(&row, 5)?,
-                location: None,
-            },
-        );
+        for row in rows {
+            let name =
+                QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);
+            let owned_by = match (
+                get::<Option<String>>(&row, "owner_schema")?,
+                get::<Option<String>>(&row, "owner_table")?,
+                get::<Option<String>>(&row, "owner_column")?,
+            ) {
+                (Some(s), Some(t), Some(c)) => Some((QualifiedName::new(s, t), Name::from(c))),
+                _ => None,
+            };
+            let Some(formatted) = get::<Option<String>>(&row, "data_type")? else {
+                self.gaps.dropped_while_reading += 1;
+                continue;
+            };
+            if !get::<bool>(&row, "readable")? {
+                self.gaps.unreadable_sequences.push(name.clone());
+            }
+            self.db.sequences.insert(
+                name.clone(),
+                Sequence {
+                    name,
+                    data_type: DataType::simple(&formatted),
+                    owned_by,
+                    last_value: get(&row, "last_value")?,
+                    location: None,
+                },
+            );
+        }
+        Ok(())
     }
-    for row in query(client, &queries::views())? {
-        let name = QualifiedName::new(get::<String>(&row, 0)?, get::<String>(&row, 1)?);
-        db.views.insert(
-            name.clone(),
-            View {
-                name,
-                materialized: get(&row, 2)?,
-                location: None,
-            },
-        );
+
+    fn policies(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+        for row in query(client, &queries::policies())? {
+            let oid: i64 = get(&row, "table_oid")?;
+            let command = match get::<String>(&row, "command")?.as_str() {
+                "r" => "SELECT",
+                "a" => "INSERT",
+                "w" => "UPDATE",
+                "d" => "DELETE",
+                _ => "ALL",
+            };
+            let policy = Policy {
+                name: get(&row, "name")?,
+                command: command.to_string(),
+                permissive: get(&row, "permissive")?,
+                roles: get(&row, "roles")?,
+                using: get(&row, "using_expr")?,
+                with_check: get(&row, "with_check_expr")?,
+            };
+            if let Some(table) = self.table_mut(oid) {
+                table.policies.push(policy);
+            }
+        }
+        Ok(())
     }
-    for row in query(client, &queries::sequences())? {
-        let name = QualifiedName::new(get::<String>(&row, 0)?, get::<String>(&row, 1)?);
-        let owned_by = match (
-            get::<Option<String>>(&row, 4)?,
-            get::<Option<String>>(&row, 5)?,
-            get::<Option<String>>(&row, 6)?,
-        ) {
-            (Some(s), Some(t), Some(c)) => Some((QualifiedName::new(s, t), Name::from(c))),
-            _ => None,
-        };
-        let formatted: String = get(&row, 2)?;
-        db.sequences.insert(
-            name.clone(),
-            Sequence {
-                name,
-                data_type: DataType::simple(&formatted),
-                owned_by,
-                last_value: get(&row, 7)?,
-                location: None,
-            },
-        );
-    }
-    for row in query(client, &queries::policies())? {
-        let Some(table) = by_oid
-            .get(&get::<i64>(&row, 0)?)
-            .and_then(|n| db.tables.get_mut(n))
-        else {
-            continue;
-        };
-        let command = match get::<String>(&row, 2)?.as_str() {
-            "r" => "SELECT",
-            "a" => "INSERT",
-            "w" => "UPDATE",
-            "d" => "DELETE",
-            _ => "ALL",
-        };
-        table.policies.push(Policy {
-            name: get(&row, 1)?,
-            command: command.to_string(),
-            permissive: get(&row, 3)?,
-            roles: get(&row, 4)?,
-            using: get(&row, 5)?,
-            with_check: get(&row, 6)?,
-        });
-    }
-    db.shrink_to_fit();
-    Ok(db)
 }
 
 /// `pg_get_indexdef` wraps some expressions in parentheses; replay stores them bare.

@@ -1,8 +1,15 @@
 //! Opening the connection: each `sslmode` mapped to the TLS behaviour libpq gives it
 //! (rustls through tokio-postgres-rustls: no system OpenSSL needed), the session made
-//! read-only, and failures turned into one-line messages that say what to do. The
-//! password never reaches a message: errors are rebuilt from their kind, and every
-//! message is scrubbed of it as well.
+//! read-only, and failures turned into one-line messages that say what to do.
+//!
+//! **The search path is pinned before anything runs**: the startup packet carries
+//! `-c search_path=pg_catalog,pg_temp` after any `options` the user gave, and a
+//! client's startup options outrank `ALTER DATABASE/ROLE … SET search_path`, so no
+//! schema a database owner controls is ever searched (see `queries.rs`).
+//!
+//! **The password never reaches a message**: messages are built from the parts that
+//! are not secret (host, port, user, database, the server's or the operating system's
+//! text), never from the connection string, and never masked character by character.
 
 use super::conninfo::{ConnInfo, Host, SslMode};
 use postgres::config::SslMode as PgSslMode;
@@ -12,6 +19,14 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The startup option that pins the search path (appended after the user's
+/// `options`, so it wins).
+pub const PIN_SEARCH_PATH: &str = "-c search_path=pg_catalog,pg_temp";
+
+/// The largest value PostgreSQL accepts for a timeout setting, in milliseconds
+/// (`statement_timeout` and friends are `int` milliseconds).
+pub const MAX_TIMEOUT_MS: u128 = i32::MAX as u128;
 
 /// Limits for the inspection session.
 #[derive(Debug, Clone, Copy)]
@@ -47,9 +62,11 @@ fn pg_config(info: &ConnInfo, ssl: PgSslMode) -> Config {
     if let Some(pw) = &info.password {
         config.password(pw.expose());
     }
-    if let Some(options) = &info.options {
-        config.options(options);
-    }
+    let options = match &info.options {
+        Some(user) if !user.trim().is_empty() => format!("{user} {PIN_SEARCH_PATH}"),
+        _ => PIN_SEARCH_PATH.to_string(),
+    };
+    config.options(&options);
     config.application_name(&info.application_name);
     config.connect_timeout(info.connect_timeout);
     config.ssl_mode(ssl);
@@ -264,12 +281,42 @@ fn tls_connector(
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
-/// Connect as the settings say, with libpq's `sslmode` semantics.
+/// Connect as the settings say, with libpq's `sslmode` semantics. `connect_timeout`
+/// bounds the whole start-up of each host tried (TCP, TLS, authentication), not only
+/// the TCP connect: a server that accepts and then never answers is given up on.
 pub fn connect(info: &ConnInfo) -> Result<Client, ConnectError> {
     let tls = match info.sslmode {
         SslMode::Disable => None,
         _ => Some(tls_connector(info)?),
     };
+    let hosts = u32::try_from(info.targets().len().max(1)).unwrap_or(u32::MAX);
+    let limit = info
+        .connect_timeout
+        .saturating_mul(hosts)
+        .saturating_add(Duration::from_millis(500));
+    let (send, receive) = std::sync::mpsc::channel();
+    let worker_info = info.clone();
+    std::thread::Builder::new()
+        .name("dblint-connect".into())
+        .spawn(move || {
+            let _ = send.send(connect_now(&worker_info, tls));
+        })
+        .map_err(|e| ConnectError(format!("cannot start the connection: {e}")))?;
+    match receive.recv_timeout(limit) {
+        Ok(result) => result,
+        // The start-up thread is left behind; the command ends with this error.
+        Err(_) => Err(ConnectError(format!(
+            "cannot connect to {}: the server did not complete the start-up (TLS, authentication) within {} s (connect_timeout)",
+            first_target(info),
+            info.connect_timeout.as_secs()
+        ))),
+    }
+}
+
+fn connect_now(
+    info: &ConnInfo,
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+) -> Result<Client, ConnectError> {
     let attempt = |ssl: PgSslMode| -> Result<Client, postgres::Error> {
         let config = pg_config(info, ssl);
         match (&tls, ssl) {
@@ -290,30 +337,25 @@ pub fn connect(info: &ConnInfo) -> Result<Client, ConnectError> {
         SslMode::Prefer => attempt(PgSslMode::Prefer),
         SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => attempt(PgSslMode::Require),
     };
-    result.map_err(|e| ConnectError(scrub(info, &explain(info, &e))))
+    result.map_err(|e| ConnectError(explain(info, &e)))
 }
 
-/// Remove the password from any text, whatever produced it.
-pub fn scrub(info: &ConnInfo, text: &str) -> String {
-    match &info.password {
-        Some(pw) if !pw.expose().is_empty() => text.replace(pw.expose(), "****"),
-        _ => text.to_string(),
+/// The first host and port tried, as messages name it.
+fn first_target(info: &ConnInfo) -> String {
+    let (host, port) = info
+        .targets()
+        .into_iter()
+        .next()
+        .unwrap_or((Host::Tcp("localhost".into()), 5432));
+    match host {
+        Host::Unix(dir) => format!("socket {}/.s.PGSQL.{port}", dir.display()),
+        Host::Tcp(_) => format!("{host}:{port}"),
     }
 }
 
 /// One line that says what failed and what to do.
 fn explain(info: &ConnInfo, error: &postgres::Error) -> String {
-    let target = {
-        let (host, port) = info
-            .targets()
-            .into_iter()
-            .next()
-            .unwrap_or((Host::Tcp("localhost".into()), 5432));
-        match host {
-            Host::Unix(dir) => format!("socket {}/.s.PGSQL.{port}", dir.display()),
-            Host::Tcp(_) => format!("{host}:{port}"),
-        }
-    };
+    let target = first_target(info);
     if let Some(db) = error.as_db_error() {
         let message = db.message();
         return match db.code().code() {
@@ -386,7 +428,9 @@ fn tls_message(info: &ConnInfo, target: &str, error: &rustls::Error) -> String {
     }
 }
 
-/// Start the read-only, consistent-snapshot transaction everything is read in.
+/// Start the read-only, consistent-snapshot transaction everything is read in, with
+/// its limits. Limits are capped at what PostgreSQL accepts (`i32::MAX` ms); a failure
+/// carries the server's own message.
 pub fn begin_read_only(
     client: &mut Client,
     limits: SessionLimits,
@@ -396,14 +440,24 @@ pub fn begin_read_only(
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
-        .map_err(|e| ConnectError(format!("cannot start a read-only transaction: {e}")))?;
+        .map_err(|e| {
+            ConnectError(format!(
+                "cannot start a read-only transaction: {}",
+                super::build::server_message(&e)
+            ))
+        })?;
+    let ms = |d: Duration| d.as_millis().clamp(1, MAX_TIMEOUT_MS);
+    let statement = ms(limits.statement_timeout);
     let settings = format!(
-        "SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = {}; SET LOCAL idle_in_transaction_session_timeout = {}",
-        limits.statement_timeout.as_millis(),
-        limits.lock_timeout.as_millis(),
-        limits.statement_timeout.as_millis().saturating_mul(2)
+        "SET LOCAL statement_timeout = {statement}; SET LOCAL lock_timeout = {}; SET LOCAL idle_in_transaction_session_timeout = {}",
+        ms(limits.lock_timeout),
+        statement.saturating_mul(2).min(MAX_TIMEOUT_MS)
     );
-    tx.batch_execute(&settings)
-        .map_err(|e| ConnectError(format!("cannot set session limits: {e}")))?;
+    tx.batch_execute(&settings).map_err(|e| {
+        ConnectError(format!(
+            "cannot set session limits: {}",
+            super::build::server_message(&e)
+        ))
+    })?;
     Ok(tx)
 }

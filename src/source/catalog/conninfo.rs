@@ -5,6 +5,10 @@
 //! `postgres::Config`, which rejects `verify-ca`, `verify-full` and `sslrootcert`.
 //!
 //! The password is a [`Secret`]: it never appears in `Debug`, `Display` or errors.
+//! No error quotes the connection string: a misplaced `@`, `/`, `?` or space can put
+//! part of a password anywhere (in the "port", in a "key"), so errors name the part
+//! (`the URL's port`, `the value after password=`) and its character position, and
+//! quote only words dblint itself knows (option names, the URL scheme).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -160,14 +164,24 @@ impl ConnInfo {
     /// Parse a URL or a `key=value` string.
     pub fn parse(input: &str) -> Result<ConnInfo, ConnInfoError> {
         let trimmed = input.trim();
-        let pairs = if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
-            parse_url(trimmed)?
-        } else if trimmed.contains('=') || trimmed.is_empty() {
-            parse_keyword_value(trimmed)?
-        } else {
+        if trimmed.starts_with(['\'', '"']) {
             return Err(ConnInfoError(
-                "invalid connection string: expected a postgres:// or postgresql:// URL or key=value pairs".into(),
+                "the connection string starts with a quote character: remove the quotes around it (a .env file or a shell kept them)".into(),
             ));
+        }
+        let pairs = match url_scheme(trimmed) {
+            Some("postgres" | "postgresql") => parse_url(trimmed)?,
+            Some(scheme) => {
+                return Err(ConnInfoError(format!(
+                    "unsupported URL scheme `{scheme}`: use postgresql:// (SQLAlchemy's postgresql+driver:// and JDBC's jdbc:postgresql:// are not libpq URLs)"
+                )))
+            }
+            None if trimmed.contains('=') || trimmed.is_empty() => parse_keyword_value(trimmed)?,
+            None => {
+                return Err(ConnInfoError(
+                    "invalid connection string: expected a postgresql:// URL or key=value pairs".into(),
+                ))
+            }
         };
         let mut info = ConnInfo::default();
         info.apply(pairs)?;
@@ -193,7 +207,7 @@ impl ConnInfo {
             ("PGCONNECT_TIMEOUT", "connect_timeout"),
         ] {
             if let Some(v) = env(var) {
-                pairs.push((key.to_string(), v));
+                pairs.push(Pair::new(key, v, var.to_string(), var.to_string()));
             }
         }
         let mut info = ConnInfo::default();
@@ -202,8 +216,14 @@ impl ConnInfo {
         Ok(info)
     }
 
-    fn apply(&mut self, pairs: Vec<(String, String)>) -> Result<(), ConnInfoError> {
-        for (key, value) in pairs {
+    fn apply(&mut self, pairs: Vec<Pair>) -> Result<(), ConnInfoError> {
+        for Pair {
+            key,
+            value,
+            key_at,
+            value_at,
+        } in pairs
+        {
             match key.as_str() {
                 "host" => {
                     self.hosts = value
@@ -225,7 +245,12 @@ impl ConnInfo {
                             if p.is_empty() {
                                 Ok(5432)
                             } else {
-                                p.parse::<u16>().map_err(|_| ConnInfoError(format!("invalid port `{p}`")))
+                                p.trim().parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
+                                    ConnInfoError(format!(
+                                        "{value_at} is not a port number (1 to 65535){}",
+                                        encoding_hint(&value_at)
+                                    ))
+                                })
                             }
                         })
                         .collect::<Result<_, _>>()?
@@ -236,7 +261,7 @@ impl ConnInfo {
                 "sslmode" => {
                     self.sslmode = SslMode::parse(&value).ok_or_else(|| {
                         ConnInfoError(format!(
-                            "invalid sslmode `{value}`: use disable, allow, prefer, require, verify-ca or verify-full"
+                            "{value_at} is not an sslmode: use disable, allow, prefer, require, verify-ca or verify-full"
                         ))
                     })?
                 }
@@ -244,15 +269,22 @@ impl ConnInfo {
                 "options" => self.options = Some(value),
                 "application_name" => self.application_name = value,
                 "connect_timeout" => {
-                    let secs: u64 = value
-                        .trim()
-                        .parse()
-                        .map_err(|_| ConnInfoError(format!("invalid connect_timeout `{value}`: expected seconds")))?;
+                    let secs: u64 = value.trim().parse().map_err(|_| {
+                        ConnInfoError(format!("{value_at} is not a connect_timeout: expected whole seconds"))
+                    })?;
                     // libpq treats values below 2 as 2 (and 0 as "wait forever"; we cap it).
-                    self.connect_timeout = Duration::from_secs(if secs == 0 { 3600 } else { secs.max(2) });
+                    self.connect_timeout = Duration::from_secs(if secs == 0 { 3600 } else { secs.clamp(2, 3600) });
                 }
                 k if IGNORED_OPTIONS.contains(&k) => {}
-                other => return Err(ConnInfoError(format!("unknown connection option `{other}`"))),
+                other => {
+                    let hint = suggest_option(other)
+                        .map(|known| format!("; did you mean `{known}`?"))
+                        .unwrap_or_default();
+                    return Err(ConnInfoError(format!(
+                        "unknown connection option ({key_at}){hint}{}",
+                        encoding_hint(&key_at)
+                    )));
+                }
             }
         }
         if self.hosts.len() > 1 && self.ports.len() > 1 && self.hosts.len() != self.ports.len() {
@@ -393,17 +425,110 @@ fn split_escaped(line: &str, sep: char) -> Vec<String> {
     fields
 }
 
+/// Every option `apply` accepts, for suggestions and for naming a parameter.
+const KNOWN_OPTIONS: &[&str] = &[
+    "host",
+    "port",
+    "user",
+    "password",
+    "dbname",
+    "sslmode",
+    "sslrootcert",
+    "options",
+    "application_name",
+    "connect_timeout",
+];
+
+/// One `key=value` setting, with where it came from for messages: `key_at` and
+/// `value_at` describe the place (`the URL's port (character 24)`, `PGPORT`), never
+/// the text.
+#[derive(Debug, Clone)]
+struct Pair {
+    key: String,
+    value: String,
+    key_at: String,
+    value_at: String,
+}
+
+impl Pair {
+    fn new(key: &str, value: String, key_at: String, value_at: String) -> Pair {
+        Pair {
+            key: key.to_string(),
+            value,
+            key_at,
+            value_at,
+        }
+    }
+}
+
+/// The scheme of `scheme://…`, when the text before `://` looks like one.
+fn url_scheme(s: &str) -> Option<&str> {
+    let (scheme, _) = s.split_once("://")?;
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | ':'));
+    valid.then_some(scheme)
+}
+
+/// A known option within two edits of `key`, for "did you mean".
+fn suggest_option(key: &str) -> Option<&'static str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut previous = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let current = row[j + 1];
+                row[j + 1] = if ca == *cb {
+                    previous
+                } else {
+                    1 + previous.min(row[j]).min(current)
+                };
+                previous = current;
+            }
+        }
+        row[b.len()]
+    }
+    let key = key.to_ascii_lowercase();
+    KNOWN_OPTIONS
+        .iter()
+        .chain(IGNORED_OPTIONS)
+        .copied()
+        .filter(|k| distance(&key, k) <= 2)
+        .min_by_key(|k| distance(&key, k))
+}
+
+/// For URL errors: a password with `@`, `/`, `?`, `#`, `:` or `%` in it must be
+/// percent-encoded, and is the usual cause of a misplaced part.
+fn encoding_hint(at: &str) -> &'static str {
+    if at.starts_with("the URL's") {
+        " (if the password contains @ / ? # : or %, percent-encode it: %40 %2F %3F %23 %3A %25)"
+    } else {
+        ""
+    }
+}
+
+/// 1-based character position of byte offset `at` in `s`.
+fn char_pos(s: &str, at: usize) -> usize {
+    s.get(..at).map_or(at, |p| p.chars().count()) + 1
+}
+
 fn percent_decode(s: &str, what: &str) -> Result<String, ConnInfoError> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = s
+            let byte = s
                 .get(i + 1..i + 3)
-                .ok_or_else(|| ConnInfoError(format!("invalid percent-encoding in the {what}")))?;
-            let byte = u8::from_str_radix(hex, 16)
-                .map_err(|_| ConnInfoError(format!("invalid percent-encoding in the {what}")))?;
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                .ok_or_else(|| {
+                    ConnInfoError(format!(
+                        "invalid percent-encoding in {what}: `%` must be followed by two hex digits (write %25 for a literal %)"
+                    ))
+                })?;
             out.push(byte);
             i += 3;
         } else {
@@ -411,16 +536,14 @@ fn percent_decode(s: &str, what: &str) -> Result<String, ConnInfoError> {
             i += 1;
         }
     }
-    String::from_utf8(out).map_err(|_| {
-        ConnInfoError(format!(
-            "the {what} is not valid UTF-8 after percent-decoding"
-        ))
-    })
+    String::from_utf8(out)
+        .map_err(|_| ConnInfoError(format!("{what} is not valid UTF-8 after percent-decoding")))
 }
 
 /// `postgresql://[user[:password]@][host][:port][,host[:port]...][/dbname][?k=v&...]`
-fn parse_url(url: &str) -> Result<Vec<(String, String)>, ConnInfoError> {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
+fn parse_url(url: &str) -> Result<Vec<Pair>, ConnInfoError> {
+    let rest_start = url.find("://").map_or(url.len(), |i| i + 3);
+    let rest = &url[rest_start..];
     let (before_query, query) = match rest.split_once('?') {
         Some((a, q)) => (a, Some(q)),
         None => (rest, None),
@@ -428,6 +551,11 @@ fn parse_url(url: &str) -> Result<Vec<(String, String)>, ConnInfoError> {
     let (authority, path) = match before_query.find('/') {
         Some(i) => (&before_query[..i], Some(&before_query[i + 1..])),
         None => (before_query, None),
+    };
+    // Where a slice of `url` starts, as "the URL's <part> (character N)".
+    let at = |part: &str, slice: &str| -> String {
+        let offset = slice.as_ptr() as usize - url.as_ptr() as usize;
+        format!("the URL's {part} (character {})", char_pos(url, offset))
     };
     let mut pairs = Vec::new();
     let hostspec = match authority.rfind('@') {
@@ -438,10 +566,14 @@ fn parse_url(url: &str) -> Result<Vec<(String, String)>, ConnInfoError> {
                 None => (userinfo, None),
             };
             if !user.is_empty() {
-                pairs.push(("user".to_string(), percent_decode(user, "user name")?));
+                let place = at("user name", user);
+                let value = percent_decode(user, &place)?;
+                pairs.push(Pair::new("user", value, place.clone(), place));
             }
             if let Some(p) = password {
-                pairs.push(("password".to_string(), percent_decode(p, "password")?));
+                let place = at("password", p);
+                let value = percent_decode(p, &place)?;
+                pairs.push(Pair::new("password", value, place.clone(), place));
             }
             &authority[i + 1..]
         }
@@ -449,89 +581,147 @@ fn parse_url(url: &str) -> Result<Vec<(String, String)>, ConnInfoError> {
     };
     let mut hosts = Vec::new();
     let mut ports = Vec::new();
-    for spec in hostspec.split(',').filter(|s| !s.is_empty()) {
-        let (host, port) = if let Some(inner) = spec.strip_prefix('[') {
-            let end = inner
-                .find(']')
-                .ok_or_else(|| ConnInfoError("invalid IPv6 host: missing `]`".into()))?;
-            let after = &inner[end + 1..];
-            (
-                inner[..end].to_string(),
-                after.strip_prefix(':').map(str::to_string),
-            )
-        } else {
-            match spec.rsplit_once(':') {
-                Some((h, p)) => (h.to_string(), Some(p.to_string())),
-                None => (spec.to_string(), None),
-            }
-        };
-        hosts.push(percent_decode(&host, "host")?);
-        // A host written without a port keeps its place with the default port.
-        ports.push(port.unwrap_or_default());
-    }
-    if !hosts.is_empty() {
-        pairs.push(("host".to_string(), hosts.join(",")));
-    }
-    if ports.iter().any(|p| !p.is_empty()) {
-        pairs.push(("port".to_string(), ports.join(",")));
-    }
-    if let Some(db) = path.filter(|p| !p.is_empty()) {
-        pairs.push(("dbname".to_string(), percent_decode(db, "database name")?));
-    }
-    if let Some(q) = query {
-        for kv in q.split('&').filter(|kv| !kv.is_empty()) {
-            let (k, v) = kv.split_once('=').ok_or_else(|| {
+    let mut port_at: Option<String> = None;
+    let mut offset = 0;
+    for spec in hostspec.split(',') {
+        let spec_slice = &hostspec[offset..offset + spec.len()];
+        offset += spec.len() + 1;
+        if spec.is_empty() {
+            continue;
+        }
+        let (host, port): (&str, Option<&str>) = if let Some(inner) = spec_slice.strip_prefix('[') {
+            let end = inner.find(']').ok_or_else(|| {
                 ConnInfoError(format!(
-                    "invalid URL parameter `{}`",
-                    kv.split('=').next().unwrap_or("")
+                    "{}: an IPv6 address must end with `]`{}",
+                    at("host", spec_slice),
+                    encoding_hint("the URL's")
                 ))
             })?;
-            let k = percent_decode(k, "parameter name")?;
-            let v = percent_decode(&v.replace('+', " "), &format!("`{k}` parameter"))?;
-            pairs.push((k, v));
+            let after = &inner[end + 1..];
+            if !after.is_empty() && !after.starts_with(':') {
+                return Err(ConnInfoError(format!(
+                    "{}: unexpected text after `]`{}",
+                    at("host", spec_slice),
+                    encoding_hint("the URL's")
+                )));
+            }
+            (&inner[..end], after.strip_prefix(':'))
+        } else {
+            match spec_slice.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (spec_slice, None),
+            }
+        };
+        let host_at = at("host", host);
+        hosts.push(percent_decode(host, &host_at)?);
+        if let Some(p) = port {
+            port_at.get_or_insert_with(|| at("port", p));
+        }
+        // A host written without a port keeps its place with the default port.
+        ports.push(port.unwrap_or_default().to_string());
+    }
+    if !hosts.is_empty() {
+        let place = at("host", hostspec);
+        pairs.push(Pair::new("host", hosts.join(","), place.clone(), place));
+    }
+    if ports.iter().any(|p| !p.is_empty()) {
+        let place = port_at.unwrap_or_else(|| at("port", hostspec));
+        pairs.push(Pair::new("port", ports.join(","), place.clone(), place));
+    }
+    if let Some(db) = path.filter(|p| !p.is_empty()) {
+        let place = at("database name", db);
+        let value = percent_decode(db, &place)?;
+        pairs.push(Pair::new("dbname", value, place.clone(), place));
+    }
+    if let Some(q) = query {
+        let mut offset = 0;
+        for kv in q.split('&') {
+            let kv_slice = &q[offset..offset + kv.len()];
+            offset += kv.len() + 1;
+            if kv.is_empty() {
+                continue;
+            }
+            let place = at("parameter", kv_slice);
+            let (k, v) = kv_slice.split_once('=').ok_or_else(|| {
+                ConnInfoError(format!(
+                    "{place} is not key=value{}",
+                    encoding_hint("the URL's")
+                ))
+            })?;
+            let k = percent_decode(k, &place)?;
+            let known =
+                KNOWN_OPTIONS.contains(&k.as_str()) || IGNORED_OPTIONS.contains(&k.as_str());
+            let value_at = if known {
+                format!(
+                    "the URL's `{k}` parameter (character {})",
+                    char_pos(url, v.as_ptr() as usize - url.as_ptr() as usize)
+                )
+            } else {
+                place.clone()
+            };
+            let v = percent_decode(&v.replace('+', " "), &value_at)?;
+            pairs.push(Pair {
+                key: k,
+                value: v,
+                key_at: place,
+                value_at,
+            });
         }
     }
     Ok(pairs)
 }
 
-/// `host=localhost port=5432 password='a b\'c'`
-fn parse_keyword_value(s: &str) -> Result<Vec<(String, String)>, ConnInfoError> {
+/// `host=localhost port=5432 password='a b\'c'`, as libpq reads it: whitespace around
+/// `=` is allowed; a value is single-quoted (with `\'` and `\\` escapes) or runs to
+/// the next whitespace (where a backslash also escapes the next character).
+fn parse_keyword_value(s: &str) -> Result<Vec<Pair>, ConnInfoError> {
     let mut pairs = Vec::new();
-    let mut chars = s.chars().peekable();
+    let mut chars = s.char_indices().peekable();
+    let position = |i: usize| char_pos(s, i);
     loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
             chars.next();
         }
-        if chars.peek().is_none() {
+        let Some(&(key_start, _)) = chars.peek() else {
             break;
-        }
+        };
         let mut key = String::new();
-        while let Some(&c) = chars.peek() {
+        while let Some(&(_, c)) = chars.peek() {
             if c == '=' || c.is_whitespace() {
                 break;
             }
             key.push(c);
             chars.next();
         }
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
             chars.next();
         }
-        if chars.next() != Some('=') {
+        let named = |key: &str| {
+            if KNOWN_OPTIONS.contains(&key) || IGNORED_OPTIONS.contains(&key) {
+                format!("the value after {key}=")
+            } else {
+                "the value".to_string()
+            }
+        };
+        if chars.next().map(|(_, c)| c) != Some('=') {
             return Err(ConnInfoError(format!(
-                "missing `=` after `{key}` in connection string"
+                "expected key=value at character {}: a value with spaces must be single-quoted (password='a b'), a quote inside it written \\'",
+                position(key_start)
             )));
         }
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
             chars.next();
         }
+        let value_start = chars.peek().map_or(s.len(), |(i, _)| *i);
+        let value_at = format!("{} (character {})", named(&key), position(value_start));
         let mut value = String::new();
-        if chars.peek() == Some(&'\'') {
+        if chars.peek().map(|(_, c)| *c) == Some('\'') {
             chars.next();
             let mut closed = false;
-            while let Some(c) = chars.next() {
+            while let Some((_, c)) = chars.next() {
                 match c {
                     '\\' => {
-                        if let Some(n) = chars.next() {
+                        if let Some((_, n)) = chars.next() {
                             value.push(n);
                         }
                     }
@@ -544,26 +734,30 @@ fn parse_keyword_value(s: &str) -> Result<Vec<(String, String)>, ConnInfoError> 
             }
             if !closed {
                 return Err(ConnInfoError(format!(
-                    "unterminated quoted value for `{key}`"
+                    "{value_at}: the quote is not closed (write a quote inside a value as \\')"
                 )));
             }
         } else {
-            while let Some(&c) = chars.peek() {
+            while let Some(&(_, c)) = chars.peek() {
                 if c.is_whitespace() {
                     break;
                 }
+                chars.next();
                 if c == '\\' {
-                    chars.next();
-                    if let Some(n) = chars.next() {
+                    if let Some((_, n)) = chars.next() {
                         value.push(n);
                     }
                     continue;
                 }
                 value.push(c);
-                chars.next();
             }
         }
-        pairs.push((key, value));
+        pairs.push(Pair {
+            key,
+            value,
+            key_at: format!("character {}", position(key_start)),
+            value_at,
+        });
     }
     Ok(pairs)
 }
@@ -631,18 +825,130 @@ mod tests {
         let e = ConnInfo::parse("postgres://u:hunter2@h/db?sslmode=verify")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("invalid sslmode `verify`"), "{e}");
-        assert!(!e.contains("hunter2"));
+        assert_eq!(
+            e,
+            "the URL's `sslmode` parameter (character 35) is not an sslmode: use disable, allow, prefer, require, verify-ca or verify-full"
+        );
         let e = ConnInfo::parse("postgres://u:hunter2@h:99999/db")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("invalid port"), "{e}");
-        assert!(!e.contains("hunter2"));
-        let e = ConnInfo::parse("postgres://u:hunter2@h/db?frobnicate=1")
+        assert!(
+            e.starts_with("the URL's port (character 24) is not a port number"),
+            "{e}"
+        );
+        let e = ConnInfo::parse("postgres://u:hunter2@h/db?sslmdoe=require")
             .unwrap_err()
             .to_string();
-        assert_eq!(e, "unknown connection option `frobnicate`");
+        assert!(
+            e.starts_with("unknown connection option (the URL's parameter (character 27)); did you mean `sslmode`?"),
+            "{e}"
+        );
+        let e = ConnInfo::parse("host=h frobnicate=1")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "unknown connection option (character 8)");
         assert!(ConnInfo::parse("mysql://x").is_err());
+    }
+
+    /// Every way a password can end up somewhere else in the string: the error names
+    /// the part and the position, never the text.
+    #[test]
+    fn misplaced_passwords_never_reach_the_message() {
+        let secret = "Pw9x";
+        let cases = [
+            // SQLAlchemy and JDBC URLs.
+            (
+                format!("postgresql+psycopg2://u:{secret}@h/db?sslmode=require"),
+                "unsupported URL scheme `postgresql+psycopg2`: use postgresql://",
+            ),
+            (
+                format!("jdbc:postgresql://u:{secret}@h/db"),
+                "unsupported URL scheme `jdbc:postgresql`",
+            ),
+            // Unencoded `/`, `?`, `@` in the password.
+            (
+                format!("postgres://u:{secret}/x@h/db"),
+                "the URL's port (character 14) is not a port number",
+            ),
+            (
+                format!("postgres://u:{secret}?x@h/db"),
+                "the URL's parameter (character 19) is not key=value",
+            ),
+            (
+                format!("postgres://u:{secret}@x@h:5x/db"),
+                "the URL's port (character 23) is not a port number",
+            ),
+            (
+                format!("postgres://u:a?{secret}/db"),
+                "the URL's parameter (character 16) is not key=value",
+            ),
+            (
+                format!("postgres://u:a?{secret}=1"),
+                "the URL's port (character 14) is not a port number",
+            ),
+            (
+                format!("postgres://h/db?{secret}=1"),
+                "unknown connection option (the URL's parameter (character 17))",
+            ),
+            // Quotes kept from a .env file.
+            (
+                format!("'postgres://u:{secret}@h/db'"),
+                "starts with a quote character",
+            ),
+            (
+                format!("\"postgres://u:{secret}@h/db\""),
+                "starts with a quote character",
+            ),
+            // An unquoted space in a key=value password.
+            (
+                format!("host=h password=a {secret} dbname=x"),
+                "expected key=value at character 19",
+            ),
+            (
+                format!("host=h password=a {secret}=1"),
+                "unknown connection option (character 19)",
+            ),
+            (
+                format!("host=h password='{secret}"),
+                "the value after password= (character 17): the quote is not closed",
+            ),
+            (
+                format!("host=h port={secret}"),
+                "the value after port= (character 13) is not a port number",
+            ),
+            (
+                format!("postgres://u:{secret}@h/db?port={secret}"),
+                "the URL's `port` parameter (character 29) is not a port number",
+            ),
+            (
+                format!("postgres://u:{secret}%zz@h/db"),
+                "invalid percent-encoding in the URL's password (character 14)",
+            ),
+        ];
+        for (input, expected) in cases {
+            let e = ConnInfo::parse(&input).unwrap_err().to_string();
+            assert!(e.contains(expected), "{input}: {e}");
+            assert!(!e.contains(secret), "{input}: {e}");
+            assert_eq!(e.lines().count(), 1);
+        }
+    }
+
+    #[test]
+    fn keyword_values_follow_libpq_quoting() {
+        let info = ConnInfo::parse(r"password='it\'s' user = 'a\\b' dbname=x\ y host=h").unwrap();
+        assert_eq!(info.password.unwrap().expose(), "it's");
+        assert_eq!(info.user.as_deref(), Some(r"a\b"));
+        assert_eq!(info.dbname.as_deref(), Some("x y"));
+        // SQL's doubled quote is not libpq syntax: libpq rejects it too.
+        assert!(ConnInfo::parse("password='it''s' host=h").is_err());
+        assert_eq!(
+            ConnInfo::parse("password='' host=h")
+                .unwrap()
+                .password
+                .unwrap()
+                .expose(),
+            ""
+        );
     }
 
     #[test]

@@ -1,84 +1,158 @@
 //! The catalog queries: one set-based query per kind of object, whatever the size of
 //! the schema (never one query per table). Version-specific columns are gated on
 //! `server_version_num`; PostgreSQL 12 is the oldest supported server.
+//!
+//! **Safe against a hostile database owner** (the class of CVE-2018-1058): the session
+//! starts with `search_path = pg_catalog, pg_temp` (a startup option, so no
+//! `ALTER DATABASE/ROLE … SET search_path` applies), and every function, operator,
+//! type, cast and relation below is schema-qualified (`pg_catalog.format_type`,
+//! `OPERATOR(pg_catalog.=)`, `::pg_catalog.int8`), as pg_dump's queries are. No name is
+//! resolved through the search path, so no object a user created can be called.
+//!
+//! **No relation locks on user objects**: sizes come from `relpages` (estimates kept by
+//! VACUUM and ANALYZE), not `pg_total_relation_size`, which locks the relation and waits
+//! behind a migration's ACCESS EXCLUSIVE lock. Sequence values are read only where the
+//! role may read them. Every column has a name; `build.rs` reads rows by those names.
+
+/// `a = b` with PostgreSQL's own operator.
+macro_rules! eq {
+    () => {
+        "OPERATOR(pg_catalog.=)"
+    };
+}
 
 /// Relations, constraints and types that belong to the user: not in a system schema,
 /// not created by an extension.
-const USER_RELATION: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
+const USER_RELATION: &str = concat!(
+    "n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema']::pg_catalog.name[])
+  AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp\\_%'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid ",
+    eq!(),
+    " 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid ",
+    eq!(),
+    " c.oid AND d.deptype ",
+    eq!(),
+    " 'e')"
+);
 
-const USER_TYPE: &str = "n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')";
+const USER_TYPE: &str = concat!(
+    "n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema']::pg_catalog.name[])
+  AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp\\_%'
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid ",
+    eq!(),
+    " 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid ",
+    eq!(),
+    " t.oid AND d.deptype ",
+    eq!(),
+    " 'e')"
+);
 
-/// Version, database, and how many days the usage statistics cover.
-pub const SERVER: &str = "SELECT current_setting('server_version_num')::int4, current_database()::text,
-        (EXTRACT(EPOCH FROM now() - COALESCE(d.stats_reset, pg_postmaster_start_time())) / 86400)::float8
- FROM pg_stat_database d WHERE d.datname = current_database()";
+/// Tables, partitioned tables and foreign tables.
+const TABLE_KINDS: &str =
+    "c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'f']::pg_catalog.\"char\"[])";
+
+/// Version, database, how many days the usage statistics cover, and the block size
+/// (bytes per page, to turn `relpages` into bytes).
+pub const SERVER: &str = "SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4 AS version_num,
+        pg_catalog.current_database()::pg_catalog.text AS database,
+        (EXTRACT(EPOCH FROM pg_catalog.now() OPERATOR(pg_catalog.-) COALESCE(d.stats_reset, pg_catalog.pg_postmaster_start_time()))
+           OPERATOR(pg_catalog./) 86400)::pg_catalog.float8 AS stats_age_days,
+        pg_catalog.current_setting('block_size')::pg_catalog.int8 AS block_size
+ FROM pg_catalog.pg_stat_database d WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()";
 
 pub fn tables() -> String {
     format!(
-        "SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text, c.relpersistence::text,
-                c.relispartition, c.relrowsecurity, c.relforcerowsecurity,
-                obj_description(c.oid, 'pg_class'),
-                ARRAY(SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
-                c.reltuples::float8, pg_total_relation_size(c.oid)::int8,
-                (COALESCE(st.seq_scan, 0) + COALESCE(st.idx_scan, 0))::int8
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         LEFT JOIN pg_stat_user_tables st ON st.relid = c.oid
-         WHERE c.relkind IN ('r', 'p', 'f') AND {USER_RELATION}
-         ORDER BY n.nspname, c.relname"
+        "SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+                c.relkind::pg_catalog.text AS relkind, c.relpersistence::pg_catalog.text AS persistence,
+                c.relispartition AS is_partition, c.relrowsecurity AS row_security,
+                c.relforcerowsecurity AS force_row_security,
+                (SELECT ds.description FROM pg_catalog.pg_description ds
+                  WHERE ds.objoid {eq} c.oid AND ds.classoid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND ds.objsubid {eq} 0) AS comment,
+                ARRAY(SELECT i.inhparent::pg_catalog.int8 FROM pg_catalog.pg_inherits i
+                      WHERE i.inhrelid {eq} c.oid ORDER BY i.inhseqno) AS parents,
+                c.reltuples::pg_catalog.float8 AS estimated_rows,
+                (c.relpages::pg_catalog.int8
+                   OPERATOR(pg_catalog.+) COALESCE((SELECT t.relpages::pg_catalog.int8 FROM pg_catalog.pg_class t
+                                                      WHERE t.oid {eq} c.reltoastrelid), 0)
+                   OPERATOR(pg_catalog.+) COALESCE((SELECT pg_catalog.sum(ic.relpages)::pg_catalog.int8
+                                                      FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid {eq} x.indexrelid
+                                                      WHERE x.indrelid {eq} c.oid), 0)) AS total_pages,
+                (COALESCE(st.seq_scan, 0) OPERATOR(pg_catalog.+) COALESCE(st.idx_scan, 0))::pg_catalog.int8 AS scans
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         LEFT JOIN pg_catalog.pg_stat_user_tables st ON st.relid {eq} c.oid
+         WHERE {TABLE_KINDS} AND {USER_RELATION}
+         ORDER BY n.nspname, c.relname",
+        eq = eq!()
     )
 }
 
 pub fn columns() -> String {
     format!(
-        "SELECT a.attrelid::int8, a.attname::text,
-                format_type(a.atttypid, a.atttypmod),
-                format_type(CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END, NULL),
-                bt.typname::text, btn.nspname::text, bt.typtype::text,
-                (t.typcategory = 'A' AND t.typelem <> 0),
-                a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), a.attidentity::text, a.attgenerated::text,
-                col_description(a.attrelid, a.attnum)
-         FROM pg_attribute a
-         JOIN pg_class c ON c.oid = a.attrelid
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-         JOIN pg_type t ON t.oid = a.atttypid
-         JOIN pg_type bt ON bt.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
-         JOIN pg_namespace btn ON btn.oid = bt.typnamespace
-         LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND {USER_RELATION}
-         ORDER BY a.attrelid, a.attnum"
+        "SELECT a.attrelid::pg_catalog.int8 AS table_oid, a.attname::pg_catalog.text AS name,
+                pg_catalog.format_type(a.atttypid, a.atttypmod) AS full_type,
+                pg_catalog.format_type(bt.oid, NULL) AS base_formatted,
+                bt.typname::pg_catalog.text AS base_name, btn.nspname::pg_catalog.text AS base_schema,
+                bt.typtype::pg_catalog.text AS base_kind,
+                (t.typcategory {eq} 'A' AND t.typelem OPERATOR(pg_catalog.<>) 0) AS is_array,
+                a.attnotnull AS not_null, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+                a.attidentity::pg_catalog.text AS identity, a.attgenerated::pg_catalog.text AS generated,
+                (SELECT ds.description FROM pg_catalog.pg_description ds
+                  WHERE ds.objoid {eq} a.attrelid AND ds.classoid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND ds.objsubid {eq} a.attnum::pg_catalog.int4) AS comment
+         FROM pg_catalog.pg_attribute a
+         JOIN pg_catalog.pg_class c ON c.oid {eq} a.attrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         JOIN pg_catalog.pg_type t ON t.oid {eq} a.atttypid
+         JOIN pg_catalog.pg_type bt ON bt.oid {eq} CASE WHEN t.typcategory {eq} 'A' AND t.typelem OPERATOR(pg_catalog.<>) 0
+                                                       THEN t.typelem ELSE t.oid END
+         JOIN pg_catalog.pg_namespace btn ON btn.oid {eq} bt.typnamespace
+         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid {eq} a.attrelid AND ad.adnum {eq} a.attnum
+         WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND {TABLE_KINDS} AND {USER_RELATION}
+         ORDER BY a.attrelid, a.attnum",
+        eq = eq!()
+    )
+}
+
+/// Column names of `conkey`/`confkey`-style attribute-number arrays, in order.
+fn attnames(numbers: &str, relation: &str) -> String {
+    format!(
+        "ARRAY(SELECT a.attname::pg_catalog.text FROM pg_catalog.unnest({numbers}) WITH ORDINALITY k(num, ord)
+               JOIN pg_catalog.pg_attribute a ON a.attrelid {eq} {relation} AND a.attnum {eq} k.num ORDER BY k.ord)",
+        eq = eq!()
     )
 }
 
 pub fn constraints(version: i32) -> String {
     let delete_set_columns = if version >= 150000 {
-        "ARRAY(SELECT a.attname::text FROM unnest(con.confdelsetcols) WITH ORDINALITY k(num, ord)
-                 JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord)"
+        attnames("con.confdelsetcols", "con.conrelid")
     } else {
-        "ARRAY[]::text[]"
+        "ARRAY[]::pg_catalog.text[]".to_string()
     };
     format!(
-        "SELECT con.conrelid::int8, con.conname::text, con.contype::text, con.condeferrable, con.condeferred,
-                con.convalidated,
-                ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
-                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord),
-                rn.nspname::text, rc.relname::text,
-                ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
-                      JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord),
-                con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text,
-                {delete_set_columns},
-                CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
-                con.conindid::int8, con.conparentid::int8
-         FROM pg_constraint con
-         JOIN pg_class c ON c.oid = con.conrelid
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-         LEFT JOIN pg_class rc ON rc.oid = con.confrelid
-         LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-         WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND {USER_RELATION}
-         ORDER BY con.conrelid, con.conname"
+        "SELECT con.conrelid::pg_catalog.int8 AS table_oid, con.conname::pg_catalog.text AS name,
+                con.contype::pg_catalog.text AS kind, con.condeferrable AS deferrable,
+                con.condeferred AS deferred, con.convalidated AS validated,
+                {columns} AS columns,
+                rn.nspname::pg_catalog.text AS ref_schema, rc.relname::pg_catalog.text AS ref_table,
+                {ref_columns} AS ref_columns,
+                con.confupdtype::pg_catalog.text AS on_update, con.confdeltype::pg_catalog.text AS on_delete,
+                con.confmatchtype::pg_catalog.text AS match_type,
+                {delete_set_columns} AS delete_set_columns,
+                CASE WHEN con.contype {eq} 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
+                con.conindid::pg_catalog.int8 AS index_oid, con.conparentid::pg_catalog.int8 AS parent_oid
+         FROM pg_catalog.pg_constraint con
+         JOIN pg_catalog.pg_class c ON c.oid {eq} con.conrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         LEFT JOIN pg_catalog.pg_class rc ON rc.oid {eq} con.confrelid
+         LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid {eq} rc.relnamespace
+         WHERE con.contype {eq} ANY (ARRAY['p', 'u', 'f', 'c', 'x']::pg_catalog.\"char\"[]) AND {USER_RELATION}
+         ORDER BY con.conrelid, con.conname",
+        columns = attnames("con.conkey", "con.conrelid"),
+        ref_columns = attnames("con.confkey", "con.confrelid"),
+        eq = eq!()
     )
 }
 
@@ -89,96 +163,133 @@ pub fn indexes(version: i32) -> String {
         "false"
     };
     format!(
-        "SELECT i.indrelid::int8, i.indexrelid::int8, ic.relname::text, am.amname::text,
-                i.indisunique, i.indisprimary, i.indisvalid, i.indisready, i.indislive,
-                i.indnkeyatts::int4, {nulls_not_distinct},
-                ARRAY(SELECT CASE WHEN k.num = 0 THEN NULL ELSE a.attname::text END
-                      FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
-                      LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.ord),
-                ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord::int4, true)
-                      FROM generate_series(1, i.indnatts) AS k(ord) ORDER BY k.ord),
-                i.indoption::int2[],
-                ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
-                      FROM unnest(i.indclass::oid[]) WITH ORDINALITY k(cls, ord)
-                      JOIN pg_opclass opc ON opc.oid = k.cls ORDER BY k.ord),
-                pg_get_expr(i.indpred, i.indrelid), ic.relkind::text,
-                EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid),
-                COALESCE(s.idx_scan, 0)::int8, pg_relation_size(i.indexrelid)::int8,
-                EXISTS (SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = i.indexrelid)
-         FROM pg_index i
-         LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
-         JOIN pg_class ic ON ic.oid = i.indexrelid
-         JOIN pg_class c ON c.oid = i.indrelid
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-         JOIN pg_am am ON am.oid = ic.relam
-         WHERE c.relkind IN ('r', 'p', 'f') AND {USER_RELATION}
-         ORDER BY i.indrelid, ic.relname"
+        "SELECT i.indrelid::pg_catalog.int8 AS table_oid, i.indexrelid::pg_catalog.int8 AS oid,
+                ic.relname::pg_catalog.text AS name, am.amname::pg_catalog.text AS method,
+                i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid,
+                i.indisready AS is_ready, i.indislive AS is_live,
+                i.indnkeyatts::pg_catalog.int4 AS key_count, {nulls_not_distinct} AS nulls_not_distinct,
+                ARRAY(SELECT CASE WHEN k.num {eq} 0 THEN NULL ELSE a.attname::pg_catalog.text END
+                      FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(num, ord)
+                      LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid {eq} i.indrelid AND a.attnum {eq} k.num
+                      ORDER BY k.ord) AS column_names,
+                ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::pg_catalog.int4, true)
+                      FROM pg_catalog.generate_series(1, i.indnatts::pg_catalog.int4) AS k(ord) ORDER BY k.ord) AS definitions,
+                i.indoption::pg_catalog.int2[] AS options,
+                ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::pg_catalog.text END
+                      FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY k(cls, ord)
+                      JOIN pg_catalog.pg_opclass opc ON opc.oid {eq} k.cls ORDER BY k.ord) AS opclasses,
+                pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate, ic.relkind::pg_catalog.text AS relkind,
+                EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid {eq} i.indexrelid) AS is_partition,
+                COALESCE(s.idx_scan, 0)::pg_catalog.int8 AS scans, ic.relpages::pg_catalog.int8 AS pages,
+                EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p
+                        WHERE p.index_relid {eq} i.indexrelid) AS being_built
+         FROM pg_catalog.pg_index i
+         LEFT JOIN pg_catalog.pg_stat_user_indexes s ON s.indexrelid {eq} i.indexrelid
+         JOIN pg_catalog.pg_class ic ON ic.oid {eq} i.indexrelid
+         JOIN pg_catalog.pg_class c ON c.oid {eq} i.indrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         JOIN pg_catalog.pg_am am ON am.oid {eq} ic.relam
+         WHERE {TABLE_KINDS} AND {USER_RELATION}
+         ORDER BY i.indrelid, ic.relname",
+        eq = eq!()
     )
 }
 
 pub fn enums() -> String {
     format!(
-        "SELECT n.nspname::text, t.typname::text,
-                ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
-         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-         WHERE t.typtype = 'e' AND {USER_TYPE}
-         ORDER BY n.nspname, t.typname"
+        "SELECT n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
+                ARRAY(SELECT e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e
+                      WHERE e.enumtypid {eq} t.oid ORDER BY e.enumsortorder) AS labels
+         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid {eq} t.typnamespace
+         WHERE t.typtype {eq} 'e' AND {USER_TYPE}
+         ORDER BY n.nspname, t.typname",
+        eq = eq!()
     )
 }
 
 pub fn domains() -> String {
     format!(
-        "SELECT n.nspname::text, t.typname::text, format_type(t.typbasetype, t.typtypmod),
-                format_type(t.typbasetype, NULL), t.typnotnull,
-                ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname)
-         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-         WHERE t.typtype = 'd' AND {USER_TYPE}
-         ORDER BY n.nspname, t.typname"
+        "SELECT n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
+                pg_catalog.format_type(t.typbasetype, t.typtypmod) AS full_type,
+                pg_catalog.format_type(t.typbasetype, NULL) AS base_formatted, t.typnotnull AS not_null,
+                ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c
+                      WHERE c.contypid {eq} t.oid AND c.contype {eq} 'c' ORDER BY c.conname) AS checks
+         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid {eq} t.typnamespace
+         WHERE t.typtype {eq} 'd' AND {USER_TYPE}
+         ORDER BY n.nspname, t.typname",
+        eq = eq!()
     )
 }
 
 pub fn views() -> String {
     format!(
-        "SELECT n.nspname::text, c.relname::text, c.relkind = 'm'
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.relkind IN ('v', 'm') AND {USER_RELATION}
-         ORDER BY n.nspname, c.relname"
+        "SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+                c.relkind {eq} 'm' AS materialized
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         WHERE c.relkind {eq} ANY (ARRAY['v', 'm']::pg_catalog.\"char\"[]) AND {USER_RELATION}
+         ORDER BY n.nspname, c.relname",
+        eq = eq!()
     )
 }
 
+/// Sequences. `last_value` is read only where the role has SELECT or USAGE on the
+/// sequence (`readable`); reading it takes a RowExclusiveLock on the sequence, so a
+/// lock held on it ends this query at `lock_timeout` and inspect reads the sequences
+/// again without values ([`sequences_without_values`]).
 pub fn sequences() -> String {
+    sequences_query(
+        "CASE WHEN pg_catalog.has_sequence_privilege(c.oid, 'SELECT,USAGE')
+              THEN pg_catalog.pg_sequence_last_value(c.oid)::pg_catalog.int8 END",
+    )
+}
+
+/// [`sequences`] without reading any sequence's value (no lock on any sequence).
+pub fn sequences_without_values() -> String {
+    sequences_query("NULL::pg_catalog.int8")
+}
+
+fn sequences_query(last_value: &str) -> String {
     format!(
-        "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqmax::int8,
-                tn.nspname::text, tc.relname::text, a.attname::text, ps.last_value::int8
-         FROM pg_sequence s
-         JOIN pg_class c ON c.oid = s.seqrelid
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-         LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
-              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-         LEFT JOIN pg_class tc ON tc.oid = d.refobjid
-         LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace
-         LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-         LEFT JOIN pg_sequences ps ON ps.schemaname = n.nspname AND ps.sequencename = c.relname
+        "SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+                pg_catalog.format_type(s.seqtypid, NULL) AS data_type, s.seqmax::pg_catalog.int8 AS max_value,
+                tn.nspname::pg_catalog.text AS owner_schema, tc.relname::pg_catalog.text AS owner_table,
+                a.attname::pg_catalog.text AS owner_column,
+                pg_catalog.has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable,
+                {last_value} AS last_value
+         FROM pg_catalog.pg_sequence s
+         JOIN pg_catalog.pg_class c ON c.oid {eq} s.seqrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         LEFT JOIN pg_catalog.pg_depend d ON d.classid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid {eq} c.oid
+              AND d.refclassid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND d.deptype {eq} ANY (ARRAY['a', 'i']::pg_catalog.\"char\"[])
+         LEFT JOIN pg_catalog.pg_class tc ON tc.oid {eq} d.refobjid
+         LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid {eq} tc.relnamespace
+         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid {eq} d.refobjid AND a.attnum {eq} d.refobjsubid
          WHERE {USER_RELATION}
-         ORDER BY n.nspname, c.relname"
+         ORDER BY n.nspname, c.relname",
+        eq = eq!()
     )
 }
 
 pub fn policies() -> String {
     format!(
-        "SELECT p.polrelid::int8, p.polname::text, p.polcmd::text, p.polpermissive,
-                ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r),
-                pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
-         FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        "SELECT p.polrelid::pg_catalog.int8 AS table_oid, p.polname::pg_catalog.text AS name,
+                p.polcmd::pg_catalog.text AS command, p.polpermissive AS permissive,
+                ARRAY(SELECT CASE WHEN r {eq} 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r)::pg_catalog.text END
+                      FROM pg_catalog.unnest(p.polroles) r) AS roles,
+                pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using_expr,
+                pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check_expr
+         FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid {eq} p.polrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
          WHERE {USER_RELATION}
-         ORDER BY p.polrelid, p.polname"
+         ORDER BY p.polrelid, p.polname",
+        eq = eq!()
     )
 }
 
-/// How many queries `inspect` runs against the catalog, whatever the schema size.
-pub const CATALOG_QUERY_COUNT: usize = 9;
-
 /// Every catalog query, in the order `inspect` runs them, for a server version.
+/// Their number does not depend on the schema's size; `sequences_without_values`
+/// runs in addition only when a lock on a sequence stopped [`sequences`].
 pub fn all(version: i32) -> Vec<String> {
     vec![
         SERVER.to_string(),

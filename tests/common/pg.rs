@@ -1,0 +1,93 @@
+//! A real PostgreSQL for the live tests: the server `scripts/pg.sh` starts
+//! (DBLINT_TEST_DATABASE_URL), a fresh database per test, fixtures loaded as psql
+//! would, and the findings of a JSON report.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub fn admin_url() -> String {
+    std::env::var("DBLINT_TEST_DATABASE_URL").unwrap_or_else(|_| {
+        panic!("DBLINT_TEST_DATABASE_URL is not set: run `eval \"$(scripts/pg.sh start)\"` first (scripts/test.sh does)")
+    })
+}
+
+pub const PASSWORD: &str = "dblint-test-secret";
+
+/// The admin URL pointed at another database, with extra query parameters.
+pub fn url_for(db: &str, extra: &str) -> String {
+    let base = admin_url();
+    let (head, query) = base.split_once('?').unwrap_or((&base, ""));
+    let head = head.rsplit_once('/').map(|(h, _)| h).unwrap_or(head);
+    let mut params: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+    if !extra.is_empty() {
+        params.retain(|p| {
+            !extra
+                .split('&')
+                .any(|e| e.split('=').next() == p.split('=').next())
+        });
+        params.extend(extra.split('&'));
+    }
+    format!("{head}/{db}?{}", params.join("&"))
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A new, empty database for one test.
+pub fn fresh_db(tag: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let name = format!("dblint_{tag}_{}_{n}", std::process::id());
+    let mut admin = postgres::Client::connect(&url_for("postgres", ""), postgres::NoTls)
+        .expect("connect to the test server");
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    name
+}
+
+/// Run SQL files statement by statement, as psql would. A statement marked
+/// `/* expected to fail */` must fail (fixtures use it to leave an invalid index).
+pub fn load(db: &str, files: &[PathBuf]) {
+    let mut client = postgres::Client::connect(&url_for(db, ""), postgres::NoTls).unwrap();
+    for file in files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for statement in dblint::source::sql::split::split(&text).statements {
+            let result = client.simple_query(&statement.sql);
+            if statement.sql.contains("/* expected to fail */") {
+                assert!(
+                    result.is_err(),
+                    "{}:{}: expected this statement to fail",
+                    file.display(),
+                    statement.line
+                );
+            } else if let Err(e) = result {
+                panic!(
+                    "{}:{}: PostgreSQL rejects this fixture: {e}",
+                    file.display(),
+                    statement.line
+                );
+            }
+        }
+    }
+}
+
+pub fn fingerprints(json: &str) -> BTreeSet<String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["severity"].as_str().unwrap(),
+                f["fingerprint"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
