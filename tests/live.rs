@@ -347,7 +347,7 @@ fn connection_errors_are_one_line_and_never_show_the_password() {
         ),
         (
             url_for(&db, "sslmode=sometimes"),
-            "invalid sslmode `sometimes`",
+            "is not an sslmode: use disable",
         ),
     ];
     for (url, expected) in cases {

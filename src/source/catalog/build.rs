@@ -46,6 +46,24 @@ fn query(client: &mut impl GenericClient, sql: &str) -> Result<Vec<Row>, Catalog
         .map_err(|e| CatalogError(server_message(&e)))
 }
 
+/// A query that takes the locked tables as `$1`.
+fn query_around(
+    client: &mut impl GenericClient,
+    sql: &str,
+    locked: &[i64],
+) -> Result<Vec<Row>, CatalogError> {
+    client.query(sql, &[&locked]).map_err(|e| {
+        let message = server_message(&e);
+        if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+            CatalogError(format!(
+                "{message} (another session locked a table while inspect ran; run it again)"
+            ))
+        } else {
+            CatalogError(message)
+        }
+    })
+}
+
 /// What the server says about itself (the first query).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerInfo {
@@ -56,6 +74,8 @@ pub struct ServerInfo {
     pub stats_age_days: f64,
     /// Bytes per page (`block_size`), to turn `relpages` into bytes.
     pub block_size: i64,
+    /// Tables (oids) another session holds or waits for an ACCESS EXCLUSIVE lock on.
+    pub locked_tables: Vec<i64>,
 }
 
 pub fn server(client: &mut impl GenericClient) -> Result<ServerInfo, CatalogError> {
@@ -68,6 +88,7 @@ pub fn server(client: &mut impl GenericClient) -> Result<ServerInfo, CatalogErro
         database: get(row, "database")?,
         stats_age_days: get::<Option<f64>>(row, "stats_age_days")?.unwrap_or(0.0),
         block_size: get(row, "block_size")?,
+        locked_tables: get(row, "locked_tables")?,
     })
 }
 
@@ -131,12 +152,31 @@ pub struct ReadGaps {
     /// Objects dropped while inspect ran (seen in the snapshot, gone from the
     /// server's caches), left out of the model.
     pub dropped_while_reading: usize,
+    /// Tables another session held an ACCESS EXCLUSIVE lock on: their expressions
+    /// cannot be read without waiting, so they are left out of the grade.
+    pub locked_tables: Vec<QualifiedName>,
 }
 
 impl ReadGaps {
     /// One line for the user, or `None` when everything was read.
     pub fn summary(&self) -> Option<String> {
         let mut parts = Vec::new();
+        if !self.locked_tables.is_empty() {
+            let n = self.locked_tables.len();
+            let mut shown: Vec<String> = self
+                .locked_tables
+                .iter()
+                .take(3)
+                .map(|q| q.to_string())
+                .collect();
+            if n > 3 {
+                shown.push(format!("and {} more", n - 3));
+            }
+            parts.push(format!(
+                "{n} table(s) locked ACCESS EXCLUSIVE by another session (a migration, VACUUM FULL, REINDEX?) were not graded: {}",
+                shown.join(", ")
+            ));
+        }
         if self.sequence_values_locked {
             parts.push(
                 "could not read sequence values (a lock on a sequence was held past lock_timeout); \
@@ -181,6 +221,7 @@ pub fn read_catalog(
         by_oid: BTreeMap::new(),
         gaps: ReadGaps::default(),
         block_size: server.block_size,
+        locked: server.locked_tables.clone(),
     };
     reader.tables(client)?;
     reader.columns(client)?;
@@ -191,6 +232,7 @@ pub fn read_catalog(
     reader.views(client)?;
     reader.sequences(client)?;
     reader.policies(client)?;
+    reader.leave_out_locked();
     reader.db.shrink_to_fit();
     Ok((reader.db, reader.gaps))
 }
@@ -200,6 +242,8 @@ struct Reader {
     by_oid: BTreeMap<i64, QualifiedName>,
     gaps: ReadGaps,
     block_size: i64,
+    /// Tables whose expressions were not deparsed (see [`ServerInfo::locked_tables`]).
+    locked: Vec<i64>,
 }
 
 /// What the constraints query tells the indexes query: which indexes belong to
@@ -212,6 +256,21 @@ struct KeyIndexes {
 }
 
 impl Reader {
+    /// Tables locked by another session were read without their expressions; grading
+    /// them would judge a partial table, so they are left out (and named).
+    fn leave_out_locked(&mut self) {
+        for oid in &self.locked {
+            let Some(name) = self.by_oid.get(oid) else {
+                continue;
+            };
+            if self.db.tables.remove(name).is_some() {
+                self.db.index_owner.retain(|_, table| table != name);
+                self.gaps.locked_tables.push(name.clone());
+            }
+        }
+        self.gaps.locked_tables.sort();
+    }
+
     fn table_mut(&mut self, oid: i64) -> Option<&mut Table> {
         self.by_oid
             .get(&oid)
@@ -266,7 +325,7 @@ impl Reader {
     }
 
     fn columns(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
-        for row in query(client, &queries::columns())? {
+        for row in query_around(client, &queries::columns(), &self.locked)? {
             let oid: i64 = get(&row, "table_oid")?;
             // format_type reads the server's caches, not the snapshot: NULL when the
             // type went away while inspect ran.
@@ -324,10 +383,12 @@ impl Reader {
     ) -> Result<KeyIndexes, CatalogError> {
         // Constraint clones on partitions, and the indexes behind them, are the parent's.
         let mut keys = KeyIndexes::default();
-        for row in query(client, &queries::constraints(version))? {
-            let Some(table_name) = self.by_oid.get(&get::<i64>(&row, "table_oid")?).cloned() else {
+        for row in query_around(client, &queries::constraints(version), &self.locked)? {
+            let table_oid: i64 = get(&row, "table_oid")?;
+            let Some(table_name) = self.by_oid.get(&table_oid).cloned() else {
                 continue;
             };
+            let locked = self.locked.contains(&table_oid);
             let name: Name = get::<String>(&row, "name")?.into();
             let kind: String = get(&row, "kind")?;
             let deferrable: bool = get(&row, "deferrable")?;
@@ -375,7 +436,8 @@ impl Reader {
                         validated,
                         location: None,
                     }),
-                    // pg_get_expr gives NULL for a table dropped meanwhile.
+                    // Not read for a locked table; NULL for one dropped meanwhile.
+                    None if locked => {}
                     None => self.gaps.dropped_while_reading += 1,
                 },
                 "f" => {
@@ -414,10 +476,14 @@ impl Reader {
         version: i32,
         keys: &KeyIndexes,
     ) -> Result<(), CatalogError> {
-        for row in query(client, &queries::indexes(version))? {
-            let Some(table_name) = self.by_oid.get(&get::<i64>(&row, "table_oid")?).cloned() else {
+        for row in query_around(client, &queries::indexes(version), &self.locked)? {
+            let table_oid: i64 = get(&row, "table_oid")?;
+            let Some(table_name) = self.by_oid.get(&table_oid).cloned() else {
                 continue;
             };
+            if self.locked.contains(&table_oid) {
+                continue;
+            }
             let oid: i64 = get(&row, "oid")?;
             if keys.skipped.contains(&oid) {
                 continue;
@@ -607,8 +673,14 @@ impl Reader {
                 self.gaps.dropped_while_reading += 1;
                 continue;
             };
-            if !get::<bool>(&row, "readable")? {
-                self.gaps.unreadable_sequences.push(name.clone());
+            match get::<Option<bool>>(&row, "readable")? {
+                Some(true) => {}
+                Some(false) => self.gaps.unreadable_sequences.push(name.clone()),
+                // has_sequence_privilege gives NULL for a sequence dropped meanwhile.
+                None => {
+                    self.gaps.dropped_while_reading += 1;
+                    continue;
+                }
             }
             self.db.sequences.insert(
                 name.clone(),
@@ -625,7 +697,7 @@ impl Reader {
     }
 
     fn policies(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
-        for row in query(client, &queries::policies())? {
+        for row in query_around(client, &queries::policies(), &self.locked)? {
             let oid: i64 = get(&row, "table_oid")?;
             let command = match get::<String>(&row, "command")?.as_str() {
                 "r" => "SELECT",

@@ -53,14 +53,33 @@ const USER_TYPE: &str = concat!(
 const TABLE_KINDS: &str =
     "c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'f']::pg_catalog.\"char\"[])";
 
-/// Version, database, how many days the usage statistics cover, and the block size
-/// (bytes per page, to turn `relpages` into bytes).
+/// Version, database, how many days the usage statistics cover, the block size (bytes
+/// per page, to turn `relpages` into bytes), and the tables another session holds or
+/// waits for an ACCESS EXCLUSIVE lock on (directly or on one of their indexes: a
+/// migration, `VACUUM FULL`, `REINDEX`, `CLUSTER`).
+///
+/// Deparsing an expression (`pg_get_expr` with a relation, `pg_get_indexdef`,
+/// `pg_get_constraintdef`) takes an ACCESS SHARE lock on the table, which would wait
+/// behind those; the later queries take these tables as `$1` and do not deparse
+/// anything of theirs, and inspect leaves them out of the grade and says so.
 pub const SERVER: &str = "SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4 AS version_num,
         pg_catalog.current_database()::pg_catalog.text AS database,
         (EXTRACT(EPOCH FROM pg_catalog.now() OPERATOR(pg_catalog.-) COALESCE(d.stats_reset, pg_catalog.pg_postmaster_start_time()))
            OPERATOR(pg_catalog./) 86400)::pg_catalog.float8 AS stats_age_days,
-        pg_catalog.current_setting('block_size')::pg_catalog.int8 AS block_size
+        pg_catalog.current_setting('block_size')::pg_catalog.int8 AS block_size,
+        ARRAY(SELECT DISTINCT COALESCE(x.indrelid, l.relation)::pg_catalog.int8
+              FROM pg_catalog.pg_locks l
+              LEFT JOIN pg_catalog.pg_index x ON x.indexrelid OPERATOR(pg_catalog.=) l.relation
+              WHERE l.locktype OPERATOR(pg_catalog.=) 'relation'
+                AND l.mode OPERATOR(pg_catalog.=) 'AccessExclusiveLock'
+                AND l.database OPERATOR(pg_catalog.=) d.datid
+                AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()) AS locked_tables
  FROM pg_catalog.pg_stat_database d WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()";
+
+/// `true` when the table `oid` is in `$1`, the locked tables of [`SERVER`].
+fn locked(oid: &str) -> String {
+    format!("({oid})::pg_catalog.int8 OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])")
+}
 
 pub fn tables() -> String {
     format!(
@@ -97,7 +116,10 @@ pub fn columns() -> String {
                 bt.typname::pg_catalog.text AS base_name, btn.nspname::pg_catalog.text AS base_schema,
                 bt.typtype::pg_catalog.text AS base_kind,
                 (t.typcategory {eq} 'A' AND t.typelem OPERATOR(pg_catalog.<>) 0) AS is_array,
-                a.attnotnull AS not_null, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
+                a.attnotnull AS not_null,
+                CASE WHEN a.attgenerated OPERATOR(pg_catalog.=) '' THEN pg_catalog.pg_get_expr(ad.adbin, 0)
+                     WHEN {locked} THEN NULL
+                     ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
                 a.attidentity::pg_catalog.text AS identity, a.attgenerated::pg_catalog.text AS generated,
                 (SELECT ds.description FROM pg_catalog.pg_description ds
                   WHERE ds.objoid {eq} a.attrelid AND ds.classoid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -112,7 +134,8 @@ pub fn columns() -> String {
          LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid {eq} a.attrelid AND ad.adnum {eq} a.attnum
          WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND {TABLE_KINDS} AND {USER_RELATION}
          ORDER BY a.attrelid, a.attnum",
-        eq = eq!()
+        eq = eq!(),
+        locked = locked("a.attrelid")
     )
 }
 
@@ -141,7 +164,8 @@ pub fn constraints(version: i32) -> String {
                 con.confupdtype::pg_catalog.text AS on_update, con.confdeltype::pg_catalog.text AS on_delete,
                 con.confmatchtype::pg_catalog.text AS match_type,
                 {delete_set_columns} AS delete_set_columns,
-                CASE WHEN con.contype {eq} 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
+                CASE WHEN con.contype {eq} 'c' AND NOT {locked}
+                     THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
                 con.conindid::pg_catalog.int8 AS index_oid, con.conparentid::pg_catalog.int8 AS parent_oid
          FROM pg_catalog.pg_constraint con
          JOIN pg_catalog.pg_class c ON c.oid {eq} con.conrelid
@@ -152,7 +176,8 @@ pub fn constraints(version: i32) -> String {
          ORDER BY con.conrelid, con.conname",
         columns = attnames("con.conkey", "con.conrelid"),
         ref_columns = attnames("con.confkey", "con.confrelid"),
-        eq = eq!()
+        eq = eq!(),
+        locked = locked("con.conrelid")
     )
 }
 
@@ -172,13 +197,14 @@ pub fn indexes(version: i32) -> String {
                       FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(num, ord)
                       LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid {eq} i.indrelid AND a.attnum {eq} k.num
                       ORDER BY k.ord) AS column_names,
-                ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::pg_catalog.int4, true)
+                ARRAY(SELECT CASE WHEN NOT {locked} THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.ord::pg_catalog.int4, true) END
                       FROM pg_catalog.generate_series(1, i.indnatts::pg_catalog.int4) AS k(ord) ORDER BY k.ord) AS definitions,
                 i.indoption::pg_catalog.int2[] AS options,
                 ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::pg_catalog.text END
                       FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY k(cls, ord)
                       JOIN pg_catalog.pg_opclass opc ON opc.oid {eq} k.cls ORDER BY k.ord) AS opclasses,
-                pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate, ic.relkind::pg_catalog.text AS relkind,
+                CASE WHEN NOT {locked} THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid) END AS predicate,
+                ic.relkind::pg_catalog.text AS relkind,
                 EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid {eq} i.indexrelid) AS is_partition,
                 COALESCE(s.idx_scan, 0)::pg_catalog.int8 AS scans, ic.relpages::pg_catalog.int8 AS pages,
                 EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p
@@ -191,7 +217,8 @@ pub fn indexes(version: i32) -> String {
          JOIN pg_catalog.pg_am am ON am.oid {eq} ic.relam
          WHERE {TABLE_KINDS} AND {USER_RELATION}
          ORDER BY i.indrelid, ic.relname",
-        eq = eq!()
+        eq = eq!(),
+        locked = locked("i.indrelid")
     )
 }
 
@@ -277,14 +304,20 @@ pub fn policies() -> String {
                 p.polcmd::pg_catalog.text AS command, p.polpermissive AS permissive,
                 ARRAY(SELECT CASE WHEN r {eq} 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r)::pg_catalog.text END
                       FROM pg_catalog.unnest(p.polroles) r) AS roles,
-                pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using_expr,
-                pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check_expr
+                CASE WHEN NOT {locked} THEN pg_catalog.pg_get_expr(p.polqual, p.polrelid) END AS using_expr,
+                CASE WHEN NOT {locked} THEN pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) END AS with_check_expr
          FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid {eq} p.polrelid
          JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
          WHERE {USER_RELATION}
          ORDER BY p.polrelid, p.polname",
-        eq = eq!()
+        eq = eq!(),
+        locked = locked("p.polrelid")
     )
+}
+
+/// Which queries take the locked tables of [`SERVER`] as their parameter `$1`.
+pub fn takes_locked_tables(query: &str) -> bool {
+    query.contains("$1")
 }
 
 /// Every catalog query, in the order `inspect` runs them, for a server version.
