@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster for the live tests (`inspect` against a real server).
 #
 #   scripts/pg.sh start   # create (if needed) and start; prints `export DBLINT_TEST_DATABASE_URL=...`
+#                         # (and DBLINT_TEST_STANDBY_URL: a hot standby streaming from it)
 #   scripts/pg.sh stop    # stop and delete it
 #
 # The cluster listens on 127.0.0.1:$DBLINT_PG_PORT (default 54329) and a socket in its
@@ -12,6 +13,7 @@
 set -euo pipefail
 dir="${DBLINT_PG_DIR:-/tmp/dblint-pg}"
 port="${DBLINT_PG_PORT:-54329}"
+standby_port=$((port + 1))
 password="dblint-test-secret"
 
 bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
@@ -40,11 +42,13 @@ emit() {
   echo "export DBLINT_TEST_DATABASE_URL='$url'"
   echo "export DBLINT_TEST_PG_LOG='$dir/server.log'"
   echo "export DBLINT_TEST_PG_ROOT_CERT='$dir/root.crt'"
+  echo "export DBLINT_TEST_STANDBY_URL='postgres://postgres:${password}@127.0.0.1:${standby_port}/postgres?sslmode=disable'"
 }
 
 case "${1:-start}" in
   start)
-    if [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    if [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 \
+       && as_owner "$bindir/pg_ctl" -D "$dir/standby" status >/dev/null 2>&1; then
       emit
       exit 0
     fi
@@ -80,12 +84,21 @@ CONF
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/data/pg_hba.conf"
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
     as_owner "$bindir/psql" -q -h "$dir" -p "$port" -U postgres -d postgres -c "CREATE DATABASE dblint_tls_only" >/dev/null
+    # A hot standby (streaming replication), to test inspect against a replica.
+    as_owner "$bindir/pg_basebackup" -h "$dir" -p "$port" -U postgres -D "$dir/standby" -R -X stream -c fast >/dev/null
+    cat >> "$dir/standby/postgresql.conf" <<CONF
+port = $standby_port
+hot_standby = on
+CONF
+    as_owner "$bindir/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -t 60 start >/dev/null
     emit
     ;;
   stop)
-    if [ -d "$dir/data" ]; then
-      as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
-    fi
+    for data in "$dir/standby" "$dir/data"; do
+      if [ -d "$data" ]; then
+        as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+      fi
+    done
     rm -rf "$dir"
     ;;
   *)

@@ -971,3 +971,55 @@ fn concurrent_runs_agree() {
     );
     let _ = Path::new("");
 }
+
+/// inspect against a hot standby (a read replica) reads the same schema as on the
+/// primary.
+#[test]
+fn a_hot_standby_is_inspected_like_its_primary() {
+    let standby = std::env::var("DBLINT_TEST_STANDBY_URL")
+        .expect("DBLINT_TEST_STANDBY_URL (set by scripts/pg.sh)");
+    let db = database_with_tables("standby");
+    let replica_url = {
+        let (head, query) = standby.split_once('?').unwrap();
+        let head = head.rsplit_once('/').unwrap().0;
+        format!("{head}/{db}?{query}")
+    };
+    // Wait until the standby has replayed the new database and its tables.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = postgres::Client::connect(&replica_url, postgres::NoTls)
+            .ok()
+            .and_then(|mut c| {
+                c.query_one(
+                    "SELECT count(*) FROM pg_class WHERE relname = 'victim'",
+                    &[],
+                )
+                .ok()
+            })
+            .is_some_and(|row| row.get::<_, i64>(0) == 1);
+        if ready {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the standby never caught up");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let mut in_recovery = postgres::Client::connect(&replica_url, postgres::NoTls).unwrap();
+    assert!(in_recovery
+        .query_one("SELECT pg_is_in_recovery()", &[])
+        .unwrap()
+        .get::<_, bool>(0));
+    let flags = ["--format", "json", "--fail-on", "none"];
+    let mut on_replica = vec!["inspect", replica_url.as_str()];
+    on_replica.extend(flags);
+    let replica = run_with_env(&on_replica, &[]);
+    assert_eq!(replica.code, 0, "{}", replica.stderr);
+    let primary_url = url_for(&db, "");
+    let mut on_primary = vec!["inspect", primary_url.as_str()];
+    on_primary.extend(flags);
+    let primary = run_with_env(&on_primary, &[]);
+    assert_eq!(primary.code, 0, "{}", primary.stderr);
+    assert_eq!(
+        common::pg::fingerprints(&replica.stdout),
+        common::pg::fingerprints(&primary.stdout)
+    );
+}

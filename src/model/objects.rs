@@ -40,7 +40,8 @@ pub struct Table {
 pub struct TableStats {
     /// `pg_class.reltuples`: the planner's row estimate (-1 when never analyzed).
     pub estimated_rows: f64,
-    /// `pg_total_relation_size`: table, indexes and TOAST, in bytes.
+    /// Table, TOAST and indexes, in bytes: an estimate from `relpages` (kept by
+    /// VACUUM and ANALYZE), read without locking the table.
     pub total_bytes: i64,
     /// Sequential plus index scans since statistics were last reset.
     pub scans: i64,
@@ -299,8 +300,12 @@ pub struct Index {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexStats {
+    /// `idx_scan`: scans since statistics were last reset.
     pub scans: i64,
+    /// Bytes: an estimate from `relpages` (kept by VACUUM and ANALYZE), read without
+    /// locking the index.
     pub size_bytes: i64,
+    /// A `CREATE INDEX CONCURRENTLY` is building it right now.
     pub being_built: bool,
 }
 

@@ -67,7 +67,7 @@ impl Rule for UnusedIndex {
                         self.meta().id,
                         &table.name,
                         format!(
-                            "index {} ({} kB) has not been scanned in {:.0} days of statistics",
+                            "index {} (~{} kB, from relpages) has not been scanned in {:.0} days of statistics",
                             index.name.name,
                             stats.size_bytes / 1024,
                             live.stats_age_days
