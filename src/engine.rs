@@ -78,22 +78,25 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
             if !enabled {
                 continue;
             }
-            let mut options = pack_rule.options.clone();
+            // Declared defaults ← [options.<pack>] (for the options this rule has) ←
+            // [rules.<id>]; settings validation has checked names and kinds.
+            let specs = rule.meta().options;
+            let mut overrides = toml::Table::new();
             if let Some(pack_opts) = settings.pack_options.get(&pack.name) {
                 for (k, v) in pack_opts {
-                    if options.contains_key(k) {
-                        options.insert(k.clone(), v.clone());
+                    if specs.iter().any(|s| s.name == k) {
+                        overrides.insert(k.clone(), v.clone());
                     }
                 }
             }
             if let Some(u) = user {
-                options.extend(u.options.clone());
+                overrides.extend(u.options.clone());
             }
             rules.push(ActiveRule {
                 rule,
                 pack,
                 severity: user.and_then(|u| u.severity).unwrap_or(pack_rule.severity),
-                options: RuleOptions::new(options),
+                options: RuleOptions::resolve(specs, &overrides),
                 ignore: glob_set(user.map(|u| u.ignore.as_slice()).unwrap_or(&[]))?,
             });
             any = true;
@@ -144,13 +147,14 @@ pub fn run(db: &Database, plan: &Plan) -> Outcome {
     let mut findings = Vec::new();
     let mut suppressed = 0;
     for active in &plan.rules {
+        if active.rule.meta().is_migration() {
+            continue;
+        }
         let ctx = Context {
             db,
             options: &active.options,
+            meta: active.rule.meta(),
         };
-        if active.rule.meta().migration {
-            continue;
-        }
         for finding in active.rule.check(&ctx) {
             let Some(mut finding) = admit(plan, active, finding) else {
                 suppressed += 1;
@@ -192,11 +196,12 @@ pub fn review_statement(
     pg_version: u32,
     out: &mut Outcome,
 ) {
-    for active in plan.rules.iter().filter(|a| a.rule.meta().migration) {
+    for active in plan.rules.iter().filter(|a| a.rule.meta().is_migration()) {
         let ctx = crate::rules::MigrationContext {
             event,
             options: &active.options,
             pg_version,
+            meta: active.rule.meta(),
         };
         for finding in active.rule.check_statement(&ctx) {
             match admit(plan, active, finding) {

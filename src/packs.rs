@@ -1,6 +1,6 @@
 //! Rule packs, declared in `rules/*.toml` and embedded in the binary: which rules a
-//! pack holds, their default severities and option defaults, and the scorecard
-//! category the pack feeds.
+//! pack holds, their default severities, and the scorecard category and weight the
+//! pack feeds. Option defaults are declared with each rule, not here.
 
 use crate::finding::Severity;
 use serde::Deserialize;
@@ -45,16 +45,12 @@ pub struct PackRule {
     pub severity: Severity,
     /// False for opt-in rules.
     pub enabled: bool,
-    /// Defaults: the pack's `[options]` overlaid with the rule's own.
-    pub options: toml::Table,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PackFile {
     pack: PackHeader,
-    #[serde(default)]
-    options: toml::Table,
     rules: toml::Table,
 }
 
@@ -73,8 +69,6 @@ struct RuleEntry {
     severity: Severity,
     #[serde(default = "yes")]
     enabled: bool,
-    #[serde(default)]
-    options: toml::Table,
 }
 
 fn yes() -> bool {
@@ -89,13 +83,10 @@ fn parse(file: &str, text: &str) -> Result<Pack, String> {
         let entry: RuleEntry = value
             .try_into()
             .map_err(|e: toml::de::Error| format!("rules/{file}: {id}: {}", e.message()))?;
-        let mut options = parsed.options.clone();
-        options.extend(entry.options);
         rules.push(PackRule {
             id,
             severity: entry.severity,
             enabled: entry.enabled,
-            options,
         });
     }
     Ok(Pack {

@@ -1,5 +1,6 @@
 //! The scorecard: per-category scores, an overall score and grade, and a status per
-//! table. `dblint explain scoring` prints [`SCORING_DOCS`]; keep them in step.
+//! table. `dblint explain scoring` prints [`SCORING_DOCS`] with the packs' weights
+//! filled in (`crate::docs::scoring`); keep the formula text in step with the code.
 
 use crate::engine::Plan;
 use crate::finding::{Finding, Severity};
@@ -9,8 +10,7 @@ use std::collections::BTreeMap;
 
 pub const SCORING_DOCS: &str = r#"# How dblint scores a schema
 
-Every selected rule pack is a scorecard category (Primary keys, Foreign keys &
-indexes, Indexes, Data types, Integrity, Cascades, Soft delete, Security, Naming).
+Every selected rule pack of non-zero weight is a scorecard category.
 
 ## Category score (0-100)
 
@@ -27,10 +27,7 @@ finding is enough to lose the top grade: an error can never look like a B.
 
 ## Overall score
 
-    mean    = weighted mean of the category scores (weights: Primary keys 15,
-              Foreign keys & indexes 20, Indexes 5, Data types 10, Integrity 15,
-              Cascades 15, Soft delete 10, Security 15, Naming 5: the `weight` of
-              each pack)
+    mean    = {weights}
     overall = 0.6 × mean + 0.4 × lowest category score, rounded,
               and at most 79 (C+) when any error finding exists.
 

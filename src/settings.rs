@@ -373,30 +373,28 @@ impl Settings {
         }
         for (id, rule) in &self.rules {
             let section = format!("rules.{id}");
-            let Some((_, pack_rule)) = crate::packs::pack_of(id) else {
+            let Some(rule_impl) = crate::rules::find(id) else {
                 return Err(err(
                     Some(&section),
                     "",
                     format!("unknown rule id `{id}` (see `dblint rules`)"),
                 ));
             };
-            for key in rule.options.keys() {
-                if !pack_rule.options.contains_key(key) {
-                    let valid: Vec<&String> = pack_rule.options.keys().collect();
-                    let hint = if valid.is_empty() {
+            let specs = rule_impl.meta().options;
+            for (key, value) in &rule.options {
+                let Some(spec) = specs.iter().find(|s| s.name == key) else {
+                    let hint = if specs.is_empty() {
                         "it has no options".to_string()
                     } else {
                         format!(
                             "its options are {}",
-                            valid
-                                .iter()
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            specs.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
                         )
                     };
                     return Err(err(Some(&section), key, format!("unknown option `{key}` for rule {id} ({hint}, plus severity, enabled, ignore)")));
-                }
+                };
+                spec.check(value)
+                    .map_err(|e| err(Some(&section), key, format!("{e} (rule {id})")))?;
             }
             for glob in &rule.ignore {
                 check_glob(glob).map_err(|e| err(Some(&section), "ignore", e))?;
@@ -411,13 +409,23 @@ impl Settings {
                     format!("unknown pack `{pack_name}`"),
                 ));
             };
-            for key in options.keys() {
-                if !pack.rules.iter().any(|r| r.options.contains_key(key)) {
+            for (key, value) in options {
+                let specs: Vec<&crate::rules::OptionSpec> = pack
+                    .rules
+                    .iter()
+                    .filter_map(|r| crate::rules::find(&r.id))
+                    .flat_map(|r| r.meta().options)
+                    .filter(|s| s.name == key)
+                    .collect();
+                if specs.is_empty() {
                     return Err(err(
                         Some(&section),
                         key,
                         format!("unknown option `{key}` for pack {pack_name}"),
                     ));
+                }
+                for spec in specs {
+                    spec.check(value).map_err(|e| err(Some(&section), key, e))?;
                 }
             }
         }

@@ -263,7 +263,7 @@ fn shadowed_builtins_never_run_and_findings_match_lint() {
     let is_migration = |f: &String| {
         dblint::rules::REGISTRY
             .iter()
-            .any(|r| r.meta().migration && f.contains(&format!(" {}:", r.meta().id)))
+            .any(|r| r.meta().is_migration() && f.contains(&format!(" {}:", r.meta().id)))
     };
     let expected: BTreeSet<String> = fingerprints(&linted.stdout)
         .into_iter()

@@ -14,12 +14,12 @@ use std::path::{Path, PathBuf};
 
 /// Findings of rules that need statistics: SQL cannot produce them.
 fn is_live_rule(fingerprint: &str) -> bool {
-    rule_matches(fingerprint, |m| m.live_only)
+    rule_matches(fingerprint, |m| m.live_only())
 }
 
 /// Migration rules judge statements, which a catalog does not have.
 fn is_migration_rule(fingerprint: &str) -> bool {
-    rule_matches(fingerprint, |m| m.migration)
+    rule_matches(fingerprint, |m| m.is_migration())
 }
 
 fn rule_matches(fingerprint: &str, pick: fn(&dblint::rules::RuleMeta) -> bool) -> bool {
@@ -102,7 +102,7 @@ fn inspect_matches_lint_on_every_sample_database() {
 fn inspect_matches_lint_on_every_rule_fixture() {
     for rule in dblint::rules::REGISTRY
         .iter()
-        .filter(|r| !r.meta().live_only && !r.meta().migration)
+        .filter(|r| !r.meta().live_only() && !r.meta().is_migration())
     {
         let id = rule.meta().id;
         for kind in ["fire", "silent"] {
@@ -485,7 +485,7 @@ fn environment_variables_and_schema_filters() {
 fn live_only_rules_fire_and_stay_silent_on_their_fixtures() {
     for rule in dblint::rules::REGISTRY
         .iter()
-        .filter(|r| r.meta().live_only)
+        .filter(|r| r.meta().live_only())
     {
         let id = rule.meta().id;
         let dir = root().join("tests/fixtures/rules").join(id);

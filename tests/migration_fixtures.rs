@@ -78,7 +78,7 @@ fn review(rule: &str, text: &str, shown: &str) -> BTreeSet<String> {
 fn migration_rules() -> impl Iterator<Item = &'static str> {
     REGISTRY
         .iter()
-        .filter(|r| r.meta().migration)
+        .filter(|r| r.meta().is_migration())
         .map(|r| r.meta().id)
 }
 

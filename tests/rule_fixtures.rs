@@ -43,7 +43,7 @@ fn fingerprints(rule: &str, sql: &str, file: &str) -> BTreeSet<String> {
 fn sql_rules() -> impl Iterator<Item = &'static &'static dyn dblint::rules::Rule> {
     REGISTRY
         .iter()
-        .filter(|r| !r.meta().live_only && !r.meta().migration)
+        .filter(|r| !r.meta().live_only() && !r.meta().is_migration())
 }
 
 #[test]
@@ -82,7 +82,7 @@ fn every_rule_stays_silent_on_its_silent_fixture() {
 
 #[test]
 fn live_rules_are_silent_on_sql_and_have_live_fixtures() {
-    for rule in REGISTRY.iter().filter(|r| r.meta().live_only) {
+    for rule in REGISTRY.iter().filter(|r| r.meta().live_only()) {
         let id = rule.meta().id;
         for kind in ["fire", "silent"] {
             let path = fixture_dir(id).join(format!("{kind}.sql"));

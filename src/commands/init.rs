@@ -1,5 +1,6 @@
 //! `dblint init`: a commented starter `dblint.toml`.
 
+/// The starter text; `{packs}` is filled in from the packs (`crate::docs::init_starter`).
 pub const STARTER: &str = r#"# dblint configuration. Every setting is optional; these are the defaults or examples.
 # Reference: `dblint rules`, `dblint explain <rule>`, `dblint explain scoring`.
 
@@ -10,7 +11,7 @@ fail_on = "error"
 # min_grade = "C"
 
 # Rule packs to run (default: all of them):
-# keys, foreign-keys, indexes, types, integrity, cascades, soft-delete, security, naming.
+{packs}
 # packs = ["keys", "foreign-keys", "indexes", "cascades", "soft-delete", "security"]
 
 # Turn individual rules on or off.
@@ -45,7 +46,7 @@ pub fn run(force: bool) -> Result<u8, String> {
             path.display()
         ));
     }
-    super::write_file_atomically(path, STARTER.as_bytes())?;
+    super::write_file_atomically(path, crate::docs::init_starter().as_bytes())?;
     eprintln!("wrote {}", path.display());
     Ok(0)
 }

@@ -20,7 +20,13 @@ pub fn run(args: &RulesArgs) -> Result<u8, String> {
                         "severity": r.severity,
                         "enabled": r.enabled,
                         "summary": rule.meta().summary,
-                        "options": r.options,
+                        "kind": rule.meta().kind.as_str(),
+                        "options": rule
+                            .meta()
+                            .options
+                            .iter()
+                            .map(|o| (o.name.to_string(), o.default_value().unwrap_or(toml::Value::Boolean(false))))
+                            .collect::<toml::Table>(),
                     }))
                 })
                 .collect();

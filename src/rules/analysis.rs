@@ -1,6 +1,6 @@
 //! Questions several rules ask of the model.
 
-use super::RuleOptions;
+use super::{OptionKind, OptionSpec, RuleOptions};
 use crate::model::{Column, Database, ForeignKey, Index, Name, Table};
 
 /// The index that makes lookups by `columns` fast, if any: valid, not partial, a
@@ -101,10 +101,27 @@ impl SoftDelete<'_> {
     }
 }
 
-/// Options `deleted_columns` and `active_columns` name the soft-delete markers.
+/// `deleted_columns`: Column names (any case) that mark a soft-deleted row.
+pub const DELETED_COLUMNS: OptionSpec = OptionSpec {
+    name: "deleted_columns",
+    kind: OptionKind::Strings,
+    default: r#"["deleted_at", "deletedAt", "is_deleted", "isDeleted", "deleted", "removed_at", "removedAt", "discarded_at", "discardedAt"]"#,
+    doc: "Column names (any case) that mark a soft-deleted row.",
+};
+
+/// `active_columns`: Boolean column names (any case) that mark a live row.
+pub const ACTIVE_COLUMNS: OptionSpec = OptionSpec {
+    name: "active_columns",
+    kind: OptionKind::Strings,
+    default: r#"[]"#,
+    doc: "Boolean column names (any case) that mark a live row.",
+};
+
+/// The soft-delete marker of a table, named by the options [`DELETED_COLUMNS`] and
+/// [`ACTIVE_COLUMNS`] (shared by the soft-delete pack's rules).
 pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDelete<'a>> {
-    let deleted = options.string_list("deleted_columns");
-    let active = options.string_list("active_columns");
+    let deleted = options.string_list(&DELETED_COLUMNS);
+    let active = options.string_list(&ACTIVE_COLUMNS);
     let lower = |c: &Column| c.name.to_ascii_lowercase();
     if let Some(c) = table
         .columns

@@ -1,9 +1,20 @@
-/// Declare a rule type with its id, summary and documentation. The `///` lines above
-/// the name become the rule's `explain` text. `live_only: true` marks rules that need
-/// what only a live server knows (statistics, invalid indexes, sequence positions);
-/// `migration: true` marks rules that judge each migration statement.
+/// Declare a rule type with everything that describes it: its id, one-line summary,
+/// documentation (the `///` lines above the name become its `explain` text), its kind
+/// (`Schema` by default; `Migration` judges each migration statement; `Live` needs
+/// what only a live server knows) and its options (each default stated once, in an
+/// [`OptionSpec`](crate::rules::OptionSpec)). Packs (`rules/*.toml`) say only which
+/// pack a rule is in and its default severity.
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $name:ident { id: $id:literal, summary: $summary:literal $(, live_only: $live:literal)? $(, migration: $migration:literal)? $(,)? }) => {
+    (
+        $(#[doc = $doc:literal])*
+        $name:ident {
+            id: $id:literal,
+            summary: $summary:literal
+            $(, kind: $kind:ident)?
+            $(, options: [$($option:expr),* $(,)?])?
+            $(,)?
+        }
+    ) => {
         $(#[doc = $doc])*
         pub struct $name;
 
@@ -12,8 +23,8 @@ macro_rules! declare_rule {
                 id: $id,
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
-                live_only: false $(|| $live)?,
-                migration: false $(|| $migration)?,
+                kind: $crate::rules::RuleKind::Schema $(.or($crate::rules::RuleKind::$kind))?,
+                options: &[$($($option),*)?],
             };
         }
     };

@@ -2,8 +2,10 @@
 //! explain`, id lookup, pack selection and the engine are all derived.
 //!
 //! A rule is one file: its documentation (the `///` lines captured by
-//! [`declare_rule!`]) and its check live together, so `explain` cannot drift from the
-//! code. Packs, default severities and option defaults live in `rules/*.toml`.
+//! [`declare_rule!`]), its kind, its options with their defaults, and its check live
+//! together, so `explain` and the README's rule table (generated, see
+//! [`crate::docs`]) cannot drift from the code. Packs and default severities live in
+//! `rules/*.toml`.
 
 #[macro_use]
 mod declare;
@@ -21,12 +23,39 @@ mod security;
 mod soft_delete;
 mod types;
 
-pub use options::RuleOptions;
+pub use options::{OptionKind, OptionSpec, RuleOptions};
 
 use crate::finding::Finding;
 use crate::model::Database;
 
-/// A rule's identity and documentation.
+/// What a rule judges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// The final schema model, from SQL or from a live catalog (`check`).
+    Schema,
+    /// Each migration statement against the model just before it (`check_statement`).
+    Migration,
+    /// The model of a live server, with what only it knows (statistics, invalid
+    /// indexes, sequence positions); silent on SQL input.
+    Live,
+}
+
+impl RuleKind {
+    /// `self`, unless `other` says otherwise (the `declare_rule!` default is Schema).
+    pub const fn or(self, other: RuleKind) -> RuleKind {
+        other
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Schema => "schema",
+            RuleKind::Migration => "migration",
+            RuleKind::Live => "live",
+        }
+    }
+}
+
+/// A rule's identity, documentation, kind and options.
 pub struct RuleMeta {
     /// Stable kebab-case id: part of every finding's fingerprint; never renamed.
     pub id: &'static str,
@@ -34,16 +63,40 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Markdown with the headings What it does / Why is this bad? / Example / Fix.
     pub docs: &'static str,
-    /// Needs a live server (`dblint inspect`); silent on SQL input.
-    pub live_only: bool,
-    /// Judges migration statements one by one (`check_statement`), not the final model.
-    pub migration: bool,
+    pub kind: RuleKind,
+    /// Every option the rule reads, with its default.
+    pub options: &'static [OptionSpec],
 }
 
-/// What a rule sees: the schema model and its own options.
+impl RuleMeta {
+    /// Needs a live server (`dblint inspect`); silent on SQL input.
+    pub fn live_only(&self) -> bool {
+        self.kind == RuleKind::Live
+    }
+
+    /// Judges migration statements one by one, not the final model.
+    pub fn is_migration(&self) -> bool {
+        self.kind == RuleKind::Migration
+    }
+}
+
+/// What a rule sees: the schema model and its own options; findings are made through
+/// it, so they carry the rule's id.
 pub struct Context<'a> {
     pub db: &'a Database,
     pub options: &'a RuleOptions,
+    pub meta: &'static RuleMeta,
+}
+
+impl Context<'_> {
+    /// A finding of this rule about `table`.
+    pub fn finding(
+        &self,
+        table: &crate::model::QualifiedName,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(self.meta.id, table, message)
+    }
 }
 
 /// What a migration rule sees: one statement, the model just before it, the state of
@@ -52,6 +105,7 @@ pub struct MigrationContext<'a> {
     pub event: &'a crate::source::sql::session::StatementEvent<'a>,
     pub options: &'a RuleOptions,
     pub pg_version: u32,
+    pub meta: &'static RuleMeta,
 }
 
 /// A rule: a pure function of the model (schema rules) or of one migration statement
@@ -66,7 +120,8 @@ pub trait Rule: Sync {
     }
 }
 
-/// Every rule dblint has. Adding a rule means adding it here and to a pack file.
+/// Every rule dblint has. Adding a rule means adding it here and to a pack file
+/// (`scripts/new-rule` does both).
 pub static REGISTRY: &[&dyn Rule] = &[
     &keys::table_without_pk::TableWithoutPk,
     &foreign_keys::fk_missing_index::FkMissingIndex,
@@ -142,6 +197,30 @@ mod tests {
                 "## Fix",
             ] {
                 assert!(docs.contains(heading), "{} lacks {heading}", rule.meta().id);
+            }
+        }
+    }
+
+    #[test]
+    fn option_defaults_are_valid_and_docs_do_not_repeat_them() {
+        for rule in REGISTRY {
+            let meta = rule.meta();
+            let mut names = std::collections::BTreeSet::new();
+            for spec in meta.options {
+                assert!(
+                    names.insert(spec.name),
+                    "{}: option {} twice",
+                    meta.id,
+                    spec.name
+                );
+                spec.default_value()
+                    .unwrap_or_else(|e| panic!("{}: option {}: {e}", meta.id, spec.name));
+                assert!(
+                    !meta.docs.contains(&format!("`{}` (default", spec.name)),
+                    "{}: the docs repeat the default of {} (explain prints it)",
+                    meta.id,
+                    spec.name
+                );
             }
         }
     }

@@ -1,12 +1,20 @@
 use crate::finding::Finding;
 use crate::model::{FkAction, QualifiedName};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// `max_depth`: How many levels of ON DELETE CASCADE make a chain worth reporting.
+pub const MAX_DEPTH: OptionSpec = OptionSpec {
+    name: "max_depth",
+    kind: OptionKind::Integer { min: 1 },
+    default: r#"3"#,
+    doc: "How many levels of ON DELETE CASCADE make a chain worth reporting.",
+};
 
 declare_rule! {
     /// ## What it does
     /// Follows `ON DELETE CASCADE` foreign keys from parent to child and flags every
-    /// table from which a delete cascades `max_depth` (default 3) or more levels deep.
+    /// table from which a delete cascades `max_depth` or more levels deep.
     /// The longest path is shown; a table reached by a cascade itself is reported
     /// through the table that starts the chain.
     ///
@@ -30,7 +38,7 @@ declare_rule! {
     /// ALTER TABLE products DROP CONSTRAINT products_org_id_fkey,
     ///   ADD CONSTRAINT products_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations ON DELETE RESTRICT;
     /// ```
-    CascadeChain { id: "cascade-chain", summary: "Deletes cascade through too many levels" }
+    CascadeChain { id: "cascade-chain", summary: "Deletes cascade through too many levels", options: [MAX_DEPTH] }
 }
 
 impl Rule for CascadeChain {
@@ -39,7 +47,7 @@ impl Rule for CascadeChain {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        let max_depth = ctx.options.integer("max_depth", 3).max(1) as usize;
+        let max_depth = ctx.options.integer(&MAX_DEPTH) as usize;
         let mut children: BTreeMap<&QualifiedName, BTreeSet<&QualifiedName>> = BTreeMap::new();
         let mut is_child: BTreeSet<&QualifiedName> = BTreeSet::new();
         for (table, fk) in ctx.db.foreign_keys() {
@@ -65,9 +73,7 @@ impl Rule for CascadeChain {
             let shown: Vec<&str> = path.iter().map(|t| t.name.as_str()).collect();
             let location = ctx.db.table(root).and_then(|t| t.location.as_ref());
             out.push(
-                Finding::new(
-                    self.meta().id,
-                    root,
+                ctx.finding(root,
                     format!("deleting from {} cascades {depth} levels: {}", root.name, shown.join(" → ")),
                 )
                 .fix(format!(

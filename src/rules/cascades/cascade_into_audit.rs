@@ -1,7 +1,15 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
 use crate::rules::analysis::{own_foreign_keys, set_null_fix};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `table_words`: Words in a table name that mark it as a record of events, history or money.
+pub const TABLE_WORDS: OptionSpec = OptionSpec {
+    name: "table_words",
+    kind: OptionKind::Words,
+    default: r#"["audit", "audits", "history", "histories", "log", "logs", "ledger", "ledgers", "payment", "payments", "invoice", "invoices", "transaction", "transactions", "journal", "journals", "receipt", "receipts", "refund", "refunds", "changelog", "changelogs", "trail", "trails"]"#,
+    doc: "Words in a table name that mark it as a record of events, history or money.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -31,7 +39,7 @@ declare_rule! {
     ///   ADD CONSTRAINT audit_log_organization_id_fkey FOREIGN KEY (organization_id)
     ///   REFERENCES organizations (id) ON DELETE SET NULL NOT VALID;
     /// ```
-    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records" }
+    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records", options: [TABLE_WORDS] }
 }
 
 impl Rule for CascadeIntoAudit {
@@ -42,15 +50,13 @@ impl Rule for CascadeIntoAudit {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
-            if !ctx.options.name_has_word("table_words", &table.name.name) {
+            if !ctx.options.name_has_word(&TABLE_WORDS, &table.name.name) {
                 continue;
             }
             for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade)
             {
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "deleting a row of {} deletes its {} rows (foreign key {} is ON DELETE CASCADE)",
                             fk.references, table.name.name, fk.name

@@ -1,7 +1,15 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
 use crate::rules::analysis::{own_foreign_keys, set_null_fix};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `columns`: Column names that record who acted, not what the row belongs to.
+pub const COLUMNS: OptionSpec = OptionSpec {
+    name: "columns",
+    kind: OptionKind::Globs,
+    default: r#"["*_by", "*_by_id", "*By", "*ById", "granted_by*", "grantor*", "approver*", "reviewer*", "creator_id", "creatorId", "*_creator_id", "modifier*", "editor_id", "editorId"]"#,
+    doc: "Column names that record who acted, not what the row belongs to.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -30,7 +38,7 @@ declare_rule! {
     ///   ADD CONSTRAINT user_permissions_granted_by_id_fkey FOREIGN KEY (granted_by_id)
     ///   REFERENCES users ON DELETE SET NULL NOT VALID;
     /// ```
-    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows" }
+    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows", options: [COLUMNS] }
 }
 
 impl Rule for CascadeOnActor {
@@ -46,14 +54,12 @@ impl Rule for CascadeOnActor {
                 let Some(actor) = fk
                     .columns
                     .iter()
-                    .find(|c| ctx.options.name_matches("columns", c))
+                    .find(|c| ctx.options.name_matches(&COLUMNS, c))
                 else {
                     continue;
                 };
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "{}.{actor} records who acted, but deleting that {} row deletes this {} row too (foreign key {} is ON DELETE CASCADE)",
                             table.name.name, fk.references.name, table.name.name, fk.name

@@ -84,9 +84,7 @@ impl Rule for CascadeSetNullNotNull {
                         )
                     };
                     out.push(
-                        Finding::new(
-                            self.meta().id,
-                            &table.name,
+                        ctx.finding(&table.name,
                             format!(
                                 "foreign key {} is ON {event} {} but {why}: {event} on {} will fail",
                                 fk.name,

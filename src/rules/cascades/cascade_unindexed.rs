@@ -47,9 +47,7 @@ impl Rule for CascadeUnindexed {
                 }
                 let action = format!("ON DELETE {}", fk.on_delete.sql());
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "foreign key {} is {action} but {} ({}) is not indexed: each delete from {} scans {}",
                             fk.name,

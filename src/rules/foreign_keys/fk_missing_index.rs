@@ -42,8 +42,7 @@ impl Rule for FkMissingIndex {
                     continue;
                 }
                 out.push(
-                    Finding::new(
-                        self.meta().id,
+                    ctx.finding(
                         &table.name,
                         format!(
                             "foreign key {} ({}) → {} has no covering index",

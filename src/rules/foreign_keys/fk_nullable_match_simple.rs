@@ -50,9 +50,7 @@ impl Rule for FkNullableMatchSimple {
                     continue;
                 }
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "foreign key {} ({}) is MATCH SIMPLE with nullable {}: rows with a NULL in the key are not checked",
                             fk.name,

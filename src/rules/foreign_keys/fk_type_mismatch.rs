@@ -51,8 +51,7 @@ impl Rule for FkTypeMismatch {
                         continue;
                     }
                     out.push(
-                        Finding::new(
-                            self.meta().id,
+                        ctx.finding(
                             &table.name,
                             format!(
                                 "{}.{} is {} but references {}.{} of type {}",

@@ -1,7 +1,15 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, QualifiedName, Table};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 use std::collections::BTreeMap;
+
+/// `suffixes`: Column-name suffixes that mark a reference to another table.
+pub const SUFFIXES: OptionSpec = OptionSpec {
+    name: "suffixes",
+    kind: OptionKind::Strings,
+    default: r#"["_id", "Id"]"#,
+    doc: "Column-name suffixes that mark a reference to another table.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -16,8 +24,6 @@ declare_rule! {
     /// pointing nowhere, and typos in ids are accepted. ORMs that "know" the relation
     /// give a false sense of integrity the database does not enforce.
     ///
-    /// Options: `suffixes` (default `["_id", "Id"]`).
-    ///
     /// ## Example
     /// ```sql
     /// CREATE TABLE engagements (id text PRIMARY KEY);
@@ -31,7 +37,7 @@ declare_rule! {
     ///   FOREIGN KEY (engagement_id) REFERENCES engagements (id) NOT VALID;
     /// ALTER TABLE escrow_payments VALIDATE CONSTRAINT escrow_payments_engagement_id_fkey;
     /// ```
-    MissingFk { id: "missing-fk", summary: "Column looks like a reference but has no foreign key" }
+    MissingFk { id: "missing-fk", summary: "Column looks like a reference but has no foreign key", options: [SUFFIXES] }
 }
 
 impl Rule for MissingFk {
@@ -40,7 +46,7 @@ impl Rule for MissingFk {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        let suffixes = ctx.options.string_list("suffixes");
+        let suffixes = ctx.options.string_list(&SUFFIXES);
         // Table lookup by lower-case name and by the name after an app prefix.
         let mut by_name: BTreeMap<String, Vec<&Table>> = BTreeMap::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
@@ -108,9 +114,7 @@ impl Rule for MissingFk {
                     "fkey",
                 ));
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "{}.{} looks like a reference to {} but has no foreign key",
                             table.name.name, column.name, target.name

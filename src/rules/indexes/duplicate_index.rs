@@ -66,8 +66,7 @@ impl Rule for DuplicateIndex {
                 }
                 let fix = drop_index_sql(table, a);
                 out.push(
-                    Finding::new(
-                        self.meta().id,
+                    ctx.finding(
                         &table.name,
                         format!(
                             "index {} duplicates {} on ({})",

@@ -26,7 +26,7 @@ declare_rule! {
     /// REINDEX INDEX CONCURRENTLY public.users_email_key;
     /// DROP INDEX CONCURRENTLY public.users_email_key;
     /// ```
-    InvalidIndex { id: "invalid-index", summary: "Index left invalid by a failed concurrent build", live_only: true }
+    InvalidIndex { id: "invalid-index", summary: "Index left invalid by a failed concurrent build", kind: Live }
 }
 
 impl Rule for InvalidIndex {
@@ -43,9 +43,7 @@ impl Rule for InvalidIndex {
                     continue;
                 }
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!("index {} is invalid: never used by queries, still maintained on every write", index.name.name),
                     )
                     .object(&index.name.name)

@@ -61,8 +61,7 @@ impl Rule for RedundantIndex {
                     continue;
                 };
                 out.push(
-                    Finding::new(
-                        self.meta().id,
+                    ctx.finding(
                         &table.name,
                         format!(
                             "index {} ({}) is a prefix of {} ({})",

@@ -1,13 +1,29 @@
 use crate::finding::Finding;
 use crate::rules::analysis::index_covers;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `min_stats_age_days`: Days the usage statistics must cover before an unscanned index is reported.
+pub const MIN_STATS_AGE_DAYS: OptionSpec = OptionSpec {
+    name: "min_stats_age_days",
+    kind: OptionKind::Integer { min: 0 },
+    default: r#"7"#,
+    doc: "Days the usage statistics must cover before an unscanned index is reported.",
+};
+
+/// `min_table_scans`: Scans of the table itself needed before its unscanned indexes are reported.
+pub const MIN_TABLE_SCANS: OptionSpec = OptionSpec {
+    name: "min_table_scans",
+    kind: OptionKind::Integer { min: 0 },
+    default: r#"100"#,
+    doc: "Scans of the table itself needed before its unscanned indexes are reported.",
+};
 
 declare_rule! {
     /// ## What it does
     /// Live databases only. Flags indexes with no scans since statistics were last
     /// reset, when the statistics mean something: they cover at least
-    /// `min_stats_age_days` (default 7) and the table itself has been read at least
-    /// `min_table_scans` times (default 100), so a freshly created database reports
+    /// `min_stats_age_days` days and the table itself has been read at least
+    /// `min_table_scans` times (see Options), so a freshly created database reports
     /// nothing. Never reported: primary keys, unique and exclusion indexes (they
     /// enforce rules even when never scanned), indexes that cover a foreign key (the
     /// parent's deletes need them), and invalid indexes (`invalid-index`).
@@ -26,7 +42,7 @@ declare_rule! {
     /// ```sql
     /// DROP INDEX CONCURRENTLY public.orders_note_idx;
     /// ```
-    UnusedIndex { id: "unused-index", summary: "Index never scanned in the statistics period", live_only: true }
+    UnusedIndex { id: "unused-index", summary: "Index never scanned in the statistics period", kind: Live, options: [MIN_STATS_AGE_DAYS, MIN_TABLE_SCANS] }
 }
 
 impl Rule for UnusedIndex {
@@ -38,8 +54,8 @@ impl Rule for UnusedIndex {
         let Some(live) = ctx.db.live else {
             return Vec::new();
         };
-        let min_age = ctx.options.integer("min_stats_age_days", 7) as f64;
-        let min_scans = ctx.options.integer("min_table_scans", 100);
+        let min_age = ctx.options.integer(&MIN_STATS_AGE_DAYS) as f64;
+        let min_scans = ctx.options.integer(&MIN_TABLE_SCANS);
         if live.stats_age_days < min_age {
             return Vec::new();
         }
@@ -63,9 +79,7 @@ impl Rule for UnusedIndex {
                     continue;
                 }
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "index {} (~{} kB, from relpages) has not been scanned in {:.0} days of statistics",
                             index.name.name,

@@ -4,14 +4,20 @@ pub mod unique_on_flag_or_status;
 
 use crate::model::{Database, Table};
 use crate::rules::analysis::mentions_column;
-use crate::rules::RuleOptions;
+use crate::rules::{OptionSpec, RuleOptions};
 
-/// A text-like column whose name says it holds a status (`status_columns` option).
-pub fn is_status_like(db: &Database, table: &Table, column: &str, options: &RuleOptions) -> bool {
+/// A text-like column whose name says it holds a status (the rule's `status_columns` option).
+pub fn is_status_like(
+    db: &Database,
+    table: &Table,
+    column: &str,
+    options: &RuleOptions,
+    status_columns: &OptionSpec,
+) -> bool {
     let Some(col) = table.column(column) else {
         return false;
     };
-    options.name_matches("status_columns", column)
+    options.name_matches(status_columns, column)
         && col.data_type.is_textual()
         && !db.is_enum(&col.data_type)
 }

@@ -1,7 +1,15 @@
 use super::{has_value_check, is_status_like};
 use crate::finding::Finding;
 use crate::model::quote_ident;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `status_columns`: Column names that hold a status, state or kind.
+pub const STATUS_COLUMNS: OptionSpec = OptionSpec {
+    name: "status_columns",
+    kind: OptionKind::Globs,
+    default: r#"["status", "*_status", "*Status", "state", "*_state", "type", "kind", "priority", "stage", "urgency", "frequency"]"#,
+    doc: "Column names that hold a status, state or kind.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -24,7 +32,7 @@ declare_rule! {
     ///   CHECK (status IN ('pending', 'paid', 'void')) NOT VALID;
     /// ALTER TABLE invoices VALIDATE CONSTRAINT invoices_status_check;
     /// ```
-    StatusWithoutCheck { id: "status-without-check", summary: "Status-like text column without CHECK or enum" }
+    StatusWithoutCheck { id: "status-without-check", summary: "Status-like text column without CHECK or enum", options: [STATUS_COLUMNS] }
 }
 
 impl Rule for StatusWithoutCheck {
@@ -36,16 +44,14 @@ impl Rule for StatusWithoutCheck {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             for column in &table.columns {
-                if !is_status_like(ctx.db, table, &column.name, ctx.options)
+                if !is_status_like(ctx.db, table, &column.name, ctx.options, &STATUS_COLUMNS)
                     || has_value_check(ctx.db, table, &column.name)
                 {
                     continue;
                 }
                 let constraint = quote_ident(&format!("{}_{}_check", table.name.name, column.name));
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!("{}.{} is free text: any value is accepted", table.name.name, column.name),
                     )
                     .columns(&[&column.name])

@@ -1,7 +1,31 @@
 use crate::finding::Finding;
 use crate::model::quote_ident;
 use crate::rules::analysis::drop_index_sql;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `tenant_columns`: Column names that say which tenant a row belongs to.
+pub const TENANT_COLUMNS: OptionSpec = OptionSpec {
+    name: "tenant_columns",
+    kind: OptionKind::Globs,
+    default: r#"["organization_id", "organizationId", "tenant_id", "tenantId", "org_id", "orgId", "workspace_id", "workspaceId", "account_id", "accountId", "company_id", "companyId"]"#,
+    doc: "Column names that say which tenant a row belongs to.",
+};
+
+/// `exempt_columns`: Unique columns that are global by nature (ids, tokens, hashes).
+pub const EXEMPT_COLUMNS: OptionSpec = OptionSpec {
+    name: "exempt_columns",
+    kind: OptionKind::Globs,
+    default: r#"["*_id", "*id", "*token*", "*hash*", "*uuid*", "*secret*", "*api_key*", "*apikey*", "*ref*"]"#,
+    doc: "Unique columns that are global by nature (ids, tokens, hashes).",
+};
+
+/// `exempt_tables`: Tables whose unique keys are global by nature.
+pub const EXEMPT_TABLES: OptionSpec = OptionSpec {
+    name: "exempt_tables",
+    kind: OptionKind::Globs,
+    default: r#"["*api_key*", "*apikey*", "*token*", "*session*", "*account*"]"#,
+    doc: "Tables whose unique keys are global by nature.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -27,7 +51,7 @@ declare_rule! {
     /// CREATE UNIQUE INDEX CONCURRENTLY tickets_org_ticket_number_key ON tickets (organization_id, ticket_number);
     /// ALTER TABLE tickets DROP CONSTRAINT tickets_ticket_number_key;
     /// ```
-    TenantUnscopedUnique { id: "tenant-unscoped-unique", summary: "Unique key in a tenant table does not include the tenant column" }
+    TenantUnscopedUnique { id: "tenant-unscoped-unique", summary: "Unique key in a tenant table does not include the tenant column", options: [TENANT_COLUMNS, EXEMPT_COLUMNS, EXEMPT_TABLES] }
 }
 
 impl Rule for TenantUnscopedUnique {
@@ -38,13 +62,13 @@ impl Rule for TenantUnscopedUnique {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            if ctx.options.name_matches("exempt_tables", &table.name.name) {
+            if ctx.options.name_matches(&EXEMPT_TABLES, &table.name.name) {
                 continue;
             }
             let Some(tenant) = table
                 .columns
                 .iter()
-                .find(|c| ctx.options.name_matches("tenant_columns", &c.name))
+                .find(|c| ctx.options.name_matches(&TENANT_COLUMNS, &c.name))
             else {
                 continue;
             };
@@ -59,7 +83,7 @@ impl Rule for TenantUnscopedUnique {
                 if cols.contains(&tenant.name.as_str())
                     || cols
                         .iter()
-                        .any(|c| ctx.options.name_matches("exempt_columns", c))
+                        .any(|c| ctx.options.name_matches(&EXEMPT_COLUMNS, c))
                 {
                     continue;
                 }
@@ -77,9 +101,7 @@ impl Rule for TenantUnscopedUnique {
                     cols.join("_")
                 ));
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "{} ({}) is unique across all tenants, not per {}",
                             index.name.name,

@@ -1,7 +1,15 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, Index, Table};
 use crate::rules::analysis::drop_index_sql;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `status_columns`: Column names that hold a status or state.
+pub const STATUS_COLUMNS: OptionSpec = OptionSpec {
+    name: "status_columns",
+    kind: OptionKind::Globs,
+    default: r#"["status", "*_status", "*Status", "state", "*_state", "stage"]"#,
+    doc: "Column names that hold a status or state.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -27,7 +35,7 @@ declare_rule! {
     /// CREATE UNIQUE INDEX CONCURRENTLY contacts_one_primary ON contacts (customer_id) WHERE is_primary;
     /// ALTER TABLE contacts DROP CONSTRAINT contacts_customer_id_is_primary_key;
     /// ```
-    UniqueOnFlagOrStatus { id: "unique-on-flag-or-status", summary: "Unique key includes a boolean flag or status column" }
+    UniqueOnFlagOrStatus { id: "unique-on-flag-or-status", summary: "Unique key includes a boolean flag or status column", options: [STATUS_COLUMNS] }
 }
 
 fn odd_columns<'a>(ctx: &Context, table: &Table, index: &'a Index) -> Vec<&'a str> {
@@ -41,7 +49,7 @@ fn odd_columns<'a>(ctx: &Context, table: &Table, index: &'a Index) -> Vec<&'a st
             };
             // Here an enum status is as odd as a text one: the key still allows one
             // row per status value.
-            let status = ctx.options.name_matches("status_columns", c)
+            let status = ctx.options.name_matches(&STATUS_COLUMNS, c)
                 && (col.data_type.is_textual() || ctx.db.is_enum(&col.data_type));
             col.data_type.name == "boolean" || status
         })
@@ -85,9 +93,7 @@ impl Rule for UniqueOnFlagOrStatus {
                     flag.to_ascii_lowercase()
                 ));
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "unique key {} ({}) includes {flag}: each value of {flag} may occur only once per ({}), so a second row with the same {flag} is rejected",
                             index.name.name,

@@ -70,8 +70,7 @@ impl Rule for TableWithoutPk {
                 ),
             };
             out.push(
-                Finding::new(
-                    self.meta().id,
+                ctx.finding(
                     &table.name,
                     format!("table {} has no primary key", table.name),
                 )

@@ -27,7 +27,7 @@ declare_rule! {
     /// ALTER TABLE orders VALIDATE CONSTRAINT orders_currency_not_null;
     /// ALTER TABLE orders ALTER COLUMN currency SET NOT NULL;
     /// ```
-    AddColumnRequiredWithoutDefault { id: "add-column-required-without-default", summary: "ADD COLUMN NOT NULL without a default fails on existing rows", migration: true }
+    AddColumnRequiredWithoutDefault { id: "add-column-required-without-default", summary: "ADD COLUMN NOT NULL without a default fails on existing rows", kind: Migration }
 }
 
 impl Rule for AddColumnRequiredWithoutDefault {
@@ -58,9 +58,7 @@ impl Rule for AddColumnRequiredWithoutDefault {
             }
             let col = quote_ident(&c.name);
             let t = q.sql();
-            out.push(finding(
-                self.meta().id,
-                ctx,
+            out.push(finding(ctx,
                 &q,
                 &c.name,
                 format!("{}.{} is added NOT NULL without a default: the statement fails as soon as {q} has rows", q.name, c.name),

@@ -28,7 +28,7 @@ declare_rule! {
     /// ALTER TABLE orders ALTER COLUMN token SET DEFAULT gen_random_uuid();
     /// UPDATE orders SET token = gen_random_uuid() WHERE id BETWEEN 1 AND 10000 AND token IS NULL;  -- repeat
     /// ```
-    AddColumnVolatileDefault { id: "add-column-volatile-default", summary: "ADD COLUMN that rewrites the table", migration: true }
+    AddColumnVolatileDefault { id: "add-column-volatile-default", summary: "ADD COLUMN that rewrites the table", kind: Migration }
 }
 
 /// Functions whose value changes per row, forcing a table rewrite when used as the
@@ -80,9 +80,7 @@ impl Rule for AddColumnVolatileDefault {
             };
             let col = quote_ident(&c.name);
             let default = c.default.clone().unwrap_or_else(|| "...".into());
-            out.push(finding(
-                self.meta().id,
-                ctx,
+            out.push(finding(ctx,
                 &q,
                 &c.name,
                 format!("adding {}.{} with {reason} rewrites {q} under ACCESS EXCLUSIVE (blocks every read and write)", q.name, c.name),

@@ -23,7 +23,7 @@ declare_rule! {
     /// CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
     /// ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
     /// ```
-    AddKeyWithoutIndex { id: "add-key-without-index", summary: "ADD PRIMARY KEY / UNIQUE builds its index under an exclusive lock", migration: true }
+    AddKeyWithoutIndex { id: "add-key-without-index", summary: "ADD PRIMARY KEY / UNIQUE builds its index under an exclusive lock", kind: Migration }
 }
 
 impl Rule for AddKeyWithoutIndex {
@@ -53,9 +53,7 @@ impl Rule for AddKeyWithoutIndex {
                 format!("{}_{suffix}", q.name)
             });
             let cols: Vec<String> = key.columns.iter().map(|c| quote_ident(c)).collect();
-            out.push(finding(
-                self.meta().id,
-                ctx,
+            out.push(finding(ctx,
                 &q,
                 &name,
                 format!("adding {kind} {name} builds its index on {q} under ACCESS EXCLUSIVE (blocks every read and write)"),

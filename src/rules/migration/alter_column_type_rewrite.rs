@@ -24,7 +24,7 @@ declare_rule! {
     /// Add a new column, backfill it in batches (with a trigger for new writes), then
     /// swap names in a short transaction; or schedule the rewrite in a maintenance
     /// window.
-    AlterColumnTypeRewrite { id: "alter-column-type-rewrite", summary: "ALTER COLUMN TYPE that rewrites the table", migration: true }
+    AlterColumnTypeRewrite { id: "alter-column-type-rewrite", summary: "ALTER COLUMN TYPE that rewrites the table", kind: Migration }
 }
 
 /// Whether changing `from` to `to` needs no rewrite or scan.
@@ -78,9 +78,7 @@ impl Rule for AlterColumnTypeRewrite {
             if binary_coercible(old, &data_type.data_type) {
                 continue;
             }
-            out.push(finding(
-                self.meta().id,
-                ctx,
+            out.push(finding(ctx,
                 &q,
                 column,
                 format!(

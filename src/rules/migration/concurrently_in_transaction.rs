@@ -25,7 +25,7 @@ declare_rule! {
     /// Put the statement in a migration of its own that runs outside a transaction
     /// (golang-migrate: no BEGIN; Flyway: `executeInTransaction=false`; Django:
     /// `atomic = False`; Prisma: apply it with `prisma db execute`).
-    ConcurrentlyInTransaction { id: "concurrently-in-transaction", summary: "CONCURRENTLY inside a transaction fails", migration: true }
+    ConcurrentlyInTransaction { id: "concurrently-in-transaction", summary: "CONCURRENTLY inside a transaction fails", kind: Migration }
 }
 
 impl Rule for ConcurrentlyInTransaction {
@@ -73,9 +73,7 @@ impl Rule for ConcurrentlyInTransaction {
         } else {
             "in a file the migration tool runs in a transaction"
         };
-        vec![finding(
-            self.meta().id,
-            ctx,
+        vec![finding(ctx,
             &table,
             "concurrently",
             format!("{what} {why}: PostgreSQL refuses it (cannot run inside a transaction block)"),

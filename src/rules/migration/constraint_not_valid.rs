@@ -26,7 +26,7 @@ declare_rule! {
     /// -- next migration / transaction:
     /// ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;
     /// ```
-    ConstraintNotValid { id: "constraint-not-valid", summary: "FOREIGN KEY / CHECK added without NOT VALID scans under lock", migration: true }
+    ConstraintNotValid { id: "constraint-not-valid", summary: "FOREIGN KEY / CHECK added without NOT VALID scans under lock", kind: Migration }
 }
 
 impl Rule for ConstraintNotValid {
@@ -83,7 +83,6 @@ impl Rule for ConstraintNotValid {
                 )
             };
             out.push(finding(
-                "constraint-not-valid",
                 ctx,
                 &q,
                 &name,

@@ -24,7 +24,7 @@ declare_rule! {
     /// ```sql
     /// CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);
     /// ```
-    CreateIndexNotConcurrently { id: "create-index-not-concurrently", summary: "CREATE INDEX without CONCURRENTLY blocks writes", migration: true }
+    CreateIndexNotConcurrently { id: "create-index-not-concurrently", summary: "CREATE INDEX without CONCURRENTLY blocks writes", kind: Migration }
 }
 
 impl Rule for CreateIndexNotConcurrently {
@@ -60,7 +60,6 @@ impl Rule for CreateIndexNotConcurrently {
             with_concurrently(ctx.event.sql, "INDEX")
         };
         vec![finding(
-            self.meta().id,
             ctx,
             &table,
             name,

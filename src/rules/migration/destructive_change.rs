@@ -20,7 +20,7 @@ declare_rule! {
     /// Stop reading and writing it in one release, drop it in a later one, after a
     /// backup; suppress the finding with `-- dblint-ignore destructive-change -- <why>`
     /// once that is done.
-    DestructiveChange { id: "destructive-change", summary: "DROP TABLE / DROP COLUMN / TRUNCATE destroys data", migration: true }
+    DestructiveChange { id: "destructive-change", summary: "DROP TABLE / DROP COLUMN / TRUNCATE destroys data", kind: Migration }
 }
 
 impl Rule for DestructiveChange {
@@ -30,7 +30,6 @@ impl Rule for DestructiveChange {
 
     fn check_statement(&self, ctx: &MigrationContext) -> Vec<crate::finding::Finding> {
         let mut out = Vec::new();
-        let id = self.meta().id;
         match ctx.event.statement {
             Statement::Drop {
                 kind: ObjectKind::Table,
@@ -40,7 +39,6 @@ impl Rule for DestructiveChange {
                 for o in objects {
                     if let Some(q) = existing(ctx, o) {
                         out.push(finding(
-                            id,
                             ctx,
                             &q,
                             "drop-table",
@@ -55,7 +53,6 @@ impl Rule for DestructiveChange {
                 for o in tables {
                     if let Some(q) = existing(ctx, o) {
                         out.push(finding(
-                            id,
                             ctx,
                             &q,
                             "truncate",
@@ -69,9 +66,7 @@ impl Rule for DestructiveChange {
                 if let Some(q) = existing(ctx, table) {
                     for a in actions {
                         if let TableAction::DropColumn { name, .. } = a {
-                            out.push(finding(
-                                id,
-                                ctx,
+                            out.push(finding(ctx,
                                 &q,
                                 name,
                                 format!("DROP COLUMN {}.{name} deletes the column's data; code still reading it breaks", q.name),

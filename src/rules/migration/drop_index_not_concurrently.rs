@@ -20,7 +20,7 @@ declare_rule! {
     /// ```sql
     /// DROP INDEX CONCURRENTLY orders_note_idx;
     /// ```
-    DropIndexNotConcurrently { id: "drop-index-not-concurrently", summary: "DROP INDEX without CONCURRENTLY locks the table", migration: true }
+    DropIndexNotConcurrently { id: "drop-index-not-concurrently", summary: "DROP INDEX without CONCURRENTLY locks the table", kind: Migration }
 }
 
 impl Rule for DropIndexNotConcurrently {
@@ -43,9 +43,7 @@ impl Rule for DropIndexNotConcurrently {
             .filter_map(|o| resolve_index(ctx, o))
             .filter(|(_, table)| !ctx.event.file.created_tables.contains(table))
             .map(|(index, table)| {
-                finding(
-                    self.meta().id,
-                    ctx,
+                finding(ctx,
                     &table,
                     &index.name,
                     format!(

@@ -24,7 +24,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add the value in a migration of its own, and use it in a later one.
-    EnumValueInTransaction { id: "enum-value-in-transaction", summary: "Enum value added or used inside the adding transaction", migration: true }
+    EnumValueInTransaction { id: "enum-value-in-transaction", summary: "Enum value added or used inside the adding transaction", kind: Migration }
 }
 
 impl Rule for EnumValueInTransaction {
@@ -40,9 +40,7 @@ impl Rule for EnumValueInTransaction {
                     name.schema.clone().unwrap_or_else(|| "public".into()),
                     name.name.clone(),
                 );
-                return vec![finding(
-                    self.meta().id,
-                    ctx,
+                return vec![finding(ctx,
                     &q,
                     &format!("add-{value}"),
                     format!("ALTER TYPE {name} ADD VALUE '{value}' inside a transaction fails on PostgreSQL {}", ctx.pg_version),
@@ -61,9 +59,7 @@ impl Rule for EnumValueInTransaction {
             .iter()
             .filter(|(_, value)| ctx.event.sql.contains(&format!("'{value}'")))
             .map(|(ty, value)| {
-                finding(
-                    self.meta().id,
-                    ctx,
+                finding(ctx,
                     ty,
                     &format!("use-{value}"),
                     format!("'{value}' was added to {ty} in this transaction and cannot be used before it commits"),

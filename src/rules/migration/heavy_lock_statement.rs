@@ -19,7 +19,7 @@ declare_rule! {
     /// ## Fix
     /// Use `pg_repack` or `pg_squeeze` to reclaim space online; run maintenance outside
     /// migrations, in a window.
-    HeavyLockStatement { id: "heavy-lock-statement", summary: "VACUUM FULL / CLUSTER / LOCK TABLE in a migration", migration: true }
+    HeavyLockStatement { id: "heavy-lock-statement", summary: "VACUUM FULL / CLUSTER / LOCK TABLE in a migration", kind: Migration }
 }
 
 impl Rule for HeavyLockStatement {
@@ -37,9 +37,7 @@ impl Rule for HeavyLockStatement {
         super::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
             .into_iter()
             .map(|e| {
-                finding(
-                    self.meta().id,
-                    ctx,
+                finding(ctx,
                     &e.table,
                     &what.to_ascii_lowercase().replace(' ', "-"),
                     format!("{what} {}", e.describe()),

@@ -1,5 +1,13 @@
 use super::finding;
-use crate::rules::{MigrationContext, Rule, RuleMeta};
+use crate::rules::{MigrationContext, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `suggested`: The lock_timeout the fix sets.
+pub const SUGGESTED: OptionSpec = OptionSpec {
+    name: "suggested",
+    kind: OptionKind::Text,
+    default: r#""5s""#,
+    doc: "The lock_timeout the fix sets.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -22,7 +30,7 @@ declare_rule! {
     /// SET lock_timeout = '5s';
     /// ALTER TABLE orders ADD COLUMN note text;
     /// ```
-    LockTimeoutMissing { id: "lock-timeout-missing", summary: "Lock-taking DDL with no lock_timeout set", migration: true }
+    LockTimeoutMissing { id: "lock-timeout-missing", summary: "Lock-taking DDL with no lock_timeout set", kind: Migration, options: [SUGGESTED] }
 }
 
 impl Rule for LockTimeoutMissing {
@@ -34,21 +42,13 @@ impl Rule for LockTimeoutMissing {
         if ctx.event.file.lock_timeout_set {
             return Vec::new();
         }
-        let timeout = ctx
-            .options
-            .values
-            .get("suggested")
-            .and_then(|v| v.as_str())
-            .unwrap_or("5s")
-            .to_string();
+        let timeout = ctx.options.text(&SUGGESTED).to_string();
         super::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
             .into_iter()
             .filter(|e| e.level >= super::locks::LockLevel::Share)
             .filter(|e| ctx.event.db.tables.contains_key(&e.table) && !ctx.event.file.created_tables.contains(&e.table))
             .map(|e| {
-                finding(
-                    self.meta().id,
-                    ctx,
+                finding(ctx,
                     &e.table,
                     "lock-timeout",
                     format!("{} with no lock_timeout: if it waits behind a long query, all traffic to {} queues behind it", e.level.name(), e.table),

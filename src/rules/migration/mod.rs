@@ -51,7 +51,6 @@ pub fn resolve_index(
 /// A finding about one statement: located at it, identified by what it changes and
 /// the migration it is in (stable across edits elsewhere).
 pub fn finding(
-    rule: &'static str,
     ctx: &MigrationContext,
     table: &QualifiedName,
     what: &str,
@@ -70,7 +69,7 @@ pub fn finding(
             message = format!("{message}; it {}", effect.describe());
         }
     }
-    Finding::new(rule, table, message)
+    Finding::new(ctx.meta.id, table, message)
         .object(format!("{what}@{}", ctx.event.file.migration))
         .fix(fix)
         .location(Some(ctx.event.location))

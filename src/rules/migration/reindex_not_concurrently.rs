@@ -20,7 +20,7 @@ declare_rule! {
     /// ```sql
     /// REINDEX INDEX CONCURRENTLY orders_customer_id_idx;
     /// ```
-    ReindexNotConcurrently { id: "reindex-not-concurrently", summary: "REINDEX without CONCURRENTLY blocks writes", migration: true }
+    ReindexNotConcurrently { id: "reindex-not-concurrently", summary: "REINDEX without CONCURRENTLY blocks writes", kind: Migration }
 }
 
 impl Rule for ReindexNotConcurrently {
@@ -53,7 +53,6 @@ impl Rule for ReindexNotConcurrently {
             })
             .map(|e| {
                 finding(
-                    self.meta().id,
                     ctx,
                     &e.table,
                     "reindex",

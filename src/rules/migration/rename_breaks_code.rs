@@ -18,7 +18,7 @@ declare_rule! {
     /// ## Fix
     /// Expand and contract: add the new column (or a view with the new name), write
     /// both, move readers, then drop the old name in a later release.
-    RenameBreaksCode { id: "rename-breaks-code", summary: "Renaming a table or column breaks running code", migration: true }
+    RenameBreaksCode { id: "rename-breaks-code", summary: "Renaming a table or column breaks running code", kind: Migration }
 }
 
 impl Rule for RenameBreaksCode {
@@ -48,13 +48,6 @@ impl Rule for RenameBreaksCode {
             ),
             _ => "-- expand and contract: ADD COLUMN with the new name, write both columns,\n-- backfill, move readers to the new one, then DROP COLUMN the old one in a later release".into(),
         };
-        vec![finding(
-            self.meta().id,
-            ctx,
-            &q,
-            &format!("rename-{what}"),
-            message,
-            fix,
-        )]
+        vec![finding(ctx, &q, &format!("rename-{what}"), message, fix)]
     }
 }

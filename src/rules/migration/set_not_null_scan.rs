@@ -26,7 +26,7 @@ declare_rule! {
     /// ALTER TABLE orders ALTER COLUMN currency SET NOT NULL;            -- no scan now
     /// ALTER TABLE orders DROP CONSTRAINT orders_currency_not_null;
     /// ```
-    SetNotNullScan { id: "set-not-null-scan", summary: "SET NOT NULL scans the table under an exclusive lock", migration: true }
+    SetNotNullScan { id: "set-not-null-scan", summary: "SET NOT NULL scans the table under an exclusive lock", kind: Migration }
 }
 
 impl Rule for SetNotNullScan {
@@ -60,9 +60,7 @@ impl Rule for SetNotNullScan {
             }
             let (t, col) = (q.sql(), quote_ident(column));
             let chk = quote_ident(&format!("{}_{}_not_null", q.name, column));
-            out.push(finding(
-                self.meta().id,
-                ctx,
+            out.push(finding(ctx,
                 &q,
                 column,
                 format!("SET NOT NULL on {}.{column} scans {q} under ACCESS EXCLUSIVE (blocks every read and write)", q.name),

@@ -22,7 +22,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Commit in between: move `VALIDATE CONSTRAINT` to the next migration.
-    ValidateInSameTransaction { id: "validate-in-same-transaction", summary: "VALIDATE CONSTRAINT in the transaction that added it NOT VALID", migration: true }
+    ValidateInSameTransaction { id: "validate-in-same-transaction", summary: "VALIDATE CONSTRAINT in the transaction that added it NOT VALID", kind: Migration }
 }
 
 impl Rule for ValidateInSameTransaction {
@@ -44,9 +44,7 @@ impl Rule for ValidateInSameTransaction {
                 _ => None,
             })
             .map(|name| {
-                finding(
-                    self.meta().id,
-                    ctx,
+                finding(ctx,
                     &q,
                     name,
                     format!("VALIDATE CONSTRAINT {name} runs in the transaction that added it NOT VALID, so the scan happens under the ADD's strong lock"),

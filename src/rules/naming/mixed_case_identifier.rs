@@ -66,7 +66,7 @@ impl Rule for MixedCaseIdentifier {
                 ));
             }
             out.push(
-                Finding::new(self.meta().id, &table.name, format!("{} must be double-quoted in every query", what.join(" and ")))
+                ctx.finding(&table.name, format!("{} must be double-quoted in every query", what.join(" and ")))
                     .object("identifiers")
                     .fix("-- map to snake_case in the ORM (Prisma: @map / @@map), then ALTER TABLE ... RENAME")
                     .location(table.location.as_ref()),

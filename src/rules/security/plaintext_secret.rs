@@ -1,6 +1,39 @@
 use crate::finding::Finding;
 use crate::model::quote_ident;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `columns`: Column names that hold a secret.
+pub const COLUMNS: OptionSpec = OptionSpec {
+    name: "columns",
+    kind: OptionKind::Globs,
+    default: r#"["password", "*password", "*_password*", "passwd", "*secret*", "*token", "*_token_*", "*Token*", "api_key", "*api_key*", "*apikey*", "*apiKey*", "*private_key*", "*privateKey*"]"#,
+    doc: "Column names that hold a secret.",
+};
+
+/// `secret_tables`: Table names whose rows are secrets.
+pub const SECRET_TABLES: OptionSpec = OptionSpec {
+    name: "secret_tables",
+    kind: OptionKind::Globs,
+    default: r#"["*api_key*", "*apikey*", "*ApiKey*", "*api_token*", "*ApiToken*", "*access_key*", "*AccessKey*"]"#,
+    doc: "Table names whose rows are secrets.",
+};
+
+/// `secret_table_columns`: Columns of such tables that hold the secret itself.
+pub const SECRET_TABLE_COLUMNS: OptionSpec = OptionSpec {
+    name: "secret_table_columns",
+    kind: OptionKind::Globs,
+    default: r#"["key", "token", "secret", "value"]"#,
+    doc: "Columns of such tables that hold the secret itself.",
+};
+
+/// `hashed_markers`: Column names that say the value is a hash, an encrypted value or metadata, not the secret.
+pub const HASHED_MARKERS: OptionSpec = OptionSpec {
+    name: "hashed_markers",
+    kind: OptionKind::Globs,
+    default: r#"["*hash*", "*digest*", "*encrypted*", "*_enc", "*cipher*", "*salt*", "*expires*", "*Expires*", "*_at", "*At", "*type*", "*Type*", "*count*", "*Count*", "*last4*", "*prefix*", "*Prefix*", "*hint*", "*_id", "*Id"]"#,
+    doc:
+        "Column names that say the value is a hash, an encrypted value or metadata, not the secret.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -29,7 +62,7 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE api_keys RENAME COLUMN key TO key_sha256; -- after re-writing values as hashes
     /// ```
-    PlaintextSecret { id: "plaintext-secret", summary: "Column looks like an unhashed secret" }
+    PlaintextSecret { id: "plaintext-secret", summary: "Column looks like an unhashed secret", options: [COLUMNS, SECRET_TABLES, SECRET_TABLE_COLUMNS, HASHED_MARKERS] }
 }
 
 impl Rule for PlaintextSecret {
@@ -40,20 +73,19 @@ impl Rule for PlaintextSecret {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            let secret_table = ctx.options.name_matches("secret_tables", &table.name.name);
+            let secret_table = ctx.options.name_matches(&SECRET_TABLES, &table.name.name);
             // Django's AbstractBaseUser (password + last_login) always stores a hash.
             let django_user = table.column("last_login").is_some();
             for column in &table.columns {
                 if !column.data_type.is_textual() && column.data_type.name != "bytea" {
                     continue;
                 }
-                let by_name = ctx.options.name_matches("columns", &column.name);
+                let by_name = ctx.options.name_matches(&COLUMNS, &column.name);
                 let by_table = secret_table
                     && ctx
                         .options
-                        .name_matches("secret_table_columns", &column.name);
-                if !(by_name || by_table)
-                    || ctx.options.name_matches("hashed_markers", &column.name)
+                        .name_matches(&SECRET_TABLE_COLUMNS, &column.name);
+                if !(by_name || by_table) || ctx.options.name_matches(&HASHED_MARKERS, &column.name)
                 {
                     continue;
                 }
@@ -61,9 +93,7 @@ impl Rule for PlaintextSecret {
                     continue;
                 }
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!("{}.{} looks like a secret stored as written", table.name.name, column.name),
                     )
                     .columns(&[&column.name])

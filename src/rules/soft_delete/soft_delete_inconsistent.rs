@@ -1,7 +1,15 @@
 use crate::finding::Finding;
 use crate::model::quote_ident;
 use crate::rules::analysis::{is_link_table, own_foreign_keys, soft_delete};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `exempt_table_words`: Words in a table name that mark a table whose rows are kept whatever their parent is.
+pub const EXEMPT_TABLE_WORDS: OptionSpec = OptionSpec {
+    name: "exempt_table_words",
+    kind: OptionKind::Words,
+    default: r#"["audit", "audits", "history", "histories", "log", "logs", "ledger", "ledgers", "payment", "payments", "invoice", "invoices", "transaction", "transactions", "session", "sessions", "token", "tokens", "account", "accounts"]"#,
+    doc: "Words in a table name that mark a table whose rows are kept whatever their parent is.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -27,7 +35,7 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE features ADD COLUMN "deletedAt" timestamp(3) with time zone;
     /// ```
-    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column" }
+    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, EXEMPT_TABLE_WORDS] }
 }
 
 impl Rule for SoftDeleteInconsistent {
@@ -41,7 +49,7 @@ impl Rule for SoftDeleteInconsistent {
             if soft_delete(table, ctx.options).is_some()
                 || ctx
                     .options
-                    .name_has_word("exempt_table_words", &table.name.name)
+                    .name_has_word(&EXEMPT_TABLE_WORDS, &table.name.name)
                 || is_link_table(table)
             {
                 continue;
@@ -70,9 +78,7 @@ impl Rule for SoftDeleteInconsistent {
                     "timestamp with time zone".to_string()
                 };
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!(
                             "{} depends on {} (foreign key {}), which soft-deletes rows by {}, but {} has no soft-delete column",
                             table.name.name, parent.name.name, fk.name, column.name, table.name.name

@@ -28,7 +28,7 @@ declare_rule! {
     /// CREATE UNIQUE INDEX CONCURRENTLY organizations_slug_live_key ON organizations (slug) WHERE "deletedAt" IS NULL;
     /// ALTER TABLE organizations DROP CONSTRAINT organizations_slug_key;
     /// ```
-    SoftDeleteUnique { id: "soft-delete-unique", summary: "Unique key not scoped to live rows in a soft-delete table" }
+    SoftDeleteUnique { id: "soft-delete-unique", summary: "Unique key not scoped to live rows in a soft-delete table", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
 }
 
 impl Rule for SoftDeleteUnique {
@@ -85,7 +85,7 @@ impl Rule for SoftDeleteUnique {
                 ));
                 let cols: Vec<&str> = index.plain_key_columns().unwrap_or_default();
                 out.push(
-                    Finding::new(self.meta().id, &table.name, message)
+                    ctx.finding(&table.name, message)
                         .columns(&cols)
                         .object(&index.name.name)
                         .fix(format!(

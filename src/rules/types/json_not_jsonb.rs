@@ -36,7 +36,7 @@ impl Rule for JsonNotJsonb {
                 let c = quote_ident(&column.name);
                 let array = "[]".repeat(column.data_type.array_dims as usize);
                 out.push(
-                    Finding::new(self.meta().id, &table.name, format!("{}.{} is json; use jsonb", table.name.name, column.name))
+                    ctx.finding(&table.name, format!("{}.{} is json; use jsonb", table.name.name, column.name))
                         .columns(&[&column.name])
                         .fix(format!(
                             "ALTER TABLE {} ALTER COLUMN {c} TYPE jsonb{array} USING {c}::jsonb{array}; -- rewrites the table",

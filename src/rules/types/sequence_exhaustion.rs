@@ -1,11 +1,19 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, QualifiedName};
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `threshold`: Share of the column type range a sequence may use before it is reported.
+pub const THRESHOLD: OptionSpec = OptionSpec {
+    name: "threshold",
+    kind: OptionKind::Share,
+    default: r#"0.75"#,
+    doc: "Share of the column type range a sequence may use before it is reported.",
+};
 
 declare_rule! {
     /// ## What it does
     /// Live databases only. Flags sequences (serial and identity columns included)
-    /// that have used `threshold` (default 0.75) or more of the range of the column
+    /// that have used `threshold` or more of the range of the column
     /// they feed, or of their own type when they feed none.
     ///
     /// ## Why is this bad?
@@ -24,7 +32,7 @@ declare_rule! {
     /// ALTER TABLE events ALTER COLUMN id TYPE bigint;  -- rewrites the table; plan a window
     /// ALTER SEQUENCE events_id_seq AS bigint;
     /// ```
-    SequenceExhaustion { id: "sequence-exhaustion", summary: "Sequence close to the end of its column's range", live_only: true }
+    SequenceExhaustion { id: "sequence-exhaustion", summary: "Sequence close to the end of its column's range", kind: Live, options: [THRESHOLD] }
 }
 
 fn max_for(type_name: &str) -> Option<i64> {
@@ -42,12 +50,7 @@ impl Rule for SequenceExhaustion {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        let threshold = ctx
-            .options
-            .values
-            .get("threshold")
-            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-            .unwrap_or(0.75);
+        let threshold = ctx.options.share(&THRESHOLD);
         let mut out = Vec::new();
         for seq in ctx.db.sequences.values() {
             let Some(last) = seq.last_value else { continue };
@@ -80,8 +83,7 @@ impl Rule for SequenceExhaustion {
                 None => (QualifiedName::new(seq.name.schema.clone(), seq.name.name.clone()), format!("ALTER SEQUENCE {} AS bigint;", seq.name.sql())),
             };
             out.push(
-                Finding::new(
-                    self.meta().id,
+                ctx.finding(
                     &table,
                     format!(
                         "sequence {} has used {:.0} % of the {type_name} range ({last} of {max})",

@@ -54,9 +54,7 @@ impl Rule for SerialNotIdentity {
                     .unwrap_or("<sequence>")
                     .to_string();
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!("{}.{} takes its values from a sequence default; use an identity column", table.name.name, column.name),
                     )
                     .columns(&[&column.name])

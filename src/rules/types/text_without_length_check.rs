@@ -1,6 +1,22 @@
 use crate::finding::Finding;
 use crate::rules::analysis::length_check_fix;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `suggested_length`: The length the fix proposes.
+pub const SUGGESTED_LENGTH: OptionSpec = OptionSpec {
+    name: "suggested_length",
+    kind: OptionKind::Integer { min: 1 },
+    default: r#"2000"#,
+    doc: "The length the fix proposes.",
+};
+
+/// `columns`: Column names that hold user-facing text.
+pub const COLUMNS: OptionSpec = OptionSpec {
+    name: "columns",
+    kind: OptionKind::Globs,
+    default: r#"["name", "*_name", "*Name", "title", "description", "bio", "comment", "comments", "email", "subject", "message", "content", "body", "notes", "address"]"#,
+    doc: "Column names that hold user-facing text.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -23,7 +39,7 @@ declare_rule! {
     /// ALTER TABLE profiles ADD CONSTRAINT profiles_bio_length CHECK (char_length(bio) <= 2000) NOT VALID;
     /// ALTER TABLE profiles VALIDATE CONSTRAINT profiles_bio_length;
     /// ```
-    TextWithoutLengthCheck { id: "text-without-length-check", summary: "User-facing text column without a length CHECK (opt-in)" }
+    TextWithoutLengthCheck { id: "text-without-length-check", summary: "User-facing text column without a length CHECK (opt-in)", options: [SUGGESTED_LENGTH, COLUMNS] }
 }
 
 impl Rule for TextWithoutLengthCheck {
@@ -32,7 +48,7 @@ impl Rule for TextWithoutLengthCheck {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        let max = ctx.options.integer("suggested_length", 2000);
+        let max = ctx.options.integer(&SUGGESTED_LENGTH);
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             for column in &table.columns {
@@ -40,7 +56,7 @@ impl Rule for TextWithoutLengthCheck {
                     column.data_type.name == "text" || column.data_type.is_unbounded_varchar();
                 if !textual
                     || column.data_type.is_array()
-                    || !ctx.options.name_matches("columns", &column.name)
+                    || !ctx.options.name_matches(&COLUMNS, &column.name)
                 {
                     continue;
                 }
@@ -52,8 +68,7 @@ impl Rule for TextWithoutLengthCheck {
                     continue;
                 }
                 out.push(
-                    Finding::new(
-                        self.meta().id,
+                    ctx.finding(
                         &table.name,
                         format!(
                             "{}.{} holds user input with no length limit",

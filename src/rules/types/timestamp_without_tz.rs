@@ -46,9 +46,7 @@ impl Rule for TimestampWithoutTz {
                     .map(|p| format!("({p})"))
                     .unwrap_or_default();
                 out.push(
-                    Finding::new(
-                        self.meta().id,
-                        &table.name,
+                    ctx.finding(&table.name,
                         format!("{}.{} is {}: what instant it means depends on the writer's time zone", table.name.name, column.name, column.data_type),
                     )
                     .columns(&[&column.name])

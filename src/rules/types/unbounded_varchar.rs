@@ -1,6 +1,14 @@
 use crate::finding::Finding;
 use crate::rules::analysis::length_check_fix;
-use crate::rules::{Context, Rule, RuleMeta};
+use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
+
+/// `suggested_length`: The length the fix proposes.
+pub const SUGGESTED_LENGTH: OptionSpec = OptionSpec {
+    name: "suggested_length",
+    kind: OptionKind::Integer { min: 1 },
+    default: r#"255"#,
+    doc: "The length the fix proposes.",
+};
 
 declare_rule! {
     /// ## What it does
@@ -24,7 +32,7 @@ declare_rule! {
     /// ALTER TABLE users ADD CONSTRAINT users_name_length CHECK (char_length(name) <= 255) NOT VALID;
     /// ALTER TABLE users VALIDATE CONSTRAINT users_name_length;
     /// ```
-    UnboundedVarchar { id: "unbounded-varchar", summary: "varchar column without a length" }
+    UnboundedVarchar { id: "unbounded-varchar", summary: "varchar column without a length", options: [SUGGESTED_LENGTH] }
 }
 
 impl Rule for UnboundedVarchar {
@@ -33,7 +41,7 @@ impl Rule for UnboundedVarchar {
     }
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        let max = ctx.options.integer("suggested_length", 255);
+        let max = ctx.options.integer(&SUGGESTED_LENGTH);
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             for column in &table.columns {
@@ -45,8 +53,7 @@ impl Rule for UnboundedVarchar {
                     continue;
                 }
                 out.push(
-                    Finding::new(
-                        self.meta().id,
+                    ctx.finding(
                         &table.name,
                         format!(
                             "{}.{} is {} with no length limit",

@@ -1,0 +1,131 @@
+//! Text generated from the registry and the packs, so each fact is written once: the
+//! `explain` page of a rule (with its options and defaults), the README's rule table,
+//! the weights in `explain scoring`, and the `dblint init` starter file. A test
+//! (`tests/docs.rs`) fails when the README's generated section is stale.
+
+use crate::packs::{pack_of, packs};
+use crate::rules::{find, render_docs, RuleMeta};
+
+/// `dblint explain <rule>`: header (pack, category, severity, kind), the rule's own
+/// documentation, and its options with their defaults.
+pub fn explain(meta: &RuleMeta) -> String {
+    let mut text = format!("# {} — {}\n\n", meta.id, meta.summary);
+    if let Some((pack, pack_rule)) = pack_of(meta.id) {
+        text.push_str(&format!(
+            "Pack: {} ({})  ·  default severity: {}  ·  judges: {}{}\n\n",
+            pack.name,
+            pack.category,
+            pack_rule.severity,
+            kind_words(meta),
+            if pack_rule.enabled {
+                ""
+            } else {
+                "  ·  opt-in"
+            }
+        ));
+    }
+    text.push_str(&render_docs(meta));
+    if !meta.options.is_empty() {
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "\n## Options\nSet under `[rules.{}]` in dblint.toml (or `[options.<pack>]` for every rule of a pack that has the option).\n\n",
+            meta.id
+        ));
+        for spec in meta.options {
+            text.push_str(&format!(
+                "- `{}` ({}): {} Default: `{}`\n",
+                spec.name,
+                spec.kind.describe(),
+                spec.doc,
+                spec.default
+            ));
+        }
+    }
+    text
+}
+
+fn kind_words(meta: &RuleMeta) -> &'static str {
+    match meta.kind {
+        crate::rules::RuleKind::Schema => "the schema (lint and inspect)",
+        crate::rules::RuleKind::Migration => "each migration statement (lint)",
+        crate::rules::RuleKind::Live => "a live database (inspect)",
+    }
+}
+
+/// The README's rule table (Markdown), in pack order.
+pub fn rule_table() -> String {
+    let mut out = String::from(
+        "| rule | pack | judges | default severity | what it flags |\n|---|---|---|---|---|\n",
+    );
+    for pack in packs() {
+        for pack_rule in &pack.rules {
+            let Some(rule) = find(&pack_rule.id) else {
+                continue;
+            };
+            let meta = rule.meta();
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {}{} | {} |\n",
+                meta.id,
+                pack.name,
+                meta.kind.as_str(),
+                pack_rule.severity,
+                if pack_rule.enabled { "" } else { ", opt-in" },
+                meta.summary.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
+
+/// The category weights as `explain scoring` lists them: `Primary keys 15, …`.
+pub fn weights() -> String {
+    packs()
+        .iter()
+        .filter(|p| p.weight > 0)
+        .map(|p| format!("{} {}", p.category, p.weight))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Wrap `text` at `width` columns, each line starting with `indent`.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() + word.len() + 1 > width && line.trim() != indent.trim() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if !line.ends_with(' ') && !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out
+}
+
+/// `dblint explain scoring`, with the weights taken from the packs.
+pub fn scoring() -> String {
+    let weights = wrap(
+        &format!(
+            "weighted mean of the category scores (weights: {}: the `weight` of each pack; packs of weight 0 are not graded)",
+            weights()
+        ),
+        86,
+        "              ",
+    );
+    crate::score::SCORING_DOCS.replace("{weights}", weights.trim_start())
+}
+
+/// The commented starter `dblint.toml` of `dblint init`, listing every pack.
+pub fn init_starter() -> String {
+    let names: Vec<&str> = packs().iter().map(|p| p.name.as_str()).collect();
+    crate::commands::init::STARTER.replace(
+        "{packs}",
+        wrap(&format!("{}.", names.join(", ")), 86, "# ").trim_start(),
+    )
+}
