@@ -47,7 +47,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, String> {
         findings: entries,
     };
     let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())? + "\n";
-    crate::commands::write_file_atomically(path, text.as_bytes())?;
+    crate::output::write_file_atomically(path, text.as_bytes())?;
     Ok(count)
 }
 

@@ -1,48 +1,25 @@
-//! The engine: choose the rules the settings ask for, run them on the model, and
-//! filter what config ignores suppress. Suppression is a filter after the rules; rules
-//! never see it.
+//! The engine: choose the rules the settings ask for and run them on the model (or,
+//! for migration rules, on each statement). Findings get the severity and category
+//! their pack and the configuration give them. Suppression (config globs, inline
+//! ignores, baselines) is one later step, `crate::suppress`; rules never see it.
 
 use crate::finding::{Finding, Severity};
 use crate::model::Database;
 use crate::packs::{packs, Pack};
 use crate::rules::{Context, Rule, RuleOptions};
-use crate::settings::{check_glob, ConfigError, Settings};
-use globset::{GlobSet, GlobSetBuilder};
+use crate::settings::{ConfigError, Settings};
 
 pub struct ActiveRule {
     pub rule: &'static dyn Rule,
     pub pack: &'static Pack,
     pub severity: Severity,
     pub options: RuleOptions,
-    ignore: Option<GlobSet>,
 }
 
 pub struct Plan {
     pub rules: Vec<ActiveRule>,
     /// The packs selected, in scorecard order (a category per pack).
     pub packs: Vec<&'static Pack>,
-    ignore: Option<GlobSet>,
-}
-
-#[derive(Default)]
-pub struct Outcome {
-    pub findings: Vec<Finding>,
-    /// Findings dropped by `ignore` globs.
-    pub suppressed: usize,
-}
-
-fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, ConfigError> {
-    if globs.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = GlobSetBuilder::new();
-    for g in globs {
-        builder.add(check_glob(g).map_err(ConfigError)?);
-    }
-    builder
-        .build()
-        .map(Some)
-        .map_err(|e| ConfigError(e.to_string()))
 }
 
 pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
@@ -97,7 +74,6 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
                 pack,
                 severity: user.and_then(|u| u.severity).unwrap_or(pack_rule.severity),
                 options: RuleOptions::resolve(specs, &overrides),
-                ignore: glob_set(user.map(|u| u.ignore.as_slice()).unwrap_or(&[]))?,
             });
             any = true;
         }
@@ -108,44 +84,20 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
     Ok(Plan {
         rules,
         packs: chosen_packs,
-        ignore: glob_set(&settings.ignore)?,
     })
 }
 
-/// The paths a finding can be ignored by: `schema.table`, `schema.table.object`,
-/// `schema.table.column`.
-fn paths(finding: &Finding) -> Vec<String> {
-    let Some(table) = &finding.table else {
-        return Vec::new();
-    };
-    let base = table.to_string();
-    let mut out = vec![base.clone()];
-    if let Some(o) = &finding.object {
-        out.push(format!("{base}.{o}"));
-    }
-    out.extend(finding.columns.iter().map(|c| format!("{base}.{c}")));
-    out
-}
-
-fn ignored(set: &Option<GlobSet>, finding: &Finding) -> bool {
-    set.as_ref()
-        .is_some_and(|s| paths(finding).iter().any(|p| s.is_match(p)))
-}
-
-/// A rule's finding after config ignores (`None` when suppressed), with the
-/// severity and category its pack and the configuration give it.
-fn admit(plan: &Plan, active: &ActiveRule, mut finding: Finding) -> Option<Finding> {
-    if ignored(&plan.ignore, &finding) || ignored(&active.ignore, &finding) {
-        return None;
-    }
+/// A rule's finding with the severity and category its pack and the configuration
+/// give it.
+fn admit(active: &ActiveRule, mut finding: Finding) -> Finding {
     finding.severity = active.severity;
     finding.category = active.pack.category.clone();
-    Some(finding)
+    finding
 }
 
-pub fn run(db: &Database, plan: &Plan) -> Outcome {
+/// Run the schema rules on the model.
+pub fn run(db: &Database, plan: &Plan) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut suppressed = 0;
     for active in &plan.rules {
         if active.rule.meta().is_migration() {
             continue;
@@ -156,10 +108,7 @@ pub fn run(db: &Database, plan: &Plan) -> Outcome {
             meta: active.rule.meta(),
         };
         for finding in active.rule.check(&ctx) {
-            let Some(mut finding) = admit(plan, active, finding) else {
-                suppressed += 1;
-                continue;
-            };
+            let mut finding = admit(active, finding);
             finding.table_rows = finding
                 .table
                 .as_ref()
@@ -170,10 +119,7 @@ pub fn run(db: &Database, plan: &Plan) -> Outcome {
         }
     }
     settle(&mut findings);
-    Outcome {
-        findings,
-        suppressed,
-    }
+    findings
 }
 
 /// Deterministic order: most severe first, then by table, rule and object.
@@ -189,12 +135,12 @@ pub fn sort_findings(findings: &mut [Finding]) {
 }
 
 /// Run the migration rules on one statement (called by replay for every statement,
-/// with the model as it was just before it). Config ignores apply as for schema rules.
+/// with the model as it was just before it).
 pub fn review_statement(
     event: &crate::source::sql::session::StatementEvent,
     plan: &Plan,
     pg_version: u32,
-    out: &mut Outcome,
+    out: &mut Vec<Finding>,
 ) {
     for active in plan.rules.iter().filter(|a| a.rule.meta().is_migration()) {
         let ctx = crate::rules::MigrationContext {
@@ -203,25 +149,18 @@ pub fn review_statement(
             pg_version,
             meta: active.rule.meta(),
         };
-        for finding in active.rule.check_statement(&ctx) {
-            match admit(plan, active, finding) {
-                Some(finding) => out.findings.push(finding),
-                None => out.suppressed += 1,
-            }
-        }
+        out.extend(
+            active
+                .rule
+                .check_statement(&ctx)
+                .into_iter()
+                .map(|f| admit(active, f)),
+        );
     }
 }
 
-/// Merge migration findings into the schema findings, in the deterministic order.
-pub fn merge(mut outcome: Outcome, extra: Outcome) -> Outcome {
-    outcome.findings.extend(extra.findings);
-    outcome.suppressed += extra.suppressed;
-    settle(&mut outcome.findings);
-    outcome
-}
-
 /// Sort in the deterministic order and drop repeats of the same finding.
-fn settle(findings: &mut Vec<Finding>) {
+pub fn settle(findings: &mut Vec<Finding>) {
     sort_findings(findings);
     findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
 }

@@ -2,9 +2,9 @@
 //! table. `dblint explain scoring` prints [`SCORING_DOCS`] with the packs' weights
 //! filled in (`crate::docs::scoring`); keep the formula text in step with the code.
 
-use crate::engine::Plan;
 use crate::finding::{Finding, Severity};
 use crate::model::{Database, QualifiedName};
+use crate::packs::Pack;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -187,7 +187,8 @@ fn cap_for(worst: Option<Severity>) -> u32 {
     }
 }
 
-pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
+/// Score `findings` on `db`, one category per pack of non-zero weight, in order.
+pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard {
     let table_count = db
         .tables
         .values()
@@ -196,8 +197,7 @@ pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
         .max(1) as f64;
     // Packs of weight 0 (migration safety) gate CI but are not part of the grade: a
     // schema's grade describes the schema, not how a migration reached it.
-    let scored: Vec<&str> = plan
-        .packs
+    let scored: Vec<&str> = packs
         .iter()
         .filter(|p| p.weight > 0)
         .map(|p| p.category.as_str())
@@ -210,7 +210,7 @@ pub fn score(db: &Database, plan: &Plan, findings: &[Finding]) -> Scorecard {
         .collect();
     let findings = findings.as_slice();
     let mut categories = Vec::new();
-    for pack in plan.packs.iter().filter(|p| p.weight > 0) {
+    for pack in packs.iter().filter(|p| p.weight > 0) {
         let in_category: Vec<&Finding> = findings
             .iter()
             .filter(|f| f.category == pack.category)

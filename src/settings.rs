@@ -450,3 +450,84 @@ pub fn check_glob(glob: &str) -> Result<globset::Glob, String> {
         .build()
         .map_err(|e| format!("invalid glob `{glob}`: {}", e.kind()))
 }
+
+/// Settings from the config file, then the environment, then flags. `inputs` are the
+/// paths being linted (the config is looked for next to the first one).
+pub fn resolve(
+    args: &crate::args::ReportArgs,
+    inputs: &[std::path::PathBuf],
+) -> Result<Settings, String> {
+    let config = match (&args.config, args.no_config) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => None,
+        (None, false) => std::env::var_os("DBLINT_CONFIG")
+            .map(Into::into)
+            .or_else(|| config_near_inputs(inputs))
+            .or_else(|| std::env::current_dir().ok().and_then(|d| discover(&d))),
+    };
+    let mut settings = match config {
+        Some(path) => {
+            if !path.is_file() {
+                return Err(format!("{}: configuration file not found", path.display()));
+            }
+            Settings::from_file(&path).map_err(|e| e.to_string())?
+        }
+        None => Settings::default(),
+    };
+    if let Ok(value) = std::env::var("DBLINT_FAIL_ON") {
+        settings.fail_on = parse_fail_on(&value).ok_or_else(|| {
+            format!("DBLINT_FAIL_ON: expected error, warning, info or none, got `{value}`")
+        })?;
+    }
+    if let Ok(value) = std::env::var("DBLINT_MIN_GRADE") {
+        settings.min_grade = Some(Grade::parse(&value).ok_or_else(|| {
+            format!("DBLINT_MIN_GRADE: expected a letter grade such as B or A-, got `{value}`")
+        })?);
+    }
+    if let Some(value) = &args.fail_on {
+        settings.fail_on = parse_fail_on(value).ok_or_else(|| {
+            format!("--fail-on: expected error, warning, info or none, got `{value}`")
+        })?;
+    }
+    if let Some(value) = &args.min_grade {
+        settings.min_grade = Some(Grade::parse(value).ok_or_else(|| {
+            format!("--min-grade: expected a letter grade such as B or A-, got `{value}`")
+        })?);
+    }
+    if !args.pack.is_empty() {
+        let mut packs = settings.packs.take().unwrap_or_default();
+        packs.extend(args.pack.iter().cloned());
+        settings.packs = Some(packs);
+    }
+    settings.enable.extend(args.enable.iter().cloned());
+    settings.disable.extend(args.disable.iter().cloned());
+    settings.ignore.extend(args.ignore.iter().cloned());
+    settings
+        .validate(&|_, key, msg| ConfigError(format!("{}: {msg}", flag_for(key))))
+        .map_err(|e| e.to_string())?;
+    Ok(settings)
+}
+
+/// `dblint.toml` next to (or above) the first input, so a project's settings apply
+/// wherever dblint is run from.
+fn config_near_inputs(paths: &[std::path::PathBuf]) -> Option<std::path::PathBuf> {
+    let first = paths.first()?;
+    let start = if first.is_dir() {
+        first.clone()
+    } else {
+        first.parent()?.to_path_buf()
+    };
+    let start = if start.as_os_str().is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        start
+    };
+    discover(&std::fs::canonicalize(&start).ok()?)
+}
+
+fn flag_for(key: &str) -> String {
+    match key {
+        "packs" => "--pack".into(),
+        other => format!("--{other} (or dblint.toml `{other}`)"),
+    }
+}

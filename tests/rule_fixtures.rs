@@ -1,32 +1,69 @@
-//! Every rule has a fixture that must fire (with exactly the findings its
-//! `-- expect: <fingerprint>` lines list) and a fixture that must stay silent.
+//! One harness for every rule: each has a fixture that must fire (with exactly the
+//! findings its `-- expect: <fingerprint>` lines list) and one that must stay silent,
+//! in `tests/fixtures/rules/<rule>/{fire,silent}.sql`. A fixture is one SQL file, or
+//! a sequence of migrations separated by `-- migration: <relative path>` lines (the
+//! path decides whether the tool wraps the file in a transaction, as `migration.sql`
+//! does for Prisma); `-- pg-version: N` sets the target version. Each fixture is
+//! replayed from a temporary directory with only its rule enabled, through the same
+//! engine calls `dblint lint` makes (schema rules on the final model, migration rules
+//! on each statement).
+//!
+//! Every fire fixture's findings are also rendered (fingerprint, severity, message,
+//! fix) into a snapshot per rule, `tests/snapshots/rule_fixtures__<rule>.snap`, so a
+//! changed message or fix shows up in review (`INSTA_UPDATE=always cargo test --test
+//! rule_fixtures`, then read the diff). Rules that need a live server are exercised
+//! against PostgreSQL in tests/live.rs; here they must stay silent on SQL.
 
 use dblint::engine;
-use dblint::rules::REGISTRY;
+use dblint::finding::Finding;
+use dblint::rules::{RuleKind, REGISTRY};
 use dblint::settings::Settings;
-use dblint::source::sql::database_from_sql;
-use dblint::source::DiagnosticLevel;
+use dblint::source::sql::{self, session::tool_wraps_in_transaction};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-fn fixture_dir(rule: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+fn fixture(rule: &str, kind: &str) -> (PathBuf, String) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/rules")
         .join(rule)
+        .join(format!("{kind}.sql"));
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+    (path, text)
 }
 
-/// Fingerprints of `rule`'s findings on `sql`, with only that rule enabled.
-fn fingerprints(rule: &str, sql: &str, file: &str) -> BTreeSet<String> {
-    let (db, diagnostics) = database_from_sql(sql);
-    let errors: Vec<String> = diagnostics
-        .iter()
-        .filter(|d| d.level == DiagnosticLevel::Error || d.message.starts_with("cannot apply"))
-        .map(|d| d.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{file} does not replay cleanly: {errors:#?}"
-    );
+/// `rule`'s findings on a fixture, with only that rule enabled.
+fn findings(rule: &str, text: &str, shown: &str) -> Vec<Finding> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut parts: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("-- migration: ") {
+            parts.push((name.trim().to_string(), String::new()));
+        } else {
+            if parts.is_empty() {
+                parts.push(("fixture.sql".to_string(), String::new()));
+            }
+            let body = &mut parts.last_mut().unwrap().1;
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    // Text before the first `-- migration:` line (comments) is not a migration.
+    if !parts_is_single(text) {
+        parts.retain(|(name, _)| name != "fixture.sql");
+    }
+    let mut paths = Vec::new();
+    for (name, body) in &parts {
+        let path = dir.path().join("migrations").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, body).unwrap();
+        paths.push(path);
+    }
+    let pg_version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("-- pg-version: "))
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap_or(15);
     let settings = Settings {
         packs: Some(Vec::new()),
         enable: vec![rule.to_string()],
@@ -34,73 +71,103 @@ fn fingerprints(rule: &str, sql: &str, file: &str) -> BTreeSet<String> {
     };
     let plan = engine::plan(&settings).unwrap();
     assert_eq!(plan.rules.len(), 1);
-    let outcome = engine::run(&db, &plan);
-    outcome.findings.iter().map(|f| f.fingerprint()).collect()
-}
-
-/// Rules that need a live server are exercised against PostgreSQL in tests/live.rs;
-/// migration rules in tests/migration_fixtures.rs.
-fn sql_rules() -> impl Iterator<Item = &'static &'static dyn dblint::rules::Rule> {
-    REGISTRY
+    let mut reviewed = Vec::new();
+    let loaded = sql::load_with(&paths, &|p| tool_wraps_in_transaction(p), &mut |event| {
+        engine::review_statement(event, &plan, pg_version, &mut reviewed)
+    })
+    .unwrap();
+    let problems: Vec<String> = loaded
+        .diagnostics
         .iter()
-        .filter(|r| !r.meta().live_only() && !r.meta().is_migration())
+        .filter(|d| {
+            d.level == dblint::source::DiagnosticLevel::Error
+                || d.message.starts_with("cannot apply")
+        })
+        .map(|d| d.to_string())
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{shown} does not replay cleanly: {problems:#?}"
+    );
+    let mut all = engine::run(&loaded.database, &plan);
+    all.extend(reviewed);
+    engine::settle(&mut all);
+    all
 }
 
-#[test]
-fn every_rule_fires_on_its_fire_fixture_exactly() {
-    for rule in sql_rules() {
-        let id = rule.meta().id;
-        let path = fixture_dir(id).join("fire.sql");
-        let sql = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
-        let expected: BTreeSet<String> = sql
-            .lines()
-            .filter_map(|l| l.strip_prefix("-- expect: "))
-            .map(|s| s.trim().to_string())
-            .collect();
-        assert!(
-            !expected.is_empty(),
-            "{} lists no `-- expect:` findings",
-            path.display()
-        );
-        let got = fingerprints(id, &sql, &path.display().to_string());
-        assert_eq!(got, expected, "{id}: fire.sql findings differ");
-    }
+/// A fixture without `-- migration:` lines is one file.
+fn parts_is_single(text: &str) -> bool {
+    !text.lines().any(|l| l.starts_with("-- migration: "))
 }
 
-#[test]
-fn every_rule_stays_silent_on_its_silent_fixture() {
-    for rule in sql_rules() {
-        let id = rule.meta().id;
-        let path = fixture_dir(id).join("silent.sql");
-        let sql = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
-        let got = fingerprints(id, &sql, &path.display().to_string());
-        assert!(got.is_empty(), "{id}: silent.sql fired: {got:#?}");
-    }
+fn expected(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("-- expect: "))
+        .map(|s| s.trim().to_string())
+        .collect()
 }
 
-#[test]
-fn live_rules_are_silent_on_sql_and_have_live_fixtures() {
-    for rule in REGISTRY.iter().filter(|r| r.meta().live_only()) {
-        let id = rule.meta().id;
-        for kind in ["fire", "silent"] {
-            let path = fixture_dir(id).join(format!("{kind}.sql"));
-            let sql = std::fs::read_to_string(&path)
-                .unwrap_or_else(|_| panic!("{} is missing", path.display()));
-            let (db, _) = database_from_sql(&sql);
-            let settings = Settings {
-                packs: Some(Vec::new()),
-                enable: vec![id.to_string()],
-                ..Settings::default()
-            };
-            let plan = engine::plan(&settings).unwrap();
-            assert!(
-                engine::run(&db, &plan).findings.is_empty(),
-                "{id} fired on SQL input"
-            );
+/// What the snapshot records of each finding.
+fn render(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&format!(
+            "{} [{}]\n  {}\n",
+            f.fingerprint(),
+            f.severity,
+            f.message
+        ));
+        if let Some(fix) = &f.fix {
+            for line in fix.lines() {
+                out.push_str(&format!("  | {line}\n"));
+            }
         }
+        out.push('\n');
     }
+    out
+}
+
+#[test]
+fn every_rule_fires_exactly_on_its_fire_fixture_and_is_silent_on_the_other() {
+    let mut failures = Vec::new();
+    for rule in REGISTRY {
+        let meta = rule.meta();
+        let id = meta.id;
+        let (fire_path, fire) = fixture(id, "fire");
+        let (silent_path, silent) = fixture(id, "silent");
+        let got_fire = findings(id, &fire, &fire_path.display().to_string());
+        let got_silent = findings(id, &silent, &silent_path.display().to_string());
+        if meta.kind == RuleKind::Live {
+            // SQL has no statistics: live rules are silent here (tests/live.rs runs
+            // these fixtures against PostgreSQL).
+            if !got_fire.is_empty() || !got_silent.is_empty() {
+                failures.push(format!("{id} fired on SQL input"));
+            }
+            continue;
+        }
+        let want = expected(&fire);
+        if want.is_empty() {
+            failures.push(format!(
+                "{} lists no `-- expect:` findings",
+                fire_path.display()
+            ));
+        }
+        let got: BTreeSet<String> = got_fire.iter().map(Finding::fingerprint).collect();
+        if got != want {
+            failures.push(format!("{id}: fire.sql: expected {want:#?}\ngot {got:#?}"));
+        }
+        if !got_silent.is_empty() {
+            failures.push(format!(
+                "{id}: silent.sql fired: {:#?}",
+                got_silent
+                    .iter()
+                    .map(Finding::fingerprint)
+                    .collect::<Vec<_>>()
+            ));
+        }
+        insta::assert_snapshot!(id, render(&got_fire));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

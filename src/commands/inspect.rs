@@ -1,7 +1,8 @@
-//! `dblint inspect [DATABASE_URL]`: grade a live database, read-only.
+//! `dblint inspect [DATABASE_URL]`: gather the model from a live database's catalog
+//! (read-only), then grade and publish it like every grading command.
 
-use super::lint::{grade, print_graded, resolve_settings};
-use crate::cli::InspectArgs;
+use crate::args::InspectArgs;
+use crate::error::{Error, Result, Verdict};
 use crate::settings::check_glob;
 use crate::source::catalog::build::{read_catalog, server, ReadGaps};
 use crate::source::catalog::connect::{begin_read_only, connect, SessionLimits};
@@ -26,19 +27,20 @@ enum Read {
     Queries(String),
 }
 
-pub fn run(args: &InspectArgs) -> Result<u8, String> {
+pub fn run(args: &InspectArgs) -> Result<Verdict> {
     let mut info = match &args.url {
-        Some(url) => ConnInfo::parse(url).map_err(|e| format!("connection string: {e}"))?,
+        Some(url) => ConnInfo::parse(url)
+            .map_err(|e| Error::new(e.to_string()).context("connection string"))?,
         None => ConnInfo::from_env(&|k| std::env::var(k).ok()).map_err(|e| e.to_string())?,
     };
     info.apply_passfile(std::env::var_os("PGPASSFILE").map(Into::into));
-    let settings = resolve_settings(&args.report, &[])?;
-    let plan = crate::engine::plan(&settings).map_err(|e| e.to_string())?;
+    let settings = crate::settings::resolve(&args.report, &[])?;
+    let plan = crate::engine::plan(&settings)?;
     let include = schema_globs(&args.schemas, "--schema")?;
     let exclude = schema_globs(&args.exclude_schemas, "--exclude-schema")?;
 
     let bar = progress(&format!("connecting to {}", info.describe()));
-    let result = (|| -> Result<Read, String> {
+    let result = (|| -> std::result::Result<Read, String> {
         let mut client = connect(&info).map_err(|e| e.to_string())?;
         if let Some(b) = &bar {
             b.set_message("reading the catalog");
@@ -77,10 +79,11 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
         })?;
         Ok(Read::Database(Box::new(db), gaps))
     })();
-    let read = result.inspect_err(|_| {
+    let read = result.map_err(|e| {
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
+        Error::new(e)
     })?;
     let (mut database, gaps) = match read {
         Read::Database(db, gaps) => (*db, gaps),
@@ -88,8 +91,8 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
             if let Some(b) = &bar {
                 b.finish_and_clear();
             }
-            super::print_stdout(&text)?;
-            return Ok(0);
+            crate::output::print_stdout(&text)?;
+            return Ok(Verdict::Pass);
         }
     };
     let read_tables = database.tables.len();
@@ -98,7 +101,7 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
-        return Err(nothing_to_grade(&info.describe(), read_tables, args));
+        return Err(nothing_to_grade(&info.describe(), read_tables, args).into());
     }
     if let Some(line) = gaps.summary() {
         eprintln!("dblint: note: {line}");
@@ -106,18 +109,22 @@ pub fn run(args: &InspectArgs) -> Result<u8, String> {
     if let Some(b) = &bar {
         b.set_message("running rules");
     }
-    let graded = grade(&plan, &database);
+    let findings = crate::engine::run(&database, &plan);
+    let mut suppressions = crate::suppress::Suppressions::from_settings(&settings)?;
+    let graded = crate::grade::grade(&database, &plan, findings, &mut suppressions);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    print_graded(
+    crate::report::publish(
         &args.report,
         &settings,
         &plan,
         graded,
-        info.describe(),
-        &[],
-        None,
+        crate::report::Publication {
+            source: info.describe(),
+            diagnostics: &[],
+            stats: None,
+        },
     )
 }
 
@@ -144,7 +151,10 @@ fn nothing_to_grade(target: &str, read_tables: usize, args: &InspectArgs) -> Str
     format!("nothing to grade in {target}: {why} (--allow-empty accepts an empty schema)")
 }
 
-fn schema_globs(globs: &[String], flag: &str) -> Result<Option<globset::GlobSet>, String> {
+fn schema_globs(
+    globs: &[String],
+    flag: &str,
+) -> std::result::Result<Option<globset::GlobSet>, String> {
     if globs.is_empty() {
         return Ok(None);
     }

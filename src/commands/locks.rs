@@ -2,8 +2,8 @@
 //! locks, and whether it rewrites or scans them, as a Markdown table a reviewer can
 //! paste into a pull request.
 
-use crate::rules::migration::locks::{effects, LockEffect};
 use crate::source::sql;
+use crate::source::sql::locks::{effects, LockEffect};
 use std::fmt::Write as _;
 
 struct Row {
@@ -83,20 +83,20 @@ pub fn render(
 pub fn run(
     paths: &[std::path::PathBuf],
     assume: &dyn Fn(&std::path::Path) -> bool,
-) -> Result<u8, String> {
+) -> crate::error::Result<crate::error::Verdict> {
     let (table, diagnostics) = render(paths, assume)?;
     for d in &diagnostics {
         eprintln!("{d}");
     }
-    super::print_stdout(&table)?;
+    crate::output::print_stdout(&table)?;
     Ok(
         if diagnostics
             .iter()
             .any(|d| d.level == crate::source::DiagnosticLevel::Error)
         {
-            2
+            crate::error::Verdict::InvalidInput
         } else {
-            0
+            crate::error::Verdict::Pass
         },
     )
 }

@@ -1,11 +1,12 @@
 //! `dblint rules`: every rule, derived from the registry and the packs.
 
-use super::print_stdout;
-use crate::cli::{Format, RulesArgs};
+use crate::args::{Format, RulesArgs};
+use crate::error::{Result, Verdict};
+use crate::output::print_stdout;
 use crate::packs::packs;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
-pub fn run(args: &RulesArgs) -> Result<u8, String> {
+pub fn run(args: &RulesArgs) -> Result<Verdict> {
     let text = match args.format {
         Format::Json => {
             let rules: Vec<serde_json::Value> = packs()
@@ -56,5 +57,5 @@ pub fn run(args: &RulesArgs) -> Result<u8, String> {
         }
     };
     print_stdout(&text)?;
-    Ok(0)
+    Ok(Verdict::Pass)
 }

@@ -1,5 +1,6 @@
 //! Printers. Every format consumes the same [`Report`]; adding a format touches one
-//! file here and the `Format` enum.
+//! file here, the `Format` enum (`args.rs`) and [`write`]. [`publish`] is the end of
+//! every grading command: baseline files, the report, `--output`, the gate.
 
 pub mod fingerprint;
 pub mod github;
@@ -98,4 +99,122 @@ pub fn grouped(findings: &[Finding], severity: Severity) -> Vec<(&'static str, V
         by_rule.entry(f.rule).or_default().push(f);
     }
     by_rule.into_iter().collect()
+}
+
+/// Write `report` in `format`. `rules` are the ids of the rules that ran (JUnit lists
+/// each as a test case).
+pub fn write(
+    format: crate::args::Format,
+    report: &Report,
+    rules: &[&'static str],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use crate::args::Format;
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Human => out.write_all(terminal::render(report).as_bytes()),
+        Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
+        Format::Sarif => out.write_all(sarif::render(report).as_bytes()),
+        Format::Github => out.write_all(github::render(report).as_bytes()),
+        Format::Gitlab => out.write_all(gitlab::render(report).as_bytes()),
+        Format::Junit => out.write_all(junit::render(report, rules).as_bytes()),
+    }
+}
+
+/// What a grading command hands over to be printed.
+pub struct Publication<'a> {
+    pub source: String,
+    pub diagnostics: &'a [Diagnostic],
+    pub stats: Option<&'a ReplayStats>,
+}
+
+/// The end of `lint` and `inspect`: write the baseline (`--write-baseline`, only when
+/// the input had no errors), apply the baseline (`--baseline`: the grade counts every
+/// finding, the gate only new ones), print the report (and `--output`), and judge the
+/// gate, saying why it failed.
+pub fn publish(
+    args: &crate::args::ReportArgs,
+    settings: &crate::settings::Settings,
+    plan: &crate::engine::Plan,
+    graded: crate::grade::Graded,
+    publication: Publication,
+) -> crate::error::Result<crate::error::Verdict> {
+    use crate::error::Verdict;
+    use crate::output::{print_stdout, use_color, write_file_atomically, write_stdout};
+    let crate::grade::Graded {
+        findings,
+        suppressed,
+        scorecard,
+    } = graded;
+    let failed = publication
+        .diagnostics
+        .iter()
+        .any(|d| d.level == crate::source::DiagnosticLevel::Error);
+    if let Some(path) = &args.write_baseline {
+        if failed {
+            eprintln!(
+                "dblint: baseline {} not written: the input has errors (see above)",
+                path.display()
+            );
+        } else {
+            let count = crate::baseline::write(path, &findings)?;
+            eprintln!(
+                "dblint: wrote {count} finding(s) to baseline {}",
+                path.display()
+            );
+        }
+    }
+    let (findings, summary) = match &args.baseline {
+        Some(path) => {
+            let known = crate::baseline::read(path)?;
+            let (new, summary) = crate::suppress::against_baseline(findings, &known);
+            (new, Some(summary))
+        }
+        None => (findings, None),
+    };
+    let report = Report {
+        source: publication.source,
+        scorecard: &scorecard,
+        findings: &findings,
+        diagnostics: publication.diagnostics,
+        suppressed,
+        stats: publication.stats,
+        baseline: summary.as_ref(),
+    };
+    let rules: Vec<&'static str> = plan.rules.iter().map(|r| r.rule.meta().id).collect();
+    match &args.output {
+        Some(path) => {
+            let mut bytes = Vec::new();
+            colored::control::set_override(false);
+            write(args.format, &report, &rules, &mut bytes).map_err(|e| e.to_string())?;
+            write_file_atomically(path, &bytes)?;
+            colored::control::set_override(use_color(args.color));
+            print_stdout(&terminal::render(&report))?;
+        }
+        None => {
+            colored::control::set_override(
+                args.format == crate::args::Format::Human && use_color(args.color),
+            );
+            write_stdout(|out| write(args.format, &report, &rules, out))?;
+        }
+    }
+    if failed {
+        return Ok(Verdict::InvalidInput);
+    }
+    if args.write_baseline.is_some() {
+        return Ok(Verdict::Pass);
+    }
+    let failures = crate::grade::gate(settings, &findings, scorecard.grade);
+    for failure in &failures {
+        if let crate::grade::GateFailure::Grade { grade, required } = failure {
+            eprintln!(
+                "dblint: grade {grade} is below the required {required} (--min-grade / min_grade)"
+            );
+        }
+    }
+    Ok(if failures.is_empty() {
+        Verdict::Pass
+    } else {
+        Verdict::Fail
+    })
 }

@@ -163,7 +163,7 @@ pub fn ident_part(s: &str) -> String {
 /// `CREATE INDEX CONCURRENTLY <table>_<cols>_idx ON <table> (<cols>);`
 pub fn create_index_sql(table: &Table, columns: &[Name]) -> String {
     let parts: Vec<String> = columns.iter().map(|c| ident_part(c)).collect();
-    let name = crate::source::sql::names::object_name(
+    let name = crate::model::default_names::object_name(
         &ident_part(&table.name.name),
         &parts.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
         "idx",

@@ -108,7 +108,7 @@ impl Rule for MissingFk {
                 if !target_col.data_type.same_base(&column.data_type) {
                     continue;
                 }
-                let constraint = quote_ident(&crate::source::sql::names::object_name(
+                let constraint = quote_ident(&crate::model::default_names::object_name(
                     &table.name.name,
                     &[&column.name],
                     "fkey",

@@ -31,24 +31,6 @@ declare_rule! {
     AddColumnVolatileDefault { id: "add-column-volatile-default", summary: "ADD COLUMN that rewrites the table", kind: Migration }
 }
 
-/// Functions whose value changes per row, forcing a table rewrite when used as the
-/// default of a new column.
-pub fn is_volatile(default: &str) -> bool {
-    let d = default.to_ascii_lowercase();
-    [
-        "random(",
-        "gen_random_uuid(",
-        "uuid_generate_v1",
-        "uuid_generate_v4",
-        "clock_timestamp(",
-        "timeofday(",
-        "nextval(",
-        "txid_current(",
-    ]
-    .iter()
-    .any(|f| d.contains(f))
-}
-
 impl Rule for AddColumnVolatileDefault {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -71,7 +53,11 @@ impl Rule for AddColumnVolatileDefault {
                 "a stored generated column"
             } else if c.serial {
                 "a serial (nextval) default"
-            } else if c.default.as_deref().is_some_and(is_volatile) {
+            } else if c
+                .default
+                .as_deref()
+                .is_some_and(crate::source::sql::locks::is_volatile)
+            {
                 "a volatile default"
             } else if ctx.pg_version < 11 && c.default.as_deref().is_some_and(|d| d != "NULL") {
                 "a default (PostgreSQL before 11 rewrites for any default)"

@@ -47,8 +47,11 @@ impl Rule for CreateIndexNotConcurrently {
             .db
             .table(&table)
             .is_some_and(|t| t.kind == TableKind::Partitioned);
-        let effect =
-            super::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path);
+        let effect = crate::source::sql::locks::effects(
+            ctx.event.statement,
+            ctx.event.db,
+            ctx.event.search_path,
+        );
         let what = effect.first().map(|e| e.describe()).unwrap_or_default();
         let name = ci.name.as_deref().unwrap_or("index");
         let fix = if partitioned {

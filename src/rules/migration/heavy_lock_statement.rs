@@ -34,7 +34,7 @@ impl Rule for HeavyLockStatement {
             Statement::LockTable { .. } => "LOCK TABLE",
             _ => return Vec::new(),
         };
-        super::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
+        crate::source::sql::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
             .into_iter()
             .map(|e| {
                 finding(ctx,

@@ -43,9 +43,9 @@ impl Rule for LockTimeoutMissing {
             return Vec::new();
         }
         let timeout = ctx.options.text(&SUGGESTED).to_string();
-        super::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
+        crate::source::sql::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
             .into_iter()
-            .filter(|e| e.level >= super::locks::LockLevel::Share)
+            .filter(|e| e.level >= crate::source::sql::locks::LockLevel::Share)
             .filter(|e| ctx.event.db.tables.contains_key(&e.table) && !ctx.event.file.created_tables.contains(&e.table))
             .map(|e| {
                 finding(ctx,

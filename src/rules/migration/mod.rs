@@ -14,7 +14,6 @@ pub mod drop_index_not_concurrently;
 pub mod enum_value_in_transaction;
 pub mod heavy_lock_statement;
 pub mod lock_timeout_missing;
-pub mod locks;
 pub mod reindex_not_concurrently;
 pub mod rename_breaks_code;
 pub mod set_not_null_scan;
@@ -60,7 +59,7 @@ pub fn finding(
     // Every finding says which lock its statement takes and what that blocks.
     let mut message = message;
     if let Some(effect) =
-        super::migration::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
+        crate::source::sql::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
             .into_iter()
             .filter(|e| &e.table == table)
             .max_by_key(|e| e.level)

@@ -45,7 +45,7 @@ impl Rule for ReindexNotConcurrently {
             (None, Some(i)) => format!("INDEX CONCURRENTLY {i}"),
             _ => return Vec::new(),
         };
-        super::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
+        crate::source::sql::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
             .into_iter()
             .filter(|e| {
                 ctx.event.db.tables.contains_key(&e.table)

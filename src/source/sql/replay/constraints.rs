@@ -1,8 +1,8 @@
 //! Adding and dropping table constraints (PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY).
 
-use super::super::names::object_name;
 use super::super::statement::{ConstraintSpec, KeySpec};
 use super::{ApplyError, Replayer};
+use crate::model::default_names::object_name;
 use crate::model::{
     CheckConstraint, ForeignKey, Index, IndexElement, IndexKey, IndexRole, KeyConstraint, Location,
     Name, QualifiedName,

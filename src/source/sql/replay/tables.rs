@@ -1,8 +1,8 @@
 //! CREATE / ALTER TABLE, CREATE INDEX and partition attachment.
 
-use super::super::names::object_name;
 use super::super::statement::{ColumnSpec, CreateIndex, CreateTable, ObjectName, TableAction};
 use super::{ApplyError, Replayer};
+use crate::model::default_names::object_name;
 use crate::model::{
     Column, Index, IndexKey, IndexRole, Location, Name, QualifiedName, Sequence, Table, TableKind,
     View,

@@ -158,11 +158,7 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
             for a in actions {
                 let (l, r, s) = match a {
                     TableAction::AddColumn { column, .. } => {
-                        let volatile = column
-                            .column
-                            .default
-                            .as_deref()
-                            .is_some_and(super::add_column_volatile_default::is_volatile)
+                        let volatile = column.column.default.as_deref().is_some_and(is_volatile)
                             || column.column.generated.is_some()
                             || column.column.serial;
                         (LockLevel::AccessExclusive, volatile, false)
@@ -258,4 +254,22 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
         _ => {}
     }
     out
+}
+
+/// Functions whose value changes per row, forcing a table rewrite when used as the
+/// default of a new column.
+pub fn is_volatile(default: &str) -> bool {
+    let d = default.to_ascii_lowercase();
+    [
+        "random(",
+        "gen_random_uuid(",
+        "uuid_generate_v1",
+        "uuid_generate_v4",
+        "clock_timestamp(",
+        "timeofday(",
+        "nextval(",
+        "txid_current(",
+    ]
+    .iter()
+    .any(|f| d.contains(f))
 }

@@ -4,6 +4,8 @@
 
 const NAMEDATALEN: usize = 63;
 
+/// The name PostgreSQL gives a constraint or index the statement did not name:
+/// `<table>_<columns>_<label>`, shortened to fit 63 bytes as `makeObjectName` does.
 pub fn object_name(table: &str, columns: &[&str], label: &str) -> crate::model::Name {
     let joined = columns.join("_");
     let mut name1: &str = table;

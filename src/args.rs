@@ -1,0 +1,155 @@
+//! The command line's shape: every command, flag and value, as clap parses them. A
+//! leaf module (nothing else of dblint's), so commands and settings can take these
+//! types without depending on the dispatcher (`cli.rs`).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "dblint", version, about = "Tells PostgreSQL teams the truth about their schema", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Replay SQL files and migration directories into a schema model and grade it
+    Lint(LintArgs),
+    /// Read a live database's catalog (read-only) and grade it
+    Inspect(InspectArgs),
+    /// List every rule with its pack, default severity and summary
+    Rules(RulesArgs),
+    /// Print a rule's documentation, or `scoring` for how grades are computed
+    Explain {
+        /// Rule id (see `dblint rules`) or `scoring`
+        topic: String,
+    },
+    /// Write a commented starter dblint.toml in the current directory
+    Init {
+        /// Overwrite an existing dblint.toml
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Markdown,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// SQL files and migration directories, replayed in the order given
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// PostgreSQL major version the migrations will run on (default 15, or `pg_version`)
+    #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u32).range(10..=19))]
+    pub pg_version: Option<u32>,
+    /// Print, per statement, the lock it takes, the tables it locks and whether it
+    /// rewrites or scans them (a Markdown table for a pull request), then exit
+    #[arg(long)]
+    pub locks: bool,
+    /// Replay everything, but report only migrations added or changed since the merge
+    /// base with this git ref (and schema findings on the tables they touch)
+    #[arg(long, value_name = "GIT_REF")]
+    pub since: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InspectArgs {
+    /// Connection URL or key=value string (default: DATABASE_URL, then the PG* variables)
+    #[arg(value_name = "DATABASE_URL")]
+    pub url: Option<String>,
+    /// Only schemas matching this glob (repeatable)
+    #[arg(long = "schema", value_name = "GLOB")]
+    pub schemas: Vec<String>,
+    /// Skip schemas matching this glob (repeatable)
+    #[arg(long = "exclude-schema", value_name = "GLOB")]
+    pub exclude_schemas: Vec<String>,
+    /// statement_timeout for the catalog queries, in seconds (1 to 2147483, PostgreSQL's limit)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=2_147_483))]
+    pub statement_timeout: u64,
+    /// lock_timeout for the catalog queries, in seconds (1 to 2147483, PostgreSQL's limit)
+    #[arg(long, value_name = "SECONDS", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=2_147_483))]
+    pub lock_timeout: u64,
+    /// Print the catalog queries dblint runs against this server, then exit
+    #[arg(long)]
+    pub print_queries: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Flags shared by every command that grades a schema.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 when a finding has at least this severity: error, warning, info or none
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Exit 1 when the overall grade is below this (e.g. B, A-)
+    #[arg(long, value_name = "GRADE")]
+    pub min_grade: Option<String>,
+    /// Configuration file (default: dblint.toml next to the input, or in the current directory or a parent)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore dblint.toml even if one is found
+    #[arg(long)]
+    pub no_config: bool,
+    /// Only these packs (repeatable or comma-separated); extends `packs` of the config
+    #[arg(long, value_delimiter = ',', value_name = "PACK")]
+    pub pack: Vec<String>,
+    /// Turn a rule on (repeatable or comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub enable: Vec<String>,
+    /// Turn a rule off (repeatable or comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub disable: Vec<String>,
+    /// Suppress findings on objects matching this glob, e.g. 'public.audit_*'
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
+    /// When to use colour (NO_COLOR is honoured with auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Write the --format report to FILE; the human scorecard still goes to the terminal
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Report and gate on findings not in this baseline file only
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE and exit 0 (adopt the gate on a legacy schema)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Accept a schema with no tables (a new repository) instead of exiting 2
+    #[arg(long)]
+    pub allow_empty: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// Output format (human or json)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}

@@ -1,0 +1,58 @@
+//! Grading, the one function `lint` and `inspect` share: suppress, then score. What
+//! each command adds is only how it gathers the model and the findings.
+
+use crate::engine::{settle, Plan};
+use crate::finding::{Finding, Severity};
+use crate::model::Database;
+use crate::score::{Grade, Scorecard};
+use crate::settings::Settings;
+use crate::suppress::Suppressions;
+
+/// Findings that survived suppression, and the scorecard they give.
+pub struct Graded {
+    pub findings: Vec<Finding>,
+    /// How many findings globs and comments suppressed.
+    pub suppressed: usize,
+    pub scorecard: Scorecard,
+}
+
+/// Suppress, settle (deterministic order, no repeats) and score.
+pub fn grade(
+    db: &Database,
+    plan: &Plan,
+    findings: Vec<Finding>,
+    suppressions: &mut Suppressions,
+) -> Graded {
+    let (mut findings, suppressed) = suppressions.apply(findings);
+    settle(&mut findings);
+    let scorecard = crate::score::score(db, &plan.packs, &findings);
+    Graded {
+        findings,
+        suppressed,
+        scorecard,
+    }
+}
+
+/// Why a run fails the gate, if it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GateFailure {
+    /// A finding at or above `fail_on`.
+    Finding(Severity),
+    /// The grade is below `min_grade`.
+    Grade { grade: Grade, required: Grade },
+}
+
+/// The gate: findings at or above `fail_on`, or a grade below `min_grade`.
+pub fn gate(settings: &Settings, findings: &[Finding], grade: Grade) -> Vec<GateFailure> {
+    let mut out = Vec::new();
+    let worst: Option<Severity> = findings.iter().map(|f| f.severity).max();
+    if let (Some(threshold), Some(worst)) = (settings.fail_on, worst) {
+        if worst >= threshold {
+            out.push(GateFailure::Finding(worst));
+        }
+    }
+    if let Some(required) = settings.min_grade.filter(|min| grade < *min) {
+        out.push(GateFailure::Grade { grade, required });
+    }
+    out
+}
