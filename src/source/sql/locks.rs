@@ -145,7 +145,16 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
                         };
                         out.extend(effect(owner, level, false, false));
                     }
-                    _ => {}
+                    // Dropping these locks no table rows traffic reads or writes
+                    // (views, sequences, types and schemas are locked themselves; a
+                    // view's or type's dependants are not rewritten).
+                    ObjectKind::View
+                    | ObjectKind::MaterializedView
+                    | ObjectKind::Sequence
+                    | ObjectKind::Type
+                    | ObjectKind::Domain
+                    | ObjectKind::Schema
+                    | ObjectKind::Other => {}
                 }
             }
         }
@@ -181,7 +190,29 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
                     TableAction::AttachPartition { .. } => {
                         (LockLevel::ShareUpdateExclusive, false, true)
                     }
-                    _ => (LockLevel::AccessExclusive, false, false),
+                    // Exclusion constraints build an index; NOT NULL constraints scan.
+                    TableAction::AddConstraint(ConstraintSpec::Exclusion { .. }) => {
+                        (LockLevel::AccessExclusive, false, true)
+                    }
+                    TableAction::AddConstraint(ConstraintSpec::NotNull { .. }) => {
+                        (LockLevel::AccessExclusive, false, true)
+                    }
+                    // ACCESS EXCLUSIVE without touching the rows (ALTER TABLE's lock
+                    // for these forms; see the ALTER TABLE docs, "Notes").
+                    TableAction::DropColumn { .. }
+                    | TableAction::SetDefault { .. }
+                    | TableAction::DropNotNull { .. }
+                    | TableAction::DropConstraint { .. }
+                    | TableAction::AddIdentity { .. }
+                    | TableAction::DropIdentity { .. }
+                    | TableAction::DetachPartition { .. }
+                    | TableAction::RowSecurity(_)
+                    | TableAction::ForceRowSecurity(_)
+                    | TableAction::AddInherit(_)
+                    | TableAction::DropInherit(_)
+                    | TableAction::Other => (LockLevel::AccessExclusive, false, false),
+                    // SET LOGGED / UNLOGGED writes the table anew (ALTER TABLE docs).
+                    TableAction::SetLogged(_) => (LockLevel::AccessExclusive, true, false),
                 };
                 level = level.max(l);
                 rewrite |= r;
@@ -251,7 +282,33 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
             };
             out.extend(effect(owner, level, false, true));
         }
-        _ => {}
+        // Statements named here take no lock on a table that serves traffic, or one
+        // not worth reporting: creating objects (a new table, view, type, sequence,
+        // policy on a table created alike), comments (SHARE UPDATE EXCLUSIVE on the
+        // table, which blocks no reads or writes), session and transaction control,
+        // plain VACUUM, CLUSTER without a table, and statements that do not change the
+        // schema's shape.
+        Statement::CreateSchema { .. }
+        | Statement::CreateTable(_)
+        | Statement::CreateView { .. }
+        | Statement::Rename { .. }
+        | Statement::RenameConstraint { .. }
+        | Statement::SetSchema { .. }
+        | Statement::CreateEnum { .. }
+        | Statement::AlterEnumAddValue { .. }
+        | Statement::AlterEnumRenameValue { .. }
+        | Statement::CreateDomain { .. }
+        | Statement::CreateSequence { .. }
+        | Statement::AlterSequenceOwnedBy { .. }
+        | Statement::Comment { .. }
+        | Statement::CreatePolicy { .. }
+        | Statement::AttachIndexPartition { .. }
+        | Statement::SetSearchPath(_)
+        | Statement::Transaction { .. }
+        | Statement::SetConfig { .. }
+        | Statement::Vacuum { full: false, .. }
+        | Statement::Cluster { table: None }
+        | Statement::Other { .. } => {}
     }
     out
 }

@@ -109,7 +109,33 @@ impl FileState {
                 );
                 self.enum_values_added.push((q, value.clone()));
             }
-            _ => {}
+            // Nothing here changes the file's transaction state, its settings, the
+            // tables it created, or the NOT VALID constraints and enum values added
+            // in the open transaction.
+            Statement::SetConfig { .. }
+            | Statement::CreateSchema { .. }
+            | Statement::CreateView { .. }
+            | Statement::CreateIndex(_)
+            | Statement::Drop { .. }
+            | Statement::Rename { .. }
+            | Statement::RenameColumn { .. }
+            | Statement::RenameConstraint { .. }
+            | Statement::SetSchema { .. }
+            | Statement::CreateEnum { .. }
+            | Statement::AlterEnumRenameValue { .. }
+            | Statement::CreateDomain { .. }
+            | Statement::CreateSequence { .. }
+            | Statement::AlterSequenceOwnedBy { .. }
+            | Statement::Comment { .. }
+            | Statement::CreatePolicy { .. }
+            | Statement::AttachIndexPartition { .. }
+            | Statement::SetSearchPath(_)
+            | Statement::Reindex { .. }
+            | Statement::Vacuum { .. }
+            | Statement::Cluster { .. }
+            | Statement::LockTable { .. }
+            | Statement::Truncate { .. }
+            | Statement::Other { .. } => {}
         }
         // Outside a transaction every statement commits on its own.
         if !self.in_transaction() {
