@@ -68,10 +68,13 @@ pub struct LintArgs {
     /// rewrites or scans them (a Markdown table for a pull request), then exit
     #[arg(long)]
     pub locks: bool,
-    /// Replay everything, but report only migrations added or changed since the merge
-    /// base with this git ref (and schema findings on the tables they touch)
-    #[arg(long, value_name = "GIT_REF")]
+    /// Review the migrations added or changed since the merge base with this git ref
+    /// (default: the CI's base branch, else the upstream default branch)
+    #[arg(long, value_name = "GIT_REF", conflicts_with = "all_migrations")]
     pub since: Option<String>,
+    /// Review every migration, not only the pending ones (an audit of the history)
+    #[arg(long)]
+    pub all_migrations: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }

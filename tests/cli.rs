@@ -115,8 +115,20 @@ fn usage_errors_exit_two() {
 
 #[test]
 fn json_output_is_one_deterministic_document() {
-    let a = dblint(&["lint", "sample-dbs/benchwarmers", "--format", "json"]);
-    let b = dblint(&["lint", "sample-dbs/benchwarmers", "--format", "json"]);
+    let a = dblint(&[
+        "lint",
+        "--all-migrations",
+        "sample-dbs/benchwarmers",
+        "--format",
+        "json",
+    ]);
+    let b = dblint(&[
+        "lint",
+        "--all-migrations",
+        "sample-dbs/benchwarmers",
+        "--format",
+        "json",
+    ]);
     assert_eq!(a.stdout, b.stdout);
     let doc: serde_json::Value = serde_json::from_str(&a.stdout).expect("valid JSON");
     assert_eq!(doc["dblint_version"], env!("CARGO_PKG_VERSION"));
@@ -155,7 +167,13 @@ fn json_output_is_one_deterministic_document() {
 
 #[test]
 fn markdown_output_is_a_pr_comment() {
-    let run = dblint(&["lint", "sample-dbs/prodmatic", "--format", "markdown"]);
+    let run = dblint(&[
+        "lint",
+        "--all-migrations",
+        "sample-dbs/prodmatic",
+        "--format",
+        "markdown",
+    ]);
     assert!(
         run.stdout.starts_with("## dblint: "),
         "{}",
@@ -168,9 +186,15 @@ fn markdown_output_is_a_pr_comment() {
 
 #[test]
 fn no_ansi_codes_when_not_a_terminal() {
-    let run = dblint(&["lint", "sample-dbs/kin2"]);
+    let run = dblint(&["lint", "--all-migrations", "sample-dbs/kin2"]);
     assert!(!run.stdout.contains('\u{1b}'));
-    let forced = dblint(&["lint", "sample-dbs/kin2", "--color", "always"]);
+    let forced = dblint(&[
+        "lint",
+        "--all-migrations",
+        "sample-dbs/kin2",
+        "--color",
+        "always",
+    ]);
     assert!(forced.stdout.contains('\u{1b}'));
 }
 

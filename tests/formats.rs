@@ -8,7 +8,15 @@ const SAMPLE: &str = "sample-dbs/benchwarmers";
 #[test]
 fn a_snapshot_per_format() {
     for format in ["json", "markdown", "sarif", "github", "gitlab", "junit"] {
-        let run = dblint(&["lint", SAMPLE, "--format", format, "--fail-on", "none"]);
+        let run = dblint(&[
+            "lint",
+            SAMPLE,
+            "--all-migrations",
+            "--format",
+            format,
+            "--fail-on",
+            "none",
+        ]);
         assert_eq!(run.code, 0, "{format}: {}", run.stderr);
         let text = run.stdout.replace(env!("CARGO_PKG_VERSION"), "<version>");
         insta::assert_snapshot!(format!("format_{format}"), text);
@@ -18,7 +26,7 @@ fn a_snapshot_per_format() {
 /// The structure GitHub code scanning requires of SARIF 2.1.0.
 #[test]
 fn sarif_has_the_structure_code_scanning_requires() {
-    let run = dblint(&["lint", SAMPLE, "--format", "sarif"]);
+    let run = dblint(&["lint", SAMPLE, "--all-migrations", "--format", "sarif"]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["version"], "2.1.0");
     assert!(doc["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
@@ -62,7 +70,7 @@ fn json_output_follows_its_schema() {
         &std::fs::read_to_string(common::root().join("schema/dblint-report.schema.json")).unwrap(),
     )
     .unwrap();
-    let run = dblint(&["lint", SAMPLE, "--format", "json"]);
+    let run = dblint(&["lint", SAMPLE, "--all-migrations", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let required = |v: &serde_json::Value| -> Vec<String> {
         v["required"]

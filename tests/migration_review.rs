@@ -243,7 +243,13 @@ fn since_reports_only_migrations_changed_since_the_merge_base() {
             .any(|r| r.starts_with("create-index-not-concurrently")),
         "an unchanged migration was reported: {fired:?}"
     );
-    let everything = rules_fired(&dblint_in(dir.path(), &args[..4]).stdout);
+    let everything = rules_fired(
+        &dblint_in(
+            dir.path(),
+            &["lint", "m", "--format", "json", "--all-migrations"],
+        )
+        .stdout,
+    );
     assert!(everything
         .iter()
         .any(|r| r.starts_with("create-index-not-concurrently")));

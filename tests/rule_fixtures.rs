@@ -52,12 +52,10 @@ fn findings(rule: &str, text: &str, shown: &str) -> Vec<Finding> {
     if !parts_is_single(text) {
         parts.retain(|(name, _)| name != "fixture.sql");
     }
-    let mut paths = Vec::new();
     for (name, body) in &parts {
         let path = dir.path().join("migrations").join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, body).unwrap();
-        paths.push(path);
     }
     let pg_version = text
         .lines()
@@ -72,7 +70,10 @@ fn findings(rule: &str, text: &str, shown: &str) -> Vec<Finding> {
     let plan = engine::plan(&settings).unwrap();
     assert_eq!(plan.rules.len(), 1);
     let mut reviewed = Vec::new();
-    let loaded = sql::load_with(&paths, &|p| tool_wraps_in_transaction(p), &mut |event| {
+    // The folder, so the files are migrations applied one after another (files named
+    // together on a command line would be one deployment).
+    let folder = [dir.path().join("migrations")];
+    let loaded = sql::load_with(&folder, &|p| tool_wraps_in_transaction(p), &mut |event| {
         engine::review_statement(event, &plan, pg_version, &mut reviewed)
     })
     .unwrap();

@@ -15,7 +15,7 @@ const SAMPLES: &[(&str, &str)] = &[
 #[test]
 fn sample_scorecards() {
     for (name, path) in SAMPLES {
-        let run = dblint(&["lint", path]);
+        let run = dblint(&["lint", path, "--all-migrations"]);
         assert!(
             run.code == 0 || run.code == 1,
             "{name}: exit {} {}",
@@ -34,7 +34,7 @@ fn sample_scorecards() {
 #[test]
 fn sample_findings_json() {
     for (name, path) in SAMPLES {
-        let run = dblint(&["lint", path, "--format", "json"]);
+        let run = dblint(&["lint", path, "--all-migrations", "--format", "json"]);
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         // The fingerprints and severities are the contract; messages and fixes are
         // covered by the scorecard snapshot.
@@ -114,7 +114,15 @@ fn each_sample_catches_the_defects_its_report_missed() {
         ),
     ];
     for (path, fingerprints) in expected {
-        let run = dblint(&["lint", path, "--format", "json", "--fail-on", "none"]);
+        let run = dblint(&[
+            "lint",
+            path,
+            "--all-migrations",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ]);
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         let found: Vec<&str> = doc["findings"]
             .as_array()

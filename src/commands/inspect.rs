@@ -124,6 +124,8 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
             source: info.describe(),
             diagnostics: &[],
             stats: None,
+            review: None,
+            hint: None,
         },
     )
 }

@@ -18,55 +18,34 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     if args.locks {
         return super::locks::run(&args.paths, &assume);
     }
-    let changed = match &args.since {
-        Some(reference) => Some(super::since::changed_files(&args.paths[0], reference)?),
-        None => None,
-    };
-    let in_scope = |file: &str| {
-        changed
-            .as_ref()
-            .is_none_or(|set| std::fs::canonicalize(file).is_ok_and(|path| set.contains(&path)))
-    };
+    let scope = super::pending::scope(
+        &args.paths,
+        args.since.as_deref(),
+        args.all_migrations,
+        &|k| std::env::var(k).ok(),
+    )?;
     let mut reviewed = Vec::new();
-    let mut touched = std::collections::BTreeSet::new();
     let mut last_file: Option<(std::sync::Arc<str>, bool)> = None;
     let mut loaded = sql::load_with(&args.paths, &assume, &mut |event| {
         let file = &event.location.file;
-        let scoped = match &last_file {
-            Some((f, scoped)) if f == file => *scoped,
+        let pending = match &last_file {
+            Some((f, pending)) if f == file => *pending,
             _ => {
-                let scoped = in_scope(file);
-                last_file = Some((file.clone(), scoped));
-                scoped
+                let pending = scope.covers(file);
+                last_file = Some((file.clone(), pending));
+                pending
             }
         };
-        if !scoped {
-            return;
+        if pending {
+            crate::engine::review_statement(event, &plan, pg_version, &mut reviewed)
         }
-        if changed.is_some() {
-            touched.extend(
-                crate::source::sql::locks::effects(event.statement, event.db, event.search_path)
-                    .into_iter()
-                    .map(|e| e.table),
-            );
-            if let sql::statement::Statement::CreateTable(ct) = event.statement {
-                touched.extend(crate::source::sql::locks::resolve(
-                    event.db,
-                    event.search_path,
-                    &ct.name,
-                ));
-            }
-        }
-        crate::engine::review_statement(event, &plan, pg_version, &mut reviewed)
     })
     .map_err(|e| crate::error::Error::new(e.to_string()))?;
-    let outlines: Vec<sql::FileOutline> = loaded
-        .outlines
-        .iter()
-        .filter(|o| in_scope(&o.file))
-        .cloned()
-        .collect();
-    let inline = crate::inline_ignores::collect(&outlines)?;
+    if let Some(first) = loaded.out_of_order.first() {
+        // The model is not the schema: grading it would be wrong.
+        return Err(first.clone().into());
+    }
+    let inline = crate::inline_ignores::collect(&loaded.outlines)?;
     for d in &loaded.diagnostics {
         eprintln!("{d}");
     }
@@ -76,10 +55,8 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
+    let migration_findings = reviewed.len();
     let mut findings = crate::engine::run(&loaded.database, &plan);
-    if changed.is_some() {
-        findings.retain(|f| f.table.as_ref().is_some_and(|t| touched.contains(t)));
-    }
     findings.extend(reviewed);
     let failed = loaded
         .diagnostics
@@ -94,10 +71,42 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     let mut suppressions =
         crate::suppress::Suppressions::from_settings(&settings)?.with_inline(inline);
     let graded = crate::grade::grade(&loaded.database, &plan, findings, &mut suppressions);
+    // An ignore in a migration that was not reviewed may be waiting for a rule that
+    // did not run on it: only pending files' ignores can be called unused.
     for d in suppressions.unused() {
-        eprintln!("{d}");
-        loaded.diagnostics.push(d);
+        let pending = d.location.as_ref().is_none_or(|l| scope.covers(&l.file));
+        if pending {
+            eprintln!("{d}");
+            loaded.diagnostics.push(d);
+        }
     }
+    let reviewed_files = loaded
+        .files
+        .iter()
+        .filter(|f| scope.covers(&f.display().to_string()))
+        .count();
+    let review = match scope.pending {
+        Some(_) => format!(
+            "Migration review: {reviewed_files} of {} pending ({})",
+            plural(loaded.files.len(), "file"),
+            scope.why
+        ),
+        None => format!(
+            "Migration review: all {} ({})",
+            plural(loaded.files.len(), "file"),
+            scope.why
+        ),
+    };
+    if let Some(note) = &scope.note {
+        eprintln!("dblint: note: {note}");
+    }
+    // Everything was reviewed for want of a base (not on request): point at the ways
+    // to speak only about what is new.
+    let hint = (scope.note.is_some() && migration_findings >= 10).then(|| {
+        format!(
+            "{migration_findings} migration findings cover the whole history: `--since <ref>` reviews only the migrations about to be deployed (inside git, pending ones are chosen by default); `--write-baseline FILE` then `--baseline FILE` gate only on new findings"
+        )
+    });
     crate::report::publish(
         &args.report,
         &settings,
@@ -107,6 +116,16 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             source,
             diagnostics: &loaded.diagnostics,
             stats: Some(&loaded.stats),
+            review: Some(review),
+            hint,
         },
     )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

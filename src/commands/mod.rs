@@ -5,5 +5,5 @@ pub mod init;
 pub mod inspect;
 pub mod lint;
 pub mod locks;
+pub mod pending;
 pub mod rules;
-pub mod since;

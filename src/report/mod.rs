@@ -27,6 +27,12 @@ pub struct Report<'a> {
     pub stats: Option<&'a ReplayStats>,
     /// Set with `--baseline`: findings hidden and baselined findings now gone.
     pub baseline: Option<&'a crate::baseline::BaselineSummary>,
+    /// What migration review covered (`lint`): `Migration review: 1 of 12 files
+    /// pending (changed since origin/main, …)`.
+    pub review: Option<&'a str>,
+    /// A pointer for the reader at the end of the report (e.g. `--since` when the
+    /// whole history was reviewed).
+    pub hint: Option<&'a str>,
 }
 
 /// One line of advice per rule, most impactful first.
@@ -126,6 +132,8 @@ pub struct Publication<'a> {
     pub source: String,
     pub diagnostics: &'a [Diagnostic],
     pub stats: Option<&'a ReplayStats>,
+    pub review: Option<String>,
+    pub hint: Option<String>,
 }
 
 /// The end of `lint` and `inspect`: write the baseline (`--write-baseline`, only when
@@ -180,6 +188,8 @@ pub fn publish(
         suppressed,
         stats: publication.stats,
         baseline: summary.as_ref(),
+        review: publication.review.as_deref(),
+        hint: publication.hint.as_deref(),
     };
     let rules: Vec<&'static str> = plan.rules.iter().map(|r| r.rule.meta().id).collect();
     match &args.output {

@@ -60,6 +60,9 @@ pub fn render(report: &Report) -> String {
                 plural(stats.statements, "statement"),
                 s.tables.len()
             );
+            if let Some(review) = report.review {
+                let _ = writeln!(out, "{review}");
+            }
         }
         None => {
             let _ = writeln!(
@@ -251,6 +254,9 @@ pub fn render(report: &Report) -> String {
             plural(errors, "parse error"),
             plural(warnings, "replay warning")
         );
+    }
+    if let Some(hint) = report.hint {
+        let _ = writeln!(out, "{} {hint}", "Hint:".bold());
     }
     out
 }

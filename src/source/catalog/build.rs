@@ -26,6 +26,9 @@ fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, column: &str) -> Resul
 /// The server's message for a failed query (`postgres::Error`'s own text is only
 /// "db error").
 pub fn server_message(e: &postgres::Error) -> String {
+    if e.is_closed() && e.as_db_error().is_none() {
+        return "the server closed the connection (the backend was terminated, or the server shut down or restarted)".into();
+    }
     match e.as_db_error() {
         Some(d) => d.message().to_string(),
         None => {

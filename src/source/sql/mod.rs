@@ -27,6 +27,9 @@ pub struct ReplayStats {
 }
 
 pub struct Loaded {
+    /// One line per input directory that replayed out of order (see
+    /// [`order::ORDER_FILE`]); the model is then not the schema, so nothing is graded.
+    pub out_of_order: Vec<String>,
     pub database: Database,
     pub diagnostics: Vec<Diagnostic>,
     pub stats: ReplayStats,
@@ -98,6 +101,11 @@ pub fn load_with(
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> Result<Loaded, InputError> {
     let files = input_files(paths)?;
+    // Files named on the command line are one deployment (a psql script set): a
+    // table created by an earlier one is new for the later ones too.
+    let named: std::collections::BTreeSet<&PathBuf> =
+        paths.iter().filter(|p| p.is_file()).collect();
+    let mut deployment_tables = std::collections::BTreeSet::new();
     let mut outlines = Vec::new();
     let mut replayer = replay::Replayer::new();
     let mut diagnostics = Vec::new();
@@ -122,6 +130,10 @@ pub fn load_with(
             }
         };
         let mut state = session::FileState::new(file, assume_transaction(file));
+        let in_deployment = named.contains(file);
+        if in_deployment {
+            state.created_tables = std::mem::take(&mut deployment_tables);
+        }
         let mut outline = replay_observed(
             &mut replayer,
             &file.display().to_string(),
@@ -133,14 +145,68 @@ pub fn load_with(
         );
         outline.path = file.clone();
         outlines.push(outline);
+        if in_deployment {
+            deployment_tables = std::mem::take(&mut state.created_tables);
+        }
     }
+    let out_of_order = out_of_order(paths, &files, &mut diagnostics);
     Ok(Loaded {
         database: replayer.finish(),
         diagnostics,
         stats,
         files,
         outlines,
+        out_of_order,
     })
+}
+
+/// How many "does not exist" warnings in a directory mean it was replayed out of
+/// order, rather than a few migrations dropping what is already gone.
+const OUT_OF_ORDER_AT_LEAST: usize = 20;
+
+/// Directories whose files replayed in an order where many statements refer to
+/// objects that do not exist yet: one line each (their warnings are dropped, since
+/// the cause is the order, not the statements).
+fn out_of_order(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    for dir in paths.iter().filter(|p| p.is_dir()) {
+        let in_dir: std::collections::BTreeSet<String> = files
+            .iter()
+            .filter(|f| f.starts_with(dir))
+            .map(|f| f.display().to_string())
+            .collect();
+        let missing = |d: &Diagnostic| {
+            d.level == DiagnosticLevel::Warning
+                && (d.message.contains("does not exist") || d.message.contains("already exists"))
+                && d.location
+                    .as_ref()
+                    .is_some_and(|l| in_dir.contains(&*l.file))
+        };
+        let count = diagnostics.iter().filter(|d| missing(d)).count();
+        if count < OUT_OF_ORDER_AT_LEAST {
+            continue;
+        }
+        diagnostics.retain(|d| !missing(d));
+        let stated = dir.join(order::ORDER_FILE).is_file();
+        found.push(if stated {
+            format!(
+                "{}: {count} statements refer to objects that do not exist yet, or create ones that already exist, when replayed in the order {} states; check that order",
+                dir.display(),
+                order::ORDER_FILE
+            )
+        } else {
+            format!(
+                "{}: replays out of order: {count} statements refer to objects that do not exist yet, or create ones that already exist (every file was replayed, in name order); list the files the project applies, in the order it applies them, one per line, in {}",
+                dir.display(),
+                dir.join(order::ORDER_FILE).display()
+            )
+        });
+    }
+    found
 }
 
 /// Replay one file's text; used by `load` and by tests that build models from SQL.

@@ -7,21 +7,63 @@
 //!   (`0001_*.sql`) and timestamped prefixes: natural order of the path, comparing
 //!   runs of digits as numbers.
 //! - Anything else: lexical order.
+//! - A `dblint.order` file in the directory overrides all of this: one path per line
+//!   (relative to the directory; blank lines and `#` comments ignored), replayed in
+//!   that order, and only those (a project that applies a full schema and then only
+//!   the deltas after it lists just those).
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
 
-/// Files in `dir` to replay, in migration order.
+/// The name of the file that states a directory's replay order.
+pub const ORDER_FILE: &str = "dblint.order";
+
+/// Files in `dir` to replay, in migration order (or the order `dblint.order` states).
 pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     collect(dir, &mut files)?;
     files.retain(|p| is_migration(p));
     let flyway: Vec<&PathBuf> = files.iter().filter(|p| flyway_kind(p).is_some()).collect();
-    if !flyway.is_empty() {
-        return Ok(flyway_order(&files));
+    let files = if !flyway.is_empty() {
+        flyway_order(&files)
+    } else {
+        files.sort_by(|a, b| natural_cmp(&relative(a, dir), &relative(b, dir)));
+        files
+    };
+    let order_file = dir.join(ORDER_FILE);
+    if !order_file.is_file() {
+        return Ok(files);
     }
-    files.sort_by(|a, b| natural_cmp(&relative(a, dir), &relative(b, dir)));
-    Ok(files)
+    stated_order(dir, &order_file)
+}
+
+/// The files `dblint.order` lists, in its order.
+fn stated_order(dir: &Path, order_file: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let text = std::fs::read_to_string(order_file)?;
+    let mut listed: Vec<PathBuf> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let entry = line.trim().trim_start_matches('\u{feff}');
+        if entry.is_empty() || entry.starts_with('#') {
+            continue;
+        }
+        let path = dir.join(entry);
+        if !path.is_file() {
+            return Err(std::io::Error::other(format!(
+                "{}:{}: no such file `{entry}`",
+                order_file.display(),
+                n + 1
+            )));
+        }
+        if listed.contains(&path) {
+            return Err(std::io::Error::other(format!(
+                "{}:{}: `{entry}` is listed twice",
+                order_file.display(),
+                n + 1
+            )));
+        }
+        listed.push(path);
+    }
+    Ok(listed)
 }
 
 fn relative(path: &Path, dir: &Path) -> String {

@@ -30,7 +30,9 @@ pub struct FileState {
     pub explicit_transaction: bool,
     /// `SET lock_timeout` ran earlier in the file.
     pub lock_timeout_set: bool,
-    /// Tables created earlier in this file: hazards that need existing rows do not apply.
+    /// Tables created earlier in this file, or earlier in the same deployment (files
+    /// named together on the command line): hazards that need existing rows do not
+    /// apply to them.
     pub created_tables: BTreeSet<QualifiedName>,
     /// Constraints added `NOT VALID` in the current transaction.
     pub not_valid_constraints: BTreeSet<(QualifiedName, Name)>,

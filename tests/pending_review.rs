@@ -1,0 +1,333 @@
+//! Migration review speaks about what is about to be deployed: inside git, only the
+//! migrations added or changed against the base (the CI's base branch, else the
+//! upstream default branch, or `--since`); outside git, everything, with a note.
+//! Schema rules always grade the whole replayed schema. Files named together are one
+//! deployment; a folder that replays out of order gets one line, and `dblint.order`
+//! fixes it.
+
+mod common;
+
+use common::temp_tree;
+use std::path::Path;
+use std::process::Command;
+
+const BASE: &str = "CREATE TABLE accounts (id bigint PRIMARY KEY, note text);\n\
+CREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint REFERENCES accounts (id));\n\
+CREATE INDEX orders_account_idx ON orders (account_id);\n";
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Run dblint in `dir` with `env`, never seeing a repository above the temp dir.
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dblint"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+        .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+        .env_remove("DBLINT_CONFIG");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Migration findings: `rule@file`.
+fn migration_findings(json: &str) -> Vec<String> {
+    let doc: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let mut out: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["category"] == "Migration safety")
+        .map(|f| {
+            let file = f["location"]["file"].as_str().unwrap_or("");
+            let file = Path::new(file)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            format!("{}@{file}", f["rule"].as_str().unwrap())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn schema_findings(json: &str) -> usize {
+    let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["category"] != "Migration safety")
+        .count()
+}
+
+/// A repository: main with two migrations, `feature` adding a third.
+fn repository() -> tempfile::TempDir {
+    let dir = temp_tree(&[
+        ("m/001_base.sql", BASE),
+        (
+            "m/002_old.sql",
+            "CREATE INDEX accounts_note_idx ON accounts (note);\n",
+        ),
+    ]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(
+        dir.path().join("m/003_new.sql"),
+        "ALTER TABLE orders DROP COLUMN account_id;\n",
+    )
+    .unwrap();
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "new migration"]);
+    dir
+}
+
+/// JSON report; `lock-timeout-missing` would add a finding to every file and say
+/// nothing more about which files were reviewed.
+const JSON: &[&str] = &[
+    "lint",
+    "m",
+    "--format",
+    "json",
+    "--fail-on",
+    "none",
+    "--disable",
+    "lock-timeout-missing",
+];
+
+#[test]
+fn a_pending_migration_is_reviewed_and_history_is_not() {
+    let dir = repository();
+    let out = run(dir.path(), JSON, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        migration_findings(&out.stdout),
+        vec!["destructive-change@003_new.sql"]
+    );
+    // The whole schema is still graded.
+    let all = run(dir.path(), &[JSON, &["--all-migrations"]].concat(), &[]);
+    assert_eq!(schema_findings(&out.stdout), schema_findings(&all.stdout));
+    assert!(migration_findings(&all.stdout)
+        .contains(&"create-index-not-concurrently@002_old.sql".to_string()));
+    // The header says what was reviewed and why.
+    let human = run(dir.path(), &["lint", "m", "--fail-on", "none"], &[]);
+    assert!(
+        human.stdout.contains(
+            "Migration review: 1 of 3 files pending (changed since main, the default branch)"
+        ),
+        "{}",
+        human.stdout
+    );
+    // Uncommitted and untracked files are pending too.
+    std::fs::write(
+        dir.path().join("m/004_wip.sql"),
+        "CREATE INDEX orders_id_idx ON orders (id);\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), JSON, &[]);
+    assert_eq!(
+        migration_findings(&out.stdout),
+        vec![
+            "create-index-not-concurrently@004_wip.sql",
+            "destructive-change@003_new.sql"
+        ]
+    );
+}
+
+#[test]
+fn the_ci_environment_chooses_the_base() {
+    // main ← release (002) ← feature (003): a pull request into `release` reviews 003.
+    let dir = temp_tree(&[("m/001_base.sql", BASE)]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    git(dir.path(), &["checkout", "-q", "-b", "release"]);
+    std::fs::write(
+        dir.path().join("m/002_release.sql"),
+        "CREATE INDEX accounts_note_idx ON accounts (note);\n",
+    )
+    .unwrap();
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "release"]);
+    git(dir.path(), &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(
+        dir.path().join("m/003_feature.sql"),
+        "ALTER TABLE orders DROP COLUMN account_id;\n",
+    )
+    .unwrap();
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "feature"]);
+
+    let default = migration_findings(&run(dir.path(), JSON, &[]).stdout);
+    assert!(
+        default.contains(&"create-index-not-concurrently@002_release.sql".to_string()),
+        "{default:?}"
+    );
+    for (var, value) in [
+        ("GITHUB_BASE_REF", "release"),
+        ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "release"),
+    ] {
+        let out = run(dir.path(), JSON, &[(var, value)]);
+        assert_eq!(
+            migration_findings(&out.stdout),
+            vec!["destructive-change@003_feature.sql"],
+            "{var}"
+        );
+        let human = run(
+            dir.path(),
+            &["lint", "m", "--fail-on", "none"],
+            &[(var, value)],
+        );
+        assert!(human.stdout.contains(var), "{var}: {}", human.stdout);
+    }
+    // --since wins over the environment.
+    let out = run(
+        dir.path(),
+        &[JSON, &["--since", "main"]].concat(),
+        &[("GITHUB_BASE_REF", "release")],
+    );
+    assert_eq!(migration_findings(&out.stdout).len(), 2, "{}", out.stdout);
+}
+
+#[test]
+fn outside_git_everything_is_reviewed_with_a_note() {
+    let dir = temp_tree(&[
+        ("m/001_base.sql", BASE),
+        (
+            "m/002_old.sql",
+            "CREATE INDEX accounts_note_idx ON accounts (note);\n",
+        ),
+    ]);
+    let out = run(dir.path(), JSON, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(migration_findings(&out.stdout)
+        .contains(&"create-index-not-concurrently@002_old.sql".to_string()));
+    let notes: Vec<&str> = out.stderr.lines().filter(|l| l.contains("note:")).collect();
+    assert_eq!(notes.len(), 1, "{}", out.stderr);
+    assert!(notes[0].contains("not in a git repository"), "{}", notes[0]);
+    assert!(notes[0].contains("--since"), "{}", notes[0]);
+}
+
+#[test]
+fn files_named_together_are_one_deployment() {
+    let tables = "CREATE TABLE accounts (id bigint PRIMARY KEY, note text);\n";
+    let indexes = "CREATE INDEX accounts_note_idx ON accounts (note);\nALTER TABLE accounts ADD CONSTRAINT note_len CHECK (length(note) < 100);\n";
+    let dir = temp_tree(&[("CreateTables.sql", tables), ("CreateIndexes.sql", indexes)]);
+    let out = run(
+        dir.path(),
+        &[
+            "lint",
+            "CreateTables.sql",
+            "CreateIndexes.sql",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        migration_findings(&out.stdout),
+        Vec::<String>::new(),
+        "a table created by an earlier file of the same command is new"
+    );
+    // A folder keeps migration semantics: the second migration meets a table in use.
+    let dir = temp_tree(&[("m/001_tables.sql", tables), ("m/002_indexes.sql", indexes)]);
+    let out = run(dir.path(), JSON, &[]);
+    assert!(migration_findings(&out.stdout)
+        .contains(&"create-index-not-concurrently@002_indexes.sql".to_string()));
+}
+
+#[test]
+fn an_out_of_order_folder_gets_one_line_and_an_order_file_fixes_it() {
+    // Name order puts the foreign keys before the tables they need.
+    let mut tables = String::new();
+    let mut keys = String::new();
+    for i in 0..25 {
+        tables.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, parent_id bigint);\n"
+        ));
+        keys.push_str(&format!(
+            "ALTER TABLE t{i} ADD CONSTRAINT t{i}_parent_fkey FOREIGN KEY (parent_id) REFERENCES t0 (id);\nCREATE INDEX t{i}_parent_idx ON t{i} (parent_id);\n"
+        ));
+    }
+    let dir = temp_tree(&[
+        ("sql/CreateFKConstraints.sql", keys.as_str()),
+        ("sql/CreateTables.sql", tables.as_str()),
+    ]);
+    let out = run(dir.path(), &["lint", "sql", "--fail-on", "none"], &[]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.contains("note:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", out.stderr);
+    assert!(
+        lines[0].contains("replays out of order: 50 statements"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("dblint.order"), "{}", lines[0]);
+    assert!(out.stdout.is_empty(), "no grade for a wrong model");
+
+    std::fs::write(
+        dir.path().join("sql/dblint.order"),
+        "# psql applies them in this order\nCreateTables.sql\nCreateFKConstraints.sql\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["lint", "sql", "--fail-on", "none"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    assert!(out.stdout.contains("(25 tables)"), "{}", out.stdout);
+
+    // A listed file that does not exist is named with its line.
+    std::fs::write(
+        dir.path().join("sql/dblint.order"),
+        "CreateTables.sql\nCreateFK.sql\n",
+    )
+    .unwrap();
+    let out = run(dir.path(), &["lint", "sql"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("dblint.order:2: no such file `CreateFK.sql`"),
+        "{}",
+        out.stderr
+    );
+}
