@@ -240,6 +240,30 @@ fn outside_git_everything_is_reviewed_with_a_note() {
     assert_eq!(notes.len(), 1, "{}", out.stderr);
     assert!(notes[0].contains("not in a git repository"), "{}", notes[0]);
     assert!(notes[0].contains("--since"), "{}", notes[0]);
+    assert!(!out.stdout.contains("Hint:"));
+
+    // A legacy history full of old findings: the summary points at --since and
+    // baselines.
+    let mut files: Vec<(String, String)> = vec![("m/001_base.sql".into(), BASE.into())];
+    for i in 0..12 {
+        files.push((
+            format!("m/{:03}_index.sql", i + 2),
+            format!("CREATE INDEX accounts_note_{i}_idx ON accounts (note);\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = temp_tree(&refs);
+    let out = run(dir.path(), &["lint", "m", "--fail-on", "none"], &[]);
+    assert!(
+        out.stdout
+            .contains("Hint: 24 migration findings cover the whole history: `--since <ref>`")
+            && out.stdout.contains("--baseline"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
