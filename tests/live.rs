@@ -41,9 +41,34 @@ const FLAGS: &[&str] = &[
     "text-without-length-check",
 ];
 
+/// The model `inspect` reads from database `db`.
+fn catalog_model(db: &str) -> dblint::model::Database {
+    let info = dblint::source::catalog::conninfo::ConnInfo::parse(&url_for(db, "")).unwrap();
+    let mut client = dblint::source::catalog::connect::connect(&info).unwrap();
+    let mut tx =
+        dblint::source::catalog::connect::begin_read_only(&mut client, Default::default()).unwrap();
+    let server = dblint::source::catalog::build::server(&mut tx).unwrap();
+    let (live, gaps) = dblint::source::catalog::build::read_catalog(&mut tx, &server).unwrap();
+    assert_eq!(gaps, Default::default());
+    live
+}
+
 fn assert_parity(tag: &str, files: Vec<PathBuf>) {
     let db = fresh_db(tag);
     load(&db, &files);
+    // The models, field by field (not only the findings): a property one source
+    // drops fails here.
+    let replayed = dblint::source::sql::load(&files).unwrap().database;
+    let differences = dblint::model::compare::differences(&catalog_model(&db), &replayed);
+    assert!(
+        differences.is_empty(),
+        "{tag}: the catalog's model (left) and the replayed one (right) differ:\n{}",
+        differences
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let url = url_for(&db, "");
     let mut inspect_args = vec!["inspect", url.as_str()];
     inspect_args.extend(FLAGS);
@@ -113,102 +138,6 @@ fn inspect_matches_lint_on_every_rule_fixture() {
             assert_parity(&format!("{}_{kind}", id.replace('-', "_")), vec![file]);
         }
     }
-}
-
-#[test]
-fn the_model_read_from_the_catalog_equals_the_replayed_one() {
-    // Beyond findings: tables, columns and their types, keys, foreign keys, indexes.
-    let files = files_in(&root().join("sample-dbs/roofing/migrations"));
-    let db = fresh_db("model");
-    load(&db, &files);
-    let info = dblint::source::catalog::conninfo::ConnInfo::parse(&url_for(&db, "")).unwrap();
-    let mut client = dblint::source::catalog::connect::connect(&info).unwrap();
-    let mut tx =
-        dblint::source::catalog::connect::begin_read_only(&mut client, Default::default()).unwrap();
-    let server = dblint::source::catalog::build::server(&mut tx).unwrap();
-    let (live, gaps) = dblint::source::catalog::build::read_catalog(&mut tx, &server).unwrap();
-    assert_eq!(gaps, Default::default());
-    let replayed = dblint::source::sql::load(&files).unwrap().database;
-    assert_eq!(summary(&live), summary(&replayed));
-}
-
-/// Everything rules rely on, minus what only one side can know (locations, SQL text
-/// of expressions, statistics).
-fn summary(db: &dblint::model::Database) -> Vec<String> {
-    let mut out = Vec::new();
-    for t in db.tables.values() {
-        out.push(format!(
-            "table {} {:?} partition_of={:?}",
-            t.name, t.kind, t.partition_of
-        ));
-        for c in &t.columns {
-            out.push(format!(
-                "  column {} {} not_null={} identity={:?} serial={} default={}",
-                c.name,
-                c.data_type,
-                c.not_null,
-                c.identity,
-                c.serial,
-                c.default.is_some()
-            ));
-        }
-        if let Some(pk) = &t.primary_key {
-            out.push(format!("  pk {} {:?}", pk.name, pk.columns));
-        }
-        let mut uniques: Vec<String> = t
-            .unique_constraints
-            .iter()
-            .map(|u| format!("  unique {} {:?}", u.name, u.columns))
-            .collect();
-        uniques.sort();
-        out.extend(uniques);
-        let mut fks: Vec<String> = t
-            .foreign_keys
-            .iter()
-            .map(|f| {
-                format!(
-                    "  fk {} {:?} -> {} {:?} del={:?} upd={:?} {:?} validated={}",
-                    f.name,
-                    f.columns,
-                    f.references,
-                    f.referenced_columns,
-                    f.on_delete,
-                    f.on_update,
-                    f.match_type,
-                    f.validated
-                )
-            })
-            .collect();
-        fks.sort();
-        out.extend(fks);
-        let mut indexes: Vec<String> = t
-            .indexes
-            .iter()
-            .map(|i| {
-                format!(
-                    "  index {} {} unique={} keys=[{}] include={:?} partial={} valid={} role={:?}",
-                    i.name,
-                    i.method,
-                    i.unique,
-                    i.keys
-                        .iter()
-                        .map(|k| k.column_name().unwrap_or("<expr>").to_string())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                    i.include,
-                    i.predicate.is_some(),
-                    i.valid,
-                    i.role
-                )
-            })
-            .collect();
-        indexes.sort();
-        out.extend(indexes);
-    }
-    for e in db.enums.values() {
-        out.push(format!("enum {} {:?}", e.name, e.values));
-    }
-    out
 }
 
 /// Statements the server logged for one application name (log_statement = all).

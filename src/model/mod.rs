@@ -2,6 +2,7 @@
 //! replaying SQL (`source::sql`) or, later, by reading a live catalog. Rules only ever
 //! see these types, never parser nodes or database rows.
 
+pub mod compare;
 pub mod default_names;
 mod names;
 mod objects;

@@ -235,7 +235,11 @@ pub enum IndexKey {
 pub struct IndexElement {
     pub key: IndexKey,
     pub descending: bool,
+    /// NULLS FIRST in effect: written, or the default of a DESC key (`indoption`).
+    pub nulls_first: bool,
+    /// A non-default operator class, as written (`text_pattern_ops`).
     pub opclass: Option<String>,
+    /// A collation other than the key's own (`"C"` for `name COLLATE "C"`).
     pub collation: Option<String>,
 }
 
@@ -260,6 +264,13 @@ impl IndexElement {
         }
         if self.descending {
             out.push_str(" DESC");
+        }
+        if self.nulls_first != self.descending {
+            out.push_str(if self.nulls_first {
+                " NULLS FIRST"
+            } else {
+                " NULLS LAST"
+            });
         }
         out
     }

@@ -401,7 +401,12 @@ impl Reader {
             let index_oid: i64 = get(&row, "index_oid")?;
             let parent: i64 = get(&row, "parent_oid")?;
             if parent != 0 {
-                keys.skipped.insert(index_oid);
+                // A partition's clone of its parent's key: its index is the parent's
+                // too. (A foreign key's conindid is the referenced table's index,
+                // which stays.)
+                if matches!(kind.as_str(), "p" | "u" | "x") {
+                    keys.skipped.insert(index_oid);
+                }
                 continue;
             }
             let check: Option<String> = get(&row, "check_expr")?;
@@ -502,6 +507,7 @@ impl Reader {
             }
             let options: Vec<i16> = get(&row, "options")?;
             let opclasses: Vec<Option<String>> = get(&row, "opclasses")?;
+            let collations: Vec<Option<String>> = get(&row, "collations")?;
             let keys_of_index: Vec<IndexElement> = (0..key_count.min(column_names.len()))
                 .map(|i| IndexElement {
                     key: match &column_names[i] {
@@ -515,9 +521,11 @@ impl Reader {
                                 .unwrap_or(""),
                         )),
                     },
+                    // indoption: bit 0 DESC, bit 1 NULLS FIRST.
                     descending: options.get(i).is_some_and(|o| o & 1 == 1),
+                    nulls_first: options.get(i).is_some_and(|o| o & 2 == 2),
                     opclass: opclasses.get(i).cloned().flatten(),
-                    collation: None,
+                    collation: collations.get(i).cloned().flatten(),
                 })
                 .collect();
             let include: Vec<Name> = column_names

@@ -203,6 +203,23 @@ pub fn indexes(version: i32) -> String {
                 ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::pg_catalog.text END
                       FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY k(cls, ord)
                       JOIN pg_catalog.pg_opclass opc ON opc.oid {eq} k.cls ORDER BY k.ord) AS opclasses,
+                ARRAY(SELECT CASE WHEN k.coll IS NULL OR k.coll {eq} 0
+                                    OR k.coll {eq} COALESCE(a.attcollation, t.typcollation) THEN NULL
+                                  WHEN cn.nspname {eq} 'pg_catalog' THEN co.collname::pg_catalog.text
+                                  ELSE cn.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.'
+                                       OPERATOR(pg_catalog.||) co.collname::pg_catalog.text END
+                      FROM ROWS FROM (pg_catalog.unnest(i.indcollation::pg_catalog.oid[]),
+                                      pg_catalog.unnest(i.indkey::pg_catalog.int2[]))
+                           WITH ORDINALITY k(coll, num, ord)
+                      LEFT JOIN pg_catalog.pg_collation co ON co.oid {eq} k.coll
+                      LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid {eq} co.collnamespace
+                      LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid {eq} i.indrelid AND a.attnum {eq} k.num
+                           AND k.num OPERATOR(pg_catalog.<>) 0
+                      LEFT JOIN pg_catalog.pg_attribute ia ON ia.attrelid {eq} i.indexrelid
+                           AND ia.attnum::pg_catalog.int8 {eq} k.ord
+                      LEFT JOIN pg_catalog.pg_type t ON t.oid {eq} ia.atttypid
+                      WHERE k.ord OPERATOR(pg_catalog.<=) i.indnkeyatts
+                      ORDER BY k.ord) AS collations,
                 CASE WHEN NOT {locked} THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid) END AS predicate,
                 ic.relkind::pg_catalog.text AS relkind,
                 EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid {eq} i.indexrelid) AS is_partition,

@@ -380,10 +380,13 @@ fn type_ref(t: &protobuf::TypeName) -> TypeRef {
     let mut parts = strings(&t.names);
     let name = parts.pop().unwrap_or_default();
     let schema = parts.pop();
-    let modifiers: Vec<i64> = t
+    // Numeric modifiers (`varchar(255)`, `numeric(10,2)`); a type with any other kind
+    // (PostGIS's `geometry(Point,4326)`) keeps none, as the catalog reader does, rather
+    // than a partial list that would misstate it.
+    let modifiers: Option<Vec<i64>> = t
         .typmods
         .iter()
-        .filter_map(|m| match m.node.as_ref()? {
+        .map(|m| match m.node.as_ref()? {
             NodeEnum::AConst(c) => match c.val.as_ref()? {
                 a_const::Val::Ival(i) => Some(i.ival as i64),
                 a_const::Val::Fval(f) => f.fval.parse().ok(),
@@ -393,6 +396,7 @@ fn type_ref(t: &protobuf::TypeName) -> TypeRef {
             _ => None,
         })
         .collect();
+    let modifiers = modifiers.unwrap_or_default();
     // `interval` typmods encode field masks, not lengths: keep the plain type.
     let modifiers = if name == "interval" {
         Vec::new()
@@ -949,9 +953,16 @@ fn index_element(e: &protobuf::IndexElem) -> IndexElement {
     };
     let opclass = strings(&e.opclass);
     let collation = strings(&e.collation);
+    let descending = e.ordering == SortByDir::SortbyDesc as i32;
+    let nulls_first = match e.nulls_ordering {
+        n if n == protobuf::SortByNulls::SortbyNullsFirst as i32 => true,
+        n if n == protobuf::SortByNulls::SortbyNullsLast as i32 => false,
+        _ => descending,
+    };
     IndexElement {
         key,
-        descending: e.ordering == SortByDir::SortbyDesc as i32,
+        descending,
+        nulls_first,
         opclass: (!opclass.is_empty()).then(|| opclass.join(".")),
         collation: (!collation.is_empty()).then(|| collation.join(".")),
     }

@@ -190,6 +190,7 @@ impl Replayer {
                     .map(|c| IndexElement {
                         key: IndexKey::Column(c.clone()),
                         descending: false,
+                        nulls_first: false,
                         opclass: None,
                         collation: None,
                     })

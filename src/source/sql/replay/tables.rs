@@ -93,8 +93,9 @@ impl Replayer {
         }
         deferred.extend(ct.constraints.iter().cloned());
         self.db.tables.insert(name.clone(), table);
+        // serial and identity columns own a sequence PostgreSQL creates for them.
         for spec in &ct.columns {
-            if spec.column.serial {
+            if spec.column.serial || spec.column.identity.is_some() {
                 self.implicit_sequence(&name, &spec.column.name, location);
             }
         }
@@ -220,7 +221,7 @@ impl Replayer {
                 }
                 let col = self.column_from_spec(name, column, location);
                 self.table_mut(name)?.columns.push(col);
-                if column.column.serial {
+                if column.column.serial || column.column.identity.is_some() {
                     self.implicit_sequence(name, &column.column.name, location);
                 }
                 for spec in &column.constraints {
@@ -295,8 +296,15 @@ impl Replayer {
                 let col = self.column_mut(name, column)?;
                 col.identity = Some(*identity);
                 col.not_null = true;
+                self.implicit_sequence(name, column, location);
             }
-            TableAction::DropIdentity { column } => self.column_mut(name, column)?.identity = None,
+            TableAction::DropIdentity { column } => {
+                self.column_mut(name, column)?.identity = None;
+                // The identity's sequence goes with it.
+                self.db.sequences.retain(|_, s| {
+                    s.owned_by.as_ref() != Some(&(name.clone(), Name::from(column.as_str())))
+                });
+            }
             TableAction::AttachPartition { partition } => {
                 let child = self
                     .resolve_table(partition)
