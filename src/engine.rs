@@ -159,8 +159,32 @@ pub fn review_statement(
     }
 }
 
-/// Sort in the deterministic order and drop repeats of the same finding.
+/// Sort in the deterministic order, and keep one finding per fingerprint: a finding's
+/// id names one defect, so baselines, SARIF and JUnit never see two findings with one
+/// id. Repeats (the same rule on the same object, e.g. several statements of one
+/// migration on one table) are merged into the first, which says how many it stands
+/// for.
 pub fn settle(findings: &mut Vec<Finding>) {
     sort_findings(findings);
-    findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut merged: Vec<usize> = Vec::new();
+    for finding in findings.drain(..) {
+        match out.last() {
+            Some(last) if last.fingerprint() == finding.fingerprint() => {
+                if last.message != finding.message {
+                    *merged.last_mut().unwrap_or(&mut 0) += 1;
+                }
+            }
+            _ => {
+                out.push(finding);
+                merged.push(0);
+            }
+        }
+    }
+    for (finding, more) in out.iter_mut().zip(merged) {
+        if more > 0 {
+            finding.message = format!("{} (and {more} more like it)", finding.message);
+        }
+    }
+    *findings = out;
 }

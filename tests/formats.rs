@@ -333,3 +333,130 @@ fn environment_layer_sits_between_file_and_flags() {
     assert_eq!(run(Some("warning"), None), 1, "env overrides the file");
     assert_eq!(run(Some("warning"), Some("none")), 0, "flag overrides env");
 }
+
+/// JUnit fails the cases the gate fails (`--fail-on`), and only those.
+#[test]
+fn junit_honours_fail_on() {
+    let dir = temp_tree(&[(
+        "s.sql",
+        "CREATE TABLE users (id bigint PRIMARY KEY, name varchar, at timestamp);\n",
+    )]);
+    let failures = |fail_on: &str| {
+        let run = dblint_in(
+            dir.path(),
+            &["lint", "s.sql", "--format", "junit", "--fail-on", fail_on],
+        );
+        let head = run.stdout.lines().nth(1).unwrap().to_string();
+        (run.code, head)
+    };
+    let (code, head) = failures("error");
+    assert_eq!(code, 0);
+    assert!(head.contains("failures=\"0\""), "{head}");
+    let (code, head) = failures("warning");
+    assert_eq!(code, 1);
+    assert!(!head.contains("failures=\"0\""), "{head}");
+}
+
+/// One finding per id: no two findings share a fingerprint, so a baseline holds as
+/// many findings as it covers (a migration with several statements on one table gave
+/// lock-timeout-missing twice under one id).
+#[test]
+fn fingerprints_are_unique_and_baselines_count_right() {
+    let run = dblint(&[
+        "lint",
+        "sample-dbs/roofing/migrations",
+        "--all-migrations",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let prints: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    let unique: std::collections::BTreeSet<&&str> = prints.iter().collect();
+    assert_eq!(prints.len(), unique.len(), "two findings share an id");
+
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.json");
+    let base = base.to_str().unwrap();
+    let wrote = dblint(&[
+        "lint",
+        "sample-dbs/roofing/migrations",
+        "--all-migrations",
+        "--write-baseline",
+        base,
+    ]);
+    let written: usize = wrote
+        .stderr
+        .split_whitespace()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", wrote.stderr));
+    let gated = dblint(&[
+        "lint",
+        "sample-dbs/roofing/migrations",
+        "--all-migrations",
+        "--baseline",
+        base,
+    ]);
+    assert!(
+        gated.stdout.contains(&format!(
+            "{written} baselined finding(s) not shown; 0 fixed"
+        )),
+        "{}",
+        gated.stdout
+    );
+}
+
+/// A PR comment cut at GitHub's size limit has no empty rule heading or severity
+/// block: every heading shown lists at least one finding.
+#[test]
+fn markdown_truncation_leaves_no_empty_headings() {
+    let mut sql = String::new();
+    for i in 0..2500 {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (name varchar, at timestamp, payload json);\n"
+        ));
+    }
+    let dir = temp_tree(&[("s.sql", &sql)]);
+    let run = dblint_in(
+        dir.path(),
+        &["lint", "s.sql", "--format", "markdown", "--fail-on", "none"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("more findings not shown"),
+        "not truncated"
+    );
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let severity_block = |l: &str| {
+        ["ERROR", "WARNING", "INFO"].iter().any(|s| {
+            l.starts_with(&format!("<details><summary>{s}"))
+                || l.starts_with(&format!("<details open><summary>{s}"))
+        })
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        if line.starts_with("**`") {
+            assert!(
+                next.starts_with("- "),
+                "empty rule heading {line:?} followed by {next:?}"
+            );
+        }
+        if severity_block(line) {
+            assert!(
+                next.starts_with("**`"),
+                "empty block {line:?} followed by {next:?}"
+            );
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! `--format junit`: one test suite per rule, one test case per object with a
-//! finding (a failure), and one passing case for a rule that found nothing.
+//! finding, and one passing case for a rule that found nothing. A finding is a
+//! failure when it reaches `--fail-on` (the same gate as the exit code); below it, the
+//! case passes and carries the finding in `<system-out>`.
 
 use super::Report;
 use crate::finding::Finding;
@@ -24,7 +26,8 @@ pub fn render(report: &Report, active_rules: &[&'static str]) -> String {
         by_rule.entry(f.rule).or_default().push(f);
     }
     let tests: usize = by_rule.values().map(|fs| fs.len().max(1)).sum();
-    let failures = report.findings.len();
+    let fails = |f: &Finding| report.fail_on.is_some_and(|t| f.severity >= t);
+    let failures = report.findings.iter().filter(|f| fails(f)).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -36,7 +39,7 @@ pub fn render(report: &Report, active_rules: &[&'static str]) -> String {
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">",
             xml(rule),
             fs.len().max(1),
-            fs.len()
+            fs.iter().filter(|f| fails(f)).count()
         );
         if fs.is_empty() {
             let _ = writeln!(
@@ -59,13 +62,23 @@ pub fn render(report: &Report, active_rules: &[&'static str]) -> String {
             if let Some(fix) = &f.fix {
                 body.push_str(&format!("fix:\n{fix}\n"));
             }
-            let _ = writeln!(
-                out,
-                "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                f.severity,
-                xml(&f.message),
-                xml(&body)
-            );
+            if fails(f) {
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    f.severity,
+                    xml(&f.message),
+                    xml(&body)
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}: {}\n{}</system-out>",
+                    f.severity,
+                    xml(&f.message),
+                    xml(&body)
+                );
+            }
             let _ = writeln!(out, "    </testcase>");
         }
         let _ = writeln!(out, "  </testsuite>");

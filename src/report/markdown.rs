@@ -89,6 +89,8 @@ pub fn render(report: &Report) -> String {
         }
         let _ = writeln!(out, "\n</details>");
     }
+    // Past the size limit nothing more is written: no empty severity block or rule
+    // heading, only the count of what was left out.
     let mut truncated = 0usize;
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
         let groups = grouped(report.findings, severity);
@@ -96,6 +98,10 @@ pub fn render(report: &Report) -> String {
             continue;
         }
         let count: usize = groups.iter().map(|(_, fs)| fs.len()).sum();
+        if out.len() > MAX_CHARS {
+            truncated += count;
+            continue;
+        }
         let open = if severity == Severity::Error {
             " open"
         } else {
@@ -107,6 +113,10 @@ pub fn render(report: &Report) -> String {
             severity.as_str().to_uppercase()
         );
         for (rule, fs) in groups {
+            if out.len() > MAX_CHARS {
+                truncated += fs.len();
+                continue;
+            }
             let _ = writeln!(out, "\n**`{rule}`** ({})\n", fs.len());
             for f in fs {
                 if out.len() > MAX_CHARS {

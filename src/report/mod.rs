@@ -33,6 +33,9 @@ pub struct Report<'a> {
     /// A pointer for the reader at the end of the report (e.g. `--since` when the
     /// whole history was reviewed).
     pub hint: Option<&'a str>,
+    /// The gate's threshold (`--fail-on`): formats that mark failures (JUnit) fail
+    /// only findings at or above it.
+    pub fail_on: Option<Severity>,
 }
 
 /// One line of advice per rule, most impactful first.
@@ -190,6 +193,7 @@ pub fn publish(
         baseline: summary.as_ref(),
         review: publication.review.as_deref(),
         hint: publication.hint.as_deref(),
+        fail_on: settings.fail_on,
     };
     let rules: Vec<&'static str> = plan.rules.iter().map(|r| r.rule.meta().id).collect();
     match &args.output {
