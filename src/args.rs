@@ -148,6 +148,10 @@ pub struct ReportArgs {
     /// Accept a schema with no tables (a new repository) instead of exiting 2
     #[arg(long)]
     pub allow_empty: bool,
+    /// List every finding in the terminal report (rules with many findings are
+    /// otherwise summarised: count, tables, a few examples)
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -373,3 +373,75 @@ fn closed_pipe_is_not_an_error() {
     // Findings exist (exit 0 or 1 by threshold); what matters is no crash (101) or 2.
     assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
 }
+
+#[test]
+fn rules_fit_80_columns() {
+    let run = dblint(&["rules"]);
+    assert_eq!(run.code, 0);
+    for line in run.stdout.lines() {
+        assert!(line.chars().count() <= 80, "{line:?}");
+    }
+    for rule in dblint::rules::REGISTRY {
+        assert!(run.stdout.contains(rule.meta().id));
+    }
+}
+
+/// A report a person can read: high-volume rules summarised (count, tables, a few
+/// examples; `--verbose` for all), only tables with findings listed, the header's
+/// counts equal to the scorecard rows, and the verdict repeated at the end.
+#[test]
+fn the_terminal_report_summarises_and_ends_with_the_verdict() {
+    let mut sql = String::new();
+    for i in 0..20 {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, name varchar);\n"
+        ));
+    }
+    sql.push_str("CREATE TABLE clean (id bigint PRIMARY KEY);\n");
+    let dir = temp_tree(&[("s.sql", &sql)]);
+    let run = dblint_in(dir.path(), &["lint", "s.sql", "--fail-on", "warning"]);
+    assert_eq!(run.code, 1);
+    let out = &run.stdout;
+    assert!(
+        out.contains("unbounded-varchar — varchar column without a length (20)"),
+        "{out}"
+    );
+    assert!(out.contains("on 20 tables: public.t0, public.t1,"), "{out}");
+    assert!(
+        out.contains("… 17 more like these (`--verbose` lists them all"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("• public.t").count() + out.matches("• t").count(),
+        3,
+        "{out}"
+    );
+    assert!(
+        out.contains("✅ 1 table without findings (`--verbose` lists them)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 errors, 20 warnings, 0 info findings"),
+        "{out}"
+    );
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("Schema Quality Score: ")
+            && last.contains("gate fails: 20 findings at or above --fail-on warning"),
+        "{last}"
+    );
+    let verbose = dblint_in(
+        dir.path(),
+        &["lint", "s.sql", "--verbose", "--fail-on", "none"],
+    );
+    assert!(!verbose.stdout.contains("more like these"));
+    assert!(verbose
+        .stdout
+        .contains("✅ 1 table without findings: public.clean"));
+    assert!(verbose
+        .stdout
+        .lines()
+        .last()
+        .unwrap()
+        .ends_with("gate passes"));
+}

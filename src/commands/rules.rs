@@ -4,7 +4,6 @@ use crate::args::{Format, RulesArgs};
 use crate::error::{Result, Verdict};
 use crate::output::print_stdout;
 use crate::packs::packs;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 
 pub fn run(args: &RulesArgs) -> Result<Verdict> {
     let text = match args.format {
@@ -34,26 +33,45 @@ pub fn run(args: &RulesArgs) -> Result<Verdict> {
             serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())? + "\n"
         }
         _ => {
-            let mut table = Table::new();
-            table
-                .load_preset(UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Disabled)
-                .set_header(vec!["Rule", "Pack", "Severity", "Default", "Summary"]);
+            // 80 columns: a heading per pack, then `id  severity  summary`, the
+            // summary wrapped under itself.
+            let id_width = packs()
+                .iter()
+                .flat_map(|p| &p.rules)
+                .map(|r| r.id.len())
+                .max()
+                .unwrap_or(20);
+            let indent = 2 + id_width + 2 + 8 + 1;
+            let mut out = String::new();
             for pack in packs() {
+                out.push_str(&format!("{} — {}\n", pack.name, pack.description));
                 for r in &pack.rules {
                     let summary = crate::rules::find(&r.id)
                         .map(|x| x.meta().summary)
                         .unwrap_or("");
-                    table.add_row(vec![
-                        r.id.clone(),
-                        pack.name.clone(),
-                        r.severity.to_string(),
-                        if r.enabled { "on" } else { "opt-in" }.to_string(),
-                        summary.to_string(),
-                    ]);
+                    let severity = if r.enabled {
+                        r.severity.to_string()
+                    } else {
+                        format!("{}*", r.severity)
+                    };
+                    let mut line = format!("  {:<id_width$}  {:<8} ", r.id, severity);
+                    for word in summary.split_whitespace() {
+                        if line.chars().count() + word.len() > 80 && line.trim_end().len() > indent
+                        {
+                            out.push_str(line.trim_end());
+                            out.push('\n');
+                            line = " ".repeat(indent);
+                        }
+                        line.push_str(word);
+                        line.push(' ');
+                    }
+                    out.push_str(line.trim_end());
+                    out.push('\n');
                 }
+                out.push('\n');
             }
-            format!("{table}\n`dblint explain <rule>` prints a rule's documentation.\n")
+            out.push_str("* opt-in (enable it in dblint.toml or with --enable).\n`dblint explain <rule>` prints a rule's documentation and options.\n");
+            out
         }
     };
     print_stdout(&text)?;

@@ -36,6 +36,10 @@ pub struct Report<'a> {
     /// The gate's threshold (`--fail-on`): formats that mark failures (JUnit) fail
     /// only findings at or above it.
     pub fail_on: Option<Severity>,
+    /// The gate's minimum grade (`--min-grade`).
+    pub min_grade: Option<crate::score::Grade>,
+    /// List every finding (`--verbose`) instead of summarising high-volume rules.
+    pub verbose: bool,
 }
 
 /// One line of advice per rule, most impactful first.
@@ -194,6 +198,8 @@ pub fn publish(
         review: publication.review.as_deref(),
         hint: publication.hint.as_deref(),
         fail_on: settings.fail_on,
+        min_grade: settings.min_grade,
+        verbose: args.verbose,
     };
     let rules: Vec<&'static str> = plan.rules.iter().map(|r| r.rule.meta().id).collect();
     match &args.output {

@@ -2,14 +2,13 @@
 //! caller (`colored::control`); tables are plain so widths stay right.
 
 use super::{grouped, recommendations, Report};
+use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::score::{Grade, TableState};
 use colored::Colorize;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
 use std::fmt::Write;
 
-/// Tables without findings are listed by name up to this many.
-const CLEAN_TABLES_LISTED: usize = 30;
 
 fn grade_colored(grade: Grade, text: String) -> colored::ColoredString {
     if grade >= Grade::AMinus {
@@ -47,6 +46,11 @@ fn human_count(n: f64) -> String {
     }
 }
 
+/// Rules with more findings than this are summarised unless `--verbose`.
+const SUMMARISE_OVER: usize = 8;
+/// Examples shown of a summarised rule.
+const EXAMPLES: usize = 3;
+
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let s = report.scorecard;
@@ -79,18 +83,36 @@ pub fn render(report: &Report) -> String {
         format!("Schema Quality Score: {}/100 ({})", s.overall, s.grade)
     };
     let _ = writeln!(out, "  {}", grade_colored(s.grade, headline));
+    // The schema's counts are the scorecard rows' sums; migration findings (not
+    // graded) are counted on their own line.
+    let graded = |f: &&Finding| s.categories.iter().any(|c| c.name == f.category);
+    let sum = |pick: fn(&crate::score::Counts) -> usize| -> usize {
+        s.categories.iter().map(|c| pick(&c.findings)).sum()
+    };
     let _ = writeln!(
         out,
         "  {}, {}, {}{}",
-        plural(s.totals.error, "error"),
-        plural(s.totals.warning, "warning"),
-        plural(s.totals.info, "info finding"),
+        plural(sum(|c| c.error), "error"),
+        plural(sum(|c| c.warning), "warning"),
+        plural(sum(|c| c.info), "info finding"),
         if report.suppressed > 0 {
             format!(" ({} suppressed by ignores)", report.suppressed)
         } else {
             String::new()
         }
     );
+    let migration: Vec<&Finding> = report.findings.iter().filter(|f| !graded(f)).collect();
+    if !migration.is_empty() {
+        let count = |sev: Severity| migration.iter().filter(|f| f.severity == sev).count();
+        let _ = writeln!(
+            out,
+            "  + {} from migration review ({}, {}, {}; not part of the grade)",
+            plural(migration.len(), "finding"),
+            plural(count(Severity::Error), "error"),
+            plural(count(Severity::Warning), "warning"),
+            plural(count(Severity::Info), "info finding"),
+        );
+    }
     if let Some(b) = report.baseline {
         let _ = writeln!(
             out,
@@ -166,23 +188,21 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "{tables}");
     }
     if !clean.is_empty() {
-        let names: Vec<String> = clean
-            .iter()
-            .take(CLEAN_TABLES_LISTED)
-            .map(|t| t.table.to_string())
-            .collect();
-        let more = clean.len().saturating_sub(CLEAN_TABLES_LISTED);
-        let tail = if more > 0 {
-            format!(" and {more} more")
+        if report.verbose {
+            let names: Vec<String> = clean.iter().map(|t| t.table.to_string()).collect();
+            let _ = writeln!(
+                out,
+                "✅ {} without findings: {}",
+                plural(clean.len(), "table"),
+                names.join(", ")
+            );
         } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "✅ {} without findings: {}{tail}",
-            plural(clean.len(), "table"),
-            names.join(", ")
-        );
+            let _ = writeln!(
+                out,
+                "✅ {} without findings (`--verbose` lists them)",
+                plural(clean.len(), "table")
+            );
+        }
     }
     let _ = writeln!(out);
 
@@ -200,7 +220,30 @@ pub fn render(report: &Report) -> String {
                     .map(|r| r.meta().summary)
                     .unwrap_or("");
                 let _ = writeln!(out, "  {} — {summary} ({})", rule.bold(), fs.len());
-                for f in fs {
+                // A high-volume rule: its count, the tables, a few examples.
+                let summarise = !report.verbose && fs.len() > SUMMARISE_OVER;
+                if summarise {
+                    let mut tables: Vec<String> = fs
+                        .iter()
+                        .filter_map(|f| f.table.as_ref().map(|t| t.to_string()))
+                        .collect();
+                    tables.dedup();
+                    let shown: Vec<&str> = tables.iter().take(6).map(String::as_str).collect();
+                    let more = tables.len().saturating_sub(shown.len());
+                    let _ = writeln!(
+                        out,
+                        "    on {}: {}{}",
+                        plural(tables.len(), "table"),
+                        shown.join(", "),
+                        if more > 0 {
+                            format!(", … {more} more")
+                        } else {
+                            String::new()
+                        }
+                    );
+                }
+                let shown = if summarise { EXAMPLES } else { fs.len() };
+                for f in fs.iter().take(shown) {
                     let size = f
                         .table_rows
                         .filter(|r| *r >= 1.0)
@@ -216,6 +259,17 @@ pub fn render(report: &Report) -> String {
                             let _ = writeln!(out, "      {}{}", prefix.dimmed(), line.cyan());
                         }
                     }
+                }
+                if fs.len() > shown {
+                    let _ = writeln!(
+                        out,
+                        "    {}",
+                        format!(
+                            "… {} more like these (`--verbose` lists them all; `--format json` for tools)",
+                            fs.len() - shown
+                        )
+                        .dimmed()
+                    );
                 }
             }
         }
@@ -258,5 +312,42 @@ pub fn render(report: &Report) -> String {
     if let Some(hint) = report.hint {
         let _ = writeln!(out, "{} {hint}", "Hint:".bold());
     }
+    // The verdict again at the end, where a long report leaves the reader.
+    if !s.tables.is_empty() {
+        let _ = writeln!(out, "{}", verdict(report));
+    }
     out
+}
+
+/// `Schema Quality Score: 71/100 (C-) · gate: fails (…)`.
+fn verdict(report: &Report) -> String {
+    let s = report.scorecard;
+    let worst = report.findings.iter().map(|f| f.severity).max();
+    let mut reasons = Vec::new();
+    if let (Some(threshold), Some(worst)) = (report.fail_on, worst) {
+        if worst >= threshold {
+            let n = report
+                .findings
+                .iter()
+                .filter(|f| f.severity >= threshold)
+                .count();
+            reasons.push(format!(
+                "{} at or above --fail-on {threshold}",
+                plural(n, "finding")
+            ));
+        }
+    }
+    if let Some(min) = report.min_grade.filter(|m| s.grade < *m) {
+        reasons.push(format!("grade below --min-grade {min}"));
+    }
+    let gate = if reasons.is_empty() {
+        "passes".to_string()
+    } else {
+        format!("fails: {}", reasons.join("; "))
+    };
+    let line = format!(
+        "Schema Quality Score: {}/100 ({}) · gate {gate}",
+        s.overall, s.grade
+    );
+    grade_colored(s.grade, line).to_string()
 }
