@@ -207,8 +207,11 @@ COPY app.items (id, status) FROM stdin;
         .iter()
         .find(|i| i.name.name == "log_at_idx")
         .unwrap();
-    assert!(parent_index.only_parent);
     assert!(parent_index.valid, "attached to every partition");
+    assert!(
+        !parent_index.only_parent,
+        "complete, as the catalog shows it (a valid partitioned index)"
+    );
     assert_eq!(
         db.table(&QualifiedName::new("app", "log_2024"))
             .unwrap()
@@ -217,6 +220,49 @@ COPY app.items (id, status) FROM stdin;
     );
     let status = db.enums.get(&QualifiedName::new("app", "status")).unwrap();
     assert_eq!(status.values, vec!["a", "c", "b"]);
+}
+
+/// What PostgreSQL 15 shows in `pg_index.indisvalid` for each step (checked on a
+/// server): `ON ONLY` is invalid only while a partition lacks an attached index.
+#[test]
+fn on_only_indexes_are_valid_like_postgres_says() {
+    let valid = |sql: &str, index: &str| {
+        let (db, diagnostics) = database_from_sql(sql);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let owner = db.index_owner[&q(index)].clone();
+        db.table(&owner)
+            .unwrap()
+            .indexes
+            .iter()
+            .find(|i| i.name.name == index)
+            .unwrap()
+            .valid
+    };
+    let parent = "CREATE TABLE m (id int, at date) PARTITION BY RANGE (at);";
+    let p2024 =
+        "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');";
+    let p2025 =
+        "CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');";
+    let only = "CREATE INDEX m_id ON ONLY m (id);";
+    // No partitions: valid; a partition created later gets a copy.
+    assert!(valid(&format!("{parent}{only}"), "m_id"));
+    assert!(valid(&format!("{parent}{only}{p2024}"), "m_id"));
+    // A partition without an index: invalid, and new partitions do not change that.
+    assert!(!valid(&format!("{parent}{p2024}{only}"), "m_id"));
+    assert!(!valid(&format!("{parent}{p2024}{only}{p2025}"), "m_id"));
+    // Attaching the missing one validates it; the later partition's copy counts.
+    let attach =
+        "CREATE INDEX m_2024_id ON m_2024 (id); ALTER INDEX m_id ATTACH PARTITION m_2024_id;";
+    assert!(valid(
+        &format!("{parent}{p2024}{only}{p2025}{attach}"),
+        "m_id"
+    ));
+    // ATTACH PARTITION copies the index too.
+    let attach_table = "CREATE TABLE m_2025 (id int, at date); ALTER TABLE m ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');";
+    assert!(valid(
+        &format!("{parent}{p2024}{only}{attach_table}{attach}"),
+        "m_id"
+    ));
 }
 
 #[test]

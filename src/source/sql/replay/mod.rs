@@ -13,8 +13,11 @@ use crate::model::{DataType, Database, Location, Name, QualifiedName};
 pub struct Replayer {
     pub db: Database,
     search_path: Vec<Name>,
-    /// Partition indexes attached to each partitioned index (`ALTER INDEX ... ATTACH
-    /// PARTITION`): once every partition has one, the parent becomes valid.
+    /// For each invalid `ON ONLY` index, the partitions that have an index attached to
+    /// it: by `ALTER INDEX ... ATTACH PARTITION`, or because the partition was created
+    /// or attached later (PostgreSQL then clones the parent's indexes onto it). The
+    /// next `ATTACH PARTITION` of an index validates the parent if every partition is
+    /// in the set.
     attached_indexes:
         std::collections::BTreeMap<QualifiedName, std::collections::BTreeSet<QualifiedName>>,
 }

@@ -92,7 +92,11 @@ impl Replayer {
             deferred.extend(spec.constraints.iter().cloned());
         }
         deferred.extend(ct.constraints.iter().cloned());
+        let partition_of = table.partition_of.clone();
         self.db.tables.insert(name.clone(), table);
+        if let Some(parent) = partition_of {
+            self.partition_gets_indexes(&parent, &name);
+        }
         for spec in &ct.columns {
             if spec.column.serial {
                 self.implicit_sequence(&name, &spec.column.name, location);
@@ -302,6 +306,7 @@ impl Replayer {
                     .resolve_table(partition)
                     .ok_or_else(|| format!("partition {partition} does not exist"))?;
                 self.table_mut(&child)?.partition_of = Some(name.clone());
+                self.partition_gets_indexes(name, &child);
             }
             TableAction::DetachPartition { partition } => {
                 let child = self
@@ -427,7 +432,9 @@ impl Replayer {
             };
         }
         let partitioned = self.table(&table_name)?.kind == TableKind::Partitioned;
-        let only_parent = ci.only && partitioned;
+        // `ON ONLY` leaves the index invalid only if a partition exists that lacks
+        // one; with no partitions yet it is valid, and later partitions get a copy.
+        let only_parent = ci.only && partitioned && !self.partitions_of(&table_name).is_empty();
         let index = Index {
             name: qualified.clone(),
             table: table_name.clone(),
@@ -448,8 +455,9 @@ impl Replayer {
         Ok(())
     }
 
-    /// `ALTER INDEX parent ATTACH PARTITION child`: an `ON ONLY` parent index becomes
-    /// valid once every partition has its index attached.
+    /// `ALTER INDEX parent ATTACH PARTITION child`: an invalid `ON ONLY` parent index
+    /// becomes valid once every partition has an index attached to it (PostgreSQL's
+    /// `validatePartitionedIndex` runs here, not when partitions come and go).
     pub(super) fn attach_index(
         &mut self,
         parent: &ObjectName,
@@ -461,17 +469,25 @@ impl Replayer {
         let child = self
             .resolve_index(child)
             .ok_or_else(|| format!("index {child} does not exist"))?;
-        let attached = self.attached_indexes.entry(parent.clone()).or_default();
-        attached.insert(child);
-        let count = attached.len();
+        let partition = self
+            .db
+            .index_owner
+            .get(&child)
+            .cloned()
+            .ok_or("index owner missing")?;
         let table = self
             .db
             .index_owner
             .get(&parent)
             .cloned()
             .ok_or("index owner missing")?;
-        let partitions = self.partitions_of(&table).len();
-        if count >= partitions {
+        let attached = self.attached_indexes.entry(parent.clone()).or_default();
+        attached.insert(partition);
+        let complete = self
+            .partitions_of(&table)
+            .iter()
+            .all(|p| self.attached_indexes[&parent].contains(p));
+        if complete {
             if let Some(index) = self
                 .table_mut(&table)?
                 .indexes
@@ -479,8 +495,32 @@ impl Replayer {
                 .find(|i| i.name == parent)
             {
                 index.valid = true;
+                index.only_parent = false;
             }
         }
         Ok(())
+    }
+
+    /// A partition created or attached under `parent` gets a copy of each of the
+    /// parent's indexes, attached to it: it counts for the invalid ones' validation.
+    fn partition_gets_indexes(&mut self, parent: &QualifiedName, partition: &QualifiedName) {
+        let waiting: Vec<QualifiedName> = self
+            .db
+            .tables
+            .get(parent)
+            .map(|t| {
+                t.indexes
+                    .iter()
+                    .filter(|i| !i.valid)
+                    .map(|i| i.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for index in waiting {
+            self.attached_indexes
+                .entry(index)
+                .or_default()
+                .insert(partition.clone());
+        }
     }
 }
