@@ -265,6 +265,41 @@ fn on_only_indexes_are_valid_like_postgres_says() {
     ));
 }
 
+/// PostgreSQL 15 (checked on a server): schemas of the search path that do not exist
+/// are skipped, for creating and for finding; with none left, nothing is created.
+#[test]
+fn the_search_path_skips_schemas_that_do_not_exist() {
+    let (db, diagnostics) = database_from_sql(
+        "SET search_path = missing_schema, public;
+         CREATE TABLE t (id int);
+         ALTER TABLE t ADD PRIMARY KEY (id);
+         SET search_path = app_later, public;
+         CREATE SCHEMA app_later;
+         CREATE TABLE t3 (id int);
+         CREATE TABLE public.only_public (id int);
+         SET search_path = app_later;
+         ALTER TABLE only_public ADD COLUMN x int;
+         SET search_path = missing_schema;
+         CREATE TABLE nowhere (id int);
+         RESET search_path;
+         CREATE TABLE back_in_public (id int);",
+    );
+    assert!(db.table(&q("t")).unwrap().primary_key.is_some());
+    assert!(db
+        .table(&QualifiedName::new("missing_schema", "t"))
+        .is_none());
+    assert!(db.table(&QualifiedName::new("app_later", "t3")).is_some());
+    assert!(db.table(&q("back_in_public")).is_some());
+    let messages: Vec<String> = diagnostics.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "cannot apply `ALTER TABLE only_public ADD COLUMN x int`: table only_public does not exist",
+            "cannot apply `CREATE TABLE nowhere (id int)`: no schema has been selected to create in",
+        ]
+    );
+}
+
 #[test]
 fn constraints_indexes_and_defaults_are_modelled() {
     let (db, _) = database_from_sql(

@@ -58,13 +58,18 @@ fn translate(node: &NodeEnum) -> Statement {
         },
         NodeEnum::CreatePolicyStmt(s) => create_policy(s),
         NodeEnum::VariableSetStmt(s) if s.name.eq_ignore_ascii_case("search_path") => {
-            Statement::SetSearchPath(
+            let default = s.kind == protobuf::VariableSetKind::VarReset as i32
+                || s.kind == protobuf::VariableSetKind::VarSetDefault as i32;
+            Statement::SetSearchPath(if default {
+                // The server's default, `"$user", public`.
+                vec!["$user".into(), "public".into()]
+            } else {
                 s.args
                     .iter()
                     .filter_map(const_string)
                     .map(Name::from)
-                    .collect(),
-            )
+                    .collect()
+            })
         }
         NodeEnum::VariableSetStmt(s)
             if matches!(
@@ -1227,6 +1232,12 @@ mod tests {
         assert!(
             matches!(one("SET search_path = app, public"), Statement::SetSearchPath(p) if p == vec!["app", "public"])
         );
+        for default in ["RESET search_path", "SET search_path TO DEFAULT"] {
+            assert!(
+                matches!(one(default), Statement::SetSearchPath(p) if p == vec!["$user", "public"]),
+                "{default}"
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ impl Replayer {
         location: &Location,
         notes: &mut Vec<String>,
     ) -> Result<(), ApplyError> {
-        let name = self.new_name(&ct.name);
+        let name = self.new_name(&ct.name)?;
         if self.db.tables.contains_key(&name) {
             return if ct.if_not_exists {
                 Ok(())
@@ -187,8 +187,8 @@ impl Replayer {
         name: &ObjectName,
         materialized: bool,
         location: &Location,
-    ) {
-        let name = self.new_name(name);
+    ) -> Result<(), ApplyError> {
+        let name = self.new_name(name)?;
         self.db.views.insert(
             name.clone(),
             View {
@@ -197,6 +197,7 @@ impl Replayer {
                 location: Some(location.clone()),
             },
         );
+        Ok(())
     }
 
     pub(super) fn alter_table(
