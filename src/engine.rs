@@ -88,9 +88,14 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
 }
 
 /// A rule's finding with the severity and category its pack and the configuration
-/// give it.
+/// give it; `info` for a finding the rule marked as a lesser form of its defect
+/// ([`Finding::downgraded`]).
 fn admit(active: &ActiveRule, mut finding: Finding) -> Finding {
-    finding.severity = active.severity;
+    finding.severity = if finding.downgraded {
+        Severity::Info
+    } else {
+        active.severity
+    };
     finding.category = active.pack.category.clone();
     finding
 }
