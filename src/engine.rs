@@ -81,6 +81,14 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
             chosen_packs.push(pack);
         }
     }
+    // One finding per defect: a rule another selected rule supersedes stays out.
+    let selected: Vec<&str> = rules.iter().map(|a| a.rule.meta().id).collect();
+    rules.retain(|a| {
+        a.rule
+            .meta()
+            .superseded_by
+            .is_none_or(|by| !selected.contains(&by))
+    });
     Ok(Plan {
         rules,
         packs: chosen_packs,
@@ -168,4 +176,30 @@ pub fn review_statement(
 pub fn settle(findings: &mut Vec<Finding>) {
     sort_findings(findings);
     findings.dedup_by(|a, b| a.fingerprint() == b.fingerprint() && a.message == b.message);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(settings: Settings) -> Vec<&'static str> {
+        plan(&settings)
+            .unwrap()
+            .rules
+            .iter()
+            .map(|a| a.rule.meta().id)
+            .collect()
+    }
+
+    #[test]
+    fn a_superseded_rule_runs_only_without_the_rule_that_supersedes_it() {
+        let default = ids(Settings::default());
+        assert!(default.contains(&"fk-missing-index"));
+        assert!(!default.contains(&"cascade-unindexed"));
+        let cascades_only = ids(Settings {
+            packs: Some(vec!["cascades".into()]),
+            ..Settings::default()
+        });
+        assert!(cascades_only.contains(&"cascade-unindexed"));
+    }
 }

@@ -12,8 +12,11 @@ declare_rule! {
     /// covers, partial indexes included). `ON UPDATE CASCADE` alone is not reported:
     /// primary keys rarely change, and Prisma puts it on every relation.
     ///
-    /// Foreign keys an index serves only in part are left to `fk-missing-index` (an
-    /// `info` there).
+    /// Runs only when `fk-missing-index` does not (for example with `packs =
+    /// ["cascades"]`): that rule reports every unindexed foreign key, names the
+    /// cascade in its message, and would otherwise report the same defect with the
+    /// same fix a second time, in a second scorecard category. Foreign keys an index
+    /// serves only in part are left to `fk-missing-index` (an `info` there).
     ///
     /// ## Why is this bad?
     /// The action runs inside the parent's DELETE: for every parent row deleted,
@@ -31,7 +34,7 @@ declare_rule! {
     /// ```sql
     /// CREATE INDEX CONCURRENTLY comments_post_id_idx ON public.comments (post_id);
     /// ```
-    CascadeUnindexed { id: "cascade-unindexed", summary: "Cascading foreign key without a covering index" }
+    CascadeUnindexed { id: "cascade-unindexed", summary: "Cascading foreign key without a covering index", superseded_by: "fk-missing-index" }
 }
 
 impl Rule for CascadeUnindexed {

@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::model::Name;
+use crate::model::{FkAction, Name};
 use crate::rules::analysis::{
     covering_index, create_index_sql, own_foreign_keys, partly_covering_index,
 };
@@ -7,7 +7,8 @@ use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags foreign keys whose referencing columns have no covering index.
+    /// Flags foreign keys whose referencing columns have no covering index: the one
+    /// finding for an unindexed foreign key, whatever its `ON DELETE` action.
     ///
     /// For every parent row deleted (or whose key changes), PostgreSQL looks up the
     /// child rows with `SELECT 1 FROM ONLY child WHERE fk1 = $1 AND fk2 = $2 FOR KEY
@@ -34,6 +35,12 @@ declare_rule! {
     /// index that helps and the columns it lacks; its object is
     /// `<constraint>.partly-indexed`, a fingerprint of its own. On a partitioned table
     /// the foreign key is reported once, at the parent.
+    ///
+    /// `cascade-unindexed` reports the cascading subset of these foreign keys; it runs
+    /// only when this rule does not, so one unindexed foreign key is one finding, in
+    /// this rule's category. Its message names the cascade; the severity is not raised
+    /// for it, since a `NO ACTION` check scans the child exactly as often as a
+    /// cascade does.
     ///
     /// ## Why is this bad?
     /// PostgreSQL indexes the referenced side (it must be unique) but never the
@@ -93,11 +100,20 @@ impl Rule for FkMissingIndex {
                     );
                     continue;
                 }
+                let cascade = match fk.on_delete {
+                    FkAction::Cascade | FkAction::SetNull | FkAction::SetDefault => format!(
+                        "; its ON DELETE {} scans {} for every {} row deleted",
+                        fk.on_delete.sql(),
+                        table.name.name,
+                        fk.references.name
+                    ),
+                    _ => String::new(),
+                };
                 out.push(
                     ctx.finding(
                         &table.name,
                         format!(
-                            "foreign key {} ({}) → {} has no covering index",
+                            "foreign key {} ({}) → {} has no covering index{cascade}",
                             fk.name,
                             fk.columns.join(", "),
                             fk.references
