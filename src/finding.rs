@@ -56,9 +56,10 @@ pub struct Finding {
     pub table_rows: Option<f64>,
     /// Set by the rule for a lesser form of its defect (an index that serves a foreign
     /// key only partly, a reference guessed from a name): the engine then reports it
-    /// at `info`, whatever severity the pack or the configuration give the rule. The
-    /// finding needs its own object (a fingerprint of its own), so a baseline or an
-    /// ignore of the full defect does not hide it, nor the other way round.
+    /// at `info`, whatever severity the pack or the configuration give the rule. When
+    /// the rule can also report the full defect on the same object, the lesser one
+    /// gets an object of its own (a fingerprint of its own), so a baseline or an
+    /// ignore of one does not hide the other.
     #[serde(skip)]
     pub downgraded: bool,
 }
