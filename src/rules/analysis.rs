@@ -210,6 +210,22 @@ pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDe
         .map(SoftDelete::Active)
 }
 
+/// `actor_columns`: Column names that record who acted on a row, not what the row belongs to.
+pub const ACTOR_COLUMNS: OptionSpec = OptionSpec {
+    name: "actor_columns",
+    kind: OptionKind::Globs,
+    default: r#"["*_by", "*_by_id", "*By", "*ById", "granted_by*", "grantor*", "approver*", "reviewer*", "creator_id", "creatorId", "*_creator_id", "modifier*", "editor", "editor_id", "editorId"]"#,
+    doc: "Column names that record who acted on a row, not what the row belongs to.",
+};
+
+/// Whether a column records who acted on the row (`created_by`, `approver_id`,
+/// `editor`), per [`ACTOR_COLUMNS`]: a reference to a person that did something,
+/// not to a parent the row belongs to. Shared by the rules that must tell the two
+/// apart (`cascade-on-actor`, `soft-delete-inconsistent`).
+pub fn is_actor_column(options: &RuleOptions, column: &str) -> bool {
+    options.name_matches(&ACTOR_COLUMNS, column)
+}
+
 /// Whether an expression mentions a column as a whole word.
 pub fn mentions_column(expression: &str, column: &str) -> bool {
     expression
