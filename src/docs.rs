@@ -24,6 +24,11 @@ pub fn explain(meta: &RuleMeta) -> String {
             }
         ));
     }
+    if let Some(by) = meta.superseded_by {
+        text.push_str(&format!(
+            "Runs only when `{by}` does not: that rule reports the same defects.\n\n"
+        ));
+    }
     text.push_str(&render_docs(meta));
     if !meta.options.is_empty() {
         if !text.ends_with('\n') {
@@ -66,12 +71,15 @@ pub fn rule_table() -> String {
             };
             let meta = rule.meta();
             out.push_str(&format!(
-                "| `{}` | {} | {} | {}{} | {} |\n",
+                "| `{}` | {} | {} | {}{}{} | {} |\n",
                 meta.id,
                 pack.name,
                 meta.kind.as_str(),
                 pack_rule.severity,
                 if pack_rule.enabled { "" } else { ", opt-in" },
+                meta.superseded_by
+                    .map(|by| format!(", only without `{by}`"))
+                    .unwrap_or_default(),
                 meta.summary.replace('|', "\\|")
             ));
         }

@@ -81,6 +81,14 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
             chosen_packs.push(pack);
         }
     }
+    // One finding per defect: a rule another selected rule supersedes stays out.
+    let selected: Vec<&str> = rules.iter().map(|a| a.rule.meta().id).collect();
+    rules.retain(|a| {
+        a.rule
+            .meta()
+            .superseded_by
+            .is_none_or(|by| !selected.contains(&by))
+    });
     Ok(Plan {
         rules,
         packs: chosen_packs,
@@ -88,9 +96,14 @@ pub fn plan(settings: &Settings) -> Result<Plan, ConfigError> {
 }
 
 /// A rule's finding with the severity and category its pack and the configuration
-/// give it.
+/// give it; `info` for a finding the rule marked as a lesser form of its defect
+/// ([`Finding::downgraded`]).
 fn admit(active: &ActiveRule, mut finding: Finding) -> Finding {
-    finding.severity = active.severity;
+    finding.severity = if finding.downgraded {
+        Severity::Info
+    } else {
+        active.severity
+    };
     finding.category = active.pack.category.clone();
     finding
 }
@@ -187,4 +200,30 @@ pub fn settle(findings: &mut Vec<Finding>) {
         }
     }
     *findings = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(settings: Settings) -> Vec<&'static str> {
+        plan(&settings)
+            .unwrap()
+            .rules
+            .iter()
+            .map(|a| a.rule.meta().id)
+            .collect()
+    }
+
+    #[test]
+    fn a_superseded_rule_runs_only_without_the_rule_that_supersedes_it() {
+        let default = ids(Settings::default());
+        assert!(default.contains(&"fk-missing-index"));
+        assert!(!default.contains(&"cascade-unindexed"));
+        let cascades_only = ids(Settings {
+            packs: Some(vec!["cascades".into()]),
+            ..Settings::default()
+        });
+        assert!(cascades_only.contains(&"cascade-unindexed"));
+    }
 }

@@ -54,6 +54,14 @@ pub struct Finding {
     /// Live only: the planner's row estimate for the table, used to rank fixes (a
     /// missing index on a 10-million-row table comes before one on an empty table).
     pub table_rows: Option<f64>,
+    /// Set by the rule for a lesser form of its defect (an index that serves a foreign
+    /// key only partly, a reference guessed from a name): the engine then reports it
+    /// at `info`, whatever severity the pack or the configuration give the rule. When
+    /// the rule can also report the full defect on the same object, the lesser one
+    /// gets an object of its own (a fingerprint of its own), so a baseline or an
+    /// ignore of one does not hide the other.
+    #[serde(skip)]
+    pub downgraded: bool,
 }
 
 impl Finding {
@@ -69,6 +77,7 @@ impl Finding {
             fix: None,
             location: None,
             table_rows: None,
+            downgraded: false,
         }
     }
 
@@ -84,6 +93,12 @@ impl Finding {
 
     pub fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Report at `info` (see [`Finding::downgraded`]).
+    pub fn downgraded(mut self) -> Self {
+        self.downgraded = true;
         self
     }
 

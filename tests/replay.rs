@@ -207,8 +207,11 @@ COPY app.items (id, status) FROM stdin;
         .iter()
         .find(|i| i.name.name == "log_at_idx")
         .unwrap();
-    assert!(parent_index.only_parent);
     assert!(parent_index.valid, "attached to every partition");
+    assert!(
+        !parent_index.only_parent,
+        "complete, as the catalog shows it (a valid partitioned index)"
+    );
     assert_eq!(
         db.table(&QualifiedName::new("app", "log_2024"))
             .unwrap()
@@ -217,6 +220,84 @@ COPY app.items (id, status) FROM stdin;
     );
     let status = db.enums.get(&QualifiedName::new("app", "status")).unwrap();
     assert_eq!(status.values, vec!["a", "c", "b"]);
+}
+
+/// What PostgreSQL 15 shows in `pg_index.indisvalid` for each step (checked on a
+/// server): `ON ONLY` is invalid only while a partition lacks an attached index.
+#[test]
+fn on_only_indexes_are_valid_like_postgres_says() {
+    let valid = |sql: &str, index: &str| {
+        let (db, diagnostics) = database_from_sql(sql);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let owner = db.index_owner[&q(index)].clone();
+        db.table(&owner)
+            .unwrap()
+            .indexes
+            .iter()
+            .find(|i| i.name.name == index)
+            .unwrap()
+            .valid
+    };
+    let parent = "CREATE TABLE m (id int, at date) PARTITION BY RANGE (at);";
+    let p2024 =
+        "CREATE TABLE m_2024 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');";
+    let p2025 =
+        "CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');";
+    let only = "CREATE INDEX m_id ON ONLY m (id);";
+    // No partitions: valid; a partition created later gets a copy.
+    assert!(valid(&format!("{parent}{only}"), "m_id"));
+    assert!(valid(&format!("{parent}{only}{p2024}"), "m_id"));
+    // A partition without an index: invalid, and new partitions do not change that.
+    assert!(!valid(&format!("{parent}{p2024}{only}"), "m_id"));
+    assert!(!valid(&format!("{parent}{p2024}{only}{p2025}"), "m_id"));
+    // Attaching the missing one validates it; the later partition's copy counts.
+    let attach =
+        "CREATE INDEX m_2024_id ON m_2024 (id); ALTER INDEX m_id ATTACH PARTITION m_2024_id;";
+    assert!(valid(
+        &format!("{parent}{p2024}{only}{p2025}{attach}"),
+        "m_id"
+    ));
+    // ATTACH PARTITION copies the index too.
+    let attach_table = "CREATE TABLE m_2025 (id int, at date); ALTER TABLE m ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');";
+    assert!(valid(
+        &format!("{parent}{p2024}{only}{attach_table}{attach}"),
+        "m_id"
+    ));
+}
+
+/// PostgreSQL 15 (checked on a server): schemas of the search path that do not exist
+/// are skipped, for creating and for finding; with none left, nothing is created.
+#[test]
+fn the_search_path_skips_schemas_that_do_not_exist() {
+    let (db, diagnostics) = database_from_sql(
+        "SET search_path = missing_schema, public;
+         CREATE TABLE t (id int);
+         ALTER TABLE t ADD PRIMARY KEY (id);
+         SET search_path = app_later, public;
+         CREATE SCHEMA app_later;
+         CREATE TABLE t3 (id int);
+         CREATE TABLE public.only_public (id int);
+         SET search_path = app_later;
+         ALTER TABLE only_public ADD COLUMN x int;
+         SET search_path = missing_schema;
+         CREATE TABLE nowhere (id int);
+         RESET search_path;
+         CREATE TABLE back_in_public (id int);",
+    );
+    assert!(db.table(&q("t")).unwrap().primary_key.is_some());
+    assert!(db
+        .table(&QualifiedName::new("missing_schema", "t"))
+        .is_none());
+    assert!(db.table(&QualifiedName::new("app_later", "t3")).is_some());
+    assert!(db.table(&q("back_in_public")).is_some());
+    let messages: Vec<String> = diagnostics.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "cannot apply `ALTER TABLE only_public ADD COLUMN x int`: table only_public does not exist",
+            "cannot apply `CREATE TABLE nowhere (id int)`: no schema has been selected to create in",
+        ]
+    );
 }
 
 #[test]

@@ -299,8 +299,9 @@ pub struct Index {
     pub predicate: Option<String>,
     /// False for an index left invalid (failed CONCURRENTLY build, `ON ONLY` parent).
     pub valid: bool,
-    /// Created with `ON ONLY` on a partitioned table: invalid until every partition's
-    /// index is attached.
+    /// A partitioned index created `ON ONLY` while a partition lacked a matching
+    /// index: invalid until every partition's index is attached (then false, as the
+    /// catalog shows it). `ON ONLY` on a table with no partitions yet is valid.
     pub only_parent: bool,
     pub role: IndexRole,
     pub location: Option<Location>,

@@ -9,7 +9,6 @@ use colored::Colorize;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
 use std::fmt::Write;
 
-
 fn grade_colored(grade: Grade, text: String) -> colored::ColoredString {
     if grade >= Grade::AMinus {
         text.green().bold()

@@ -3,11 +3,9 @@
 use super::{OptionKind, OptionSpec, RuleOptions};
 use crate::model::{Column, Database, ForeignKey, Index, Name, Table};
 
-/// The index that makes lookups by `columns` fast, if any: valid, not partial, a
-/// method that serves equality (btree; hash for one column), and whose first
-/// `columns.len()` key columns are plain columns equal to `columns` in any order.
-/// INCLUDE columns do not count: `(created_at, fk)` does not cover `fk`, `(y, x)`
-/// does cover `(x, y)`.
+/// The index that makes lookups by `columns` fast, if any: the lookups PostgreSQL
+/// runs for a foreign key (`WHERE fk1 = $1 AND fk2 = $2`, for every parent row
+/// deleted or re-keyed). An index serves them when [`index_covers`] says so.
 pub fn covering_index<'a>(table: &'a Table, columns: &[Name]) -> Option<&'a Index> {
     table
         .indexes
@@ -15,12 +13,33 @@ pub fn covering_index<'a>(table: &'a Table, columns: &[Name]) -> Option<&'a Inde
         .find(|index| index_covers(index, columns))
 }
 
+/// Whether `index` makes equality lookups by `columns` fast: it is valid, its
+/// predicate (if partial) is implied by those lookups (see [`predicate_implied`]),
+/// and either
+/// - it is a btree (or a hash on one column) whose first `columns.len()` key columns
+///   are plain columns equal to `columns` in any order: `(y, x)` covers `(x, y)`,
+///   `(created_at, fk)` does not cover `fk`, INCLUDE columns do not count; or
+/// - it is a unique btree whose key columns are all among `columns`: each lookup
+///   reads at most one row (a child's unique `(user_id)` serves a foreign key on
+///   `(tenant_id, user_id)`).
 pub fn index_covers(index: &Index, columns: &[Name]) -> bool {
-    if !index.valid
-        || index.predicate.is_some()
-        || columns.is_empty()
-        || index.keys.len() < columns.len()
+    if !index.valid || columns.is_empty() || !predicate_implied(index, columns) {
+        return false;
+    }
+    let Some(keys) = index.plain_key_columns() else {
+        return index_covers_leading(index, columns);
+    };
+    if index.unique
+        && index.method == "btree"
+        && keys.iter().all(|k| columns.iter().any(|c| c == k))
     {
+        return true;
+    }
+    index_covers_leading(index, columns)
+}
+
+fn index_covers_leading(index: &Index, columns: &[Name]) -> bool {
+    if index.keys.len() < columns.len() {
         return false;
     }
     let method_ok = index.method == "btree" || (index.method == "hash" && columns.len() == 1);
@@ -38,6 +57,57 @@ pub fn index_covers(index: &Index, columns: &[Name]) -> bool {
     leading.sort_unstable();
     wanted.sort_unstable();
     leading == wanted
+}
+
+/// Whether equality lookups by `columns` imply the index's predicate, so the
+/// planner can use a partial index for them. `fk = $1` with a strict `=` implies
+/// `fk IS NOT NULL` (PostgreSQL's predicate proof, `predtest.c`), so a predicate
+/// made only of `IS NOT NULL` tests on `columns`, alone or ANDed, is implied; any
+/// other predicate (`WHERE deleted_at IS NULL`, `WHERE id > 100`) is not. No
+/// predicate is implied trivially.
+pub fn predicate_implied(index: &Index, columns: &[Name]) -> bool {
+    let Some(predicate) = &index.predicate else {
+        return true;
+    };
+    crate::source::sql::parse::not_null_columns(predicate)
+        .is_some_and(|tested| tested.iter().all(|t| columns.contains(t)))
+}
+
+/// An index that serves lookups by `columns` only partly, when none covers them: a
+/// valid btree (or a one-column hash) whose predicate the lookups imply and whose
+/// leading key columns are some of `columns` (an index on `(build_id, name)` for a
+/// foreign key on `(partition_id, build_id)`). The lookup reads every row that
+/// matches those and filters on the rest. The one serving most columns wins, then
+/// the first by name. Returns the index and the columns it serves, in key order.
+pub fn partly_covering_index<'a>(
+    table: &'a Table,
+    columns: &[Name],
+) -> Option<(&'a Index, Vec<Name>)> {
+    let mut best: Option<(&Index, Vec<Name>)> = None;
+    for index in &table.indexes {
+        if !index.valid || !predicate_implied(index, columns) {
+            continue;
+        }
+        let served: Vec<Name> = index
+            .keys
+            .iter()
+            .map_while(|k| k.column_name())
+            .take_while(|k| columns.iter().any(|c| c == k))
+            .map(Name::from)
+            .collect();
+        let method_ok =
+            index.method == "btree" || (index.method == "hash" && index.keys.len() == 1);
+        if served.is_empty() || served.len() >= columns.len() || !method_ok {
+            continue;
+        }
+        let better = best.as_ref().is_none_or(|(b, s)| {
+            served.len() > s.len() || (served.len() == s.len() && index.name.name < b.name.name)
+        });
+        if better {
+            best = Some((index, served));
+        }
+    }
+    best
 }
 
 /// A partition's copy of its parent's foreign key: reported once, at the parent.
@@ -140,6 +210,22 @@ pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDe
         .map(SoftDelete::Active)
 }
 
+/// `actor_columns`: Column names that record who acted on a row, not what the row belongs to.
+pub const ACTOR_COLUMNS: OptionSpec = OptionSpec {
+    name: "actor_columns",
+    kind: OptionKind::Globs,
+    default: r#"["*_by", "*_by_id", "*By", "*ById", "granted_by*", "grantor*", "approver*", "reviewer*", "creator_id", "creatorId", "*_creator_id", "modifier*", "editor", "editor_id", "editorId"]"#,
+    doc: "Column names that record who acted on a row, not what the row belongs to.",
+};
+
+/// Whether a column records who acted on the row (`created_by`, `approver_id`,
+/// `editor`), per [`ACTOR_COLUMNS`]: a reference to a person that did something,
+/// not to a parent the row belongs to. Shared by the rules that must tell the two
+/// apart (`cascade-on-actor`, `soft-delete-inconsistent`).
+pub fn is_actor_column(options: &RuleOptions, column: &str) -> bool {
+    options.name_matches(&ACTOR_COLUMNS, column)
+}
+
 /// Whether an expression mentions a column as a whole word.
 pub fn mentions_column(expression: &str, column: &str) -> bool {
     expression
@@ -160,14 +246,32 @@ pub fn ident_part(s: &str) -> String {
         .collect()
 }
 
-/// `CREATE INDEX CONCURRENTLY <table>_<cols>_idx ON <table> (<cols>);`
-pub fn create_index_sql(table: &Table, columns: &[Name]) -> String {
+/// `CREATE INDEX CONCURRENTLY <table>_<cols>_idx ON <table> (<cols>);`, named the
+/// way PostgreSQL names an index the statement does not name (`ChooseRelationName`:
+/// `_idx`, else `_idx1`, `_idx2`, … when a relation of the schema has the name), so
+/// the fix runs even when a partial or invalid index already took the plain name.
+pub fn create_index_sql(db: &Database, table: &Table, columns: &[Name]) -> String {
     let parts: Vec<String> = columns.iter().map(|c| ident_part(c)).collect();
-    let name = crate::model::default_names::object_name(
-        &ident_part(&table.name.name),
-        &parts.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-        "idx",
-    );
+    let parts: Vec<&str> = parts.iter().map(|c| c.as_str()).collect();
+    let taken = |name: &str| {
+        let q = crate::model::QualifiedName::new(table.name.schema.clone(), name);
+        db.index_owner.contains_key(&q)
+            || db.tables.contains_key(&q)
+            || db.views.contains_key(&q)
+            || db.sequences.contains_key(&q)
+    };
+    let base = ident_part(&table.name.name);
+    let name = (0..)
+        .map(|pass| {
+            let label = if pass == 0 {
+                "idx".to_string()
+            } else {
+                format!("idx{pass}")
+            };
+            crate::model::default_names::object_name(&base, &parts, &label)
+        })
+        .find(|name| !taken(name))
+        .unwrap_or_default();
     let cols: Vec<String> = columns
         .iter()
         .map(|c| crate::model::quote_ident(c))
@@ -179,7 +283,8 @@ pub fn create_index_sql(table: &Table, columns: &[Name]) -> String {
         "CONCURRENTLY "
     };
     format!(
-        "CREATE INDEX {only}{name} ON {} ({});",
+        "CREATE INDEX {only}{} ON {} ({});",
+        crate::model::quote_ident(&name),
         table.name.sql(),
         cols.join(", ")
     )
@@ -286,6 +391,32 @@ mod tests {
             &format!("{base} CREATE INDEX ON c (x) WHERE z > 0;"),
             &["x"]
         ));
+        // The lookup `x = $1` implies `x IS NOT NULL`, not `z IS NOT NULL`.
+        assert!(covered(
+            &format!("{base} CREATE INDEX ON c (x) WHERE x IS NOT NULL;"),
+            &["x"]
+        ));
+        assert!(covered(
+            &format!("{base} CREATE INDEX ON c (x, y) WHERE (y IS NOT NULL) AND (x IS NOT NULL);"),
+            &["x", "y"]
+        ));
+        assert!(!covered(
+            &format!("{base} CREATE INDEX ON c (x) WHERE z IS NOT NULL;"),
+            &["x"]
+        ));
+        assert!(!covered(
+            &format!("{base} CREATE INDEX ON c (x) WHERE x IS NOT NULL OR z > 0;"),
+            &["x"]
+        ));
+        // A unique key within the columns: at most one row per lookup.
+        assert!(covered(
+            &format!("{base} CREATE UNIQUE INDEX ON c (y);"),
+            &["x", "y"]
+        ));
+        assert!(!covered(
+            &format!("{base} CREATE INDEX ON c (y);"),
+            &["x", "y"]
+        ));
         assert!(!covered(
             &format!("{base} CREATE INDEX ON c ((x + 1));"),
             &["x"]
@@ -302,5 +433,52 @@ mod tests {
             &format!("{base} ALTER TABLE c ADD PRIMARY KEY (x, y);"),
             &["x"]
         ));
+    }
+
+    fn partly(sql: &str, cols: &[&str]) -> Option<(String, String)> {
+        let (db, _) = database_from_sql(sql);
+        let t = db.tables.values().find(|t| t.name.name == "c").unwrap();
+        let cols: Vec<Name> = cols.iter().map(|c| Name::from(*c)).collect();
+        partly_covering_index(t, &cols).map(|(i, s)| (i.name.name.to_string(), s.join(",")))
+    }
+
+    #[test]
+    fn partial_coverage_names_the_index_and_what_it_serves() {
+        let base = "CREATE TABLE c (x int, y int, z int, name text);";
+        assert_eq!(
+            partly(
+                &format!("{base} CREATE INDEX c_y_name ON c (y, name);"),
+                &["x", "y"]
+            ),
+            Some(("c_y_name".into(), "y".into()))
+        );
+        // The longest served prefix wins.
+        assert_eq!(
+            partly(
+                &format!(
+                    "{base} CREATE INDEX c_x ON c (x); CREATE INDEX c_x_y_z ON c (x, y, name);"
+                ),
+                &["x", "y", "z"]
+            ),
+            Some(("c_x_y_z".into(), "x,y".into()))
+        );
+        assert_eq!(
+            partly(
+                &format!("{base} CREATE INDEX c_name_x ON c (name, x);"),
+                &["x", "y"]
+            ),
+            None
+        );
+        assert_eq!(
+            partly(
+                &format!("{base} CREATE INDEX c_y ON c (y) WHERE z > 0;"),
+                &["x", "y"]
+            ),
+            None
+        );
+        assert_eq!(
+            partly(&format!("{base} CREATE INDEX c_x ON c (x);"), &["x"]),
+            None
+        );
     }
 }

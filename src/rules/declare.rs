@@ -1,9 +1,11 @@
 /// Declare a rule type with everything that describes it: its id, one-line summary,
 /// documentation (the `///` lines above the name become its `explain` text), its kind
 /// (`Schema` by default; `Migration` judges each migration statement; `Live` needs
-/// what only a live server knows) and its options (each default stated once, in an
-/// [`OptionSpec`](crate::rules::OptionSpec)). Packs (`rules/*.toml`) say only which
-/// pack a rule is in and its default severity.
+/// what only a live server knows), its options (each default stated once, in an
+/// [`OptionSpec`](crate::rules::OptionSpec)) and, for a rule whose findings another
+/// rule also makes, `superseded_by: "<id>"` (it then runs only when that rule does
+/// not). Packs (`rules/*.toml`) say only which pack a rule is in and its default
+/// severity.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
@@ -12,6 +14,7 @@ macro_rules! declare_rule {
             summary: $summary:literal
             $(, kind: $kind:ident)?
             $(, options: [$($option:expr),* $(,)?])?
+            $(, superseded_by: $superseded_by:literal)?
             $(,)?
         }
     ) => {
@@ -25,6 +28,7 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
                 kind: $crate::rules::RuleKind::Schema $(.or($crate::rules::RuleKind::$kind))?,
                 options: &[$($($option),*)?],
+                superseded_by: $crate::rules::first(&[$($superseded_by)?]),
             };
         }
     };

@@ -55,6 +55,15 @@ impl RuleKind {
     }
 }
 
+/// The first of at most one optional macro argument (`declare_rule!`'s
+/// `superseded_by`), in a constant.
+pub const fn first(ids: &'static [&'static str]) -> Option<&'static str> {
+    match ids {
+        [id, ..] => Some(id),
+        [] => None,
+    }
+}
+
 /// A rule's identity, documentation, kind and options.
 pub struct RuleMeta {
     /// Stable kebab-case id: part of every finding's fingerprint; never renamed.
@@ -66,6 +75,9 @@ pub struct RuleMeta {
     pub kind: RuleKind,
     /// Every option the rule reads, with its default.
     pub options: &'static [OptionSpec],
+    /// A rule that reports every defect this one does: when it runs, this one does
+    /// not (one finding per defect, in one category).
+    pub superseded_by: Option<&'static str>,
 }
 
 impl RuleMeta {
@@ -220,6 +232,19 @@ mod tests {
                     "{}: the docs repeat the default of {} (explain prints it)",
                     meta.id,
                     spec.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn superseding_rules_exist_and_supersede_nothing_themselves() {
+        for rule in REGISTRY {
+            if let Some(by) = rule.meta().superseded_by {
+                let other = find(by).unwrap_or_else(|| panic!("{by} is not a rule"));
+                assert!(
+                    other.meta().superseded_by.is_none(),
+                    "{by} is superseded too"
                 );
             }
         }

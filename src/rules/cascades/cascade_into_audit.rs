@@ -1,6 +1,7 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
 use crate::rules::analysis::{own_foreign_keys, set_null_fix};
+use crate::rules::options::words;
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
 /// `table_words`: Words in a table name that mark it as a record of events, history or money.
@@ -11,13 +12,30 @@ pub const TABLE_WORDS: OptionSpec = OptionSpec {
     doc: "Words in a table name that mark it as a record of events, history or money.",
 };
 
+/// `row_words`: Last words of a table name that stand for its rows (entries, items, events): the table qualifies when an earlier word is in `table_words`.
+pub const ROW_WORDS: OptionSpec = OptionSpec {
+    name: "row_words",
+    kind: OptionKind::Words,
+    default: r#"["entry", "entries", "item", "items", "line", "lines", "record", "records", "row", "rows", "event", "events"]"#,
+    doc: "Last words of a table name that stand for its rows (entries, items, events): the table qualifies when an earlier word is in `table_words`.",
+};
+
 declare_rule! {
     /// ## What it does
     /// Flags `ON DELETE CASCADE` foreign keys whose child table keeps a record that
-    /// must outlive its parent: audit, history, log, ledger, payment, invoice,
-    /// transaction tables. A table qualifies when one of the words of its name
-    /// (`UserSecurityAuditLog` → user, security, audit, log) is in the `table_words`
-    /// option, so `catalog` is not a log.
+    /// must outlive its parent: tables that record events, history or money (audit,
+    /// history, log, ledger, payment, invoice, transaction tables).
+    ///
+    /// The last word of the table's name says what a row is, so it decides
+    /// (`UserSecurityAuditLog` → user, security, audit, **log**): the table qualifies
+    /// when its last word is in `table_words` (or glued to one, as in Django's
+    /// `tickets_tickethistory`; `catalog` is not a log), or is a word for rows
+    /// (`row_words`: entries, items, lines, events) after a word in `table_words`
+    /// (`audit_log_entries`, `invoice_line_items`, `audit_events`). A table that
+    /// configures how records are kept is not a record: the last word of
+    /// `audit_events_streaming_destinations`, `payment_configurations`,
+    /// `audit_log_headers`, `invoice_settings` or `audit_filters` is none of these,
+    /// and deleting its owner should delete it.
     ///
     /// ## Why is this bad?
     /// Deleting a user or a tenant silently erases the record of what it did: the
@@ -39,7 +57,7 @@ declare_rule! {
     ///   ADD CONSTRAINT audit_log_organization_id_fkey FOREIGN KEY (organization_id)
     ///   REFERENCES organizations (id) ON DELETE SET NULL NOT VALID;
     /// ```
-    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records", options: [TABLE_WORDS] }
+    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records", options: [TABLE_WORDS, ROW_WORDS] }
 }
 
 impl Rule for CascadeIntoAudit {
@@ -50,7 +68,7 @@ impl Rule for CascadeIntoAudit {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
-            if !ctx.options.name_has_word(&TABLE_WORDS, &table.name.name) {
+            if !records_events(ctx, &table.name.name) {
                 continue;
             }
             for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade)
@@ -71,4 +89,21 @@ impl Rule for CascadeIntoAudit {
         }
         out
     }
+}
+
+/// The table's last word is a record word (glued ones of five letters or more
+/// count: `tickethistory`), or a row word after a record word.
+fn records_events(ctx: &Context, name: &str) -> bool {
+    let records = ctx.options.lowered(&TABLE_WORDS);
+    let rows = ctx.options.lowered(&ROW_WORDS);
+    let is_record = |w: &str| {
+        records
+            .iter()
+            .any(|l| w == l || (l.len() >= 5 && w.contains(l.as_str())))
+    };
+    let words = words(name);
+    let Some((last, before)) = words.split_last() else {
+        return false;
+    };
+    is_record(last) || (rows.contains(last) && before.iter().any(|w| is_record(w)))
 }

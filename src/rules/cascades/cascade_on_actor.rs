@@ -1,21 +1,14 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
-use crate::rules::analysis::{own_foreign_keys, set_null_fix};
-use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
-
-/// `columns`: Column names that record who acted, not what the row belongs to.
-pub const COLUMNS: OptionSpec = OptionSpec {
-    name: "columns",
-    kind: OptionKind::Globs,
-    default: r#"["*_by", "*_by_id", "*By", "*ById", "granted_by*", "grantor*", "approver*", "reviewer*", "creator_id", "creatorId", "*_creator_id", "modifier*", "editor_id", "editorId"]"#,
-    doc: "Column names that record who acted, not what the row belongs to.",
-};
+use crate::rules::analysis::{is_actor_column, own_foreign_keys, set_null_fix, ACTOR_COLUMNS};
+use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
     /// Flags `ON DELETE CASCADE` foreign keys on columns that record *who did
     /// something* to a row (`granted_by`, `created_by_id`, `approvedBy`, ...: the
-    /// `columns` option) rather than who owns it.
+    /// `actor_columns` option, shared with `soft-delete-inconsistent`) rather than
+    /// who owns it.
     ///
     /// ## Why is this bad?
     /// The row belongs to someone else; the referenced user only acted on it.
@@ -38,7 +31,7 @@ declare_rule! {
     ///   ADD CONSTRAINT user_permissions_granted_by_id_fkey FOREIGN KEY (granted_by_id)
     ///   REFERENCES users ON DELETE SET NULL NOT VALID;
     /// ```
-    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows", options: [COLUMNS] }
+    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows", options: [ACTOR_COLUMNS] }
 }
 
 impl Rule for CascadeOnActor {
@@ -51,10 +44,7 @@ impl Rule for CascadeOnActor {
         for table in ctx.db.tables.values() {
             for fk in own_foreign_keys(ctx.db, table).filter(|fk| fk.on_delete == FkAction::Cascade)
             {
-                let Some(actor) = fk
-                    .columns
-                    .iter()
-                    .find(|c| ctx.options.name_matches(&COLUMNS, c))
+                let Some(actor) = fk.columns.iter().find(|c| is_actor_column(ctx.options, c))
                 else {
                     continue;
                 };

@@ -1,14 +1,22 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
-use crate::rules::analysis::{covering_index, create_index_sql, own_foreign_keys};
+use crate::rules::analysis::{
+    covering_index, create_index_sql, own_foreign_keys, partly_covering_index,
+};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
     /// Flags foreign keys with an `ON DELETE CASCADE`, `SET NULL` or `SET DEFAULT`
-    /// action whose child columns have no covering index (see `fk-missing-index` for
-    /// what covers). `ON UPDATE CASCADE` alone is not reported: primary keys rarely
-    /// change, and Prisma puts it on every relation.
+    /// action whose child columns no index serves (see `fk-missing-index` for what
+    /// covers, partial indexes included). `ON UPDATE CASCADE` alone is not reported:
+    /// primary keys rarely change, and Prisma puts it on every relation.
+    ///
+    /// Runs only when `fk-missing-index` does not (for example with `packs =
+    /// ["cascades"]`): that rule reports every unindexed foreign key, names the
+    /// cascade in its message, and would otherwise report the same defect with the
+    /// same fix a second time, in a second scorecard category. Foreign keys an index
+    /// serves only in part are left to `fk-missing-index` (an `info` there).
     ///
     /// ## Why is this bad?
     /// The action runs inside the parent's DELETE: for every parent row deleted,
@@ -26,7 +34,7 @@ declare_rule! {
     /// ```sql
     /// CREATE INDEX CONCURRENTLY comments_post_id_idx ON public.comments (post_id);
     /// ```
-    CascadeUnindexed { id: "cascade-unindexed", summary: "Cascading foreign key without a covering index" }
+    CascadeUnindexed { id: "cascade-unindexed", summary: "Cascading foreign key without a covering index", superseded_by: "fk-missing-index" }
 }
 
 impl Rule for CascadeUnindexed {
@@ -42,7 +50,10 @@ impl Rule for CascadeUnindexed {
                     fk.on_delete,
                     FkAction::Cascade | FkAction::SetNull | FkAction::SetDefault
                 );
-                if !acting || covering_index(table, &fk.columns).is_some() {
+                if !acting
+                    || covering_index(table, &fk.columns).is_some()
+                    || partly_covering_index(table, &fk.columns).is_some()
+                {
                     continue;
                 }
                 let action = format!("ON DELETE {}", fk.on_delete.sql());
@@ -59,7 +70,7 @@ impl Rule for CascadeUnindexed {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(create_index_sql(table, &fk.columns))
+                    .fix(create_index_sql(ctx.db, table, &fk.columns))
                     .location(fk.location.as_ref()),
                 );
             }

@@ -1,21 +1,54 @@
 use crate::finding::Finding;
-use crate::rules::analysis::{covering_index, create_index_sql, own_foreign_keys};
+use crate::model::{FkAction, Name};
+use crate::rules::analysis::{
+    covering_index, create_index_sql, own_foreign_keys, partly_covering_index,
+};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags foreign keys whose referencing columns have no covering index. An index
-    /// covers a foreign key on columns C when it is valid, not partial, a btree (or a
-    /// hash on one column), and its first |C| key columns are exactly C in any order.
-    /// INCLUDE columns do not count: `(created_at, customer_id)` does not cover
-    /// `customer_id`; `(y, x)` does cover `(x, y)`. On a partitioned table the foreign
-    /// key is reported once, at the parent.
+    /// Flags foreign keys whose referencing columns have no covering index: the one
+    /// finding for an unindexed foreign key, whatever its `ON DELETE` action.
+    ///
+    /// For every parent row deleted (or whose key changes), PostgreSQL looks up the
+    /// child rows with `SELECT 1 FROM ONLY child WHERE fk1 = $1 AND fk2 = $2 FOR KEY
+    /// SHARE` (`NO ACTION`, `RESTRICT`), or deletes or updates them with the same
+    /// `WHERE` (`CASCADE`, `SET NULL`, `SET DEFAULT`). An index covers the foreign key
+    /// when the planner can use it for that lookup:
+    /// - it is valid, a btree (or a hash on one column), and its first |C| key columns
+    ///   are exactly the foreign key's columns C, in any order: `(y, x)` covers
+    ///   `(x, y)`; `(created_at, customer_id)` does not cover `customer_id`, and
+    ///   INCLUDE columns do not count;
+    /// - or it is a unique btree whose key columns are all among C (at most one row
+    ///   per lookup);
+    /// - and, if partial, its predicate is implied by the lookup. `fk = $1` implies
+    ///   `fk IS NOT NULL` (the `=` operator is strict), so a predicate made only of
+    ///   `IS NOT NULL` tests on the foreign key's columns, alone or ANDed, is implied:
+    ///   `CREATE INDEX … ON child (parent_id) WHERE parent_id IS NOT NULL` covers.
+    ///   Any other predicate (`WHERE deleted_at IS NULL`) does not: rows outside it
+    ///   still have to be found. See "Partial Indexes" (indexes-partial.html) and
+    ///   "Foreign Keys" (ddl-constraints.html#DDL-CONSTRAINTS-FK).
+    ///
+    /// A composite foreign key whose leading columns some index serves only in part
+    /// (foreign key `(partition_id, build_id)`, index `(build_id, name)`) is reported
+    /// as partly served instead, at `info` whatever the rule's severity, naming the
+    /// index that helps and the columns it lacks; its object is
+    /// `<constraint>.partly-indexed`, a fingerprint of its own. On a partitioned table
+    /// the foreign key is reported once, at the parent.
+    ///
+    /// `cascade-unindexed` reports the cascading subset of these foreign keys; it runs
+    /// only when this rule does not, so one unindexed foreign key is one finding, in
+    /// this rule's category. Its message names the cascade; the severity is not raised
+    /// for it, since a `NO ACTION` check scans the child exactly as often as a
+    /// cascade does.
     ///
     /// ## Why is this bad?
     /// PostgreSQL indexes the referenced side (it must be unique) but never the
     /// referencing side. Every DELETE or key UPDATE on the parent then scans the
     /// child table to check for references, holding locks while it does, and joins
-    /// from parent to children scan too. Prisma creates no such indexes on PostgreSQL.
+    /// from parent to children scan too. With a cascade, the scan runs inside the
+    /// parent's DELETE for every row deleted. Prisma creates no such indexes on
+    /// PostgreSQL.
     ///
     /// ## Example
     /// ```sql
@@ -41,11 +74,46 @@ impl Rule for FkMissingIndex {
                 if covering_index(table, &fk.columns).is_some() {
                     continue;
                 }
+                let fix = create_index_sql(ctx.db, table, &fk.columns);
+                if let Some((index, served)) = partly_covering_index(table, &fk.columns) {
+                    let missing: Vec<&Name> =
+                        fk.columns.iter().filter(|c| !served.contains(c)).collect();
+                    out.push(
+                        ctx.finding(
+                            &table.name,
+                            format!(
+                                "foreign key {} ({}) → {} is served only partly by index {} ({}): each lookup reads every row with the same {} and filters on {}",
+                                fk.name,
+                                fk.columns.join(", "),
+                                fk.references,
+                                index.name.name,
+                                served.join(", "),
+                                served.join(", "),
+                                missing.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                        .columns(&fk.columns)
+                        .object(format!("{}.partly-indexed", fk.name))
+                        .fix(fix)
+                        .location(fk.location.as_ref())
+                        .downgraded(),
+                    );
+                    continue;
+                }
+                let cascade = match fk.on_delete {
+                    FkAction::Cascade | FkAction::SetNull | FkAction::SetDefault => format!(
+                        "; its ON DELETE {} scans {} for every {} row deleted",
+                        fk.on_delete.sql(),
+                        table.name.name,
+                        fk.references.name
+                    ),
+                    _ => String::new(),
+                };
                 out.push(
                     ctx.finding(
                         &table.name,
                         format!(
-                            "foreign key {} ({}) → {} has no covering index",
+                            "foreign key {} ({}) → {} has no covering index{cascade}",
                             fk.name,
                             fk.columns.join(", "),
                             fk.references
@@ -53,7 +121,7 @@ impl Rule for FkMissingIndex {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(create_index_sql(table, &fk.columns))
+                    .fix(fix)
                     .location(fk.location.as_ref()),
                 );
             }

@@ -1,7 +1,6 @@
 use crate::finding::Finding;
-use crate::model::{quote_ident, QualifiedName, Table};
+use crate::model::{quote_ident, Column, Table};
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
-use std::collections::BTreeMap;
 
 /// `suffixes`: Column-name suffixes that mark a reference to another table.
 pub const SUFFIXES: OptionSpec = OptionSpec {
@@ -13,11 +12,29 @@ pub const SUFFIXES: OptionSpec = OptionSpec {
 
 declare_rule! {
     /// ## What it does
-    /// Flags columns named like a reference (`engagement_id`, `offerId`) to a table
-    /// that exists in the schema (`engagements`, `offers`, or an app-prefixed
-    /// `helpdesk_offer`) when no foreign key constrains them. The column must not be
-    /// the table's own primary key, nor half of a polymorphic pair (`record_type` +
-    /// `record_id`), and its type must match the target's single-column primary key.
+    /// Flags columns named like a reference (`engagement_id`, `offerId`: a name
+    /// ending in one of the `suffixes`) when no foreign key constrains them and the
+    /// naming convention below resolves them to exactly one table. The column must not
+    /// be the table's own primary key, nor half of a polymorphic pair (`record_type` +
+    /// `record_id`), nor an array.
+    ///
+    /// The convention: a column `<stem>_id` of table T refers to table R when
+    /// - R's name is the stem, or its plural (`engagement` → `engagement`,
+    ///   `engagements`; `-es`; `category` → `categories`), case-insensitively, or that
+    ///   name behind a prefix T's own name starts with (Django's `<app>_<model>`:
+    ///   `helpdesk_comment.ticket_id` → `helpdesk_ticket`);
+    /// - R is not T: a column named after its own table (`reactions.reaction_id`,
+    ///   `github_apps.app_id`) is a code or an external id, and self-references are
+    ///   named for their role (`parent_id`, `manager_id`);
+    /// - R has a one-column primary key of the column's type (an external id of
+    ///   another type is not a reference);
+    /// - and exactly one table fits, in the column's schema if any fits there.
+    ///
+    /// Only then does the finding carry the fix that adds the constraint. A column
+    /// whose stem matches a table only behind some other prefix (`deviceId` and
+    /// `user_devices`, but also `group_id` and `cluster_groups`) is a guess: it is
+    /// reported at `info`, naming the candidate, without a fix. Ambiguous names
+    /// (two tables fit) are not reported.
     ///
     /// ## Why is this bad?
     /// Without the constraint nothing stops orphans: a deleted parent leaves children
@@ -47,17 +64,14 @@ impl Rule for MissingFk {
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let suffixes = ctx.options.string_list(&SUFFIXES);
-        // Table lookup by lower-case name and by the name after an app prefix.
-        let mut by_name: BTreeMap<String, Vec<&Table>> = BTreeMap::new();
-        for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            let lower = table.name.name.to_ascii_lowercase().to_string();
-            if let Some((_, tail)) = lower.split_once('_') {
-                by_name.entry(format!("~{tail}")).or_default().push(table);
-            }
-            by_name.entry(lower).or_default().push(table);
-        }
+        let tables: Vec<&Table> = ctx
+            .db
+            .tables
+            .values()
+            .filter(|t| !t.is_partition())
+            .collect();
         let mut out = Vec::new();
-        for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
+        for table in &tables {
             for column in &table.columns {
                 let Some(stem) = suffixes
                     .iter()
@@ -92,22 +106,35 @@ impl Rule for MissingFk {
                 if is_pk || constrained || polymorphic {
                     continue;
                 }
-                let Some(target) = find_target(&by_name, stem, &table.name) else {
+                let forms = name_forms(stem);
+                let by_convention = one_target(&tables, table, column, |t| {
+                    named_by_convention(&t.name.name, &table.name.name, &forms)
+                });
+                let target = match by_convention {
+                    Target::One(t) => t,
+                    Target::Ambiguous => continue,
+                    Target::None => {
+                        if let Target::One(guess) = one_target(&tables, table, column, |t| {
+                            named_behind_other_prefix(&t.name.name, &forms)
+                        }) {
+                            out.push(
+                                ctx.finding(&table.name,
+                                    format!(
+                                        "{}.{} looks like a reference but has no foreign key; no table is named for it by convention ({} matches by name only: check it is the one before adding a constraint)",
+                                        table.name.name, column.name, guess.name
+                                    ),
+                                )
+                                .columns(&[&column.name])
+                                .location(column.location.as_ref())
+                                .downgraded(),
+                            );
+                        }
+                        continue;
+                    }
+                };
+                let Some(pk) = key_column(target) else {
                     continue;
                 };
-                let Some(pk) = target
-                    .primary_key
-                    .as_ref()
-                    .filter(|pk| pk.columns.len() == 1)
-                else {
-                    continue;
-                };
-                let Some(target_col) = target.column(&pk.columns[0]) else {
-                    continue;
-                };
-                if !target_col.data_type.same_base(&column.data_type) {
-                    continue;
-                }
                 let constraint = quote_ident(&crate::model::default_names::object_name(
                     &table.name.name,
                     &[&column.name],
@@ -126,7 +153,7 @@ impl Rule for MissingFk {
                         t = table.name.sql(),
                         c = quote_ident(&column.name),
                         r = target.name.sql(),
-                        rc = quote_ident(&pk.columns[0]),
+                        rc = quote_ident(&pk.name),
                     ))
                     .location(column.location.as_ref()),
                 );
@@ -136,39 +163,77 @@ impl Rule for MissingFk {
     }
 }
 
-/// `engagement` → a table named engagement, engagements, engagementes/-ies, or
-/// `<prefix>_engagement(s)` (Django's `<app>_<model>`, Prisma's `user_devices`); only
-/// when exactly one table fits, preferring the same schema.
-fn find_target<'a>(
-    by_name: &BTreeMap<String, Vec<&'a Table>>,
-    stem: &str,
-    from: &QualifiedName,
-) -> Option<&'a Table> {
+/// `engagement` → engagement, engagements, engagementes; `category` → categories
+/// (lower-case).
+fn name_forms(stem: &str) -> Vec<String> {
     let stem = stem.trim_end_matches('_').to_ascii_lowercase();
     let mut forms = vec![stem.clone(), format!("{stem}s"), format!("{stem}es")];
     if let Some(base) = stem.strip_suffix('y') {
         forms.push(format!("{base}ies"));
     }
-    let mut candidates: Vec<&Table> = Vec::new();
-    for form in &forms {
-        for key in [form.clone(), format!("~{form}")] {
-            if let Some(tables) = by_name.get(&key) {
-                for t in tables {
-                    if !candidates.iter().any(|c| c.name == t.name) {
-                        candidates.push(t);
-                    }
-                }
-            }
-        }
-    }
-    let same_schema: Vec<&Table> = candidates
+    forms
+}
+
+/// `name` is one of `forms`, alone or behind a prefix `from` starts with
+/// (`helpdesk_ticket` for `ticket` from `helpdesk_comment`).
+fn named_by_convention(name: &str, from: &str, forms: &[String]) -> bool {
+    let name = name.to_ascii_lowercase();
+    let from = from.to_ascii_lowercase();
+    forms.iter().any(|form| {
+        name == *form
+            || name
+                .strip_suffix(form.as_str())
+                .and_then(|prefix| prefix.strip_suffix('_'))
+                .is_some_and(|prefix| !prefix.is_empty() && from.starts_with(&format!("{prefix}_")))
+    })
+}
+
+/// `name` is one of `forms` behind some prefix (`user_devices` for `device`): a
+/// guess, since nothing ties the prefix to the referencing table.
+fn named_behind_other_prefix(name: &str, forms: &[String]) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.split_once('_')
+        .is_some_and(|(_, tail)| forms.iter().any(|f| f == tail))
+}
+
+/// The referenced table's one-column primary key.
+fn key_column(table: &Table) -> Option<&Column> {
+    let pk = table
+        .primary_key
+        .as_ref()
+        .filter(|pk| pk.columns.len() == 1)?;
+    table.column(&pk.columns[0])
+}
+
+enum Target<'a> {
+    None,
+    One(&'a Table),
+    Ambiguous,
+}
+
+/// The one table `named` picks for `column` of `from`: never `from` itself, with a
+/// one-column primary key of the column's type, preferring `from`'s schema.
+fn one_target<'a>(
+    tables: &[&'a Table],
+    from: &Table,
+    column: &Column,
+    named: impl Fn(&Table) -> bool,
+) -> Target<'a> {
+    let fits: Vec<&'a Table> = tables
         .iter()
         .copied()
-        .filter(|t| t.name.schema == from.schema)
+        .filter(|t| t.name != from.name && named(t))
+        .filter(|t| key_column(t).is_some_and(|k| k.data_type.same_base(&column.data_type)))
         .collect();
-    match (same_schema.len(), candidates.len()) {
-        (1, _) => Some(same_schema[0]),
-        (0, 1) => Some(candidates[0]),
-        _ => None,
+    let same_schema: Vec<&'a Table> = fits
+        .iter()
+        .copied()
+        .filter(|t| t.name.schema == from.name.schema)
+        .collect();
+    match (same_schema.as_slice(), fits.as_slice()) {
+        ([one], _) => Target::One(one),
+        ([], [one]) => Target::One(one),
+        ([], []) => Target::None,
+        _ => Target::Ambiguous,
     }
 }

@@ -1,5 +1,6 @@
 use crate::finding::Finding;
-use crate::model::quote_ident;
+use crate::model::{quote_ident, Column, Table};
+use crate::rules::options::words;
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
 /// `columns`: Column names that hold a secret.
@@ -30,30 +31,69 @@ pub const SECRET_TABLE_COLUMNS: OptionSpec = OptionSpec {
 pub const HASHED_MARKERS: OptionSpec = OptionSpec {
     name: "hashed_markers",
     kind: OptionKind::Globs,
-    default: r#"["*hash*", "*digest*", "*encrypted*", "*_enc", "*cipher*", "*salt*", "*expires*", "*Expires*", "*_at", "*At", "*type*", "*Type*", "*count*", "*Count*", "*last4*", "*prefix*", "*Prefix*", "*hint*", "*_id", "*Id"]"#,
+    default: r#"["*hash*", "*digest*", "*encrypted*", "*_enc", "*cipher*", "*salt*", "*expires*", "*Expires*", "*_at", "*At", "*type*", "*Type*", "*count*", "*Count*", "*last4*", "*last_chars*", "*lastchars*", "*prefix*", "*Prefix*", "*hint*", "*_id", "*Id", "*url", "*uri", "*name", "*field", "*fields", "*endpoint", "*iv"]"#,
     doc:
         "Column names that say the value is a hash, an encrypted value or metadata, not the secret.",
+};
+
+/// `hashed_comment_words`: Words of a column comment that say the column holds a hash or an encrypted value.
+pub const HASHED_COMMENT_WORDS: OptionSpec = OptionSpec {
+    name: "hashed_comment_words",
+    kind: OptionKind::Words,
+    default: r#"["hash", "hashed", "hashes", "digest", "bcrypt", "argon", "scrypt", "pbkdf", "sha", "encrypted", "ciphertext"]"#,
+    doc: "Words of a column comment that say the column holds a hash or an encrypted value.",
+};
+
+/// `encrypt_columns`: Secrets the application must read back (to sign, to compute one-time codes), which a hash cannot replace.
+pub const ENCRYPT_COLUMNS: OptionSpec = OptionSpec {
+    name: "encrypt_columns",
+    kind: OptionKind::Globs,
+    default: r#"["*webhook*", "*signing*", "*otp_secret*", "*otpsecret*", "*totp*", "*two_factor_secret*", "*twofactorsecret*", "*mfa_secret*", "*mfasecret*", "*seed*", "*private_key*", "*privatekey*"]"#,
+    doc: "Secrets the application must read back (to sign, to compute one-time codes), which a hash cannot replace.",
+};
+
+/// `encrypt_tables`: Tables whose secrets the application must read back (webhook signing secrets, TOTP seeds).
+pub const ENCRYPT_TABLES: OptionSpec = OptionSpec {
+    name: "encrypt_tables",
+    kind: OptionKind::Globs,
+    default: r#"["*webhook*", "*mfa*", "*totp*", "*two_factor*", "*twofactor*"]"#,
+    doc:
+        "Tables whose secrets the application must read back (webhook signing secrets, TOTP seeds).",
 };
 
 declare_rule! {
     /// ## What it does
     /// Flags text columns whose names say they hold a secret (`columns` option:
-    /// password, token, secret, api_key, ...) and do not say it is hashed or
-    /// encrypted (`hashed_markers`: hash, digest, encrypted, ...), and the `key` /
-    /// `token` / `secret` columns of tables named like API-key stores
-    /// (`secret_tables`). Names are all a schema shows, so this is a warning to
-    /// check, not proof. Django's user `password` (a table that also has
-    /// `last_login`) is known to hold a hash and is skipped.
+    /// password, token, secret, api_key, ...), and the `key` / `token` / `secret`
+    /// columns of tables named like API-key stores (`secret_tables`), unless
+    /// something says the value is not the secret as written:
+    /// - the name says it is a hash, an encrypted value or metadata about the secret
+    ///   (`hashed_markers`: `*_hash`, `encrypted_*`, `*_expires_at`, `*_url`,
+    ///   `*_name`, `*_field`, `*_endpoint`, `*_iv`, `token_last_chars`, ...);
+    /// - its comment says so (`hashed_comment_words`: "bcrypt hash of the token"),
+    ///   unless the comment also says not/no/never/plain/plaintext/cleartext/raw/
+    ///   unhashed/unencrypted;
+    /// - it has an encrypted sibling: `X_iv`, `encrypted_X`, `X_encrypted` or
+    ///   `encrypted_X_iv` (attr_encrypted, Rails), or the table has an
+    ///   `encryption_key_id` (each row names the key its secrets are encrypted with);
+    /// - it is Django's user `password` (a table that also has `last_login`), which
+    ///   always holds a salted hash.
+    ///
+    /// Names are all a schema shows, so this is a warning to check, not proof.
     ///
     /// ## Why is this bad?
     /// Whoever can read the table (a replica, a backup, a BI tool, an SQL injection)
     /// can log in as every user or call the API as every customer. Reset and API
-    /// tokens are passwords too: store a hash and compare hashes.
+    /// tokens are passwords too: store a hash and compare hashes. Some secrets must
+    /// be read back, so a hash cannot replace them: webhook signing secrets (to sign
+    /// each delivery), TOTP/OTP seeds (to compute each code), private keys (to sign
+    /// or decrypt). Those (`encrypt_columns`, `encrypt_tables`) get encryption advice
+    /// instead: encrypt them with a key kept outside the database.
     ///
     /// ## Example
     /// ```sql
     /// CREATE TABLE api_keys (id text PRIMARY KEY, key text NOT NULL UNIQUE);
-    /// CREATE TABLE users (id text PRIMARY KEY, "resetToken" text);
+    /// CREATE TABLE users (id text PRIMARY KEY, "resetToken" text, totp_secret text);
     /// ```
     ///
     /// ## Fix
@@ -62,7 +102,12 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE api_keys RENAME COLUMN key TO key_sha256; -- after re-writing values as hashes
     /// ```
-    PlaintextSecret { id: "plaintext-secret", summary: "Column looks like an unhashed secret", options: [COLUMNS, SECRET_TABLES, SECRET_TABLE_COLUMNS, HASHED_MARKERS] }
+    /// or, for a secret that must be read back, encrypt it (envelope encryption in
+    /// the application, the key in a KMS or secret store):
+    /// ```sql
+    /// ALTER TABLE users RENAME COLUMN totp_secret TO totp_secret_encrypted; -- after re-writing values encrypted
+    /// ```
+    PlaintextSecret { id: "plaintext-secret", summary: "Column looks like an unhashed secret", options: [COLUMNS, SECRET_TABLES, SECRET_TABLE_COLUMNS, HASHED_MARKERS, HASHED_COMMENT_WORDS, ENCRYPT_COLUMNS, ENCRYPT_TABLES] }
 }
 
 impl Rule for PlaintextSecret {
@@ -85,28 +130,87 @@ impl Rule for PlaintextSecret {
                     && ctx
                         .options
                         .name_matches(&SECRET_TABLE_COLUMNS, &column.name);
-                if !(by_name || by_table) || ctx.options.name_matches(&HASHED_MARKERS, &column.name)
+                if !(by_name || by_table)
+                    || ctx.options.name_matches(&HASHED_MARKERS, &column.name)
+                    || comment_says_hashed(ctx, column)
+                    || encrypted_beside(table, column)
                 {
                     continue;
                 }
                 if django_user && column.name == "password" {
                     continue;
                 }
-                out.push(
+                let read_back = ctx.options.name_matches(&ENCRYPT_COLUMNS, &column.name)
+                    || ctx.options.name_matches(&ENCRYPT_TABLES, &table.name.name);
+                let finding = if read_back {
+                    ctx.finding(&table.name,
+                        format!("{}.{} looks like a secret the application must read back (to sign, decrypt or compute codes), stored as written", table.name.name, column.name),
+                    )
+                    .fix(format!(
+                        "-- encrypt it with a key kept outside the database (a hash cannot be used to sign, decrypt or compute codes), then:\nALTER TABLE {} RENAME COLUMN {} TO {};",
+                        table.name.sql(),
+                        quote_ident(&column.name),
+                        quote_ident(&format!("{}_encrypted", column.name))
+                    ))
+                } else {
                     ctx.finding(&table.name,
                         format!("{}.{} looks like a secret stored as written", table.name.name, column.name),
                     )
-                    .columns(&[&column.name])
                     .fix(format!(
                         "-- store a hash instead (sha256 for random tokens, argon2/bcrypt for passwords), then:\nALTER TABLE {} RENAME COLUMN {} TO {};",
                         table.name.sql(),
                         quote_ident(&column.name),
                         quote_ident(&format!("{}_hash", column.name))
                     ))
-                    .location(column.location.as_ref()),
+                };
+                out.push(
+                    finding
+                        .columns(&[&column.name])
+                        .location(column.location.as_ref()),
                 );
             }
         }
         out
     }
+}
+
+/// The column's comment says it holds a hash or an encrypted value, and does not
+/// say the opposite ("not hashed", "plaintext").
+fn comment_says_hashed(ctx: &Context, column: &Column) -> bool {
+    const DENIALS: &[&str] = &[
+        "not",
+        "no",
+        "never",
+        "without",
+        "plain",
+        "plaintext",
+        "cleartext",
+        "raw",
+        "unhashed",
+        "unencrypted",
+    ];
+    let Some(comment) = &column.comment else {
+        return false;
+    };
+    let said = words(comment);
+    let hashed = ctx.options.lowered(&HASHED_COMMENT_WORDS);
+    said.iter().any(|w| hashed.contains(w)) && !said.iter().any(|w| DENIALS.contains(&w.as_str()))
+}
+
+/// An encrypted sibling holds the secret: `X_iv`, `encrypted_X`, `X_encrypted`,
+/// `encrypted_X_iv` (any case, with or without underscores), or the row names its
+/// encryption key (`encryption_key_id`).
+fn encrypted_beside(table: &Table, column: &Column) -> bool {
+    let squash = |s: &str| s.replace('_', "").to_ascii_lowercase();
+    let x = squash(&column.name);
+    let siblings = [
+        format!("{x}iv"),
+        format!("encrypted{x}"),
+        format!("{x}encrypted"),
+        format!("encrypted{x}iv"),
+    ];
+    table.columns.iter().any(|c| {
+        let c = squash(&c.name);
+        siblings.contains(&c) || c.ends_with("encryptionkeyid")
+    })
 }

@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::quote_ident;
-use crate::rules::analysis::{is_link_table, own_foreign_keys, soft_delete};
+use crate::rules::analysis::{is_actor_column, is_link_table, own_foreign_keys, soft_delete};
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
 /// `exempt_table_words`: Words in a table name that mark a table whose rows are kept whatever their parent is.
@@ -17,7 +17,10 @@ declare_rule! {
     /// it) but have no soft-delete column of their own. Pure link tables (every
     /// column is part of a foreign key, like Prisma's `_AToB`) are skipped. Audit-like tables that are
     /// meant to outlive their parent are skipped (`exempt_table_words` option: words
-    /// of the table name).
+    /// of the table name). Foreign keys on columns that record who acted
+    /// (`created_by`, `approver_id`, `editor`, `updated_by`: the `actor_columns`
+    /// option, shared with `cascade-on-actor`) are not dependence: the row belongs to
+    /// something else and the person only acted on it.
     ///
     /// ## Why is this bad?
     /// When the parent is soft-deleted its children cannot follow: they stay live,
@@ -35,7 +38,7 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE features ADD COLUMN "deletedAt" timestamp(3) with time zone;
     /// ```
-    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, EXEMPT_TABLE_WORDS] }
+    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, EXEMPT_TABLE_WORDS, crate::rules::analysis::ACTOR_COLUMNS] }
 }
 
 impl Rule for SoftDeleteInconsistent {
@@ -55,7 +58,11 @@ impl Rule for SoftDeleteInconsistent {
                 continue;
             }
             for fk in own_foreign_keys(ctx.db, table) {
-                if fk.references == table.name {
+                // A reference to who acted (created_by, approver_id) is not a parent
+                // the row belongs to: the row lives on when that person goes.
+                if fk.references == table.name
+                    || fk.columns.iter().any(|c| is_actor_column(ctx.options, c))
+                {
                     continue;
                 }
                 let Some(parent) = ctx.db.table(&fk.references) else {

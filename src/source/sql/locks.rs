@@ -2,7 +2,7 @@
 //! them: the basis of every migration finding's message and of `--locks`.
 
 use crate::model::{Database, Name, QualifiedName};
-use crate::source::sql::replay::resolve_in;
+use crate::source::sql::replay::{creation_schema, resolve_in};
 use crate::source::sql::statement::{
     ConstraintSpec, ObjectKind, ObjectName, Statement, TableAction,
 };
@@ -83,17 +83,22 @@ impl LockEffect {
 }
 
 /// The table a name refers to: the existing one the server would find, else where
-/// the statement would put it (first schema of the search path).
+/// the statement would put it (the first schema of the search path that exists).
 pub fn resolve(db: &Database, search_path: &[Name], name: &ObjectName) -> Option<QualifiedName> {
-    let found = resolve_in(&db.tables, search_path, name);
-    Some(found.unwrap_or_else(|| {
-        let schema = name
-            .schema
-            .clone()
-            .or_else(|| search_path.first().cloned())
-            .unwrap_or_else(|| "public".into());
-        QualifiedName::new(schema, name.name.clone())
-    }))
+    if let Some(found) = resolve_in(&db.tables, search_path, name) {
+        return Some(found);
+    }
+    let schema = match &name.schema {
+        Some(s) => s.clone(),
+        None => creation_schema(db, search_path)?,
+    };
+    Some(QualifiedName::new(schema, name.name.clone()))
+}
+
+/// The table that owns the index a name refers to, found through the search path.
+fn index_owner(db: &Database, search_path: &[Name], name: &ObjectName) -> Option<QualifiedName> {
+    let index = resolve_in(&db.index_owner, search_path, name)?;
+    db.index_owner.get(&index).cloned()
 }
 
 /// Locks a statement takes (empty for statements that take none worth reporting).
@@ -129,15 +134,7 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
                         out.extend(effect(table(o), LockLevel::AccessExclusive, false, false))
                     }
                     ObjectKind::Index => {
-                        let owner = search_path
-                            .iter()
-                            .map(|s| s.to_string())
-                            .chain(o.schema.iter().map(|s| s.to_string()))
-                            .find_map(|s| {
-                                db.index_owner
-                                    .get(&QualifiedName::new(s, o.name.clone()))
-                                    .cloned()
-                            });
+                        let owner = index_owner(db, search_path, o);
                         let level = if *concurrently {
                             LockLevel::ShareUpdateExclusive
                         } else {
@@ -269,15 +266,7 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
             };
             let owner = match (t, index) {
                 (Some(t), _) => table(t),
-                (None, Some(i)) => search_path
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(i.schema.iter().map(|s| s.to_string()))
-                    .find_map(|s| {
-                        db.index_owner
-                            .get(&QualifiedName::new(s, i.name.clone()))
-                            .cloned()
-                    }),
+                (None, Some(i)) => index_owner(db, search_path, i),
                 _ => None,
             };
             out.extend(effect(owner, level, false, true));

@@ -58,13 +58,18 @@ fn translate(node: &NodeEnum) -> Statement {
         },
         NodeEnum::CreatePolicyStmt(s) => create_policy(s),
         NodeEnum::VariableSetStmt(s) if s.name.eq_ignore_ascii_case("search_path") => {
-            Statement::SetSearchPath(
+            let default = s.kind == protobuf::VariableSetKind::VarReset as i32
+                || s.kind == protobuf::VariableSetKind::VarSetDefault as i32;
+            Statement::SetSearchPath(if default {
+                // The server's default, `"$user", public`.
+                vec!["$user".into(), "public".into()]
+            } else {
                 s.args
                     .iter()
                     .filter_map(const_string)
                     .map(Name::from)
-                    .collect(),
-            )
+                    .collect()
+            })
         }
         NodeEnum::VariableSetStmt(s)
             if matches!(
@@ -372,6 +377,47 @@ fn select_set_config(s: &protobuf::SelectStmt) -> Option<Statement> {
         .filter(|p| !p.is_empty())
         .collect();
     Some(Statement::SetSearchPath(schemas))
+}
+
+/// The columns a partial index's predicate requires to be non-null, when that is all
+/// it requires: `a IS NOT NULL`, or an AND of such tests, in any spelling either
+/// source gives (replay's deparsed `a IS NOT NULL`, the catalog's `pg_get_expr`
+/// `((a IS NOT NULL) AND ("B" IS NOT NULL))`). `None` for any other predicate, or
+/// for text that is not one expression. Both sources' text is judged here, so lint
+/// and inspect agree.
+pub fn not_null_columns(predicate: &str) -> Option<Vec<Name>> {
+    // Parenthesised so the text can only be one expression (a stray `GROUP BY` or
+    // `; …` is a syntax error, not a second clause).
+    let result = pg_query::parse(&format!("SELECT 1 WHERE ({predicate})"), 0).ok()?;
+    let [raw] = result.protobuf.stmts.as_slice() else {
+        return None;
+    };
+    let NodeEnum::SelectStmt(select) = raw.stmt.as_ref()?.node.as_ref()? else {
+        return None;
+    };
+    let mut columns = Vec::new();
+    not_null_tests(select.where_clause.as_deref()?, &mut columns).then_some(columns)
+}
+
+fn not_null_tests(node: &Node, out: &mut Vec<Name>) -> bool {
+    match node.node.as_ref() {
+        Some(NodeEnum::BoolExpr(b)) if b.boolop == protobuf::BoolExprType::AndExpr as i32 => {
+            b.args.iter().all(|arg| not_null_tests(arg, out))
+        }
+        Some(NodeEnum::NullTest(t))
+            if t.nulltesttype == protobuf::NullTestType::IsNotNull as i32 =>
+        {
+            let Some(NodeEnum::ColumnRef(c)) = t.arg.as_deref().and_then(|a| a.node.as_ref())
+            else {
+                return false;
+            };
+            match c.fields.as_slice() {
+                [field] => string_of(field).map(|name| out.push(name)).is_some(),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 // ---------- types ----------
@@ -1213,6 +1259,38 @@ mod tests {
     }
 
     #[test]
+    fn not_null_predicates_in_either_spelling() {
+        let cols = |p: &str| not_null_columns(p).map(|c| c.join(","));
+        assert_eq!(cols("parent_id IS NOT NULL").as_deref(), Some("parent_id"));
+        assert_eq!(
+            cols("(parent_id IS NOT NULL)").as_deref(),
+            Some("parent_id")
+        );
+        assert_eq!(
+            cols(r#"((b IS NOT NULL) AND ("A" IS NOT NULL))"#).as_deref(),
+            Some("b,A")
+        );
+        assert_eq!(
+            cols("a NOTNULL AND b IS NOT NULL AND c IS NOT NULL").as_deref(),
+            Some("a,b,c")
+        );
+        for other in [
+            "a IS NULL",
+            "NOT (a IS NULL)",
+            "a IS NOT NULL OR b IS NOT NULL",
+            "a IS NOT NULL AND a > 0",
+            "(a, b) IS NOT NULL",
+            "t.a IS NOT NULL",
+            "deleted_at IS NULL",
+            "a IS NOT NULL) OR (true",
+            "a IS NOT NULL; DROP TABLE x",
+            "",
+        ] {
+            assert_eq!(cols(other), None, "{other}");
+        }
+    }
+
+    #[test]
     fn expressions_render_as_sql() {
         let Statement::CreateTable(t) = one("CREATE TABLE t (a int DEFAULT 0, b text DEFAULT 'x'::text, c timestamptz DEFAULT now(), d int CHECK (d > 0 AND d < 10))") else { panic!() };
         assert_eq!(t.columns[0].column.default.as_deref(), Some("0"));
@@ -1238,6 +1316,12 @@ mod tests {
         assert!(
             matches!(one("SET search_path = app, public"), Statement::SetSearchPath(p) if p == vec!["app", "public"])
         );
+        for default in ["RESET search_path", "SET search_path TO DEFAULT"] {
+            assert!(
+                matches!(one(default), Statement::SetSearchPath(p) if p == vec!["$user", "public"]),
+                "{default}"
+            );
+        }
     }
 
     #[test]

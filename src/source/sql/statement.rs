@@ -106,6 +106,8 @@ pub enum Statement {
         parent: ObjectName,
         child: ObjectName,
     },
+    /// `SET search_path` as written (`RESET` and `DEFAULT` give the server's default,
+    /// `"$user", public`); pg_dump's `set_config('search_path', '', false)` is empty.
     SetSearchPath(Vec<Name>),
     /// `BEGIN` / `START TRANSACTION` (true) or `COMMIT` / `ROLLBACK` / `END` (false).
     Transaction {

@@ -53,7 +53,10 @@ impl Replayer {
                             "foreign key references {} which is not in the input",
                             fk.references
                         ));
-                        self.new_name(&fk.references)
+                        // Outside the input: name it where it would be created.
+                        self.new_name(&fk.references).unwrap_or_else(|_| {
+                            QualifiedName::new("public", fk.references.name.clone())
+                        })
                     }
                 };
                 let mut referenced_columns = fk.referenced_columns.clone();

@@ -13,8 +13,11 @@ use crate::model::{DataType, Database, Location, Name, QualifiedName};
 pub struct Replayer {
     pub db: Database,
     search_path: Vec<Name>,
-    /// Partition indexes attached to each partitioned index (`ALTER INDEX ... ATTACH
-    /// PARTITION`): once every partition has one, the parent becomes valid.
+    /// For each invalid `ON ONLY` index, the partitions that have an index attached to
+    /// it: by `ALTER INDEX ... ATTACH PARTITION`, or because the partition was created
+    /// or attached later (PostgreSQL then clones the parent's indexes onto it). The
+    /// next `ATTACH PARTITION` of an index validates the parent if every partition is
+    /// in the set.
     attached_indexes:
         std::collections::BTreeMap<QualifiedName, std::collections::BTreeSet<QualifiedName>>,
 }
@@ -72,7 +75,7 @@ impl Replayer {
             }
             Statement::CreateTable(ct) => self.create_table(ct, location, &mut notes)?,
             Statement::CreateView { name, materialized } => {
-                self.create_view(name, *materialized, location)
+                self.create_view(name, *materialized, location)?
             }
             Statement::AlterTable {
                 table,
@@ -137,7 +140,7 @@ impl Replayer {
                 base,
                 not_null,
                 checks,
-            } => self.create_domain(name, base, *not_null, checks, location),
+            } => self.create_domain(name, base, *not_null, checks, location)?,
             Statement::CreateSequence {
                 name,
                 data_type,
@@ -159,16 +162,14 @@ impl Replayer {
                 self.attach_index(parent, child)?
             }
             Statement::SetSearchPath(path) => {
-                let path: Vec<Name> = path
+                // Kept as written: whether each schema exists is decided at each use,
+                // as the server does (a schema created later joins the path). `$user`
+                // names a schema after the role, which replay does not know.
+                self.search_path = path
                     .iter()
                     .filter(|p| !p.starts_with('$'))
                     .cloned()
                     .collect();
-                self.search_path = if path.is_empty() {
-                    vec!["public".into()]
-                } else {
-                    path
-                };
             }
             Statement::Other { .. }
             | Statement::Transaction { .. }
@@ -184,21 +185,16 @@ impl Replayer {
 
     // ---------- name resolution ----------
 
-    /// The schema new unqualified objects go to.
-    fn creation_schema(&self) -> Name {
-        self.search_path
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "public".into())
-    }
-
-    fn new_name(&self, name: &ObjectName) -> QualifiedName {
-        QualifiedName::new(
-            name.schema
-                .clone()
-                .unwrap_or_else(|| self.creation_schema()),
-            name.name.clone(),
-        )
+    /// Where `CREATE` puts `name`: its own schema, else the first schema of the search
+    /// path that exists; none existing is PostgreSQL's "no schema has been selected to
+    /// create in".
+    fn new_name(&self, name: &ObjectName) -> Result<QualifiedName, ApplyError> {
+        let schema = match &name.schema {
+            Some(s) => s.clone(),
+            None => creation_schema(&self.db, &self.search_path)
+                .ok_or("no schema has been selected to create in")?,
+        };
+        Ok(QualifiedName::new(schema, name.name.clone()))
     }
 
     fn resolve_in<T>(
@@ -236,8 +232,9 @@ impl Replayer {
     }
 }
 
-/// Find an existing object by searching `search_path` (then `public`), like
-/// PostgreSQL does; a schema-qualified name is looked up as written.
+/// Find an existing object by searching `search_path` in order, like PostgreSQL does
+/// (a schema that does not exist holds nothing, so it is skipped); a
+/// schema-qualified name is looked up as written.
 pub fn resolve_in<T>(
     map: &std::collections::BTreeMap<QualifiedName, T>,
     search_path: &[Name],
@@ -248,12 +245,20 @@ pub fn resolve_in<T>(
             let q = QualifiedName::new(s.clone(), name.name.clone());
             map.contains_key(&q).then_some(q)
         }
-        None => search_path
-            .iter()
-            .chain(std::iter::once(&Name::from("public")))
-            .find_map(|s| {
-                let q = QualifiedName::new(s.clone(), name.name.clone());
-                map.contains_key(&q).then_some(q)
-            }),
+        None => search_path.iter().find_map(|s| {
+            let q = QualifiedName::new(s.clone(), name.name.clone());
+            map.contains_key(&q).then_some(q)
+        }),
     }
+}
+
+/// The schema unqualified `CREATE`s go to: the first schema of `search_path` that
+/// exists. PostgreSQL skips the ones that do not (`SET search_path = missing, public`
+/// creates in `public`) and refuses to create when none does. See "The Schema Search
+/// Path" (ddl-schemas.html#DDL-SCHEMAS-PATH).
+pub fn creation_schema(db: &Database, search_path: &[Name]) -> Option<Name> {
+    search_path
+        .iter()
+        .find(|s| db.schemas.contains(*s))
+        .cloned()
 }

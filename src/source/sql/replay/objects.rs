@@ -116,7 +116,7 @@ impl Replayer {
         values: &[Name],
         location: &Location,
     ) -> Result<(), ApplyError> {
-        let name = self.new_name(name);
+        let name = self.new_name(name)?;
         if self.db.enums.contains_key(&name) {
             return Err(format!("type {name} already exists"));
         }
@@ -184,8 +184,8 @@ impl Replayer {
         not_null: bool,
         checks: &[String],
         location: &Location,
-    ) {
-        let name = self.new_name(name);
+    ) -> Result<(), ApplyError> {
+        let name = self.new_name(name)?;
         let base = self.resolve_type(base);
         self.db.domains.insert(
             name.clone(),
@@ -197,6 +197,7 @@ impl Replayer {
                 location: Some(location.clone()),
             },
         );
+        Ok(())
     }
 
     pub(super) fn create_sequence(
@@ -206,7 +207,7 @@ impl Replayer {
         owned_by: Option<&(ObjectName, Name)>,
         location: &Location,
     ) -> Result<(), ApplyError> {
-        let name = self.new_name(name);
+        let name = self.new_name(name)?;
         let owned_by = match owned_by {
             Some((table, column)) => Some((
                 self.resolve_table(table)

@@ -15,7 +15,7 @@ impl Replayer {
         location: &Location,
         notes: &mut Vec<String>,
     ) -> Result<(), ApplyError> {
-        let name = self.new_name(&ct.name);
+        let name = self.new_name(&ct.name)?;
         if self.db.tables.contains_key(&name) {
             return if ct.if_not_exists {
                 Ok(())
@@ -92,7 +92,11 @@ impl Replayer {
             deferred.extend(spec.constraints.iter().cloned());
         }
         deferred.extend(ct.constraints.iter().cloned());
+        let partition_of = table.partition_of.clone();
         self.db.tables.insert(name.clone(), table);
+        if let Some(parent) = partition_of {
+            self.partition_gets_indexes(&parent, &name);
+        }
         // serial and identity columns own a sequence PostgreSQL creates for them.
         for spec in &ct.columns {
             if spec.column.serial || spec.column.identity.is_some() {
@@ -184,8 +188,8 @@ impl Replayer {
         name: &ObjectName,
         materialized: bool,
         location: &Location,
-    ) {
-        let name = self.new_name(name);
+    ) -> Result<(), ApplyError> {
+        let name = self.new_name(name)?;
         self.db.views.insert(
             name.clone(),
             View {
@@ -194,6 +198,7 @@ impl Replayer {
                 location: Some(location.clone()),
             },
         );
+        Ok(())
     }
 
     pub(super) fn alter_table(
@@ -310,6 +315,7 @@ impl Replayer {
                     .resolve_table(partition)
                     .ok_or_else(|| format!("partition {partition} does not exist"))?;
                 self.table_mut(&child)?.partition_of = Some(name.clone());
+                self.partition_gets_indexes(name, &child);
             }
             TableAction::DetachPartition { partition } => {
                 let child = self
@@ -435,7 +441,9 @@ impl Replayer {
             };
         }
         let partitioned = self.table(&table_name)?.kind == TableKind::Partitioned;
-        let only_parent = ci.only && partitioned;
+        // `ON ONLY` leaves the index invalid only if a partition exists that lacks
+        // one; with no partitions yet it is valid, and later partitions get a copy.
+        let only_parent = ci.only && partitioned && !self.partitions_of(&table_name).is_empty();
         let index = Index {
             name: qualified.clone(),
             table: table_name.clone(),
@@ -456,8 +464,9 @@ impl Replayer {
         Ok(())
     }
 
-    /// `ALTER INDEX parent ATTACH PARTITION child`: an `ON ONLY` parent index becomes
-    /// valid once every partition has its index attached.
+    /// `ALTER INDEX parent ATTACH PARTITION child`: an invalid `ON ONLY` parent index
+    /// becomes valid once every partition has an index attached to it (PostgreSQL's
+    /// `validatePartitionedIndex` runs here, not when partitions come and go).
     pub(super) fn attach_index(
         &mut self,
         parent: &ObjectName,
@@ -469,17 +478,25 @@ impl Replayer {
         let child = self
             .resolve_index(child)
             .ok_or_else(|| format!("index {child} does not exist"))?;
-        let attached = self.attached_indexes.entry(parent.clone()).or_default();
-        attached.insert(child);
-        let count = attached.len();
+        let partition = self
+            .db
+            .index_owner
+            .get(&child)
+            .cloned()
+            .ok_or("index owner missing")?;
         let table = self
             .db
             .index_owner
             .get(&parent)
             .cloned()
             .ok_or("index owner missing")?;
-        let partitions = self.partitions_of(&table).len();
-        if count >= partitions {
+        let attached = self.attached_indexes.entry(parent.clone()).or_default();
+        attached.insert(partition);
+        let complete = self
+            .partitions_of(&table)
+            .iter()
+            .all(|p| self.attached_indexes[&parent].contains(p));
+        if complete {
             if let Some(index) = self
                 .table_mut(&table)?
                 .indexes
@@ -487,8 +504,100 @@ impl Replayer {
                 .find(|i| i.name == parent)
             {
                 index.valid = true;
+                index.only_parent = false;
             }
         }
         Ok(())
+    }
+
+    /// A partition created or attached under `parent` gets a copy of each of the
+    /// parent's indexes, attached to it: it counts for the invalid ones' validation.
+    fn partition_gets_indexes(&mut self, parent: &QualifiedName, partition: &QualifiedName) {
+        // PostgreSQL clones each partitioned index onto the new partition (or attaches
+        // a matching index the partition already has), naming a clone as
+        // ChooseIndexName does: `<partition>_<columns>_idx`, numbered when taken.
+        // Constraint indexes are cloned with their constraints, which the model keeps
+        // at the parent only (as the catalog reader does).
+        let plain: Vec<crate::model::Index> = self
+            .db
+            .tables
+            .get(parent)
+            .map(|t| {
+                t.indexes
+                    .iter()
+                    .filter(|i| i.role == crate::model::IndexRole::Plain)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for index in plain {
+            let has_match = self.db.tables.get(partition).is_some_and(|t| {
+                t.indexes.iter().any(|i| {
+                    i.method == index.method
+                        && i.keys == index.keys
+                        && i.include == index.include
+                        && i.predicate == index.predicate
+                        && i.unique == index.unique
+                })
+            });
+            if has_match {
+                continue;
+            }
+            let columns: Vec<&str> = index
+                .keys
+                .iter()
+                .map(|k| k.column_name().unwrap_or("expr"))
+                .collect();
+            let base = object_name(&partition.name, &columns, "idx");
+            let schema = partition.schema.clone();
+            let taken = |n: &str| {
+                self.db
+                    .index_owner
+                    .contains_key(&QualifiedName::new(schema.clone(), n))
+                    || self
+                        .db
+                        .tables
+                        .contains_key(&QualifiedName::new(schema.clone(), n))
+            };
+            let mut name = base.to_string();
+            let mut n = 0;
+            while taken(&name) {
+                n += 1;
+                name = object_name(&partition.name, &columns, &format!("idx{n}")).to_string();
+            }
+            let clone = crate::model::Index {
+                name: QualifiedName::new(schema.clone(), name.as_str()),
+                table: partition.clone(),
+                valid: true,
+                only_parent: false,
+                location: index.location.clone(),
+                stats: None,
+                ..index
+            };
+            self.db
+                .index_owner
+                .insert(clone.name.clone(), partition.clone());
+            if let Some(t) = self.db.tables.get_mut(partition) {
+                t.indexes.push(clone);
+            }
+        }
+        let waiting: Vec<QualifiedName> = self
+            .db
+            .tables
+            .get(parent)
+            .map(|t| {
+                t.indexes
+                    .iter()
+                    .filter(|i| !i.valid)
+                    .map(|i| i.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for index in waiting {
+            self.attached_indexes
+                .entry(index)
+                .or_default()
+                .insert(partition.clone());
+        }
     }
 }
