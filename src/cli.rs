@@ -40,7 +40,11 @@ pub fn run() -> ExitCode {
         Ok(Verdict::Fail) => ExitCode::from(1),
         Ok(Verdict::InvalidInput) => ExitCode::from(2),
         Err(error) => {
-            eprintln!("dblint: error: {error}");
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            eprintln!(
+                "dblint: error: {}",
+                redact_connection_strings(&error.to_string(), &args)
+            );
             ExitCode::from(2)
         }
     }
@@ -56,11 +60,54 @@ pub fn usage_error_line(rendered: &str, args: &[String]) -> String {
         .unwrap_or("error: invalid arguments")
         .trim()
         .to_string();
+    line = redact_connection_strings(&line, args);
+    format!("{line} (see dblint --help)")
+}
+
+/// The last line of defence for messages that quote what the user typed (a path, a
+/// flag's value, an environment variable): a connection string given in the wrong
+/// place is replaced whole, never character by character, so nothing of a password
+/// shows and nothing else is garbled. Replaced: every argument that looks like a
+/// connection string (`…://…@…`, `password=`), then any `scheme://user:secret@` and
+/// `password=…` left in the text.
+pub fn redact_connection_strings(message: &str, args: &[String]) -> String {
+    let mut text = message.to_string();
     for arg in args {
-        let secretive = arg.contains("://") || arg.contains("password") || arg.contains('@');
-        if secretive && !arg.is_empty() && line.contains(arg.as_str()) {
-            line = line.replace(arg.as_str(), "<connection string>");
+        let looks_like = (arg.contains("://") && arg.contains('@')) || arg.contains("password=");
+        if looks_like && text.contains(arg.as_str()) {
+            text = text.replace(arg.as_str(), "<connection string>");
         }
     }
-    format!("{line} (see dblint --help)")
+    // `scheme://user:secret@host` anywhere else: drop the user information.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '/'))
+            .unwrap_or(tail.len());
+        match tail[..end].rfind('@') {
+            Some(at) => {
+                out.push_str("<credentials>");
+                rest = &tail[at..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    // `password=…` up to the next space or quote.
+    let mut text = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(i) = rest.find("password=") {
+        let (head, tail) = rest.split_at(i + "password=".len());
+        text.push_str(head);
+        text.push_str("<redacted>");
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '&'))
+            .unwrap_or(tail.len());
+        rest = &tail[end..];
+    }
+    text.push_str(rest);
+    text
 }

@@ -1029,3 +1029,224 @@ fn a_hot_standby_is_inspected_like_its_primary() {
         common::pg::fingerprints(&primary.stdout)
     );
 }
+
+/// A connection string given where a path, a flag's value or a command's argument
+/// belongs: the error names it as `<connection string>`, never its text.
+#[test]
+fn misplaced_connection_strings_never_show_the_password() {
+    let secret = "hunter2XY";
+    let url = format!("postgres://app:{secret}@127.0.0.1:54329/db");
+    let dir = temp_tree(&[("a.sql", TABLE)]);
+    let cases: Vec<Vec<String>> = vec![
+        vec!["lint".into(), url.clone()],
+        vec!["lint".into(), "--format".into(), "json".into(), url.clone()],
+        vec!["lint".into(), "a.sql".into(), format!("--config={url}")],
+        vec![
+            "lint".into(),
+            "a.sql".into(),
+            "--output".into(),
+            format!("{url}/x"),
+        ],
+        vec![
+            "lint".into(),
+            "a.sql".into(),
+            "--baseline".into(),
+            url.clone(),
+        ],
+        vec![
+            "lint".into(),
+            "a.sql".into(),
+            "--fail-on".into(),
+            url.clone(),
+        ],
+        vec!["lint".into(), "a.sql".into(), "--pack".into(), url.clone()],
+        vec![
+            "lint".into(),
+            "a.sql".into(),
+            "--ignore".into(),
+            format!("[{url}"),
+        ],
+        vec!["explain".into(), url.clone()],
+        vec!["inspect".into(), format!("--exclude-schema=[{url}")],
+        vec![
+            "lint".into(),
+            "a.sql".into(),
+            format!("host=h password={secret} x"),
+        ],
+    ];
+    for args in cases {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = dblint_in(dir.path(), &refs);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains(secret) && !run.stdout.contains(secret),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            run.stderr.lines().filter(|l| l.contains("error:")).count(),
+            1,
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let run = Case::new("env", &["lint", "a.sql"], 2, "DBLINT_FAIL_ON")
+        .file("a.sql", TABLE)
+        .env("DBLINT_FAIL_ON", url.clone())
+        .run();
+    assert!(!run.stderr.contains(secret), "{}", run.stderr);
+}
+
+/// Names from the schema cannot drive the reader's terminal: control characters are
+/// shown escaped, in the terminal report and the Markdown comment.
+#[test]
+fn control_characters_in_names_are_escaped() {
+    let sql = "CREATE TABLE \"ok\u{1b}[2K\u{1b}[1A\rhidden\" (id int, name varchar);\n";
+    let dir = temp_tree(&[("a.sql", sql)]);
+    for format in ["human", "markdown"] {
+        let run = dblint_in(
+            dir.path(),
+            &["lint", "a.sql", "--format", format, "--fail-on", "none"],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.stdout.contains('\u{1b}'), "{format}: raw escape");
+        assert!(!run.stdout.contains('\r'), "{format}: raw carriage return");
+        assert!(run.stdout.contains("\\u{1b}"), "{format}: {}", run.stdout);
+    }
+}
+
+/// An order file names files inside its folder only; a FIFO named `*.sql` in a folder
+/// is not read (it would block).
+#[cfg(unix)]
+#[test]
+fn order_files_stay_inside_their_folder_and_fifos_are_skipped() {
+    let dir = temp_tree(&[("m/001.sql", TABLE), ("outside.sql", TABLE)]);
+    for entry in ["../outside.sql", "/etc/passwd", "sub/../../outside.sql"] {
+        std::fs::write(
+            dir.path().join("m/dblint.order"),
+            format!("001.sql\n{entry}\n"),
+        )
+        .unwrap();
+        let run = dblint_in(dir.path(), &["lint", "m"]);
+        assert_eq!(run.code, 2, "{entry}");
+        assert!(
+            run.stderr.contains("dblint.order:2:")
+                && run.stderr.contains("is not a path inside the folder"),
+            "{entry}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("root:"), "{}", run.stderr);
+    }
+    std::fs::remove_file(dir.path().join("m/dblint.order")).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(dir.path().join("m/002.sql"))
+        .status()
+        .unwrap()
+        .success());
+    let started = Instant::now();
+    let run = dblint_in(dir.path(), &["lint", "m", "--fail-on", "none"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    // And the report never overwrites an input.
+    let run = dblint_in(
+        dir.path(),
+        &[
+            "lint",
+            "m/001.sql",
+            "--format",
+            "json",
+            "--output",
+            "m/001.sql",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("one of the input files"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("m/001.sql")).unwrap(),
+        TABLE
+    );
+}
+
+/// A server that completes the start-up and then never answers: inspect gives up on it
+/// after statement_timeout plus a margin, with one line, instead of waiting forever.
+#[test]
+fn a_server_that_stops_answering_is_given_up_on() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            // The start-up packet (length-prefixed), then: authentication OK, ready.
+            let mut len = [0u8; 4];
+            if stream.read_exact(&mut len).is_err() {
+                return;
+            }
+            let mut body = vec![0u8; u32::from_be_bytes(len) as usize - 4];
+            let _ = stream.read_exact(&mut body);
+            let _ = stream.write_all(&[b'R', 0, 0, 0, 8, 0, 0, 0, 0]);
+            let _ = stream.write_all(&[b'Z', 0, 0, 0, 5, b'I']);
+            std::thread::sleep(Duration::from_secs(60));
+        }
+    });
+    let started = Instant::now();
+    let run = run_with_env(
+        &[
+            "inspect",
+            &format!(
+                "postgres://u:{PASSWORD}@127.0.0.1:{port}/db?sslmode=disable&connect_timeout=2"
+            ),
+            "--statement-timeout",
+            "1",
+        ],
+        &[],
+    );
+    check_run(
+        "silent after start-up",
+        &run,
+        2,
+        "the server stopped answering",
+        None,
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(40),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// `PGPASSWORD` (and the other `PG*` variables) fill in what a connection string
+/// leaves unset, as in libpq.
+#[test]
+fn pg_variables_fill_in_what_the_url_leaves_out() {
+    let db = database_with_tables("pgenv");
+    let without_password = url_for(&db, "").replace(&format!(":{PASSWORD}@"), "@");
+    let run = run_with_env(
+        &[
+            "inspect",
+            &without_password,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[("PGPASSWORD", PASSWORD)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The URL's own settings win over the variables.
+    let run = run_with_env(
+        &[
+            "inspect",
+            &url_for(&db, ""),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[("PGPASSWORD", "wrong"), ("PGPORT", "1")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -355,3 +355,52 @@ fn an_out_of_order_folder_gets_one_line_and_an_order_file_fixes_it() {
         out.stderr
     );
 }
+
+/// A shallow CI checkout (no common history with the base): every migration is
+/// reviewed, with one note saying why and how to fix the checkout.
+#[test]
+fn a_shallow_clone_reviews_everything_with_a_note() {
+    let origin = repository();
+    let parent = tempfile::tempdir().unwrap();
+    let clone = parent.path().join("clone");
+    let url = format!("file://{}", origin.path().display());
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
+        .arg(&clone)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    git(
+        &clone,
+        &[
+            "fetch",
+            "-q",
+            "--depth",
+            "1",
+            "origin",
+            "main:refs/remotes/origin/main",
+        ],
+    );
+    let out = run(&clone, JSON, &[("GITHUB_BASE_REF", "main")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no merge base with origin/main (a shallow clone?"),
+        "{}",
+        out.stderr
+    );
+    assert!(migration_findings(&out.stdout)
+        .contains(&"create-index-not-concurrently@002_old.sql".to_string()));
+    // A base the CI names but the clone lacks is said too.
+    let out = run(origin.path(), JSON, &[("GITHUB_BASE_REF", "nosuch")]);
+    assert!(
+        out.stderr
+            .contains("GITHUB_BASE_REF names `nosuch`, which this clone does not have"),
+        "{}",
+        out.stderr
+    );
+}

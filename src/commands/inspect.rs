@@ -29,7 +29,7 @@ enum Read {
 
 pub fn run(args: &InspectArgs) -> Result<Verdict> {
     let mut info = match &args.url {
-        Some(url) => ConnInfo::parse(url)
+        Some(url) => ConnInfo::parse_with_env(url, &|k| std::env::var(k).ok())
             .map_err(|e| Error::new(e.to_string()).context("connection string"))?,
         None => ConnInfo::from_env(&|k| std::env::var(k).ok()).map_err(|e| e.to_string())?,
     };
@@ -42,6 +42,7 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
     let bar = progress(&format!("connecting to {}", info.describe()));
     let result = (|| -> std::result::Result<Read, String> {
         let mut client = connect(&info).map_err(|e| e.to_string())?;
+        watchdog(Duration::from_secs(args.statement_timeout));
         if let Some(b) = &bar {
             b.set_message("reading the catalog");
         }
@@ -77,6 +78,9 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
                 crate::source::catalog::build::server_message(&e)
             )
         })?;
+        // The catalog is read: the watchdog stands down.
+        crate::source::catalog::build::LAST_SENT_MS
+            .store(u64::MAX, std::sync::atomic::Ordering::Relaxed);
         Ok(Read::Database(Box::new(db), gaps))
     })();
     let read = result.map_err(|e| {
@@ -128,6 +132,37 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
             hint: None,
         },
     )
+}
+
+/// Give up on a server that stops answering: each catalog statement must get its
+/// answer within `statement_timeout` (which the server enforces) plus a margin, or
+/// inspect ends with one line and exit 2 instead of waiting forever. Runs until the
+/// process ends; nothing has been printed to stdout while the catalog is read.
+fn watchdog(statement_timeout: Duration) {
+    use crate::source::catalog::build::{sending, LAST_SENT_MS};
+    use std::sync::atomic::Ordering;
+    let limit = statement_timeout.saturating_add(Duration::from_secs(10));
+    sending();
+    let _ = std::thread::Builder::new()
+        .name("dblint-watchdog".into())
+        .spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0);
+            let last = LAST_SENT_MS.load(Ordering::Relaxed);
+            if last == u64::MAX {
+                return;
+            }
+            if now.saturating_sub(last) > limit.as_millis() as u64 {
+                eprintln!(
+                    "dblint: error: the server stopped answering: no reply within {} s (statement_timeout plus 10 s)",
+                    limit.as_secs()
+                );
+                std::process::exit(2);
+            }
+        });
 }
 
 /// Why there is nothing to grade, in one line (exit 2 unless `--allow-empty`).

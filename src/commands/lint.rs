@@ -18,6 +18,21 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     if args.locks {
         return super::locks::run(&args.paths, &assume);
     }
+    if let Some(output) = &args.report.output {
+        let target = std::fs::canonicalize(output).ok();
+        let inputs = sql::input_files(&args.paths).unwrap_or_default();
+        if target.is_some_and(|t| {
+            inputs
+                .iter()
+                .any(|i| std::fs::canonicalize(i).ok() == Some(t.clone()))
+        }) {
+            return Err(format!(
+                "--output {}: that is one of the input files; write the report elsewhere",
+                output.display()
+            )
+            .into());
+        }
+    }
     let scope = super::pending::scope(
         &args.paths,
         args.since.as_deref(),

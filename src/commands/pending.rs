@@ -164,12 +164,53 @@ pub fn scope(
     for fallback in ["origin/main", "origin/master", "main", "master"] {
         candidates.push((fallback.to_string(), "the default branch".into()));
     }
+    // A base the CI names but this clone lacks is said once, with what was used.
+    let named: Vec<(&str, String)> = [
+        "GITHUB_BASE_REF",
+        "CI_MERGE_REQUEST_DIFF_BASE_SHA",
+        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+    ]
+    .into_iter()
+    .filter_map(|k| non_empty(k).map(|v| (k, v)))
+    .collect();
+    let ci_found = named.is_empty()
+        || candidates
+            .iter()
+            .take_while(|(_, why)| why.contains('('))
+            .any(|(r, _)| ref_exists(&top, r));
     for (reference, why) in candidates {
         if ref_exists(&top, &reference) {
-            return pending_since(
-                &top,
-                &reference,
-                &format!("changed since {reference}, {why}"),
+            if !ci_found {
+                let (var, value) = &named[0];
+                let note = format!(
+                    "{var} names `{value}`, which this clone does not have (fetch it, e.g. fetch-depth: 0): reviewing the changes since {reference} instead"
+                );
+                return Ok(
+                    match pending_since(
+                        &top,
+                        &reference,
+                        &format!("changed since {reference}, {why}"),
+                    ) {
+                        Ok(scope) => Scope {
+                            note: Some(note),
+                            ..scope
+                        },
+                        Err(_) => {
+                            Scope::everything("no merge base with the base branch", Some(note))
+                        }
+                    },
+                );
+            }
+            return Ok(
+                pending_since(&top, &reference, &format!("changed since {reference}, {why}"))
+                    .unwrap_or_else(|_| {
+                        Scope::everything(
+                            "no merge base with the base branch",
+                            Some(format!(
+                                "no merge base with {reference} (a shallow clone? fetch the history, e.g. actions/checkout with fetch-depth: 0): every migration was reviewed"
+                            )),
+                        )
+                    }),
             );
         }
     }
@@ -183,8 +224,15 @@ pub fn scope(
 }
 
 fn pending_since(top: &Path, reference: &str, why: &str) -> Result<Scope, String> {
-    let base = git_text(top, &["merge-base", reference, "HEAD"])
-        .map_err(|e| format!("no merge base between `{reference}` and HEAD: {e}"))?;
+    let base = git_text(top, &["merge-base", reference, "HEAD"]).map_err(|e| {
+        let why = if e.is_empty() {
+            "no common history (a shallow clone? fetch the history, e.g. fetch-depth: 0)"
+                .to_string()
+        } else {
+            e
+        };
+        format!("no merge base between `{reference}` and HEAD: {why}")
+    })?;
     // NUL-separated: git quotes names with non-ASCII or special characters otherwise.
     let mut names = git(
         top,

@@ -10,7 +10,8 @@ use std::fmt::Write;
 const MAX_CHARS: usize = 60_000;
 
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    super::printable(s, false)
+        .replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
@@ -84,7 +85,10 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "| {icon} | `{}` | {} | {} | {} |",
-                t.table, t.findings.error, t.findings.warning, t.findings.info
+                escape(&t.table.to_string()),
+                t.findings.error,
+                t.findings.warning,
+                t.findings.info
             );
         }
         let _ = writeln!(out, "\n</details>");
@@ -130,7 +134,11 @@ pub fn render(report: &Report) -> String {
                     .unwrap_or_default();
                 let _ = writeln!(out, "- {}{}", escape(&f.message), escape(&loc));
                 if let Some(fix) = &f.fix {
-                    let _ = writeln!(out, "  ```sql\n  {}\n  ```", fix.replace('\n', "\n  "));
+                    let _ = writeln!(
+                        out,
+                        "  ```sql\n  {}\n  ```",
+                        super::printable(fix, true).replace('\n', "\n  ")
+                    );
                 }
             }
         }

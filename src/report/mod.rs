@@ -238,3 +238,25 @@ pub fn publish(
         Verdict::Fail
     })
 }
+
+/// Text from the schema (identifiers, comments, expressions) made safe to print on a
+/// terminal or in Markdown: control characters (escape sequences, carriage returns,
+/// newlines inside a name) are shown as `\u{1b}`, so a hostile database cannot erase
+/// or rewrite lines of the report. Newlines are kept only where `keep_newlines`.
+pub fn printable(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !text.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if bad(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}

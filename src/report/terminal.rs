@@ -178,7 +178,7 @@ pub fn render(report: &Report) -> String {
             };
             tables.add_row(vec![
                 icon.to_string(),
-                t.table.to_string(),
+                super::printable(&t.table.to_string(), false).into_owned(),
                 t.findings.error.to_string(),
                 t.findings.warning.to_string(),
                 t.findings.info.to_string(),
@@ -188,7 +188,10 @@ pub fn render(report: &Report) -> String {
     }
     if !clean.is_empty() {
         if report.verbose {
-            let names: Vec<String> = clean.iter().map(|t| t.table.to_string()).collect();
+            let names: Vec<String> = clean
+                .iter()
+                .map(|t| super::printable(&t.table.to_string(), false).into_owned())
+                .collect();
             let _ = writeln!(
                 out,
                 "✅ {} without findings: {}",
@@ -224,7 +227,11 @@ pub fn render(report: &Report) -> String {
                 if summarise {
                     let mut tables: Vec<String> = fs
                         .iter()
-                        .filter_map(|f| f.table.as_ref().map(|t| t.to_string()))
+                        .filter_map(|f| {
+                            f.table
+                                .as_ref()
+                                .map(|t| super::printable(&t.to_string(), false).into_owned())
+                        })
                         .collect();
                     tables.dedup();
                     let shown: Vec<&str> = tables.iter().take(6).map(String::as_str).collect();
@@ -248,12 +255,12 @@ pub fn render(report: &Report) -> String {
                         .filter(|r| *r >= 1.0)
                         .map(|r| format!(" (~{} rows)", human_count(r)))
                         .unwrap_or_default();
-                    let _ = writeln!(out, "    • {}{size}", f.message);
+                    let _ = writeln!(out, "    • {}{size}", super::printable(&f.message, false));
                     if let Some(loc) = &f.location {
                         let _ = writeln!(out, "      {}", format!("at {loc}").dimmed());
                     }
                     if let Some(fix) = &f.fix {
-                        for (i, line) in fix.lines().enumerate() {
+                        for (i, line) in super::printable(fix, true).lines().enumerate() {
                             let prefix = if i == 0 { "fix: " } else { "     " };
                             let _ = writeln!(out, "      {}{}", prefix.dimmed(), line.cyan());
                         }

@@ -43,7 +43,22 @@ pub fn server_message(e: &postgres::Error) -> String {
     }
 }
 
+/// When the last catalog statement was sent (milliseconds since the Unix epoch), for
+/// the watchdog in `inspect`: a server that stops answering (statement_timeout is the
+/// server's own promise) is given up on from the client side.
+pub static LAST_SENT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Record that a statement is about to be sent.
+pub fn sending() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    LAST_SENT_MS.store(now, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn query(client: &mut impl GenericClient, sql: &str) -> Result<Vec<Row>, CatalogError> {
+    sending();
     client
         .query(sql, &[])
         .map_err(|e| CatalogError(server_message(&e)))
@@ -55,6 +70,7 @@ fn query_around(
     sql: &str,
     locked: &[i64],
 ) -> Result<Vec<Row>, CatalogError> {
+    sending();
     client.query(sql, &[&locked]).map_err(|e| {
         let message = server_message(&e);
         if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
@@ -658,6 +674,7 @@ impl Reader {
         client
             .batch_execute("SAVEPOINT dblint_sequences")
             .map_err(|e| CatalogError(server_message(&e)))?;
+        sending();
         let rows = match client.query(queries::sequences().as_str(), &[]) {
             Ok(rows) => rows,
             Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {

@@ -161,8 +161,33 @@ const IGNORED_OPTIONS: &[&str] = &[
 ];
 
 impl ConnInfo {
-    /// Parse a URL or a `key=value` string.
+    /// Parse a URL or a `key=value` string, then take what it leaves unset from the
+    /// `PG*` variables, as libpq does (`PGPASSWORD` with a URL that has no password).
+    pub fn parse_with_env(
+        input: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<ConnInfo, ConnInfoError> {
+        let pairs = Self::pairs(input)?;
+        let set: Vec<String> = pairs.iter().map(|p| p.key.clone()).collect();
+        let defaults: Vec<Pair> = env_pairs(env)
+            .into_iter()
+            .filter(|p| !set.contains(&p.key))
+            .collect();
+        let mut info = ConnInfo::default();
+        info.apply(pairs)?;
+        info.apply(defaults)?;
+        Ok(info)
+    }
+
+    /// Parse a URL or a `key=value` string (nothing from the environment).
     pub fn parse(input: &str) -> Result<ConnInfo, ConnInfoError> {
+        let pairs = Self::pairs(input)?;
+        let mut info = ConnInfo::default();
+        info.apply(pairs)?;
+        Ok(info)
+    }
+
+    fn pairs(input: &str) -> Result<Vec<Pair>, ConnInfoError> {
         let trimmed = input.trim();
         if trimmed.starts_with(['\'', '"']) {
             return Err(ConnInfoError(
@@ -183,33 +208,19 @@ impl ConnInfo {
                 ))
             }
         };
-        let mut info = ConnInfo::default();
-        info.apply(pairs)?;
-        Ok(info)
+        Ok(pairs)
     }
 
-    /// Settings from the environment: `DATABASE_URL`, else the `PG*` variables.
+    /// Settings from the environment: `DATABASE_URL` (with the `PG*` variables for what
+    /// it leaves unset), else the `PG*` variables.
     pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Result<ConnInfo, ConnInfoError> {
         if let Some(url) = env("DATABASE_URL").filter(|u| !u.trim().is_empty()) {
-            return ConnInfo::parse(&url).map_err(|e| ConnInfoError(format!("DATABASE_URL: {e}")));
+            return ConnInfo::parse_with_env(&url, &|k| {
+                (k != "DATABASE_URL").then(|| env(k)).flatten()
+            })
+            .map_err(|e| ConnInfoError(format!("DATABASE_URL: {e}")));
         }
-        let mut pairs = Vec::new();
-        for (var, key) in [
-            ("PGHOST", "host"),
-            ("PGPORT", "port"),
-            ("PGUSER", "user"),
-            ("PGPASSWORD", "password"),
-            ("PGDATABASE", "dbname"),
-            ("PGSSLMODE", "sslmode"),
-            ("PGSSLROOTCERT", "sslrootcert"),
-            ("PGOPTIONS", "options"),
-            ("PGAPPNAME", "application_name"),
-            ("PGCONNECT_TIMEOUT", "connect_timeout"),
-        ] {
-            if let Some(v) = env(var) {
-                pairs.push(Pair::new(key, v, var.to_string(), var.to_string()));
-            }
-        }
+        let pairs = env_pairs(env);
         let mut info = ConnInfo::default();
         info.apply(pairs)
             .map_err(|e| ConnInfoError(format!("PG* environment: {e}")))?;
@@ -423,6 +434,28 @@ fn split_escaped(line: &str, sep: char) -> Vec<String> {
         }
     }
     fields
+}
+
+/// The settings the `PG*` variables give, as pairs.
+fn env_pairs(env: &dyn Fn(&str) -> Option<String>) -> Vec<Pair> {
+    let mut pairs = Vec::new();
+    for (var, key) in [
+        ("PGHOST", "host"),
+        ("PGPORT", "port"),
+        ("PGUSER", "user"),
+        ("PGPASSWORD", "password"),
+        ("PGDATABASE", "dbname"),
+        ("PGSSLMODE", "sslmode"),
+        ("PGSSLROOTCERT", "sslrootcert"),
+        ("PGOPTIONS", "options"),
+        ("PGAPPNAME", "application_name"),
+        ("PGCONNECT_TIMEOUT", "connect_timeout"),
+    ] {
+        if let Some(v) = env(var) {
+            pairs.push(Pair::new(key, v, var.to_string(), var.to_string()));
+        }
+    }
+    pairs
 }
 
 /// Every option `apply` accepts, for suggestions and for naming a parameter.

@@ -46,6 +46,19 @@ fn stated_order(dir: &Path, order_file: &Path) -> std::io::Result<Vec<PathBuf>> 
         if entry.is_empty() || entry.starts_with('#') {
             continue;
         }
+        let inside = std::path::Path::new(entry).components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+        if !inside {
+            return Err(std::io::Error::other(format!(
+                "{}:{}: `{entry}` is not a path inside the folder (no absolute paths, no ..)",
+                order_file.display(),
+                n + 1
+            )));
+        }
         let path = dir.join(entry);
         if !path.is_file() {
             return Err(std::io::Error::other(format!(
@@ -84,7 +97,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
         if entry.file_type()?.is_dir() {
             collect(&path, out)?;
-        } else {
+        } else if path.is_file() {
+            // Regular files only (through links): a FIFO or device named `*.sql`
+            // would block or never end.
             out.push(path);
         }
     }
