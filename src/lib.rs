@@ -6,6 +6,7 @@
 pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod encoding;
 pub mod engine;
 pub mod finding;
 pub mod inline_ignores;

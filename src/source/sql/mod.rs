@@ -107,6 +107,21 @@ pub fn load_with(
             path: file.display().to_string(),
             reason: e.to_string(),
         })?;
+        if let Some(encoding) = crate::encoding::wide_encoding(&bytes) {
+            stats.files += 1;
+            stats.parse_errors += 1;
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                location: Some(Location {
+                    file: file.display().to_string().into(),
+                    line: 1,
+                }),
+                message: format!(
+                    "file is {encoding} (it starts with a {encoding} byte-order mark); dblint reads UTF-8, so it was not read"
+                ),
+            });
+            continue;
+        }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -188,12 +203,19 @@ pub fn replay_observed(
         comment_offsets: split.comment_offsets.clone(),
         comments: split.comments,
     };
+    let unterminated = split.unterminated;
     for raw in split.statements {
         stats.statements += 1;
         let location = Location {
             file: file.clone(),
             line: raw.line,
         };
+        if unterminated.as_ref().is_some_and(|open| {
+            raw.offset <= open.offset && open.offset < raw.offset + raw.sql.len()
+        }) {
+            // Reported once below, where the construct opens.
+            continue;
+        }
         let statements = match parse::parse_statement(&raw.sql) {
             Ok(s) => s,
             Err(message) => {
@@ -236,6 +258,26 @@ pub fn replay_observed(
                 }
             }
         }
+    }
+    if let Some(open) = unterminated {
+        stats.parse_errors += 1;
+        let last_line = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
+        let unread = if last_line > open.line {
+            format!("lines {}-{last_line} are", open.line)
+        } else {
+            format!("line {} is", open.line)
+        };
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Error,
+            location: Some(Location {
+                file: file.clone(),
+                line: open.line,
+            }),
+            message: format!(
+                "unterminated {}: nothing closes it, so {unread} not read",
+                open.what
+            ),
+        });
     }
     outline
 }

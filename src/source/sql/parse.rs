@@ -12,8 +12,8 @@ use pg_query::{Node, NodeEnum};
 /// (which the splitter should never produce) yields one entry per statement.
 pub fn parse_statement(sql: &str) -> Result<Vec<Statement>, String> {
     let result = pg_query::parse(sql, 0).map_err(|e| match e {
-        pg_query::Error::Parse(msg) => msg,
-        other => other.to_string(),
+        pg_query::Error::Parse(msg) => one_line(&msg),
+        other => one_line(&other.to_string()),
     })?;
     Ok(result
         .protobuf
@@ -22,6 +22,24 @@ pub fn parse_statement(sql: &str) -> Result<Vec<Statement>, String> {
         .filter_map(|raw| raw.stmt.as_ref().and_then(|s| s.node.as_ref()))
         .map(translate)
         .collect())
+}
+
+/// PostgreSQL quotes the offending token (`at or near "..."`), which can be a string
+/// running over many lines: keep its first line, at most 40 characters of it.
+fn one_line(message: &str) -> String {
+    const NEAR: &str = "at or near \"";
+    let Some(start) = message.find(NEAR).map(|i| i + NEAR.len()) else {
+        return message.split_whitespace().collect::<Vec<_>>().join(" ");
+    };
+    let token = message[start..]
+        .strip_suffix('"')
+        .unwrap_or(&message[start..]);
+    let first_line = token.lines().next().unwrap_or("");
+    let mut shown: String = first_line.chars().take(40).collect();
+    if shown.len() < token.len() {
+        shown.push_str("...");
+    }
+    format!("{}{shown}\"", &message[..start])
 }
 
 fn translate(node: &NodeEnum) -> Statement {
@@ -1217,6 +1235,23 @@ mod tests {
     fn syntax_errors_are_reported() {
         let err = parse_statement("CREATE TABLE (").unwrap_err();
         assert!(err.contains("syntax error"), "{err}");
+    }
+
+    #[test]
+    fn parser_messages_are_one_line() {
+        assert_eq!(
+            one_line("syntax error at or near \"'a\nb'\""),
+            "syntax error at or near \"'a...\""
+        );
+        let long = format!("syntax error at or near \"{}\"", "x".repeat(100));
+        assert_eq!(
+            one_line(&long),
+            format!("syntax error at or near \"{}...\"", "x".repeat(40))
+        );
+        assert_eq!(
+            one_line("syntax error at end of input"),
+            "syntax error at end of input"
+        );
     }
 
     #[test]
