@@ -4,6 +4,7 @@
 pub mod names;
 pub mod order;
 pub mod parse;
+pub mod parser_thread;
 pub mod replay;
 pub mod session;
 pub mod split;
@@ -102,45 +103,22 @@ pub fn load_with(
     let mut replayer = replay::Replayer::new();
     let mut diagnostics = Vec::new();
     let mut stats = ReplayStats::default();
-    for file in &files {
-        let bytes = std::fs::read(file).map_err(|e| InputError::Unreadable {
-            path: file.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        if let Some(encoding) = crate::encoding::wide_encoding(&bytes) {
+    // The next file is read, split and handed to the parser while this one replays.
+    let mut ahead = files.first().map(read_file).transpose()?;
+    for (i, file) in files.iter().enumerate() {
+        let Some(current) = ahead.take() else { break };
+        ahead = files.get(i + 1).map(read_file).transpose()?;
+        let (prepared, read_diagnostics) = current;
+        diagnostics.extend(read_diagnostics);
+        let Some(prepared) = prepared else {
             stats.files += 1;
             stats.parse_errors += 1;
-            diagnostics.push(Diagnostic {
-                level: DiagnosticLevel::Error,
-                location: Some(Location {
-                    file: file.display().to_string().into(),
-                    line: 1,
-                }),
-                message: format!(
-                    "file is {encoding} (it starts with a {encoding} byte-order mark); dblint reads UTF-8, so it was not read"
-                ),
-            });
             continue;
-        }
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                diagnostics.push(Diagnostic {
-                    level: DiagnosticLevel::Warning,
-                    location: Some(Location {
-                        file: file.display().to_string().into(),
-                        line: 1,
-                    }),
-                    message: "file is not valid UTF-8; invalid bytes were replaced".to_string(),
-                });
-                String::from_utf8_lossy(e.as_bytes()).into_owned()
-            }
         };
         let mut state = session::FileState::new(file, assume_transaction(file));
-        let mut outline = replay_observed(
+        let mut outline = replay_prepared(
             &mut replayer,
-            &file.display().to_string(),
-            &text,
+            prepared,
             &mut state,
             &mut diagnostics,
             &mut stats,
@@ -156,6 +134,43 @@ pub fn load_with(
         files,
         outlines,
     })
+}
+
+/// Read, decode and split a file and start parsing it: `None` (with an error) for a
+/// file that is not UTF-8 text at all.
+fn read_file(file: &PathBuf) -> Result<(Option<PreparedFile>, Vec<Diagnostic>), InputError> {
+    let bytes = std::fs::read(file).map_err(|e| InputError::Unreadable {
+        path: file.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let shown = file.display().to_string();
+    let at_start = Some(Location {
+        file: shown.as_str().into(),
+        line: 1,
+    });
+    if let Some(encoding) = crate::encoding::wide_encoding(&bytes) {
+        let error = Diagnostic {
+            level: DiagnosticLevel::Error,
+            location: at_start,
+            message: format!(
+                "file is {encoding} (it starts with a {encoding} byte-order mark); dblint reads UTF-8, so it was not read"
+            ),
+        };
+        return Ok((None, vec![error]));
+    }
+    let mut diagnostics = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                location: at_start,
+                message: "file is not valid UTF-8; invalid bytes were replaced".to_string(),
+            });
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    Ok((Some(prepare(&shown, &text)), diagnostics))
 }
 
 /// Replay one file's text; used by `load` and by tests that build models from SQL.
@@ -188,8 +203,22 @@ pub fn replay_observed(
     stats: &mut ReplayStats,
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> FileOutline {
-    stats.files += 1;
-    replayer.reset_search_path();
+    let prepared = prepare(file, text);
+    replay_prepared(replayer, prepared, state, diagnostics, stats, observer)
+}
+
+/// A file split into statements that are being parsed.
+pub struct PreparedFile {
+    outline: FileOutline,
+    /// Line of each statement.
+    lines: Vec<u32>,
+    unterminated: Option<split::Unterminated>,
+    last_line: u32,
+    parsing: parser_thread::Pending,
+}
+
+/// Split a file and start parsing its statements.
+pub fn prepare(file: &str, text: &str) -> PreparedFile {
     let file: std::sync::Arc<str> = file.into();
     let split = split::split(text);
     let outline = FileOutline {
@@ -200,32 +229,71 @@ pub fn replay_observed(
             .iter()
             .map(|s| (s.line, s.offset))
             .collect(),
-        comment_offsets: split.comment_offsets.clone(),
+        comment_offsets: split.comment_offsets,
         comments: split.comments,
     };
     let unterminated = split.unterminated;
-    for raw in split.statements {
+    let lines = split.statements.iter().map(|raw| raw.line).collect();
+    // A statement holding a construct left open is reported once, where the construct
+    // opens.
+    let jobs = split
+        .statements
+        .into_iter()
+        .map(|raw| {
+            let open_inside = unterminated.as_ref().is_some_and(|open| {
+                raw.offset <= open.offset && open.offset < raw.offset + raw.sql.len()
+            });
+            parser_thread::Job {
+                sql: raw.sql,
+                parse: !open_inside,
+            }
+        })
+        .collect();
+    PreparedFile {
+        outline,
+        lines,
+        unterminated,
+        last_line: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+        parsing: parser_thread::submit(jobs),
+    }
+}
+
+/// Replay a prepared file, showing each statement to `observer` before applying it.
+pub fn replay_prepared(
+    replayer: &mut replay::Replayer,
+    prepared: PreparedFile,
+    state: &mut session::FileState,
+    diagnostics: &mut Vec<Diagnostic>,
+    stats: &mut ReplayStats,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> FileOutline {
+    stats.files += 1;
+    replayer.reset_search_path();
+    let PreparedFile {
+        outline,
+        lines,
+        unterminated,
+        last_line,
+        parsing,
+    } = prepared;
+    let file = outline.file.clone();
+    parsing.for_each(&mut |i, sql, parsed| {
         stats.statements += 1;
         let location = Location {
             file: file.clone(),
-            line: raw.line,
+            line: lines[i],
         };
-        if unterminated.as_ref().is_some_and(|open| {
-            raw.offset <= open.offset && open.offset < raw.offset + raw.sql.len()
-        }) {
-            // Reported once below, where the construct opens.
-            continue;
-        }
-        let statements = match parse::parse_statement(&raw.sql) {
-            Ok(s) => s,
-            Err(message) => {
+        let statements = match parsed {
+            None => return,
+            Some(Ok(s)) => s,
+            Some(Err(message)) => {
                 stats.parse_errors += 1;
                 diagnostics.push(Diagnostic {
                     level: DiagnosticLevel::Error,
                     location: Some(location),
-                    message: format!("cannot parse `{}`: {message}", first_words(&raw.sql)),
+                    message: format!("cannot parse `{}`: {message}", first_words(sql)),
                 });
-                continue;
+                return;
             }
         };
         for statement in &statements {
@@ -234,7 +302,7 @@ pub fn replay_observed(
             }
             observer(&session::StatementEvent {
                 statement,
-                sql: &raw.sql,
+                sql,
                 location: &location,
                 db: &replayer.db,
                 file: state,
@@ -253,15 +321,14 @@ pub fn replay_observed(
                     diagnostics.push(Diagnostic {
                         level: DiagnosticLevel::Warning,
                         location: Some(location.clone()),
-                        message: format!("cannot apply `{}`: {message}", first_words(&raw.sql)),
+                        message: format!("cannot apply `{}`: {message}", first_words(sql)),
                     });
                 }
             }
         }
-    }
+    });
     if let Some(open) = unterminated {
         stats.parse_errors += 1;
-        let last_line = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
         let unread = if last_line > open.line {
             format!("lines {}-{last_line} are", open.line)
         } else {
