@@ -305,3 +305,30 @@ fn truncated_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn large_statements_replay_like_small_ones() {
+    // Over 16 KB a statement is checked in C and decoded only in part: the model must
+    // not tell the difference, except that a large expression keeps its source text.
+    let terms: Vec<String> = (0..3000).map(|i| format!("code = {i}")).collect();
+    let rows: Vec<String> = (0..3000).map(|i| format!("({i}, {i})")).collect();
+    let columns: Vec<String> = (0..3000).map(|i| format!("c{i}")).collect();
+    let sql = format!(
+        "CREATE TABLE codes (id int PRIMARY KEY, code int NOT NULL CHECK ({}), parent int REFERENCES codes (id));\n\
+         INSERT INTO codes (id, code) VALUES {};\n\
+         CREATE VIEW all_codes AS SELECT {} FROM codes;\n",
+        terms.join(" OR "),
+        rows.join(", "),
+        columns.iter().map(|c| format!("code AS {c}")).collect::<Vec<_>>().join(", ")
+    );
+    let (db, diagnostics) = database_from_sql(&sql);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let table = db.table(&q("codes")).unwrap();
+    assert_eq!(table.columns.len(), 3);
+    assert_eq!(table.foreign_keys.len(), 1);
+    assert_eq!(table.checks.len(), 1);
+    assert!(table.checks[0]
+        .expression
+        .starts_with("code = 0 OR code = 1"));
+    assert!(db.views.contains_key(&q("all_codes")));
+}

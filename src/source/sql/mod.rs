@@ -1,6 +1,7 @@
 //! The SQL frontend: split files into statements, parse each with the PostgreSQL
 //! grammar, and replay them in migration order into one schema model.
 
+pub mod large;
 pub mod names;
 pub mod order;
 pub mod parse;

@@ -1,5 +1,5 @@
-//! The one module that talks to pg_query: parse one statement with the real PostgreSQL
-//! grammar and translate its tree into a [`Statement`].
+//! Parse one statement with the real PostgreSQL grammar and translate pg_query's tree
+//! into a [`Statement`]; with `large.rs`, the only code that talks to pg_query.
 
 use super::statement::*;
 use crate::model::{
@@ -9,8 +9,21 @@ use pg_query::protobuf::{self, a_const, AlterTableType, ConstrType, ObjectType, 
 use pg_query::{Node, NodeEnum};
 
 /// Parse one statement (as cut by the splitter). A statement list longer than one
-/// (which the splitter should never produce) yields one entry per statement.
+/// (which the splitter should never produce) yields one entry per statement. Large
+/// statements decode only what replay uses (see [`super::large`]).
+///
+/// Deeply nested input needs a large stack: replay calls this on its parsing thread
+/// (see [`super::parser_thread`]).
 pub fn parse_statement(sql: &str) -> Result<Vec<Statement>, String> {
+    if sql.len() >= super::large::LARGE_STATEMENT {
+        super::large::parse_large(sql)
+    } else {
+        parse_full(sql)
+    }
+}
+
+/// Parse one statement and decode its whole tree.
+pub(super) fn parse_full(sql: &str) -> Result<Vec<Statement>, String> {
     let result = pg_query::parse(sql, 0).map_err(|e| match e {
         pg_query::Error::Parse(msg) => one_line(&msg),
         other => one_line(&other.to_string()),
