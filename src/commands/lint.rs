@@ -159,15 +159,19 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         crate::engine::review_statement(event, &plan, pg_version, &mut reviewed)
     })
     .map_err(|e| e.to_string())?;
-    let outlines: Vec<sql::FileOutline> = loaded
-        .outlines
-        .iter()
-        .filter(|o| in_scope(&o.file))
-        .cloned()
-        .collect();
-    let mut ignores = crate::inline_ignores::collect(&outlines)?;
+    let (graded, unused_ignores) = grade_loaded(
+        &loaded,
+        &plan,
+        reviewed,
+        &in_scope,
+        changed.is_some().then_some(&touched),
+    )?;
     for d in &loaded.diagnostics {
         eprintln!("{d}");
+    }
+    for d in unused_ignores {
+        eprintln!("{d}");
+        loaded.diagnostics.push(d);
     }
     let source = args
         .paths
@@ -175,24 +179,6 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         .map(|p| p.display().to_string())
         .collect::<Vec<_>>()
         .join(" ");
-    let mut schema_outcome = crate::engine::run(&loaded.database, &plan);
-    if changed.is_some() {
-        schema_outcome
-            .findings
-            .retain(|f| f.table.as_ref().is_some_and(|t| touched.contains(t)));
-    }
-    let outcome = crate::engine::merge(schema_outcome, reviewed);
-    let (findings, dropped) = crate::inline_ignores::apply(&mut ignores, outcome.findings);
-    let outcome = crate::engine::Outcome {
-        findings,
-        suppressed: outcome.suppressed + dropped,
-    };
-    for d in crate::inline_ignores::unused(&ignores) {
-        eprintln!("{d}");
-        loaded.diagnostics.push(d);
-    }
-    let scorecard = crate::score::score(&loaded.database, &plan, &outcome.findings);
-    let graded = Graded { outcome, scorecard };
     let code = print_graded(
         &args.report,
         &settings,
@@ -210,6 +196,63 @@ pub fn run(args: &LintArgs) -> Result<u8, String> {
         return Ok(2);
     }
     Ok(code)
+}
+
+/// Grade a replayed schema: schema rules (only on `touched` tables when given, for
+/// `--since`), the migration findings `reviewed` during replay, and the inline ignores
+/// of the files `in_scope`. Also gives the ignores that suppressed nothing.
+fn grade_loaded(
+    loaded: &sql::Loaded,
+    plan: &crate::engine::Plan,
+    reviewed: crate::engine::Outcome,
+    in_scope: &dyn Fn(&str) -> bool,
+    touched: Option<&std::collections::BTreeSet<crate::model::QualifiedName>>,
+) -> Result<(Graded, Vec<crate::source::Diagnostic>), String> {
+    let outlines: Vec<sql::FileOutline> = loaded
+        .outlines
+        .iter()
+        .filter(|o| in_scope(&o.file))
+        .cloned()
+        .collect();
+    let mut ignores = crate::inline_ignores::collect(&outlines)?;
+    let mut schema_outcome = crate::engine::run(&loaded.database, plan);
+    if let Some(touched) = touched {
+        schema_outcome
+            .findings
+            .retain(|f| f.table.as_ref().is_some_and(|t| touched.contains(t)));
+    }
+    let outcome = crate::engine::merge(schema_outcome, reviewed);
+    let (findings, dropped) = crate::inline_ignores::apply(&mut ignores, outcome.findings);
+    let outcome = crate::engine::Outcome {
+        findings,
+        suppressed: outcome.suppressed + dropped,
+    };
+    let unused = crate::inline_ignores::unused(&ignores);
+    let scorecard = crate::score::score(&loaded.database, plan, &outcome.findings);
+    Ok((Graded { outcome, scorecard }, unused))
+}
+
+/// Lint files held in memory (name, contents) as `dblint lint` lints files on disk
+/// with `settings`: replay with migration review, schema rules, inline ignores and
+/// the scorecard. The ignores that suppressed nothing are added to the diagnostics.
+/// For tools and the fuzzer (`examples/fuzz_lint.rs`).
+pub fn lint_sources(
+    sources: &[(std::path::PathBuf, Vec<u8>)],
+    settings: &Settings,
+) -> Result<(Graded, sql::Loaded), String> {
+    let plan = crate::engine::plan(settings).map_err(|e| e.to_string())?;
+    let assume = |file: &std::path::Path| {
+        settings
+            .assume_in_transaction(file)
+            .unwrap_or_else(|| sql::session::tool_wraps_in_transaction(file))
+    };
+    let mut reviewed = crate::engine::Outcome::default();
+    let mut loaded = sql::load_sources(sources, &assume, &mut |event| {
+        crate::engine::review_statement(event, &plan, settings.pg_version, &mut reviewed)
+    });
+    let (graded, unused) = grade_loaded(&loaded, &plan, reviewed, &|_| true, None)?;
+    loaded.diagnostics.extend(unused);
+    Ok((graded, loaded))
 }
 
 /// Findings and scorecard of one schema.

@@ -100,16 +100,63 @@ pub fn load_with(
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> Result<Loaded, InputError> {
     let files = input_files(paths)?;
+    replay_files(
+        files,
+        &mut |file| {
+            let bytes = std::fs::read(file).map_err(|e| InputError::Unreadable {
+                path: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            Ok(decode(file, bytes))
+        },
+        assume_transaction,
+        observer,
+    )
+}
+
+/// Replay files held in memory (name, contents), in the order given, as
+/// [`load_with`] replays files read from disk: for tools and the fuzzer.
+pub fn load_sources(
+    sources: &[(PathBuf, Vec<u8>)],
+    assume_transaction: &dyn Fn(&std::path::Path) -> bool,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> Loaded {
+    let files: Vec<PathBuf> = sources.iter().map(|(path, _)| path.clone()).collect();
+    let mut contents = sources.iter().map(|(_, bytes)| bytes.clone());
+    let loaded = replay_files::<std::convert::Infallible>(
+        files,
+        &mut |file| Ok(decode(file, contents.next().unwrap_or_default())),
+        assume_transaction,
+        observer,
+    );
+    match loaded {
+        Ok(loaded) => loaded,
+        Err(never) => match never {},
+    }
+}
+
+/// A file decoded, split and being parsed (`None` if it is not UTF-8 text at all),
+/// with what decoding it found.
+type ReadFile = (Option<PreparedFile>, Vec<Diagnostic>);
+
+/// Replay `files` in order; `read` gives each one's contents. The next file is read,
+/// split and handed to the parser while the current one replays.
+fn replay_files<E>(
+    files: Vec<PathBuf>,
+    read: &mut dyn FnMut(&PathBuf) -> Result<ReadFile, E>,
+    assume_transaction: &dyn Fn(&std::path::Path) -> bool,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> Result<Loaded, E> {
     let mut outlines = Vec::new();
     let mut replayer = replay::Replayer::new();
     let mut diagnostics = Vec::new();
     let mut stats = ReplayStats::default();
-    // The next file is read, split and handed to the parser while this one replays.
-    let mut ahead = files.first().map(read_file).transpose()?;
+    let mut ahead = files.first().map(&mut *read).transpose()?;
     for (i, file) in files.iter().enumerate() {
-        let Some(current) = ahead.take() else { break };
-        ahead = files.get(i + 1).map(read_file).transpose()?;
-        let (prepared, read_diagnostics) = current;
+        let Some((prepared, read_diagnostics)) = ahead.take() else {
+            break;
+        };
+        ahead = files.get(i + 1).map(&mut *read).transpose()?;
         diagnostics.extend(read_diagnostics);
         let Some(prepared) = prepared else {
             stats.files += 1;
@@ -137,13 +184,8 @@ pub fn load_with(
     })
 }
 
-/// Read, decode and split a file and start parsing it: `None` (with an error) for a
-/// file that is not UTF-8 text at all.
-fn read_file(file: &PathBuf) -> Result<(Option<PreparedFile>, Vec<Diagnostic>), InputError> {
-    let bytes = std::fs::read(file).map_err(|e| InputError::Unreadable {
-        path: file.display().to_string(),
-        reason: e.to_string(),
-    })?;
+/// Decode a file's bytes, split it and start parsing it.
+fn decode(file: &std::path::Path, bytes: Vec<u8>) -> ReadFile {
     let shown = file.display().to_string();
     let at_start = Some(Location {
         file: shown.as_str().into(),
@@ -157,7 +199,7 @@ fn read_file(file: &PathBuf) -> Result<(Option<PreparedFile>, Vec<Diagnostic>), 
                 "file is {encoding} (it starts with a {encoding} byte-order mark); dblint reads UTF-8, so it was not read"
             ),
         };
-        return Ok((None, vec![error]));
+        return (None, vec![error]);
     }
     let mut diagnostics = Vec::new();
     let text = match String::from_utf8(bytes) {
@@ -171,7 +213,7 @@ fn read_file(file: &PathBuf) -> Result<(Option<PreparedFile>, Vec<Diagnostic>), 
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
-    Ok((Some(prepare(&shown, &text)), diagnostics))
+    (Some(prepare(&shown, &text)), diagnostics)
 }
 
 /// Replay one file's text; used by `load` and by tests that build models from SQL.
