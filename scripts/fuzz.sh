@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Mutation-fuzz `dblint lint` (stable Rust, no cargo-fuzz): N executions (default
 # 100,000) of mutated rule fixtures and sample databases through the whole pipeline.
-# Prints `N executions, K crashes`; minimised crash inputs go to target/fuzz/crash-*/,
-# a hang's input to target/fuzz/hang/. Exit code 1 if anything crashed.
+# Inputs run in a worker process; one that aborts it (stack overflow) or hangs is
+# saved and the run resumes after it. Prints `N executions, K crashes`; panics are
+# minimised into target/fuzz/crash-*/, aborts and hangs saved in target/fuzz/abort-*/
+# and hang-*/. Exit code 1 if anything crashed.
 #
 #   scripts/fuzz.sh                 # 100,000 executions, seed 1
 #   scripts/fuzz.sh 1000000 --seed 7 --timeout 30

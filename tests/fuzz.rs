@@ -15,6 +15,8 @@ fn two_thousand_mutated_inputs_lint_without_a_panic() {
         fuzzing::Options {
             executions: 2000,
             seed: 20_240_601,
+            start: 0,
+            announce: None,
             timeout: Duration::from_secs(120),
             hang_dir: root.join("target/fuzz/hang"),
             progress: None,

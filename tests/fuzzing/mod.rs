@@ -1,14 +1,15 @@
 //! A mutation fuzzer over `dblint lint` inputs, on stable Rust: seeds are the rule
-//! fixtures and the sample databases, mutations cut, copy, splice and insert SQL
+//! fixtures and the sample databases; mutations cut, copy, splice and insert SQL
 //! fragments (keywords, quotes, comments, dollar quotes, byte-order marks, deep
-//! nesting), and each input goes through the whole `lint` pipeline in process
+//! nesting) and statements about the tables the input names (partitions, inheritance,
+//! renames, drops); each input goes through the whole `lint` pipeline in process
 //! (replay, migration review, rules, ignores, scorecard, every report format).
 //!
-//! A panic is a crash; an execution running past the timeout is a hang, which ends the
-//! process (a thread cannot be stopped) after saving its input.
-//!
-//! Used by `examples/fuzz_lint.rs` (`scripts/fuzz.sh`) and by a bounded run in
-//! `tests/fuzz.rs`.
+//! A panic is a crash. An execution running past the timeout is a hang, which ends the
+//! process (a thread cannot be stopped) after saving its input; so does a stack
+//! overflow. `examples/fuzz_lint.rs` (`scripts/fuzz.sh`) therefore runs the inputs in
+//! a worker process and resumes after one that ends it; `tests/fuzz.rs` runs a bounded
+//! number in `cargo test`.
 #![allow(dead_code)]
 
 use dblint::commands::lint::lint_sources;
@@ -232,6 +233,75 @@ fn deep(rng: &mut Rng) -> String {
     }
 }
 
+/// Statements about tables the input names: `{x}` and `{y}` become two of them.
+const TEMPLATES: &[&str] = &[
+    "ALTER TABLE {x} ATTACH PARTITION {y} FOR VALUES IN (1);",
+    "ALTER TABLE {x} DETACH PARTITION {y};",
+    "ALTER TABLE {x} INHERIT {y};",
+    "ALTER TABLE {x} NO INHERIT {y};",
+    "CREATE TABLE {x} PARTITION OF {y} FOR VALUES IN (2);",
+    "CREATE TABLE fuzz_child () INHERITS ({x}, {y});",
+    "DROP TABLE {x} CASCADE;",
+    "DROP TABLE IF EXISTS {x}, {y};",
+    "ALTER TABLE {x} RENAME TO {y};",
+    "ALTER TABLE {x} RENAME COLUMN id TO {y};",
+    "ALTER TABLE {x} SET SCHEMA fuzz;",
+    "CREATE SCHEMA fuzz; SET search_path = fuzz, public;",
+    "ALTER TABLE {x} ADD CONSTRAINT fuzz_fk FOREIGN KEY (id) REFERENCES {y} (id) ON DELETE CASCADE;",
+    "ALTER TABLE {x} ADD PRIMARY KEY USING INDEX {y};",
+    "ALTER TABLE {x} ALTER COLUMN id TYPE bigint;",
+    "ALTER TABLE {x} ALTER COLUMN id SET NOT NULL;",
+    "ALTER TABLE {x} DROP COLUMN id CASCADE;",
+    "CREATE UNIQUE INDEX fuzz_idx ON {x} (id) WHERE id > 0;",
+    "ALTER INDEX fuzz_idx RENAME TO {y};",
+    "ALTER INDEX {y} ATTACH PARTITION fuzz_idx;",
+    "CREATE VIEW {x} AS SELECT * FROM {y};",
+    "CREATE TABLE {x} AS SELECT * FROM {y};",
+    "COMMENT ON COLUMN {x}.id IS 'fuzz';",
+    "CREATE POLICY fuzz ON {x} USING (true);",
+    "ALTER TABLE {x} ENABLE ROW LEVEL SECURITY;",
+    "TRUNCATE {x}, {y};",
+    "LOCK TABLE {x} IN ACCESS EXCLUSIVE MODE;",
+    "VACUUM FULL {x};",
+    "DROP SCHEMA public CASCADE;",
+];
+
+/// Names of tables the input creates (the word after `TABLE`), as written.
+fn table_names(data: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(data);
+    let mut names = Vec::new();
+    let mut words = text.split(|c: char| c.is_whitespace() || c == '(' || c == ';');
+    while let Some(word) = words.next() {
+        if word.eq_ignore_ascii_case("TABLE") {
+            if let Some(name) = words.find(|w| {
+                !w.is_empty()
+                    && !["IF", "NOT", "EXISTS", "ONLY"]
+                        .iter()
+                        .any(|k| w.eq_ignore_ascii_case(k))
+            }) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names.truncate(200);
+    names
+}
+
+/// A statement from [`TEMPLATES`] about tables `data` names.
+fn statement_about_tables(rng: &mut Rng, data: &[u8]) -> Option<String> {
+    let names = table_names(data);
+    if names.is_empty() {
+        return None;
+    }
+    let x = &names[rng.below(names.len())];
+    let y = &names[rng.below(names.len())];
+    let template = TEMPLATES[rng.below(TEMPLATES.len())];
+    Some(format!(
+        "\n{}\n",
+        template.replace("{x}", x).replace("{y}", y)
+    ))
+}
+
 /// Inputs grow no larger than this.
 const MAX_LEN: usize = 256 << 10;
 
@@ -262,7 +332,7 @@ fn mutate_bytes(rng: &mut Rng, data: &mut Vec<u8>, donor: &[u8]) {
     let len = data.len();
     let at = rng.below(len + 1);
     let span = |rng: &mut Rng, from: usize| (from + rng.length(10)).min(len);
-    match rng.below(11) {
+    match rng.below(14) {
         0 if len > 0 => {
             let end = span(rng, at);
             data.drain(at..end);
@@ -313,6 +383,20 @@ fn mutate_bytes(rng: &mut Rng, data: &mut Vec<u8>, donor: &[u8]) {
                     break;
                 }
                 data.splice(end..end, copy.iter().copied());
+            }
+        }
+        10..=12 => {
+            // A statement about the tables, at the end or between two statements.
+            if let Some(statement) = statement_about_tables(rng, data) {
+                let after = if rng.below(2) == 0 {
+                    len
+                } else {
+                    data[..at]
+                        .iter()
+                        .rposition(|&b| b == b';')
+                        .map_or(0, |i| i + 1)
+                };
+                data.splice(after..after, statement.bytes());
             }
         }
         _ => {
@@ -366,6 +450,8 @@ pub fn lint_once(input: &Input, settings: &Settings) {
 
 /// A panic: where, what, and the input that raised it.
 pub struct Crash {
+    /// Which execution of the run (see [`input_at`]).
+    pub execution: u64,
     pub location: String,
     pub message: String,
     pub input: Input,
@@ -374,6 +460,11 @@ pub struct Crash {
 pub struct Options {
     pub executions: u64,
     pub seed: u64,
+    /// Skip this many inputs first (generated, not run): to resume a run after an
+    /// input that aborted the process.
+    pub start: u64,
+    /// Called with each execution's number (counting from 0 at `seed`) before it runs.
+    pub announce: Option<Box<dyn FnMut(u64)>>,
     /// An execution running longer than this is a hang.
     pub timeout: Duration,
     /// Where a hang's input is written before the process ends.
@@ -394,8 +485,25 @@ pub struct Summary {
 /// The last panic's location and message, recorded by the hook `run` installs.
 static LAST_PANIC: Mutex<Option<(String, String)>> = Mutex::new(None);
 
+/// The next input: a mutation of a random seed.
+fn next_input(rng: &mut Rng, seeds: &[Input]) -> Input {
+    let seed = &seeds[rng.below(seeds.len())];
+    let other = &seeds[rng.below(seeds.len())];
+    mutate(rng, seed, other)
+}
+
+/// Input number `index` of a run from `seed`, regenerated without running anything.
+pub fn input_at(root: &Path, seed: u64, index: u64) -> Input {
+    let seeds = seeds(root);
+    let mut rng = Rng::new(seed);
+    for _ in 0..index {
+        next_input(&mut rng, &seeds);
+    }
+    next_input(&mut rng, &seeds)
+}
+
 /// Run `options.executions` mutated inputs through `lint_once`.
-pub fn run(root: &Path, options: Options) -> Summary {
+pub fn run(root: &Path, mut options: Options) -> Summary {
     let seeds = seeds(root);
     assert!(!seeds.is_empty(), "no seeds under {}", root.display());
     let settings = all_rules();
@@ -419,10 +527,14 @@ pub fn run(root: &Path, options: Options) -> Summary {
     }));
     let mut crashes: Vec<Crash> = Vec::new();
     let mut panics = 0;
-    for execution in 0..options.executions {
-        let seed = &seeds[rng.below(seeds.len())];
-        let other = &seeds[rng.below(seeds.len())];
-        let input = mutate(&mut rng, seed, other);
+    for execution in 0..options.start + options.executions {
+        let input = next_input(&mut rng, &seeds);
+        if execution < options.start {
+            continue;
+        }
+        if let Some(announce) = &mut options.announce {
+            announce(execution);
+        }
         *current.lock().unwrap_or_else(|e| e.into_inner()) = input.clone();
         watchdog.begin();
         let outcome = std::panic::catch_unwind(|| lint_once(&input, &settings));
@@ -436,6 +548,7 @@ pub fn run(root: &Path, options: Options) -> Summary {
                 .unwrap_or_default();
             if !crashes.iter().any(|c| c.location == location) {
                 crashes.push(Crash {
+                    execution,
                     location,
                     message,
                     input,
@@ -443,8 +556,9 @@ pub fn run(root: &Path, options: Options) -> Summary {
             }
         }
         if let Some(progress) = &options.progress {
-            if (execution + 1) % 1000 == 0 {
-                progress(execution + 1, crashes.len());
+            let done = execution + 1 - options.start;
+            if done % 1000 == 0 {
+                progress(done, crashes.len());
             }
         }
     }
