@@ -25,8 +25,8 @@ pub fn parse_statement(sql: &str) -> Result<Vec<Statement>, String> {
 /// Parse one statement and decode its whole tree.
 pub(super) fn parse_full(sql: &str) -> Result<Vec<Statement>, String> {
     let result = pg_query::parse(sql, 0).map_err(|e| match e {
-        pg_query::Error::Parse(msg) => one_line(&msg),
-        other => one_line(&other.to_string()),
+        pg_query::Error::Parse(msg) => short_message(&msg),
+        other => short_message(&other.to_string()),
     })?;
     Ok(result
         .protobuf
@@ -39,7 +39,7 @@ pub(super) fn parse_full(sql: &str) -> Result<Vec<Statement>, String> {
 
 /// PostgreSQL quotes the offending token (`at or near "..."`), which can be a string
 /// running over many lines: keep its first line, at most 40 characters of it.
-fn one_line(message: &str) -> String {
+fn short_message(message: &str) -> String {
     const NEAR: &str = "at or near \"";
     let Some(start) = message.find(NEAR).map(|i| i + NEAR.len()) else {
         return message.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -1253,16 +1253,16 @@ mod tests {
     #[test]
     fn parser_messages_are_one_line() {
         assert_eq!(
-            one_line("syntax error at or near \"'a\nb'\""),
+            short_message("syntax error at or near \"'a\nb'\""),
             "syntax error at or near \"'a...\""
         );
         let long = format!("syntax error at or near \"{}\"", "x".repeat(100));
         assert_eq!(
-            one_line(&long),
+            short_message(&long),
             format!("syntax error at or near \"{}...\"", "x".repeat(40))
         );
         assert_eq!(
-            one_line("syntax error at end of input"),
+            short_message("syntax error at end of input"),
             "syntax error at end of input"
         );
     }
