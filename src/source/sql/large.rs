@@ -19,9 +19,9 @@
 //!   deparser, as smaller expressions are).
 //!
 //! Anything else, or a reduction the parser does not take, is decoded whole, as a
-//! small statement is. A libpg_query limit that applies only to the protobuf tree
-//! (10,000 levels) does not apply here, so some valid statements deeper than that
-//! replay only when large.
+//! small statement is. libpg_query's protobuf stops at 10,000 levels, a little short of
+//! what PostgreSQL accepts (about 6,000 `||` terms); what is elided here never goes
+//! through it, so a small statement too deep for the protobuf comes here too.
 
 use super::parse::parse_full;
 use super::statement::Statement;

@@ -16,10 +16,17 @@ use pg_query::{Node, NodeEnum};
 /// (see [`super::parser_thread`]).
 pub fn parse_statement(sql: &str) -> Result<Vec<Statement>, String> {
     if sql.len() >= super::large::LARGE_STATEMENT {
-        super::large::parse_large(sql)
-    } else {
-        parse_full(sql)
+        return super::large::parse_large(sql);
     }
+    parse_full(sql).or_else(|error| {
+        // libpg_query's protobuf stops at 10,000 levels, PostgreSQL a little deeper:
+        // the frugal path does not go through protobuf for what it elides.
+        if error.contains("nested too deeply") {
+            super::large::parse_large(sql)
+        } else {
+            Err(error)
+        }
+    })
 }
 
 /// Parse one statement and decode its whole tree.
