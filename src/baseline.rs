@@ -55,7 +55,7 @@ pub fn read(path: &Path) -> Result<BTreeSet<String>, String> {
     let shown = path.display();
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read baseline: {e}"))?;
-    let file: BaselineFile = serde_json::from_str(&text)
+    let file: BaselineFile = serde_json::from_str(crate::encoding::strip_bom(&text))
         .map_err(|e| format!("{shown}:{}: not a dblint baseline: {}", e.line(), e))?;
     if file.dblint_baseline != 1 {
         return Err(format!(

@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod docs;
+pub mod encoding;
 pub mod engine;
 pub mod error;
 pub mod finding;

@@ -158,7 +158,8 @@ impl Settings {
             .to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError(format!("{shown}: cannot read: {e}")))?;
-        let table: toml::Table = toml::from_str(&text).map_err(|e| {
+        let text = crate::encoding::strip_bom(&text);
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].lines().count().max(1))
@@ -172,7 +173,7 @@ impl Settings {
             ConfigError(format!("{shown}:{line}: {}", message.join("; ")))
         })?;
         let err = |section: Option<&str>, key: &str, msg: String| {
-            ConfigError(format!("{shown}:{}: {msg}", line_of(&text, section, key)))
+            ConfigError(format!("{shown}:{}: {msg}", line_of(text, section, key)))
         };
         let mut settings = Settings {
             config_file: Some(path.to_path_buf()),

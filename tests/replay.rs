@@ -398,3 +398,69 @@ fn truncated_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn large_statements_replay_like_small_ones() {
+    // Over 16 KB a statement is checked in C and decoded only in part: the model must
+    // not tell the difference, except that a large expression keeps its source text.
+    let terms: Vec<String> = (0..3000).map(|i| format!("code = {i}")).collect();
+    let rows: Vec<String> = (0..3000).map(|i| format!("({i}, {i})")).collect();
+    let columns: Vec<String> = (0..3000).map(|i| format!("c{i}")).collect();
+    let sql = format!(
+        "CREATE TABLE codes (id int PRIMARY KEY, code int NOT NULL CHECK ({}), parent int REFERENCES codes (id));\n\
+         INSERT INTO codes (id, code) VALUES {};\n\
+         CREATE VIEW all_codes AS SELECT {} FROM codes;\n",
+        terms.join(" OR "),
+        rows.join(", "),
+        columns.iter().map(|c| format!("code AS {c}")).collect::<Vec<_>>().join(", ")
+    );
+    let (db, diagnostics) = database_from_sql(&sql);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let table = db.table(&q("codes")).unwrap();
+    assert_eq!(table.columns.len(), 3);
+    assert_eq!(table.foreign_keys.len(), 1);
+    assert_eq!(table.checks.len(), 1);
+    assert!(table.checks[0]
+        .expression
+        .starts_with("code = 0 OR code = 1"));
+    assert!(db.views.contains_key(&q("all_codes")));
+}
+
+#[test]
+fn circular_partitions_and_inheritance_are_refused_as_postgresql_does() {
+    // Replay used to accept these and then recurse forever dropping the table.
+    let sql = "CREATE TABLE a (id int) PARTITION BY LIST (id);\n\
+               ALTER TABLE a ATTACH PARTITION a FOR VALUES IN (1);\n\
+               CREATE TABLE b PARTITION OF a FOR VALUES IN (1) PARTITION BY LIST (id);\n\
+               ALTER TABLE b ATTACH PARTITION a FOR VALUES IN (2);\n\
+               CREATE TABLE c (id int);\n\
+               CREATE TABLE d () INHERITS (c);\n\
+               ALTER TABLE c INHERIT d;\n\
+               ALTER TABLE c INHERIT c;\n\
+               DROP TABLE a;\n\
+               DROP TABLE c CASCADE;\n";
+    let (db, diagnostics) = database_from_sql(sql);
+    let refused: Vec<u32> = diagnostics
+        .iter()
+        .filter(|d| d.message.contains("circular inheritance not allowed"))
+        .filter_map(|d| d.location.as_ref().map(|l| l.line))
+        .collect();
+    assert_eq!(refused, vec![2, 4, 7, 8], "{diagnostics:?}");
+    assert!(db.table(&q("a")).is_none());
+    assert!(db.table(&q("b")).is_none());
+}
+
+#[test]
+fn dropping_a_deep_partition_tree_drops_every_level() {
+    let mut sql = String::from("CREATE TABLE p0 (id int) PARTITION BY LIST (id);\n");
+    for i in 1..3000 {
+        sql.push_str(&format!(
+            "CREATE TABLE p{i} PARTITION OF p{} FOR VALUES IN ({i}) PARTITION BY LIST (id);\n",
+            i - 1
+        ));
+    }
+    sql.push_str("DROP TABLE p0;\n");
+    let (db, diagnostics) = database_from_sql(&sql);
+    assert!(diagnostics.is_empty(), "{:?}", &diagnostics[..1]);
+    assert!(db.tables.is_empty());
+}

@@ -112,7 +112,9 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             scope.why
         ),
     };
-    if let Some(note) = &scope.note {
+    // Said only when migration review had something to say: a schema file with no
+    // migration findings needs no word about git.
+    if let Some(note) = scope.note.as_ref().filter(|_| migration_findings > 0) {
         eprintln!("dblint: note: {note}");
     }
     // Everything was reviewed for want of a base (not on request): point at the ways
@@ -143,4 +145,32 @@ fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// Lint files held in memory (name, contents) as `dblint lint` lints files on disk
+/// with `settings`: replay with migration review (every file reviewed), schema rules,
+/// suppression and the scorecard, through the same calls. The ignores that suppressed
+/// nothing are added to the diagnostics. For tools and the fuzzer
+/// (`examples/fuzz_lint.rs`).
+pub fn lint_sources(
+    sources: &[(std::path::PathBuf, Vec<u8>)],
+    settings: &crate::settings::Settings,
+) -> Result<(crate::grade::Graded, sql::Loaded)> {
+    let plan = crate::engine::plan(settings)?;
+    let assume = |file: &std::path::Path| {
+        settings
+            .assume_in_transaction(file)
+            .unwrap_or_else(|| sql::session::tool_wraps_in_transaction(file))
+    };
+    let mut reviewed = Vec::new();
+    let mut loaded = sql::load_sources(sources, &assume, &mut |event| {
+        crate::engine::review_statement(event, &plan, settings.pg_version, &mut reviewed)
+    });
+    let mut findings = crate::engine::run(&loaded.database, &plan);
+    findings.extend(reviewed);
+    let mut suppressions = crate::suppress::Suppressions::from_settings(settings)?
+        .with_inline(crate::inline_ignores::collect(&loaded.outlines)?);
+    let graded = crate::grade::grade(&loaded.database, &plan, findings, &mut suppressions);
+    loaded.diagnostics.extend(suppressions.unused());
+    Ok((graded, loaded))
 }

@@ -29,9 +29,46 @@ impl std::fmt::Display for Diagnostic {
             DiagnosticLevel::Error => "error",
             DiagnosticLevel::Warning => "warning",
         };
+        // One line, always: a quoted identifier may hold a line break.
+        let message = one_line(&self.message);
         match &self.location {
-            Some(loc) => write!(f, "{loc}: {level}: {}", self.message),
-            None => write!(f, "{level}: {}", self.message),
+            Some(loc) => write!(f, "{loc}: {level}: {message}"),
+            None => write!(f, "{level}: {message}"),
         }
+    }
+}
+
+/// `text` with line breaks and other control characters (but tabs) escaped.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() && c != '\t' => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_print_on_one_line() {
+        let d = Diagnostic {
+            level: DiagnosticLevel::Warning,
+            location: None,
+            message: "table \"a\nb\" does not exist\0".to_string(),
+        };
+        assert_eq!(
+            d.to_string(),
+            "warning: table \"a\\nb\" does not exist\\u{0}"
+        );
     }
 }

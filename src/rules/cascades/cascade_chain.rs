@@ -62,10 +62,10 @@ impl Rule for CascadeChain {
                 is_child.insert(&table.name);
             }
         }
-        let mut memo: BTreeMap<&QualifiedName, Vec<&QualifiedName>> = BTreeMap::new();
+        let mut memo = BTreeMap::new();
         let mut out = Vec::new();
         for root in children.keys().copied().filter(|t| !is_child.contains(t)) {
-            let path = longest_path(root, &children, &mut memo, &mut BTreeSet::new());
+            let path = longest_path(root, &children, &mut memo);
             let depth = path.len() - 1;
             if depth < max_depth {
                 continue;
@@ -87,32 +87,73 @@ impl Rule for CascadeChain {
     }
 }
 
-/// Longest cascade path from `node` (inclusive); cycles are cut where they close.
+/// Longest cascade path from `root` (inclusive); cycles are cut where they close.
+///
+/// A depth-first search with an explicit stack (a chain of thousands of tables must not
+/// overflow the thread's stack) that remembers, per table, only the length of its
+/// longest path and the child it continues through (not the path itself, which made a
+/// long chain quadratic in memory). `memo` is shared between roots.
 fn longest_path<'a>(
-    node: &'a QualifiedName,
+    root: &'a QualifiedName,
     children: &BTreeMap<&'a QualifiedName, BTreeSet<&'a QualifiedName>>,
-    memo: &mut BTreeMap<&'a QualifiedName, Vec<&'a QualifiedName>>,
-    on_stack: &mut BTreeSet<&'a QualifiedName>,
+    memo: &mut BTreeMap<&'a QualifiedName, (usize, Option<&'a QualifiedName>)>,
 ) -> Vec<&'a QualifiedName> {
-    if let Some(p) = memo.get(node) {
-        return p.clone();
+    /// A table being explored: its children still to visit, and the best so far.
+    struct Frame<'a> {
+        node: &'a QualifiedName,
+        kids: Vec<&'a QualifiedName>,
+        next_kid: usize,
+        best: (usize, Option<&'a QualifiedName>),
     }
-    on_stack.insert(node);
-    let mut best: Vec<&QualifiedName> = Vec::new();
-    if let Some(kids) = children.get(node) {
-        for kid in kids {
-            if on_stack.contains(kid) {
-                continue;
+    let frame = |node: &'a QualifiedName| Frame {
+        node,
+        kids: children
+            .get(node)
+            .map(|k| k.iter().copied().collect())
+            .unwrap_or_default(),
+        next_kid: 0,
+        best: (0, None),
+    };
+    let mut on_stack: BTreeSet<&QualifiedName> = BTreeSet::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    if !memo.contains_key(root) {
+        on_stack.insert(root);
+        stack.push(frame(root));
+    }
+    while let Some(top) = stack.last_mut() {
+        let Some(&kid) = top.kids.get(top.next_kid) else {
+            // Every child seen: this table's longest path is settled.
+            let done = stack.pop().map(|f| (f.node, f.best));
+            let Some((node, best)) = done else { break };
+            on_stack.remove(node);
+            memo.insert(node, best);
+            if let Some(parent) = stack.last_mut() {
+                if best.0 + 1 > parent.best.0 {
+                    parent.best = (best.0 + 1, Some(node));
+                }
+                parent.next_kid += 1;
             }
-            let p = longest_path(kid, children, memo, on_stack);
-            if p.len() > best.len() {
-                best = p;
-            }
+            continue;
+        };
+        if on_stack.contains(kid) {
+            top.next_kid += 1;
+            continue;
         }
+        if let Some(&(length, _)) = memo.get(kid) {
+            if length + 1 > top.best.0 {
+                top.best = (length + 1, Some(kid));
+            }
+            top.next_kid += 1;
+            continue;
+        }
+        on_stack.insert(kid);
+        stack.push(frame(kid));
     }
-    on_stack.remove(node);
-    let mut path = vec![node];
-    path.extend(best);
-    memo.insert(node, path.clone());
+    let mut path = vec![root];
+    let mut node = root;
+    while let Some(&(_, Some(next))) = memo.get(node) {
+        path.push(next);
+        node = next;
+    }
     path
 }

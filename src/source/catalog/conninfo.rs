@@ -388,7 +388,9 @@ impl ConnInfo {
                 Host::Tcp(h) => h.clone(),
                 Host::Unix(_) => "localhost".to_string(),
             };
-            if let Some(pw) = passfile_lookup(&text, &host, port, &db, &user) {
+            if let Some(pw) =
+                passfile_lookup(crate::encoding::strip_bom(&text), &host, port, &db, &user)
+            {
                 self.password = Some(Secret(pw));
                 return;
             }

@@ -1,9 +1,11 @@
 //! The SQL frontend: split files into statements, parse each with the PostgreSQL
 //! grammar, and replay them in migration order into one schema model.
 
+pub mod large;
 pub mod locks;
 pub mod order;
 pub mod parse;
+pub mod parser_thread;
 pub mod replay;
 pub mod session;
 pub mod split;
@@ -103,41 +105,88 @@ pub fn load_with(
     let files = input_files(paths)?;
     // Files named on the command line are one deployment (a psql script set): a
     // table created by an earlier one is new for the later ones too.
-    let named: std::collections::BTreeSet<&PathBuf> =
-        paths.iter().filter(|p| p.is_file()).collect();
+    let named: std::collections::BTreeSet<PathBuf> =
+        paths.iter().filter(|p| p.is_file()).cloned().collect();
+    let mut loaded = replay_files(
+        files,
+        &named,
+        &mut |file| {
+            let bytes = std::fs::read(file).map_err(|e| InputError::Unreadable {
+                path: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            Ok(decode(file, bytes))
+        },
+        assume_transaction,
+        observer,
+    )?;
+    loaded.out_of_order = out_of_order(paths, &loaded.files, &mut loaded.diagnostics);
+    Ok(loaded)
+}
+
+/// Replay files held in memory (name, contents), in the order given, as
+/// [`load_with`] replays files read from disk (one deployment, as files named
+/// together are): for tools and the fuzzer.
+pub fn load_sources(
+    sources: &[(PathBuf, Vec<u8>)],
+    assume_transaction: &dyn Fn(&std::path::Path) -> bool,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> Loaded {
+    let files: Vec<PathBuf> = sources.iter().map(|(path, _)| path.clone()).collect();
+    let named = files.iter().cloned().collect();
+    let mut contents = sources.iter().map(|(_, bytes)| bytes.clone());
+    let loaded = replay_files::<std::convert::Infallible>(
+        files,
+        &named,
+        &mut |file| Ok(decode(file, contents.next().unwrap_or_default())),
+        assume_transaction,
+        observer,
+    );
+    match loaded {
+        Ok(loaded) => loaded,
+        Err(never) => match never {},
+    }
+}
+
+/// A file decoded, split and being parsed (`None` if it is not UTF-8 text at all),
+/// with what decoding it found.
+type ReadFile = (Option<PreparedFile>, Vec<Diagnostic>);
+
+/// Replay `files` in order; `read` gives each one's contents. The next file is read,
+/// split and handed to the parser while the current one replays. Files in `named`
+/// are one deployment.
+fn replay_files<E>(
+    files: Vec<PathBuf>,
+    named: &std::collections::BTreeSet<PathBuf>,
+    read: &mut dyn FnMut(&PathBuf) -> Result<ReadFile, E>,
+    assume_transaction: &dyn Fn(&std::path::Path) -> bool,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> Result<Loaded, E> {
     let mut deployment_tables = std::collections::BTreeSet::new();
     let mut outlines = Vec::new();
     let mut replayer = replay::Replayer::new();
     let mut diagnostics = Vec::new();
     let mut stats = ReplayStats::default();
-    for file in &files {
-        let bytes = std::fs::read(file).map_err(|e| InputError::Unreadable {
-            path: file.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                diagnostics.push(Diagnostic {
-                    level: DiagnosticLevel::Warning,
-                    location: Some(Location {
-                        file: file.display().to_string().into(),
-                        line: 1,
-                    }),
-                    message: "file is not valid UTF-8; invalid bytes were replaced".to_string(),
-                });
-                String::from_utf8_lossy(e.as_bytes()).into_owned()
-            }
+    let mut ahead = files.first().map(&mut *read).transpose()?;
+    for (i, file) in files.iter().enumerate() {
+        let Some((prepared, read_diagnostics)) = ahead.take() else {
+            break;
+        };
+        ahead = files.get(i + 1).map(&mut *read).transpose()?;
+        diagnostics.extend(read_diagnostics);
+        let Some(prepared) = prepared else {
+            stats.files += 1;
+            stats.parse_errors += 1;
+            continue;
         };
         let mut state = session::FileState::new(file, assume_transaction(file));
         let in_deployment = named.contains(file);
         if in_deployment {
             state.created_tables = std::mem::take(&mut deployment_tables);
         }
-        let mut outline = replay_observed(
+        let mut outline = replay_prepared(
             &mut replayer,
-            &file.display().to_string(),
-            &text,
+            prepared,
             &mut state,
             &mut diagnostics,
             &mut stats,
@@ -149,14 +198,13 @@ pub fn load_with(
             deployment_tables = std::mem::take(&mut state.created_tables);
         }
     }
-    let out_of_order = out_of_order(paths, &files, &mut diagnostics);
     Ok(Loaded {
         database: replayer.finish(),
         diagnostics,
         stats,
         files,
         outlines,
-        out_of_order,
+        out_of_order: Vec::new(),
     })
 }
 
@@ -209,6 +257,38 @@ fn out_of_order(
     found
 }
 
+/// Decode a file's bytes, split it and start parsing it.
+fn decode(file: &std::path::Path, bytes: Vec<u8>) -> ReadFile {
+    let shown = file.display().to_string();
+    let at_start = Some(Location {
+        file: shown.as_str().into(),
+        line: 1,
+    });
+    if let Some(encoding) = crate::encoding::wide_encoding(&bytes) {
+        let error = Diagnostic {
+            level: DiagnosticLevel::Error,
+            location: at_start,
+            message: format!(
+                "file is {encoding} (it starts with a {encoding} byte-order mark); dblint reads UTF-8, so it was not read"
+            ),
+        };
+        return (None, vec![error]);
+    }
+    let mut diagnostics = Vec::new();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                location: at_start,
+                message: "file is not valid UTF-8; invalid bytes were replaced".to_string(),
+            });
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    (Some(prepare(&shown, &text)), diagnostics)
+}
+
 /// Replay one file's text; used by `load` and by tests that build models from SQL.
 pub fn replay_text(
     replayer: &mut replay::Replayer,
@@ -239,8 +319,22 @@ pub fn replay_observed(
     stats: &mut ReplayStats,
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> FileOutline {
-    stats.files += 1;
-    replayer.reset_search_path();
+    let prepared = prepare(file, text);
+    replay_prepared(replayer, prepared, state, diagnostics, stats, observer)
+}
+
+/// A file split into statements that are being parsed.
+pub struct PreparedFile {
+    outline: FileOutline,
+    /// Line of each statement.
+    lines: Vec<u32>,
+    unterminated: Option<split::Unterminated>,
+    last_line: u32,
+    parsing: parser_thread::Pending,
+}
+
+/// Split a file and start parsing its statements.
+pub fn prepare(file: &str, text: &str) -> PreparedFile {
     let file: std::sync::Arc<str> = file.into();
     let split = split::split(text);
     let outline = FileOutline {
@@ -251,25 +345,71 @@ pub fn replay_observed(
             .iter()
             .map(|s| (s.line, s.offset))
             .collect(),
-        comment_offsets: split.comment_offsets.clone(),
+        comment_offsets: split.comment_offsets,
         comments: split.comments,
     };
-    for raw in split.statements {
+    let unterminated = split.unterminated;
+    let lines = split.statements.iter().map(|raw| raw.line).collect();
+    // A statement holding a construct left open is reported once, where the construct
+    // opens.
+    let jobs = split
+        .statements
+        .into_iter()
+        .map(|raw| {
+            let open_inside = unterminated.as_ref().is_some_and(|open| {
+                raw.offset <= open.offset && open.offset < raw.offset + raw.sql.len()
+            });
+            parser_thread::Job {
+                sql: raw.sql,
+                parse: !open_inside,
+            }
+        })
+        .collect();
+    PreparedFile {
+        outline,
+        lines,
+        unterminated,
+        last_line: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
+        parsing: parser_thread::submit(jobs),
+    }
+}
+
+/// Replay a prepared file, showing each statement to `observer` before applying it.
+pub fn replay_prepared(
+    replayer: &mut replay::Replayer,
+    prepared: PreparedFile,
+    state: &mut session::FileState,
+    diagnostics: &mut Vec<Diagnostic>,
+    stats: &mut ReplayStats,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> FileOutline {
+    stats.files += 1;
+    replayer.reset_search_path();
+    let PreparedFile {
+        outline,
+        lines,
+        unterminated,
+        last_line,
+        parsing,
+    } = prepared;
+    let file = outline.file.clone();
+    parsing.for_each(&mut |i, sql, parsed| {
         stats.statements += 1;
         let location = Location {
             file: file.clone(),
-            line: raw.line,
+            line: lines[i],
         };
-        let statements = match parse::parse_statement(&raw.sql) {
-            Ok(s) => s,
-            Err(message) => {
+        let statements = match parsed {
+            None => return,
+            Some(Ok(s)) => s,
+            Some(Err(message)) => {
                 stats.parse_errors += 1;
                 diagnostics.push(Diagnostic {
                     level: DiagnosticLevel::Error,
                     location: Some(location),
-                    message: format!("cannot parse `{}`: {message}", first_words(&raw.sql)),
+                    message: format!("cannot parse `{}`: {message}", first_words(sql)),
                 });
-                continue;
+                return;
             }
         };
         for statement in &statements {
@@ -278,7 +418,7 @@ pub fn replay_observed(
             }
             observer(&session::StatementEvent {
                 statement,
-                sql: &raw.sql,
+                sql,
                 location: &location,
                 db: &replayer.db,
                 file: state,
@@ -297,11 +437,30 @@ pub fn replay_observed(
                     diagnostics.push(Diagnostic {
                         level: DiagnosticLevel::Warning,
                         location: Some(location.clone()),
-                        message: format!("cannot apply `{}`: {message}", first_words(&raw.sql)),
+                        message: format!("cannot apply `{}`: {message}", first_words(sql)),
                     });
                 }
             }
         }
+    });
+    if let Some(open) = unterminated {
+        stats.parse_errors += 1;
+        let unread = if last_line > open.line {
+            format!("lines {}-{last_line} are", open.line)
+        } else {
+            format!("line {} is", open.line)
+        };
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Error,
+            location: Some(Location {
+                file: file.clone(),
+                line: open.line,
+            }),
+            message: format!(
+                "unterminated {}: nothing closes it, so {unread} not read",
+                open.what
+            ),
+        });
     }
     outline
 }

@@ -1,5 +1,5 @@
-//! The one module that talks to pg_query: parse one statement with the real PostgreSQL
-//! grammar and translate its tree into a [`Statement`].
+//! Parse one statement with the real PostgreSQL grammar and translate pg_query's tree
+//! into a [`Statement`]; with `large.rs`, the only code that talks to pg_query.
 
 use super::statement::*;
 use crate::model::{
@@ -9,11 +9,31 @@ use pg_query::protobuf::{self, a_const, AlterTableType, ConstrType, ObjectType, 
 use pg_query::{Node, NodeEnum};
 
 /// Parse one statement (as cut by the splitter). A statement list longer than one
-/// (which the splitter should never produce) yields one entry per statement.
+/// (which the splitter should never produce) yields one entry per statement. Large
+/// statements decode only what replay uses (see [`super::large`]).
+///
+/// Deeply nested input needs a large stack: replay calls this on its parsing thread
+/// (see [`super::parser_thread`]).
 pub fn parse_statement(sql: &str) -> Result<Vec<Statement>, String> {
+    if sql.len() >= super::large::LARGE_STATEMENT {
+        return super::large::parse_large(sql);
+    }
+    parse_full(sql).or_else(|error| {
+        // libpg_query's protobuf stops at 10,000 levels, PostgreSQL a little deeper:
+        // the frugal path does not go through protobuf for what it elides.
+        if error.contains("nested too deeply") {
+            super::large::parse_large(sql)
+        } else {
+            Err(error)
+        }
+    })
+}
+
+/// Parse one statement and decode its whole tree.
+pub(super) fn parse_full(sql: &str) -> Result<Vec<Statement>, String> {
     let result = pg_query::parse(sql, 0).map_err(|e| match e {
-        pg_query::Error::Parse(msg) => msg,
-        other => other.to_string(),
+        pg_query::Error::Parse(msg) => short_message(&msg),
+        other => short_message(&other.to_string()),
     })?;
     Ok(result
         .protobuf
@@ -22,6 +42,24 @@ pub fn parse_statement(sql: &str) -> Result<Vec<Statement>, String> {
         .filter_map(|raw| raw.stmt.as_ref().and_then(|s| s.node.as_ref()))
         .map(translate)
         .collect())
+}
+
+/// PostgreSQL quotes the offending token (`at or near "..."`), which can be a string
+/// running over many lines: keep its first line, at most 40 characters of it.
+fn short_message(message: &str) -> String {
+    const NEAR: &str = "at or near \"";
+    let Some(start) = message.find(NEAR).map(|i| i + NEAR.len()) else {
+        return message.split_whitespace().collect::<Vec<_>>().join(" ");
+    };
+    let token = message[start..]
+        .strip_suffix('"')
+        .unwrap_or(&message[start..]);
+    let first_line = token.lines().next().unwrap_or("");
+    let mut shown: String = first_line.chars().take(40).collect();
+    if shown.len() < token.len() {
+        shown.push_str("...");
+    }
+    format!("{}{shown}\"", &message[..start])
 }
 
 fn translate(node: &NodeEnum) -> Statement {
@@ -1306,6 +1344,23 @@ mod tests {
     fn syntax_errors_are_reported() {
         let err = parse_statement("CREATE TABLE (").unwrap_err();
         assert!(err.contains("syntax error"), "{err}");
+    }
+
+    #[test]
+    fn parser_messages_are_one_line() {
+        assert_eq!(
+            short_message("syntax error at or near \"'a\nb'\""),
+            "syntax error at or near \"'a...\""
+        );
+        let long = format!("syntax error at or near \"{}\"", "x".repeat(100));
+        assert_eq!(
+            short_message(&long),
+            format!("syntax error at or near \"{}...\"", "x".repeat(40))
+        );
+        assert_eq!(
+            short_message("syntax error at end of input"),
+            "syntax error at end of input"
+        );
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! `E''` strings, dollar quoting, `BEGIN ATOMIC ... END` function bodies, `COPY ... FROM
 //! stdin` data blocks ending at `\.`, and psql meta-commands (`\set`, `\connect`, ...),
 //! which are skipped.
+//!
+//! A leading UTF-8 byte-order mark is skipped. A quote, dollar quote, block comment or
+//! `BEGIN ATOMIC` body that is still open at the end of the file is reported as
+//! [`SplitFile::unterminated`], with the line it opens on: PostgreSQL would read the
+//! rest of the file as part of it.
 
 /// One statement as written, without its terminating semicolon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +36,20 @@ pub struct SplitFile {
     pub comments: Vec<Comment>,
     /// Byte offset of each comment, parallel to `comments`.
     pub comment_offsets: Vec<usize>,
+    /// A construct still open at the end of the file.
+    pub unterminated: Option<Unterminated>,
+}
+
+/// A quote, comment or body that is opened and never closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unterminated {
+    /// What is open, in PostgreSQL's words: `quoted string`, `quoted identifier`,
+    /// `dollar-quoted string`, `/* comment`, ...
+    pub what: &'static str,
+    /// 1-based line where it opens.
+    pub line: u32,
+    /// Byte offset where it opens.
+    pub offset: usize,
 }
 
 pub fn split(text: &str) -> SplitFile {
@@ -58,7 +77,11 @@ impl<'a> Splitter<'a> {
         Splitter {
             src,
             bytes: src.as_bytes(),
-            pos: 0,
+            pos: if src.starts_with(crate::encoding::BYTE_ORDER_MARK) {
+                crate::encoding::BYTE_ORDER_MARK.len_utf8()
+            } else {
+                0
+            },
             line: 1,
             out: SplitFile::default(),
             start: None,
@@ -94,14 +117,21 @@ impl<'a> Splitter<'a> {
                 b'\\' if self.start.is_none() => self.meta_command(),
                 b'\'' => {
                     self.begin_statement();
-                    let escapes = self.pos > 0
-                        && matches!(self.bytes[self.pos - 1], b'e' | b'E')
-                        && self.word_before_is_single_letter();
-                    self.quoted(b'\'', escapes);
+                    let prefix = if self.pos > 0 && self.word_before_is_single_letter() {
+                        self.bytes[self.pos - 1].to_ascii_uppercase()
+                    } else {
+                        0
+                    };
+                    let what = match prefix {
+                        b'B' => "bit string literal",
+                        b'X' => "hexadecimal string literal",
+                        _ => "quoted string",
+                    };
+                    self.quoted(b'\'', prefix == b'E', what);
                 }
                 b'"' => {
                     self.begin_statement();
-                    self.quoted(b'"', false);
+                    self.quoted(b'"', false, "quoted identifier");
                 }
                 b'$' => {
                     self.begin_statement();
@@ -132,8 +162,21 @@ impl<'a> Splitter<'a> {
                 }
             }
         }
+        if self.atomic_depth > 0 && self.out.unterminated.is_none() {
+            if let Some((offset, line)) = self.start {
+                self.out.unterminated = Some(Unterminated {
+                    what: "BEGIN ATOMIC body (no matching END)",
+                    line,
+                    offset,
+                });
+            }
+        }
         self.finish_statement();
         self.out
+    }
+
+    fn unterminated(&mut self, what: &'static str, offset: usize, line: u32) {
+        self.out.unterminated = Some(Unterminated { what, line, offset });
     }
 
     /// True when the byte before the current quote is a lone `E`/`e` (an escape string
@@ -208,6 +251,9 @@ impl<'a> Splitter<'a> {
                 self.advance();
             }
         }
+        if depth > 0 {
+            self.unterminated("/* comment", start, line);
+        }
         self.out.comments.push(Comment {
             text: self.src[start..self.pos].to_string(),
             line,
@@ -222,7 +268,8 @@ impl<'a> Splitter<'a> {
         }
     }
 
-    fn quoted(&mut self, quote: u8, backslash_escapes: bool) {
+    fn quoted(&mut self, quote: u8, backslash_escapes: bool, what: &'static str) {
+        let (start, line) = (self.pos, self.line);
         self.advance();
         while self.pos < self.bytes.len() {
             let c = self.bytes[self.pos];
@@ -242,6 +289,7 @@ impl<'a> Splitter<'a> {
                 self.advance();
             }
         }
+        self.unterminated(what, start, line);
     }
 
     /// `$$` or `$tag$`: skip to the matching closing delimiter. Returns false for a `$`
@@ -259,7 +307,10 @@ impl<'a> Splitter<'a> {
         let body_start = self.pos + tag_len + 2;
         let end = match self.src[body_start..].find(delimiter) {
             Some(i) => body_start + i + delimiter.len(),
-            None => self.bytes.len(),
+            None => {
+                self.unterminated("dollar-quoted string", self.pos, self.line);
+                self.bytes.len()
+            }
         };
         while self.pos < end {
             self.advance();
@@ -426,6 +477,47 @@ mod tests {
             }
         }
         assert_eq!(split(text).statements.len(), 4);
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let out = split("\u{feff}CREATE TABLE a (id int);\nSELECT 1;");
+        assert_eq!(out.statements[0].sql, "CREATE TABLE a (id int)");
+        assert_eq!(out.statements[0].offset, 3);
+        assert_eq!(out.statements.len(), 2);
+    }
+
+    #[test]
+    fn constructs_open_at_the_end_are_reported_where_they_open() {
+        let open = |text: &str| split(text).unterminated.map(|u| (u.what, u.line, u.offset));
+        assert_eq!(
+            open("SELECT 1;\n/* a /* b */\nSELECT 2;"),
+            Some(("/* comment", 2, 10))
+        );
+        assert_eq!(open("SELECT 1,\n 'x"), Some(("quoted string", 2, 11)));
+        assert_eq!(open("SELECT e'x\\'"), Some(("quoted string", 1, 8)));
+        assert_eq!(open("SELECT b'1"), Some(("bit string literal", 1, 8)));
+        assert_eq!(
+            open("SELECT x'f"),
+            Some(("hexadecimal string literal", 1, 8))
+        );
+        assert_eq!(open("SELECT \"x"), Some(("quoted identifier", 1, 7)));
+        assert_eq!(
+            open("SELECT $a$ x $b$"),
+            Some(("dollar-quoted string", 1, 7))
+        );
+        assert_eq!(
+            open("SELECT 0;\nCREATE PROCEDURE p() BEGIN ATOMIC SELECT 1;"),
+            Some(("BEGIN ATOMIC body (no matching END)", 2, 10))
+        );
+        for closed in [
+            "SELECT 'a''b', E'\\'', \"q\"\"\", $$x$$, $t$ $ $t$ /* /* */ */",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END",
+            "-- a line comment without a newline",
+            "",
+        ] {
+            assert_eq!(open(closed), None, "{closed}");
+        }
     }
 
     #[test]

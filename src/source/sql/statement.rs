@@ -329,3 +329,64 @@ pub struct CreateIndex {
     pub concurrently: bool,
     pub if_not_exists: bool,
 }
+
+impl Statement {
+    /// Call `f` on the SQL text of every expression the statement carries (defaults,
+    /// generated columns, checks, index keys and predicates, policies).
+    pub fn for_each_expression(&mut self, f: &mut dyn FnMut(&mut String)) {
+        match self {
+            Statement::CreateTable(t) => {
+                for column in &mut t.columns {
+                    column.for_each_expression(f);
+                }
+                for constraint in &mut t.constraints {
+                    constraint.for_each_expression(f);
+                }
+            }
+            Statement::AlterTable { actions, .. } => {
+                for action in actions {
+                    match action {
+                        TableAction::AddColumn { column, .. } => column.for_each_expression(f),
+                        TableAction::SetDefault {
+                            default: Some(d), ..
+                        } => f(d),
+                        TableAction::AddConstraint(c) => c.for_each_expression(f),
+                        _ => {}
+                    }
+                }
+            }
+            Statement::CreateIndex(index) => {
+                for key in &mut index.keys {
+                    if let crate::model::IndexKey::Expression(e) = &mut key.key {
+                        f(e);
+                    }
+                }
+                index.predicate.iter_mut().for_each(f);
+            }
+            Statement::CreateDomain { checks, .. } => checks.iter_mut().for_each(f),
+            Statement::CreatePolicy { policy, .. } => {
+                policy.using.iter_mut().for_each(&mut *f);
+                policy.with_check.iter_mut().for_each(f);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl ColumnSpec {
+    fn for_each_expression(&mut self, f: &mut dyn FnMut(&mut String)) {
+        self.column.default.iter_mut().for_each(&mut *f);
+        self.column.generated.iter_mut().for_each(&mut *f);
+        for constraint in &mut self.constraints {
+            constraint.for_each_expression(f);
+        }
+    }
+}
+
+impl ConstraintSpec {
+    fn for_each_expression(&mut self, f: &mut dyn FnMut(&mut String)) {
+        if let ConstraintSpec::Check { expression, .. } = self {
+            f(expression);
+        }
+    }
+}

@@ -94,20 +94,30 @@ impl Replayer {
     /// Drop a table with its indexes, its partitions, the foreign keys that point at it
     /// and the sequences it owns.
     fn drop_table(&mut self, name: &QualifiedName) {
-        for partition in self.partitions_of(name) {
-            self.drop_table(&partition);
-        }
-        if let Some(table) = self.db.tables.remove(name) {
-            for index in &table.indexes {
-                self.db.index_owner.remove(&index.name);
+        // Partitions first, to any depth, without recursion.
+        let mut doomed = vec![name.clone()];
+        let mut i = 0;
+        while i < doomed.len() {
+            for partition in self.partitions_of(&doomed[i]) {
+                if !doomed.contains(&partition) {
+                    doomed.push(partition);
+                }
             }
+            i += 1;
         }
-        for other in self.db.tables.values_mut() {
-            other.foreign_keys.retain(|fk| &fk.references != name);
+        for name in doomed.iter().rev() {
+            if let Some(table) = self.db.tables.remove(name) {
+                for index in &table.indexes {
+                    self.db.index_owner.remove(&index.name);
+                }
+            }
+            for other in self.db.tables.values_mut() {
+                other.foreign_keys.retain(|fk| &fk.references != name);
+            }
+            self.db
+                .sequences
+                .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != name));
         }
-        self.db
-            .sequences
-            .retain(|_, s| s.owned_by.as_ref().is_none_or(|(t, _)| t != name));
     }
 
     pub(super) fn create_enum(

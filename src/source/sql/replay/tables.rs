@@ -314,6 +314,7 @@ impl Replayer {
                 let child = self
                     .resolve_table(partition)
                     .ok_or_else(|| format!("partition {partition} does not exist"))?;
+                self.refuse_cycle(&child, name)?;
                 self.table_mut(&child)?.partition_of = Some(name.clone());
                 self.partition_gets_indexes(name, &child);
             }
@@ -330,6 +331,7 @@ impl Replayer {
                 let parent = self
                     .resolve_table(parent)
                     .ok_or_else(|| format!("table {parent} does not exist"))?;
+                self.refuse_cycle(name, &parent)?;
                 self.table_mut(name)?.inherits.push(parent);
             }
             TableAction::DropInherit(parent) => {
@@ -339,6 +341,32 @@ impl Replayer {
                     .retain(|p| Some(p) != parent.as_ref());
             }
             TableAction::Other => {}
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL's "circular inheritance not allowed": `child` may not become a
+    /// partition or child of `parent` when it is `parent` or one of its ancestors.
+    fn refuse_cycle(
+        &self,
+        child: &QualifiedName,
+        parent: &QualifiedName,
+    ) -> Result<(), ApplyError> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut ancestors = vec![parent];
+        while let Some(table) = ancestors.pop() {
+            if table == child {
+                return Err(format!(
+                    "circular inheritance not allowed: {} is already a child of {}",
+                    parent.name, child.name
+                ));
+            }
+            if !seen.insert(table) {
+                continue;
+            }
+            if let Some(t) = self.db.tables.get(table) {
+                ancestors.extend(t.partition_of.iter().chain(&t.inherits));
+            }
         }
         Ok(())
     }

@@ -1,0 +1,159 @@
+//! Statements are parsed on a thread of their own with a large stack, and handed back in
+//! order.
+//!
+//! libpg_query accepts expressions nested thousands of levels deep (it stops at
+//! PostgreSQL's `max_stack_depth`, 2 MB of C stack, and at 10,000 protobuf levels), and
+//! pg_query decodes, clones and drops its tree recursively in Rust. That needs far more
+//! stack per level than the C side: about 3 KB in a release build and 50 KB in a debug
+//! build (pg_query's decoder is generic, so it is compiled into this crate, unoptimised
+//! in a debug build). The deepest tree libpg_query produces needs about 15 MB, or
+//! 260 MB unoptimised: more than the main thread's 8 MB or a test thread's 2 MB. The
+//! stack is reserved, not used: only the pages a deep statement touches are allocated.
+//!
+//! Each thread that replays SQL gets one parsing thread, started on first use and
+//! ended when the replaying thread ends; parsed statements come back in batches, so
+//! the two threads wake each other once per batch, and parsing overlaps replay.
+
+use super::parse::parse_statement;
+use super::statement::Statement;
+use std::any::Any;
+use std::cell::RefCell;
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+
+/// Stack of the parsing thread: twice what the deepest tree libpg_query produces needs.
+const PARSER_STACK: usize = if cfg!(debug_assertions) {
+    512 << 20
+} else {
+    64 << 20
+};
+
+/// Parsed statements are handed back in batches of this many, or fewer when their text
+/// passes [`BATCH_BYTES`].
+const BATCH_STATEMENTS: usize = 32;
+const BATCH_BYTES: usize = 64 << 10;
+
+/// How many batches may wait for replay.
+const BATCHES_AHEAD: usize = 4;
+
+/// What parsing one statement gave.
+pub type Parsed = Result<Vec<Statement>, String>;
+
+/// One statement to parse (or, with `parse` false, only to hand back).
+pub struct Job {
+    pub sql: String,
+    pub parse: bool,
+}
+
+/// A statement handed back: its text, and what parsing gave (`None` if not parsed),
+/// or the panic parsing raised.
+type Done = (String, Result<Option<Parsed>, Box<dyn Any + Send>>);
+
+struct Request {
+    jobs: Vec<Job>,
+    replies: SyncSender<Vec<Done>>,
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Sender<Request>>> = const { RefCell::new(None) };
+}
+
+/// Statements handed to the parsing thread, being parsed while this thread does
+/// something else (such as replaying the previous file).
+pub struct Pending {
+    replies: Option<Receiver<Vec<Done>>>,
+    count: usize,
+}
+
+/// Start parsing `jobs` on this thread's parsing thread.
+pub fn submit(jobs: Vec<Job>) -> Pending {
+    let count = jobs.len();
+    Pending {
+        replies: send(jobs),
+        count,
+    }
+}
+
+impl Pending {
+    /// Give each statement's text and result to `each`, in order, on this thread. A
+    /// panic while parsing is raised here.
+    pub fn for_each(self, each: &mut dyn FnMut(usize, &str, Option<Parsed>)) {
+        let Some(replies) = self.replies else {
+            return;
+        };
+        let mut done = 0;
+        for (i, (sql, parsed)) in replies.iter().flatten().enumerate() {
+            match parsed {
+                Ok(parsed) => each(i, &sql, parsed),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            done += 1;
+        }
+        assert_eq!(done, self.count, "the parsing thread stopped");
+    }
+}
+
+/// Hand `jobs` to the parsing thread, starting it if needed; when no thread can be
+/// started, parse them here instead.
+fn send(jobs: Vec<Job>) -> Option<Receiver<Vec<Done>>> {
+    let (replies, receiver) = sync_channel(BATCHES_AHEAD);
+    let mut request = Request { jobs, replies };
+    PARSER.with(|parser| {
+        let mut parser = parser.borrow_mut();
+        for _attempt in 0..2 {
+            if parser.is_none() {
+                *parser = start();
+            }
+            let Some(sender) = parser.as_ref() else {
+                break;
+            };
+            match sender.send(request) {
+                Ok(()) => return Some(receiver),
+                // The thread is gone (it cannot panic, but be sure): start another.
+                Err(returned) => {
+                    request = returned.0;
+                    *parser = None;
+                }
+            }
+        }
+        // No thread: parse here, which is deep enough for all but the deepest input.
+        let done = request.jobs.into_iter().map(run).collect();
+        request.replies.send(done).ok()?;
+        Some(receiver)
+    })
+}
+
+fn start() -> Option<Sender<Request>> {
+    let (sender, requests) = channel::<Request>();
+    std::thread::Builder::new()
+        .name("dblint-parser".into())
+        .stack_size(PARSER_STACK)
+        .spawn(move || serve(requests))
+        .ok()?;
+    Some(sender)
+}
+
+fn serve(requests: Receiver<Request>) {
+    for Request { jobs, replies } in requests {
+        let mut batch = Vec::with_capacity(BATCH_STATEMENTS);
+        let mut bytes = 0;
+        for job in jobs {
+            bytes += job.sql.len();
+            batch.push(run(job));
+            if batch.len() == BATCH_STATEMENTS || bytes >= BATCH_BYTES {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_STATEMENTS));
+                bytes = 0;
+                if replies.send(full).is_err() {
+                    break;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = replies.send(batch);
+        }
+    }
+}
+
+fn run(job: Job) -> Done {
+    let parsed = std::panic::catch_unwind(|| job.parse.then(|| parse_statement(&job.sql)));
+    (job.sql, parsed)
+}
