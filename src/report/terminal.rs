@@ -346,6 +346,17 @@ fn verdict(report: &Report) -> String {
     if let Some(min) = report.min_grade.filter(|m| s.grade < *m) {
         reasons.push(format!("grade below --min-grade {min}"));
     }
+    let input_errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == crate::source::DiagnosticLevel::Error)
+        .count();
+    if input_errors > 0 {
+        reasons.push(format!(
+            "{} in the input (exit 2)",
+            plural(input_errors, "error")
+        ));
+    }
     let gate = if reasons.is_empty() {
         "passes".to_string()
     } else {

@@ -1,0 +1,400 @@
+//! CREATE TABLE (and AS), its columns and constraints; ALTER TABLE and its actions.
+
+use super::*;
+
+pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTable {
+    let rv = s.relation.clone().unwrap_or_default();
+    let mut table = CreateTable {
+        name: range_name(&rv),
+        partitioned: s.partspec.is_some(),
+        foreign,
+        unlogged: rv.relpersistence == "u",
+        if_not_exists: s.if_not_exists,
+        partition_of: None,
+        inherits: Vec::new(),
+        like: Vec::new(),
+        columns: Vec::new(),
+        constraints: Vec::new(),
+        from_query: false,
+        query_columns: Vec::new(),
+    };
+    let parents: Vec<ObjectName> = s
+        .inh_relations
+        .iter()
+        .filter_map(|n| match n.node.as_ref()? {
+            NodeEnum::RangeVar(rv) => Some(range_name(rv)),
+            _ => None,
+        })
+        .collect();
+    if s.partbound.is_some() {
+        table.partition_of = parents.into_iter().next();
+    } else {
+        table.inherits = parents;
+    }
+    for element in s.table_elts.iter().chain(s.constraints.iter()) {
+        match element.node.as_ref() {
+            Some(NodeEnum::ColumnDef(cd)) => table.columns.push(column_spec(cd)),
+            Some(NodeEnum::Constraint(c)) => {
+                if let Some(spec) = constraint_spec(c, None) {
+                    table.constraints.push(spec);
+                }
+            }
+            Some(NodeEnum::TableLikeClause(like)) => {
+                if let Some(rv) = &like.relation {
+                    table.like.push(range_name(rv));
+                }
+            }
+            _ => {}
+        }
+    }
+    table
+}
+
+pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
+    let Some(rv) = s.into.as_ref().and_then(|i| i.rel.as_ref()) else {
+        return other("CREATE TABLE AS");
+    };
+    let name = range_name(rv);
+    if s.objtype == ObjectType::ObjectMatview as i32 {
+        return Statement::CreateView {
+            name,
+            materialized: true,
+        };
+    }
+    Statement::CreateTable(CreateTable {
+        name,
+        partitioned: false,
+        foreign: false,
+        unlogged: rv.relpersistence == "u",
+        if_not_exists: s.if_not_exists,
+        partition_of: None,
+        inherits: Vec::new(),
+        like: Vec::new(),
+        columns: Vec::new(),
+        constraints: Vec::new(),
+        from_query: true,
+        query_columns: s.query.as_deref().map(query_columns).unwrap_or_default(),
+    })
+}
+
+/// Infer the columns of `CREATE TABLE AS` from the (leftmost) select list.
+pub(super) fn query_columns(query: &Node) -> Vec<QueryColumn> {
+    let Some(NodeEnum::SelectStmt(select)) = query.node.as_ref() else {
+        return Vec::new();
+    };
+    let mut select: &protobuf::SelectStmt = select;
+    while let Some(left) = &select.larg {
+        select = left;
+    }
+    let mut from_tables = Vec::new();
+    collect_range_vars(&select.from_clause, &mut from_tables);
+    let mut columns = Vec::new();
+    for target in &select.target_list {
+        let Some(NodeEnum::ResTarget(rt)) = target.node.as_ref() else {
+            continue;
+        };
+        let val = rt.val.as_deref().and_then(|v| v.node.as_ref());
+        let (mut cast, mut source_column, mut derived_name) = (None, None, None);
+        match val {
+            Some(NodeEnum::TypeCast(tc)) => cast = tc.type_name.as_ref().map(type_ref),
+            Some(NodeEnum::ColumnRef(c)) => {
+                if c.fields
+                    .iter()
+                    .any(|f| matches!(f.node, Some(NodeEnum::AStar(_))))
+                {
+                    return Vec::new(); // SELECT *: columns unknown
+                }
+                source_column = c.fields.last().and_then(string_of);
+                derived_name = source_column.clone();
+            }
+            Some(NodeEnum::FuncCall(f)) => derived_name = strings(&f.funcname).pop(),
+            _ => {}
+        }
+        let name = if rt.name.is_empty() {
+            derived_name.unwrap_or_else(|| "?column?".into())
+        } else {
+            rt.name.as_str().into()
+        };
+        columns.push(QueryColumn {
+            name,
+            cast,
+            source_column,
+            from_tables: from_tables.clone(),
+        });
+    }
+    columns
+}
+
+pub(super) fn collect_range_vars(nodes: &[Node], out: &mut Vec<ObjectName>) {
+    for n in nodes {
+        match n.node.as_ref() {
+            Some(NodeEnum::RangeVar(rv)) => out.push(range_name(rv)),
+            Some(NodeEnum::JoinExpr(j)) => {
+                let sides: Vec<Node> = [j.larg.as_deref(), j.rarg.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect();
+                collect_range_vars(&sides, out);
+            }
+            Some(NodeEnum::RangeSubselect(sub)) => {
+                if let Some(NodeEnum::SelectStmt(s)) =
+                    sub.subquery.as_deref().and_then(|q| q.node.as_ref())
+                {
+                    let mut s: &protobuf::SelectStmt = s;
+                    while let Some(left) = &s.larg {
+                        s = left;
+                    }
+                    collect_range_vars(&s.from_clause, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub(super) fn column_spec(cd: &protobuf::ColumnDef) -> ColumnSpec {
+    let tref = cd.type_name.as_ref().map(type_ref).unwrap_or(TypeRef {
+        data_type: DataType::simple("unknown"),
+        serial: false,
+        builtin: true,
+    });
+    let mut column = Column::new(cd.colname.clone(), tref.data_type);
+    column.serial = tref.serial;
+    column.not_null = cd.is_not_null || tref.serial;
+    if let Some(d) = &cd.raw_default {
+        column.default = Some(expr_sql(d));
+    }
+    let mut constraints = Vec::new();
+    for c in cd.constraints.iter().filter_map(|n| match n.node.as_ref() {
+        Some(NodeEnum::Constraint(c)) => Some(c),
+        _ => None,
+    }) {
+        match ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined) {
+            ConstrType::ConstrNotnull => column.not_null = true,
+            ConstrType::ConstrNull => column.not_null = false,
+            ConstrType::ConstrDefault => column.default = c.raw_expr.as_deref().map(expr_sql),
+            ConstrType::ConstrIdentity => {
+                column.identity = Some(identity_kind(&c.generated_when));
+                column.not_null = true;
+            }
+            ConstrType::ConstrGenerated => column.generated = c.raw_expr.as_deref().map(expr_sql),
+            ConstrType::ConstrPrimary => {
+                column.not_null = true;
+                constraints.extend(constraint_spec(c, Some(&cd.colname)));
+            }
+            ConstrType::ConstrAttrDeferrable | ConstrType::ConstrAttrDeferred => mark_deferrable(
+                &mut constraints,
+                c.contype == ConstrType::ConstrAttrDeferred as i32,
+            ),
+            _ => constraints.extend(constraint_spec(c, Some(&cd.colname))),
+        }
+    }
+    ColumnSpec {
+        column,
+        type_builtin: tref.builtin,
+        constraints,
+    }
+}
+
+pub(super) fn mark_deferrable(constraints: &mut [ConstraintSpec], initially_deferred: bool) {
+    match constraints.last_mut() {
+        Some(ConstraintSpec::ForeignKey(fk)) => {
+            fk.deferrable = true;
+            fk.initially_deferred |= initially_deferred;
+        }
+        Some(ConstraintSpec::PrimaryKey(k)) | Some(ConstraintSpec::Unique(k)) => {
+            k.deferrable = true
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn identity_kind(when: &str) -> Identity {
+    if when == "a" {
+        Identity::Always
+    } else {
+        Identity::ByDefault
+    }
+}
+
+pub(super) fn opt_name(name: &str) -> Option<Name> {
+    (!name.is_empty()).then(|| Name::from(name))
+}
+
+/// Translate a table or column constraint; `column` is set for column constraints,
+/// whose key list is implicit.
+pub(super) fn constraint_spec(
+    c: &protobuf::Constraint,
+    column: Option<&str>,
+) -> Option<ConstraintSpec> {
+    let own_columns = |keys: &[Node]| -> Vec<Name> {
+        let listed = strings(keys);
+        if listed.is_empty() {
+            column.map(|c| vec![Name::from(c)]).unwrap_or_default()
+        } else {
+            listed
+        }
+    };
+    let key = |c: &protobuf::Constraint| KeySpec {
+        name: opt_name(&c.conname),
+        columns: own_columns(&c.keys),
+        include: strings(&c.including),
+        nulls_not_distinct: c.nulls_not_distinct,
+        deferrable: c.deferrable,
+        using_index: opt_name(&c.indexname),
+    };
+    Some(match ConstrType::try_from(c.contype).ok()? {
+        ConstrType::ConstrPrimary => ConstraintSpec::PrimaryKey(key(c)),
+        ConstrType::ConstrUnique => ConstraintSpec::Unique(key(c)),
+        ConstrType::ConstrCheck => ConstraintSpec::Check {
+            name: opt_name(&c.conname),
+            expression: c.raw_expr.as_deref().map(expr_sql).unwrap_or_default(),
+            not_valid: c.skip_validation,
+        },
+        ConstrType::ConstrForeign => ConstraintSpec::ForeignKey(ForeignKeySpec {
+            name: opt_name(&c.conname),
+            columns: own_columns(&c.fk_attrs),
+            references: c.pktable.as_ref().map(range_name)?,
+            referenced_columns: strings(&c.pk_attrs),
+            on_delete: FkAction::from_code(&c.fk_del_action),
+            on_update: FkAction::from_code(&c.fk_upd_action),
+            delete_set_columns: strings(&c.fk_del_set_cols),
+            match_type: match c.fk_matchtype.as_str() {
+                "f" => MatchType::Full,
+                "p" => MatchType::Partial,
+                _ => MatchType::Simple,
+            },
+            deferrable: c.deferrable,
+            initially_deferred: c.initdeferred,
+            not_valid: c.skip_validation,
+        }),
+        ConstrType::ConstrExclusion => ConstraintSpec::Exclusion {
+            name: opt_name(&c.conname),
+        },
+        ConstrType::ConstrNotnull => ConstraintSpec::NotNull {
+            column: own_columns(&c.keys).into_iter().next()?,
+        },
+        _ => return None,
+    })
+}
+
+// ---------- ALTER TABLE ----------
+
+pub(super) fn alter_table(s: &protobuf::AlterTableStmt) -> Statement {
+    let Some(rv) = &s.relation else {
+        return other("ALTER TABLE");
+    };
+    let objtype = ObjectType::try_from(s.objtype).unwrap_or(ObjectType::Undefined);
+    let actions: Vec<TableAction> = s
+        .cmds
+        .iter()
+        .filter_map(|n| match n.node.as_ref() {
+            Some(NodeEnum::AlterTableCmd(cmd)) => Some(table_action(cmd)),
+            _ => None,
+        })
+        .collect();
+    match objtype {
+        ObjectType::ObjectIndex => {
+            // ALTER INDEX parent ATTACH PARTITION child
+            for a in &actions {
+                if let TableAction::AttachPartition { partition } = a {
+                    return Statement::AttachIndexPartition {
+                        parent: range_name(rv),
+                        child: partition.clone(),
+                    };
+                }
+            }
+            other("ALTER INDEX")
+        }
+        ObjectType::ObjectTable | ObjectType::ObjectForeignTable => {
+            if actions.iter().all(|a| matches!(a, TableAction::Other)) {
+                return other("ALTER TABLE");
+            }
+            Statement::AlterTable {
+                table: range_name(rv),
+                missing_ok: s.missing_ok,
+                actions,
+            }
+        }
+        _ => other("ALTER"),
+    }
+}
+
+pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
+    let subtype = AlterTableType::try_from(cmd.subtype).unwrap_or(AlterTableType::Undefined);
+    let def = cmd.def.as_deref().and_then(|d| d.node.as_ref());
+    let column = Name::from(cmd.name.as_str());
+    match (subtype, def) {
+        (AlterTableType::AtAddColumn, Some(NodeEnum::ColumnDef(cd))) => TableAction::AddColumn {
+            column: column_spec(cd),
+            if_not_exists: cmd.missing_ok,
+        },
+        (AlterTableType::AtDropColumn, _) => TableAction::DropColumn {
+            name: column,
+            missing_ok: cmd.missing_ok,
+        },
+        (AlterTableType::AtAlterColumnType, Some(NodeEnum::ColumnDef(cd))) => match &cd.type_name {
+            Some(t) => TableAction::AlterColumnType {
+                column,
+                data_type: type_ref(t),
+            },
+            None => TableAction::Other,
+        },
+        (AlterTableType::AtColumnDefault, d) => TableAction::SetDefault {
+            column,
+            default: d.map(|n| {
+                expr_sql(&Node {
+                    node: Some(n.clone()),
+                })
+            }),
+        },
+        (AlterTableType::AtSetNotNull, _) => TableAction::SetNotNull { column },
+        (AlterTableType::AtDropNotNull, _) => TableAction::DropNotNull { column },
+        (AlterTableType::AtAddConstraint, Some(NodeEnum::Constraint(c))) => {
+            match constraint_spec(c, None) {
+                Some(spec) => TableAction::AddConstraint(spec),
+                None => TableAction::Other,
+            }
+        }
+        (AlterTableType::AtDropConstraint, _) => TableAction::DropConstraint {
+            name: column,
+            missing_ok: cmd.missing_ok,
+        },
+        (AlterTableType::AtValidateConstraint, _) => {
+            TableAction::ValidateConstraint { name: column }
+        }
+        (AlterTableType::AtAddIdentity, Some(NodeEnum::Constraint(c))) => {
+            TableAction::AddIdentity {
+                column,
+                identity: identity_kind(&c.generated_when),
+            }
+        }
+        (AlterTableType::AtDropIdentity, _) => TableAction::DropIdentity { column },
+        (AlterTableType::AtAttachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
+            Some(rv) => TableAction::AttachPartition {
+                partition: range_name(rv),
+            },
+            None => TableAction::Other,
+        },
+        (AlterTableType::AtDetachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
+            Some(rv) => TableAction::DetachPartition {
+                partition: range_name(rv),
+            },
+            None => TableAction::Other,
+        },
+        (AlterTableType::AtEnableRowSecurity, _) => TableAction::RowSecurity(true),
+        (AlterTableType::AtDisableRowSecurity, _) => TableAction::RowSecurity(false),
+        (AlterTableType::AtForceRowSecurity, _) => TableAction::ForceRowSecurity(true),
+        (AlterTableType::AtNoForceRowSecurity, _) => TableAction::ForceRowSecurity(false),
+        (AlterTableType::AtSetLogged, _) => TableAction::SetLogged(true),
+        (AlterTableType::AtSetUnLogged, _) => TableAction::SetLogged(false),
+        (AlterTableType::AtAddInherit, Some(NodeEnum::RangeVar(rv))) => {
+            TableAction::AddInherit(range_name(rv))
+        }
+        (AlterTableType::AtDropInherit, Some(NodeEnum::RangeVar(rv))) => {
+            TableAction::DropInherit(range_name(rv))
+        }
+        _ => TableAction::Other,
+    }
+}
