@@ -577,3 +577,25 @@ fn every_format_and_baselines_work_for_inspect() {
     ]);
     assert_eq!(gated.code, 0, "everything is baselined: {}", gated.stdout);
 }
+
+/// A CONCURRENTLY fix, sent to PostgreSQL as the whole text of a migration file of its
+/// own (one query string, as migration tools send files), runs.
+#[test]
+fn concurrently_fixes_run_as_a_file_of_their_own() {
+    let db = fresh_db("alone");
+    let mut client = postgres::Client::connect(&url_for(&db, ""), postgres::NoTls).unwrap();
+    client
+        .batch_execute("CREATE TABLE orders (id bigint PRIMARY KEY, note text); CREATE INDEX orders_note_idx ON orders (note);")
+        .unwrap();
+    for fix in [
+        dblint::rules::migration::alone(
+            "CREATE INDEX CONCURRENTLY orders_id_note_idx ON orders (id, note);".into(),
+        ),
+        dblint::rules::migration::alone("REINDEX INDEX CONCURRENTLY orders_note_idx;".into()),
+        dblint::rules::migration::alone("DROP INDEX CONCURRENTLY orders_note_idx;".into()),
+    ] {
+        client
+            .simple_query(&fix)
+            .unwrap_or_else(|e| panic!("{fix}\n{e}"));
+    }
+}

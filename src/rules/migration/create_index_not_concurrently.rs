@@ -60,7 +60,7 @@ impl Rule for CreateIndexNotConcurrently {
                 ctx.event.sql.replacen(" ON ", " ON ONLY ", 1) + ";"
             )
         } else {
-            with_concurrently(ctx.event.sql, "INDEX")
+            super::alone(with_concurrently(ctx.event.sql, "INDEX"))
         };
         vec![finding(
             ctx,

@@ -50,7 +50,7 @@ impl Rule for DropIndexNotConcurrently {
                         "DROP INDEX {} takes ACCESS EXCLUSIVE on {table} (blocks every read and write while it waits and runs)",
                         index.name
                     ),
-                    format!("DROP INDEX CONCURRENTLY {};", index.sql()),
+                    super::alone(format!("DROP INDEX CONCURRENTLY {};", index.sql())),
                 )
             })
             .collect()

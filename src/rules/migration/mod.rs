@@ -75,6 +75,19 @@ pub fn finding(
 }
 
 /// `CREATE [UNIQUE] INDEX ...` → `CREATE [UNIQUE] INDEX CONCURRENTLY ...`.
+/// The line every CONCURRENTLY fix starts with: PostgreSQL refuses CONCURRENTLY inside
+/// a transaction block, and a migration tool that wraps the file in a transaction, or
+/// sends a file of several statements as one query string (an implicit transaction,
+/// "Multiple Statements in a Simple Query" in the protocol docs), creates one; so the
+/// statement goes alone in a migration of its own (the way Prisma users do it), where
+/// `concurrently-in-transaction` does not flag it.
+pub const ALONE: &str = "-- alone, in a migration file of its own: CONCURRENTLY cannot run inside a transaction,\n-- and a migration tool runs a file with other statements (or a wrapped one) in one\n";
+
+/// A CONCURRENTLY fix with [`ALONE`] in front.
+pub fn alone(statement: String) -> String {
+    format!("{ALONE}{statement}")
+}
+
 pub fn with_concurrently(sql: &str, keyword: &str) -> String {
     let upper = sql.to_ascii_uppercase();
     match upper.find(keyword) {

@@ -57,7 +57,7 @@ impl Rule for ReindexNotConcurrently {
                     &e.table,
                     "reindex",
                     format!("REINDEX {}", e.describe()),
-                    format!("REINDEX {target};"),
+                    super::alone(format!("REINDEX {target};")),
                 )
             })
             .collect()
