@@ -5,7 +5,6 @@ use crate::engine::{settle, Plan};
 use crate::finding::{Finding, Severity};
 use crate::model::Database;
 use crate::score::{Grade, Scorecard};
-use crate::settings::Settings;
 use crate::suppress::Suppressions;
 
 /// Findings that survived suppression, and the scorecard they give.
@@ -36,22 +35,28 @@ pub fn grade(
 /// Why a run fails the gate, if it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GateFailure {
-    /// A finding at or above `fail_on`.
-    Finding(Severity),
+    /// `count` findings at or above `fail_on` (`threshold`).
+    Findings { threshold: Severity, count: usize },
     /// The grade is below `min_grade`.
     Grade { grade: Grade, required: Grade },
 }
 
-/// The gate: findings at or above `fail_on`, or a grade below `min_grade`.
-pub fn gate(settings: &Settings, findings: &[Finding], grade: Grade) -> Vec<GateFailure> {
+/// The gate: findings at or above `fail_on`, or a grade below `min_grade`. The exit
+/// code and the report's closing verdict both come from here.
+pub fn gate(
+    fail_on: Option<Severity>,
+    min_grade: Option<Grade>,
+    findings: &[Finding],
+    grade: Grade,
+) -> Vec<GateFailure> {
     let mut out = Vec::new();
-    let worst: Option<Severity> = findings.iter().map(|f| f.severity).max();
-    if let (Some(threshold), Some(worst)) = (settings.fail_on, worst) {
-        if worst >= threshold {
-            out.push(GateFailure::Finding(worst));
+    if let Some(threshold) = fail_on {
+        let count = findings.iter().filter(|f| f.severity >= threshold).count();
+        if count > 0 {
+            out.push(GateFailure::Findings { threshold, count });
         }
     }
-    if let Some(required) = settings.min_grade.filter(|min| grade < *min) {
+    if let Some(required) = min_grade.filter(|min| grade < *min) {
         out.push(GateFailure::Grade { grade, required });
     }
     out

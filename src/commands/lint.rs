@@ -18,21 +18,6 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     if args.locks {
         return super::locks::run(&args.paths, &assume);
     }
-    if let Some(output) = &args.report.output {
-        let target = std::fs::canonicalize(output).ok();
-        let inputs = sql::input_files(&args.paths).unwrap_or_default();
-        if target.is_some_and(|t| {
-            inputs
-                .iter()
-                .any(|i| std::fs::canonicalize(i).ok() == Some(t.clone()))
-        }) {
-            return Err(format!(
-                "--output {}: that is one of the input files; write the report elsewhere",
-                output.display()
-            )
-            .into());
-        }
-    }
     let scope = super::pending::scope(
         &args.paths,
         args.since.as_deref(),
@@ -56,6 +41,22 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         }
     })
     .map_err(|e| crate::error::Error::new(e.to_string()))?;
+    if let Some(output) = &args.report.output {
+        // The files replay read, so the report never replaces one of them.
+        let target = std::fs::canonicalize(output).ok();
+        if target.is_some_and(|t| {
+            loaded
+                .files
+                .iter()
+                .any(|i| std::fs::canonicalize(i).ok() == Some(t.clone()))
+        }) {
+            return Err(format!(
+                "--output {}: that is one of the input files; write the report elsewhere",
+                output.display()
+            )
+            .into());
+        }
+    }
     if let Some(first) = loaded.out_of_order.first() {
         // The model is not the schema: grading it would be wrong.
         return Err(first.clone().into());

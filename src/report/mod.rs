@@ -224,7 +224,12 @@ pub fn publish(
     if args.write_baseline.is_some() {
         return Ok(Verdict::Pass);
     }
-    let failures = crate::grade::gate(settings, &findings, scorecard.grade);
+    let failures = crate::grade::gate(
+        settings.fail_on,
+        settings.min_grade,
+        &findings,
+        scorecard.grade,
+    );
     for failure in &failures {
         if let crate::grade::GateFailure::Grade { grade, required } = failure {
             eprintln!(

@@ -328,24 +328,19 @@ pub fn render(report: &Report) -> String {
 /// `Schema Quality Score: 71/100 (C-) · gate: fails (…)`.
 fn verdict(report: &Report) -> String {
     let s = report.scorecard;
-    let worst = report.findings.iter().map(|f| f.severity).max();
-    let mut reasons = Vec::new();
-    if let (Some(threshold), Some(worst)) = (report.fail_on, worst) {
-        if worst >= threshold {
-            let n = report
-                .findings
-                .iter()
-                .filter(|f| f.severity >= threshold)
-                .count();
-            reasons.push(format!(
-                "{} at or above --fail-on {threshold}",
-                plural(n, "finding")
-            ));
-        }
-    }
-    if let Some(min) = report.min_grade.filter(|m| s.grade < *m) {
-        reasons.push(format!("grade below --min-grade {min}"));
-    }
+    let mut reasons: Vec<String> =
+        crate::grade::gate(report.fail_on, report.min_grade, report.findings, s.grade)
+            .into_iter()
+            .map(|failure| match failure {
+                crate::grade::GateFailure::Findings { threshold, count } => format!(
+                    "{} at or above --fail-on {threshold}",
+                    plural(count, "finding")
+                ),
+                crate::grade::GateFailure::Grade { required, .. } => {
+                    format!("grade below --min-grade {required}")
+                }
+            })
+            .collect();
     let input_errors = report
         .diagnostics
         .iter()

@@ -176,24 +176,24 @@ pub struct ReadGaps {
     pub locked_tables: Vec<QualifiedName>,
 }
 
+/// `a, b, c and 4 more`: the first three names of a list, for one-line notes.
+fn first_few(names: &[QualifiedName]) -> String {
+    let mut shown: Vec<String> = names.iter().take(3).map(|q| q.to_string()).collect();
+    if names.len() > 3 {
+        shown.push(format!("and {} more", names.len() - 3));
+    }
+    shown.join(", ")
+}
+
 impl ReadGaps {
     /// One line for the user, or `None` when everything was read.
     pub fn summary(&self) -> Option<String> {
         let mut parts = Vec::new();
         if !self.locked_tables.is_empty() {
-            let n = self.locked_tables.len();
-            let mut shown: Vec<String> = self
-                .locked_tables
-                .iter()
-                .take(3)
-                .map(|q| q.to_string())
-                .collect();
-            if n > 3 {
-                shown.push(format!("and {} more", n - 3));
-            }
             parts.push(format!(
-                "{n} table(s) locked ACCESS EXCLUSIVE by another session (a migration, VACUUM FULL, REINDEX?) were not graded: {}",
-                shown.join(", ")
+                "{} table(s) locked ACCESS EXCLUSIVE by another session (a migration, VACUUM FULL, REINDEX?) were not graded: {}",
+                self.locked_tables.len(),
+                first_few(&self.locked_tables)
             ));
         }
         if self.sequence_values_locked {
@@ -203,20 +203,11 @@ impl ReadGaps {
                     .to_string(),
             );
         } else if !self.unreadable_sequences.is_empty() {
-            let n = self.unreadable_sequences.len();
-            let mut shown: Vec<String> = self
-                .unreadable_sequences
-                .iter()
-                .take(3)
-                .map(|q| q.to_string())
-                .collect();
-            if n > 3 {
-                shown.push(format!("and {} more", n - 3));
-            }
             parts.push(format!(
-                "could not read {n} sequence value(s) (this role lacks SELECT or USAGE on {}); \
+                "could not read {} sequence value(s) (this role lacks SELECT or USAGE on {}); \
                  sequence-exhaustion was skipped for them",
-                shown.join(", ")
+                self.unreadable_sequences.len(),
+                first_few(&self.unreadable_sequences)
             ));
         }
         if self.dropped_while_reading > 0 {

@@ -21,33 +21,34 @@ macro_rules! eq {
     };
 }
 
-/// Relations, constraints and types that belong to the user: not in a system schema,
-/// not created by an extension.
-const USER_RELATION: &str = concat!(
-    "n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema']::pg_catalog.name[])
+/// Objects that belong to the user: not in a system schema, not created by an
+/// extension. `$catalog` is the object's catalog, `$oid` its oid column.
+macro_rules! user_object {
+    ($catalog:literal, $oid:literal) => {
+        concat!(
+            "n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema']::pg_catalog.name[])
   AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp\\_%'
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                   WHERE d.classid ",
-    eq!(),
-    " 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid ",
-    eq!(),
-    " c.oid AND d.deptype ",
-    eq!(),
-    " 'e')"
-);
+            eq!(),
+            " 'pg_catalog.",
+            $catalog,
+            "'::pg_catalog.regclass AND d.objid ",
+            eq!(),
+            " ",
+            $oid,
+            " AND d.deptype ",
+            eq!(),
+            " 'e')"
+        )
+    };
+}
 
-const USER_TYPE: &str = concat!(
-    "n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema']::pg_catalog.name[])
-  AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp\\_%'
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                  WHERE d.classid ",
-    eq!(),
-    " 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid ",
-    eq!(),
-    " t.oid AND d.deptype ",
-    eq!(),
-    " 'e')"
-);
+/// Relations (and their constraints) that belong to the user.
+const USER_RELATION: &str = user_object!("pg_class", "c.oid");
+
+/// Types that belong to the user.
+const USER_TYPE: &str = user_object!("pg_type", "t.oid");
 
 /// Tables, partitioned tables and foreign tables.
 const TABLE_KINDS: &str =
