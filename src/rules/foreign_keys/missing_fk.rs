@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::model::{quote_ident, Column, Table};
+use crate::model::{quote_ident, Column, Database, Table};
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
 /// `suffixes`: Column-name suffixes that mark a reference to another table.
@@ -16,7 +16,10 @@ declare_rule! {
     /// ending in one of the `suffixes`) when no foreign key constrains them and the
     /// naming convention below resolves them to exactly one table. The column must not
     /// be the table's own primary key, nor half of a polymorphic pair (`record_type` +
-    /// `record_id`), nor an array.
+    /// `record_id`), nor an array. A partitioned table whose every partition has a
+    /// foreign key on the column is constrained: each row is stored in a partition
+    /// and checked by that partition's key (PostgreSQL docs, 5.12.2 "Declarative
+    /// Partitioning": constraints can be added to each partition individually).
     ///
     /// The convention: a column `<stem>_id` of table T refers to table R when
     /// - R's name is the stem, or its plural (`engagement` → `engagement`,
@@ -27,7 +30,9 @@ declare_rule! {
     ///   `github_apps.app_id`) is a code or an external id, and self-references are
     ///   named for their role (`parent_id`, `manager_id`);
     /// - R has a one-column primary key of the column's type (an external id of
-    ///   another type is not a reference);
+    ///   another type is not a reference), and that key is not itself named as a
+    ///   reference to something else (`dehydrated_devices (user_id PRIMARY KEY)`
+    ///   identifies users, so a `device_id` cannot point at it);
     /// - and exactly one table fits, in the column's schema if any fits there.
     ///
     /// Only then does the finding carry the fix that adds the constraint. A column
@@ -86,10 +91,8 @@ impl Rule for MissingFk {
                     .primary_key
                     .as_ref()
                     .is_some_and(|pk| pk.columns == [column.name.clone()]);
-                let constrained = table
-                    .foreign_keys
-                    .iter()
-                    .any(|fk| fk.columns.contains(&column.name));
+                let constrained = constrains(table, &column.name)
+                    || every_partition_constrains(ctx.db, table, &column.name);
                 // Rails / Django polymorphic references (`record_type` + `record_id`)
                 // point at several tables: no single foreign key can express them.
                 let polymorphic = suffixes.iter().any(|suffix| {
@@ -107,16 +110,18 @@ impl Rule for MissingFk {
                     continue;
                 }
                 let forms = name_forms(stem);
-                let by_convention = one_target(&tables, table, column, |t| {
+                let by_convention = one_target(&tables, table, column, &forms, &suffixes, |t| {
                     named_by_convention(&t.name.name, &table.name.name, &forms)
                 });
                 let target = match by_convention {
                     Target::One(t) => t,
                     Target::Ambiguous => continue,
                     Target::None => {
-                        if let Target::One(guess) = one_target(&tables, table, column, |t| {
-                            named_behind_other_prefix(&t.name.name, &forms)
-                        }) {
+                        if let Target::One(guess) =
+                            one_target(&tables, table, column, &forms, &suffixes, |t| {
+                                named_behind_other_prefix(&t.name.name, &forms)
+                            })
+                        {
                             out.push(
                                 ctx.finding(&table.name,
                                     format!(
@@ -217,13 +222,19 @@ fn one_target<'a>(
     tables: &[&'a Table],
     from: &Table,
     column: &Column,
+    forms: &[String],
+    suffixes: &[String],
     named: impl Fn(&Table) -> bool,
 ) -> Target<'a> {
     let fits: Vec<&'a Table> = tables
         .iter()
         .copied()
         .filter(|t| t.name != from.name && named(t))
-        .filter(|t| key_column(t).is_some_and(|k| k.data_type.same_base(&column.data_type)))
+        .filter(|t| {
+            key_column(t).is_some_and(|k| {
+                k.data_type.same_base(&column.data_type) && !key_names_another(k, forms, suffixes)
+            })
+        })
         .collect();
     let same_schema: Vec<&'a Table> = fits
         .iter()
@@ -236,4 +247,39 @@ fn one_target<'a>(
         ([], []) => Target::None,
         _ => Target::Ambiguous,
     }
+}
+
+/// Whether a foreign key of `table` constrains `column`.
+fn constrains(table: &Table, column: &str) -> bool {
+    table
+        .foreign_keys
+        .iter()
+        .any(|fk| fk.columns.iter().any(|c| c == column))
+}
+
+/// A partitioned table whose partitions each carry a foreign key on the column: every
+/// row lives in a partition, so every row is checked (pg_dump writes such keys per
+/// partition when they were added to each partition rather than to the parent).
+fn every_partition_constrains(db: &Database, parent: &Table, column: &str) -> bool {
+    let mut partitions = db
+        .tables
+        .values()
+        .filter(|t| t.partition_of.as_ref() == Some(&parent.name))
+        .peekable();
+    partitions.peek().is_some() && partitions.all(|p| constrains(p, column))
+}
+
+/// The candidate's key is itself named as a reference to something else
+/// (`dehydrated_devices.user_id` for a `device_id`): it identifies a user, not a
+/// device, so the column cannot point at it. A key named `id`, `code` or for the same
+/// stem is no objection.
+fn key_names_another(key: &Column, forms: &[String], suffixes: &[String]) -> bool {
+    suffixes.iter().any(|suffix| {
+        key.name.strip_suffix(suffix.as_str()).is_some_and(|stem| {
+            !stem.is_empty() && {
+                let own = name_forms(stem);
+                !own.iter().any(|f| forms.contains(f))
+            }
+        })
+    })
 }

@@ -77,7 +77,10 @@ declare_rule! {
     ///   `encrypted_X_iv` (attr_encrypted, Rails), or the table has an
     ///   `encryption_key_id` (each row names the key its secrets are encrypted with);
     /// - it is Django's user `password` (a table that also has `last_login`), which
-    ///   always holds a salted hash.
+    ///   always holds a salted hash;
+    /// - it is Devise's `reset_password_token` or `unlock_token` in a table with
+    ///   `encrypted_password` (Rails' Devise user table): since Devise 3.1 these hold
+    ///   an HMAC-SHA256 digest of the token mailed to the user, not the token.
     ///
     /// Names are all a schema shows, so this is a warning to check, not proof.
     ///
@@ -121,6 +124,8 @@ impl Rule for PlaintextSecret {
             let secret_table = ctx.options.name_matches(&SECRET_TABLES, &table.name.name);
             // Django's AbstractBaseUser (password + last_login) always stores a hash.
             let django_user = table.column("last_login").is_some();
+            // Devise's user table (its password column is `encrypted_password`).
+            let devise_user = table.column("encrypted_password").is_some();
             for column in &table.columns {
                 if !column.data_type.is_textual() && column.data_type.name != "bytea" {
                     continue;
@@ -138,6 +143,9 @@ impl Rule for PlaintextSecret {
                     continue;
                 }
                 if django_user && column.name == "password" {
+                    continue;
+                }
+                if devise_user && DEVISE_DIGESTS.contains(&column.name.as_str()) {
                     continue;
                 }
                 let read_back = ctx.options.name_matches(&ENCRYPT_COLUMNS, &column.name)
@@ -173,6 +181,10 @@ impl Rule for PlaintextSecret {
         out
     }
 }
+
+/// Devise's token columns that hold a digest (`Devise::TokenGenerator#digest`); its
+/// `confirmation_token` is stored as sent, so it stays a finding.
+const DEVISE_DIGESTS: &[&str] = &["reset_password_token", "unlock_token"];
 
 /// The column's comment says it holds a hash or an encrypted value, and does not
 /// say the opposite ("not hashed", "plaintext").

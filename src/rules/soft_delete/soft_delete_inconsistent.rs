@@ -7,7 +7,7 @@ use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 pub const EXEMPT_TABLE_WORDS: OptionSpec = OptionSpec {
     name: "exempt_table_words",
     kind: OptionKind::Words,
-    default: r#"["audit", "audits", "history", "histories", "log", "logs", "ledger", "ledgers", "payment", "payments", "invoice", "invoices", "transaction", "transactions", "session", "sessions", "token", "tokens", "account", "accounts"]"#,
+    default: r#"["audit", "audits", "history", "histories", "log", "logs", "ledger", "ledgers", "payment", "payments", "invoice", "invoices", "transaction", "transactions", "session", "sessions", "token", "tokens", "account", "accounts", "report", "reports", "modlog", "modlogs"]"#,
     doc: "Words in a table name that mark a table whose rows are kept whatever their parent is.",
 };
 
@@ -17,7 +17,9 @@ declare_rule! {
     /// it) but have no soft-delete column of their own. Pure link tables (every
     /// column is part of a foreign key, like Prisma's `_AToB`) are skipped. Audit-like tables that are
     /// meant to outlive their parent are skipped (`exempt_table_words` option: words
-    /// of the table name). Foreign keys on columns that record who acted
+    /// of the table name), and so are moderation records (`comment_report`, `modlog`):
+    /// a report or a moderation entry about a row is kept when the row goes, so the
+    /// decision stays on record. Foreign keys on columns that record who acted
     /// (`created_by`, `approver_id`, `editor`, `updated_by`: the `actor_columns`
     /// option, shared with `cascade-on-actor`) are not dependence: the row belongs to
     /// something else and the person only acted on it.
