@@ -126,7 +126,14 @@ pub fn scoring() -> String {
         86,
         "              ",
     );
-    crate::score::SCORING_DOCS.replace("{weights}", weights.trim_start())
+    let hygiene: Vec<&str> = packs()
+        .iter()
+        .filter(|p| p.hygiene && p.weight > 0)
+        .map(|p| p.category.as_str())
+        .collect();
+    crate::score::SCORING_DOCS
+        .replace("{weights}", weights.trim_start())
+        .replace("{hygiene}", &hygiene.join(", "))
 }
 
 /// The commented starter `dblint.toml` of `dblint init`, listing every pack.

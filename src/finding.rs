@@ -48,8 +48,13 @@ pub struct Finding {
     /// Constraint, index or other object name, when the finding is about one.
     pub object: Option<String>,
     pub message: String,
-    /// What to do, as runnable SQL where possible.
+    /// What to do, as SQL that runs on PostgreSQL: statements, each runnable alone in
+    /// autocommit mode, with `--` comment lines where a step needs saying. Never only
+    /// comments: advice with no statement goes in [`Finding::help`].
     pub fix: Option<String>,
+    /// What to do when no statement can be given without knowing the data or the
+    /// application (which value to keep unique, what to rename a column to): prose.
+    pub help: Option<String>,
     pub location: Option<Location>,
     /// Live only: the planner's row estimate for the table, used to rank fixes (a
     /// missing index on a 10-million-row table comes before one on an empty table).
@@ -75,6 +80,7 @@ impl Finding {
             object: None,
             message: message.into(),
             fix: None,
+            help: None,
             location: None,
             table_rows: None,
             downgraded: false,
@@ -91,8 +97,21 @@ impl Finding {
         self
     }
 
+    /// A fix: SQL with at least one statement (see [`Finding::fix`]).
     pub fn fix(mut self, fix: impl Into<String>) -> Self {
-        self.fix = Some(fix.into());
+        let fix = fix.into();
+        debug_assert!(
+            fix.lines()
+                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")),
+            "a fix without a statement is advice: use Finding::help ({fix})"
+        );
+        self.fix = Some(fix);
+        self
+    }
+
+    /// Advice in prose, for a finding no statement can fix (see [`Finding::help`]).
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
         self
     }
 

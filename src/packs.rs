@@ -35,6 +35,11 @@ pub struct Pack {
     pub category: String,
     /// Weight of the category in the overall score.
     pub weight: u32,
+    /// A hygiene pack (`grading = "hygiene"`): conventions whose findings cost
+    /// readability or typing, not data, uptime or integrity. Its category counts in the
+    /// overall score's weighted mean but is never the "weakest area" term
+    /// (`crate::score`).
+    pub hygiene: bool,
     pub description: String,
     pub rules: Vec<PackRule>,
 }
@@ -61,6 +66,17 @@ struct PackHeader {
     category: String,
     weight: u32,
     description: String,
+    #[serde(default)]
+    grading: Grading,
+}
+
+#[derive(Deserialize, Default, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Grading {
+    /// Findings that fail at runtime, lose data, cause outages or let bad data in.
+    #[default]
+    Risk,
+    Hygiene,
 }
 
 #[derive(Deserialize)]
@@ -93,6 +109,7 @@ fn parse(file: &str, text: &str) -> Result<Pack, String> {
         name: parsed.pack.name,
         category: parsed.pack.category,
         weight: parsed.pack.weight,
+        hygiene: parsed.pack.grading == Grading::Hygiene,
         description: parsed.pack.description,
         rules,
     })

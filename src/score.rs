@@ -28,13 +28,36 @@ finding is enough to lose the top grade: an error can never look like a B.
 ## Overall score
 
     mean    = {weights}
-    overall = 0.6 × mean + 0.4 × lowest category score, rounded,
-              and at most 79 (C+) when any error finding exists.
+    lowest  = the lowest score among the risk categories
+    overall = 0.6 × mean + 0.4 × lowest, rounded,
+              at most 79 (C+) when any error finding exists,
+              and at most 96 (A) when any warning does.
 
 The lowest category weighs in because a schema is as weak as its weakest area:
 excellent naming does not make up for cascades that erase the audit trail. An error
 is something that fails at runtime or loses data; a schema with one does not get an
-A or a B. A schema with no findings scores 100.
+A or a B; an A+ means nothing is left to fix but notes. A schema with no findings
+scores 100.
+
+## Risk before style
+
+A grade should rank what can hurt: data lost or corrupted, statements that fail in
+production, outages from locks and scans, integrity holes. Conventions matter less,
+and an ORM's conventions (Prisma's and Rails' `timestamp(3)` without time zone,
+quoted camelCase names) would otherwise fill the scorecard with hundreds of findings
+the team cannot act on one by one. So:
+
+- Hygiene categories ({hygiene}) have low weights, count in the mean only, and are
+  never the weakest-area term, however many findings they hold: a Prisma schema with
+  every timestamp naive shows F in Data types, but its grade is set by its indexes,
+  keys and cascades.
+- Their rules' severities say what they are: `unbounded-varchar` is info (PostgreSQL
+  documents `character varying` without a length as text's equal, "8.3. Character
+  Types"), `mixed-case-identifier` is info and skips tables an ORM names itself
+  (Prisma's implicit many-to-many `_AToB`). `timestamp-without-tz` stays a warning:
+  the same value means different instants to sessions with different `TimeZone`.
+- Rules about keys that run out (`sequence-exhaustion`) are graded with primary
+  keys, not with types: an exhausted sequence stops every insert.
 
 ## Grades
 
@@ -144,6 +167,8 @@ pub struct CategoryScore {
     pub score: u32,
     pub grade: Grade,
     pub weight: u32,
+    /// A hygiene category: in the mean, never the weakest-area term.
+    pub hygiene: bool,
     pub findings: Counts,
 }
 
@@ -177,6 +202,9 @@ const MEAN_SHARE: f64 = 0.6;
 
 /// Highest overall score while any error finding exists.
 const OVERALL_CAP_WITH_ERRORS: u32 = 79;
+
+/// Highest overall score while any warning exists: A, not A+.
+const OVERALL_CAP_WITH_WARNINGS: u32 = 96;
 
 fn cap_for(worst: Option<Severity>) -> u32 {
     match worst {
@@ -240,6 +268,7 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
             score,
             grade: Grade::from_score(score),
             weight: pack.weight,
+            hygiene: pack.hygiene,
             findings: counts,
         });
     }
@@ -249,7 +278,15 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
     } else {
         let sum: u32 = categories.iter().map(|c| c.score * c.weight).sum();
         let mean = sum as f64 / total_weight as f64;
-        let lowest = categories.iter().map(|c| c.score).min().unwrap_or(100) as f64;
+        // The weakest area among the risk categories; hygiene ones count in the mean
+        // only (see "Risk before style" in SCORING_DOCS).
+        let lowest = categories
+            .iter()
+            .filter(|c| !c.hygiene)
+            .map(|c| c.score)
+            .min()
+            .or_else(|| categories.iter().map(|c| c.score).min())
+            .unwrap_or(100) as f64;
         (MEAN_SHARE * mean + (1.0 - MEAN_SHARE) * lowest).round() as u32
     };
     let mut totals = Counts::default();
@@ -258,6 +295,9 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
     }
     if findings.iter().any(|f| f.severity == Severity::Error) {
         overall = overall.min(OVERALL_CAP_WITH_ERRORS);
+    }
+    if findings.iter().any(|f| f.severity == Severity::Warning) {
+        overall = overall.min(OVERALL_CAP_WITH_WARNINGS);
     }
 
     let mut per_table: BTreeMap<&QualifiedName, Counts> = BTreeMap::new();

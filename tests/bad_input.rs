@@ -311,7 +311,7 @@ fn files_config_and_flags() {
         )
         .file(
             "a.sql",
-            "CREATE TABLE t (id int PRIMARY KEY, name varchar);\n",
+            "CREATE TABLE t (id int PRIMARY KEY, created_at timestamp);\n",
         ),
         Case::new("unknown command", &["frobnicate"], 2, "frobnicate"),
         Case::new(

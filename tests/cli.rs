@@ -4,7 +4,7 @@ mod common;
 use common::{dblint, dblint_in, temp_tree};
 
 const CLEAN: &str = "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);\n";
-const WARNING_ONLY: &str = "CREATE TABLE users (id bigint PRIMARY KEY, name varchar);\n";
+const WARNING_ONLY: &str = "CREATE TABLE users (id bigint PRIMARY KEY, created_at timestamp);\n";
 const WITH_ERROR: &str = "CREATE TABLE events (name text);\n";
 
 #[test]
@@ -394,7 +394,7 @@ fn the_terminal_report_summarises_and_ends_with_the_verdict() {
     let mut sql = String::new();
     for i in 0..20 {
         sql.push_str(&format!(
-            "CREATE TABLE t{i} (id bigint PRIMARY KEY, name varchar);\n"
+            "CREATE TABLE t{i} (id bigint PRIMARY KEY, created_at timestamp);\n"
         ));
     }
     sql.push_str("CREATE TABLE clean (id bigint PRIMARY KEY);\n");
@@ -403,7 +403,7 @@ fn the_terminal_report_summarises_and_ends_with_the_verdict() {
     assert_eq!(run.code, 1);
     let out = &run.stdout;
     assert!(
-        out.contains("unbounded-varchar — varchar column without a length (20)"),
+        out.contains("timestamp-without-tz — timestamp without time zone (20)"),
         "{out}"
     );
     assert!(out.contains("on 20 tables: public.t0, public.t1,"), "{out}");

@@ -9,7 +9,7 @@
 //! on each statement).
 //!
 //! Every fire fixture's findings are also rendered (fingerprint, severity, message,
-//! fix) into a snapshot per rule, `tests/snapshots/rule_fixtures__<rule>.snap`, so a
+//! fix, help) into a snapshot per rule, `tests/snapshots/rule_fixtures__<rule>.snap`, so a
 //! changed message or fix shows up in review (`INSTA_UPDATE=always cargo test --test
 //! rule_fixtures`, then read the diff). Rules that need a live server are exercised
 //! against PostgreSQL in tests/live.rs; here they must stay silent on SQL.
@@ -122,6 +122,9 @@ fn render(findings: &[Finding]) -> String {
             for line in fix.lines() {
                 out.push_str(&format!("  | {line}\n"));
             }
+        }
+        if let Some(help) = &f.help {
+            out.push_str(&format!("  help: {help}\n"));
         }
         out.push('\n');
     }

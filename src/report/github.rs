@@ -37,6 +37,10 @@ pub fn render(report: &Report) -> String {
             message.push_str("\nFix: ");
             message.push_str(fix);
         }
+        if let Some(help) = &f.help {
+            message.push_str("\nHelp: ");
+            message.push_str(help);
+        }
         let _ = writeln!(
             out,
             "::{command} {}::{}",

@@ -70,6 +70,9 @@ struct FindingEntry<'a> {
     object: Option<&'a str>,
     message: &'a str,
     fix: Option<&'a str>,
+    /// Advice when no statement can fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
     location: Option<&'a Location>,
     /// Live only: the table's row estimate.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,6 +91,7 @@ impl<'a> From<&'a Finding> for FindingEntry<'a> {
             object: f.object.as_deref(),
             message: &f.message,
             fix: f.fix.as_deref(),
+            help: f.help.as_deref(),
             location: f.location.as_ref(),
             table_rows: f.table_rows,
             fingerprint: f.fingerprint(),

@@ -62,6 +62,9 @@ pub fn render(report: &Report, active_rules: &[&'static str]) -> String {
             if let Some(fix) = &f.fix {
                 body.push_str(&format!("fix:\n{fix}\n"));
             }
+            if let Some(help) = &f.help {
+                body.push_str(&format!("help: {help}\n"));
+            }
             if fails(f) {
                 let _ = writeln!(
                     out,

@@ -37,13 +37,20 @@ pub fn render(report: &Report) -> String {
     for c in &s.categories {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {}{} | {} | {} | {} | {} | {} |",
             escape(&c.name),
+            if c.hygiene { " °" } else { "" },
             c.score,
             c.grade,
             c.findings.error,
             c.findings.warning,
             c.findings.info
+        );
+    }
+    if s.categories.iter().any(|c| c.hygiene) {
+        let _ = writeln!(
+            out,
+            "\n<sub>° hygiene: in the mean only, never the weakest area (`dblint explain scoring`)</sub>"
         );
     }
     let recs = recommendations(report.findings, 5);
@@ -139,6 +146,9 @@ pub fn render(report: &Report) -> String {
                         "  ```sql\n  {}\n  ```",
                         super::printable(fix, true).replace('\n', "\n  ")
                     );
+                }
+                if let Some(help) = &f.help {
+                    let _ = writeln!(out, "  _{}_", escape(help));
                 }
             }
         }

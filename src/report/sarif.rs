@@ -49,6 +49,10 @@ pub fn render(report: &Report) -> String {
                 message.push_str("\n\nFix:\n");
                 message.push_str(fix);
             }
+            if let Some(help) = &f.help {
+                message.push_str("\n\nHelp: ");
+                message.push_str(help);
+            }
             let logical = json!([{
                 "name": f.object.clone().unwrap_or_else(|| f.table.as_ref().map(|t| t.name.to_string()).unwrap_or_default()),
                 "fullyQualifiedName": f.object_path(),

@@ -134,7 +134,11 @@ pub fn render(report: &Report) -> String {
         ]);
     for c in &s.categories {
         categories.add_row(vec![
-            c.name.clone(),
+            if c.hygiene {
+                format!("{} °", c.name)
+            } else {
+                c.name.clone()
+            },
             c.score.to_string(),
             c.grade.to_string(),
             c.findings.error.to_string(),
@@ -147,7 +151,16 @@ pub fn render(report: &Report) -> String {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let _ = writeln!(out, "{categories}\n");
+    let _ = writeln!(out, "{categories}");
+    if s.categories.iter().any(|c| c.hygiene) {
+        let _ = writeln!(
+            out,
+            "{}",
+            "° hygiene: in the mean only, never the weakest area (`dblint explain scoring`)"
+                .dimmed()
+        );
+    }
+    let _ = writeln!(out);
 
     // Per-table status: tables with findings in a table, clean ones summarised.
     let flagged: Vec<_> = s
@@ -264,6 +277,14 @@ pub fn render(report: &Report) -> String {
                             let prefix = if i == 0 { "fix: " } else { "     " };
                             let _ = writeln!(out, "      {}{}", prefix.dimmed(), line.cyan());
                         }
+                    }
+                    if let Some(help) = &f.help {
+                        let _ = writeln!(
+                            out,
+                            "      {}{}",
+                            "help: ".dimmed(),
+                            super::printable(help, false)
+                        );
                     }
                 }
                 if fs.len() > shown {

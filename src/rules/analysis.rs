@@ -251,27 +251,12 @@ pub fn ident_part(s: &str) -> String {
 /// `_idx`, else `_idx1`, `_idx2`, … when a relation of the schema has the name), so
 /// the fix runs even when a partial or invalid index already took the plain name.
 pub fn create_index_sql(db: &Database, table: &Table, columns: &[Name]) -> String {
-    let parts: Vec<String> = columns.iter().map(|c| ident_part(c)).collect();
-    let parts: Vec<&str> = parts.iter().map(|c| c.as_str()).collect();
-    let taken = |name: &str| {
-        let q = crate::model::QualifiedName::new(table.name.schema.clone(), name);
-        db.index_owner.contains_key(&q)
-            || db.tables.contains_key(&q)
-            || db.views.contains_key(&q)
-            || db.sequences.contains_key(&q)
-    };
-    let base = ident_part(&table.name.name);
-    let name = (0..)
-        .map(|pass| {
-            let label = if pass == 0 {
-                "idx".to_string()
-            } else {
-                format!("idx{pass}")
-            };
-            crate::model::default_names::object_name(&base, &parts, &label)
-        })
-        .find(|name| !taken(name))
-        .unwrap_or_default();
+    create_index_named(&free_index_name(db, table, columns, &[]), table, columns)
+}
+
+/// `CREATE INDEX [CONCURRENTLY] name ON table (columns);`: CONCURRENTLY unless the
+/// table is partitioned (PostgreSQL does not support it there).
+fn create_index_named(name: &str, table: &Table, columns: &[Name]) -> String {
     let cols: Vec<String> = columns
         .iter()
         .map(|c| crate::model::quote_ident(c))
@@ -284,14 +269,186 @@ pub fn create_index_sql(db: &Database, table: &Table, columns: &[Name]) -> Strin
     };
     format!(
         "CREATE INDEX {only}{} ON {} ({});",
-        crate::model::quote_ident(&name),
+        crate::model::quote_ident(name),
         table.name.sql(),
         cols.join(", ")
     )
 }
 
-/// Recreate a foreign key with a different action or match type, `NOT VALID` so the
-/// new constraint takes no long lock (`tail` is e.g. `ON DELETE SET NULL`).
+/// The name PostgreSQL would give an index on `columns` of `table` (`<table>_<cols>_idx`,
+/// then `…_idx1`, … past names taken in the schema or in `also_taken`).
+fn free_index_name(
+    db: &Database,
+    table: &Table,
+    columns: &[Name],
+    also_taken: &[String],
+) -> String {
+    let parts: Vec<String> = columns.iter().map(|c| ident_part(c)).collect();
+    let parts: Vec<&str> = parts.iter().map(|c| c.as_str()).collect();
+    let taken = |name: &str| {
+        let q = crate::model::QualifiedName::new(table.name.schema.clone(), name);
+        also_taken.iter().any(|t| t == name)
+            || db.index_owner.contains_key(&q)
+            || db.tables.contains_key(&q)
+            || db.views.contains_key(&q)
+            || db.sequences.contains_key(&q)
+    };
+    let base = ident_part(&table.name.name);
+    (0..)
+        .map(|pass| {
+            let label = if pass == 0 {
+                "idx".to_string()
+            } else {
+                format!("idx{pass}")
+            };
+            crate::model::default_names::object_name(&base, &parts, &label).to_string()
+        })
+        .find(|name| !taken(name))
+        .unwrap_or_default()
+}
+
+/// The fix for lookups by `columns` that no index serves: attach the partitions'
+/// indexes of an `ON ONLY` index that would serve them once valid (rather than build
+/// a second index beside it), or else build an index on `columns` and drop the
+/// indexes it makes redundant.
+pub fn fk_index_fix(db: &Database, table: &Table, columns: &[Name]) -> String {
+    match unattached_parent_index(table, columns) {
+        Some(parent) => attach_partition_indexes_sql(db, table, parent),
+        None => std::iter::once(create_index_sql(db, table, columns))
+            .chain(drop_made_redundant(table, columns, None))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// Whether `long` makes `short` redundant (`redundant-index`): both btree, the same
+/// predicate, `short` neither unique nor a constraint's, its keys a strict leading
+/// prefix of `long`'s, and its INCLUDE columns all in `long`.
+pub fn is_prefix_of(short: &Index, long: &Index) -> bool {
+    short.method == "btree"
+        && long.method == "btree"
+        && !short.unique
+        && !short.is_constraint()
+        && short.predicate == long.predicate
+        && short.keys.len() < long.keys.len()
+        && long.keys[..short.keys.len()] == short.keys[..]
+        && short.include.iter().all(|c| {
+            long.include.contains(c)
+                || long
+                    .keys
+                    .iter()
+                    .any(|k| k.column_name() == Some(c.as_str()))
+        })
+}
+
+/// `DROP INDEX CONCURRENTLY` of each valid index of `table` that a new btree index on
+/// `columns` (plain keys, `predicate`) makes redundant in [`is_prefix_of`]'s sense: a
+/// fix that builds a longer index drops what `redundant-index` would then report.
+pub fn drop_made_redundant(
+    table: &Table,
+    columns: &[Name],
+    predicate: Option<&str>,
+) -> Vec<String> {
+    let new = Index {
+        name: table.name.clone(),
+        table: table.name.clone(),
+        method: "btree".into(),
+        unique: false,
+        nulls_not_distinct: false,
+        keys: columns
+            .iter()
+            .map(|c| crate::model::IndexElement {
+                key: crate::model::IndexKey::Column(c.clone()),
+                descending: false,
+                nulls_first: false,
+                opclass: None,
+                collation: None,
+            })
+            .collect(),
+        include: Vec::new(),
+        predicate: predicate.map(str::to_string),
+        valid: true,
+        only_parent: false,
+        role: crate::model::IndexRole::Plain,
+        location: None,
+        stats: None,
+    };
+    table
+        .indexes
+        .iter()
+        .filter(|short| short.valid && is_prefix_of(short, &new))
+        .map(|short| drop_index_sql(table, short))
+        .collect()
+}
+
+/// An `ON ONLY` index of a partitioned table that would cover lookups by `columns`
+/// but is invalid because some partition has no index attached to it yet.
+pub fn unattached_parent_index<'a>(table: &'a Table, columns: &[Name]) -> Option<&'a Index> {
+    table.indexes.iter().find(|index| {
+        index.only_parent
+            && !index.valid
+            && !index.unique
+            && index.predicate.is_none()
+            && index.include.is_empty()
+            && index.plain_key_columns().is_some()
+            && index_covers(
+                &Index {
+                    valid: true,
+                    ..(*index).clone()
+                },
+                columns,
+            )
+    })
+}
+
+/// Makes an `ON ONLY` parent index valid the way PostgreSQL documents ("5.12.2.2.
+/// Partition Maintenance"): for each partition, its index on the same columns is
+/// attached (`ALTER INDEX … ATTACH PARTITION`; one already attached is left as it
+/// is), built first (CONCURRENTLY where the partition is a plain table) when the
+/// partition has none. The parent becomes valid when every partition has one.
+/// `parent` must have plain key columns, no predicate and no INCLUDE columns.
+pub fn attach_partition_indexes_sql(db: &Database, table: &Table, parent: &Index) -> String {
+    let keys: Vec<Name> = parent
+        .plain_key_columns()
+        .unwrap_or_default()
+        .into_iter()
+        .map(Name::from)
+        .collect();
+    let mut statements = Vec::new();
+    let mut named = Vec::new();
+    for partition in db
+        .tables
+        .values()
+        .filter(|t| t.partition_of.as_ref() == Some(&table.name))
+    {
+        let existing = partition.indexes.iter().find(|i| {
+            i.valid
+                && i.predicate.is_none()
+                && i.method == parent.method
+                && i.unique == parent.unique
+                && i.keys == parent.keys
+        });
+        let index_name = match existing {
+            Some(index) => index.name.clone(),
+            None => {
+                let name = free_index_name(db, partition, &keys, &named);
+                statements.push(create_index_named(&name, partition, &keys));
+                named.push(name.clone());
+                crate::model::QualifiedName::new(partition.name.schema.clone(), name)
+            }
+        };
+        statements.push(format!(
+            "ALTER INDEX {} ATTACH PARTITION {};",
+            parent.name.sql(),
+            index_name.sql()
+        ));
+    }
+    statements.join("\n")
+}
+
+/// Recreate a foreign key with a different action or match type (`tail` is e.g. `ON
+/// DELETE SET NULL`): added `NOT VALID`, so the new constraint takes no long lock, then
+/// validated (see [`add_fk_sql`]).
 pub fn replace_fk_sql(table: &Table, fk: &ForeignKey, tail: &str) -> String {
     let name = crate::model::quote_ident(&fk.name);
     let cols: Vec<String> = fk
@@ -304,13 +461,33 @@ pub fn replace_fk_sql(table: &Table, fk: &ForeignKey, tail: &str) -> String {
         .iter()
         .map(|c| crate::model::quote_ident(c))
         .collect();
-    format!(
-        "ALTER TABLE {t} DROP CONSTRAINT {name}, ADD CONSTRAINT {name} FOREIGN KEY ({}) REFERENCES {} ({}) {tail} NOT VALID;",
+    let definition = format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({}) {tail}",
         cols.join(", "),
         fk.references.sql(),
         refs.join(", "),
-        t = table.name.sql(),
-    )
+    );
+    add_fk_sql(table, &fk.name, &definition, Some(&name))
+}
+
+/// `ALTER TABLE … [DROP CONSTRAINT name,] ADD CONSTRAINT name <definition> NOT VALID;`
+/// then `VALIDATE CONSTRAINT` in a statement of its own, which takes only SHARE UPDATE
+/// EXCLUSIVE while it scans ("ALTER TABLE", `NOT VALID`). On a partitioned table,
+/// where PostgreSQL before 18 refuses `NOT VALID` foreign keys, one `ADD CONSTRAINT`
+/// that validates as it goes.
+pub fn add_fk_sql(table: &Table, name: &str, definition: &str, drop_first: Option<&str>) -> String {
+    let t = table.name.sql();
+    let name = crate::model::quote_ident(name);
+    let drop = drop_first
+        .map(|d| format!("DROP CONSTRAINT {d}, "))
+        .unwrap_or_default();
+    if table.kind == crate::model::TableKind::Partitioned {
+        format!("ALTER TABLE {t} {drop}ADD CONSTRAINT {name} {definition};")
+    } else {
+        format!(
+            "ALTER TABLE {t} {drop}ADD CONSTRAINT {name} {definition} NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {name};"
+        )
+    }
 }
 
 /// Keep the child rows when the parent goes: drop NOT NULL where needed, then
@@ -340,14 +517,48 @@ pub fn drop_index_sql(table: &Table, index: &Index) -> String {
             table.name.sql(),
             crate::model::quote_ident(&index.name.name)
         )
+    } else if table.kind == crate::model::TableKind::Partitioned {
+        // DROP INDEX CONCURRENTLY is not supported on a partitioned index.
+        format!("DROP INDEX {};", index.name.sql())
     } else {
         format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
     }
 }
 
 /// Bound a text column's length with a CHECK added `NOT VALID`, then validated.
+/// Whether a CHECK gives `column` an upper length limit: one of the table's CHECK
+/// constraints (validated or `NOT VALID`, which still holds every new row), or a CHECK
+/// of the column's domain over `VALUE` (see
+/// [`crate::source::sql::parse::length_limited_columns`]).
+pub fn length_limited(db: &Database, table: &Table, column: &Column) -> bool {
+    let limited = |expression: &str, name: &str| {
+        crate::source::sql::parse::length_limited_columns(expression)
+            .iter()
+            .any(|c| c.as_str() == name)
+    };
+    table
+        .checks
+        .iter()
+        .any(|c| limited(&c.expression, &column.name))
+        || db
+            .domain_for(&column.data_type)
+            .is_some_and(|d| d.checks.iter().any(|c| limited(c, "value")))
+}
+
 pub fn length_check_fix(table: &Table, column: &str, max: i64) -> String {
-    let constraint = crate::model::quote_ident(&format!("{}_{}_length", table.name.name, column));
+    // A name no CHECK of the table has yet: `<table>_<column>_length`, then `…1`, ….
+    let base = format!("{}_{}_length", table.name.name, column);
+    let name = (0..)
+        .map(|n| {
+            if n == 0 {
+                base.clone()
+            } else {
+                format!("{base}{n}")
+            }
+        })
+        .find(|name| !table.checks.iter().any(|c| c.name.as_str() == name))
+        .unwrap_or(base);
+    let constraint = crate::model::quote_ident(&name);
     format!(
         "ALTER TABLE {t} ADD CONSTRAINT {constraint} CHECK (char_length({c}) <= {max}) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {constraint};",
         t = table.name.sql(),

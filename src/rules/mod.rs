@@ -149,7 +149,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &types::json_not_jsonb::JsonNotJsonb,
     &types::serial_not_identity::SerialNotIdentity,
     &types::text_without_length_check::TextWithoutLengthCheck,
-    &types::sequence_exhaustion::SequenceExhaustion,
+    &keys::sequence_exhaustion::SequenceExhaustion,
     &integrity::status_without_check::StatusWithoutCheck,
     &integrity::unique_on_flag_or_status::UniqueOnFlagOrStatus,
     &integrity::tenant_unscoped_unique::TenantUnscopedUnique,

@@ -76,8 +76,8 @@ impl Rule for CascadeChain {
                 ctx.finding(root,
                     format!("deleting from {} cascades {depth} levels: {}", root.name, shown.join(" → ")),
                 )
-                .fix(format!(
-                    "-- make the first hop RESTRICT (soft-delete or archive {} instead), or delete children explicitly",
+                .help(format!(
+                    "make the first hop RESTRICT (soft-delete or archive {} instead), or delete the children explicitly, in batches",
                     root.name
                 ))
                 .location(location),

@@ -6,8 +6,11 @@ use crate::rules::{Context, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags foreign keys whose `ON DELETE` / `ON UPDATE SET NULL` targets a NOT NULL
-    /// column, and `SET DEFAULT` actions on a column that has no default (which then
-    /// sets NULL). `ON DELETE SET NULL (col)` column lists are honoured.
+    /// column, and `SET DEFAULT` actions on a NOT NULL column that has no default
+    /// (`SET DEFAULT` then sets NULL, which a nullable column accepts).
+    /// `ON DELETE SET NULL (col)` column lists are honoured. PostgreSQL docs: "5.5.5.
+    /// Foreign Keys" (SET NULL / SET DEFAULT) and "5.2. Default Values" (a column with
+    /// no default has the null value).
     ///
     /// ## Why is this bad?
     /// The action cannot succeed: deleting (or re-keying) the parent row fails at
@@ -50,7 +53,10 @@ impl Rule for CascadeSetNullNotNull {
                             };
                             match action {
                                 FkAction::SetNull => col.not_null,
-                                FkAction::SetDefault => col.default.is_none(),
+                                FkAction::SetDefault => {
+                                    col.not_null
+                                        && col.default.as_deref().is_none_or(is_null_default)
+                                }
                                 _ => false,
                             }
                         })
@@ -59,28 +65,34 @@ impl Rule for CascadeSetNullNotNull {
                         continue;
                     }
                     let names: Vec<&str> = broken.iter().map(|s| s.as_str()).collect();
-                    let (why, fix) = if action == FkAction::SetNull {
-                        (
-                            format!("{} NOT NULL", names.join(", ")),
-                            names
-                                .iter()
-                                .map(|c| {
-                                    format!(
-                                        "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
-                                        table.name.sql(),
-                                        quote_ident(c)
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                                .join("\n"),
+                    let why = if action == FkAction::SetNull {
+                        format!("{} NOT NULL", names.join(", "))
+                    } else {
+                        format!("{} NOT NULL without a default", names.join(", "))
+                    };
+                    // Dropping NOT NULL lets the action run (SET DEFAULT then sets
+                    // NULL); a default is the other way, but its value is the user's.
+                    let fix = names
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
+                                table.name.sql(),
+                                quote_ident(c)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    let help = if action == FkAction::SetNull {
+                        format!(
+                            "or, if every {} needs a parent, make the action RESTRICT or CASCADE",
+                            table.name.name
                         )
                     } else {
-                        (
-                            format!("{} without a default", names.join(", ")),
-                            format!(
-                                "-- give {} a default, or change ON {event} to RESTRICT or CASCADE",
-                                names.join(", ")
-                            ),
+                        format!(
+                            "or give {} a default that exists in {}",
+                            names.join(", "),
+                            fk.references
                         )
                     };
                     out.push(
@@ -95,6 +107,7 @@ impl Rule for CascadeSetNullNotNull {
                         .columns(&names)
                         .object(&fk.name)
                         .fix(fix)
+                        .help(help)
                         .location(fk.location.as_ref()),
                     );
                 }
@@ -102,4 +115,10 @@ impl Rule for CascadeSetNullNotNull {
         }
         out
     }
+}
+
+/// A default that is the null value (`DEFAULT NULL`, `NULL::bigint`).
+fn is_null_default(default: &str) -> bool {
+    let d = default.trim().to_ascii_lowercase();
+    d == "null" || d.starts_with("null::")
 }

@@ -1,7 +1,7 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
 use crate::rules::analysis::{
-    covering_index, create_index_sql, own_foreign_keys, partly_covering_index,
+    covering_index, fk_index_fix, own_foreign_keys, partly_covering_index,
 };
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -70,7 +70,7 @@ impl Rule for CascadeUnindexed {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(create_index_sql(ctx.db, table, &fk.columns))
+                    .fix(fk_index_fix(ctx.db, table, &fk.columns))
                     .location(fk.location.as_ref()),
                 );
             }

@@ -1,7 +1,7 @@
 use crate::finding::Finding;
 use crate::model::{FkAction, Name};
 use crate::rules::analysis::{
-    covering_index, create_index_sql, own_foreign_keys, partly_covering_index,
+    covering_index, fk_index_fix, own_foreign_keys, partly_covering_index, unattached_parent_index,
 };
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -34,7 +34,10 @@ declare_rule! {
     /// as partly served instead, at `info` whatever the rule's severity, naming the
     /// index that helps and the columns it lacks; its object is
     /// `<constraint>.partly-indexed`, a fingerprint of its own. On a partitioned table
-    /// the foreign key is reported once, at the parent.
+    /// the foreign key is reported once, at the parent. When the parent has an `ON
+    /// ONLY` index on the columns that is invalid because a partition has no index
+    /// attached to it, the fix builds and attaches the partitions' indexes (which makes
+    /// it valid; "5.12.2.2. Partition Maintenance") instead of a second index.
     ///
     /// `cascade-unindexed` reports the cascading subset of these foreign keys; it runs
     /// only when this rule does not, so one unindexed foreign key is one finding, in
@@ -74,7 +77,8 @@ impl Rule for FkMissingIndex {
                 if covering_index(table, &fk.columns).is_some() {
                     continue;
                 }
-                let fix = create_index_sql(ctx.db, table, &fk.columns);
+                let unattached = unattached_parent_index(table, &fk.columns);
+                let fix = fk_index_fix(ctx.db, table, &fk.columns);
                 if let Some((index, served)) = partly_covering_index(table, &fk.columns) {
                     let missing: Vec<&Name> =
                         fk.columns.iter().filter(|c| !served.contains(c)).collect();
@@ -113,10 +117,14 @@ impl Rule for FkMissingIndex {
                     ctx.finding(
                         &table.name,
                         format!(
-                            "foreign key {} ({}) → {} has no covering index{cascade}",
+                            "foreign key {} ({}) → {} has no covering index{cascade}{}",
                             fk.name,
                             fk.columns.join(", "),
-                            fk.references
+                            fk.references,
+                            unattached.map(|i| format!(
+                                " ({} was created ON ONLY and stays invalid until every partition's index is attached to it)",
+                                i.name.name
+                            )).unwrap_or_default()
                         ),
                     )
                     .columns(&fk.columns)

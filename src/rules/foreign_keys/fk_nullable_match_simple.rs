@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::model::{quote_ident, MatchType};
+use crate::model::{quote_ident, FkAction, MatchType};
 use crate::rules::analysis::{own_foreign_keys, replace_fk_sql};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -7,6 +7,12 @@ declare_rule! {
     /// ## What it does
     /// Flags multi-column foreign keys under the default `MATCH SIMPLE` where some of
     /// the referencing columns are nullable.
+    ///
+    /// Not flagged: a key whose nullable columns are all in its `ON DELETE SET NULL
+    /// (columns)` list (PostgreSQL 15+). There the half-null row is what the action is
+    /// designed to leave (`(tenant_id, NULL)` after the project goes), and MATCH FULL
+    /// would make that delete fail (PostgreSQL docs: "5.5.5. Foreign Keys" and
+    /// `CREATE TABLE`'s `MATCH FULL` / `SET NULL ( column_name [, ... ] )`).
     ///
     /// ## Why is this bad?
     /// Under MATCH SIMPLE a row with *any* NULL in the key is not checked at all:
@@ -49,6 +55,12 @@ impl Rule for FkNullableMatchSimple {
                 if nullable.is_empty() {
                     continue;
                 }
+                let designed = !fk.delete_set_columns.is_empty()
+                    && matches!(fk.on_delete, FkAction::SetNull | FkAction::SetDefault)
+                    && nullable.iter().all(|c| fk.delete_set_columns.contains(c));
+                if designed {
+                    continue;
+                }
                 out.push(
                     ctx.finding(&table.name,
                         format!(
@@ -60,12 +72,24 @@ impl Rule for FkNullableMatchSimple {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(format!(
-                        "{}\nALTER TABLE {} VALIDATE CONSTRAINT {};",
-                        replace_fk_sql(table, fk, "MATCH FULL"),
-                        table.name.sql(),
-                        quote_ident(&fk.name)
-                    ))
+                    .fix(if fk.delete_set_columns.is_empty() {
+                        replace_fk_sql(table, fk, "MATCH FULL")
+                    } else {
+                        // MATCH FULL would make the SET NULL (columns) action fail: the
+                        // columns outside its list are the ones to make NOT NULL.
+                        nullable
+                            .iter()
+                            .filter(|c| !fk.delete_set_columns.contains(c))
+                            .map(|c| {
+                                format!(
+                                    "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;",
+                                    table.name.sql(),
+                                    quote_ident(c)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
                     .location(fk.location.as_ref()),
                 );
             }

@@ -1,5 +1,6 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, Column, Database, Table};
+use crate::rules::analysis::{add_fk_sql, covering_index, fk_index_fix};
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
 /// `suffixes`: Column-name suffixes that mark a reference to another table.
@@ -53,8 +54,10 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Add the constraint without a long lock, then validate it:
+    /// Index the column (unless an index already serves it), add the constraint
+    /// without a long lock, then validate it:
     /// ```sql
+    /// CREATE INDEX CONCURRENTLY escrow_payments_engagement_id_idx ON escrow_payments (engagement_id);
     /// ALTER TABLE escrow_payments ADD CONSTRAINT escrow_payments_engagement_id_fkey
     ///   FOREIGN KEY (engagement_id) REFERENCES engagements (id) NOT VALID;
     /// ALTER TABLE escrow_payments VALIDATE CONSTRAINT escrow_payments_engagement_id_fkey;
@@ -140,26 +143,40 @@ impl Rule for MissingFk {
                 let Some(pk) = key_column(target) else {
                     continue;
                 };
-                let constraint = quote_ident(&crate::model::default_names::object_name(
+                let constraint = crate::model::default_names::object_name(
                     &table.name.name,
                     &[&column.name],
                     "fkey",
-                ));
+                );
                 out.push(
-                    ctx.finding(&table.name,
+                    ctx.finding(
+                        &table.name,
                         format!(
                             "{}.{} looks like a reference to {} but has no foreign key",
                             table.name.name, column.name, target.name
                         ),
                     )
                     .columns(&[&column.name])
-                    .fix(format!(
-                        "ALTER TABLE {t} ADD CONSTRAINT {constraint} FOREIGN KEY ({c}) REFERENCES {r} ({rc}) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {constraint};",
-                        t = table.name.sql(),
-                        c = quote_ident(&column.name),
-                        r = target.name.sql(),
-                        rc = quote_ident(&pk.name),
-                    ))
+                    .fix({
+                        // The new foreign key needs an index as much as any other
+                        // (`fk-missing-index`): built first, CONCURRENTLY.
+                        let columns = [column.name.clone()];
+                        let index = if covering_index(table, &columns).is_some() {
+                            String::new()
+                        } else {
+                            fk_index_fix(ctx.db, table, &columns) + "\n"
+                        };
+                        let definition = format!(
+                            "FOREIGN KEY ({}) REFERENCES {} ({})",
+                            quote_ident(&column.name),
+                            target.name.sql(),
+                            quote_ident(&pk.name)
+                        );
+                        format!(
+                            "{index}{}",
+                            add_fk_sql(table, &constraint, &definition, None)
+                        )
+                    })
                     .location(column.location.as_ref()),
                 );
             }

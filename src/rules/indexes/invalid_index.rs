@@ -21,9 +21,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Rebuild it (after fixing the data that made it fail), or drop it:
+    /// PostgreSQL's documented recovery ("Building Indexes Concurrently" in `CREATE
+    /// INDEX`): rebuild it, or drop it and build it again. The fix rebuilds a
+    /// non-unique index; a unique one is dropped, since its rebuild fails as long as
+    /// the duplicate keys that made the first build fail are there (remove them, then
+    /// build it again):
     /// ```sql
-    /// REINDEX INDEX CONCURRENTLY public.users_email_key;
+    /// REINDEX INDEX CONCURRENTLY public.events_at_idx;
     /// DROP INDEX CONCURRENTLY public.users_email_key;
     /// ```
     InvalidIndex { id: "invalid-index", summary: "Index left invalid by a failed concurrent build", kind: Live }
@@ -42,16 +46,36 @@ impl Rule for InvalidIndex {
                 if index.valid || index.only_parent || stats.being_built {
                     continue;
                 }
-                out.push(
-                    ctx.finding(&table.name,
+                let finding = ctx.finding(&table.name,
                         format!("index {} is invalid: never used by queries, still maintained on every write", index.name.name),
                     )
-                    .object(&index.name.name)
-                    .fix(format!(
-                        "REINDEX INDEX CONCURRENTLY {name};  -- or: DROP INDEX CONCURRENTLY {name};",
-                        name = index.name.sql()
-                    )),
-                );
+                    .object(&index.name.name);
+                // PostgreSQL's documented recovery (CREATE INDEX, "Building Indexes
+                // Concurrently"): drop the index and build it again, or REINDEX it
+                // CONCURRENTLY. A unique build fails again while the duplicate keys
+                // that usually made it fail are there, so for a unique index the
+                // statement that always runs is the drop; the rebuild is advice.
+                let finding = if index.unique {
+                    finding
+                        .fix(format!("DROP INDEX CONCURRENTLY {};", index.name.sql()))
+                        .help(format!(
+                            "remove the duplicate keys ({}), then build it again: CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({}){}",
+                            index.keys_sql(),
+                            crate::model::quote_ident(&index.name.name),
+                            table.name.sql(),
+                            index.keys_sql(),
+                            index
+                                .predicate
+                                .as_ref()
+                                .map(|p| format!(" WHERE {p}"))
+                                .unwrap_or_default()
+                        ))
+                } else {
+                    finding
+                        .fix(format!("REINDEX INDEX CONCURRENTLY {};", index.name.sql()))
+                        .help("if the rebuild fails the way the first build did, DROP INDEX CONCURRENTLY it")
+                };
+                out.push(finding);
             }
         }
         out

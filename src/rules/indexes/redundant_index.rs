@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::model::Index;
+use crate::rules::analysis::is_prefix_of;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -24,23 +24,6 @@ declare_rule! {
     /// DROP INDEX CONCURRENTLY public.orders_customer_idx;
     /// ```
     RedundantIndex { id: "redundant-index", summary: "Index is a prefix of another index" }
-}
-
-fn is_prefix_of(short: &Index, long: &Index) -> bool {
-    short.method == "btree"
-        && long.method == "btree"
-        && !short.unique
-        && !short.is_constraint()
-        && short.predicate == long.predicate
-        && short.keys.len() < long.keys.len()
-        && long.keys[..short.keys.len()] == short.keys[..]
-        && short.include.iter().all(|c| {
-            long.include.contains(c)
-                || long
-                    .keys
-                    .iter()
-                    .any(|k| k.column_name() == Some(c.as_str()))
-        })
 }
 
 impl Rule for RedundantIndex {

@@ -27,6 +27,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// The values are the application's to list, so the finding gives advice, not a
+    /// statement: a CHECK added NOT VALID, then validated (which scans without
+    /// blocking writes):
     /// ```sql
     /// ALTER TABLE invoices ADD CONSTRAINT invoices_status_check
     ///   CHECK (status IN ('pending', 'paid', 'void')) NOT VALID;
@@ -55,8 +58,9 @@ impl Rule for StatusWithoutCheck {
                         format!("{}.{} is free text: any value is accepted", table.name.name, column.name),
                     )
                     .columns(&[&column.name])
-                    .fix(format!(
-                        "ALTER TABLE {t} ADD CONSTRAINT {constraint} CHECK ({c} IN ('...')) NOT VALID; -- list the allowed values\nALTER TABLE {t} VALIDATE CONSTRAINT {constraint};",
+                    // The allowed values are the application's to list.
+                    .help(format!(
+                        "list the values it may hold in a CHECK, added NOT VALID and then validated: ALTER TABLE {t} ADD CONSTRAINT {constraint} CHECK ({c} IN (<values>)) NOT VALID; ALTER TABLE {t} VALIDATE CONSTRAINT {constraint}",
                         t = table.name.sql(),
                         c = quote_ident(&column.name)
                     ))

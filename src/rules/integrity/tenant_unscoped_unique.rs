@@ -126,7 +126,16 @@ impl Rule for TenantUnscopedUnique {
                 }
                 let mut new_cols = vec![quote_ident(&tenant.name)];
                 new_cols.extend(cols.iter().map(|c| quote_ident(c)));
-                let drop = drop_index_sql(table, index);
+                let mut key: Vec<crate::model::Name> = vec![tenant.name.clone()];
+                key.extend(cols.iter().map(|c| crate::model::Name::from(*c)));
+                // The tenant column's own index is now a prefix of the new key.
+                let mut drop = vec![drop_index_sql(table, index)];
+                drop.extend(crate::rules::analysis::drop_made_redundant(
+                    table,
+                    &key,
+                    index.predicate.as_deref(),
+                ));
+                let drop = drop.join("\n");
                 let predicate = index
                     .predicate
                     .as_ref()

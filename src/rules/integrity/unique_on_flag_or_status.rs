@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, Index, Table};
-use crate::rules::analysis::drop_index_sql;
+use crate::rules::analysis::{create_index_sql, drop_index_sql, index_covers, own_foreign_keys};
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
 /// `status_columns`: Column names that hold a status or state.
@@ -30,7 +30,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Constrain only the rows the rule is about, with a partial unique index:
+    /// Constrain only the rows the rule is about, with a partial unique index
+    /// ("11.8. Partial Indexes", example 11.3). For a boolean flag the fix does it
+    /// (`WHERE flag`) and first builds a plain index for a foreign key that only the
+    /// dropped key served (the partial index does not serve its lookups). For a status,
+    /// which value may occur once is the application's to say: no fix, only advice.
     /// ```sql
     /// CREATE UNIQUE INDEX CONCURRENTLY contacts_one_primary ON contacts (customer_id) WHERE is_primary;
     /// ALTER TABLE contacts DROP CONSTRAINT contacts_customer_id_is_primary_key;
@@ -81,19 +85,15 @@ impl Rule for UniqueOnFlagOrStatus {
                 let is_bool = table
                     .column(flag)
                     .is_some_and(|c| c.data_type.name == "boolean");
-                let predicate = if is_bool {
-                    quote_ident(flag)
-                } else {
-                    format!("{} = '...'", quote_ident(flag))
-                };
                 let drop = drop_index_sql(table, index);
                 let new_name = quote_ident(&format!(
                     "{}_{}_partial_key",
                     table.name.name,
                     flag.to_ascii_lowercase()
                 ));
-                out.push(
-                    ctx.finding(&table.name,
+                let finding = ctx
+                    .finding(
+                        &table.name,
                         format!(
                             "unique key {} ({}) includes {flag}: each value of {flag} may occur only once per ({}), so a second row with the same {flag} is rejected",
                             index.name.name,
@@ -102,14 +102,42 @@ impl Rule for UniqueOnFlagOrStatus {
                         ),
                     )
                     .columns(&odd)
-                    .object(&index.name.name)
-                    .fix(format!(
-                        "CREATE UNIQUE INDEX CONCURRENTLY {new_name} ON {} ({}) WHERE {predicate};\n{drop}",
+                    .object(&index.name.name);
+                let finding = if is_bool {
+                    // A foreign key the dropped key served still needs an index: the
+                    // partial one (WHERE flag) does not serve its lookups.
+                    let others: Vec<&Index> = table
+                        .indexes
+                        .iter()
+                        .filter(|i| i.name != index.name)
+                        .collect();
+                    let keep_served: Vec<String> = own_foreign_keys(ctx.db, table)
+                        .filter(|fk| {
+                            index_covers(index, &fk.columns)
+                                && !others.iter().any(|i| index_covers(i, &fk.columns))
+                        })
+                        .map(|fk| create_index_sql(ctx.db, table, &fk.columns))
+                        .collect();
+                    let mut statements = keep_served;
+                    statements.push(format!(
+                        "CREATE UNIQUE INDEX CONCURRENTLY {new_name} ON {} ({}) WHERE {};",
                         table.name.sql(),
-                        rest.join(", ")
+                        rest.join(", "),
+                        quote_ident(flag)
+                    ));
+                    statements.push(drop);
+                    finding.fix(statements.join("\n"))
+                } else {
+                    // Which value may occur once per key is the application's to say.
+                    finding.help(format!(
+                        "if at most one row per ({rest}) may have a given {flag}, say which with a partial unique index, CREATE UNIQUE INDEX CONCURRENTLY {new_name} ON {} ({rest}) WHERE {} = '<value>', then drop {}",
+                        table.name.sql(),
+                        quote_ident(flag),
+                        index.name.name,
+                        rest = rest.join(", ")
                     ))
-                    .location(index.location.as_ref()),
-                );
+                };
+                out.push(finding.location(index.location.as_ref()));
             }
         }
         out

@@ -1,1 +1,2 @@
+pub mod sequence_exhaustion;
 pub mod table_without_pk;

@@ -1,5 +1,6 @@
 use crate::finding::Finding;
-use crate::model::{quote_ident, TableKind};
+use crate::model::{quote_ident, Database, Table, TableKind};
+use crate::rules::analysis::drop_index_sql;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -18,7 +19,19 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Promote an existing unique index on NOT NULL columns, or add an identity key:
+    /// By what the table already has (PostgreSQL docs: `ALTER TABLE`'s
+    /// `table_constraint_using_index`; "5.12.2.3. Limitations" of partitioned tables):
+    /// - a unique index on NOT NULL plain columns in default btree order becomes the
+    ///   key (`PRIMARY KEY USING INDEX`, no rebuild); on a partitioned table, where
+    ///   `USING INDEX` is not supported, the key is added on its columns and the index
+    ///   dropped;
+    /// - a unique *constraint* on such columns: a new unique index is built
+    ///   CONCURRENTLY and swapped in for it; when a foreign key depends on the
+    ///   constraint it cannot be dropped, so there is advice instead;
+    /// - a column `id`: a unique index on it becomes the key (this fails, naming the
+    ///   row, while `id` has duplicates or NULLs);
+    /// - otherwise an identity column is added as the key (this rewrites the table). A
+    ///   partitioned table gets advice: its key must include the partition key columns.
     /// ```sql
     /// ALTER TABLE "_CategoryToPost" ADD CONSTRAINT "_CategoryToPost_pkey" PRIMARY KEY USING INDEX "_CategoryToPost_AB_unique";
     /// ALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
@@ -40,44 +53,92 @@ impl Rule for TableWithoutPk {
             {
                 continue;
             }
-            // A unique index on NOT NULL plain columns can become the key without a rebuild.
-            let candidate = table.indexes.iter().find(|i| {
-                i.unique
-                    && i.valid
-                    && i.predicate.is_none()
-                    && i.plain_key_columns().is_some_and(|cols| {
-                        cols.iter()
-                            .all(|c| table.column(c).is_some_and(|col| col.not_null))
-                    })
-            });
-            let pkey = quote_ident(&format!("{}_pkey", table.name.name));
-            let fix = match candidate {
-                Some(index) if index.is_constraint() => format!(
-                    "-- the unique constraint {} already identifies rows: make it the primary key\nALTER TABLE {} DROP CONSTRAINT {}, ADD PRIMARY KEY ({});",
-                    quote_ident(&index.name.name),
-                    table.name.sql(),
-                    quote_ident(&index.name.name),
-                    index.keys_sql()
-                ),
-                Some(index) => format!(
-                    "ALTER TABLE {} ADD CONSTRAINT {pkey} PRIMARY KEY USING INDEX {};",
-                    table.name.sql(),
-                    quote_ident(&index.name.name)
-                ),
-                None => format!(
-                    "ALTER TABLE {} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;",
-                    table.name.sql()
-                ),
-            };
-            out.push(
-                ctx.finding(
+            let finding = ctx
+                .finding(
                     &table.name,
                     format!("table {} has no primary key", table.name),
                 )
-                .fix(fix)
-                .location(table.location.as_ref()),
-            );
+                .location(table.location.as_ref());
+            out.push(with_fix(ctx.db, table, finding));
         }
         out
+    }
+}
+
+/// The finding with its fix, or advice where no statement can be given (see the
+/// rule's `## Fix`).
+fn with_fix(db: &Database, table: &Table, finding: Finding) -> Finding {
+    let partitioned = table.kind == TableKind::Partitioned;
+    let pkey = format!("{}_pkey", table.name.name);
+    let candidate = table.indexes.iter().find(|i| {
+        i.unique
+            && i.valid
+            && i.predicate.is_none()
+            && i.include.is_empty()
+            && i.method == "btree"
+            && i.keys.iter().all(|k| {
+                !k.descending && !k.nulls_first && k.opclass.is_none() && k.collation.is_none()
+            })
+            && i.plain_key_columns().is_some_and(|cols| {
+                cols.iter()
+                    .all(|c| table.column(c).is_some_and(|col| col.not_null))
+            })
+    });
+    let referenced = |columns: &[&str]| {
+        db.tables.values().any(|t| {
+            t.foreign_keys.iter().any(|fk| {
+                fk.references == table.name
+                    && fk.referenced_columns.len() == columns.len()
+                    && fk
+                        .referenced_columns
+                        .iter()
+                        .all(|c| columns.contains(&c.as_str()))
+            })
+        })
+    };
+    let t = table.name.sql();
+    match candidate {
+        Some(index) => {
+            let columns = index.plain_key_columns().unwrap_or_default();
+            let keys = index.keys_sql();
+            if index.is_constraint() && referenced(&columns) {
+                return finding.help(format!(
+                    "the unique constraint {} already identifies rows, but foreign keys depend on it, so it cannot be swapped for a primary key in place: add one with ALTER TABLE {t} ADD PRIMARY KEY ({keys}) and move the foreign keys to it",
+                    index.name.name
+                ));
+            }
+            if partitioned {
+                return finding.fix(format!(
+                    "ALTER TABLE {t} ADD CONSTRAINT {} PRIMARY KEY ({keys});\n{}",
+                    quote_ident(&pkey),
+                    drop_index_sql(table, index)
+                ));
+            }
+            if index.is_constraint() {
+                let name = quote_ident(&pkey);
+                return finding.fix(format!(
+                    "-- the unique constraint {} already identifies rows: build its index again as the key's\nCREATE UNIQUE INDEX CONCURRENTLY {name} ON {t} ({keys});\nALTER TABLE {t} DROP CONSTRAINT {}, ADD CONSTRAINT {name} PRIMARY KEY USING INDEX {name};",
+                    quote_ident(&index.name.name),
+                    quote_ident(&index.name.name),
+                ));
+            }
+            finding.fix(format!(
+                "ALTER TABLE {t} ADD CONSTRAINT {} PRIMARY KEY USING INDEX {};",
+                quote_ident(&pkey),
+                quote_ident(&index.name.name)
+            ))
+        }
+        None if partitioned => finding.help(format!(
+            "a partitioned table's primary key must include its partition key columns: ALTER TABLE {t} ADD PRIMARY KEY (<key columns>, <partition key columns>)"
+        )),
+        None if table.column("id").is_some() => {
+            let name = quote_ident(&pkey);
+            finding.fix(format!(
+                "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {t} (id);\nALTER TABLE {t} ADD CONSTRAINT {name} PRIMARY KEY USING INDEX {name};"
+            ))
+        }
+        None => finding.fix(format!(
+            "ALTER TABLE {t} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;"
+        )),
     }
 }

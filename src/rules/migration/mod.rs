@@ -68,10 +68,23 @@ pub fn finding(
             message = format!("{message}; it {}", effect.describe());
         }
     }
-    Finding::new(ctx.meta.id, table, message)
+    let finding = Finding::new(ctx.meta.id, table, message)
         .object(format!("{what}@{}", ctx.event.file.migration))
-        .fix(fix)
-        .location(Some(ctx.event.location))
+        .location(Some(ctx.event.location));
+    // Advice written as SQL comments, with no statement to run, is help, not a fix.
+    if fix
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with("--"))
+    {
+        let prose: Vec<&str> = fix
+            .lines()
+            .map(|l| l.trim().trim_start_matches('-').trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        finding.help(prose.join(" "))
+    } else {
+        finding.fix(fix)
+    }
 }
 
 /// `CREATE [UNIQUE] INDEX ...` → `CREATE [UNIQUE] INDEX CONCURRENTLY ...`.

@@ -6,6 +6,12 @@ declare_rule! {
     /// Flags tables whose name or column names contain upper-case letters (or other
     /// characters that force quoting), once per table, listing the columns.
     ///
+    /// Not flagged: Prisma's implicit many-to-many relation tables, whose names and
+    /// columns Prisma fixes itself (Prisma docs, "Many-to-many relations",
+    /// conventions for relation tables: `_` + the relation's name, e.g.
+    /// `_CategoryToPost`, with exactly the columns `A` and `B`); the user cannot
+    /// choose other names for them.
+    ///
     /// ## Why is this bad?
     /// PostgreSQL folds unquoted identifiers to lower case, so `"createdAt"` must be
     /// double-quoted in every query, psql session, BI tool and migration forever;
@@ -26,6 +32,13 @@ declare_rule! {
     MixedCaseIdentifier { id: "mixed-case-identifier", summary: "Identifiers that must be double-quoted forever" }
 }
 
+/// Prisma's implicit many-to-many table: `_<relation>` with columns `A` and `B` only.
+fn is_prisma_relation_table(table: &crate::model::Table) -> bool {
+    let mut columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    columns.sort_unstable();
+    table.name.name.starts_with('_') && columns == ["A", "B"]
+}
+
 fn needs_quoting(name: &str) -> bool {
     crate::model::quote_ident(name).starts_with('"')
 }
@@ -37,7 +50,12 @@ impl Rule for MixedCaseIdentifier {
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
-        for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
+        for table in ctx
+            .db
+            .tables
+            .values()
+            .filter(|t| !t.is_partition() && !is_prisma_relation_table(t))
+        {
             let columns: Vec<&str> = table
                 .columns
                 .iter()
@@ -68,7 +86,7 @@ impl Rule for MixedCaseIdentifier {
             out.push(
                 ctx.finding(&table.name, format!("{} must be double-quoted in every query", what.join(" and ")))
                     .object("identifiers")
-                    .fix("-- map to snake_case in the ORM (Prisma: @map / @@map), then ALTER TABLE ... RENAME")
+                    .help("map the names to snake_case in the ORM (Prisma: @map / @@map) and rename them in a migration (ALTER TABLE ... RENAME), or keep quoting them")
                     .location(table.location.as_ref()),
             );
         }

@@ -22,7 +22,10 @@ declare_rule! {
     /// ## What it does
     /// Opt-in. Flags `text` (and unbounded `varchar`) columns whose names say they hold
     /// user input (`columns` option: names, titles, descriptions, comments, bios,
-    /// emails, ...) and that no CHECK bounds in length.
+    /// emails, ...) and that no CHECK bounds in length from above: `char_length(col)
+    /// <= N` among the CHECK's AND terms (also `<`, `BETWEEN`, `length`,
+    /// `octet_length`), on the table or the column's domain. A lower bound
+    /// (`char_length(col) > 0`) or a limit under OR does not count.
     ///
     /// ## Why is this bad?
     /// Whatever the application forgets to validate, the database stores: a
@@ -60,10 +63,7 @@ impl Rule for TextWithoutLengthCheck {
                 {
                     continue;
                 }
-                let bounded = table.checks.iter().any(|c| {
-                    (c.expression.contains("length(") || c.expression.contains("char_length("))
-                        && crate::rules::analysis::mentions_column(&c.expression, &column.name)
-                });
+                let bounded = crate::rules::analysis::length_limited(ctx.db, table, column);
                 if bounded {
                     continue;
                 }

@@ -13,12 +13,19 @@ pub const SUGGESTED_LENGTH: OptionSpec = OptionSpec {
 declare_rule! {
     /// ## What it does
     /// Flags `varchar` / `character varying` columns declared without a length, and
-    /// columns whose domain is such a type.
+    /// columns whose domain is such a type, unless a CHECK on the table (or the
+    /// domain's CHECK on `VALUE`) limits the length from above: `char_length(col) <=
+    /// N` among its AND terms (also `<`, `BETWEEN`, `length`, `octet_length`). A lower
+    /// bound (`char_length(col) > 0`) or a limit under OR does not count. PostgreSQL
+    /// docs: "8.3. Character Types" (`character varying` without a length accepts
+    /// strings of any size) and "5.4.1. Check Constraints".
     ///
     /// ## Why is this bad?
-    /// An unbounded varchar is `text` with a misleading name: it looks limited and is
+    /// An unbounded varchar is `text` under another name: it looks limited and is
     /// not, so user input of any size is accepted (a 50 MB "name" included). Rails'
-    /// `string` and many hand-written schemas produce it.
+    /// `string` and many hand-written schemas produce it. PostgreSQL itself documents
+    /// it as a way to store strings of any length ("8.3. Character Types"), so this
+    /// is hygiene, reported at `info`: state the limit where one exists.
     ///
     /// ## Example
     /// ```sql
@@ -50,6 +57,9 @@ impl Rule for UnboundedVarchar {
                     .domain_for(&column.data_type)
                     .is_some_and(|d| d.base.is_unbounded_varchar());
                 if !column.data_type.is_unbounded_varchar() && !via_domain {
+                    continue;
+                }
+                if crate::rules::analysis::length_limited(ctx.db, table, column) {
                     continue;
                 }
                 out.push(

@@ -1,4 +1,5 @@
-//! Expressions: SQL text of a node, literals, `set_config` calls, NOT NULL tests.
+//! Expressions: SQL text of a node, literals, `set_config` calls, NOT NULL tests,
+//! length limits.
 
 use super::*;
 
@@ -145,6 +146,139 @@ pub(super) fn not_null_tests(node: &Node, out: &mut Vec<Name>) -> bool {
                 _ => false,
             }
         }
+        _ => false,
+    }
+}
+
+/// The columns a CHECK expression gives an upper length limit: among its top-level
+/// AND terms, `char_length(col) <= N` (also `<`, `N >= …`, `BETWEEN M AND N`, and
+/// `length`, `character_length`, `octet_length`, schema-qualified or not, over the
+/// column or a cast of it, as `pg_get_constraintdef` writes `char_length((name)::text)`).
+/// A lower bound (`char_length(name) > 0`) limits nothing, nor does a limit under OR
+/// unless every other term is `col IS NULL`. Empty
+/// for text that is not one expression. A domain's CHECK names the column `value`.
+pub fn length_limited_columns(expression: &str) -> Vec<Name> {
+    // A domain's checks come as `pg_get_constraintdef` writes them: `CHECK (…)`.
+    let trimmed = expression.trim();
+    let expression = match trimmed.get(..6) {
+        Some(head) if head.eq_ignore_ascii_case("CHECK ") => &trimmed[6..],
+        _ => trimmed,
+    };
+    let Ok(result) = pg_query::parse(&format!("SELECT 1 WHERE ({expression})"), 0) else {
+        return Vec::new();
+    };
+    let [raw] = result.protobuf.stmts.as_slice() else {
+        return Vec::new();
+    };
+    let Some(NodeEnum::SelectStmt(select)) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(clause) = select.where_clause.as_deref() {
+        length_limits(clause, &mut out);
+    }
+    out
+}
+
+fn length_limits(node: &Node, out: &mut Vec<Name>) {
+    match node.node.as_ref() {
+        Some(NodeEnum::BoolExpr(b)) if b.boolop == protobuf::BoolExprType::AndExpr as i32 => {
+            for arg in &b.args {
+                length_limits(arg, out);
+            }
+        }
+        // `col IS NULL OR char_length(col) <= N` limits col too: each term either
+        // limits it or admits only its NULL.
+        Some(NodeEnum::BoolExpr(b)) if b.boolop == protobuf::BoolExprType::OrExpr as i32 => {
+            let mut limited_by_some = Vec::new();
+            for arg in &b.args {
+                length_limits(arg, &mut limited_by_some);
+            }
+            limited_by_some.sort();
+            limited_by_some.dedup();
+            for column in limited_by_some {
+                let every_term = b.args.iter().all(|arg| {
+                    let mut limited = Vec::new();
+                    length_limits(arg, &mut limited);
+                    limited.contains(&column) || is_null_test_of(arg, &column)
+                });
+                if every_term {
+                    out.push(column);
+                }
+            }
+        }
+        Some(NodeEnum::AExpr(e)) => {
+            let op = e.name.first().and_then(string_of);
+            let (left, right) = (e.lexpr.as_deref(), e.rexpr.as_deref());
+            let column = if e.kind == protobuf::AExprKind::AexprBetween as i32 {
+                left.and_then(length_of_column)
+            } else if e.kind == protobuf::AExprKind::AexprOp as i32 {
+                match op.as_deref() {
+                    Some("<" | "<=") if right.is_some_and(is_constant) => {
+                        left.and_then(length_of_column)
+                    }
+                    Some(">" | ">=") if left.is_some_and(is_constant) => {
+                        right.and_then(length_of_column)
+                    }
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            out.extend(column);
+        }
+        _ => {}
+    }
+}
+
+/// Whether `node` is `column IS NULL`.
+fn is_null_test_of(node: &Node, column: &Name) -> bool {
+    let Some(NodeEnum::NullTest(t)) = node.node.as_ref() else {
+        return false;
+    };
+    if t.nulltesttype != protobuf::NullTestType::IsNull as i32 {
+        return false;
+    }
+    match t.arg.as_deref().and_then(|a| a.node.as_ref()) {
+        Some(NodeEnum::ColumnRef(c)) => {
+            matches!(c.fields.as_slice(), [field] if string_of(field).as_ref() == Some(column))
+        }
+        _ => false,
+    }
+}
+
+/// `col` of `char_length(col)` (or a cast of `col`), for the length functions.
+fn length_of_column(node: &Node) -> Option<Name> {
+    let Some(NodeEnum::FuncCall(call)) = node.node.as_ref() else {
+        return None;
+    };
+    let name = call.funcname.last().and_then(string_of)?;
+    if !matches!(
+        name.as_str(),
+        "char_length" | "character_length" | "length" | "octet_length"
+    ) {
+        return None;
+    }
+    let [arg] = call.args.as_slice() else {
+        return None;
+    };
+    let mut arg = arg;
+    while let Some(NodeEnum::TypeCast(cast)) = arg.node.as_ref() {
+        arg = cast.arg.as_deref()?;
+    }
+    let Some(NodeEnum::ColumnRef(c)) = arg.node.as_ref() else {
+        return None;
+    };
+    match c.fields.as_slice() {
+        [field] => string_of(field),
+        _ => None,
+    }
+}
+
+fn is_constant(node: &Node) -> bool {
+    match node.node.as_ref() {
+        Some(NodeEnum::AConst(_)) => true,
+        Some(NodeEnum::TypeCast(cast)) => cast.arg.as_deref().is_some_and(is_constant),
         _ => false,
     }
 }

@@ -12,8 +12,8 @@ mod renames;
 mod tables;
 mod types;
 
-pub use expressions::not_null_columns;
 use expressions::*;
+pub use expressions::{length_limited_columns, not_null_columns};
 use indexes::*;
 use names::*;
 use objects::*;

@@ -155,8 +155,29 @@ impl Replayer {
         {
             column.serial = true;
         }
+        column.default = self.stored_default(&column.data_type, column.default.take());
         column.location = Some(location.clone());
         column
+    }
+
+    /// The default PostgreSQL stores: none for a NULL constant (`DEFAULT NULL`,
+    /// `NULL::bigint`), which `StoreAttrDefault` does not record since it changes
+    /// nothing, unless the column's type is a domain (then the expression is a
+    /// domain coercion, which is stored).
+    fn stored_default(
+        &self,
+        data_type: &crate::model::DataType,
+        default: Option<String>,
+    ) -> Option<String> {
+        let is_null = default.as_deref().is_some_and(|d| {
+            let d = d.trim().to_ascii_lowercase();
+            d == "null" || (d.starts_with("null::") && !d.contains(' '))
+        });
+        if is_null && self.db.domain_for(data_type).is_none() {
+            None
+        } else {
+            default
+        }
     }
 
     fn implicit_sequence(&mut self, table: &QualifiedName, column: &str, location: &Location) {
@@ -264,6 +285,8 @@ impl Replayer {
                 col.data_type = resolved;
             }
             TableAction::SetDefault { column, default } => {
+                let data_type = self.column_mut(name, column)?.data_type.clone();
+                let default = self.stored_default(&data_type, default.clone());
                 let col = self.column_mut(name, column)?;
                 col.default = default.clone();
                 if default
