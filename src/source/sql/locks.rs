@@ -7,8 +7,13 @@ use crate::source::sql::statement::{
     ConstraintSpec, ObjectKind, ObjectName, Statement, TableAction,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// PostgreSQL's eight table lock modes, weakest first (the order of their numbers in
+/// `lockdefs.h`, so `max` is the strongest a statement takes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum LockLevel {
+    AccessShare,
+    RowShare,
+    RowExclusive,
     ShareUpdateExclusive,
     Share,
     ShareRowExclusive,
@@ -17,8 +22,22 @@ pub enum LockLevel {
 }
 
 impl LockLevel {
+    pub const ALL: [LockLevel; 8] = [
+        LockLevel::AccessShare,
+        LockLevel::RowShare,
+        LockLevel::RowExclusive,
+        LockLevel::ShareUpdateExclusive,
+        LockLevel::Share,
+        LockLevel::ShareRowExclusive,
+        LockLevel::Exclusive,
+        LockLevel::AccessExclusive,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
+            LockLevel::AccessShare => "ACCESS SHARE",
+            LockLevel::RowShare => "ROW SHARE",
+            LockLevel::RowExclusive => "ROW EXCLUSIVE",
             LockLevel::ShareUpdateExclusive => "SHARE UPDATE EXCLUSIVE",
             LockLevel::Share => "SHARE",
             LockLevel::ShareRowExclusive => "SHARE ROW EXCLUSIVE",
@@ -30,6 +49,11 @@ impl LockLevel {
     /// What the lock stops other sessions from doing while it is held.
     pub fn blocks(self) -> &'static str {
         match self {
+            LockLevel::AccessShare => "blocks only ACCESS EXCLUSIVE (most ALTER TABLE, DROP)",
+            LockLevel::RowShare => "blocks EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes continue",
+            LockLevel::RowExclusive => {
+                "blocks CREATE INDEX (without CONCURRENTLY) and stronger locks; reads and writes continue"
+            }
             LockLevel::ShareUpdateExclusive => {
                 "blocks other schema changes and VACUUM, not reads or writes"
             }
@@ -43,16 +67,28 @@ impl LockLevel {
         }
     }
 
+    /// A mode as `LOCK TABLE ... IN <mode> MODE` names it; an unknown name is taken
+    /// as the strongest (the safe reading).
     pub fn parse(s: &str) -> LockLevel {
-        match s {
-            "SHARE UPDATE EXCLUSIVE" | "ROW EXCLUSIVE" | "ROW SHARE" | "ACCESS SHARE" => {
-                LockLevel::ShareUpdateExclusive
-            }
-            "SHARE" => LockLevel::Share,
-            "SHARE ROW EXCLUSIVE" => LockLevel::ShareRowExclusive,
-            "EXCLUSIVE" => LockLevel::Exclusive,
-            _ => LockLevel::AccessExclusive,
-        }
+        LockLevel::ALL
+            .into_iter()
+            .find(|l| l.name().eq_ignore_ascii_case(s.trim()))
+            .unwrap_or(LockLevel::AccessExclusive)
+    }
+
+    /// A mode as `pg_locks.mode` spells it (`AccessExclusiveLock`).
+    pub fn from_pg_locks(mode: &str) -> Option<LockLevel> {
+        Some(match mode {
+            "AccessShareLock" => LockLevel::AccessShare,
+            "RowShareLock" => LockLevel::RowShare,
+            "RowExclusiveLock" => LockLevel::RowExclusive,
+            "ShareUpdateExclusiveLock" => LockLevel::ShareUpdateExclusive,
+            "ShareLock" => LockLevel::Share,
+            "ShareRowExclusiveLock" => LockLevel::ShareRowExclusive,
+            "ExclusiveLock" => LockLevel::Exclusive,
+            "AccessExclusiveLock" => LockLevel::AccessExclusive,
+            _ => return None,
+        })
     }
 }
 
