@@ -131,28 +131,6 @@ pub fn run(args: &TraceArgs) -> Result<Verdict> {
             args.since.as_deref().unwrap_or("the base")
         )));
     }
-    // The model's view of every statement, keyed by location.
-    let mut predictions: BTreeMap<(String, u32), Prediction> = BTreeMap::new();
-    let loaded = sql::load_with(&files, &assume, &mut |event| {
-        let key = (event.location.file.to_string(), event.location.line);
-        let entry = predictions.entry(key).or_default();
-        entry
-            .effects
-            .extend(effects(event.statement, event.db, event.search_path));
-        entry.in_transaction = event.file.in_transaction();
-        if let sql::statement::Statement::Transaction { begin } = event.statement {
-            entry.transaction = Some(*begin);
-        }
-    })
-    .map_err(|e| Error::new(e.to_string()))?;
-    for d in loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == crate::source::DiagnosticLevel::Error)
-    {
-        eprintln!("{d}");
-    }
-
     server::catch_interrupts();
     let scratch = match &args.database {
         Some(url) => Scratch::on_server(url)?,
@@ -167,6 +145,32 @@ pub fn run(args: &TraceArgs) -> Result<Verdict> {
             scratch.location, scratch.version
         )));
     }
+    // The model's view of every statement, keyed by location.
+    let mut predictions: BTreeMap<(String, u32), Prediction> = BTreeMap::new();
+    let pg_version = scratch.major();
+    let loaded = sql::load_with(&files, &assume, &mut |event| {
+        let key = (event.location.file.to_string(), event.location.line);
+        let entry = predictions.entry(key).or_default();
+        entry.effects.extend(effects(
+            event.statement,
+            event.db,
+            event.search_path,
+            pg_version,
+        ));
+        entry.in_transaction = event.file.in_transaction();
+        if let sql::statement::Statement::Transaction { begin } = event.statement {
+            entry.transaction = Some(*begin);
+        }
+    })
+    .map_err(|e| Error::new(e.to_string()))?;
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == crate::source::DiagnosticLevel::Error)
+    {
+        eprintln!("{d}");
+    }
+
     let report = apply_and_trace(&scratch, &files, &traced, &assume, &predictions);
     // The scratch database (and the cluster) go before the report is printed.
     drop(scratch);

@@ -423,11 +423,13 @@ fn observe(
     messages: Vec<String>,
     in_transaction: bool,
 ) -> Observation {
+    // The name before the statement first: a renamed table is the one the
+    // statement (and the model) named.
     let name_of = |oid: u32| -> Relation {
-        after
+        before
             .relations
             .get(&oid)
-            .or_else(|| before.relations.get(&oid))
+            .or_else(|| after.relations.get(&oid))
             .map(|r| r.relation.clone())
             .or_else(|| after.lock_names.get(&oid).cloned())
             .unwrap_or(Relation {
