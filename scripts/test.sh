@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit, rule-fixture, replay, CLI, snapshot
-# and live-database tests. Installs build prerequisites on a fresh machine and runs a
+# and live-database tests, then the lock-model differential test on every PostgreSQL
+# major version 12 to 18 (scripts/matrix.sh: server builds fetched with curl into a
+# cache outside the repository; about 45 s per version). Installs build prerequisites on a fresh machine and runs a
 # throwaway PostgreSQL cluster (scripts/pg.sh) for the live tests, stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +15,4 @@ if [ -z "${DBLINT_TEST_DATABASE_URL:-}" ]; then
   trap 'scripts/pg.sh stop' EXIT
 fi
 cargo test --locked
+scripts/matrix.sh

@@ -18,6 +18,9 @@ pub enum Command {
     Lint(LintArgs),
     /// Read a live database's catalog (read-only) and grade it
     Inspect(InspectArgs),
+    /// Apply migrations to a throwaway PostgreSQL and show, per statement, the locks,
+    /// rewrites and scans it really took beside what `lint --locks` predicts
+    Trace(TraceArgs),
     /// List every rule with its pack, default severity and summary
     Rules(RulesArgs),
     /// Print a rule's documentation, or `scoring` for how grades are computed
@@ -77,6 +80,47 @@ pub struct LintArgs {
     pub all_migrations: bool,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// A Markdown table, predicted and observed side by side
+    Table,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TraceArgs {
+    /// SQL files and migration directories, applied in the order `lint` replays them
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Run on this server: dblint creates a scratch database there and drops it
+    /// afterwards (it refuses a URL whose database holds tables). Default: a
+    /// temporary cluster dblint starts and removes
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Directory with initdb and pg_ctl for the temporary cluster (default: PATH,
+    /// then PostgreSQL's usual install locations)
+    #[arg(long, value_name = "DIR", conflicts_with = "database")]
+    pub pg_bin: Option<PathBuf>,
+    /// PostgreSQL major version: chooses the temporary cluster's programs; the
+    /// --database server must run it
+    #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u32).range(12..=18))]
+    pub pg_version: Option<u32>,
+    /// Trace only the migrations added or changed since the merge base with this git
+    /// ref; the earlier ones are applied first, untraced
+    #[arg(long, value_name = "GIT_REF")]
+    pub since: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
+    pub format: TraceFormat,
+    /// Configuration file (for `assume_in_transaction`; default: dblint.toml next to
+    /// the input, or in the current directory or a parent)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore dblint.toml even if one is found
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(clap::Args, Debug)]

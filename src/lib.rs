@@ -23,3 +23,4 @@ pub mod score;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod trace;

@@ -458,23 +458,7 @@ pub fn resolve(
     args: &crate::args::ReportArgs,
     inputs: &[std::path::PathBuf],
 ) -> Result<Settings, String> {
-    let config = match (&args.config, args.no_config) {
-        (Some(path), _) => Some(path.clone()),
-        (None, true) => None,
-        (None, false) => std::env::var_os("DBLINT_CONFIG")
-            .map(Into::into)
-            .or_else(|| config_near_inputs(inputs))
-            .or_else(|| std::env::current_dir().ok().and_then(|d| discover(&d))),
-    };
-    let mut settings = match config {
-        Some(path) => {
-            if !path.is_file() {
-                return Err(format!("{}: configuration file not found", path.display()));
-            }
-            Settings::from_file(&path).map_err(|e| e.to_string())?
-        }
-        None => Settings::default(),
-    };
+    let mut settings = from_config(args.config.as_deref(), args.no_config, inputs)?;
     if let Ok(value) = std::env::var("DBLINT_FAIL_ON") {
         settings.fail_on = parse_fail_on(&value).ok_or_else(|| {
             format!("DBLINT_FAIL_ON: expected error, warning, info or none, got `{value}`")
@@ -507,6 +491,33 @@ pub fn resolve(
         .validate(&|_, key, msg| ConfigError(format!("{}: {msg}", flag_for(key))))
         .map_err(|e| e.to_string())?;
     Ok(settings)
+}
+
+/// The settings of the configuration file alone (no environment, no flags): `config`
+/// when given, none with `no_config`, else `DBLINT_CONFIG`, else `dblint.toml` next to
+/// the first input or in the current directory or a parent.
+pub fn from_config(
+    config: Option<&Path>,
+    no_config: bool,
+    inputs: &[std::path::PathBuf],
+) -> Result<Settings, String> {
+    let config = match (config, no_config) {
+        (Some(path), _) => Some(path.to_path_buf()),
+        (None, true) => None,
+        (None, false) => std::env::var_os("DBLINT_CONFIG")
+            .map(Into::into)
+            .or_else(|| config_near_inputs(inputs))
+            .or_else(|| std::env::current_dir().ok().and_then(|d| discover(&d))),
+    };
+    match config {
+        Some(path) => {
+            if !path.is_file() {
+                return Err(format!("{}: configuration file not found", path.display()));
+            }
+            Settings::from_file(&path).map_err(|e| e.to_string())
+        }
+        None => Ok(Settings::default()),
+    }
 }
 
 /// `dblint.toml` next to (or above) the first input, so a project's settings apply

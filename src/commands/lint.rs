@@ -16,7 +16,7 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             .unwrap_or_else(|| sql::session::tool_wraps_in_transaction(file))
     };
     if args.locks {
-        return super::locks::run(&args.paths, &assume);
+        return super::locks::run(&args.paths, &assume, pg_version);
     }
     let scope = super::pending::scope(
         &args.paths,

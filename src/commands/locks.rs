@@ -26,10 +26,11 @@ fn excerpt(sql: &str) -> String {
 pub fn render(
     paths: &[std::path::PathBuf],
     assume: &dyn Fn(&std::path::Path) -> bool,
+    pg_version: u32,
 ) -> Result<(String, Vec<crate::source::Diagnostic>), String> {
     let mut rows = Vec::new();
     let loaded = sql::load_with(paths, assume, &mut |event| {
-        let found = effects(event.statement, event.db, event.search_path);
+        let found = effects(event.statement, event.db, event.search_path, pg_version);
         if !found.is_empty() {
             rows.push(Row {
                 location: event.location.to_string(),
@@ -83,8 +84,9 @@ pub fn render(
 pub fn run(
     paths: &[std::path::PathBuf],
     assume: &dyn Fn(&std::path::Path) -> bool,
+    pg_version: u32,
 ) -> crate::error::Result<crate::error::Verdict> {
-    let (table, diagnostics) = render(paths, assume)?;
+    let (table, diagnostics) = render(paths, assume, pg_version)?;
     for d in &diagnostics {
         eprintln!("{d}");
     }

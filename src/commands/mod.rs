@@ -7,3 +7,4 @@ pub mod lint;
 pub mod locks;
 pub mod pending;
 pub mod rules;
+pub mod trace;

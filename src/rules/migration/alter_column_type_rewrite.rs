@@ -1,5 +1,4 @@
 use super::{existing, finding};
-use crate::model::DataType;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
 use crate::source::sql::statement::{Statement, TableAction};
 
@@ -27,30 +26,7 @@ declare_rule! {
     AlterColumnTypeRewrite { id: "alter-column-type-rewrite", summary: "ALTER COLUMN TYPE that rewrites the table", kind: Migration }
 }
 
-/// Whether changing `from` to `to` needs no rewrite or scan.
-pub fn binary_coercible(from: &DataType, to: &DataType) -> bool {
-    if from.array_dims != to.array_dims {
-        return false;
-    }
-    let widening = |f: &[i64], t: &[i64]| t.is_empty() || (!f.is_empty() && t[0] >= f[0]);
-    match (from.name.as_str(), to.name.as_str()) {
-        (a, b) if a == b && from.modifiers == to.modifiers && from.schema == to.schema => true,
-        ("character varying", "character varying") | ("bit varying", "bit varying") => {
-            widening(&from.modifiers, &to.modifiers)
-        }
-        ("character varying", "text") => true,
-        ("text", "character varying") => to.modifiers.is_empty(),
-        ("numeric", "numeric") => {
-            to.modifiers.is_empty()
-                || (from.modifiers.len() == 2
-                    && to.modifiers.len() == 2
-                    && to.modifiers[0] >= from.modifiers[0]
-                    && to.modifiers[1] == from.modifiers[1])
-        }
-        ("cidr", "inet") => true,
-        _ => false,
-    }
-}
+pub use crate::source::sql::locks::binary_coercible;
 
 impl Rule for AlterColumnTypeRewrite {
     fn meta(&self) -> &'static RuleMeta {
@@ -109,6 +85,7 @@ impl Rule for AlterColumnTypeRewrite {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::DataType;
 
     fn t(name: &str, mods: &[i64]) -> DataType {
         DataType::from_sql_name(None, name, mods.to_vec(), 0).0

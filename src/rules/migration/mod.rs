@@ -58,11 +58,15 @@ pub fn finding(
 ) -> Finding {
     // Every finding says which lock its statement takes and what that blocks.
     let mut message = message;
-    if let Some(effect) =
-        crate::source::sql::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path)
-            .into_iter()
-            .filter(|e| &e.table == table)
-            .max_by_key(|e| e.level)
+    if let Some(effect) = crate::source::sql::locks::effects(
+        ctx.event.statement,
+        ctx.event.db,
+        ctx.event.search_path,
+        ctx.pg_version,
+    )
+    .into_iter()
+    .filter(|e| &e.table == table)
+    .max_by_key(|e| e.level)
     {
         if !message.contains(effect.level.name()) {
             message = format!("{message}; it {}", effect.describe());

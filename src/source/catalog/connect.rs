@@ -48,7 +48,16 @@ impl Default for SessionLimits {
 #[error("{0}")]
 pub struct ConnectError(pub String);
 
-fn pg_config(info: &ConnInfo, ssl: PgSslMode) -> Config {
+/// What a session is for: reading a catalog (the search path pinned), or running
+/// migrations (`dblint trace`: the server's own search path, and the server's
+/// messages handed to `on_notice`).
+#[derive(Clone, Default)]
+pub struct SessionKind {
+    pub migrations: bool,
+    pub on_notice: Option<Arc<dyn Fn(postgres::error::DbError) + Send + Sync>>,
+}
+
+fn pg_config(info: &ConnInfo, ssl: PgSslMode, kind: &SessionKind) -> Config {
     let mut config = Config::new();
     for (host, port) in info.targets() {
         match host {
@@ -62,11 +71,21 @@ fn pg_config(info: &ConnInfo, ssl: PgSslMode) -> Config {
     if let Some(pw) = &info.password {
         config.password(pw.expose());
     }
-    let options = match &info.options {
-        Some(user) if !user.trim().is_empty() => format!("{user} {PIN_SEARCH_PATH}"),
-        _ => PIN_SEARCH_PATH.to_string(),
-    };
-    config.options(&options);
+    if kind.migrations {
+        if let Some(user) = info.options.as_ref().filter(|o| !o.trim().is_empty()) {
+            config.options(user);
+        }
+    } else {
+        let options = match &info.options {
+            Some(user) if !user.trim().is_empty() => format!("{user} {PIN_SEARCH_PATH}"),
+            _ => PIN_SEARCH_PATH.to_string(),
+        };
+        config.options(&options);
+    }
+    if let Some(callback) = &kind.on_notice {
+        let callback = callback.clone();
+        config.notice_callback(move |notice| callback(notice));
+    }
     config.application_name(&info.application_name);
     config.connect_timeout(info.connect_timeout);
     config.ssl_mode(ssl);
@@ -285,6 +304,11 @@ fn tls_connector(
 /// bounds the whole start-up of each host tried (TCP, TLS, authentication), not only
 /// the TCP connect: a server that accepts and then never answers is given up on.
 pub fn connect(info: &ConnInfo) -> Result<Client, ConnectError> {
+    connect_as(info, SessionKind::default())
+}
+
+/// [`connect`] for a session of the given kind.
+pub fn connect_as(info: &ConnInfo, kind: SessionKind) -> Result<Client, ConnectError> {
     let tls = match info.sslmode {
         SslMode::Disable => None,
         _ => Some(tls_connector(info)?),
@@ -299,7 +323,7 @@ pub fn connect(info: &ConnInfo) -> Result<Client, ConnectError> {
     std::thread::Builder::new()
         .name("dblint-connect".into())
         .spawn(move || {
-            let _ = send.send(connect_now(&worker_info, tls));
+            let _ = send.send(connect_now(&worker_info, tls, &kind));
         })
         .map_err(|e| ConnectError(format!("cannot start the connection: {e}")))?;
     match receive.recv_timeout(limit) {
@@ -316,9 +340,10 @@ pub fn connect(info: &ConnInfo) -> Result<Client, ConnectError> {
 fn connect_now(
     info: &ConnInfo,
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    kind: &SessionKind,
 ) -> Result<Client, ConnectError> {
     let attempt = |ssl: PgSslMode| -> Result<Client, postgres::Error> {
-        let config = pg_config(info, ssl);
+        let config = pg_config(info, ssl, kind);
         match (&tls, ssl) {
             (Some(tls), PgSslMode::Prefer | PgSslMode::Require) => config.connect(tls.clone()),
             _ => config.connect(NoTls),

@@ -1,14 +1,20 @@
 //! Which lock a statement takes, on which tables, and whether it rewrites or scans
 //! them: the basis of every migration finding's message and of `--locks`.
 
+use crate::model::DataType;
 use crate::model::{Database, Name, QualifiedName};
 use crate::source::sql::replay::{creation_schema, resolve_in};
 use crate::source::sql::statement::{
-    ConstraintSpec, ObjectKind, ObjectName, Statement, TableAction,
+    CommentTarget, ConstraintSpec, ObjectKind, ObjectName, Statement, TableAction,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// PostgreSQL's eight table lock modes, weakest first (the order of their numbers in
+/// `lockdefs.h`, so `max` is the strongest a statement takes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum LockLevel {
+    AccessShare,
+    RowShare,
+    RowExclusive,
     ShareUpdateExclusive,
     Share,
     ShareRowExclusive,
@@ -17,8 +23,22 @@ pub enum LockLevel {
 }
 
 impl LockLevel {
+    pub const ALL: [LockLevel; 8] = [
+        LockLevel::AccessShare,
+        LockLevel::RowShare,
+        LockLevel::RowExclusive,
+        LockLevel::ShareUpdateExclusive,
+        LockLevel::Share,
+        LockLevel::ShareRowExclusive,
+        LockLevel::Exclusive,
+        LockLevel::AccessExclusive,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
+            LockLevel::AccessShare => "ACCESS SHARE",
+            LockLevel::RowShare => "ROW SHARE",
+            LockLevel::RowExclusive => "ROW EXCLUSIVE",
             LockLevel::ShareUpdateExclusive => "SHARE UPDATE EXCLUSIVE",
             LockLevel::Share => "SHARE",
             LockLevel::ShareRowExclusive => "SHARE ROW EXCLUSIVE",
@@ -30,6 +50,11 @@ impl LockLevel {
     /// What the lock stops other sessions from doing while it is held.
     pub fn blocks(self) -> &'static str {
         match self {
+            LockLevel::AccessShare => "blocks only ACCESS EXCLUSIVE (most ALTER TABLE, DROP)",
+            LockLevel::RowShare => "blocks EXCLUSIVE and ACCESS EXCLUSIVE; reads and writes continue",
+            LockLevel::RowExclusive => {
+                "blocks CREATE INDEX (without CONCURRENTLY) and stronger locks; reads and writes continue"
+            }
             LockLevel::ShareUpdateExclusive => {
                 "blocks other schema changes and VACUUM, not reads or writes"
             }
@@ -43,16 +68,28 @@ impl LockLevel {
         }
     }
 
+    /// A mode as `LOCK TABLE ... IN <mode> MODE` names it; an unknown name is taken
+    /// as the strongest (the safe reading).
     pub fn parse(s: &str) -> LockLevel {
-        match s {
-            "SHARE UPDATE EXCLUSIVE" | "ROW EXCLUSIVE" | "ROW SHARE" | "ACCESS SHARE" => {
-                LockLevel::ShareUpdateExclusive
-            }
-            "SHARE" => LockLevel::Share,
-            "SHARE ROW EXCLUSIVE" => LockLevel::ShareRowExclusive,
-            "EXCLUSIVE" => LockLevel::Exclusive,
-            _ => LockLevel::AccessExclusive,
-        }
+        LockLevel::ALL
+            .into_iter()
+            .find(|l| l.name().eq_ignore_ascii_case(s.trim()))
+            .unwrap_or(LockLevel::AccessExclusive)
+    }
+
+    /// A mode as `pg_locks.mode` spells it (`AccessExclusiveLock`).
+    pub fn from_pg_locks(mode: &str) -> Option<LockLevel> {
+        Some(match mode {
+            "AccessShareLock" => LockLevel::AccessShare,
+            "RowShareLock" => LockLevel::RowShare,
+            "RowExclusiveLock" => LockLevel::RowExclusive,
+            "ShareUpdateExclusiveLock" => LockLevel::ShareUpdateExclusive,
+            "ShareLock" => LockLevel::Share,
+            "ShareRowExclusiveLock" => LockLevel::ShareRowExclusive,
+            "ExclusiveLock" => LockLevel::Exclusive,
+            "AccessExclusiveLock" => LockLevel::AccessExclusive,
+            _ => return None,
+        })
     }
 }
 
@@ -101,8 +138,16 @@ fn index_owner(db: &Database, search_path: &[Name], name: &ObjectName) -> Option
     db.index_owner.get(&index).cloned()
 }
 
-/// Locks a statement takes (empty for statements that take none worth reporting).
-pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Vec<LockEffect> {
+/// Locks a statement takes on PostgreSQL `pg_version` (empty for statements that
+/// take none on an existing table). Checked against the server by `dblint trace`
+/// (tests/trace_differential.rs; the reviewed exceptions are in
+/// tests/fixtures/trace/reviewed.toml).
+pub fn effects(
+    statement: &Statement,
+    db: &Database,
+    search_path: &[Name],
+    pg_version: u32,
+) -> Vec<LockEffect> {
     let table = |n: &ObjectName| resolve(db, search_path, n);
     let effect = |t: Option<QualifiedName>, level, rewrite, scan| {
         t.map(|table| LockEffect {
@@ -120,7 +165,15 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
             } else {
                 LockLevel::Share
             };
-            out.extend(effect(table(&ci.table), level, false, true));
+            let target = table(&ci.table);
+            // `ON ONLY` a partitioned table builds nothing (the parent has no rows);
+            // without ONLY the partitions' indexes are built, scanning them.
+            let builds = !(ci.only
+                && target
+                    .as_ref()
+                    .and_then(|t| db.table(t))
+                    .is_some_and(|t| t.kind == crate::model::TableKind::Partitioned));
+            out.extend(effect(target, level, false, builds));
         }
         Statement::Drop {
             kind,
@@ -161,13 +214,35 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
             let mut level = LockLevel::ShareUpdateExclusive;
             let (mut rewrite, mut scan) = (false, false);
             let mut referenced = Vec::new();
+            let mut validated_references = Vec::new();
+            let altered = table(t);
+            let existing_table = altered.as_ref().and_then(|q| db.table(q));
             for a in actions {
                 let (l, r, s) = match a {
                     TableAction::AddColumn { column, .. } => {
                         let volatile = column.column.default.as_deref().is_some_and(is_volatile)
                             || column.column.generated.is_some()
                             || column.column.serial;
-                        (LockLevel::AccessExclusive, volatile, false)
+                        // NOT NULL without a default, or a CHECK, is verified against
+                        // the existing rows ("verifying table").
+                        let verifies = (column.column.not_null
+                            && column.column.default.is_none()
+                            && column.column.identity.is_none())
+                            || column.constraints.iter().any(|c| {
+                                matches!(
+                                    c,
+                                    ConstraintSpec::Check {
+                                        not_valid: false,
+                                        ..
+                                    }
+                                )
+                            });
+                        for c in &column.constraints {
+                            if let ConstraintSpec::ForeignKey(fk) = c {
+                                referenced.push(fk.references.clone());
+                            }
+                        }
+                        (LockLevel::AccessExclusive, volatile, verifies && !volatile)
                     }
                     TableAction::AddConstraint(ConstraintSpec::ForeignKey(fk)) => {
                         referenced.push(fk.references.clone());
@@ -179,11 +254,40 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
                     TableAction::AddConstraint(
                         ConstraintSpec::PrimaryKey(k) | ConstraintSpec::Unique(k),
                     ) => (LockLevel::AccessExclusive, false, k.using_index.is_none()),
-                    TableAction::ValidateConstraint { .. } => {
+                    TableAction::ValidateConstraint { name } => {
+                        // Validating a foreign key reads the referenced table too
+                        // (SELECT ... FOR KEY SHARE: ROW SHARE).
+                        if let Some(fk) = existing_table
+                            .and_then(|m| m.foreign_keys.iter().find(|fk| fk.name == *name))
+                        {
+                            validated_references.push(fk.references.clone());
+                        }
                         (LockLevel::ShareUpdateExclusive, false, true)
                     }
-                    TableAction::SetNotNull { .. } => (LockLevel::AccessExclusive, false, true),
-                    TableAction::AlterColumnType { .. } => (LockLevel::AccessExclusive, true, true),
+                    TableAction::SetNotNull { column } => {
+                        // PostgreSQL 12 and later skip the scan when a valid CHECK
+                        // (col IS NOT NULL) proves it.
+                        let proven = pg_version >= 12
+                            && existing_table.is_some_and(|m| {
+                                m.checks.iter().any(|c| {
+                                    c.validated
+                                        && mentions(&c.expression, column)
+                                        && c.expression.to_ascii_uppercase().contains("IS NOT NULL")
+                                })
+                            });
+                        let already = existing_table
+                            .and_then(|m| m.column(column))
+                            .is_some_and(|c| c.not_null);
+                        (LockLevel::AccessExclusive, false, !proven && !already)
+                    }
+                    TableAction::AlterColumnType { column, data_type } => {
+                        // A binary-coercible change (varchar(n) to a longer varchar or
+                        // text, ...) rewrites nothing.
+                        let coercible = existing_table
+                            .and_then(|m| m.column(column))
+                            .is_some_and(|c| binary_coercible(&c.data_type, &data_type.data_type));
+                        (LockLevel::AccessExclusive, !coercible, !coercible)
+                    }
                     TableAction::AttachPartition { .. } => {
                         (LockLevel::ShareUpdateExclusive, false, true)
                     }
@@ -215,7 +319,7 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
                 rewrite |= r;
                 scan |= s;
             }
-            out.extend(effect(table(t), level, rewrite, scan));
+            out.extend(effect(altered, level, rewrite, scan));
             for r in referenced {
                 out.extend(effect(
                     table(&r),
@@ -224,7 +328,69 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
                     false,
                 ));
             }
+            for r in validated_references {
+                out.extend(effect(Some(r), LockLevel::RowShare, false, false));
+            }
         }
+        Statement::CreateTable(ct) => {
+            // The new table is invisible until commit; the tables it refers to are
+            // not: a foreign key takes SHARE ROW EXCLUSIVE on the referenced table
+            // (to add its triggers), a partition ACCESS EXCLUSIVE on its parent, and
+            // the parent's foreign keys are cloned onto the partition.
+            let created = table(&ct.name);
+            let mut references: Vec<QualifiedName> = ct
+                .constraints
+                .iter()
+                .chain(ct.columns.iter().flat_map(|c| c.constraints.iter()))
+                .filter_map(|c| match c {
+                    ConstraintSpec::ForeignKey(fk) => table(&fk.references),
+                    _ => None,
+                })
+                .collect();
+            if let Some(parent) = ct.partition_of.as_ref().and_then(table) {
+                if let Some(model) = db.table(&parent) {
+                    references.extend(model.foreign_keys.iter().map(|fk| fk.references.clone()));
+                }
+                out.extend(effect(
+                    Some(parent),
+                    LockLevel::AccessExclusive,
+                    false,
+                    false,
+                ));
+            }
+            references.sort();
+            references.dedup();
+            for r in references
+                .into_iter()
+                .filter(|r| Some(r) != created.as_ref())
+            {
+                out.extend(effect(Some(r), LockLevel::ShareRowExclusive, false, false));
+            }
+        }
+        Statement::AttachIndexPartition { parent, child } => {
+            // Both indexes' tables are read (ACCESS SHARE) to match the index.
+            for index in [parent, child] {
+                out.extend(effect(
+                    index_owner(db, search_path, index),
+                    LockLevel::AccessShare,
+                    false,
+                    false,
+                ));
+            }
+        }
+        Statement::AlterSequenceOwnedBy {
+            owned_by: Some((owner, _)),
+            ..
+        } => out.extend(effect(table(owner), LockLevel::AccessShare, false, false)),
+        Statement::Comment {
+            target: CommentTarget::Table(t) | CommentTarget::Column(t, _),
+            ..
+        } => out.extend(effect(
+            table(t),
+            LockLevel::ShareUpdateExclusive,
+            false,
+            false,
+        )),
         Statement::Rename {
             kind: ObjectKind::Table,
             object,
@@ -272,13 +438,11 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
             out.extend(effect(owner, level, false, true));
         }
         // Statements named here take no lock on a table that serves traffic, or one
-        // not worth reporting: creating objects (a new table, view, type, sequence,
-        // policy on a table created alike), comments (SHARE UPDATE EXCLUSIVE on the
-        // table, which blocks no reads or writes), session and transaction control,
-        // plain VACUUM, CLUSTER without a table, and statements that do not change the
-        // schema's shape.
+        // not worth reporting: creating objects (a view, type, sequence, policy),
+        // comments on other objects, session and transaction control, plain VACUUM,
+        // CLUSTER without a table, and statements that do not change the schema's
+        // shape (data statements among them: see tests/fixtures/trace/reviewed.toml).
         Statement::CreateSchema { .. }
-        | Statement::CreateTable(_)
         | Statement::CreateView { .. }
         | Statement::Rename { .. }
         | Statement::RenameConstraint { .. }
@@ -288,10 +452,12 @@ pub fn effects(statement: &Statement, db: &Database, search_path: &[Name]) -> Ve
         | Statement::AlterEnumRenameValue { .. }
         | Statement::CreateDomain { .. }
         | Statement::CreateSequence { .. }
-        | Statement::AlterSequenceOwnedBy { .. }
-        | Statement::Comment { .. }
+        | Statement::AlterSequenceOwnedBy { owned_by: None, .. }
+        | Statement::Comment {
+            target: CommentTarget::Other,
+            ..
+        }
         | Statement::CreatePolicy { .. }
-        | Statement::AttachIndexPartition { .. }
         | Statement::SetSearchPath(_)
         | Statement::Transaction { .. }
         | Statement::SetConfig { .. }
@@ -318,4 +484,36 @@ pub fn is_volatile(default: &str) -> bool {
     ]
     .iter()
     .any(|f| d.contains(f))
+}
+
+/// Whether an expression names a column (as a word, quoted or not).
+fn mentions(expression: &str, column: &str) -> bool {
+    expression
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'))
+        .any(|w| w.trim_matches('"') == column)
+}
+
+/// Whether changing `from` to `to` needs no rewrite or scan.
+pub fn binary_coercible(from: &DataType, to: &DataType) -> bool {
+    if from.array_dims != to.array_dims {
+        return false;
+    }
+    let widening = |f: &[i64], t: &[i64]| t.is_empty() || (!f.is_empty() && t[0] >= f[0]);
+    match (from.name.as_str(), to.name.as_str()) {
+        (a, b) if a == b && from.modifiers == to.modifiers && from.schema == to.schema => true,
+        ("character varying", "character varying") | ("bit varying", "bit varying") => {
+            widening(&from.modifiers, &to.modifiers)
+        }
+        ("character varying", "text") => true,
+        ("text", "character varying") => to.modifiers.is_empty(),
+        ("numeric", "numeric") => {
+            to.modifiers.is_empty()
+                || (from.modifiers.len() == 2
+                    && to.modifiers.len() == 2
+                    && to.modifiers[0] >= from.modifiers[0]
+                    && to.modifiers[1] == from.modifiers[1])
+        }
+        ("cidr", "inet") => true,
+        _ => false,
+    }
 }
