@@ -132,16 +132,64 @@ pub fn own_foreign_keys<'a>(
         .filter(move |fk| !inherited_from_parent(db, table, fk))
 }
 
-/// A many-to-many link table: every column belongs to a foreign key (`_ProductToTeam`).
+/// A many-to-many link table: every column belongs to a foreign key (`_ProductToTeam`),
+/// or, when it has two foreign keys or more, is a surrogate primary key the database
+/// generates (the identity `id` a table is given to have a primary key): the table
+/// holds nothing but "these rows are linked".
 pub fn is_link_table(table: &Table) -> bool {
+    let in_fk = |c: &Name| table.foreign_keys.iter().any(|fk| fk.columns.contains(c));
+    let surrogate = |c: &Column| {
+        table.foreign_keys.len() > 1
+            && database_generated(c)
+            && table
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| pk.columns == [c.name.clone()])
+    };
     !table.columns.is_empty()
         && !table.foreign_keys.is_empty()
-        && table.columns.iter().all(|c| {
-            table
-                .foreign_keys
-                .iter()
-                .any(|fk| fk.columns.contains(&c.name))
-        })
+        && table.columns.iter().all(|c| in_fk(&c.name) || surrogate(c))
+}
+
+/// Whether the database mints the column's value on insert: an identity or
+/// generated column, a `serial`, or a default that calls a function (`nextval()`,
+/// `gen_random_uuid()`, `now()`, an application's own generator). Nobody chooses
+/// such a value, so nobody asks for the same one again.
+pub fn database_generated(column: &Column) -> bool {
+    column.identity.is_some()
+        || column.generated.is_some()
+        || column.serial
+        || column.default.as_deref().is_some_and(calls_function)
+}
+
+/// Whether an expression calls a function: a name followed by `(` that is not a
+/// type's modifier list (`'x'::character varying(20)`, `timestamp(3)`).
+fn calls_function(expression: &str) -> bool {
+    const TYPE_WORDS: &[&str] = &[
+        "varying",
+        "character",
+        "char",
+        "varchar",
+        "numeric",
+        "decimal",
+        "timestamp",
+        "time",
+        "bit",
+        "interval",
+        "float",
+    ];
+    let bytes = expression.as_bytes();
+    (1..bytes.len()).any(|i| {
+        if bytes[i] != b'(' {
+            return false;
+        }
+        let mut start = i;
+        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+            start -= 1;
+        }
+        let word = expression[start..i].to_ascii_lowercase();
+        !word.is_empty() && !TYPE_WORDS.contains(&word.as_str())
+    })
 }
 
 /// How a table marks deleted rows, if it uses soft delete.
@@ -160,15 +208,32 @@ impl SoftDelete<'_> {
         }
     }
 
-    /// The predicate that selects live rows, for partial unique indexes.
+    /// The predicate that selects live rows, for partial unique indexes: `NOT x` for
+    /// a boolean flag, `x = 0` for a NOT NULL integer flag (Synapse's `deleted
+    /// smallint`), `x IS NULL` for a timestamp.
     pub fn live_predicate(&self) -> String {
         let name = crate::model::quote_ident(&self.column().name);
         match self {
             SoftDelete::Deleted(c) if c.data_type.name == "boolean" => format!("NOT {name}"),
+            SoftDelete::Deleted(c) if c.not_null && is_integer(c) => format!("{name} = 0"),
             SoftDelete::Deleted(_) => format!("{name} IS NULL"),
             SoftDelete::Active(_) => name,
         }
     }
+}
+
+/// Whether a column is of an integer type (`smallint`, `integer`, `bigint`).
+pub fn is_integer(column: &Column) -> bool {
+    matches!(
+        column.data_type.name.as_str(),
+        "smallint" | "integer" | "bigint"
+    )
+}
+
+/// A timestamp or date column: a soft-delete marker of this type is NULL on live rows.
+fn is_point_in_time(column: &Column) -> bool {
+    let t = column.data_type.name.as_str();
+    t.starts_with("timestamp") || t == "date"
 }
 
 /// `deleted_columns`: Column names (any case) that mark a soft-deleted row.
@@ -188,7 +253,10 @@ pub const ACTIVE_COLUMNS: OptionSpec = OptionSpec {
 };
 
 /// The soft-delete marker of a table, named by the options [`DELETED_COLUMNS`] and
-/// [`ACTIVE_COLUMNS`] (shared by the soft-delete pack's rules).
+/// [`ACTIVE_COLUMNS`] (shared by the soft-delete pack's rules). A `deleted_at`
+/// timestamp declared NOT NULL is no marker: no row of the table can be live, so it
+/// is a table of tombstones (MusicBrainz's `deleted_entity`), whose `deleted_at`
+/// records when something else went.
 pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDelete<'a>> {
     let deleted = options.string_list(&DELETED_COLUMNS);
     let active = options.string_list(&ACTIVE_COLUMNS);
@@ -198,6 +266,9 @@ pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDe
         .iter()
         .find(|c| deleted.iter().any(|d| d.to_ascii_lowercase() == lower(c)))
     {
+        if c.not_null && is_point_in_time(c) {
+            return None;
+        }
         return Some(SoftDelete::Deleted(c));
     }
     table
@@ -214,16 +285,49 @@ pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDe
 pub const ACTOR_COLUMNS: OptionSpec = OptionSpec {
     name: "actor_columns",
     kind: OptionKind::Globs,
-    default: r#"["*_by", "*_by_id", "*By", "*ById", "granted_by*", "grantor*", "approver*", "reviewer*", "creator_id", "creatorId", "*_creator_id", "modifier*", "editor", "editor_id", "editorId"]"#,
+    default: r#"["*_by", "*_by_id", "*By", "*ById", "granted_by*", "grantor*", "approver*", "reviewer*", "creator_id", "creatorId", "*_creator_id", "modifier*", "editor", "editor_id", "editorId", "proposer*", "seconder*", "voter", "voter_id", "voterId"]"#,
     doc: "Column names that record who acted on a row, not what the row belongs to.",
 };
 
 /// Whether a column records who acted on the row (`created_by`, `approver_id`,
 /// `editor`), per [`ACTOR_COLUMNS`]: a reference to a person that did something,
-/// not to a parent the row belongs to. Shared by the rules that must tell the two
-/// apart (`cascade-on-actor`, `soft-delete-inconsistent`).
+/// not to a parent the row belongs to. The globs are tried on the whole name and on
+/// every tail of it that starts at a word (after `_` or at a camelCase capital), so
+/// a noun in front does not hide the actor: `follow_approver_id` is matched by
+/// `approver*`, `change_editor` by `editor`. A past participle in front (a word
+/// ending in `ed`: `subscribed_editor`, `blocked_creator_id`) names the person
+/// something was done to, not who did it, so tails after one are not tried. Shared
+/// by the rules that must tell the two apart (`cascade-on-actor`,
+/// `soft-delete-inconsistent`).
 pub fn is_actor_column(options: &RuleOptions, column: &str) -> bool {
-    options.name_matches(&ACTOR_COLUMNS, column)
+    word_tails(column).any(|tail| options.name_matches(&ACTOR_COLUMNS, tail))
+}
+
+/// The name and each of its tails that starts at a word, up to the first word after
+/// a past participle: `follow_approver_id` → `follow_approver_id`, `approver_id`,
+/// `id`; `followApproverId` → …, `ApproverId`, `Id`; `subscribed_editor` → itself.
+fn word_tails(name: &str) -> impl Iterator<Item = &str> {
+    let bytes = name.as_bytes();
+    let starts_word = move |i: usize| {
+        i == 0
+            || (bytes[i - 1] == b'_' && bytes[i] != b'_')
+            || (bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase())
+    };
+    let participle_before = move |i: usize| {
+        let before = name[..i].trim_end_matches('_').to_ascii_lowercase();
+        before.ends_with("ed")
+    };
+    let mut blocked = false;
+    (0..bytes.len()).filter_map(move |i| {
+        if blocked || !starts_word(i) {
+            return None;
+        }
+        if i > 0 && participle_before(i) {
+            blocked = true;
+            return None;
+        }
+        Some(&name[i..])
+    })
 }
 
 /// Whether an expression mentions a column as a whole word.

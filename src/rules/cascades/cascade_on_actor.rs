@@ -8,7 +8,10 @@ declare_rule! {
     /// Flags `ON DELETE CASCADE` foreign keys on columns that record *who did
     /// something* to a row (`granted_by`, `created_by_id`, `approvedBy`, ...: the
     /// `actor_columns` option, shared with `soft-delete-inconsistent`) rather than
-    /// who owns it.
+    /// who owns it. The option's globs are tried on the whole column name and on
+    /// each tail of it that starts at a word, so a noun in front does not hide the
+    /// actor (`follow_approver_id`, `change_editor`); a past participle in front
+    /// (`subscribed_editor`) names whom the row is about, and is not an actor.
     ///
     /// ## Why is this bad?
     /// The row belongs to someone else; the referenced user only acted on it.

@@ -1,6 +1,12 @@
 use crate::finding::Finding;
-use crate::model::quote_ident;
-use crate::rules::analysis::{is_actor_column, is_link_table, own_foreign_keys, soft_delete};
+use crate::model::{quote_ident, FkAction, ForeignKey, Table};
+use crate::rules::analysis::{
+    is_actor_column, is_link_table, own_foreign_keys, replace_fk_sql, soft_delete, SoftDelete,
+};
+use crate::rules::options::words;
+use crate::rules::soft_delete::soft_delete_unique::{
+    live_key_sql, unscoped_keys, IDENTIFIER_COLUMNS,
+};
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
 /// `exempt_table_words`: Words in a table name that mark a table whose rows are kept whatever their parent is.
@@ -11,18 +17,37 @@ pub const EXEMPT_TABLE_WORDS: OptionSpec = OptionSpec {
     doc: "Words in a table name that mark a table whose rows are kept whatever their parent is.",
 };
 
+/// `pointer_words`: First words of a foreign-key column name that mark a pointer to a chosen row, not a parent.
+pub const POINTER_WORDS: OptionSpec = OptionSpec {
+    name: "pointer_words",
+    kind: OptionKind::Words,
+    default: r#"["default", "current", "assigned", "installed", "suggested", "selected", "preferred", "primary", "featured", "pinned", "last", "latest"]"#,
+    doc: "First words of a foreign-key column name that mark a pointer to a chosen row, not a parent.",
+};
+
 declare_rule! {
     /// ## What it does
     /// Flags tables that depend on a soft-delete parent (they have a foreign key to
-    /// it) but have no soft-delete column of their own. Pure link tables (every
-    /// column is part of a foreign key, like Prisma's `_AToB`) are skipped. Audit-like tables that are
-    /// meant to outlive their parent are skipped (`exempt_table_words` option: words
-    /// of the table name), and so are moderation records (`comment_report`, `modlog`):
-    /// a report or a moderation entry about a row is kept when the row goes, so the
-    /// decision stays on record. Foreign keys on columns that record who acted
-    /// (`created_by`, `approver_id`, `editor`, `updated_by`: the `actor_columns`
-    /// option, shared with `cascade-on-actor`) are not dependence: the row belongs to
-    /// something else and the person only acted on it.
+    /// it) but have no soft-delete column of their own (see `soft-delete-unique` for
+    /// how soft delete is recognised). Not dependence, and skipped:
+    /// - pure link tables: every column is part of a foreign key (Prisma's `_AToB`),
+    ///   or is a generated surrogate primary key beside a unique key on the
+    ///   foreign-key columns;
+    /// - audit-like tables meant to outlive their parent (`exempt_table_words`: words
+    ///   of the table name), and moderation records (`comment_report`, `modlog`): a
+    ///   report or a moderation entry about a row is kept when the row goes, so the
+    ///   decision stays on record;
+    /// - foreign keys on columns that record who acted (`created_by`, `approver_id`,
+    ///   `follow_approver_id`, `change_editor`, `voter`: the `actor_columns` option,
+    ///   shared with `cascade-on-actor`): the row belongs to something else and the
+    ///   person only acted on it;
+    /// - foreign keys declared `ON DELETE SET NULL` or `SET DEFAULT`: the schema
+    ///   itself says the row outlives its parent (PostgreSQL docs, 5.4.5 "Foreign
+    ///   Keys");
+    /// - pointers: a foreign-key column whose first word is in `pointer_words`
+    ///   (`default_ds_type`, `assigned_distribution_set`, `current_version_id`)
+    ///   selects one row of a shared table as a setting or a state; the row does not
+    ///   belong to what it points at.
     ///
     /// ## Why is this bad?
     /// When the parent is soft-deleted its children cannot follow: they stay live,
@@ -37,10 +62,18 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
+    /// Give the child the parent's soft-delete column (snake_case in a table whose
+    /// names are all lower case: `deleted_at` for a `deletedAt` parent) and scope its unique keys to
+    /// live rows (as `soft-delete-unique` does); the fix does the same for every
+    /// table that in turn depends on the child, and turns `ON DELETE CASCADE` into
+    /// `RESTRICT` on the foreign keys into tables that now soft-delete (as
+    /// `soft-delete-hard-cascade` does), so applying it leaves no new finding of the
+    /// pack. Soft-deleting a child with its parent stays the application's job. Each
+    /// statement runs on its own:
     /// ```sql
-    /// ALTER TABLE features ADD COLUMN "deletedAt" timestamp(3) with time zone;
+    /// ALTER TABLE features ADD COLUMN "deletedAt" timestamp with time zone;
     /// ```
-    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, EXEMPT_TABLE_WORDS, crate::rules::analysis::ACTOR_COLUMNS] }
+    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, EXEMPT_TABLE_WORDS, crate::rules::analysis::ACTOR_COLUMNS, POINTER_WORDS, IDENTIFIER_COLUMNS] }
 }
 
 impl Rule for SoftDeleteInconsistent {
@@ -50,42 +83,18 @@ impl Rule for SoftDeleteInconsistent {
 
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
-        for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
-            if soft_delete(table, ctx.options).is_some()
-                || ctx
-                    .options
-                    .name_has_word(&EXEMPT_TABLE_WORDS, &table.name.name)
-                || is_link_table(table)
-            {
-                continue;
-            }
+        for table in ctx.db.tables.values() {
             for fk in own_foreign_keys(ctx.db, table) {
-                // A reference to who acted (created_by, approver_id) is not a parent
-                // the row belongs to: the row lives on when that person goes.
-                if fk.references == table.name
-                    || fk.columns.iter().any(|c| is_actor_column(ctx.options, c))
-                {
-                    continue;
-                }
                 let Some(parent) = ctx.db.table(&fk.references) else {
                     continue;
                 };
+                if !depends(ctx, table, fk) {
+                    continue;
+                }
                 let Some(marker) = soft_delete(parent, ctx.options) else {
                     continue;
                 };
-                let column = &marker.column();
-                let column_type = if column.data_type.name == "boolean" {
-                    format!(
-                        "boolean NOT NULL DEFAULT {}",
-                        if matches!(marker, crate::rules::analysis::SoftDelete::Active(_)) {
-                            "true"
-                        } else {
-                            "false"
-                        }
-                    )
-                } else {
-                    "timestamp with time zone".to_string()
-                };
+                let column = marker.column();
                 out.push(
                     ctx.finding(&table.name,
                         format!(
@@ -95,11 +104,130 @@ impl Rule for SoftDeleteInconsistent {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(format!("ALTER TABLE {} ADD COLUMN {} {column_type};", table.name.sql(), quote_ident(&column.name)))
+                    .fix(fix(ctx, table, &NewMarker::like(&marker)))
                     .location(fk.location.as_ref()),
                 );
             }
         }
         out
     }
+}
+
+/// Whether `table` depends on the parent of `fk` the way this rule means (the
+/// parent's soft delete aside): see the rule's docs for what is not dependence.
+fn depends(ctx: &Context, table: &Table, fk: &ForeignKey) -> bool {
+    let pointer = |c: &str| {
+        words(c)
+            .first()
+            .is_some_and(|w| ctx.options.lowered(&POINTER_WORDS).contains(w))
+    };
+    !table.is_partition()
+        && soft_delete(table, ctx.options).is_none()
+        && !ctx
+            .options
+            .name_has_word(&EXEMPT_TABLE_WORDS, &table.name.name)
+        && !is_link_table(table)
+        && fk.references != table.name
+        && !fk.columns.iter().any(|c| is_actor_column(ctx.options, c))
+        && !matches!(fk.on_delete, FkAction::SetNull | FkAction::SetDefault)
+        && !fk.columns.iter().any(|c| pointer(c))
+}
+
+/// The soft-delete column a fix adds: the parent's name, a type that holds it.
+struct NewMarker {
+    name: String,
+    sql_type: &'static str,
+    live: String,
+}
+
+impl NewMarker {
+    fn like(marker: &SoftDelete) -> Self {
+        let name = marker.column().name.to_string();
+        let quoted = quote_ident(&name);
+        let (sql_type, live) = match marker {
+            SoftDelete::Active(_) => ("boolean NOT NULL DEFAULT true", quoted),
+            SoftDelete::Deleted(c) if c.data_type.name == "boolean" => {
+                ("boolean NOT NULL DEFAULT false", format!("NOT {quoted}"))
+            }
+            SoftDelete::Deleted(_) => ("timestamp with time zone", format!("{quoted} IS NULL")),
+        };
+        NewMarker {
+            name,
+            sql_type,
+            live,
+        }
+    }
+
+    /// The column under the table's own naming convention: a parent's camelCase
+    /// name (`deletedAt`) becomes snake_case (`deleted_at`) in a table whose
+    /// identifiers are all lower case, when the option lists that name too.
+    fn named_for(&self, ctx: &Context, table: &Table) -> NewMarker {
+        let lower_case = |s: &str| !s.chars().any(|c| c.is_ascii_uppercase());
+        let snake = words(&self.name).join("_");
+        let listed = ctx
+            .options
+            .string_list(&crate::rules::analysis::DELETED_COLUMNS)
+            .into_iter()
+            .chain(
+                ctx.options
+                    .string_list(&crate::rules::analysis::ACTIVE_COLUMNS),
+            )
+            .any(|n| n == snake);
+        let name = if !lower_case(&self.name)
+            && listed
+            && lower_case(&table.name.name)
+            && table.columns.iter().all(|c| lower_case(&c.name))
+        {
+            snake
+        } else {
+            self.name.clone()
+        };
+        let live = self
+            .live
+            .replace(&quote_ident(&self.name), &quote_ident(&name));
+        NewMarker {
+            name,
+            sql_type: self.sql_type,
+            live,
+        }
+    }
+}
+
+/// Give `child` the soft-delete column, scope its unique keys to live rows, and do
+/// the same for every table that then depends on a table given the column; foreign
+/// keys that cascade hard deletes from such a table become `ON DELETE RESTRICT`.
+fn fix(ctx: &Context, child: &Table, marker: &NewMarker) -> String {
+    let mut statements = Vec::new();
+    let mut queue = std::collections::VecDeque::from([child]);
+    let mut seen = std::collections::BTreeSet::from([&child.name]);
+    while let Some(table) = queue.pop_front() {
+        let marker = marker.named_for(ctx, table);
+        statements.push(format!(
+            "ALTER TABLE {} ADD COLUMN {} {};",
+            table.name.sql(),
+            quote_ident(&marker.name),
+            marker.sql_type
+        ));
+        for index in unscoped_keys(ctx.db, table, &marker.name, ctx.options) {
+            statements.push(live_key_sql(
+                ctx.db,
+                table,
+                index,
+                &marker.name,
+                &marker.live,
+            ));
+        }
+        for referencing in ctx.db.tables.values() {
+            for fk in own_foreign_keys(ctx.db, referencing).filter(|fk| fk.references == table.name)
+            {
+                if fk.on_delete == FkAction::Cascade {
+                    statements.push(replace_fk_sql(referencing, fk, "ON DELETE RESTRICT"));
+                }
+                if depends(ctx, referencing, fk) && seen.insert(&referencing.name) {
+                    queue.push_back(referencing);
+                }
+            }
+        }
+    }
+    statements.join("\n")
 }
