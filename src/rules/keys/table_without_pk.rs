@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, Database, Table, TableKind};
-use crate::rules::analysis::drop_index_sql;
+use crate::rules::analysis::{drop_index_sql, drop_made_redundant};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -28,6 +28,9 @@ declare_rule! {
     /// - a unique *constraint* on such columns: a new unique index is built
     ///   CONCURRENTLY and swapped in for it; when a foreign key depends on the
     ///   constraint it cannot be dropped, so there is advice instead;
+    /// - a link table (every column in a foreign key, all NOT NULL, like Prisma's
+    ///   implicit many-to-many `_AToB`): a unique index on all its columns becomes
+    ///   the key, as Prisma 6 declares it;
     /// - a column `id`: a unique index on it becomes the key (this fails, naming the
     ///   row, while `id` has duplicates or NULLs);
     /// - otherwise an identity column is added as the key (this rewrites the table). A
@@ -127,6 +130,24 @@ fn with_fix(db: &Database, table: &Table, finding: Finding) -> Finding {
                 quote_ident(&pkey),
                 quote_ident(&index.name.name)
             ))
+        }
+        // A link table's rows are its foreign keys' columns: they are the key (as
+        // Prisma 6 gives its implicit many-to-many tables `PRIMARY KEY ("A", "B")`).
+        None if !partitioned
+            && crate::rules::analysis::is_link_table(table)
+            && table.columns.iter().all(|c| c.not_null) =>
+        {
+            let name = quote_ident(&pkey);
+            let keys: Vec<String> = table.columns.iter().map(|c| quote_ident(&c.name)).collect();
+            let keys = keys.join(", ");
+            let columns: Vec<crate::model::Name> =
+                table.columns.iter().map(|c| c.name.clone()).collect();
+            let mut statements = vec![format!(
+                "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {t} ({keys});\nALTER TABLE {t} ADD CONSTRAINT {name} PRIMARY KEY USING INDEX {name};"
+            )];
+            // An index on the first foreign key's column is now a prefix of the key.
+            statements.extend(drop_made_redundant(table, &columns, None));
+            finding.fix(statements.join("\n"))
         }
         None if partitioned => finding.help(format!(
             "a partitioned table's primary key must include its partition key columns: ALTER TABLE {t} ADD PRIMARY KEY (<key columns>, <partition key columns>)"

@@ -166,13 +166,24 @@ pub fn effects(
                 LockLevel::Share
             };
             let target = table(&ci.table);
-            // `ON ONLY` a partitioned table builds nothing (the parent has no rows);
-            // without ONLY the partitions' indexes are built, scanning them.
-            let builds = !(ci.only
-                && target
-                    .as_ref()
-                    .and_then(|t| db.table(t))
-                    .is_some_and(|t| t.kind == crate::model::TableKind::Partitioned));
+            // A partitioned table has no rows of its own: `ON ONLY` builds nothing,
+            // and without ONLY the partitions' indexes are built, scanning them, so
+            // there is a scan only when it has partitions (`trace` sees none on a
+            // partitioned table that has none yet).
+            let partitioned = target
+                .as_ref()
+                .and_then(|t| db.table(t))
+                .filter(|t| t.kind == crate::model::TableKind::Partitioned);
+            let builds = match partitioned {
+                Some(parent) => {
+                    !ci.only
+                        && db
+                            .tables
+                            .values()
+                            .any(|t| t.partition_of.as_ref() == Some(&parent.name))
+                }
+                None => true,
+            };
             out.extend(effect(target, level, false, builds));
         }
         Statement::Drop {
