@@ -105,8 +105,20 @@ fn admit(active: &ActiveRule, mut finding: Finding) -> Finding {
         active.severity
     };
     finding.category = active.pack.category.clone();
+    // A CONCURRENTLY statement fails inside a transaction block, and a migration tool
+    // runs a wrapped file, or a file of several statements sent as one query string,
+    // in one: say so on every fix that has one (migration rules' fixes already do).
+    if let Some(fix) = &finding.fix {
+        if fix.contains("CONCURRENTLY") && !fix.starts_with(crate::rules::migration::ALONE) {
+            finding.fix = Some(format!("{ALONE_EACH}{fix}"));
+        }
+    }
     finding
 }
+
+/// The first line of a fix with CONCURRENTLY statements (see
+/// [`crate::rules::migration::ALONE`]).
+pub const ALONE_EACH: &str = "-- each CONCURRENTLY statement alone, in a migration file of its own\n";
 
 /// Run the schema rules on the model.
 pub fn run(db: &Database, plan: &Plan) -> Vec<Finding> {
