@@ -98,6 +98,37 @@ fn assert_parity(tag: &str, files: Vec<PathBuf>) {
         a.difference(&b).collect::<Vec<_>>(),
         b.difference(&a).collect::<Vec<_>>()
     );
+    // The same model gives the same advice: a fix that differs names something one
+    // source spells differently (an unquoted sequence name in a default, say).
+    let inspected_fixes = common::pg::fixes(&inspected.stdout);
+    let linted_fixes = common::pg::fixes(&linted.stdout);
+    // Statements are compared as PostgreSQL's parser reads them (`WHERE (a IS NULL)`
+    // from pg_get_expr and `WHERE a IS NULL` from replay are the same statement).
+    let canonical = |(fix, help): &(String, String)| {
+        let statements: Vec<String> = dblint::source::sql::split::split(fix)
+            .statements
+            .iter()
+            .map(|s| {
+                pg_query::parse(&s.sql, 0)
+                    .and_then(|p| p.deparse(Default::default()))
+                    .unwrap_or_else(|_| s.sql.clone())
+            })
+            .collect();
+        (statements, help.clone())
+    };
+    let differing: Vec<String> = inspected_fixes
+        .iter()
+        .filter_map(|(fp, fix)| {
+            let other = linted_fixes.get(fp)?;
+            (canonical(other) != canonical(fix))
+                .then(|| format!("{fp}:\n  inspect: {fix:?}\n  lint:    {other:?}"))
+        })
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{tag}: inspect and lint give different fixes:\n{}",
+        differing.join("\n")
+    );
     if a.len() == all_inspected.len() {
         let score =
             |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["score"].clone();

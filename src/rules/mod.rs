@@ -179,6 +179,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::heavy_lock_statement::HeavyLockStatement,
     &migration::lock_timeout_missing::LockTimeoutMissing,
     &migration::enum_value_in_transaction::EnumValueInTransaction,
+    &migration::identifier_too_long::IdentifierTooLong,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

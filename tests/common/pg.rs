@@ -91,3 +91,23 @@ pub fn fingerprints(json: &str) -> BTreeSet<String> {
         })
         .collect()
 }
+
+/// Each finding's fix and help, by fingerprint.
+pub fn fixes(json: &str) -> std::collections::BTreeMap<String, (String, String)> {
+    let doc: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["fingerprint"].as_str().unwrap().to_string(),
+                (
+                    f["fix"].as_str().unwrap_or_default().to_string(),
+                    f["help"].as_str().unwrap_or_default().to_string(),
+                ),
+            )
+        })
+        .collect()
+}

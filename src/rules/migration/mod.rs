@@ -13,6 +13,7 @@ pub mod destructive_change;
 pub mod drop_index_not_concurrently;
 pub mod enum_value_in_transaction;
 pub mod heavy_lock_statement;
+pub mod identifier_too_long;
 pub mod lock_timeout_missing;
 pub mod reindex_not_concurrently;
 pub mod rename_breaks_code;

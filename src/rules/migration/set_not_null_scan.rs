@@ -1,14 +1,17 @@
 use super::{existing, finding};
 use crate::model::quote_ident;
-use crate::rules::analysis::mentions_column;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
 use crate::source::sql::statement::{Statement, TableAction};
 
 declare_rule! {
     /// ## What it does
     /// Flags `ALTER COLUMN ... SET NOT NULL` on a table that existed before this
-    /// migration, unless a validated `CHECK (col IS NOT NULL)` already proves it (which
-    /// lets PostgreSQL 12 and later skip the scan).
+    /// migration, unless a validated CHECK already proves it, which lets PostgreSQL 12
+    /// and later skip the scan: one whose top-level AND terms include `col IS NOT NULL`
+    /// (`CHECK (col IS NOT NULL AND col <> '')` proves it; `CHECK (a IS NOT NULL OR b
+    /// IS NOT NULL)` proves nothing for `a`, nor does `CHECK (col > 0)`, which NULL
+    /// passes). PostgreSQL docs: `ALTER TABLE` … `SET NOT NULL` ("the scan is skipped
+    /// if a valid CHECK constraint is found which proves no NULL can exist").
     ///
     /// ## Why is this bad?
     /// PostgreSQL scans the whole table to prove there is no NULL, under an ACCESS
@@ -51,9 +54,7 @@ impl Rule for SetNotNullScan {
             };
             let proven = ctx.pg_version >= 12
                 && model.checks.iter().any(|c| {
-                    c.validated
-                        && mentions_column(&c.expression, column)
-                        && c.expression.to_ascii_uppercase().contains("IS NOT NULL")
+                    c.validated && crate::source::sql::parse::proves_not_null(&c.expression, column)
                 });
             if proven || model.column(column).is_some_and(|c| c.not_null) {
                 continue;

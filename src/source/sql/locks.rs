@@ -231,9 +231,13 @@ pub fn effects(
             for a in actions {
                 let (l, r, s) = match a {
                     TableAction::AddColumn { column, .. } => {
+                        // Each of these gives every existing row a value of its own, so
+                        // the table is rewritten: a volatile default, a stored generated
+                        // column, a serial or an identity column (its sequence's nextval).
                         let volatile = column.column.default.as_deref().is_some_and(is_volatile)
                             || column.column.generated.is_some()
-                            || column.column.serial;
+                            || column.column.serial
+                            || column.column.identity.is_some();
                         // NOT NULL without a default, or a CHECK, is verified against
                         // the existing rows ("verifying table").
                         let verifies = (column.column.not_null
@@ -282,8 +286,10 @@ pub fn effects(
                             && existing_table.is_some_and(|m| {
                                 m.checks.iter().any(|c| {
                                     c.validated
-                                        && mentions(&c.expression, column)
-                                        && c.expression.to_ascii_uppercase().contains("IS NOT NULL")
+                                        && crate::source::sql::parse::proves_not_null(
+                                            &c.expression,
+                                            column,
+                                        )
                                 })
                             });
                         let already = existing_table
@@ -495,13 +501,6 @@ pub fn is_volatile(default: &str) -> bool {
     ]
     .iter()
     .any(|f| d.contains(f))
-}
-
-/// Whether an expression names a column (as a word, quoted or not).
-fn mentions(expression: &str, column: &str) -> bool {
-    expression
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'))
-        .any(|w| w.trim_matches('"') == column)
 }
 
 /// Whether changing `from` to `to` needs no rewrite or scan.

@@ -282,3 +282,47 @@ fn is_constant(node: &Node) -> bool {
         _ => false,
     }
 }
+
+/// Whether a CHECK expression proves `column IS NOT NULL` the way PostgreSQL's
+/// `SET NOT NULL` accepts in place of a scan (12+, `NotNullImpliedByRelConstraints`:
+/// weak implication, since a CHECK holds when it is not false): one of its top-level
+/// AND terms (nested ANDs included) is `column IS NOT NULL`. `a IS NOT NULL OR b IS
+/// NOT NULL` proves nothing for `a`, and neither does `a > 0` (NULL passes a CHECK).
+/// Accepts `CHECK (…)` as `pg_get_constraintdef` writes it.
+pub fn proves_not_null(expression: &str, column: &str) -> bool {
+    let trimmed = expression.trim();
+    let expression = match trimmed.get(..6) {
+        Some(head) if head.eq_ignore_ascii_case("CHECK ") => &trimmed[6..],
+        _ => trimmed,
+    };
+    let Ok(result) = pg_query::parse(&format!("SELECT 1 WHERE ({expression})"), 0) else {
+        return false;
+    };
+    let [raw] = result.protobuf.stmts.as_slice() else {
+        return false;
+    };
+    let Some(NodeEnum::SelectStmt(select)) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
+        return false;
+    };
+    fn and_terms_prove(node: &Node, column: &str) -> bool {
+        match node.node.as_ref() {
+            Some(NodeEnum::BoolExpr(b)) if b.boolop == protobuf::BoolExprType::AndExpr as i32 => {
+                b.args.iter().any(|arg| and_terms_prove(arg, column))
+            }
+            Some(NodeEnum::NullTest(t))
+                if t.nulltesttype == protobuf::NullTestType::IsNotNull as i32 =>
+            {
+                matches!(
+                    t.arg.as_deref().and_then(|a| a.node.as_ref()),
+                    Some(NodeEnum::ColumnRef(c))
+                        if matches!(c.fields.as_slice(), [field] if string_of(field).is_some_and(|n| n.as_str() == column))
+                )
+            }
+            _ => false,
+        }
+    }
+    select
+        .where_clause
+        .as_deref()
+        .is_some_and(|w| and_terms_prove(w, column))
+}

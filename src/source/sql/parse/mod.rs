@@ -13,7 +13,7 @@ mod tables;
 mod types;
 
 use expressions::*;
-pub use expressions::{length_limited_columns, not_null_columns};
+pub use expressions::{length_limited_columns, not_null_columns, proves_not_null};
 use indexes::*;
 use names::*;
 use objects::*;

@@ -147,7 +147,12 @@ impl Replayer {
         }
         if column.serial {
             let seq = object_name(&table.name, &[&column.name], "seq");
-            column.default = Some(format!("nextval('{}'::regclass)", seq));
+            // As PostgreSQL shows it: the regclass literal quotes the name when it
+            // needs quoting (`nextval('"projects_projectNumber_seq"'::regclass)`).
+            column.default = Some(format!(
+                "nextval('{}'::regclass)",
+                crate::model::quote_ident(&seq).replace('\'', "''")
+            ));
         } else if column
             .default
             .as_deref()
