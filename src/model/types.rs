@@ -196,6 +196,31 @@ impl DataType {
     }
 }
 
+impl DataType {
+    /// The type as SQL text a statement can use: like [`fmt::Display`], with the
+    /// schema and the name of a user-defined type double-quoted where PostgreSQL needs
+    /// it (`"FolderType"`; an unquoted `FolderType` would be folded to `foldertype`).
+    pub fn sql(&self) -> String {
+        if self.schema.is_none() && Self::is_builtin_name(&self.name) {
+            return self.to_string();
+        }
+        let mut out = String::new();
+        if let Some(schema) = &self.schema {
+            out.push_str(&super::names::quote_ident(schema));
+            out.push('.');
+        }
+        out.push_str(&super::names::quote_ident(&self.name));
+        if !self.modifiers.is_empty() {
+            let parts: Vec<String> = self.modifiers.iter().map(|m| m.to_string()).collect();
+            out.push_str(&format!("({})", parts.join(",")));
+        }
+        for _ in 0..self.array_dims {
+            out.push_str("[]");
+        }
+        out
+    }
+}
+
 impl fmt::Display for DataType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(schema) = &self.schema {

@@ -550,27 +550,65 @@ pub fn attach_partition_indexes_sql(db: &Database, table: &Table, parent: &Index
     statements.join("\n")
 }
 
-/// Recreate a foreign key with a different action or match type (`tail` is e.g. `ON
-/// DELETE SET NULL`): added `NOT VALID`, so the new constraint takes no long lock, then
+/// What a rewritten foreign key changes; everything else is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FkChange {
+    /// A new `ON DELETE` action. `RESTRICT` on a `DEFERRABLE` key is written `NO
+    /// ACTION`, which blocks the same deletes but keeps the check deferrable (RESTRICT
+    /// "does not allow the check to be deferred", "5.5.5. Foreign Keys").
+    OnDelete(crate::model::FkAction),
+    MatchFull,
+}
+
+/// Recreate a foreign key with one change, keeping the rest of its definition (the
+/// other action, `MATCH`, `ON DELETE SET NULL (columns)`, `DEFERRABLE` and `INITIALLY
+/// DEFERRED`): added `NOT VALID`, so the new constraint takes no long lock, then
 /// validated (see [`add_fk_sql`]).
-pub fn replace_fk_sql(table: &Table, fk: &ForeignKey, tail: &str) -> String {
-    let name = crate::model::quote_ident(&fk.name);
-    let cols: Vec<String> = fk
-        .columns
-        .iter()
-        .map(|c| crate::model::quote_ident(c))
-        .collect();
-    let refs: Vec<String> = fk
-        .referenced_columns
-        .iter()
-        .map(|c| crate::model::quote_ident(c))
-        .collect();
-    let definition = format!(
-        "FOREIGN KEY ({}) REFERENCES {} ({}) {tail}",
-        cols.join(", "),
+pub fn replace_fk_sql(table: &Table, fk: &ForeignKey, change: FkChange) -> String {
+    use crate::model::{FkAction, MatchType};
+    let quote = |names: &[Name]| {
+        names
+            .iter()
+            .map(|c| crate::model::quote_ident(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (mut on_delete, match_type) = match change {
+        FkChange::OnDelete(action) => (action, fk.match_type),
+        FkChange::MatchFull => (fk.on_delete, MatchType::Full),
+    };
+    if on_delete == FkAction::Restrict && fk.deferrable {
+        on_delete = FkAction::NoAction;
+    }
+    let mut definition = format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        quote(&fk.columns),
         fk.references.sql(),
-        refs.join(", "),
+        quote(&fk.referenced_columns),
     );
+    match match_type {
+        MatchType::Full => definition.push_str(" MATCH FULL"),
+        MatchType::Partial => definition.push_str(" MATCH PARTIAL"),
+        MatchType::Simple => {}
+    }
+    if on_delete != FkAction::NoAction {
+        definition.push_str(&format!(" ON DELETE {}", on_delete.sql()));
+        let keeps_list = on_delete == fk.on_delete
+            && matches!(on_delete, FkAction::SetNull | FkAction::SetDefault);
+        if keeps_list && !fk.delete_set_columns.is_empty() {
+            definition.push_str(&format!(" ({})", quote(&fk.delete_set_columns)));
+        }
+    }
+    if fk.on_update != FkAction::NoAction {
+        definition.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+    }
+    if fk.deferrable {
+        definition.push_str(" DEFERRABLE");
+        if fk.initially_deferred {
+            definition.push_str(" INITIALLY DEFERRED");
+        }
+    }
+    let name = crate::model::quote_ident(&fk.name);
     add_fk_sql(table, &fk.name, &definition, Some(&name))
 }
 
@@ -594,6 +632,31 @@ pub fn add_fk_sql(table: &Table, name: &str, definition: &str, drop_first: Optio
     }
 }
 
+/// The fix for a cascade that should not delete its child rows: when the parent is a
+/// soft-delete table (by `options`' `deleted_columns` / `active_columns`), parents are
+/// not meant to be hard-deleted, so the key blocks it (`ON DELETE RESTRICT`, as
+/// `soft-delete-hard-cascade` proposes for the same key); otherwise the children stay
+/// and lose the link ([`set_null_fix`]).
+pub fn keep_children_fix(
+    db: &Database,
+    options: &RuleOptions,
+    table: &Table,
+    fk: &ForeignKey,
+) -> String {
+    let parent_soft_deletes = db
+        .table(&fk.references)
+        .is_some_and(|parent| soft_delete(parent, options).is_some());
+    if parent_soft_deletes {
+        replace_fk_sql(
+            table,
+            fk,
+            FkChange::OnDelete(crate::model::FkAction::Restrict),
+        )
+    } else {
+        set_null_fix(table, fk)
+    }
+}
+
 /// Keep the child rows when the parent goes: drop NOT NULL where needed, then
 /// `ON DELETE SET NULL`.
 pub fn set_null_fix(table: &Table, fk: &ForeignKey) -> String {
@@ -609,7 +672,11 @@ pub fn set_null_fix(table: &Table, fk: &ForeignKey) -> String {
             )
         })
         .collect();
-    fix.push(replace_fk_sql(table, fk, "ON DELETE SET NULL"));
+    fix.push(replace_fk_sql(
+        table,
+        fk,
+        FkChange::OnDelete(crate::model::FkAction::SetNull),
+    ));
     fix.join("\n")
 }
 

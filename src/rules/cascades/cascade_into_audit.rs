@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
-use crate::rules::analysis::{own_foreign_keys, set_null_fix};
+use crate::rules::analysis::{keep_children_fix, own_foreign_keys};
 use crate::rules::options::words;
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
@@ -49,15 +49,19 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Keep the rows: make the reference optional and SET NULL (or RESTRICT deletes
-    /// and archive instead):
+    /// Keep the rows: make the reference optional and SET NULL. When the parent is a
+    /// soft-delete table (`deleted_columns` / `active_columns`), the fix blocks hard
+    /// deletes instead (`ON DELETE RESTRICT`, `NO ACTION` on a deferrable key), the
+    /// same fix `soft-delete-hard-cascade` gives the key. The key is rebuilt with its
+    /// other properties (`ON UPDATE`, `MATCH`, `DEFERRABLE`) as they were, added `NOT
+    /// VALID` and then validated:
     /// ```sql
     /// ALTER TABLE audit_log ALTER COLUMN organization_id DROP NOT NULL;
     /// ALTER TABLE audit_log DROP CONSTRAINT audit_log_organization_id_fkey,
     ///   ADD CONSTRAINT audit_log_organization_id_fkey FOREIGN KEY (organization_id)
     ///   REFERENCES organizations (id) ON DELETE SET NULL NOT VALID;
     /// ```
-    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records", options: [TABLE_WORDS, ROW_WORDS] }
+    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records", options: [TABLE_WORDS, ROW_WORDS, crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
 }
 
 impl Rule for CascadeIntoAudit {
@@ -82,7 +86,7 @@ impl Rule for CascadeIntoAudit {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(set_null_fix(table, fk))
+                    .fix(keep_children_fix(ctx.db, ctx.options, table, fk))
                     .location(fk.location.as_ref()),
                 );
             }

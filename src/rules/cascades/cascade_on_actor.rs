@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
-use crate::rules::analysis::{is_actor_column, own_foreign_keys, set_null_fix, ACTOR_COLUMNS};
+use crate::rules::analysis::{is_actor_column, keep_children_fix, own_foreign_keys, ACTOR_COLUMNS};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -27,14 +27,17 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Keep the row and forget the actor (or RESTRICT):
+    /// Keep the row and forget the actor (SET NULL). When the parent is a soft-delete
+    /// table (`deleted_columns` / `active_columns`), the fix blocks hard deletes
+    /// instead (`ON DELETE RESTRICT`), as `soft-delete-hard-cascade` does. The key keeps
+    /// its other properties (`ON UPDATE`, `MATCH`, `DEFERRABLE`):
     /// ```sql
     /// ALTER TABLE user_permissions ALTER COLUMN granted_by_id DROP NOT NULL;
     /// ALTER TABLE user_permissions DROP CONSTRAINT user_permissions_granted_by_id_fkey,
     ///   ADD CONSTRAINT user_permissions_granted_by_id_fkey FOREIGN KEY (granted_by_id)
     ///   REFERENCES users ON DELETE SET NULL NOT VALID;
     /// ```
-    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows", options: [ACTOR_COLUMNS] }
+    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows", options: [ACTOR_COLUMNS, crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
 }
 
 impl Rule for CascadeOnActor {
@@ -60,7 +63,7 @@ impl Rule for CascadeOnActor {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(set_null_fix(table, fk))
+                    .fix(keep_children_fix(ctx.db, ctx.options, table, fk))
                     .location(fk.location.as_ref()),
                 );
             }

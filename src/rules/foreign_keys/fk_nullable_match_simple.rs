@@ -73,7 +73,7 @@ impl Rule for FkNullableMatchSimple {
                     .columns(&fk.columns)
                     .object(&fk.name)
                     .fix(if fk.delete_set_columns.is_empty() {
-                        replace_fk_sql(table, fk, "MATCH FULL")
+                        replace_fk_sql(table, fk, crate::rules::analysis::FkChange::MatchFull)
                     } else {
                         // MATCH FULL would make the SET NULL (columns) action fail: the
                         // columns outside its list are the ones to make NOT NULL.

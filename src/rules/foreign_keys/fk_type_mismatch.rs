@@ -69,7 +69,7 @@ impl Rule for FkTypeMismatch {
                             "ALTER TABLE {} ALTER COLUMN {} TYPE {}; -- rewrites the table",
                             table.name.sql(),
                             quote_ident(col),
-                            referenced.data_type
+                            referenced.data_type.sql()
                         ))
                         .location(fk.location.as_ref()),
                     );

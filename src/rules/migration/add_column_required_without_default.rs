@@ -64,7 +64,7 @@ impl Rule for AddColumnRequiredWithoutDefault {
                 format!("{}.{} is added NOT NULL without a default: the statement fails as soon as {q} has rows", q.name, c.name),
                 format!(
                     "ALTER TABLE {t} ADD COLUMN {col} {ty};\n-- backfill, then:\nALTER TABLE {t} ADD CONSTRAINT {chk} CHECK ({col} IS NOT NULL) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {chk};\nALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL;",
-                    ty = c.data_type,
+                    ty = c.data_type.sql(),
                     chk = quote_ident(&format!("{}_{}_not_null", q.name, c.name))
                 ),
             ));

@@ -71,7 +71,7 @@ impl Rule for AddColumnVolatileDefault {
             };
             let col = quote_ident(&c.name);
             let t = q.sql();
-            let ty = &c.data_type;
+            let ty = c.data_type.sql();
             // The rewrite can be avoided for a default (new rows only, old ones
             // backfilled); an identity or serial column is filled the same way and
             // made an identity afterwards; a stored generated column cannot be.

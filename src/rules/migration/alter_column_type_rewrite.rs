@@ -66,7 +66,7 @@ impl Rule for AlterColumnTypeRewrite {
                     let col = crate::model::quote_ident(column);
                     let new = crate::model::quote_ident(&format!("{column}_new"));
                     let old_name = crate::model::quote_ident(&format!("{column}_old"));
-                    let ty = &data_type.data_type;
+                    let ty = data_type.data_type.sql();
                     format!(
                         "ALTER TABLE {t} ADD COLUMN {new} {ty};\n\
                          -- keep {new} in sync with a trigger, backfill in batches:\n\

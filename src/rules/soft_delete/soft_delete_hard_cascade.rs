@@ -58,7 +58,11 @@ impl Rule for SoftDeleteHardCascade {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(replace_fk_sql(table, fk, "ON DELETE RESTRICT"))
+                    .fix(replace_fk_sql(
+                        table,
+                        fk,
+                        crate::rules::analysis::FkChange::OnDelete(crate::model::FkAction::Restrict),
+                    ))
                     .location(fk.location.as_ref()),
                 );
             }

@@ -221,7 +221,13 @@ fn fix(ctx: &Context, child: &Table, marker: &NewMarker) -> String {
             for fk in own_foreign_keys(ctx.db, referencing).filter(|fk| fk.references == table.name)
             {
                 if fk.on_delete == FkAction::Cascade {
-                    statements.push(replace_fk_sql(referencing, fk, "ON DELETE RESTRICT"));
+                    statements.push(replace_fk_sql(
+                        referencing,
+                        fk,
+                        crate::rules::analysis::FkChange::OnDelete(
+                            crate::model::FkAction::Restrict,
+                        ),
+                    ));
                 }
                 if depends(ctx, referencing, fk) && seen.insert(&referencing.name) {
                     queue.push_back(referencing);

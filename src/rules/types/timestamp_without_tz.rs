@@ -19,9 +19,17 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Convert, stating the zone the stored values are in (rewrites the table):
+    /// Convert, with the session's TimeZone set to the zone the stored values are in.
+    /// The fix takes them as UTC, which is what Prisma, Rails and Django write; values
+    /// in another zone's local time need `USING col AT TIME ZONE '<zone>'`, which
+    /// rewrites the table. With TimeZone UTC, PostgreSQL 12 and later change
+    /// `timestamp` to `timestamptz` in the catalog only, without a rewrite, as long as
+    /// no precision is added or kept (`timestamp(3)` to `timestamptz(3)` rewrites; to
+    /// `timestamptz` does not) (checked on PostgreSQL 15 by the table's file node; PostgreSQL docs: "8.5.1.3.
+    /// Time Stamps", `ALTER TABLE` notes on rewrites):
     /// ```sql
-    /// ALTER TABLE events ALTER COLUMN "createdAt" TYPE timestamptz USING "createdAt" AT TIME ZONE 'UTC';
+    /// SET timezone = 'UTC';
+    /// ALTER TABLE events ALTER COLUMN "createdAt" TYPE timestamp with time zone;
     /// ```
     TimestampWithoutTz { id: "timestamp-without-tz", summary: "timestamp without time zone" }
 }
@@ -51,8 +59,13 @@ impl Rule for TimestampWithoutTz {
                     )
                     .columns(&[&column.name])
                     .fix(format!(
-                        "ALTER TABLE {} ALTER COLUMN {c} TYPE timestamp{precision} with time zone USING {c} AT TIME ZONE 'UTC'; -- rewrites the table",
-                        table.name.sql()
+                        "-- takes the stored values as UTC (what Prisma, Rails and Django write); for another zone's\n-- local time, add USING {c} AT TIME ZONE '<zone>' (which rewrites the table)\nSET timezone = 'UTC';\nALTER TABLE {} ALTER COLUMN {c} TYPE timestamp{precision} with time zone;\n{}",
+                        table.name.sql(),
+                        if precision.is_empty() {
+                            "-- with TimeZone UTC, PostgreSQL 12+ changes only the catalog: no rewrite"
+                        } else {
+                            "-- keeping the precision rewrites the table; TYPE timestamp with time zone (no precision)\n-- with TimeZone UTC changes only the catalog on PostgreSQL 12+"
+                        }
                     ))
                     .location(column.location.as_ref()),
                 );
