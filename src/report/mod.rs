@@ -93,11 +93,20 @@ pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation
             weight: fs.iter().map(|f| finding_weight(f)).sum(),
         })
         .collect();
-    // Errors first (they fail at runtime or lose data), then by how much they touch,
+    // Errors first (they fail at runtime or lose data), then risk before hygiene
+    // (`dblint explain scoring`, "Risk before style"), then by how much they touch,
     // weighing big tables more when a live server gave their size.
+    let hygiene = |rule: &str| {
+        findings.iter().find(|f| f.rule == rule).is_some_and(|f| {
+            crate::packs::packs()
+                .iter()
+                .any(|p| p.hygiene && p.category == f.category)
+        })
+    };
     recs.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
+            .then_with(|| hygiene(a.rule).cmp(&hygiene(b.rule)))
             .then_with(|| b.weight.total_cmp(&a.weight))
             .then_with(|| a.rule.cmp(b.rule))
     });

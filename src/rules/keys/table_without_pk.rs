@@ -6,11 +6,15 @@ use crate::rules::{Context, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags tables that have no primary key. Partitions are judged through their
-    /// partitioned parent; foreign tables are skipped.
+    /// partitioned parent; foreign tables are skipped. A table that a unique index on
+    /// NOT NULL columns already identifies (Prisma's implicit many-to-many `_AToB`
+    /// with its `(A, B)` unique index) is reported at `info` whatever the rule's
+    /// severity: duplicates are impossible there, only the declaration is missing.
     ///
     /// ## Why is this bad?
     /// Without a primary key nothing stops duplicate rows, ORMs cannot address a row,
-    /// and logical replication cannot replicate UPDATE or DELETE on the table.
+    /// and logical replication cannot replicate UPDATE or DELETE on the table (it
+    /// needs a replica identity: the primary key by default; "31.1. Publication").
     ///
     /// ## Example
     /// ```sql
@@ -56,12 +60,36 @@ impl Rule for TableWithoutPk {
             {
                 continue;
             }
-            let finding = ctx
-                .finding(
+            // A unique index on NOT NULL columns already identifies every row: what is
+            // missing is the declaration (a replica identity, ORM metadata), not the
+            // guarantee, so the finding is the lesser form.
+            let identified_by = table.indexes.iter().find(|i| {
+                i.unique
+                    && i.valid
+                    && i.predicate.is_none()
+                    && i.plain_key_columns().is_some_and(|cols| {
+                        cols.iter()
+                            .all(|c| table.column(c).is_some_and(|col| col.not_null))
+                    })
+            });
+            let finding = match identified_by {
+                Some(index) => ctx
+                    .finding(
+                        &table.name,
+                        format!(
+                            "table {} has no primary key, though unique index {} on NOT NULL ({}) identifies its rows: declare it the key (logical replication of UPDATE and DELETE needs a replica identity)",
+                            table.name,
+                            index.name.name,
+                            index.keys_sql()
+                        ),
+                    )
+                    .downgraded(),
+                None => ctx.finding(
                     &table.name,
                     format!("table {} has no primary key", table.name),
-                )
-                .location(table.location.as_ref());
+                ),
+            }
+            .location(table.location.as_ref());
             out.push(with_fix(ctx.db, table, finding));
         }
         out

@@ -90,7 +90,10 @@ declare_rule! {
     /// tokens are passwords too: store a hash and compare hashes. Some secrets must
     /// be read back, so a hash cannot replace them: webhook signing secrets (to sign
     /// each delivery), TOTP/OTP seeds (to compute each code), private keys (to sign
-    /// or decrypt). Those (`encrypt_columns`, `encrypt_tables`) get encryption advice
+    /// or decrypt), and the OAuth/OIDC tokens an application keeps for an identity
+    /// provider (in a table with a `provider` or `provider_id` column: NextAuth's and
+    /// OmniAuth's accounts), which it sends back to that provider. Those
+    /// (`encrypt_columns`, `encrypt_tables`, provider tables) get encryption advice
     /// instead: encrypt them with a key kept outside the database.
     ///
     /// ## Example
@@ -148,14 +151,23 @@ impl Rule for PlaintextSecret {
                 if devise_user && DEVISE_DIGESTS.contains(&column.name.as_str()) {
                     continue;
                 }
+                // A token from an identity provider (a table that names the provider:
+                // NextAuth's and OmniAuth's accounts, `provider` + the user's id there)
+                // is a credential the application sends back to that provider, which
+                // a hash cannot do.
+                let from_provider = table.columns.iter().any(|c| {
+                    let lower = c.name.to_ascii_lowercase();
+                    lower == "provider" || lower == "provider_id" || lower == "providerid"
+                });
                 let read_back = ctx.options.name_matches(&ENCRYPT_COLUMNS, &column.name)
-                    || ctx.options.name_matches(&ENCRYPT_TABLES, &table.name.name);
+                    || ctx.options.name_matches(&ENCRYPT_TABLES, &table.name.name)
+                    || from_provider;
                 let finding = if read_back {
                     ctx.finding(&table.name,
-                        format!("{}.{} looks like a secret the application must read back (to sign, decrypt or compute codes), stored as written", table.name.name, column.name),
+                        format!("{}.{} looks like a secret the application must read back (to sign, decrypt, compute codes or send to a provider), stored as written", table.name.name, column.name),
                     )
                     .fix(format!(
-                        "-- encrypt it with a key kept outside the database (a hash cannot be used to sign, decrypt or compute codes), then:\nALTER TABLE {} RENAME COLUMN {} TO {};",
+                        "-- encrypt it with a key kept outside the database (a hash cannot be read back), then:\nALTER TABLE {} RENAME COLUMN {} TO {};",
                         table.name.sql(),
                         quote_ident(&column.name),
                         quote_ident(&format!("{}_encrypted", column.name))
