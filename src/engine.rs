@@ -108,9 +108,14 @@ fn admit(active: &ActiveRule, mut finding: Finding) -> Finding {
     // A CONCURRENTLY statement fails inside a transaction block, and a migration tool
     // runs a wrapped file, or a file of several statements sent as one query string,
     // in one: say so on every fix that has one (migration rules' fixes already do).
-    if let Some(fix) = &finding.fix {
+    // Migration rules say where their statements go themselves.
+    if let Some(fix) = finding
+        .fix
+        .as_ref()
+        .filter(|_| !active.rule.meta().is_migration())
+    {
         if fix.contains("CONCURRENTLY") && !fix.starts_with(crate::rules::migration::ALONE) {
-            finding.fix = Some(format!("{ALONE_EACH}{fix}"));
+            finding.fix = Some(format!("{}{fix}", crate::rules::migration::ALONE_EACH));
         }
     }
     finding

@@ -35,8 +35,9 @@ declare_rule! {
     /// - a link table (every column in a foreign key, all NOT NULL, like Prisma's
     ///   implicit many-to-many `_AToB`): a unique index on all its columns becomes
     ///   the key, as Prisma 6 declares it;
-    /// - a column `id`: a unique index on it becomes the key (this fails, naming the
-    ///   row, while `id` has duplicates or NULLs);
+    /// - a column `id`: a unique index on it becomes the key, after a validated CHECK
+    ///   has let `SET NOT NULL` skip its scan if `id` is nullable (this fails, naming
+    ///   the row, while `id` has duplicates or NULLs);
     /// - otherwise an identity column is added as the key (this rewrites the table). A
     ///   partitioned table gets advice: its key must include the partition key columns.
     /// ```sql
@@ -182,8 +183,18 @@ fn with_fix(db: &Database, table: &Table, finding: Finding) -> Finding {
         )),
         None if table.column("id").is_some() => {
             let name = quote_ident(&pkey);
+            // A primary key sets NOT NULL on a nullable `id`, scanning under ACCESS
+            // EXCLUSIVE: prove it with a validated CHECK first (no scan on 12+).
+            let not_null = if table.column("id").is_some_and(|c| !c.not_null) {
+                let chk = quote_ident(&format!("{}_id_not_null", table.name.name));
+                format!(
+                    "ALTER TABLE {t} ADD CONSTRAINT {chk} CHECK (id IS NOT NULL) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {chk};\nALTER TABLE {t} ALTER COLUMN id SET NOT NULL;\nALTER TABLE {t} DROP CONSTRAINT {chk};\n"
+                )
+            } else {
+                String::new()
+            };
             finding.fix(format!(
-                "CREATE UNIQUE INDEX CONCURRENTLY {name} ON {t} (id);\nALTER TABLE {t} ADD CONSTRAINT {name} PRIMARY KEY USING INDEX {name};"
+                "{not_null}CREATE UNIQUE INDEX CONCURRENTLY {name} ON {t} (id);\nALTER TABLE {t} ADD CONSTRAINT {name} PRIMARY KEY USING INDEX {name};"
             ))
         }
         None => finding.fix(format!(

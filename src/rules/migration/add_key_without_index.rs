@@ -58,7 +58,8 @@ impl Rule for AddKeyWithoutIndex {
                 &name,
                 format!("adding {kind} {name} builds its index on {q} under ACCESS EXCLUSIVE (blocks every read and write)"),
                 format!(
-                    "CREATE UNIQUE INDEX CONCURRENTLY {n} ON {t} ({c});\nALTER TABLE {t} ADD CONSTRAINT {n} {kind} USING INDEX {n};",
+                    "{}CREATE UNIQUE INDEX CONCURRENTLY {n} ON {t} ({c});\nALTER TABLE {t} ADD CONSTRAINT {n} {kind} USING INDEX {n};",
+                    super::ALONE_EACH,
                     n = quote_ident(&name),
                     t = q.sql(),
                     c = cols.join(", ")

@@ -55,12 +55,19 @@ impl Rule for ConcurrentlyInTransaction {
                     .map(|(_, t)| t),
                 "DROP INDEX CONCURRENTLY",
             ),
+            // REINDEX TABLE … CONCURRENTLY names the table; REINDEX INDEX … CONCURRENTLY
+            // the index, whose table the finding is about.
             Statement::Reindex {
                 concurrently: true,
                 table,
-                ..
+                index,
             } => (
-                table.as_ref().and_then(|t| resolve(ctx, t)),
+                table.as_ref().and_then(|t| resolve(ctx, t)).or_else(|| {
+                    index
+                        .as_ref()
+                        .and_then(|i| resolve_index(ctx, i))
+                        .map(|(_, t)| t)
+                }),
                 "REINDEX CONCURRENTLY",
             ),
             _ => return Vec::new(),

@@ -101,6 +101,11 @@ pub fn finding(
 /// `concurrently-in-transaction` does not flag it.
 pub const ALONE: &str = "-- alone, in a migration file of its own: CONCURRENTLY cannot run inside a transaction,\n-- and a migration tool runs a file with other statements (or a wrapped one) in one\n";
 
+/// The first line of a fix with several statements, CONCURRENTLY ones among them
+/// (see [`ALONE`]).
+pub const ALONE_EACH: &str =
+    "-- each CONCURRENTLY statement alone, in a migration file of its own\n";
+
 /// A CONCURRENTLY fix with [`ALONE`] in front.
 pub fn alone(statement: String) -> String {
     format!("{ALONE}{statement}")

@@ -1,7 +1,7 @@
 use super::{existing, finding};
 use crate::model::quote_ident;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
-use crate::source::sql::statement::{Statement, TableAction};
+use crate::source::sql::statement::{ConstraintSpec, Statement, TableAction};
 
 declare_rule! {
     /// ## What it does
@@ -48,10 +48,25 @@ impl Rule for SetNotNullScan {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for action in actions {
-            let TableAction::SetNotNull { column } = action else {
-                continue;
-            };
+        // SET NOT NULL, and the one PostgreSQL runs itself when a primary key is added
+        // over nullable columns (`ALTER TABLE`: "If PRIMARY KEY is specified, and the
+        // index's columns are not already marked NOT NULL, then this command will
+        // attempt to do ALTER COLUMN SET NOT NULL against each such column"), with an
+        // index of its own or `USING INDEX`.
+        let columns: Vec<(&crate::model::Name, bool)> = actions
+            .iter()
+            .flat_map(|action| match action {
+                TableAction::SetNotNull { column } => vec![(column, false)],
+                TableAction::AddConstraint(ConstraintSpec::PrimaryKey(key)) => {
+                    key_columns(model, key)
+                        .into_iter()
+                        .map(|c| (c, true))
+                        .collect()
+                }
+                _ => Vec::new(),
+            })
+            .collect();
+        for (column, by_key) in columns {
             let proven = ctx.pg_version >= 12
                 && model.checks.iter().any(|c| {
                     c.validated && crate::source::sql::parse::proves_not_null(&c.expression, column)
@@ -64,12 +79,41 @@ impl Rule for SetNotNullScan {
             out.push(finding(ctx,
                 &q,
                 column,
-                format!("SET NOT NULL on {}.{column} scans {q} under ACCESS EXCLUSIVE (blocks every read and write)", q.name),
+                if by_key {
+                    format!("adding the primary key sets NOT NULL on {}.{column}, which scans {q} under ACCESS EXCLUSIVE (blocks every read and write)", q.name)
+                } else {
+                    format!("SET NOT NULL on {}.{column} scans {q} under ACCESS EXCLUSIVE (blocks every read and write)", q.name)
+                },
                 format!(
-                    "ALTER TABLE {t} ADD CONSTRAINT {chk} CHECK ({col} IS NOT NULL) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {chk};\nALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL;\nALTER TABLE {t} DROP CONSTRAINT {chk};"
+                    "{}ALTER TABLE {t} ADD CONSTRAINT {chk} CHECK ({col} IS NOT NULL) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {chk};\nALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL;\nALTER TABLE {t} DROP CONSTRAINT {chk};",
+                    if by_key { "-- before adding the primary key, in migrations of their own:\n" } else { "" }
                 ),
             ));
         }
         out
+    }
+}
+
+/// The columns a primary key covers: as written, or those of its `USING INDEX` index.
+fn key_columns<'a>(
+    model: &'a crate::model::Table,
+    key: &'a crate::source::sql::statement::KeySpec,
+) -> Vec<&'a crate::model::Name> {
+    match &key.using_index {
+        Some(index) if key.columns.is_empty() => model
+            .indexes
+            .iter()
+            .find(|i| i.name.name == *index)
+            .and_then(|i| {
+                i.keys
+                    .iter()
+                    .map(|k| match &k.key {
+                        crate::model::IndexKey::Column(c) => Some(c),
+                        crate::model::IndexKey::Expression(_) => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => key.columns.iter().collect(),
     }
 }

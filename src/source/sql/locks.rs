@@ -266,9 +266,49 @@ pub fn effects(
                     TableAction::AddConstraint(ConstraintSpec::Check { not_valid, .. }) => {
                         (LockLevel::AccessExclusive, false, !not_valid)
                     }
-                    TableAction::AddConstraint(
-                        ConstraintSpec::PrimaryKey(k) | ConstraintSpec::Unique(k),
-                    ) => (LockLevel::AccessExclusive, false, k.using_index.is_none()),
+                    TableAction::AddConstraint(ConstraintSpec::Unique(k)) => {
+                        (LockLevel::AccessExclusive, false, k.using_index.is_none())
+                    }
+                    // A primary key also sets NOT NULL on its nullable columns, which
+                    // scans (`ALTER TABLE`, ADD table_constraint_using_index), with an
+                    // index of its own or USING INDEX.
+                    TableAction::AddConstraint(ConstraintSpec::PrimaryKey(k)) => {
+                        let nullable = existing_table.is_some_and(|m| {
+                            let columns: Vec<&Name> = match &k.using_index {
+                                Some(index) if k.columns.is_empty() => m
+                                    .indexes
+                                    .iter()
+                                    .find(|i| i.name.name == *index)
+                                    .map(|i| {
+                                        i.keys
+                                            .iter()
+                                            .filter_map(|key| match &key.key {
+                                                crate::model::IndexKey::Column(c) => Some(c),
+                                                crate::model::IndexKey::Expression(_) => None,
+                                            })
+                                            .collect()
+                                    })
+                                    .unwrap_or_default(),
+                                _ => k.columns.iter().collect(),
+                            };
+                            columns.iter().any(|c| {
+                                m.column(c).is_some_and(|col| !col.not_null)
+                                    && !(pg_version >= 12
+                                        && m.checks.iter().any(|chk| {
+                                            chk.validated
+                                                && crate::source::sql::parse::proves_not_null(
+                                                    &chk.expression,
+                                                    c,
+                                                )
+                                        }))
+                            })
+                        });
+                        (
+                            LockLevel::AccessExclusive,
+                            false,
+                            k.using_index.is_none() || nullable,
+                        )
+                    }
                     TableAction::ValidateConstraint { name } => {
                         // Validating a foreign key reads the referenced table too
                         // (SELECT ... FOR KEY SHARE: ROW SHARE).
