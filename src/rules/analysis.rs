@@ -416,8 +416,19 @@ fn free_index_name(
 /// a second index beside it), or else build an index on `columns` and drop the
 /// indexes it makes redundant.
 pub fn fk_index_fix(db: &Database, table: &Table, columns: &[Name]) -> String {
+    let has_partitions = db
+        .tables
+        .values()
+        .any(|t| t.partition_of.as_ref() == Some(&table.name));
     match unattached_parent_index(table, columns) {
-        Some(parent) => attach_partition_indexes_sql(db, table, parent),
+        Some(parent) if has_partitions => attach_partition_indexes_sql(db, table, parent),
+        // No partition left to attach: build the index again (instant on a
+        // partitioned table without partitions).
+        Some(parent) => format!(
+            "{}\n{}",
+            drop_index_sql(table, parent),
+            create_index_sql(db, table, columns)
+        ),
         None => std::iter::once(create_index_sql(db, table, columns))
             .chain(drop_made_redundant(table, columns, None))
             .collect::<Vec<_>>()

@@ -180,6 +180,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::lock_timeout_missing::LockTimeoutMissing,
     &migration::enum_value_in_transaction::EnumValueInTransaction,
     &migration::identifier_too_long::IdentifierTooLong,
+    &migration::lock_held_across_statements::LockHeldAcrossStatements,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -14,6 +14,7 @@ pub mod drop_index_not_concurrently;
 pub mod enum_value_in_transaction;
 pub mod heavy_lock_statement;
 pub mod identifier_too_long;
+pub mod lock_held_across_statements;
 pub mod lock_timeout_missing;
 pub mod reindex_not_concurrently;
 pub mod rename_breaks_code;

@@ -424,8 +424,17 @@ pub fn replay_prepared(
                 file: state,
                 search_path: replayer.search_path(),
             });
+            // Lock levels do not depend on the server version (only scans and
+            // rewrites do), so the newest rules serve for the locks a transaction holds.
+            let effects = locks::effects(statement, &replayer.db, replayer.search_path(), u32::MAX);
             let applied = replayer.apply(statement, &location);
-            state.after(statement, &|name| replayer.find_table(name));
+            state.after_with_locks(
+                statement,
+                &|name| replayer.find_table(name),
+                &effects,
+                location.line,
+                sql,
+            );
             match applied {
                 Ok(notes) => diagnostics.extend(notes.into_iter().map(|message| Diagnostic {
                     level: DiagnosticLevel::Warning,

@@ -38,6 +38,20 @@ pub struct FileState {
     pub not_valid_constraints: BTreeSet<(QualifiedName, Name)>,
     /// Enum values added in the current transaction.
     pub enum_values_added: Vec<(QualifiedName, Name)>,
+    /// Locks that block writes (SHARE or stronger) taken in the open transaction on
+    /// tables that existed before this file, strongest first per table: PostgreSQL
+    /// holds a lock until the transaction ends ("13.3. Explicit Locking").
+    pub held_locks: Vec<HeldLock>,
+}
+
+/// A table lock the open transaction holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldLock {
+    pub table: QualifiedName,
+    pub level: super::locks::LockLevel,
+    /// Where the statement that took it is, and its first words.
+    pub line: u32,
+    pub statement: String,
 }
 
 impl FileState {
@@ -69,17 +83,60 @@ impl FileState {
         statement: &Statement,
         resolve: &dyn Fn(&super::statement::ObjectName) -> Option<QualifiedName>,
     ) {
+        self.after_with_locks(statement, resolve, &[], 0, "");
+    }
+
+    /// [`FileState::after`], recording the locks the statement took (`effects`, from
+    /// [`super::locks::effects`] on the model before it) as held until the
+    /// transaction ends.
+    pub fn after_with_locks(
+        &mut self,
+        statement: &Statement,
+        resolve: &dyn Fn(&super::statement::ObjectName) -> Option<QualifiedName>,
+        effects: &[super::locks::LockEffect],
+        line: u32,
+        sql: &str,
+    ) {
+        for effect in effects {
+            if effect.level < super::locks::LockLevel::Share
+                || self.created_tables.contains(&effect.table)
+            {
+                continue;
+            }
+            match self.held_locks.iter_mut().find(|h| h.table == effect.table) {
+                Some(held) if held.level >= effect.level => {}
+                Some(held) => {
+                    held.level = effect.level;
+                    held.line = line;
+                    held.statement = first_words(sql);
+                }
+                None => self.held_locks.push(HeldLock {
+                    table: effect.table.clone(),
+                    level: effect.level,
+                    line,
+                    statement: first_words(sql),
+                }),
+            }
+        }
         match statement {
             Statement::Transaction { begin } => {
                 self.explicit_transaction = *begin;
                 self.not_valid_constraints.clear();
                 self.enum_values_added.clear();
+                self.held_locks.clear();
             }
             Statement::SetConfig { name, value, .. } if name == "lock_timeout" => {
                 self.lock_timeout_set = !matches!(value.trim(), "" | "0" | "default");
             }
             Statement::CreateTable(ct) => {
                 if let Some(q) = resolve(&ct.name) {
+                    self.created_tables.insert(q);
+                }
+            }
+            // A (materialized) view created here is as new as a table: nobody else
+            // sees it before the transaction commits.
+            Statement::CreateView { name, .. } => {
+                if let Some(q) = resolve(name) {
                     self.created_tables.insert(q);
                 }
             }
@@ -116,7 +173,6 @@ impl FileState {
             // in the open transaction.
             Statement::SetConfig { .. }
             | Statement::CreateSchema { .. }
-            | Statement::CreateView { .. }
             | Statement::CreateIndex(_)
             | Statement::Drop { .. }
             | Statement::Rename { .. }
@@ -143,7 +199,17 @@ impl FileState {
         if !self.in_transaction() {
             self.not_valid_constraints.clear();
             self.enum_values_added.clear();
+            self.held_locks.clear();
         }
+    }
+}
+
+/// The statement's first words, for a message (at most 60 characters).
+fn first_words(sql: &str) -> String {
+    let words: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match words.char_indices().nth(60) {
+        Some((end, _)) => format!("{}…", &words[..end]),
+        None => words,
     }
 }
 

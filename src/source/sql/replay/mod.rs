@@ -47,8 +47,10 @@ impl Replayer {
     }
 
     /// An existing table, found the way the server would find it.
+    /// A table by name the way the server would find it, or else a (materialized) view.
     pub fn find_table(&self, name: &ObjectName) -> Option<QualifiedName> {
         self.resolve_table(name)
+            .or_else(|| self.resolve_in(&self.db.views, name))
     }
 
     /// The search path in force is per file in psql and migration tools: reset it.
