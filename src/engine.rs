@@ -118,7 +118,8 @@ fn admit(active: &ActiveRule, mut finding: Finding) -> Finding {
 
 /// The first line of a fix with CONCURRENTLY statements (see
 /// [`crate::rules::migration::ALONE`]).
-pub const ALONE_EACH: &str = "-- each CONCURRENTLY statement alone, in a migration file of its own\n";
+pub const ALONE_EACH: &str =
+    "-- each CONCURRENTLY statement alone, in a migration file of its own\n";
 
 /// Run the schema rules on the model.
 pub fn run(db: &Database, plan: &Plan) -> Vec<Finding> {

@@ -190,12 +190,31 @@ pub fn effects(
             kind,
             objects,
             concurrently,
+            missing_ok,
             ..
         } => {
             for o in objects {
                 match kind {
                     ObjectKind::Table | ObjectKind::ForeignTable => {
-                        out.extend(effect(table(o), LockLevel::AccessExclusive, false, false))
+                        let dropped = table(o);
+                        let model = dropped.as_ref().and_then(|t| db.table(t));
+                        // IF EXISTS of a table that is not there does nothing.
+                        if *missing_ok && model.is_none() {
+                            continue;
+                        }
+                        out.extend(effect(dropped, LockLevel::AccessExclusive, false, false));
+                        // Its foreign keys' triggers are dropped from the tables they
+                        // reference: ACCESS EXCLUSIVE on those too.
+                        for fk in model.iter().flat_map(|m| m.foreign_keys.iter()) {
+                            if fk.references != model.unwrap().name {
+                                out.extend(effect(
+                                    Some(fk.references.clone()),
+                                    LockLevel::AccessExclusive,
+                                    false,
+                                    false,
+                                ));
+                            }
+                        }
                     }
                     ObjectKind::Index => {
                         let owner = index_owner(db, search_path, o);
@@ -220,7 +239,9 @@ pub fn effects(
             }
         }
         Statement::AlterTable {
-            table: t, actions, ..
+            table: t,
+            actions,
+            missing_ok,
         } => {
             let mut level = LockLevel::ShareUpdateExclusive;
             let (mut rewrite, mut scan) = (false, false);
@@ -228,6 +249,11 @@ pub fn effects(
             let mut validated_references = Vec::new();
             let altered = table(t);
             let existing_table = altered.as_ref().and_then(|q| db.table(q));
+            // ALTER TABLE IF EXISTS of a table that is not there does nothing.
+            if *missing_ok && existing_table.is_none() {
+                return out;
+            }
+            let mut dropped_references = Vec::new();
             for a in actions {
                 let (l, r, s) = match a {
                     TableAction::AddColumn { column, .. } => {
@@ -309,6 +335,24 @@ pub fn effects(
                     TableAction::AddConstraint(ConstraintSpec::NotNull { .. }) => {
                         (LockLevel::AccessExclusive, false, true)
                     }
+                    // Dropping a foreign key drops its triggers on the referenced
+                    // table: ACCESS EXCLUSIVE there too.
+                    TableAction::DropConstraint { name, .. }
+                        if existing_table.is_some_and(|m| {
+                            m.foreign_keys
+                                .iter()
+                                .any(|fk| fk.name == *name && fk.references != m.name)
+                        }) =>
+                    {
+                        let m = existing_table.unwrap();
+                        dropped_references.extend(
+                            m.foreign_keys
+                                .iter()
+                                .filter(|fk| fk.name == *name)
+                                .map(|fk| fk.references.clone()),
+                        );
+                        (LockLevel::AccessExclusive, false, false)
+                    }
                     // ACCESS EXCLUSIVE without touching the rows (ALTER TABLE's lock
                     // for these forms; see the ALTER TABLE docs, "Notes").
                     TableAction::DropColumn { .. }
@@ -338,6 +382,9 @@ pub fn effects(
                     false,
                     false,
                 ));
+            }
+            for r in dropped_references {
+                out.extend(effect(Some(r), LockLevel::AccessExclusive, false, false));
             }
             for r in validated_references {
                 out.extend(effect(Some(r), LockLevel::RowShare, false, false));
@@ -407,7 +454,8 @@ pub fn effects(
             object,
             ..
         }
-        | Statement::RenameColumn { table: object, .. } => out.extend(effect(
+        | Statement::RenameColumn { table: object, .. }
+        | Statement::RenameConstraint { table: object, .. } => out.extend(effect(
             table(object),
             LockLevel::AccessExclusive,
             false,
@@ -456,7 +504,6 @@ pub fn effects(
         Statement::CreateSchema { .. }
         | Statement::CreateView { .. }
         | Statement::Rename { .. }
-        | Statement::RenameConstraint { .. }
         | Statement::SetSchema { .. }
         | Statement::CreateEnum { .. }
         | Statement::AlterEnumAddValue { .. }
