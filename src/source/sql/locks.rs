@@ -185,6 +185,19 @@ pub fn effects(
                 None => true,
             };
             out.extend(effect(target, level, false, builds));
+            // Without ONLY, each partition's index is built under the same lock.
+            if let (Some(parent), false) = (partitioned, ci.only) {
+                let mut queue = vec![parent.name.clone()];
+                while let Some(next) = queue.pop() {
+                    for t in db.tables.values() {
+                        if t.partition_of.as_ref() == Some(&next) {
+                            let leaf = t.kind != crate::model::TableKind::Partitioned;
+                            out.extend(effect(Some(t.name.clone()), level, false, leaf));
+                            queue.push(t.name.clone());
+                        }
+                    }
+                }
+            }
         }
         Statement::Drop {
             kind,
@@ -254,6 +267,7 @@ pub fn effects(
                 return out;
             }
             let mut dropped_references = Vec::new();
+            let mut partitions = Vec::new();
             for a in actions {
                 let (l, r, s) = match a {
                     TableAction::AddColumn { column, .. } => {
@@ -325,8 +339,16 @@ pub fn effects(
                             .is_some_and(|c| binary_coercible(&c.data_type, &data_type.data_type));
                         (LockLevel::AccessExclusive, !coercible, !coercible)
                     }
-                    TableAction::AttachPartition { .. } => {
+                    // The parent takes SHARE UPDATE EXCLUSIVE; the table attached is
+                    // locked ACCESS EXCLUSIVE and scanned to check its rows fit.
+                    TableAction::AttachPartition { partition } => {
+                        partitions.push(partition.clone());
                         (LockLevel::ShareUpdateExclusive, false, true)
+                    }
+                    // Both the parent and the partition detached: ACCESS EXCLUSIVE.
+                    TableAction::DetachPartition { partition } => {
+                        partitions.push(partition.clone());
+                        (LockLevel::AccessExclusive, false, false)
                     }
                     // Exclusion constraints build an index; NOT NULL constraints scan.
                     TableAction::AddConstraint(ConstraintSpec::Exclusion { .. }) => {
@@ -361,7 +383,6 @@ pub fn effects(
                     | TableAction::DropConstraint { .. }
                     | TableAction::AddIdentity { .. }
                     | TableAction::DropIdentity { .. }
-                    | TableAction::DetachPartition { .. }
                     | TableAction::RowSecurity(_)
                     | TableAction::ForceRowSecurity(_)
                     | TableAction::AddInherit(_)
@@ -382,6 +403,9 @@ pub fn effects(
                     false,
                     false,
                 ));
+            }
+            for p in partitions {
+                out.extend(effect(table(&p), LockLevel::AccessExclusive, false, false));
             }
             for r in dropped_references {
                 out.extend(effect(Some(r), LockLevel::AccessExclusive, false, false));
