@@ -342,12 +342,19 @@ pub fn effects(
                     // The parent takes SHARE UPDATE EXCLUSIVE; the table attached is
                     // locked ACCESS EXCLUSIVE and scanned to check its rows fit.
                     TableAction::AttachPartition { partition } => {
-                        partitions.push(partition.clone());
+                        partitions.push((partition.clone(), LockLevel::AccessExclusive));
                         (LockLevel::ShareUpdateExclusive, false, true)
                     }
-                    // Both the parent and the partition detached: ACCESS EXCLUSIVE.
+                    // The parent: ACCESS EXCLUSIVE. The partition detached: ACCESS
+                    // EXCLUSIVE from PostgreSQL 14, SHARE UPDATE EXCLUSIVE before
+                    // (seen by scripts/matrix.sh on 12 and 13).
                     TableAction::DetachPartition { partition } => {
-                        partitions.push(partition.clone());
+                        let level = if pg_version >= 14 {
+                            LockLevel::AccessExclusive
+                        } else {
+                            LockLevel::ShareUpdateExclusive
+                        };
+                        partitions.push((partition.clone(), level));
                         (LockLevel::AccessExclusive, false, false)
                     }
                     // Exclusion constraints build an index; NOT NULL constraints scan.
@@ -404,8 +411,8 @@ pub fn effects(
                     false,
                 ));
             }
-            for p in partitions {
-                out.extend(effect(table(&p), LockLevel::AccessExclusive, false, false));
+            for (p, level) in partitions {
+                out.extend(effect(table(&p), level, false, false));
             }
             for r in dropped_references {
                 out.extend(effect(Some(r), LockLevel::AccessExclusive, false, false));
