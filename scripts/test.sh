@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit, rule-fixture, replay, CLI, snapshot
 # and live-database tests, then the lock-model differential test on every PostgreSQL
-# major version 12 to 18 (scripts/matrix.sh: server builds fetched with curl into a
-# cache outside the repository; about 45 s per version). Installs build prerequisites on a fresh machine and runs a
+# major version 12 to 18, and the catalog reader's live tests on each (scripts/matrix.sh: server builds fetched with curl into a
+# cache outside the repository; about a minute per version). Installs build prerequisites on a fresh machine and runs a
 # throwaway PostgreSQL cluster (scripts/pg.sh) for the live tests, stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -236,7 +236,15 @@ fn shadowed_builtins_never_run_and_findings_match_lint() {
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
         .start()
         .unwrap();
-    let mut queries = dblint::source::catalog::queries::all(150000);
+    // The queries as inspect builds them for this server (the version gates).
+    let version: String = tx
+        .query_one(
+            "SELECT pg_catalog.current_setting('server_version_num')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let mut queries = dblint::source::catalog::queries::all(version.parse().unwrap());
     queries.push(dblint::source::catalog::queries::sequences_without_values());
     let locked: Vec<i64> = Vec::new();
     for q in &queries {

@@ -3,7 +3,9 @@
 //! in `tests/fixtures/rules/<rule>/{fire,silent}.sql`. A fixture is one SQL file, or
 //! a sequence of migrations separated by `-- migration: <relative path>` lines (the
 //! path decides whether the tool wraps the file in a transaction, as `migration.sql`
-//! does for Prisma); `-- pg-version: N` sets the target version. Each fixture is
+//! does for Prisma); `-- pg-version: N` sets the target version. (`--
+//! min-server-version: N`, for syntax newer than PostgreSQL 12, is read by the live
+//! and trace tests, which leave the fixture out on older servers.) Each fixture is
 //! replayed from a temporary directory with only its rule enabled, through the same
 //! engine calls `dblint lint` makes (schema rules on the final model, migration rules
 //! on each statement).

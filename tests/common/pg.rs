@@ -52,27 +52,86 @@ pub fn fresh_db(tag: &str) -> String {
 /// Run SQL files statement by statement, as psql would. A statement marked
 /// `/* expected to fail */` must fail (fixtures use it to leave an invalid index).
 pub fn load(db: &str, files: &[PathBuf]) {
+    if let Err(e) = try_load(db, files) {
+        panic!("{e}");
+    }
+}
+
+/// [`load`], returning the first problem instead of panicking.
+pub fn try_load(db: &str, files: &[PathBuf]) -> Result<(), String> {
     let mut client = postgres::Client::connect(&url_for(db, ""), postgres::NoTls).unwrap();
     for file in files {
         let text = std::fs::read_to_string(file).unwrap();
         for statement in dblint::source::sql::split::split(&text).statements {
             let result = client.simple_query(&statement.sql);
             if statement.sql.contains("/* expected to fail */") {
-                assert!(
-                    result.is_err(),
-                    "{}:{}: expected this statement to fail",
-                    file.display(),
-                    statement.line
-                );
+                if result.is_ok() {
+                    return Err(format!(
+                        "{}:{}: expected this statement to fail",
+                        file.display(),
+                        statement.line
+                    ));
+                }
             } else if let Err(e) = result {
-                panic!(
-                    "{}:{}: PostgreSQL rejects this fixture: {e}",
+                let detail = e
+                    .as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_else(|| e.to_string());
+                return Err(format!(
+                    "{}:{}: PostgreSQL rejects this fixture: {detail}",
                     file.display(),
                     statement.line
-                );
+                ));
             }
         }
     }
+    Ok(())
+}
+
+/// The test server's major version (12 to 18).
+pub fn server_major() -> u32 {
+    let mut c = postgres::Client::connect(&url_for("postgres", ""), postgres::NoTls)
+        .expect("connect to the test server");
+    let v: String = c
+        .query_one("SELECT current_setting('server_version_num')", &[])
+        .unwrap()
+        .get(0);
+    v.parse::<u32>().unwrap() / 10000
+}
+
+/// The oldest major version a fixture runs on: its `-- min-server-version: N` line
+/// (syntax newer than PostgreSQL 12, such as `ON DELETE SET NULL (column)` or `NULLS
+/// NOT DISTINCT` from 15), 12 without one.
+pub fn min_server_version(text: &str) -> u32 {
+    text.lines()
+        .find_map(|l| l.strip_prefix("-- min-server-version: "))
+        .map(|v| {
+            v.trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("-- min-server-version: {v}: not a major version"))
+        })
+        .unwrap_or(12)
+}
+
+/// Whether the test server can install `extension` (PostGIS is in the CI test
+/// server, not in the version matrix's builds).
+pub fn extension_available(extension: &str) -> bool {
+    let mut c = postgres::Client::connect(&url_for("postgres", ""), postgres::NoTls)
+        .expect("connect to the test server");
+    c.query_one(
+        "SELECT count(*) FROM pg_available_extensions WHERE name = $1",
+        &[&extension],
+    )
+    .unwrap()
+    .get::<_, i64>(0)
+        > 0
+}
+
+/// Whether this run may do without PostGIS: scripts/matrix.sh says so
+/// (DBLINT_TEST_WITHOUT_POSTGIS=1) for its builds, which lack it. Anywhere else (the
+/// CI test server) a missing PostGIS is a failure, not a skip.
+pub fn may_lack_postgis() -> bool {
+    std::env::var("DBLINT_TEST_WITHOUT_POSTGIS").is_ok_and(|v| v == "1")
 }
 
 pub fn fingerprints(json: &str) -> BTreeSet<String> {
