@@ -34,12 +34,16 @@ pub fn url_for(db: &str, extra: &str) -> String {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// A new, empty database for one test.
+/// A new, empty database for one test. The first call in a test process drops the
+/// databases earlier test processes left behind (`dblint_<tag>_<pid>_<n>` whose
+/// process is gone), so a long-lived local server does not fill the disk.
 pub fn fresh_db(tag: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let name = format!("dblint_{tag}_{}_{n}", std::process::id());
     let mut admin = postgres::Client::connect(&url_for("postgres", ""), postgres::NoTls)
         .expect("connect to the test server");
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| drop_leftovers(&mut admin));
     admin
         .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
         .unwrap();
@@ -47,6 +51,29 @@ pub fn fresh_db(tag: &str) -> String {
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .unwrap();
     name
+}
+
+/// Drop test databases whose test process has ended (see [`fresh_db`]).
+fn drop_leftovers(admin: &mut postgres::Client) {
+    let Ok(rows) = admin.query(
+        "SELECT datname::text FROM pg_catalog.pg_database WHERE datname LIKE 'dblint\\_%'",
+        &[],
+    ) else {
+        return;
+    };
+    for row in rows {
+        let name: String = row.get(0);
+        let mut parts = name.rsplit('_');
+        let (Some(_n), Some(pid)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\""));
+        }
+    }
 }
 
 /// Run SQL files statement by statement, as psql would. A statement marked
