@@ -100,6 +100,21 @@ fn traces_the_roofing_sample_on_a_given_server_and_drops_its_scratch_database() 
     assert!(run
         .stdout
         .contains("SHARE ROW EXCLUSIVE `public.customers`"));
+    // Locks the init migration's transaction held already: one line for the file, and
+    // the statements left out of the table are counted with the reason.
+    assert_eq!(
+        run.stdout
+            .matches("were held already since an earlier statement")
+            .count(),
+        2,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("54 statement(s) are not in the table"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -359,6 +359,9 @@ fn render(report: &TraceReport) -> String {
     out.push_str("| Statement | Location | Predicted lock | Observed lock | Rewrite / scan (predicted → observed) | In transaction | Time | Agrees |\n");
     out.push_str("|---|---|---|---|---|---|---|---|\n");
     let mut notes = Vec::new();
+    // Per file, how many predicted modes the transaction held already (one line each,
+    // not one per lock: a Prisma init migration has dozens).
+    let mut held_again: BTreeMap<&str, usize> = BTreeMap::new();
     for s in report.statements.iter().filter(|s| shown(s)) {
         let location = format!("{}:{}", s.file, s.line);
         let predicted: Vec<(String, LockLevel)> = s
@@ -382,10 +385,7 @@ fn render(report: &TraceReport) -> String {
                     {
                         list.retain(|(o, _)| o != t);
                         list.push((t.clone(), *m));
-                        notes.push(format!(
-                            "`{location}`: {} on `{t}` was held since an earlier statement of the transaction",
-                            m.name()
-                        ));
+                        *held_again.entry(s.file.as_str()).or_default() += 1;
                     }
                 }
                 locks_cell(&list)
@@ -427,6 +427,11 @@ fn render(report: &TraceReport) -> String {
             notes.push(format!("`{location}`: not observable: {why}"));
         }
     }
+    for (file, count) in &held_again {
+        notes.push(format!(
+            "`{file}`: {count} predicted lock(s) were held already since an earlier statement of the same transaction; PostgreSQL does not list a mode again, so the table shows it as predicted"
+        ));
+    }
     if !notes.is_empty() {
         out.push('\n');
         for n in &notes {
@@ -458,6 +463,13 @@ fn render(report: &TraceReport) -> String {
             String::new()
         }
     );
+    let left_out = summary.statements - summary.compared;
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "{left_out} statement(s) are not in the table: they neither lock an existing table nor rewrite or scan one, in the model or on the server (CREATE TABLE, CREATE TYPE, COMMENT on a new object …); locks on other objects (a type, a schema) are not compared."
+        );
+    }
     out
 }
 
