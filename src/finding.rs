@@ -101,8 +101,7 @@ impl Finding {
     pub fn fix(mut self, fix: impl Into<String>) -> Self {
         let fix = fix.into();
         debug_assert!(
-            fix.lines()
-                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--")),
+            has_statement(&fix),
             "a fix without a statement is advice: use Finding::help ({fix})"
         );
         self.fix = Some(fix);
@@ -147,4 +146,11 @@ impl Finding {
     pub fn fingerprint(&self) -> String {
         format!("{}:{}", self.rule, self.object_path())
     }
+}
+
+/// Whether SQL text has a line that is neither blank nor a `--` comment: a statement
+/// to run, where a [`Finding::fix`] must have one.
+pub fn has_statement(sql: &str) -> bool {
+    sql.lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
 }

@@ -22,24 +22,13 @@ use std::path::PathBuf;
 /// The findings `inspect` reports on `db`, by fingerprint, with every rule on.
 fn inspect(db: &str) -> BTreeMap<String, serde_json::Value> {
     let url = url_for(db, "");
-    let run = dblint(&[
-        "inspect",
-        &url,
-        "--format",
-        "json",
-        "--no-config",
-        "--fail-on",
-        "none",
-        "--enable",
-        "text-without-length-check",
-    ]);
+    let mut args = vec!["inspect", url.as_str()];
+    args.extend(common::pg::REPORT_FLAGS);
+    let run = dblint(&args);
     assert_eq!(run.code, 0, "inspect failed: {}", run.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["fingerprint"].as_str().unwrap().to_string(), f.clone()))
+    common::pg::findings(&run.stdout)
+        .into_iter()
+        .map(|f| (f["fingerprint"].as_str().unwrap().to_string(), f))
         .collect()
 }
 

@@ -371,10 +371,8 @@ fn fingerprints_are_unique_and_baselines_count_right() {
         "--fail-on",
         "none",
     ]);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let prints: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
+    let findings = common::pg::findings(&run.stdout);
+    let prints: Vec<&str> = findings
         .iter()
         .map(|f| f["fingerprint"].as_str().unwrap())
         .collect();

@@ -34,15 +34,7 @@ fn rule_matches(fingerprint: &str, pick: fn(&dblint::rules::RuleMeta) -> bool) -
         .any(|r| pick(r.meta()) && id_and_path.starts_with(&format!("{}:", r.meta().id)))
 }
 
-const FLAGS: &[&str] = &[
-    "--format",
-    "json",
-    "--no-config",
-    "--fail-on",
-    "none",
-    "--enable",
-    "text-without-length-check",
-];
+const FLAGS: &[&str] = common::pg::REPORT_FLAGS;
 
 /// The model `inspect` reads from database `db`.
 fn catalog_model(db: &str) -> dblint::model::Database {

@@ -161,12 +161,27 @@ pub fn may_lack_postgis() -> bool {
     std::env::var("DBLINT_TEST_WITHOUT_POSTGIS").is_ok_and(|v| v == "1")
 }
 
-pub fn fingerprints(json: &str) -> BTreeSet<String> {
+/// The options every live comparison runs `inspect` and `lint` with: a JSON report,
+/// no configuration, never a failing exit, and the opt-in rule on too.
+pub const REPORT_FLAGS: &[&str] = &[
+    "--format",
+    "json",
+    "--no-config",
+    "--fail-on",
+    "none",
+    "--enable",
+    "text-without-length-check",
+];
+
+/// The findings of a JSON report.
+pub fn findings(json: &str) -> Vec<serde_json::Value> {
     let doc: serde_json::Value =
         serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    doc["findings"]
-        .as_array()
-        .unwrap()
+    doc["findings"].as_array().unwrap().clone()
+}
+
+pub fn fingerprints(json: &str) -> BTreeSet<String> {
+    findings(json)
         .iter()
         .map(|f| {
             format!(
@@ -180,11 +195,7 @@ pub fn fingerprints(json: &str) -> BTreeSet<String> {
 
 /// Each finding's fix and help, by fingerprint.
 pub fn fixes(json: &str) -> std::collections::BTreeMap<String, (String, String)> {
-    let doc: serde_json::Value =
-        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    doc["findings"]
-        .as_array()
-        .unwrap()
+    findings(json)
         .iter()
         .map(|f| {
             (

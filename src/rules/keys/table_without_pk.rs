@@ -64,15 +64,7 @@ impl Rule for TableWithoutPk {
             // A unique index on NOT NULL columns already identifies every row: what is
             // missing is the declaration (a replica identity, ORM metadata), not the
             // guarantee, so the finding is the lesser form.
-            let identified_by = table.indexes.iter().find(|i| {
-                i.unique
-                    && i.valid
-                    && i.predicate.is_none()
-                    && i.plain_key_columns().is_some_and(|cols| {
-                        cols.iter()
-                            .all(|c| table.column(c).is_some_and(|col| col.not_null))
-                    })
-            });
+            let identified_by = table.indexes.iter().find(|i| identifies_rows(table, i));
             let finding = match identified_by {
                 Some(index) => ctx
                     .finding(
@@ -97,23 +89,30 @@ impl Rule for TableWithoutPk {
     }
 }
 
+/// Whether `index` already identifies every row: valid, unique, not partial, on
+/// plain NOT NULL columns.
+fn identifies_rows(table: &Table, index: &crate::model::Index) -> bool {
+    index.unique
+        && index.valid
+        && index.predicate.is_none()
+        && index.plain_key_columns().is_some_and(|cols| {
+            cols.iter()
+                .all(|c| table.column(c).is_some_and(|col| col.not_null))
+        })
+}
+
 /// The finding with its fix, or advice where no statement can be given (see the
 /// rule's `## Fix`).
 fn with_fix(db: &Database, table: &Table, finding: Finding) -> Finding {
     let partitioned = table.kind == TableKind::Partitioned;
     let pkey = format!("{}_pkey", table.name.name);
+    // One that can become the key as it is: a default-order btree without INCLUDE.
     let candidate = table.indexes.iter().find(|i| {
-        i.unique
-            && i.valid
-            && i.predicate.is_none()
+        identifies_rows(table, i)
             && i.include.is_empty()
             && i.method == "btree"
             && i.keys.iter().all(|k| {
                 !k.descending && !k.nulls_first && k.opclass.is_none() && k.collation.is_none()
-            })
-            && i.plain_key_columns().is_some_and(|cols| {
-                cols.iter()
-                    .all(|c| table.column(c).is_some_and(|col| col.not_null))
             })
     });
     let referenced = |columns: &[&str]| {

@@ -78,10 +78,7 @@ pub fn finding(
         .object(format!("{what}@{}", ctx.event.file.migration))
         .location(Some(ctx.event.location));
     // Advice written as SQL comments, with no statement to run, is help, not a fix.
-    if fix
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with("--"))
-    {
+    if !crate::finding::has_statement(&fix) {
         let prose: Vec<&str> = fix
             .lines()
             .map(|l| l.trim().trim_start_matches('-').trim())

@@ -58,7 +58,7 @@ impl Rule for SetNotNullScan {
             .flat_map(|action| match action {
                 TableAction::SetNotNull { column } => vec![(column, false)],
                 TableAction::AddConstraint(ConstraintSpec::PrimaryKey(key)) => {
-                    key_columns(model, key)
+                    crate::source::sql::locks::primary_key_columns(model, key)
                         .into_iter()
                         .map(|c| (c, true))
                         .collect()
@@ -67,11 +67,7 @@ impl Rule for SetNotNullScan {
             })
             .collect();
         for (column, by_key) in columns {
-            let proven = ctx.pg_version >= 12
-                && model.checks.iter().any(|c| {
-                    c.validated && crate::source::sql::parse::proves_not_null(&c.expression, column)
-                });
-            if proven || model.column(column).is_some_and(|c| c.not_null) {
+            if !crate::source::sql::locks::set_not_null_scans(model, column, ctx.pg_version) {
                 continue;
             }
             let (t, col) = (q.sql(), quote_ident(column));
@@ -91,29 +87,5 @@ impl Rule for SetNotNullScan {
             ));
         }
         out
-    }
-}
-
-/// The columns a primary key covers: as written, or those of its `USING INDEX` index.
-fn key_columns<'a>(
-    model: &'a crate::model::Table,
-    key: &'a crate::source::sql::statement::KeySpec,
-) -> Vec<&'a crate::model::Name> {
-    match &key.using_index {
-        Some(index) if key.columns.is_empty() => model
-            .indexes
-            .iter()
-            .find(|i| i.name.name == *index)
-            .and_then(|i| {
-                i.keys
-                    .iter()
-                    .map(|k| match &k.key {
-                        crate::model::IndexKey::Column(c) => Some(c),
-                        crate::model::IndexKey::Expression(_) => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => key.columns.iter().collect(),
     }
 }

@@ -162,27 +162,34 @@ impl Rule for PlaintextSecret {
                 let read_back = ctx.options.name_matches(&ENCRYPT_COLUMNS, &column.name)
                     || ctx.options.name_matches(&ENCRYPT_TABLES, &table.name.name)
                     || from_provider;
-                let finding = if read_back {
-                    ctx.finding(&table.name,
-                        format!("{}.{} looks like a secret the application must read back (to sign, decrypt, compute codes or send to a provider), stored as written", table.name.name, column.name),
+                // A secret read back is encrypted; any other is replaced by its hash.
+                let (what, advice, suffix) = if read_back {
+                    (
+                        "a secret the application must read back (to sign, decrypt, compute codes or send to a provider),",
+                        "encrypt it with a key kept outside the database (a hash cannot be read back)",
+                        "encrypted",
                     )
-                    .fix(format!(
-                        "-- encrypt it with a key kept outside the database (a hash cannot be read back), then:\nALTER TABLE {} RENAME COLUMN {} TO {};",
-                        table.name.sql(),
-                        quote_ident(&column.name),
-                        quote_ident(&format!("{}_encrypted", column.name))
-                    ))
                 } else {
-                    ctx.finding(&table.name,
-                        format!("{}.{} looks like a secret stored as written", table.name.name, column.name),
+                    (
+                        "a secret",
+                        "store a hash instead (sha256 for random tokens, argon2/bcrypt for passwords)",
+                        "hash",
+                    )
+                };
+                let finding = ctx
+                    .finding(
+                        &table.name,
+                        format!(
+                            "{}.{} looks like {what} stored as written",
+                            table.name.name, column.name
+                        ),
                     )
                     .fix(format!(
-                        "-- store a hash instead (sha256 for random tokens, argon2/bcrypt for passwords), then:\nALTER TABLE {} RENAME COLUMN {} TO {};",
+                        "-- {advice}, then:\nALTER TABLE {} RENAME COLUMN {} TO {};",
                         table.name.sql(),
                         quote_ident(&column.name),
-                        quote_ident(&format!("{}_hash", column.name))
-                    ))
-                };
+                        quote_ident(&format!("{}_{suffix}", column.name))
+                    ));
                 out.push(
                     finding
                         .columns(&[&column.name])

@@ -314,33 +314,8 @@ pub fn effects(
                     // index of its own or USING INDEX.
                     TableAction::AddConstraint(ConstraintSpec::PrimaryKey(k)) => {
                         let nullable = existing_table.is_some_and(|m| {
-                            let columns: Vec<&Name> = match &k.using_index {
-                                Some(index) if k.columns.is_empty() => m
-                                    .indexes
-                                    .iter()
-                                    .find(|i| i.name.name == *index)
-                                    .map(|i| {
-                                        i.keys
-                                            .iter()
-                                            .filter_map(|key| match &key.key {
-                                                crate::model::IndexKey::Column(c) => Some(c),
-                                                crate::model::IndexKey::Expression(_) => None,
-                                            })
-                                            .collect()
-                                    })
-                                    .unwrap_or_default(),
-                                _ => k.columns.iter().collect(),
-                            };
-                            columns.iter().any(|c| {
-                                m.column(c).is_some_and(|col| !col.not_null)
-                                    && !(pg_version >= 12
-                                        && m.checks.iter().any(|chk| {
-                                            chk.validated
-                                                && crate::source::sql::parse::proves_not_null(
-                                                    &chk.expression,
-                                                    c,
-                                                )
-                                        }))
+                            primary_key_columns(m, k).iter().any(|c| {
+                                m.column(c).is_some() && set_not_null_scans(m, c, pg_version)
                             })
                         });
                         (
@@ -360,22 +335,11 @@ pub fn effects(
                         (LockLevel::ShareUpdateExclusive, false, true)
                     }
                     TableAction::SetNotNull { column } => {
-                        // PostgreSQL 12 and later skip the scan when a valid CHECK
-                        // (col IS NOT NULL) proves it.
-                        let proven = pg_version >= 12
-                            && existing_table.is_some_and(|m| {
-                                m.checks.iter().any(|c| {
-                                    c.validated
-                                        && crate::source::sql::parse::proves_not_null(
-                                            &c.expression,
-                                            column,
-                                        )
-                                })
-                            });
-                        let already = existing_table
-                            .and_then(|m| m.column(column))
-                            .is_some_and(|c| c.not_null);
-                        (LockLevel::AccessExclusive, false, !proven && !already)
+                        let scans = match existing_table {
+                            Some(m) => set_not_null_scans(m, column, pg_version),
+                            None => true,
+                        };
+                        (LockLevel::AccessExclusive, false, scans)
                     }
                     TableAction::AlterColumnType { column, data_type } => {
                         // A binary-coercible change (varchar(n) to a longer varchar or
@@ -619,6 +583,42 @@ pub fn is_volatile(default: &str) -> bool {
     ]
     .iter()
     .any(|f| d.contains(f))
+}
+
+/// Whether `SET NOT NULL` on `column` scans `table`: the column is not NOT NULL
+/// already, and no validated CHECK proves it (PostgreSQL 12 and later skip the scan
+/// then; see [`crate::source::sql::parse::proves_not_null`]).
+pub fn set_not_null_scans(table: &crate::model::Table, column: &str, pg_version: u32) -> bool {
+    let already = table.column(column).is_some_and(|c| c.not_null);
+    let proven = pg_version >= 12
+        && table.checks.iter().any(|c| {
+            c.validated && crate::source::sql::parse::proves_not_null(&c.expression, column)
+        });
+    !already && !proven
+}
+
+/// The columns a primary key covers: as written, or those of its `USING INDEX` index.
+pub fn primary_key_columns<'a>(
+    table: &'a crate::model::Table,
+    key: &'a crate::source::sql::statement::KeySpec,
+) -> Vec<&'a Name> {
+    match &key.using_index {
+        Some(index) if key.columns.is_empty() => table
+            .indexes
+            .iter()
+            .find(|i| i.name.name == *index)
+            .map(|i| {
+                i.keys
+                    .iter()
+                    .filter_map(|k| match &k.key {
+                        crate::model::IndexKey::Column(c) => Some(c),
+                        crate::model::IndexKey::Expression(_) => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => key.columns.iter().collect(),
+    }
 }
 
 /// Whether changing `from` to `to` needs no rewrite or scan.

@@ -428,7 +428,7 @@ pub fn replay_prepared(
             // rewrites do), so the newest rules serve for the locks a transaction holds.
             let effects = locks::effects(statement, &replayer.db, replayer.search_path(), u32::MAX);
             let applied = replayer.apply(statement, &location);
-            state.after_with_locks(
+            state.after(
                 statement,
                 &|name| replayer.find_table(name),
                 &effects,

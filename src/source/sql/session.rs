@@ -77,19 +77,10 @@ impl FileState {
     }
 
     /// Update after a statement was applied. `resolve` finds a table by name the way
-    /// the server would.
+    /// the server would; `effects` are the locks the statement took
+    /// ([`super::locks::effects`] on the model before it), held until the transaction
+    /// ends.
     pub fn after(
-        &mut self,
-        statement: &Statement,
-        resolve: &dyn Fn(&super::statement::ObjectName) -> Option<QualifiedName>,
-    ) {
-        self.after_with_locks(statement, resolve, &[], 0, "");
-    }
-
-    /// [`FileState::after`], recording the locks the statement took (`effects`, from
-    /// [`super::locks::effects`] on the model before it) as held until the
-    /// transaction ends.
-    pub fn after_with_locks(
         &mut self,
         statement: &Statement,
         resolve: &dyn Fn(&super::statement::ObjectName) -> Option<QualifiedName>,
@@ -108,13 +99,13 @@ impl FileState {
                 Some(held) => {
                     held.level = effect.level;
                     held.line = line;
-                    held.statement = first_words(sql);
+                    held.statement = super::first_words(sql);
                 }
                 None => self.held_locks.push(HeldLock {
                     table: effect.table.clone(),
                     level: effect.level,
                     line,
-                    statement: first_words(sql),
+                    statement: super::first_words(sql),
                 }),
             }
         }
@@ -201,15 +192,6 @@ impl FileState {
             self.enum_values_added.clear();
             self.held_locks.clear();
         }
-    }
-}
-
-/// The statement's first words, for a message (at most 60 characters).
-fn first_words(sql: &str) -> String {
-    let words: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    match words.char_indices().nth(60) {
-        Some((end, _)) => format!("{}…", &words[..end]),
-        None => words,
     }
 }
 

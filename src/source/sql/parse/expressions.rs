@@ -116,17 +116,11 @@ pub(super) fn select_set_config(s: &protobuf::SelectStmt) -> Option<Statement> {
 /// for text that is not one expression. Both sources' text is judged here, so lint
 /// and inspect agree.
 pub fn not_null_columns(predicate: &str) -> Option<Vec<Name>> {
-    // Parenthesised so the text can only be one expression (a stray `GROUP BY` or
-    // `; …` is a syntax error, not a second clause).
-    let result = pg_query::parse(&format!("SELECT 1 WHERE ({predicate})"), 0).ok()?;
-    let [raw] = result.protobuf.stmts.as_slice() else {
-        return None;
-    };
-    let NodeEnum::SelectStmt(select) = raw.stmt.as_ref()?.node.as_ref()? else {
-        return None;
-    };
-    let mut columns = Vec::new();
-    not_null_tests(select.where_clause.as_deref()?, &mut columns).then_some(columns)
+    with_expression(predicate, |clause| {
+        let mut columns = Vec::new();
+        not_null_tests(clause, &mut columns).then_some(columns)
+    })
+    .flatten()
 }
 
 pub(super) fn not_null_tests(node: &Node, out: &mut Vec<Name>) -> bool {
@@ -134,19 +128,52 @@ pub(super) fn not_null_tests(node: &Node, out: &mut Vec<Name>) -> bool {
         Some(NodeEnum::BoolExpr(b)) if b.boolop == protobuf::BoolExprType::AndExpr as i32 => {
             b.args.iter().all(|arg| not_null_tests(arg, out))
         }
-        Some(NodeEnum::NullTest(t))
-            if t.nulltesttype == protobuf::NullTestType::IsNotNull as i32 =>
-        {
-            let Some(NodeEnum::ColumnRef(c)) = t.arg.as_deref().and_then(|a| a.node.as_ref())
-            else {
-                return false;
-            };
-            match c.fields.as_slice() {
-                [field] => string_of(field).map(|name| out.push(name)).is_some(),
-                _ => false,
-            }
-        }
-        _ => false,
+        _ => null_test_column(node, true)
+            .map(|name| out.push(name))
+            .is_some(),
+    }
+}
+
+/// Parse `text`, one expression (a predicate, or a CHECK expression; `CHECK (…)` as
+/// `pg_get_constraintdef` writes it is accepted too), and hand it to `f`. `None` for
+/// text that is not one expression.
+fn with_expression<T>(text: &str, f: impl FnOnce(&Node) -> T) -> Option<T> {
+    let trimmed = text.trim();
+    let text = match trimmed.get(..6) {
+        Some(head) if head.eq_ignore_ascii_case("CHECK ") => &trimmed[6..],
+        _ => trimmed,
+    };
+    // Parenthesised so the text can only be one expression (a stray `GROUP BY` or
+    // `; …` is a syntax error, not a second clause).
+    let result = pg_query::parse(&format!("SELECT 1 WHERE ({text})"), 0).ok()?;
+    let [raw] = result.protobuf.stmts.as_slice() else {
+        return None;
+    };
+    let NodeEnum::SelectStmt(select) = raw.stmt.as_ref()?.node.as_ref()? else {
+        return None;
+    };
+    select.where_clause.as_deref().map(f)
+}
+
+/// The column `node` tests: `column IS NOT NULL` when `not`, else `column IS NULL`.
+fn null_test_column(node: &Node, not: bool) -> Option<Name> {
+    let Some(NodeEnum::NullTest(t)) = node.node.as_ref() else {
+        return None;
+    };
+    let wanted = if not {
+        protobuf::NullTestType::IsNotNull
+    } else {
+        protobuf::NullTestType::IsNull
+    };
+    if t.nulltesttype != wanted as i32 {
+        return None;
+    }
+    let Some(NodeEnum::ColumnRef(c)) = t.arg.as_deref().and_then(|a| a.node.as_ref()) else {
+        return None;
+    };
+    match c.fields.as_slice() {
+        [field] => string_of(field),
+        _ => None,
     }
 }
 
@@ -158,26 +185,12 @@ pub(super) fn not_null_tests(node: &Node, out: &mut Vec<Name>) -> bool {
 /// unless every other term is `col IS NULL`. Empty
 /// for text that is not one expression. A domain's CHECK names the column `value`.
 pub fn length_limited_columns(expression: &str) -> Vec<Name> {
-    // A domain's checks come as `pg_get_constraintdef` writes them: `CHECK (…)`.
-    let trimmed = expression.trim();
-    let expression = match trimmed.get(..6) {
-        Some(head) if head.eq_ignore_ascii_case("CHECK ") => &trimmed[6..],
-        _ => trimmed,
-    };
-    let Ok(result) = pg_query::parse(&format!("SELECT 1 WHERE ({expression})"), 0) else {
-        return Vec::new();
-    };
-    let [raw] = result.protobuf.stmts.as_slice() else {
-        return Vec::new();
-    };
-    let Some(NodeEnum::SelectStmt(select)) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    if let Some(clause) = select.where_clause.as_deref() {
+    with_expression(expression, |clause| {
+        let mut out = Vec::new();
         length_limits(clause, &mut out);
-    }
-    out
+        out
+    })
+    .unwrap_or_default()
 }
 
 fn length_limits(node: &Node, out: &mut Vec<Name>) {
@@ -233,18 +246,7 @@ fn length_limits(node: &Node, out: &mut Vec<Name>) {
 
 /// Whether `node` is `column IS NULL`.
 fn is_null_test_of(node: &Node, column: &Name) -> bool {
-    let Some(NodeEnum::NullTest(t)) = node.node.as_ref() else {
-        return false;
-    };
-    if t.nulltesttype != protobuf::NullTestType::IsNull as i32 {
-        return false;
-    }
-    match t.arg.as_deref().and_then(|a| a.node.as_ref()) {
-        Some(NodeEnum::ColumnRef(c)) => {
-            matches!(c.fields.as_slice(), [field] if string_of(field).as_ref() == Some(column))
-        }
-        _ => false,
-    }
+    null_test_column(node, false).as_ref() == Some(column)
 }
 
 /// `col` of `char_length(col)` (or a cast of `col`), for the length functions.
@@ -290,39 +292,13 @@ fn is_constant(node: &Node) -> bool {
 /// NOT NULL` proves nothing for `a`, and neither does `a > 0` (NULL passes a CHECK).
 /// Accepts `CHECK (…)` as `pg_get_constraintdef` writes it.
 pub fn proves_not_null(expression: &str, column: &str) -> bool {
-    let trimmed = expression.trim();
-    let expression = match trimmed.get(..6) {
-        Some(head) if head.eq_ignore_ascii_case("CHECK ") => &trimmed[6..],
-        _ => trimmed,
-    };
-    let Ok(result) = pg_query::parse(&format!("SELECT 1 WHERE ({expression})"), 0) else {
-        return false;
-    };
-    let [raw] = result.protobuf.stmts.as_slice() else {
-        return false;
-    };
-    let Some(NodeEnum::SelectStmt(select)) = raw.stmt.as_ref().and_then(|s| s.node.as_ref()) else {
-        return false;
-    };
     fn and_terms_prove(node: &Node, column: &str) -> bool {
         match node.node.as_ref() {
             Some(NodeEnum::BoolExpr(b)) if b.boolop == protobuf::BoolExprType::AndExpr as i32 => {
                 b.args.iter().any(|arg| and_terms_prove(arg, column))
             }
-            Some(NodeEnum::NullTest(t))
-                if t.nulltesttype == protobuf::NullTestType::IsNotNull as i32 =>
-            {
-                matches!(
-                    t.arg.as_deref().and_then(|a| a.node.as_ref()),
-                    Some(NodeEnum::ColumnRef(c))
-                        if matches!(c.fields.as_slice(), [field] if string_of(field).is_some_and(|n| n.as_str() == column))
-                )
-            }
-            _ => false,
+            _ => null_test_column(node, true).is_some_and(|n| n.as_str() == column),
         }
     }
-    select
-        .where_clause
-        .as_deref()
-        .is_some_and(|w| and_terms_prove(w, column))
+    with_expression(expression, |clause| and_terms_prove(clause, column)).unwrap_or(false)
 }
