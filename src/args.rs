@@ -114,7 +114,7 @@ pub struct TraceArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
     pub format: TraceFormat,
-    /// Configuration file (for `assume_in_transaction`; default: dblint.toml next to
+    /// Configuration file (for `delivery` under `[paths]`; default: dblint.toml next to
     /// the input, or in the current directory or a parent)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

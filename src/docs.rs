@@ -178,7 +178,10 @@ fail_on = "error"
 # deleted_columns = ["deleted_at", "deletedAt"]
 # active_columns = ["is_active"]
 
-# Settings for migration folders, by glob (used by the migration-safety pack).
-# [paths."prisma/migrations/**"]
-# assume_in_transaction = true
+# How the migration tool sends the files under a glob, when dblint's detection
+# (Prisma, golang-migrate, dbmate, Diesel, Flyway, psql) is not what you run:
+# "statements" (one by one, like psql), "one-query" (the whole file as one query
+# string), "transaction" (the tool wraps each file in BEGIN ... COMMIT).
+# [paths."migrations/**"]
+# delivery = "statements"
 "#;

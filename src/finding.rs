@@ -87,6 +87,15 @@ impl Finding {
         }
     }
 
+    /// A finding about a migration file as a whole (its transaction structure), not
+    /// about a relation: identified by its object alone.
+    pub fn about_file(rule: &'static str, message: impl Into<String>) -> Self {
+        Finding {
+            table: None,
+            ..Finding::new(rule, &QualifiedName::new("", ""), message)
+        }
+    }
+
     pub fn columns<S: AsRef<str>>(mut self, columns: &[S]) -> Self {
         self.columns = columns.iter().map(|c| c.as_ref().to_string()).collect();
         self
@@ -134,7 +143,9 @@ impl Finding {
             .map(|t| t.to_string())
             .unwrap_or_default();
         if let Some(object) = &self.object {
-            path.push('.');
+            if !path.is_empty() {
+                path.push('.');
+            }
             path.push_str(object);
         } else if !self.columns.is_empty() {
             path.push_str(&format!("({})", self.columns.join(",")));

@@ -24,8 +24,10 @@ pub struct RuleSettings {
 /// Settings for the migration files under a glob.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PathSettings {
-    /// The tool runs each file in a transaction even without BEGIN/COMMIT in it.
-    pub assume_in_transaction: Option<bool>,
+    /// How the migration tool sends each file (`delivery = "statements" | "one-query" |
+    /// "transaction"`; the older `assume_in_transaction = true|false` means
+    /// "transaction" or "statements"). Unset: dblint detects the tool.
+    pub delivery: Option<crate::source::sql::delivery::Delivery>,
 }
 
 /// Default target version for migration verdicts.
@@ -125,9 +127,9 @@ fn line_of(text: &str, section: Option<&str>, key: &str) -> usize {
 }
 
 impl Settings {
-    /// `assume_in_transaction` from the last `[paths."glob"]` matching `file`, if any.
+    /// `delivery` from the last `[paths."glob"]` matching `file` that sets it, if any.
     /// Globs match the path as given and relative to the configuration's directory.
-    pub fn assume_in_transaction(&self, file: &Path) -> Option<bool> {
+    pub fn delivery(&self, file: &Path) -> Option<crate::source::sql::delivery::Delivery> {
         let base = self.config_file.as_ref().and_then(|c| c.parent());
         let relative = base.and_then(|b| {
             let abs = std::fs::canonicalize(file).ok()?;
@@ -137,7 +139,7 @@ impl Settings {
         self.paths
             .iter()
             .rev()
-            .filter(|(_, p)| p.assume_in_transaction.is_some())
+            .filter(|(_, p)| p.delivery.is_some())
             .find(|(glob, _)| {
                 let Ok(g) = check_glob(glob) else {
                     return false;
@@ -145,7 +147,7 @@ impl Settings {
                 let m = g.compile_matcher();
                 m.is_match(file) || relative.as_ref().is_some_and(|r| m.is_match(r))
             })
-            .and_then(|(_, p)| p.assume_in_transaction)
+            .and_then(|(_, p)| p.delivery)
     }
 
     /// Read and validate a configuration file on top of the defaults.
@@ -324,9 +326,13 @@ impl Settings {
                         for (k, v) in body {
                             match k.as_str() {
                                 "assume_in_transaction" => {
-                                    path.assume_in_transaction = Some(v.as_bool().ok_or_else(|| err(Some(&section), k, "assume_in_transaction must be true or false".into()))?)
+                                    let wrapped = v.as_bool().ok_or_else(|| err(Some(&section), k, "assume_in_transaction must be true or false".into()))?;
+                                    path.delivery = Some(if wrapped { crate::source::sql::delivery::Delivery::Transaction } else { crate::source::sql::delivery::Delivery::Statements });
                                 }
-                                other => return Err(err(Some(&section), k, format!("unknown key `{other}` in [paths] (expected assume_in_transaction)"))),
+                                "delivery" => {
+                                    path.delivery = Some(v.as_str().and_then(crate::source::sql::delivery::Delivery::parse).ok_or_else(|| err(Some(&section), k, "delivery must be \"statements\", \"one-query\" or \"transaction\"".into()))?)
+                                }
+                                other => return Err(err(Some(&section), k, format!("unknown key `{other}` in [paths] (expected delivery)"))),
                             }
                         }
                         settings.paths.push((glob.clone(), path));

@@ -160,34 +160,133 @@ fn pg_version_switches_version_dependent_verdicts() {
     );
 }
 
+/// The concurrently-in-transaction findings of `lint m` in `dir`, as `file:line`.
+fn concurrently_findings(dir: &Path) -> Vec<String> {
+    let out = dblint_in(dir, &["lint", "m", "--format", "json", "--all-migrations"]);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+    let mut found: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "concurrently-in-transaction")
+        .map(|f| {
+            let file = f["location"]["file"].as_str().unwrap().replace('\\', "/");
+            format!(
+                "{}:{}",
+                file.trim_start_matches("m/"),
+                f["location"]["line"]
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 #[test]
-fn assume_in_transaction_per_path() {
-    let files = [
-        ("m/001_base.sql", BASE),
-        (
-            "m/002.sql",
-            "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);\n",
-        ),
-    ];
+fn delivery_per_path_overrides_the_detected_tool() {
+    let cic = "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);\n";
+    let files = [("m/001_base.sql", BASE), ("m/002.sql", cic)];
     let dir = temp_tree(&files);
-    let args = &["lint", "m", "--format", "json"];
-    let plain = dblint_in(dir.path(), args);
-    assert!(
-        !plain.stdout.contains("concurrently-in-transaction"),
-        "{}",
-        plain.stdout
-    );
+    assert!(concurrently_findings(dir.path()).is_empty());
+    // The older spelling still works.
     std::fs::write(
         dir.path().join("dblint.toml"),
         "[paths.\"m/*.sql\"]\nassume_in_transaction = true\n",
     )
     .unwrap();
-    let wrapped = dblint_in(dir.path(), args);
+    assert_eq!(concurrently_findings(dir.path()), ["002.sql:1"]);
+    std::fs::write(
+        dir.path().join("dblint.toml"),
+        "[paths.\"m/*.sql\"]\ndelivery = \"transaction\"\n",
+    )
+    .unwrap();
+    assert_eq!(concurrently_findings(dir.path()), ["002.sql:1"]);
+    std::fs::write(
+        dir.path().join("dblint.toml"),
+        "[paths.\"m/*.sql\"]\ndelivery = \"wrapped\"\n",
+    )
+    .unwrap();
+    let bad = dblint_in(dir.path(), &["lint", "m"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(
-        wrapped.stdout.contains("concurrently-in-transaction"),
+        bad.stderr.contains("dblint.toml") && bad.stderr.contains("one-query"),
         "{}",
-        wrapped.stderr
+        bad.stderr
     );
+}
+
+#[test]
+fn prisma_files_of_several_statements_are_one_implicit_transaction() {
+    let lone = "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);\n";
+    let two = "SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY orders_id_idx ON orders (id);\n";
+    let files = [
+        ("m/20240101_base/migration.sql", BASE),
+        ("m/20240102_lone/migration.sql", lone),
+        ("m/20240103_two/migration.sql", two),
+    ];
+    let dir = temp_tree(&files);
+    assert_eq!(
+        concurrently_findings(dir.path()),
+        ["20240103_two/migration.sql:2"]
+    );
+    // Prisma 7.4 and later handle CONCURRENTLY themselves: the user says so.
+    std::fs::write(
+        dir.path().join("dblint.toml"),
+        "[paths.\"m/**\"]\ndelivery = \"statements\"\n",
+    )
+    .unwrap();
+    assert!(concurrently_findings(dir.path()).is_empty());
+}
+
+#[test]
+fn flyway_runs_only_non_transactional_migrations_outside_a_transaction() {
+    let files = [
+        ("m/V1__base.sql", BASE),
+        (
+            "m/V2__alone.sql",
+            "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);\n",
+        ),
+        (
+            "m/V3__mixed.sql",
+            "ALTER TABLE accounts ADD COLUMN email text;\nCREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);\n",
+        ),
+        // Flyway's parser does not know REINDEX ... CONCURRENTLY: a transaction.
+        (
+            "m/V4__reindex.sql",
+            "REINDEX INDEX CONCURRENTLY accounts_note_idx;\n",
+        ),
+        (
+            "m/V5__conf.sql",
+            "ALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\n",
+        ),
+        ("m/V5__conf.sql.conf", "executeInTransaction=false\n"),
+    ];
+    let dir = temp_tree(&files);
+    assert_eq!(
+        concurrently_findings(dir.path()),
+        ["V3__mixed.sql:2", "V4__reindex.sql:1"]
+    );
+}
+
+#[test]
+fn diesel_metadata_turns_the_transaction_off() {
+    let cic = "CREATE INDEX CONCURRENTLY accounts_note_idx ON accounts (note);\n";
+    let files = [
+        ("m/2024-01-01-000000_base/up.sql", BASE),
+        ("m/2024-01-02-000000_index/up.sql", cic),
+    ];
+    let dir = temp_tree(&files);
+    assert_eq!(
+        concurrently_findings(dir.path()),
+        ["2024-01-02-000000_index/up.sql:1"]
+    );
+    std::fs::write(
+        dir.path().join("m/2024-01-02-000000_index/metadata.toml"),
+        "run_in_transaction = false\n",
+    )
+    .unwrap();
+    assert!(concurrently_findings(dir.path()).is_empty());
 }
 
 fn git(dir: &Path, args: &[&str]) {

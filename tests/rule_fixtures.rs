@@ -20,7 +20,7 @@ use dblint::engine;
 use dblint::finding::Finding;
 use dblint::rules::{RuleKind, REGISTRY};
 use dblint::settings::Settings;
-use dblint::source::sql::{self, session::tool_wraps_in_transaction};
+use dblint::source::sql;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -75,7 +75,7 @@ fn findings(rule: &str, text: &str, shown: &str) -> Vec<Finding> {
     // The folder, so the files are migrations applied one after another (files named
     // together on a command line would be one deployment).
     let folder = [dir.path().join("migrations")];
-    let loaded = sql::load_with(&folder, &|p| tool_wraps_in_transaction(p), &mut |event| {
+    let loaded = sql::load_with(&folder, &|_| None, &mut |event| {
         engine::review_statement(event, &plan, pg_version, &mut reviewed)
     })
     .unwrap();

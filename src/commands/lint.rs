@@ -10,11 +10,7 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     let settings = crate::settings::resolve(&args.report, &args.paths)?;
     let plan = crate::engine::plan(&settings)?;
     let pg_version = args.pg_version.unwrap_or(settings.pg_version);
-    let assume = |file: &std::path::Path| {
-        settings
-            .assume_in_transaction(file)
-            .unwrap_or_else(|| sql::session::tool_wraps_in_transaction(file))
-    };
+    let assume = |file: &std::path::Path| settings.delivery(file);
     if args.locks {
         return super::locks::run(&args.paths, &assume, pg_version);
     }
@@ -158,11 +154,7 @@ pub fn lint_sources(
     settings: &crate::settings::Settings,
 ) -> Result<(crate::grade::Graded, sql::Loaded)> {
     let plan = crate::engine::plan(settings)?;
-    let assume = |file: &std::path::Path| {
-        settings
-            .assume_in_transaction(file)
-            .unwrap_or_else(|| sql::session::tool_wraps_in_transaction(file))
-    };
+    let assume = |file: &std::path::Path| settings.delivery(file);
     let mut reviewed = Vec::new();
     let mut loaded = sql::load_sources(sources, &assume, &mut |event| {
         crate::engine::review_statement(event, &plan, settings.pg_version, &mut reviewed)

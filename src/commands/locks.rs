@@ -25,7 +25,7 @@ fn excerpt(sql: &str) -> String {
 
 pub fn render(
     paths: &[std::path::PathBuf],
-    assume: &dyn Fn(&std::path::Path) -> bool,
+    assume: &dyn Fn(&std::path::Path) -> Option<crate::source::sql::delivery::Delivery>,
     pg_version: u32,
 ) -> Result<(String, Vec<crate::source::Diagnostic>), String> {
     let mut rows = Vec::new();
@@ -83,7 +83,7 @@ pub fn render(
 
 pub fn run(
     paths: &[std::path::PathBuf],
-    assume: &dyn Fn(&std::path::Path) -> bool,
+    assume: &dyn Fn(&std::path::Path) -> Option<crate::source::sql::delivery::Delivery>,
     pg_version: u32,
 ) -> crate::error::Result<crate::error::Verdict> {
     let (table, diagnostics) = render(paths, assume, pg_version)?;

@@ -118,11 +118,7 @@ fn traced_files(args: &TraceArgs, files: &[PathBuf]) -> std::result::Result<Vec<
 pub fn run(args: &TraceArgs) -> Result<Verdict> {
     let settings =
         crate::settings::from_config(args.config.as_deref(), args.no_config, &args.paths)?;
-    let assume = |file: &Path| {
-        settings
-            .assume_in_transaction(file)
-            .unwrap_or_else(|| sql::session::tool_wraps_in_transaction(file))
-    };
+    let assume = |file: &Path| settings.delivery(file);
     let files = files_in_order(&args.paths)?;
     let traced = traced_files(args, &files)?;
     if !traced.iter().any(|t| *t) {
@@ -193,7 +189,7 @@ fn apply_and_trace(
     scratch: &Scratch,
     files: &[PathBuf],
     traced: &[bool],
-    assume: &dyn Fn(&Path) -> bool,
+    assume: &dyn Fn(&Path) -> Option<sql::delivery::Delivery>,
     predictions: &BTreeMap<(String, u32), Prediction>,
 ) -> Result<TraceReport> {
     let fatal = |e: Fatal| Error::new(format!("{}: {}", scratch.location, e.0));
@@ -219,8 +215,30 @@ fn apply_and_trace(
         let shown = file.display().to_string();
         let bytes = std::fs::read(file).map_err(|e| Error::new(format!("{shown}: {e}")))?;
         let text = String::from_utf8_lossy(&bytes);
-        tracer.begin_file(assume(file)).map_err(fatal)?;
-        for raw in sql::split::split(&text).statements {
+        // As replay reads it: a dbmate file's up block, sent the way its tool sends it.
+        let up_block = sql::delivery::dbmate_up_block(&text);
+        let text = up_block.as_deref().unwrap_or(&text);
+        let raws = sql::split::split(text).statements;
+        let delivery = assume(file).unwrap_or_else(|| {
+            let statements: Vec<&str> = raws.iter().map(|r| r.sql.as_str()).collect();
+            sql::delivery::detect(
+                file,
+                &sql::delivery::FileFacts {
+                    statements: &statements,
+                    text,
+                },
+            )
+            .delivery
+        });
+        // The implicit transaction of a query string of two or more statements is
+        // traced as an explicit one: the same locks are held until its end.
+        let wrapped = match delivery {
+            sql::delivery::Delivery::Transaction => true,
+            sql::delivery::Delivery::OneQuery => raws.len() > 1,
+            sql::delivery::Delivery::Statements => false,
+        };
+        tracer.begin_file(wrapped).map_err(fatal)?;
+        for raw in raws {
             if server::interrupted() {
                 return Err(Error::new("interrupted; the scratch database is removed"));
             }

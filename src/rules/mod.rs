@@ -181,6 +181,8 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::enum_value_in_transaction::EnumValueInTransaction,
     &migration::identifier_too_long::IdentifierTooLong,
     &migration::lock_held_across_statements::LockHeldAcrossStatements,
+    &migration::unclosed_transaction::UnclosedTransaction,
+    &migration::transaction_control_in_wrapped_file::TransactionControlInWrappedFile,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -6,25 +6,44 @@ use crate::source::sql::statement::{ObjectKind, Statement};
 declare_rule! {
     /// ## What it does
     /// Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` and `REINDEX ...
-    /// CONCURRENTLY` inside a transaction: an explicit `BEGIN`, or a migration tool
-    /// that wraps each file in one (Prisma, Flyway and Diesel do by default; set
-    /// `assume_in_transaction` under `[paths."<glob>"]` in dblint.toml for others).
+    /// CONCURRENTLY` that run inside a transaction block. Which block a statement is in
+    /// depends on how the migration tool sends the file:
+    ///
+    /// - an explicit `BEGIN` of the file, with any tool;
+    /// - a transaction the tool opens around the file: Diesel (unless
+    ///   `run_in_transaction = false` in the migration's `metadata.toml`), dbmate
+    ///   (unless `-- migrate:up transaction:false`), Flyway (unless every statement of
+    ///   the migration is one its parser runs outside a transaction, such as `CREATE
+    ///   INDEX CONCURRENTLY`; it does not know `REINDEX ... CONCURRENTLY`; a migration
+    ///   mixing both kinds is refused unless `mixed = true`);
+    /// - the implicit transaction of a file sent as one query string with two or more
+    ///   statements: Prisma (`migration.sql`), golang-migrate, dbmate
+    ///   `transaction:false`, Diesel `run_in_transaction = false`. The same statement
+    ///   alone in such a file runs outside a transaction, and is not flagged.
+    ///
+    /// psql, `pg_dump` output, Rails `structure.sql` and Django's `sqlmigrate` send
+    /// statement by statement. Where the detection is not what you run, say how the
+    /// files are sent with `delivery` under `[paths."<glob>"]` in dblint.toml.
     ///
     /// ## Why is this bad?
-    /// PostgreSQL refuses: "cannot run inside a transaction block". The migration fails
-    /// at deploy time, possibly after earlier statements of the file already ran.
+    /// PostgreSQL refuses: "cannot run inside a transaction block" (CREATE INDEX,
+    /// "Building Indexes Concurrently"; the protocol's "Multiple Statements in a Simple
+    /// Query" makes a multi-statement query string one transaction). The migration
+    /// fails at deploy time, possibly after earlier statements of the file already
+    /// ran. With Flyway, also set `postgresql.transactional.lock = false`, as Flyway's
+    /// docs advise: the concurrent build can otherwise wait on the transaction of
+    /// Flyway's own advisory lock.
     ///
     /// ## Example
     /// ```sql
-    /// BEGIN;
+    /// -- prisma/migrations/20240101_orders_customer/migration.sql
+    /// SET lock_timeout = '5s';
     /// CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);
-    /// COMMIT;
     /// ```
     ///
     /// ## Fix
-    /// Put the statement in a migration of its own that runs outside a transaction
-    /// (golang-migrate: no BEGIN; Flyway: `executeInTransaction=false`; Django:
-    /// `atomic = False`; Prisma: apply it with `prisma db execute`).
+    /// Move the statement to a migration of its own that the tool runs outside a
+    /// transaction; the finding says how for the tool it detected.
     ConcurrentlyInTransaction { id: "concurrently-in-transaction", summary: "CONCURRENTLY inside a transaction fails", kind: Migration }
 }
 
@@ -75,17 +94,27 @@ impl Rule for ConcurrentlyInTransaction {
         let Some(table) = table else {
             return Vec::new();
         };
-        let why = if ctx.event.file.explicit_transaction {
-            "inside BEGIN ... COMMIT"
+        let file = ctx.event.file;
+        let why = if file.explicit_transaction {
+            match file.begin_line {
+                Some(line) => format!("inside the BEGIN of line {line}"),
+                None => "inside BEGIN ... COMMIT".to_string(),
+            }
+        } else if file.tool_transaction {
+            file.sending.by.clone()
         } else {
-            "in a file the migration tool runs in a transaction"
+            format!(
+                "{} of {} statements, which PostgreSQL runs as one implicit transaction",
+                file.sending.by, file.statements
+            )
         };
         vec![finding(ctx,
             &table,
             "concurrently",
-            format!("{what} {why}: PostgreSQL refuses it (cannot run inside a transaction block)"),
+            format!("{what} inside a transaction block ({why}): PostgreSQL refuses it (cannot run inside a transaction block)"),
             format!(
-                "-- in its own migration that runs outside a transaction (golang-migrate file,\n-- Django atomic = False, Flyway executeInTransaction=false):\n{};",
+                "-- {}:\n{};",
+                file.sending.outside,
                 ctx.event.sql.trim().trim_end_matches(';')
             ),
         )]

@@ -19,6 +19,8 @@ pub mod lock_timeout_missing;
 pub mod reindex_not_concurrently;
 pub mod rename_breaks_code;
 pub mod set_not_null_scan;
+pub mod transaction_control_in_wrapped_file;
+pub mod unclosed_transaction;
 pub mod validate_in_same_transaction;
 
 use super::MigrationContext;
@@ -88,6 +90,18 @@ pub fn finding(
     } else {
         finding.fix(fix)
     }
+}
+
+/// A finding about the file's transaction structure rather than a relation, located
+/// at `line` and identified by `what` and the migration.
+pub fn file_finding(ctx: &MigrationContext, what: &str, line: u32, message: String) -> Finding {
+    let location = crate::model::Location {
+        file: ctx.event.location.file.clone(),
+        line,
+    };
+    Finding::about_file(ctx.meta.id, message)
+        .object(format!("{what}@{}", ctx.event.file.migration))
+        .location(Some(&location))
 }
 
 /// `CREATE [UNIQUE] INDEX ...` → `CREATE [UNIQUE] INDEX CONCURRENTLY ...`.

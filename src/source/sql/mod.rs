@@ -1,6 +1,7 @@
 //! The SQL frontend: split files into statements, parse each with the PostgreSQL
 //! grammar, and replay them in migration order into one schema model.
 
+pub mod delivery;
 pub mod large;
 pub mod locks;
 pub mod order;
@@ -87,19 +88,15 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 
 /// Replay every file, in order, into one model.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
-    load_with(
-        paths,
-        &|p| session::tool_wraps_in_transaction(p),
-        &mut |_| {},
-    )
+    load_with(paths, &|_| None, &mut |_| {})
 }
 
 /// Replay with migration review: `observer` sees every statement with the model as
-/// it was just before it; `assume_transaction` says whether a file runs in a
-/// transaction without an explicit BEGIN.
+/// it was just before it; `delivery` gives how a file is sent where dblint.toml says
+/// so (else the tool's way is detected, [`delivery::detect`]).
 pub fn load_with(
     paths: &[PathBuf],
-    assume_transaction: &dyn Fn(&std::path::Path) -> bool,
+    delivery: &dyn Fn(&std::path::Path) -> Option<delivery::Delivery>,
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> Result<Loaded, InputError> {
     let files = input_files(paths)?;
@@ -117,7 +114,7 @@ pub fn load_with(
             })?;
             Ok(decode(file, bytes))
         },
-        assume_transaction,
+        delivery,
         observer,
     )?;
     loaded.out_of_order = out_of_order(paths, &loaded.files, &mut loaded.diagnostics);
@@ -129,7 +126,7 @@ pub fn load_with(
 /// together are): for tools and the fuzzer.
 pub fn load_sources(
     sources: &[(PathBuf, Vec<u8>)],
-    assume_transaction: &dyn Fn(&std::path::Path) -> bool,
+    delivery: &dyn Fn(&std::path::Path) -> Option<delivery::Delivery>,
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> Loaded {
     let files: Vec<PathBuf> = sources.iter().map(|(path, _)| path.clone()).collect();
@@ -139,7 +136,7 @@ pub fn load_sources(
         files,
         &named,
         &mut |file| Ok(decode(file, contents.next().unwrap_or_default())),
-        assume_transaction,
+        delivery,
         observer,
     );
     match loaded {
@@ -159,7 +156,7 @@ fn replay_files<E>(
     files: Vec<PathBuf>,
     named: &std::collections::BTreeSet<PathBuf>,
     read: &mut dyn FnMut(&PathBuf) -> Result<ReadFile, E>,
-    assume_transaction: &dyn Fn(&std::path::Path) -> bool,
+    delivery: &dyn Fn(&std::path::Path) -> Option<delivery::Delivery>,
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> Result<Loaded, E> {
     let mut deployment_tables = std::collections::BTreeSet::new();
@@ -179,7 +176,11 @@ fn replay_files<E>(
             stats.parse_errors += 1;
             continue;
         };
-        let mut state = session::FileState::new(file, assume_transaction(file));
+        let sending = match delivery(file) {
+            Some(stated) => delivery::Sending::configured(stated),
+            None => prepared.sending.clone(),
+        };
+        let mut state = session::FileState::new(file, sending, prepared.lines.len());
         let in_deployment = named.contains(file);
         if in_deployment {
             state.created_tables = std::mem::take(&mut deployment_tables);
@@ -297,7 +298,8 @@ pub fn replay_text(
     diagnostics: &mut Vec<Diagnostic>,
     stats: &mut ReplayStats,
 ) {
-    let mut state = session::FileState::new(std::path::Path::new(file), false);
+    let mut state =
+        session::FileState::new(std::path::Path::new(file), delivery::Sending::default(), 0);
     replay_observed(
         replayer,
         file,
@@ -331,12 +333,27 @@ pub struct PreparedFile {
     unterminated: Option<split::Unterminated>,
     last_line: u32,
     parsing: parser_thread::Pending,
+    /// How the file's tool sends it, detected from its name and contents.
+    sending: delivery::Sending,
 }
 
 /// Split a file and start parsing its statements.
 pub fn prepare(file: &str, text: &str) -> PreparedFile {
-    let file: std::sync::Arc<str> = file.into();
+    // dbmate applies a file's up block only.
+    let up_block = delivery::dbmate_up_block(text);
+    let text = up_block.as_deref().unwrap_or(text);
     let split = split::split(text);
+    let sending = {
+        let statements: Vec<&str> = split.statements.iter().map(|s| s.sql.as_str()).collect();
+        delivery::detect(
+            std::path::Path::new(file),
+            &delivery::FileFacts {
+                statements: &statements,
+                text,
+            },
+        )
+    };
+    let file: std::sync::Arc<str> = file.into();
     let outline = FileOutline {
         file: file.clone(),
         path: PathBuf::from(&*file),
@@ -371,6 +388,7 @@ pub fn prepare(file: &str, text: &str) -> PreparedFile {
         unterminated,
         last_line: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
         parsing: parser_thread::submit(jobs),
+        sending,
     }
 }
 
@@ -391,6 +409,7 @@ pub fn replay_prepared(
         unterminated,
         last_line,
         parsing,
+        sending: _,
     } = prepared;
     let file = outline.file.clone();
     parsing.for_each(&mut |i, sql, parsed| {
@@ -399,6 +418,7 @@ pub fn replay_prepared(
             file: file.clone(),
             line: lines[i],
         };
+        state.position = i;
         let statements = match parsed {
             None => return,
             Some(Ok(s)) => s,

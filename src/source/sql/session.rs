@@ -23,11 +23,19 @@ pub struct StatementEvent<'a> {
 pub struct FileState {
     /// A short, stable name for the migration: `<folder>/<file>`.
     pub migration: String,
-    /// The tool runs the file in a transaction even without BEGIN (Prisma, Flyway,
-    /// Diesel; or `assume_in_transaction` in dblint.toml).
-    pub assume_transaction: bool,
-    /// Inside an explicit BEGIN ... COMMIT.
+    /// How the migration tool sends the file ([`super::delivery`]).
+    pub sending: super::delivery::Sending,
+    /// Statements in the file (in a dbmate file, in its up block).
+    pub statements: usize,
+    /// Index of the statement being reviewed, from 0.
+    pub position: usize,
+    /// Inside a BEGIN of the file that no COMMIT or ROLLBACK has closed yet.
     pub explicit_transaction: bool,
+    /// Line of that BEGIN.
+    pub begin_line: Option<u32>,
+    /// The tool runs the file in a transaction of its own (a COMMIT in the file ends
+    /// it, but the statements after it run in a new one).
+    pub tool_transaction: bool,
     /// `SET lock_timeout` ran earlier in the file.
     pub lock_timeout_set: bool,
     /// Tables created earlier in this file, or earlier in the same deployment (files
@@ -55,7 +63,7 @@ pub struct HeldLock {
 }
 
 impl FileState {
-    pub fn new(path: &Path, assume_transaction: bool) -> Self {
+    pub fn new(path: &Path, sending: super::delivery::Sending, statements: usize) -> Self {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -67,13 +75,26 @@ impl FileState {
             .unwrap_or_default();
         FileState {
             migration: format!("{parent}{name}"),
-            assume_transaction,
+            tool_transaction: sending.delivery == super::delivery::Delivery::Transaction,
+            sending,
+            statements,
             ..FileState::default()
         }
     }
 
+    /// Whether the statement being reviewed runs inside a transaction block: one the
+    /// file opened, the tool's, or the implicit one of a query string of two or more
+    /// statements (which holds for every statement of the string, also after a
+    /// COMMIT in it).
     pub fn in_transaction(&self) -> bool {
-        self.explicit_transaction || self.assume_transaction
+        self.explicit_transaction
+            || self.tool_transaction
+            || (self.sending.delivery == super::delivery::Delivery::OneQuery && self.statements > 1)
+    }
+
+    /// Whether the statement being reviewed is the file's last.
+    pub fn at_last_statement(&self) -> bool {
+        self.position + 1 >= self.statements
     }
 
     /// Update after a statement was applied. `resolve` finds a table by name the way
@@ -111,7 +132,20 @@ impl FileState {
         }
         match statement {
             Statement::Transaction { begin } => {
-                self.explicit_transaction = *begin;
+                // A BEGIN inside the tool's transaction only warns. A COMMIT or
+                // ROLLBACK there ends it, but what follows runs in a new one: the
+                // rest of the query string is an implicit transaction (Diesel,
+                // dbmate), and JDBC with autocommit off opens one before the next
+                // statement (Flyway).
+                if *begin {
+                    if !self.tool_transaction {
+                        self.explicit_transaction = true;
+                        self.begin_line = Some(line);
+                    }
+                } else {
+                    self.explicit_transaction = false;
+                    self.begin_line = None;
+                }
                 self.not_valid_constraints.clear();
                 self.enum_values_added.clear();
                 self.held_locks.clear();
@@ -193,26 +227,4 @@ impl FileState {
             self.held_locks.clear();
         }
     }
-}
-
-/// Whether a migration tool runs this file in a transaction by default: Prisma
-/// (`migration.sql`), Diesel (`up.sql`) and Flyway (`V…__`, `B…__`, `R__`) do;
-/// golang-migrate, dbmate and plain files do not.
-pub fn tool_wraps_in_transaction(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if name == "migration.sql" || name == "up.sql" {
-        return true;
-    }
-    let flyway = name.split_once("__").is_some_and(|(head, _)| {
-        head == "R"
-            || (head.len() > 1
-                && matches!(&head[..1], "V" | "B")
-                && head[1..]
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || c == '.' || c == '_'))
-    });
-    flyway
 }
