@@ -1,15 +1,58 @@
 use super::{existing, finding};
+use crate::model::QualifiedName;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
+use crate::source::sql::dependents::{self, Removed};
+use crate::source::sql::replay::resolve_in;
 use crate::source::sql::statement::{ObjectKind, Statement, TableAction};
+
+/// Names listed per kind of removed object before "and N more".
+const LISTED: usize = 5;
+
+/// The clause that names what goes with the dropped object, and whether the drop
+/// fails without CASCADE.
+fn also(removed: &Removed, cascade: bool) -> String {
+    let mut own = removed.clone();
+    let referencing = std::mem::take(&mut own.referencing_keys);
+    let mut out = String::new();
+    if !own.is_empty() {
+        out.push_str(&format!("; it also drops {}", own.describe(LISTED)));
+    }
+    if !referencing.is_empty() {
+        let keys = Removed {
+            referencing_keys: referencing,
+            ..Removed::default()
+        }
+        .describe(LISTED);
+        if cascade {
+            out.push_str(&format!("; CASCADE also drops {keys}"));
+        } else {
+            out.push_str(&format!(
+                "; PostgreSQL refuses it without CASCADE, since {keys} depend on it"
+            ));
+        }
+    }
+    out
+}
 
 declare_rule! {
     /// ## What it does
     /// Flags `DROP TABLE`, `ALTER TABLE ... DROP COLUMN` and `TRUNCATE` on tables that
-    /// existed before this migration.
+    /// existed before this migration, and `DROP SCHEMA`, `DROP TYPE`, `DROP DOMAIN` and
+    /// `DROP SEQUENCE ... CASCADE` that remove tables, columns or defaults of them. Each
+    /// finding names what PostgreSQL removes along with the object: for a column, the
+    /// indexes (also by expression, INCLUDE or predicate) and table constraints
+    /// involving it and the sequence it owns (ALTER TABLE, DROP COLUMN); for a table,
+    /// its partitions and owned sequences; with CASCADE, the foreign keys of other
+    /// tables that reference it (without CASCADE PostgreSQL refuses the drop), a
+    /// schema's contents, and the columns of a dropped type (DROP TYPE, DROP SCHEMA,
+    /// DROP SEQUENCE; "Dependency Tracking"). Views are not modelled with what they
+    /// read, so the views a CASCADE removes are not named.
     ///
     /// ## Why is this bad?
     /// The data is gone for good, and code still running the previous release (during
-    /// a rolling deploy, or after a rollback) fails on the missing table or column.
+    /// a rolling deploy, or after a rollback) fails on the missing table or column. A
+    /// unique or foreign key dropped with a column stops protecting the data even if
+    /// the column comes back.
     ///
     /// ## Example
     /// ```sql
@@ -20,7 +63,7 @@ declare_rule! {
     /// Stop reading and writing it in one release, drop it in a later one, after a
     /// backup; suppress the finding with `-- dblint-ignore destructive-change -- <why>`
     /// once that is done.
-    DestructiveChange { id: "destructive-change", summary: "DROP TABLE / DROP COLUMN / TRUNCATE destroys data", kind: Migration }
+    DestructiveChange { id: "destructive-change", summary: "DROP TABLE / DROP COLUMN / TRUNCATE / DROP … CASCADE destroys data", kind: Migration }
 }
 
 impl Rule for DestructiveChange {
@@ -34,15 +77,20 @@ impl Rule for DestructiveChange {
             Statement::Drop {
                 kind: ObjectKind::Table,
                 objects,
+                cascade,
                 ..
             } => {
                 for o in objects {
                     if let Some(q) = existing(ctx, o) {
+                        let removed = dependents::of_table(ctx.event.db, &q);
                         out.push(finding(
                             ctx,
                             &q,
                             "drop-table",
-                            format!("DROP TABLE {q} deletes the table and all its rows"),
+                            format!(
+                                "DROP TABLE {q} deletes the table and all its rows{}",
+                                also(&removed, *cascade)
+                            ),
                             "-- drop it only after no running code uses it, and after a backup"
                                 .into(),
                         ));
@@ -65,11 +113,19 @@ impl Rule for DestructiveChange {
             Statement::AlterTable { table, actions, .. } => {
                 if let Some(q) = existing(ctx, table) {
                     for a in actions {
-                        if let TableAction::DropColumn { name, .. } = a {
+                        if let TableAction::DropColumn { name, cascade, .. } = a {
+                            let removed = ctx
+                                .event
+                                .db
+                                .tables
+                                .get(&q)
+                                .filter(|t| t.column(name).is_some())
+                                .map(|t| dependents::of_column(ctx.event.db, t, name))
+                                .unwrap_or_default();
                             out.push(finding(ctx,
                                 &q,
                                 name,
-                                format!("DROP COLUMN {}.{name} deletes the column's data; code still reading it breaks", q.name),
+                                format!("DROP COLUMN {}.{name} deletes the column's data; code still reading it breaks{}", q.name, also(&removed, *cascade)),
                                 format!(
                                     "-- release 1: stop reading and writing the column (e.g. Rails ignored_columns);\n-- release 2, once no running code uses it:\nALTER TABLE {} DROP COLUMN {};",
                                     q.sql(),
@@ -80,8 +136,101 @@ impl Rule for DestructiveChange {
                     }
                 }
             }
+            Statement::Drop {
+                kind,
+                objects,
+                cascade: true,
+                ..
+            } => {
+                for o in objects {
+                    if let Some((what, object, removed)) = cascaded(ctx, *kind, o) {
+                        out.extend(self.cascade_finding(ctx, what, &object, &removed));
+                    }
+                }
+            }
             _ => {}
         }
         out
+    }
+}
+
+/// What a `DROP … CASCADE` of a schema, type, domain or sequence removes:
+/// (statement words, object, removed).
+fn cascaded(
+    ctx: &MigrationContext,
+    kind: ObjectKind,
+    name: &crate::source::sql::statement::ObjectName,
+) -> Option<(&'static str, QualifiedName, Removed)> {
+    let db = ctx.event.db;
+    let path = ctx.event.search_path;
+    match kind {
+        ObjectKind::Schema => db.schemas.contains(&name.name).then(|| {
+            (
+                "DROP SCHEMA",
+                QualifiedName::new(name.name.clone(), ""),
+                dependents::of_schema(db, &name.name),
+            )
+        }),
+        ObjectKind::Type | ObjectKind::Domain => resolve_in(&db.enums, path, name)
+            .map(|q| ("DROP TYPE", q))
+            .or_else(|| resolve_in(&db.domains, path, name).map(|q| ("DROP DOMAIN", q)))
+            .map(|(what, q)| {
+                let removed = dependents::of_type(db, &q);
+                (what, q, removed)
+            }),
+        ObjectKind::Sequence => resolve_in(&db.sequences, path, name).map(|q| {
+            let removed = dependents::of_sequence(db, &q);
+            ("DROP SEQUENCE", q, removed)
+        }),
+        _ => None,
+    }
+}
+
+impl DestructiveChange {
+    /// A finding for a CASCADE that removes tables, columns or defaults of tables
+    /// that existed before this file, on the first such table.
+    fn cascade_finding(
+        &self,
+        ctx: &MigrationContext,
+        what: &str,
+        object: &QualifiedName,
+        removed: &Removed,
+    ) -> Option<crate::finding::Finding> {
+        let old = |t: &QualifiedName| !ctx.event.file.created_tables.contains(t);
+        let mut removed = removed.clone();
+        removed.tables.retain(|t| old(t));
+        removed.columns.retain(|(t, _)| old(t));
+        removed.defaults.retain(|(t, _)| old(t));
+        removed.referencing_keys.retain(|(t, _)| old(t));
+        let first = removed
+            .tables
+            .first()
+            .or(removed.columns.first().map(|(t, _)| t))
+            .or(removed.defaults.first().map(|(t, _)| t))
+            .or(removed.referencing_keys.first().map(|(t, _)| t))?
+            .clone();
+        let shown = if object.name.is_empty() {
+            object.schema.to_string()
+        } else {
+            object.to_string()
+        };
+        let kind = what.trim_start_matches("DROP ").to_ascii_lowercase();
+        Some(finding(
+            ctx,
+            &first,
+            &format!("drop-{kind}-cascade"),
+            format!(
+                "{what} {shown} CASCADE also drops {}{}",
+                removed.describe(LISTED),
+                if !removed.tables.is_empty() {
+                    ", with their rows"
+                } else if !removed.columns.is_empty() {
+                    ", with their data"
+                } else {
+                    ""
+                }
+            ),
+            format!("-- drop {kind} {shown} without CASCADE, after removing what depends on it one by one, each after no running code uses it"),
+        ))
     }
 }

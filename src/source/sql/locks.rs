@@ -204,8 +204,30 @@ pub fn effects(
             objects,
             concurrently,
             missing_ok,
-            ..
+            cascade,
         } => {
+            // What a CASCADE takes with it is dropped under ACCESS EXCLUSIVE: the
+            // tables of a schema, the tables whose columns, defaults or foreign keys
+            // go (and the tables those foreign keys reference, whose triggers go).
+            if *cascade {
+                for o in objects {
+                    let removed = cascade_removed(db, search_path, *kind, o);
+                    let mut locked: Vec<QualifiedName> = removed.tables.clone();
+                    locked.extend(removed.columns.iter().map(|(t, _)| t.clone()));
+                    locked.extend(removed.defaults.iter().map(|(t, _)| t.clone()));
+                    locked.extend(removed.referencing_keys.iter().map(|(t, _)| t.clone()));
+                    for t in &removed.tables {
+                        if let Some(m) = db.table(t) {
+                            locked.extend(m.foreign_keys.iter().map(|fk| fk.references.clone()));
+                        }
+                    }
+                    locked.sort();
+                    locked.dedup();
+                    for t in locked {
+                        out.extend(effect(Some(t), LockLevel::AccessExclusive, false, false));
+                    }
+                }
+            }
             for o in objects {
                 match kind {
                     ObjectKind::Table | ObjectKind::ForeignTable => {
@@ -392,6 +414,38 @@ pub fn effects(
                         );
                         (LockLevel::AccessExclusive, false, false)
                     }
+                    // Dropping a column drops the foreign keys it is part of (their
+                    // triggers live on the referenced table) and, with CASCADE, the
+                    // foreign keys of other tables that reference it: ACCESS
+                    // EXCLUSIVE on each of those tables.
+                    TableAction::DropColumn { name, cascade, .. }
+                        if existing_table.is_some_and(|m| m.column(name).is_some()) =>
+                    {
+                        let m = existing_table.unwrap();
+                        let removed = super::dependents::of_column(db, m, name);
+                        dropped_references.extend(
+                            m.foreign_keys
+                                .iter()
+                                .filter(|fk| {
+                                    fk.references != m.name
+                                        && removed
+                                            .constraints
+                                            .iter()
+                                            .any(|(k, n)| *k == "foreign key" && *n == fk.name)
+                                })
+                                .map(|fk| fk.references.clone()),
+                        );
+                        if *cascade {
+                            dropped_references.extend(
+                                removed
+                                    .referencing_keys
+                                    .iter()
+                                    .filter(|(t, _)| *t != m.name)
+                                    .map(|(t, _)| t.clone()),
+                            );
+                        }
+                        (LockLevel::AccessExclusive, false, false)
+                    }
                     // ACCESS EXCLUSIVE without touching the rows (ALTER TABLE's lock
                     // for these forms; see the ALTER TABLE docs, "Notes").
                     TableAction::DropColumn { .. }
@@ -565,6 +619,31 @@ pub fn effects(
         | Statement::Other { .. } => {}
     }
     out
+}
+
+/// What a `DROP … CASCADE` of `object` takes with it
+/// ([`super::dependents`]).
+fn cascade_removed(
+    db: &Database,
+    search_path: &[Name],
+    kind: ObjectKind,
+    object: &ObjectName,
+) -> super::dependents::Removed {
+    use super::replay::resolve_in;
+    match kind {
+        ObjectKind::Table | ObjectKind::ForeignTable => resolve(db, search_path, object)
+            .map(|t| super::dependents::of_table(db, &t))
+            .unwrap_or_default(),
+        ObjectKind::Schema => super::dependents::of_schema(db, &object.name),
+        ObjectKind::Type | ObjectKind::Domain => resolve_in(&db.enums, search_path, object)
+            .or_else(|| resolve_in(&db.domains, search_path, object))
+            .map(|t| super::dependents::of_type(db, &t))
+            .unwrap_or_default(),
+        ObjectKind::Sequence => resolve_in(&db.sequences, search_path, object)
+            .map(|q| super::dependents::of_sequence(db, &q))
+            .unwrap_or_default(),
+        _ => super::dependents::Removed::default(),
+    }
 }
 
 /// Functions whose value changes per row, forcing a table rewrite when used as the

@@ -2,6 +2,7 @@
 //! grammar, and replay them in migration order into one schema model.
 
 pub mod delivery;
+pub mod dependents;
 pub mod large;
 pub mod locks;
 pub mod order;

@@ -269,6 +269,8 @@ pub enum TableAction {
     DropColumn {
         name: Name,
         missing_ok: bool,
+        /// `CASCADE`: also what depends on the column from outside the table.
+        cascade: bool,
     },
     AlterColumnType {
         column: Name,

@@ -155,6 +155,32 @@ fn with_expression<T>(text: &str, f: impl FnOnce(&Node) -> T) -> Option<T> {
     select.where_clause.as_deref().map(f)
 }
 
+/// The columns an expression names (an index key or predicate, a CHECK, a default),
+/// by the last part of each column reference; `None` for text that is not one
+/// expression.
+pub fn referenced_columns(text: &str) -> Option<std::collections::BTreeSet<Name>> {
+    let trimmed = text.trim();
+    let text = match trimmed.get(..6) {
+        Some(head) if head.eq_ignore_ascii_case("CHECK ") => &trimmed[6..],
+        _ => trimmed,
+    };
+    let result = pg_query::parse(&format!("SELECT 1 WHERE ({text})"), 0).ok()?;
+    if result.protobuf.stmts.len() != 1 {
+        return None;
+    }
+    Some(
+        result
+            .protobuf
+            .nodes()
+            .into_iter()
+            .filter_map(|(node, ..)| match node {
+                pg_query::NodeRef::ColumnRef(c) => c.fields.last().and_then(string_of),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
 /// The column `node` tests: `column IS NOT NULL` when `not`, else `column IS NULL`.
 fn null_test_column(node: &Node, not: bool) -> Option<Name> {
     let Some(NodeEnum::NullTest(t)) = node.node.as_ref() else {

@@ -333,6 +333,7 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         (AlterTableType::AtDropColumn, _) => TableAction::DropColumn {
             name: column,
             missing_ok: cmd.missing_ok,
+            cascade: cmd.behavior == protobuf::DropBehavior::DropCascade as i32,
         },
         (AlterTableType::AtAlterColumnType, Some(NodeEnum::ColumnDef(cd))) => match &cd.type_name {
             Some(t) => TableAction::AlterColumnType {

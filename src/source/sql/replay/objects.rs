@@ -46,12 +46,24 @@ impl Replayer {
                 let Some(name) = self.resolve_in(&self.db.sequences, object) else {
                     return missing("sequence");
                 };
+                if cascade {
+                    let removed = crate::source::sql::dependents::of_sequence(&self.db, &name);
+                    self.apply_removed(&removed);
+                }
                 self.db.sequences.remove(&name);
             }
             ObjectKind::Type | ObjectKind::Domain => {
                 if let Some(name) = self.resolve_in(&self.db.enums, object) {
+                    if cascade {
+                        let removed = crate::source::sql::dependents::of_type(&self.db, &name);
+                        self.apply_removed(&removed);
+                    }
                     self.db.enums.remove(&name);
                 } else if let Some(name) = self.resolve_in(&self.db.domains, object) {
+                    if cascade {
+                        let removed = crate::source::sql::dependents::of_type(&self.db, &name);
+                        self.apply_removed(&removed);
+                    }
                     self.db.domains.remove(&name);
                 } else if kind == ObjectKind::Domain {
                     return missing("domain");
@@ -70,15 +82,10 @@ impl Replayer {
                         "cannot drop schema {object} because other objects depend on it"
                     ));
                 }
-                let tables: Vec<QualifiedName> = self
-                    .db
-                    .tables
-                    .keys()
-                    .filter(|q| in_schema(q))
-                    .cloned()
-                    .collect();
-                for t in tables {
-                    self.drop_table(&t);
+                let removed = crate::source::sql::dependents::of_schema(&self.db, &object.name);
+                self.apply_removed(&removed);
+                for t in &removed.tables {
+                    self.drop_table(t);
                 }
                 self.db.enums.retain(|q, _| !in_schema(q));
                 self.db.domains.retain(|q, _| !in_schema(q));
@@ -89,6 +96,30 @@ impl Replayer {
             ObjectKind::Other => {}
         }
         Ok(())
+    }
+
+    /// Remove the columns and defaults of other tables a CASCADE takes with it
+    /// ([`crate::source::sql::dependents`]); tables are dropped by the caller.
+    fn apply_removed(&mut self, removed: &crate::source::sql::dependents::Removed) {
+        for (table, column) in &removed.columns {
+            if let Some(t) = self.db.tables.get(table) {
+                let also = crate::source::sql::dependents::of_column(&self.db, t, column);
+                self.apply_column_removed(table, &also);
+            }
+            if let Some(t) = self.db.tables.get_mut(table) {
+                t.columns.retain(|c| c.name != *column);
+            }
+        }
+        for (table, column) in &removed.defaults {
+            if let Some(c) = self
+                .db
+                .tables
+                .get_mut(table)
+                .and_then(|t| t.column_mut(column))
+            {
+                c.default = None;
+            }
+        }
     }
 
     /// Drop a table with its indexes, its partitions, the foreign keys that point at it

@@ -271,11 +271,9 @@ impl Replayer {
             TableAction::DropColumn {
                 name: column,
                 missing_ok,
+                ..
             } => {
-                let table = self.table_mut(name)?;
-                let before = table.columns.len();
-                table.columns.retain(|c| c.name != *column);
-                if table.columns.len() == before {
+                if self.table(name)?.column(column).is_none() {
                     return if *missing_ok {
                         Ok(())
                     } else {
@@ -283,6 +281,7 @@ impl Replayer {
                     };
                 }
                 self.drop_column_dependents(name, column);
+                self.table_mut(name)?.columns.retain(|c| c.name != *column);
             }
             TableAction::AlterColumnType { column, data_type } => {
                 let resolved = self.resolve_type(data_type);
@@ -432,35 +431,51 @@ impl Replayer {
             .ok_or_else(|| format!("column {column} of {table} does not exist"))
     }
 
-    /// Dropping a column drops the indexes and constraints that use it.
+    /// Dropping a column drops the indexes and constraints that use it, the sequence
+    /// it owns, and (as CASCADE would; without it the server refuses) the foreign keys
+    /// that reference it ([`crate::source::sql::dependents::of_column`]). Call before
+    /// the column is removed.
     fn drop_column_dependents(&mut self, name: &QualifiedName, column: &str) {
+        let Some(table) = self.db.tables.get(name) else {
+            return;
+        };
+        let removed = crate::source::sql::dependents::of_column(&self.db, table, column);
+        self.apply_column_removed(name, &removed);
+    }
+
+    /// Remove what dropping a column of `name` takes with it.
+    pub(super) fn apply_column_removed(
+        &mut self,
+        name: &QualifiedName,
+        removed: &crate::source::sql::dependents::Removed,
+    ) {
+        let indexes: Vec<&QualifiedName> = removed
+            .indexes
+            .iter()
+            .chain(&removed.constraint_indexes)
+            .collect();
+        for idx in &indexes {
+            self.db.index_owner.remove(*idx);
+        }
+        for seq in &removed.sequences {
+            self.db.sequences.remove(seq);
+        }
+        for (other, key) in &removed.referencing_keys {
+            if let Some(t) = self.db.tables.get_mut(other) {
+                t.foreign_keys.retain(|f| f.name != *key);
+            }
+        }
         let Some(table) = self.db.tables.get_mut(name) else {
             return;
         };
-        let uses = |cols: &[Name]| cols.iter().any(|c| c == column);
-        let mut dropped_indexes = Vec::new();
-        table.indexes.retain(|i| {
-            let hit = i
-                .keys
-                .iter()
-                .any(|k| k.key == IndexKey::Column(Name::from(column)))
-                || i.include.iter().any(|c| c == column);
-            if hit {
-                dropped_indexes.push(i.name.clone());
+        table.indexes.retain(|i| !indexes.contains(&&i.name));
+        for (kind, constraint) in &removed.constraints {
+            match *kind {
+                "primary key" => table.primary_key = None,
+                "unique" => table.unique_constraints.retain(|u| u.name != *constraint),
+                "check" => table.checks.retain(|c| c.name != *constraint),
+                _ => table.foreign_keys.retain(|f| f.name != *constraint),
             }
-            !hit
-        });
-        if table
-            .primary_key
-            .as_ref()
-            .is_some_and(|pk| uses(&pk.columns))
-        {
-            table.primary_key = None;
-        }
-        table.unique_constraints.retain(|u| !uses(&u.columns));
-        table.foreign_keys.retain(|f| !uses(&f.columns));
-        for idx in dropped_indexes {
-            self.db.index_owner.remove(&idx);
         }
     }
 

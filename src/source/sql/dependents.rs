@@ -1,0 +1,309 @@
+//! What a DROP removes besides its object, by PostgreSQL's dependency rules, from the
+//! model: replay applies it, and `destructive-change` names it.
+//!
+//! - `ALTER TABLE … DROP COLUMN`: "Indexes and table constraints involving the column
+//!   will be automatically dropped as well" (ALTER TABLE, DROP COLUMN), including
+//!   indexes whose expression, INCLUDE list or predicate names it, and the sequence a
+//!   serial or identity column owns; foreign keys of other tables that reference it
+//!   need `CASCADE` (without it PostgreSQL refuses the drop).
+//! - `DROP TABLE`: its partitions and owned sequences go with it; foreign keys of
+//!   other tables that reference it need `CASCADE` (DROP TABLE: "CASCADE …
+//!   foreign-key constraint of another table … is removed, not the other table").
+//! - `DROP SCHEMA … CASCADE`: every table, view, type and sequence in it, and what
+//!   depends on those elsewhere.
+//! - `DROP TYPE` / `DROP DOMAIN … CASCADE`: the table columns of that type (DROP TYPE:
+//!   "objects that depend on the type (such as table columns …)").
+//! - `DROP SEQUENCE … CASCADE`: the column defaults that call `nextval` on it.
+//!
+//! Views are not modelled with what they read, so the views a CASCADE removes are not
+//! named.
+
+use crate::model::{Database, IndexKey, Name, QualifiedName, Table};
+use std::collections::BTreeSet;
+
+/// Objects a DROP removes with it, each described for a message.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Removed {
+    /// Indexes of the table, by name (not those backing a constraint listed below).
+    pub indexes: Vec<QualifiedName>,
+    /// Indexes backing a primary key or unique constraint listed below.
+    pub constraint_indexes: Vec<QualifiedName>,
+    /// Constraints of the table: (kind, name), kind as PostgreSQL says it
+    /// ("primary key", "unique", "check", "foreign key").
+    pub constraints: Vec<(&'static str, Name)>,
+    /// Sequences owned by a dropped column or table.
+    pub sequences: Vec<QualifiedName>,
+    /// Foreign keys of other tables (or of the same table) that reference what is
+    /// dropped: PostgreSQL refuses the drop without CASCADE.
+    pub referencing_keys: Vec<(QualifiedName, Name)>,
+    /// Tables dropped with it (partitions; a schema's tables).
+    pub tables: Vec<QualifiedName>,
+    /// Columns of other tables dropped with it (of a dropped type or domain).
+    pub columns: Vec<(QualifiedName, Name)>,
+    /// Column defaults removed with it (that call `nextval` on a dropped sequence).
+    pub defaults: Vec<(QualifiedName, Name)>,
+    /// Types, domains, views and sequences of a dropped schema.
+    pub other: Vec<(&'static str, QualifiedName)>,
+}
+
+impl Removed {
+    pub fn is_empty(&self) -> bool {
+        *self == Removed::default()
+    }
+
+    /// One clause naming everything, at most `limit` names per kind, e.g. "index
+    /// public.orders_note_idx, check orders_note_check".
+    pub fn describe(&self, limit: usize) -> String {
+        let mut parts = Vec::new();
+        let mut list = |what: &str, names: Vec<String>| {
+            if names.is_empty() {
+                return;
+            }
+            let shown: Vec<&str> = names.iter().take(limit).map(String::as_str).collect();
+            let more = names.len().saturating_sub(limit);
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            let plural = if names.len() > 1 { "s" } else { "" };
+            parts.push(format!("{what}{plural} {}{tail}", shown.join(", ")));
+        };
+        list("table", self.tables.iter().map(|t| t.to_string()).collect());
+        list(
+            "column",
+            self.columns
+                .iter()
+                .map(|(t, c)| format!("{t}.{c}"))
+                .collect(),
+        );
+        list(
+            "index",
+            self.indexes.iter().map(|i| i.name.to_string()).collect(),
+        );
+        for kind in ["primary key", "unique", "check", "foreign key"] {
+            list(
+                &format!("{kind} constraint"),
+                self.constraints
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, n)| n.to_string())
+                    .collect(),
+            );
+        }
+        list(
+            "foreign key",
+            self.referencing_keys
+                .iter()
+                .map(|(t, n)| format!("{n} of {t}"))
+                .collect(),
+        );
+        list(
+            "sequence",
+            self.sequences.iter().map(|s| s.to_string()).collect(),
+        );
+        list(
+            "default of",
+            self.defaults
+                .iter()
+                .map(|(t, c)| format!("{t}.{c}"))
+                .collect(),
+        );
+        for kind in ["type", "domain", "view", "sequence"] {
+            list(
+                kind,
+                self.other
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, n)| n.to_string())
+                    .collect(),
+            );
+        }
+        parts.join(", ")
+    }
+}
+
+fn names_column(expression: &str, column: &str) -> bool {
+    crate::source::sql::parse::referenced_columns(expression)
+        .is_some_and(|cols| cols.iter().any(|c| c == column))
+}
+
+/// What `ALTER TABLE table DROP COLUMN column` removes besides the column.
+pub fn of_column(db: &Database, table: &Table, column: &str) -> Removed {
+    let mut removed = Removed::default();
+    let uses = |cols: &[Name]| cols.iter().any(|c| c == column);
+    for index in &table.indexes {
+        let hit = index.keys.iter().any(|k| match &k.key {
+            IndexKey::Column(c) => c == column,
+            IndexKey::Expression(e) => names_column(e, column),
+        }) || uses(&index.include)
+            || index
+                .predicate
+                .as_deref()
+                .is_some_and(|p| names_column(p, column));
+        if hit {
+            match index.role {
+                crate::model::IndexRole::PrimaryKey | crate::model::IndexRole::UniqueConstraint => {
+                    removed.constraint_indexes.push(index.name.clone())
+                }
+                _ => removed.indexes.push(index.name.clone()),
+            }
+        }
+    }
+    if let Some(pk) = table.primary_key.as_ref().filter(|pk| uses(&pk.columns)) {
+        removed.constraints.push(("primary key", pk.name.clone()));
+    }
+    for u in table.unique_constraints.iter().filter(|u| uses(&u.columns)) {
+        removed.constraints.push(("unique", u.name.clone()));
+    }
+    for c in &table.checks {
+        if names_column(&c.expression, column) {
+            removed.constraints.push(("check", c.name.clone()));
+        }
+    }
+    for fk in table.foreign_keys.iter().filter(|f| uses(&f.columns)) {
+        removed.constraints.push(("foreign key", fk.name.clone()));
+    }
+    for other in db.tables.values() {
+        for fk in &other.foreign_keys {
+            if fk.references == table.name
+                && uses(&fk.referenced_columns)
+                && !(other.name == table.name && uses(&fk.columns))
+            {
+                removed
+                    .referencing_keys
+                    .push((other.name.clone(), fk.name.clone()));
+            }
+        }
+    }
+    removed.sequences = owned_sequences(db, |(t, c)| t == &table.name && c == column);
+    removed
+}
+
+/// What `DROP TABLE name` removes besides the table (its indexes and constraints go
+/// without saying).
+pub fn of_table(db: &Database, name: &QualifiedName) -> Removed {
+    let mut removed = Removed::default();
+    let mut doomed = vec![name.clone()];
+    let mut i = 0;
+    while i < doomed.len() {
+        for t in db.tables.values() {
+            if t.partition_of.as_ref() == Some(&doomed[i]) && !doomed.contains(&t.name) {
+                doomed.push(t.name.clone());
+            }
+        }
+        i += 1;
+    }
+    removed.tables = doomed[1..].to_vec();
+    let doomed: BTreeSet<&QualifiedName> = doomed.iter().collect();
+    for other in db.tables.values().filter(|t| !doomed.contains(&t.name)) {
+        for fk in &other.foreign_keys {
+            if doomed.contains(&fk.references) {
+                removed
+                    .referencing_keys
+                    .push((other.name.clone(), fk.name.clone()));
+            }
+        }
+    }
+    removed.sequences = owned_sequences(db, |(t, _)| doomed.contains(t));
+    removed
+}
+
+/// What `DROP SCHEMA schema CASCADE` removes.
+pub fn of_schema(db: &Database, schema: &Name) -> Removed {
+    let mut removed = Removed::default();
+    let inside = |q: &QualifiedName| q.schema == *schema;
+    removed.tables = db.tables.keys().filter(|q| inside(q)).cloned().collect();
+    for other in db.tables.values().filter(|t| !inside(&t.name)) {
+        for fk in other.foreign_keys.iter().filter(|f| inside(&f.references)) {
+            removed
+                .referencing_keys
+                .push((other.name.clone(), fk.name.clone()));
+        }
+    }
+    for (kind, names) in [
+        ("type", db.enums.keys().collect::<Vec<_>>()),
+        ("domain", db.domains.keys().collect()),
+        ("view", db.views.keys().collect()),
+        ("sequence", db.sequences.keys().collect()),
+    ] {
+        for q in names.into_iter().filter(|q| inside(q)) {
+            removed.other.push((kind, q.clone()));
+        }
+    }
+    let types: Vec<&QualifiedName> = db
+        .enums
+        .keys()
+        .chain(db.domains.keys())
+        .filter(|q| inside(q))
+        .collect();
+    for t in types {
+        removed.columns.extend(
+            columns_of_type(db, t)
+                .into_iter()
+                .filter(|(table, _)| !inside(table)),
+        );
+    }
+    removed
+}
+
+/// What `DROP TYPE name CASCADE` (an enum) or `DROP DOMAIN name CASCADE` removes: the
+/// table columns of that type.
+pub fn of_type(db: &Database, name: &QualifiedName) -> Removed {
+    Removed {
+        columns: columns_of_type(db, name),
+        ..Removed::default()
+    }
+}
+
+/// What `DROP SEQUENCE name CASCADE` removes: the defaults that call `nextval` on it.
+pub fn of_sequence(db: &Database, name: &QualifiedName) -> Removed {
+    let mut removed = Removed::default();
+    for t in db.tables.values() {
+        for c in &t.columns {
+            let Some(default) = c.default.as_deref() else {
+                continue;
+            };
+            let d = default.to_ascii_lowercase();
+            let seq = name.name.to_ascii_lowercase();
+            let calls = d.contains("nextval(")
+                && (d.contains(&format!("'{seq}'"))
+                    || d.contains(&format!(".{seq}'"))
+                    || d.contains(&format!("\"{seq}\"")));
+            if calls {
+                removed.defaults.push((t.name.clone(), c.name.clone()));
+            }
+        }
+    }
+    removed
+}
+
+/// Columns whose type is `name` (or an array of it); a type written unqualified
+/// matches by name.
+fn columns_of_type(db: &Database, name: &QualifiedName) -> Vec<(QualifiedName, Name)> {
+    let mut out = Vec::new();
+    for t in db.tables.values() {
+        for c in &t.columns {
+            let same_schema = c
+                .data_type
+                .schema
+                .as_ref()
+                .is_none_or(|s| *s == name.schema);
+            if c.data_type.name == name.name && same_schema {
+                out.push((t.name.clone(), c.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn owned_sequences(
+    db: &Database,
+    owner: impl Fn(&(QualifiedName, Name)) -> bool,
+) -> Vec<QualifiedName> {
+    db.sequences
+        .values()
+        .filter(|s| s.owned_by.as_ref().is_some_and(&owner))
+        .map(|s| s.name.clone())
+        .collect()
+}
