@@ -183,6 +183,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::lock_held_across_statements::LockHeldAcrossStatements,
     &migration::unclosed_transaction::UnclosedTransaction,
     &migration::transaction_control_in_wrapped_file::TransactionControlInWrappedFile,
+    &migration::unbatched_backfill::UnbatchedBackfill,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

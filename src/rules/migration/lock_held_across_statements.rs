@@ -60,8 +60,9 @@ impl Rule for LockHeldAcrossStatements {
                 format!("line {} {verb} {}", ctx.event.location.line, e.table)
             })
             .or_else(|| match ctx.event.statement {
-                Statement::Other { tag } if tag == "UPDATE" || tag == "DELETE" => Some(format!(
-                    "the {tag} at line {} (a backfill) runs",
+                Statement::RowChange { delete, .. } => Some(format!(
+                    "the {} at line {} (a backfill) runs",
+                    if *delete { "DELETE" } else { "UPDATE" },
                     ctx.event.location.line
                 )),
                 _ => None,

@@ -20,6 +20,7 @@ pub mod reindex_not_concurrently;
 pub mod rename_breaks_code;
 pub mod set_not_null_scan;
 pub mod transaction_control_in_wrapped_file;
+pub mod unbatched_backfill;
 pub mod unclosed_transaction;
 pub mod validate_in_same_transaction;
 

@@ -617,6 +617,12 @@ pub fn effects(
         | Statement::Vacuum { full: false, .. }
         | Statement::Cluster { table: None }
         | Statement::Other { .. } => {}
+        // UPDATE and DELETE take ROW EXCLUSIVE ("13.3.1. Table-Level Locks"), which
+        // blocks only SHARE and stronger; their row locks and duration are what
+        // `unbatched-backfill` judges.
+        Statement::RowChange { table: t, .. } => {
+            out.extend(effect(table(t), LockLevel::RowExclusive, false, false));
+        }
     }
     out
 }

@@ -218,6 +218,7 @@ impl FileState {
             | Statement::Cluster { .. }
             | Statement::LockTable { .. }
             | Statement::Truncate { .. }
+            | Statement::RowChange { .. }
             | Statement::Other { .. } => {}
         }
         // Outside a transaction every statement commits on its own.

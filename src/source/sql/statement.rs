@@ -139,8 +139,21 @@ pub enum Statement {
     Truncate {
         tables: Vec<ObjectName>,
     },
+    /// `UPDATE` or `DELETE` of a table: a data change, judged as a backfill.
+    RowChange {
+        delete: bool,
+        table: ObjectName,
+        /// The statement has a WHERE clause.
+        filtered: bool,
+        /// Columns its WHERE clause's top-level AND terms compare with a constant
+        /// (`=`, `<`, `<=`, `>`, `>=`, `BETWEEN`, `IN (list)`, `= ANY (array)`): what
+        /// can bound the rows to a batch when the column is a key.
+        compared_columns: Vec<Name>,
+        /// A `LIMIT` in the WHERE clause (`id IN (SELECT id … LIMIT 1000)`).
+        limited: bool,
+    },
     /// Statements that do not change the schema's shape (SET, GRANT, functions,
-    /// triggers, data statements, ...), with the tag for diagnostics and statistics.
+    /// triggers, INSERT, ...), with the tag for diagnostics and statistics.
     Other {
         tag: String,
     },

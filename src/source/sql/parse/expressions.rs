@@ -328,3 +328,83 @@ pub fn proves_not_null(expression: &str, column: &str) -> bool {
     }
     with_expression(expression, |clause| and_terms_prove(clause, column)).unwrap_or(false)
 }
+
+/// An `UPDATE` or `DELETE` of `table` with this WHERE clause, as migration review
+/// needs it: which columns its top-level AND terms compare with a constant, and
+/// whether a LIMIT picks a batch.
+pub(super) fn row_change(
+    delete: bool,
+    table: ObjectName,
+    where_clause: Option<&Node>,
+) -> Statement {
+    let mut compared_columns = Vec::new();
+    let mut limited = false;
+    if let Some(node) = where_clause.and_then(|w| w.node.as_ref()) {
+        limited = node.nodes().into_iter().any(
+            |(n, ..)| matches!(n, pg_query::NodeRef::SelectStmt(s) if s.limit_count.is_some()),
+        );
+        let mut terms = vec![node];
+        while let Some(term) = terms.pop() {
+            match term {
+                NodeEnum::BoolExpr(b) if b.boolop == protobuf::BoolExprType::AndExpr as i32 => {
+                    terms.extend(b.args.iter().filter_map(|a| a.node.as_ref()));
+                }
+                NodeEnum::AExpr(e) => {
+                    if let Some(column) = compared_column(e) {
+                        compared_columns.push(column);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Statement::RowChange {
+        delete,
+        table,
+        filtered: where_clause.is_some(),
+        compared_columns,
+        limited,
+    }
+}
+
+/// The column of `column <op> constant` (either way round) for the operators that
+/// can bound a batch.
+fn compared_column(e: &protobuf::AExpr) -> Option<Name> {
+    use protobuf::AExprKind as K;
+    let kind = K::try_from(e.kind).ok()?;
+    let op = strings(&e.name).last().cloned().unwrap_or_default();
+    let bounding = match kind {
+        K::AexprOp => matches!(op.as_str(), "=" | "<" | "<=" | ">" | ">="),
+        K::AexprOpAny => op == "=",
+        K::AexprIn => op == "=",
+        K::AexprBetween | K::AexprBetweenSym => true,
+        _ => false,
+    };
+    if !bounding {
+        return None;
+    }
+    let column = |n: Option<&Node>| match n?.node.as_ref()? {
+        NodeEnum::ColumnRef(c) => c.fields.last().and_then(string_of),
+        _ => None,
+    };
+    let constant = is_bound_value;
+    let (l, r) = (e.lexpr.as_deref(), e.rexpr.as_deref());
+    if let Some(c) = column(l).filter(|_| constant(r)) {
+        return Some(c);
+    }
+    if matches!(kind, K::AexprOp) {
+        return column(r).filter(|_| constant(l));
+    }
+    None
+}
+
+/// A constant, a parameter, a cast of one, or a list or array of them.
+fn is_bound_value(n: Option<&Node>) -> bool {
+    match n.and_then(|n| n.node.as_ref()) {
+        Some(NodeEnum::AConst(_) | NodeEnum::ParamRef(_)) => true,
+        Some(NodeEnum::TypeCast(t)) => is_bound_value(t.arg.as_deref()),
+        Some(NodeEnum::List(l)) => l.items.iter().all(|i| is_bound_value(Some(i))),
+        Some(NodeEnum::AArrayExpr(a)) => a.elements.iter().all(|i| is_bound_value(Some(i))),
+        _ => false,
+    }
+}

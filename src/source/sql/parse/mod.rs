@@ -101,6 +101,14 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         },
         NodeEnum::AlterTableStmt(s) => alter_table(s),
         NodeEnum::IndexStmt(s) => Statement::CreateIndex(create_index(s)),
+        NodeEnum::UpdateStmt(s) => match &s.relation {
+            Some(rv) => expressions::row_change(false, range_name(rv), s.where_clause.as_deref()),
+            None => other("UPDATE"),
+        },
+        NodeEnum::DeleteStmt(s) => match &s.relation {
+            Some(rv) => expressions::row_change(true, range_name(rv), s.where_clause.as_deref()),
+            None => other("DELETE"),
+        },
         NodeEnum::DropStmt(s) => drop(s),
         NodeEnum::RenameStmt(s) => rename(s),
         NodeEnum::AlterObjectSchemaStmt(s) => set_schema(s),

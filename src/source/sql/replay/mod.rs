@@ -173,7 +173,8 @@ impl Replayer {
                     .cloned()
                     .collect();
             }
-            Statement::Other { .. }
+            Statement::RowChange { .. }
+            | Statement::Other { .. }
             | Statement::Transaction { .. }
             | Statement::SetConfig { .. }
             | Statement::Reindex { .. }
