@@ -5,6 +5,7 @@
 //! sequences, comments, policies), with `names`, `expressions` and `types` shared.
 
 mod expressions;
+mod functions;
 mod indexes;
 mod names;
 mod objects;
@@ -13,7 +14,10 @@ mod tables;
 mod types;
 
 use expressions::*;
-pub use expressions::{length_limited_columns, not_null_columns, proves_not_null};
+pub use expressions::{
+    function_calls, length_limited_columns, not_null_columns, proves_not_null, FunctionCall,
+};
+use functions::*;
 use indexes::*;
 use names::*;
 use objects::*;
@@ -99,7 +103,12 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         },
         NodeEnum::AlterTableStmt(s) => alter_table(s),
         NodeEnum::IndexStmt(s) => Statement::CreateIndex(create_index(s)),
+        NodeEnum::DropStmt(s) if s.remove_type == ObjectType::ObjectFunction as i32 => {
+            drop_function(s)
+        }
         NodeEnum::DropStmt(s) => drop(s),
+        NodeEnum::CreateFunctionStmt(s) => create_function(s),
+        NodeEnum::AlterFunctionStmt(s) => alter_function(s),
         NodeEnum::RenameStmt(s) => rename(s),
         NodeEnum::AlterObjectSchemaStmt(s) => set_schema(s),
         NodeEnum::CreateEnumStmt(s) => Statement::CreateEnum {
