@@ -571,3 +571,18 @@ fn functions_and_their_volatility() {
         volatile("now()")
     );
 }
+
+/// A function over 16 KB (the large-statement path, which replays code statements by
+/// kind only) is still replayed when its body is a string.
+#[test]
+fn large_functions_keep_their_declaration() {
+    let filler = "-- padding\n".repeat(2000);
+    let sql = format!(
+        "CREATE FUNCTION big() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN\n{filler} RETURN 1; END $$;\n"
+    );
+    assert!(sql.len() > dblint::source::sql::large::LARGE_STATEMENT);
+    let (db, diagnostics) = database_from_sql(&sql);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let big = &db.functions[&q("big")];
+    assert_eq!(big[0].volatility, dblint::model::Volatility::Immutable);
+}

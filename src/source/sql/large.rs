@@ -63,7 +63,8 @@ pub fn parse_large(sql: &str) -> Result<Vec<Statement>, String> {
     };
     // A function's declaration (name, arguments, volatility) is small whatever its
     // body: a body in a string decodes as one string. A SQL-standard body (`BEGIN
-    // ATOMIC`) is a tree: such a function stays unknown.
+    // ATOMIC`) is a tree: such a function stays unknown (when the scanner sees it as
+    // one statement; else it is decoded whole, as before).
     if kind == "CreateFunctionStmt" && !mentions(sql, "atomic") {
         return parse_full(sql);
     }
