@@ -464,3 +464,125 @@ fn dropping_a_deep_partition_tree_drops_every_level() {
     assert!(diagnostics.is_empty(), "{:?}", &diagnostics[..1]);
     assert!(db.tables.is_empty());
 }
+
+/// Functions are replayed for the volatility of column defaults: declared volatility
+/// (VOLATILE when none), CREATE OR REPLACE, ALTER FUNCTION, DROP FUNCTION by
+/// signature, schemas, and the bodies PostgreSQL inlines.
+#[test]
+fn functions_and_their_volatility() {
+    use dblint::model::Volatility;
+    use dblint::source::sql::volatility::{default_verdict, Verdict};
+    let sql = r#"
+        CREATE SCHEMA app;
+        CREATE FUNCTION plain() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+        CREATE FUNCTION fixed() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 1; END $$;
+        CREATE FUNCTION app.over(a int) RETURNS int LANGUAGE plpgsql STABLE AS 'BEGIN RETURN a; END';
+        CREATE FUNCTION app.over(a text, b int DEFAULT 0) RETURNS int LANGUAGE plpgsql AS 'BEGIN RETURN b; END';
+        CREATE FUNCTION later() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+        ALTER FUNCTION later() STABLE;
+        CREATE FUNCTION replaced() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;
+        CREATE OR REPLACE FUNCTION replaced() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 1; END $$;
+        CREATE FUNCTION gone() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 1; END $$;
+        DROP FUNCTION gone();
+        DROP FUNCTION IF EXISTS never_there(int);
+        CREATE FUNCTION inlined() RETURNS text LANGUAGE sql AS $$ SELECT 'x'::text $$;
+        CREATE FUNCTION inlined_random() RETURNS float8 LANGUAGE sql AS 'SELECT random()';
+        CREATE FUNCTION with_from() RETURNS int LANGUAGE sql AS $$ SELECT 1 FROM pg_class LIMIT 1 $$;
+        CREATE FUNCTION definer() RETURNS text LANGUAGE sql SECURITY DEFINER AS $$ SELECT 'x'::text $$;
+        CREATE FUNCTION set_later() RETURNS text LANGUAGE sql AS $$ SELECT 'x'::text $$;
+        ALTER FUNCTION set_later() SET search_path = public;
+        CREATE FUNCTION returned() RETURNS text LANGUAGE sql RETURN 'x';
+        CREATE PROCEDURE proc() LANGUAGE sql AS $$ SELECT 1 $$;
+    "#;
+    let (db, diagnostics) = database_from_sql(sql);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let f = |schema: &str, name: &str| db.functions.get(&QualifiedName::new(schema, name));
+    assert_eq!(
+        f("public", "plain").unwrap()[0].volatility,
+        Volatility::Volatile
+    );
+    assert_eq!(
+        f("public", "fixed").unwrap()[0].volatility,
+        Volatility::Immutable
+    );
+    assert_eq!(
+        f("public", "later").unwrap()[0].volatility,
+        Volatility::Stable
+    );
+    assert_eq!(f("public", "replaced").unwrap().len(), 1);
+    assert!(f("public", "gone").is_none());
+    assert!(f("public", "proc").is_none());
+    let over = f("app", "over").unwrap();
+    assert_eq!(over.len(), 2);
+    assert_eq!(over[1].arg_types, vec!["text", "integer"]);
+    assert!(over[1].accepts(1) && over[1].accepts(2) && !over[1].accepts(3));
+    assert_eq!(
+        f("public", "inlined").unwrap()[0].inline_body.as_deref(),
+        Some("'x'::text")
+    );
+    assert_eq!(
+        f("public", "returned").unwrap()[0].inline_body.as_deref(),
+        Some("'x'")
+    );
+    for not_inlined in ["with_from", "definer", "set_later", "plain"] {
+        assert_eq!(
+            f("public", not_inlined).unwrap()[0].inline_body,
+            None,
+            "{not_inlined}"
+        );
+    }
+
+    let path = ["public".into()];
+    let verdict = |expression: &str| default_verdict(expression, &db, &path, 18);
+    let volatile = |function: &str| Verdict::Volatile {
+        function: function.into(),
+    };
+    assert_eq!(verdict("plain()"), volatile("plain()"));
+    assert_eq!(verdict("fixed() + 1"), Verdict::NotVolatile);
+    assert_eq!(verdict("later()"), Verdict::NotVolatile);
+    assert_eq!(verdict("replaced()"), Verdict::NotVolatile);
+    assert_eq!(
+        verdict("gone()"),
+        Verdict::Assumed {
+            function: "gone()".into()
+        }
+    );
+    // By arity: over(int) is STABLE; over(text[, int]) VOLATILE; a one-argument call
+    // could mean either, so it is not claimed volatile.
+    assert_eq!(verdict("app.over(1)"), Verdict::NotVolatile);
+    assert_eq!(verdict("app.over('a', 2)"), volatile("app.over()"));
+    assert_eq!(verdict("inlined()"), Verdict::NotVolatile);
+    assert_eq!(verdict("inlined_random()"), volatile("inlined_random()"));
+    assert_eq!(verdict("with_from()"), volatile("with_from()"));
+    assert_eq!(verdict("definer()"), volatile("definer()"));
+    assert_eq!(verdict("set_later()"), volatile("set_later()"));
+    assert_eq!(verdict("returned()"), Verdict::NotVolatile);
+    // Unqualified calls find pg_catalog first unless the path places it.
+    let (db, _) = database_from_sql(
+        "CREATE FUNCTION public.now() RETURNS timestamptz LANGUAGE plpgsql AS 'BEGIN RETURN clock_timestamp(); END';",
+    );
+    assert_eq!(
+        default_verdict("now()", &db, &path, 15),
+        Verdict::NotVolatile
+    );
+    let placed = ["public".into(), "pg_catalog".into()];
+    assert_eq!(
+        default_verdict("now()", &db, &placed, 15),
+        volatile("now()")
+    );
+}
+
+/// A function over 16 KB (the large-statement path, which replays code statements by
+/// kind only) is still replayed when its body is a string.
+#[test]
+fn large_functions_keep_their_declaration() {
+    let filler = "-- padding\n".repeat(2000);
+    let sql = format!(
+        "CREATE FUNCTION big() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN\n{filler} RETURN 1; END $$;\n"
+    );
+    assert!(sql.len() > dblint::source::sql::large::LARGE_STATEMENT);
+    let (db, diagnostics) = database_from_sql(&sql);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let big = &db.functions[&q("big")];
+    assert_eq!(big[0].volatility, dblint::model::Volatility::Immutable);
+}

@@ -25,6 +25,11 @@ pub struct Database {
     pub sequences: BTreeMap<QualifiedName, Sequence>,
     /// Index name → the table that owns it (index names are unique per schema).
     pub index_owner: BTreeMap<QualifiedName, QualifiedName>,
+    /// Functions the replayed SQL created (each name's overloads), for the volatility
+    /// of column defaults (`source::sql::volatility`). Replay only: `inspect` leaves
+    /// it empty and the parity comparison (`compare::facts`) leaves it out, since only
+    /// migration review, which always replays, asks about volatility.
+    pub functions: BTreeMap<QualifiedName, Vec<Function>>,
     /// Set when the model was read from a live server.
     pub live: Option<LiveInfo>,
 }

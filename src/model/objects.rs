@@ -356,6 +356,56 @@ pub struct Domain {
     pub location: Option<Location>,
 }
 
+/// `pg_proc.provolatile`: whether a function may return different results for the
+/// same arguments (see "Function Volatility Categories", xfunc-volatility.html).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Volatility {
+    Immutable,
+    Stable,
+    Volatile,
+}
+
+impl Volatility {
+    /// The keyword (`IMMUTABLE`, `STABLE`, `VOLATILE`), from any case.
+    pub fn parse(word: &str) -> Option<Volatility> {
+        match word.to_ascii_lowercase().as_str() {
+            "immutable" | "i" => Some(Volatility::Immutable),
+            "stable" | "s" => Some(Volatility::Stable),
+            "volatile" | "v" => Some(Volatility::Volatile),
+            _ => None,
+        }
+    }
+}
+
+/// A function created by the replayed SQL: what a call's volatility depends on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    pub name: QualifiedName,
+    /// The input arguments' types as written (IN, INOUT and VARIADIC), its identity
+    /// for `CREATE OR REPLACE`, `ALTER` and `DROP`.
+    pub arg_types: Vec<String>,
+    /// How many trailing arguments have defaults (a call may leave them out).
+    pub defaults: usize,
+    /// The last argument is VARIADIC: a call may pass any number from there on.
+    pub variadic: bool,
+    /// As declared; VOLATILE when the declaration does not say.
+    pub volatility: Volatility,
+    /// For a `LANGUAGE sql` function PostgreSQL inlines (a body of one `SELECT expr`
+    /// or `RETURN expr`, not SECURITY DEFINER, no SET, not SETOF): the expression.
+    /// The planner replaces a call to such a VOLATILE function by its body, so the
+    /// body's volatility is what counts (`inline_function` in clauses.c).
+    pub inline_body: Option<String>,
+}
+
+impl Function {
+    /// Whether a call passing `args` arguments can mean this function.
+    pub fn accepts(&self, args: usize) -> bool {
+        let max = self.arg_types.len();
+        let min = max.saturating_sub(self.defaults + usize::from(self.variadic));
+        args >= min && (self.variadic || args <= max)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct View {
     pub name: QualifiedName,

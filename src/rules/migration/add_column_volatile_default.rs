@@ -1,18 +1,31 @@
 use super::{existing, finding};
 use crate::model::quote_ident;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
+use crate::source::sql::locks::{add_column_rewrite, AddColumnRewrite};
 use crate::source::sql::statement::{Statement, TableAction};
 
 declare_rule! {
     /// ## What it does
     /// Flags `ADD COLUMN` on a table that existed before this migration when the new
-    /// column makes PostgreSQL rewrite the table: a volatile default (`random()`,
-    /// `gen_random_uuid()`, `clock_timestamp()`, `nextval()`, a serial), an identity
+    /// column makes PostgreSQL rewrite the table: a volatile default, an identity
     /// column (`GENERATED ALWAYS|BY DEFAULT AS IDENTITY`: every row takes its
-    /// sequence's next value), a stored generated column, or, before PostgreSQL 11,
-    /// any non-NULL default. `now()` and constants are fine on 11 and later
-    /// (PostgreSQL docs: `ALTER TABLE`, Notes: "Adding a column with a volatile DEFAULT
-    /// … will require the entire table and its indexes to be rewritten").
+    /// sequence's next value), a serial, a stored generated column, a domain type with
+    /// constraints (CHECK or NOT NULL: every row's value is checked, default or not),
+    /// or, before PostgreSQL 11, any non-NULL default.
+    ///
+    /// From PostgreSQL 11 on, a default without a volatile function is evaluated once
+    /// and stored in the catalog ("missing value"), so `now()`, `CURRENT_TIMESTAMP`,
+    /// constants and STABLE or IMMUTABLE functions cost nothing (PostgreSQL docs:
+    /// `ALTER TABLE`, Notes: "Adding a column with a volatile DEFAULT or changing the
+    /// type of an existing column will require the entire table and its indexes to be
+    /// rewritten"). Whether a function is volatile is PostgreSQL's own word: built-in
+    /// functions as `pg_proc.provolatile` of the target version says (`random()`,
+    /// `clock_timestamp()`, `gen_random_uuid()`, `uuidv7()`, `nextval()` are VOLATILE;
+    /// `now()` is STABLE), functions the migrations create as declared, VOLATILE when
+    /// the declaration says nothing (PostgreSQL docs: "Function Volatility
+    /// Categories"); a `LANGUAGE sql` function PostgreSQL inlines counts as its body.
+    /// A function dblint does not know (an extension's, such as `uuid_generate_v4()`)
+    /// is assumed volatile, and the message says so.
     ///
     /// ## Why is this bad?
     /// The rewrite copies the whole table under an ACCESS EXCLUSIVE lock: no reads, no
@@ -20,7 +33,10 @@ declare_rule! {
     ///
     /// ## Example
     /// ```sql
+    /// CREATE FUNCTION next_ticket_code() RETURNS text LANGUAGE plpgsql
+    ///     AS $$ BEGIN RETURN 'T-' || nextval('ticket_codes'); END $$;  -- VOLATILE
     /// ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();
+    /// ALTER TABLE orders ADD COLUMN code text DEFAULT next_ticket_code();
     /// ```
     ///
     /// ## Fix
@@ -31,6 +47,8 @@ declare_rule! {
     /// ALTER TABLE orders ALTER COLUMN token SET DEFAULT gen_random_uuid();
     /// UPDATE orders SET token = gen_random_uuid() WHERE id BETWEEN 1 AND 10000 AND token IS NULL;  -- repeat
     /// ```
+    /// A function that really returns the same value for the same arguments can be
+    /// declared so (`ALTER FUNCTION f() STABLE`), which spares the rewrite.
     AddColumnVolatileDefault { id: "add-column-volatile-default", summary: "ADD COLUMN that rewrites the table", kind: Migration }
 }
 
@@ -52,22 +70,27 @@ impl Rule for AddColumnVolatileDefault {
                 continue;
             };
             let c = &column.column;
-            let reason = if c.generated.is_some() {
-                "a stored generated column"
-            } else if c.identity.is_some() {
-                "an identity column (each row takes a value from its sequence)"
-            } else if c.serial {
-                "a serial (nextval) default"
-            } else if c
-                .default
-                .as_deref()
-                .is_some_and(crate::source::sql::locks::is_volatile)
-            {
-                "a volatile default"
-            } else if ctx.pg_version < 11 && c.default.as_deref().is_some_and(|d| d != "NULL") {
-                "a default (PostgreSQL before 11 rewrites for any default)"
-            } else {
-                continue;
+            let rewrite =
+                add_column_rewrite(column, ctx.event.db, ctx.event.search_path, ctx.pg_version);
+            let reason = match &rewrite {
+                Some(AddColumnRewrite::Generated) => "a stored generated column".to_string(),
+                Some(AddColumnRewrite::Identity) => {
+                    "an identity column (each row takes a value from its sequence)".to_string()
+                }
+                Some(AddColumnRewrite::Serial) => "a serial (nextval) default".to_string(),
+                Some(AddColumnRewrite::Volatile(verdict)) => format!(
+                    "a volatile default ({})",
+                    verdict.reason().unwrap_or_default()
+                ),
+                Some(AddColumnRewrite::ConstrainedDomain(domain)) => {
+                    format!("domain type {domain}, whose constraints are checked on each row")
+                }
+                None if ctx.pg_version < 11
+                    && c.default.as_deref().is_some_and(|d| d != "NULL") =>
+                {
+                    "a default (PostgreSQL before 11 rewrites for any default)".to_string()
+                }
+                None => continue,
             };
             let col = quote_ident(&c.name);
             let t = q.sql();
@@ -75,7 +98,12 @@ impl Rule for AddColumnVolatileDefault {
             // The rewrite can be avoided for a default (new rows only, old ones
             // backfilled); an identity or serial column is filled the same way and
             // made an identity afterwards; a stored generated column cannot be.
-            let fix = if c.generated.is_some() {
+            let fix = if let Some(AddColumnRewrite::ConstrainedDomain(domain)) = &rewrite {
+                format!(
+                    "-- a column of a domain with constraints is checked row by row when added, which rewrites {t}:\n-- add it in a maintenance window, or add it with the domain's base type ({}), backfill it in batches,\n-- and put the domain's checks on as a CHECK constraint added NOT VALID, then VALIDATE CONSTRAINT",
+                    crate::source::sql::locks::domain_base(ctx.event.db, domain).map(|b| b.sql()).unwrap_or_default()
+                )
+            } else if c.generated.is_some() {
                 "-- a stored generated column is computed for every row when added: add it in a maintenance window, or keep a plain column up to date with a trigger and backfill it in batches".to_string()
             } else if c.identity.is_some() || c.serial {
                 format!(

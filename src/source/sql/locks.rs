@@ -293,13 +293,8 @@ pub fn effects(
             for a in actions {
                 let (l, r, s) = match a {
                     TableAction::AddColumn { column, .. } => {
-                        // Each of these gives every existing row a value of its own, so
-                        // the table is rewritten: a volatile default, a stored generated
-                        // column, a serial or an identity column (its sequence's nextval).
-                        let volatile = column.column.default.as_deref().is_some_and(is_volatile)
-                            || column.column.generated.is_some()
-                            || column.column.serial
-                            || column.column.identity.is_some();
+                        let volatile =
+                            add_column_rewrite(column, db, search_path, pg_version).is_some();
                         // NOT NULL without a default, or a CHECK, is verified against
                         // the existing rows ("verifying table").
                         let verifies = (column.column.not_null
@@ -611,6 +606,9 @@ pub fn effects(
             ..
         }
         | Statement::CreatePolicy { .. }
+        | Statement::CreateFunction { .. }
+        | Statement::AlterFunction { .. }
+        | Statement::DropFunction { .. }
         | Statement::SetSearchPath(_)
         | Statement::Transaction { .. }
         | Statement::SetConfig { .. }
@@ -652,22 +650,88 @@ fn cascade_removed(
     }
 }
 
-/// Functions whose value changes per row, forcing a table rewrite when used as the
-/// default of a new column.
-pub fn is_volatile(default: &str) -> bool {
-    let d = default.to_ascii_lowercase();
-    [
-        "random(",
-        "gen_random_uuid(",
-        "uuid_generate_v1",
-        "uuid_generate_v4",
-        "clock_timestamp(",
-        "timeofday(",
-        "nextval(",
-        "txid_current(",
-    ]
-    .iter()
-    .any(|f| d.contains(f))
+/// Why `ADD COLUMN` rewrites the table, if it does: each existing row then gets a
+/// value of its own, computed row by row (`ATExecAddColumn`, PostgreSQL 11 and later;
+/// before 11 any non-NULL default rewrites, which the rule says itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddColumnRewrite {
+    /// A stored generated column.
+    Generated,
+    /// An identity column: each row takes its sequence's next value.
+    Identity,
+    /// A serial: a `nextval()` default.
+    Serial,
+    /// A volatile default (or one calling a function dblint does not know).
+    Volatile(crate::source::sql::volatility::Verdict),
+    /// A domain type with constraints (CHECK or NOT NULL, its own or its base
+    /// domain's): PostgreSQL checks every row's value, default or NULL, by rewriting.
+    ConstrainedDomain(QualifiedName),
+}
+
+/// Whether adding `column` rewrites the table on PostgreSQL `pg_version`, with the
+/// functions of its default resolved through `search_path` (see
+/// [`crate::source::sql::volatility`]). Checked against the server by `dblint trace`.
+pub fn add_column_rewrite(
+    column: &crate::source::sql::statement::ColumnSpec,
+    db: &Database,
+    search_path: &[Name],
+    pg_version: u32,
+) -> Option<AddColumnRewrite> {
+    let c = &column.column;
+    if c.generated.is_some() {
+        return Some(AddColumnRewrite::Generated);
+    }
+    if c.identity.is_some() {
+        return Some(AddColumnRewrite::Identity);
+    }
+    if c.serial {
+        return Some(AddColumnRewrite::Serial);
+    }
+    if let Some(default) = &c.default {
+        let verdict =
+            crate::source::sql::volatility::default_verdict(default, db, search_path, pg_version);
+        if verdict.is_volatile() {
+            return Some(AddColumnRewrite::Volatile(verdict));
+        }
+    }
+    if !column.type_builtin && c.data_type.array_dims == 0 {
+        let name = ObjectName {
+            schema: c.data_type.schema.clone(),
+            name: c.data_type.name.clone(),
+        };
+        let column_domain = resolve_in(&db.domains, search_path, &name);
+        let mut domain = column_domain.clone();
+        // Its base domains' constraints count too (DomainHasConstraints).
+        for _ in 0..16 {
+            let Some(d) = domain.as_ref().and_then(|q| db.domains.get(q)) else {
+                break;
+            };
+            if d.not_null || !d.checks.is_empty() {
+                return column_domain.map(AddColumnRewrite::ConstrainedDomain);
+            }
+            domain = db
+                .domains
+                .get(&QualifiedName::new(
+                    d.base.schema.clone().unwrap_or_default(),
+                    d.base.name.clone(),
+                ))
+                .map(|b| b.name.clone());
+        }
+    }
+    None
+}
+
+/// The type a domain is over, through domains over domains.
+pub fn domain_base(db: &Database, domain: &QualifiedName) -> Option<DataType> {
+    let mut base = db.domains.get(domain)?.base.clone();
+    for _ in 0..16 {
+        let next = QualifiedName::new(base.schema.clone().unwrap_or_default(), base.name.clone());
+        match db.domains.get(&next) {
+            Some(d) => base = d.base.clone(),
+            None => break,
+        }
+    }
+    Some(base)
 }
 
 /// Whether `SET NOT NULL` on `column` scans `table`: the column is not NOT NULL

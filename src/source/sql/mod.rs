@@ -12,6 +12,7 @@ pub mod replay;
 pub mod session;
 pub mod split;
 pub mod statement;
+pub mod volatility;
 
 use super::{Diagnostic, DiagnosticLevel};
 use crate::model::{Database, Location};

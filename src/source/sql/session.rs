@@ -213,6 +213,9 @@ impl FileState {
             | Statement::CreatePolicy { .. }
             | Statement::AttachIndexPartition { .. }
             | Statement::SetSearchPath(_)
+            | Statement::CreateFunction { .. }
+            | Statement::AlterFunction { .. }
+            | Statement::DropFunction { .. }
             | Statement::Reindex { .. }
             | Statement::Vacuum { .. }
             | Statement::Cluster { .. }

@@ -2,7 +2,9 @@
 //! glue (`parse.rs`) is the only code that sees pg_query nodes; replay and rules see
 //! these types.
 
-use crate::model::{Column, DataType, FkAction, Identity, IndexElement, MatchType, Name, Policy};
+use crate::model::{
+    Column, DataType, FkAction, Identity, IndexElement, MatchType, Name, Policy, Volatility,
+};
 
 /// A possibly schema-qualified name as written; replay resolves it against the
 /// search path.
@@ -106,6 +108,25 @@ pub enum Statement {
         parent: ObjectName,
         child: ObjectName,
     },
+    /// `CREATE [OR REPLACE] FUNCTION` (procedures are `Other`: a default cannot call
+    /// them).
+    CreateFunction {
+        function: FunctionSpec,
+        replace: bool,
+    },
+    /// `ALTER FUNCTION name[(types)] ...`: what it changes of a function's volatility.
+    AlterFunction {
+        function: FunctionRef,
+        /// `IMMUTABLE` / `STABLE` / `VOLATILE`, if it says one.
+        volatility: Option<Volatility>,
+        /// `SECURITY DEFINER` or `SET ...`: PostgreSQL no longer inlines it.
+        stops_inlining: bool,
+    },
+    /// `DROP FUNCTION [IF EXISTS] name[(types)], ...`
+    DropFunction {
+        functions: Vec<FunctionRef>,
+        missing_ok: bool,
+    },
     /// `SET search_path` as written (`RESET` and `DEFAULT` give the server's default,
     /// `"$user", public`); pg_dump's `set_config('search_path', '', false)` is empty.
     SetSearchPath(Vec<Name>),
@@ -157,6 +178,24 @@ pub enum Statement {
     Other {
         tag: String,
     },
+}
+
+/// A function as `CREATE FUNCTION` declares it (see [`crate::model::Function`]).
+#[derive(Debug, Clone)]
+pub struct FunctionSpec {
+    pub name: ObjectName,
+    pub arg_types: Vec<String>,
+    pub defaults: usize,
+    pub variadic: bool,
+    pub volatility: Volatility,
+    pub inline_body: Option<String>,
+}
+
+/// A function named by `ALTER` or `DROP FUNCTION`: its argument types when given.
+#[derive(Debug, Clone)]
+pub struct FunctionRef {
+    pub name: ObjectName,
+    pub arg_types: Option<Vec<String>>,
 }
 
 /// A type as written: the canonical type plus whether it was declared `serial`, and

@@ -408,3 +408,107 @@ fn is_bound_value(n: Option<&Node>) -> bool {
         _ => false,
     }
 }
+
+/// A function call in an expression, as [`function_calls`] finds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionCall {
+    pub name: crate::source::sql::statement::ObjectName,
+    pub args: usize,
+    /// Written in SQL syntax the grammar turns into a call (`EXTRACT(… FROM …)`,
+    /// `AT TIME ZONE`, `CURRENT_USER`): its name is the grammar's, which can differ
+    /// between versions (`extract` is `date_part` before PostgreSQL 14).
+    pub sql_syntax: bool,
+}
+
+/// Every function call in `text`, one expression (a column default), at any depth:
+/// arguments, operands, casts, CASE, COALESCE, arrays, rows. `None` for text that is
+/// not one expression. Operators, casts and SQL-value functions (`CURRENT_TIMESTAMP`)
+/// are not calls here: no built-in one is volatile (scripts/extract-volatility.sh
+/// checks that for operators and casts; SQL-value functions are stable).
+pub fn function_calls(text: &str) -> Option<Vec<FunctionCall>> {
+    with_expression(text, |node| {
+        let mut walk = Calls::default();
+        walk.collect(node, 0);
+        walk.calls
+    })
+}
+
+/// The calls of an expression, and whether it has a sub-select (`(SELECT …)`, `IN
+/// (SELECT …)`, `EXISTS`, `ARRAY(SELECT …)`), whose calls are not collected.
+#[derive(Default)]
+pub(super) struct Calls {
+    pub calls: Vec<FunctionCall>,
+    pub sub_select: bool,
+}
+
+impl Calls {
+    pub(super) fn collect(&mut self, node: &Node, depth: usize) {
+        let Some(inner) = node.node.as_ref() else {
+            return;
+        };
+        // Deeper than any default written by hand; the parser's own limit bounds the rest.
+        if depth > 1000 {
+            return;
+        }
+        match inner {
+            NodeEnum::FuncCall(f) => self.calls.push(FunctionCall {
+                name: name_from_parts(strings(&f.funcname)),
+                args: f.args.len(),
+                sql_syntax: f.funcformat == protobuf::CoercionForm::CoerceSqlSyntax as i32,
+            }),
+            NodeEnum::SubLink(_) => self.sub_select = true,
+            _ => {}
+        }
+        let mut go = |n: &Node| self.collect(n, depth + 1);
+        collect_children(inner, &mut go);
+    }
+}
+
+fn collect_children(inner: &NodeEnum, go: &mut dyn FnMut(&Node)) {
+    let mut go = go;
+    match inner {
+        NodeEnum::FuncCall(f) => {
+            f.args.iter().for_each(&mut go);
+            f.agg_order.iter().for_each(&mut go);
+            f.agg_filter.as_deref().into_iter().for_each(&mut go);
+        }
+        NodeEnum::AExpr(e) => {
+            e.lexpr.as_deref().into_iter().for_each(&mut go);
+            e.rexpr.as_deref().into_iter().for_each(&mut go);
+        }
+        NodeEnum::BoolExpr(e) => e.args.iter().for_each(go),
+        NodeEnum::TypeCast(c) => c.arg.as_deref().into_iter().for_each(go),
+        NodeEnum::CollateClause(c) => c.arg.as_deref().into_iter().for_each(go),
+        NodeEnum::NamedArgExpr(a) => a.arg.as_deref().into_iter().for_each(go),
+        NodeEnum::AArrayExpr(a) => a.elements.iter().for_each(go),
+        NodeEnum::AIndirection(a) => {
+            a.arg.as_deref().into_iter().for_each(&mut go);
+            a.indirection.iter().for_each(go);
+        }
+        NodeEnum::AIndices(i) => {
+            i.lidx.as_deref().into_iter().for_each(&mut go);
+            i.uidx.as_deref().into_iter().for_each(go);
+        }
+        NodeEnum::CaseExpr(c) => {
+            c.arg.as_deref().into_iter().for_each(&mut go);
+            c.args.iter().for_each(&mut go);
+            c.defresult.as_deref().into_iter().for_each(go);
+        }
+        NodeEnum::CaseWhen(w) => {
+            w.expr.as_deref().into_iter().for_each(&mut go);
+            w.result.as_deref().into_iter().for_each(go);
+        }
+        NodeEnum::CoalesceExpr(e) => e.args.iter().for_each(go),
+        NodeEnum::MinMaxExpr(e) => e.args.iter().for_each(go),
+        NodeEnum::NullTest(t) => t.arg.as_deref().into_iter().for_each(go),
+        NodeEnum::BooleanTest(t) => t.arg.as_deref().into_iter().for_each(go),
+        NodeEnum::RowExpr(r) => r.args.iter().for_each(go),
+        NodeEnum::List(l) => l.items.iter().for_each(go),
+        NodeEnum::XmlExpr(x) => {
+            x.named_args.iter().for_each(&mut go);
+            x.args.iter().for_each(go);
+        }
+        NodeEnum::ResTarget(t) => t.val.as_deref().into_iter().for_each(go),
+        _ => {}
+    }
+}

@@ -5,6 +5,7 @@
 //! sequences, comments, policies), with `names`, `expressions` and `types` shared.
 
 mod expressions;
+mod functions;
 mod indexes;
 mod names;
 mod objects;
@@ -14,8 +15,10 @@ mod types;
 
 use expressions::*;
 pub use expressions::{
-    length_limited_columns, not_null_columns, proves_not_null, referenced_columns,
+    function_calls, length_limited_columns, not_null_columns, proves_not_null, referenced_columns,
+    FunctionCall,
 };
+use functions::*;
 use indexes::*;
 use names::*;
 use objects::*;
@@ -109,7 +112,12 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
             Some(rv) => expressions::row_change(true, range_name(rv), s.where_clause.as_deref()),
             None => other("DELETE"),
         },
+        NodeEnum::DropStmt(s) if s.remove_type == ObjectType::ObjectFunction as i32 => {
+            drop_function(s)
+        }
         NodeEnum::DropStmt(s) => drop(s),
+        NodeEnum::CreateFunctionStmt(s) => create_function(s),
+        NodeEnum::AlterFunctionStmt(s) => alter_function(s),
         NodeEnum::RenameStmt(s) => rename(s),
         NodeEnum::AlterObjectSchemaStmt(s) => set_schema(s),
         NodeEnum::CreateEnumStmt(s) => Statement::CreateEnum {

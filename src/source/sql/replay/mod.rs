@@ -163,6 +163,15 @@ impl Replayer {
             Statement::AttachIndexPartition { parent, child } => {
                 self.attach_index(parent, child)?
             }
+            Statement::CreateFunction { function, .. } => self.create_function(function)?,
+            Statement::AlterFunction {
+                function,
+                volatility,
+                stops_inlining,
+            } => self.alter_function(function, *volatility, *stops_inlining),
+            // DROP FUNCTION of a function replay does not know (an extension's) is
+            // not an error here: replay does not see every function.
+            Statement::DropFunction { functions, .. } => self.drop_functions(functions),
             Statement::SetSearchPath(path) => {
                 // Kept as written: whether each schema exists is decided at each use,
                 // as the server does (a schema created later joins the path). `$user`

@@ -327,3 +327,97 @@ impl Replayer {
         Ok(())
     }
 }
+
+// ---------- functions (for the volatility of column defaults) ----------
+
+impl Replayer {
+    /// A second `CREATE FUNCTION` of one signature without `OR REPLACE` is an error on
+    /// the server; replay takes the newer declaration without a diagnostic (function
+    /// bodies are not its concern, and the volatility of the newer one is the safer
+    /// guess).
+    pub(super) fn create_function(
+        &mut self,
+        spec: &crate::source::sql::statement::FunctionSpec,
+    ) -> Result<(), ApplyError> {
+        let name = self.new_name(&spec.name)?;
+        let function = crate::model::Function {
+            name: name.clone(),
+            arg_types: spec.arg_types.clone(),
+            defaults: spec.defaults,
+            variadic: spec.variadic,
+            volatility: spec.volatility,
+            inline_body: spec.inline_body.clone(),
+        };
+        let overloads = self.db.functions.entry(name.clone()).or_default();
+        match overloads
+            .iter_mut()
+            .find(|f| f.arg_types == function.arg_types)
+        {
+            Some(existing) => *existing = function,
+            None => overloads.push(function),
+        }
+        Ok(())
+    }
+
+    /// The overloads of the schema a function name resolves to that match its
+    /// argument types (all of them when it gives none, as `DROP FUNCTION f` does when
+    /// the name is unique).
+    fn functions_named(
+        &self,
+        f: &crate::source::sql::statement::FunctionRef,
+    ) -> Option<(QualifiedName, Vec<usize>)> {
+        let name = self.resolve_in(&self.db.functions, &f.name)?;
+        let overloads = self.db.functions.get(&name)?;
+        let matching = overloads
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| f.arg_types.as_ref().is_none_or(|t| *t == o.arg_types))
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>();
+        (!matching.is_empty()).then_some((name, matching))
+    }
+
+    pub(super) fn alter_function(
+        &mut self,
+        f: &crate::source::sql::statement::FunctionRef,
+        volatility: Option<crate::model::Volatility>,
+        stops_inlining: bool,
+    ) {
+        // A function replay does not know (an extension's, a built-in) stays unknown.
+        let Some((name, matching)) = self.functions_named(f) else {
+            return;
+        };
+        if let Some(overloads) = self.db.functions.get_mut(&name) {
+            for i in matching {
+                if let Some(v) = volatility {
+                    overloads[i].volatility = v;
+                }
+                if stops_inlining {
+                    overloads[i].inline_body = None;
+                }
+            }
+        }
+    }
+
+    pub(super) fn drop_functions(
+        &mut self,
+        functions: &[crate::source::sql::statement::FunctionRef],
+    ) {
+        for f in functions {
+            let Some((name, matching)) = self.functions_named(f) else {
+                continue;
+            };
+            if let Some(overloads) = self.db.functions.get_mut(&name) {
+                let mut i = 0;
+                overloads.retain(|_| {
+                    let keep = !matching.contains(&i);
+                    i += 1;
+                    keep
+                });
+                if overloads.is_empty() {
+                    self.db.functions.remove(&name);
+                }
+            }
+        }
+    }
+}
