@@ -10,6 +10,7 @@ pub mod replay;
 pub mod session;
 pub mod split;
 pub mod statement;
+pub mod type_change;
 
 use super::{Diagnostic, DiagnosticLevel};
 use crate::model::{Database, Location};
@@ -426,7 +427,13 @@ pub fn replay_prepared(
             });
             // Lock levels do not depend on the server version (only scans and
             // rewrites do), so the newest rules serve for the locks a transaction holds.
-            let effects = locks::effects(statement, &replayer.db, replayer.search_path(), u32::MAX);
+            let effects = locks::effects(
+                statement,
+                &replayer.db,
+                replayer.search_path(),
+                u32::MAX,
+                state.timezone_utc(None),
+            );
             let applied = replayer.apply(statement, &location);
             state.after(
                 statement,
