@@ -178,14 +178,13 @@ pub fn analyze(
 
 /// The input type of a type's default operator class, as far as it tells two
 /// classes apart: `varchar` uses `text`'s, `cidr` `inet`'s (`pg_opclass`).
-fn index_class(t: &DataType) -> (String, u32) {
+fn index_class(t: &DataType) -> (&str, u32) {
     let name = match t.name.as_str() {
         "character varying" => "text",
         "cidr" => "inet",
         other => other,
     };
-    let schema = t.schema.as_deref().unwrap_or("");
-    (format!("{schema}.{name}"), t.array_dims)
+    (name, t.array_dims)
 }
 
 struct Ctx<'a> {
@@ -218,13 +217,14 @@ impl Ctx<'_> {
     /// Coerce an expression of type `from` (with its typmod) to `to`, as
     /// `coerce_to_target_type` and the planner do.
     fn coerce(&self, from: &DataType, to: &DataType, explicit: bool) -> Step {
-        if from == to {
+        // The same type (a domain too) and typmod: nothing to coerce.
+        if same_type(from, to) {
             return Step::NoOp;
         }
         // A domain's value is its base type's, relabeled.
         let (from, _) = self.base(from);
         let (target, constrained) = self.base(to);
-        if from == *to {
+        if same_type(&from, to) {
             return Step::NoOp;
         }
         let step = self.coerce_base(&from, &target, explicit);
@@ -235,7 +235,7 @@ impl Ctx<'_> {
     }
 
     fn coerce_base(&self, from: &DataType, to: &DataType, explicit: bool) -> Step {
-        let same_type = from.name == to.name && from.schema == to.schema;
+        let same_type = same_name(from, to);
         if from.array_dims > 0 || to.array_dims > 0 {
             // Arrays: an ArrayCoerceExpr, which ATColumnChangeRequiresRewrite does not
             // look through, unless the type stays and its typmod goes.
@@ -278,6 +278,17 @@ impl Ctx<'_> {
             Step::Rewrite(Rewrite::Conversion)
         }
     }
+}
+
+/// Whether two types are the same type: a type written unqualified (the new type of
+/// `ALTER COLUMN … TYPE`, a cast) matches the replayed one in any schema.
+fn same_name(a: &DataType, b: &DataType) -> bool {
+    a.name == b.name && (a.schema == b.schema || a.schema.is_none() || b.schema.is_none())
+}
+
+/// The same type with the same typmod and array dimensions.
+fn same_type(a: &DataType, b: &DataType) -> bool {
+    same_name(a, b) && a.modifiers == b.modifiers && a.array_dims == b.array_dims
 }
 
 /// Whether coercing a value of typmod `old` (empty: -1) to typmod `new` of type
@@ -332,6 +343,37 @@ mod tests {
         assert!(!binary_cast("integer", "bigint", true, 18));
         assert!(!binary_cast("integer", "regcollation", false, 12));
         assert!(binary_cast("integer", "regcollation", false, 13));
+    }
+
+    #[test]
+    fn domains_and_enums_by_name() {
+        let (db, _) = crate::source::sql::database_from_sql(
+            "CREATE DOMAIN checked AS text CHECK (VALUE <> '');
+             CREATE DOMAIN plain AS text;
+             CREATE TYPE mood AS ENUM ('ok');
+             CREATE TABLE t (a checked, b mood, c text, d plain);",
+        );
+        let table = db.tables.values().next().unwrap();
+        let change = |column: &str, to: &str| {
+            analyze(&db, table, column, &t(to, &[]), &Using::Column, 18, None)
+                .unwrap()
+                .rewrite
+        };
+        assert_eq!(change("a", "checked"), None);
+        assert_eq!(change("b", "mood"), None);
+        assert_eq!(change("a", "text"), None);
+        assert_eq!(change("d", "text"), None);
+        assert_eq!(change("c", "plain"), None);
+        assert_eq!(
+            change("c", "checked"),
+            Some(Rewrite::DomainConstraints("public.checked".into()))
+        );
+        assert_eq!(change("b", "text"), Some(Rewrite::Conversion));
+        assert_eq!(
+            change("c", "timestamptz"),
+            Some(Rewrite::Conversion),
+            "text to timestamptz"
+        );
     }
 
     #[test]
