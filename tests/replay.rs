@@ -586,3 +586,97 @@ fn large_functions_keep_their_declaration() {
     let big = &db.functions[&q("big")];
     assert_eq!(big[0].volatility, dblint::model::Volatility::Immutable);
 }
+
+/// `SET timezone` / `SET TIME ZONE` / `set_config('timezone', ...)` decide whether the
+/// session's zone has a UTC offset of 0 for the statements after it; `SET LOCAL` lasts
+/// until the transaction ends; `RESET` and `DEFAULT` give the server's (unknown).
+#[test]
+fn the_session_time_zone_follows_set_set_local_and_reset() {
+    use dblint::source::sql::{load_with, statement::Statement};
+    let dir = temp_tree(&[(
+        "001.sql",
+        "CREATE TABLE t (id int);
+         COMMENT ON TABLE t IS 'start';
+         SET timezone = 'Etc/UTC';
+         COMMENT ON TABLE t IS 'utc';
+         BEGIN;
+         SET LOCAL TIME ZONE 'Europe/Berlin';
+         COMMENT ON TABLE t IS 'berlin';
+         COMMIT;
+         COMMENT ON TABLE t IS 'utc again';
+         SET TIME ZONE INTERVAL '+00:00' HOUR TO MINUTE;
+         COMMENT ON TABLE t IS 'interval';
+         RESET timezone;
+         COMMENT ON TABLE t IS 'reset';
+         SELECT pg_catalog.set_config('timezone', 'America/New_York', false);
+         COMMENT ON TABLE t IS 'new york';
+         SET TIME ZONE 0;
+         COMMENT ON TABLE t IS 'zero';
+         SET timezone TO DEFAULT;
+         COMMENT ON TABLE t IS 'default';",
+    )]);
+    let mut seen = Vec::new();
+    load_with(&[dir.path().join("001.sql")], &|_| None, &mut |event| {
+        if let Statement::Comment {
+            text: Some(text), ..
+        } = event.statement
+        {
+            seen.push((text.clone(), event.file.timezone_utc(None)));
+        }
+    })
+    .unwrap();
+    let expected = [
+        ("start", None),
+        ("utc", Some(true)),
+        ("berlin", Some(false)),
+        ("utc again", Some(true)),
+        ("interval", Some(true)),
+        ("reset", None),
+        ("new york", Some(false)),
+        ("zero", Some(true)),
+        ("default", None),
+    ];
+    let expected: Vec<(String, Option<bool>)> =
+        expected.iter().map(|(t, u)| (t.to_string(), *u)).collect();
+    assert_eq!(seen, expected);
+}
+
+/// `ALTER COLUMN ... TYPE ... USING`: the bare column, the column under casts
+/// (innermost first), or anything else with its SQL text.
+#[test]
+fn alter_column_type_using_is_parsed() {
+    use dblint::source::sql::parse::parse_statement;
+    use dblint::source::sql::statement::{Statement, TableAction, Using};
+    let using = |sql: &str| -> Using {
+        match parse_statement(sql).unwrap().remove(0) {
+            Statement::AlterTable { mut actions, .. } => match actions.remove(0) {
+                TableAction::AlterColumnType { using, .. } => using,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(matches!(
+        using("ALTER TABLE t ALTER COLUMN z TYPE text"),
+        Using::Column
+    ));
+    assert!(matches!(
+        using("ALTER TABLE t ALTER COLUMN z TYPE text USING t.z"),
+        Using::Column
+    ));
+    let Using::Casts(casts) =
+        using("ALTER TABLE t ALTER COLUMN z TYPE text USING CAST(z::varchar(50) AS text)")
+    else {
+        panic!("casts");
+    };
+    let names: Vec<String> = casts.iter().map(|c| c.data_type.to_string()).collect();
+    assert_eq!(names, ["character varying(50)", "text"]);
+    let Using::Other(text) = using("ALTER TABLE t ALTER COLUMN z TYPE text USING lower(z)") else {
+        panic!("other");
+    };
+    assert_eq!(text, "lower(z)");
+    assert!(matches!(
+        using("ALTER TABLE t ALTER COLUMN z TYPE text USING y::text"),
+        Using::Other(_)
+    ));
+}

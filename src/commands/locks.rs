@@ -30,7 +30,13 @@ pub fn render(
 ) -> Result<(String, Vec<crate::source::Diagnostic>), String> {
     let mut rows = Vec::new();
     let loaded = sql::load_with(paths, assume, &mut |event| {
-        let found = effects(event.statement, event.db, event.search_path, pg_version);
+        let found = effects(
+            event.statement,
+            event.db,
+            event.search_path,
+            pg_version,
+            event.file.timezone_utc(None),
+        );
         if !found.is_empty() {
             rows.push(Row {
                 location: event.location.to_string(),

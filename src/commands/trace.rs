@@ -144,6 +144,9 @@ pub fn run(args: &TraceArgs) -> Result<Verdict> {
     // The model's view of every statement, keyed by location.
     let mut predictions: BTreeMap<(String, u32), Prediction> = BTreeMap::new();
     let pg_version = scratch.major();
+    // The server's own TimeZone decides timestamp <-> timestamptz where a file sets
+    // none: the prediction is for this server.
+    let server_utc = scratch.timezone_utc;
     let loaded = sql::load_with(&files, &assume, &mut |event| {
         let key = (event.location.file.to_string(), event.location.line);
         let entry = predictions.entry(key).or_default();
@@ -152,6 +155,7 @@ pub fn run(args: &TraceArgs) -> Result<Verdict> {
             event.db,
             event.search_path,
             pg_version,
+            event.file.timezone_utc(Some(server_utc)),
         ));
         entry.in_transaction = event.file.in_transaction();
         if let sql::statement::Statement::Transaction { begin } = event.statement {

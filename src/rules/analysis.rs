@@ -331,11 +331,7 @@ fn word_tails(name: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Whether an expression mentions a column as a whole word.
-pub fn mentions_column(expression: &str, column: &str) -> bool {
-    expression
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'))
-        .any(|w| w.trim_matches('"') == column)
-}
+pub use crate::source::sql::parse::mentions_column;
 
 /// A name usable in an index name: lower-case, `_` for anything odd.
 pub fn ident_part(s: &str) -> String {

@@ -57,6 +57,9 @@ pub struct Scratch {
     pub version_num: u32,
     /// `PostgreSQL 15.4`.
     pub version: String,
+    /// Whether the server's TimeZone has a UTC offset of 0 and no other (the default
+    /// the traced files' sessions start with).
+    pub timezone_utc: bool,
     /// Where it runs, for the report: `a temporary cluster (/usr/lib/postgresql/15/bin)`
     /// or `user@host:port` (never a password).
     pub location: String,
@@ -130,7 +133,7 @@ impl Scratch {
     ) -> Result<Scratch, String> {
         let row = client
             .query_one(
-                "SELECT pg_catalog.current_setting('server_version_num')::int4, pg_catalog.current_setting('server_version')",
+                "SELECT pg_catalog.current_setting('server_version_num')::int4, pg_catalog.current_setting('server_version'), pg_catalog.current_setting('TimeZone')",
                 &[],
             )
             .map_err(|e| server_error(&admin, &e))?;
@@ -142,6 +145,7 @@ impl Scratch {
                 .next()
                 .unwrap_or("")
         );
+        let timezone_utc = crate::source::sql::session::zero_offset_zone(&row.get::<_, String>(2));
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_micros() % 1_000_000_000)
@@ -165,6 +169,7 @@ impl Scratch {
             version_num,
             version,
             location,
+            timezone_utc,
             cluster,
         })
     }

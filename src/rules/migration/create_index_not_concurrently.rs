@@ -52,6 +52,7 @@ impl Rule for CreateIndexNotConcurrently {
             ctx.event.db,
             ctx.event.search_path,
             ctx.pg_version,
+            ctx.event.file.timezone_utc(None),
         );
         let what = effect.first().map(|e| e.describe()).unwrap_or_default();
         let name = ci.name.as_deref().unwrap_or("index");

@@ -50,6 +50,7 @@ impl Rule for LockHeldAcrossStatements {
             ctx.event.db,
             ctx.event.search_path,
             ctx.pg_version,
+            ctx.event.file.timezone_utc(None),
         );
         // What makes this statement slow, if anything.
         let slow = effects

@@ -68,6 +68,7 @@ pub fn finding(
         ctx.event.db,
         ctx.event.search_path,
         ctx.pg_version,
+        ctx.event.file.timezone_utc(None),
     )
     .into_iter()
     .filter(|e| &e.table == table)

@@ -50,6 +50,7 @@ impl Rule for ReindexNotConcurrently {
             ctx.event.db,
             ctx.event.search_path,
             ctx.pg_version,
+            ctx.event.file.timezone_utc(None),
         )
         .into_iter()
         .filter(|e| {

@@ -1,7 +1,6 @@
 //! Which lock a statement takes, on which tables, and whether it rewrites or scans
 //! them: the basis of every migration finding's message and of `--locks`.
 
-use crate::model::DataType;
 use crate::model::{Database, Name, QualifiedName};
 use crate::source::sql::replay::{creation_schema, resolve_in};
 use crate::source::sql::statement::{
@@ -139,7 +138,8 @@ fn index_owner(db: &Database, search_path: &[Name], name: &ObjectName) -> Option
 }
 
 /// Locks a statement takes on PostgreSQL `pg_version` (empty for statements that
-/// take none on an existing table). Checked against the server by `dblint trace`
+/// take none on an existing table). `utc`: whether the session's TimeZone has a UTC
+/// offset of 0 (`None`: unknown; see [`super::session::FileState::timezone_utc`]). Checked against the server by `dblint trace`
 /// (tests/trace_differential.rs; the reviewed exceptions are in
 /// tests/fixtures/trace/reviewed.toml).
 pub fn effects(
@@ -147,6 +147,7 @@ pub fn effects(
     db: &Database,
     search_path: &[Name],
     pg_version: u32,
+    utc: Option<bool>,
 ) -> Vec<LockEffect> {
     let table = |n: &ObjectName| resolve(db, search_path, n);
     let effect = |t: Option<QualifiedName>, level, rewrite, scan| {
@@ -358,13 +359,57 @@ pub fn effects(
                         };
                         (LockLevel::AccessExclusive, false, scans)
                     }
-                    TableAction::AlterColumnType { column, data_type } => {
-                        // A binary-coercible change (varchar(n) to a longer varchar or
-                        // text, ...) rewrites nothing.
-                        let coercible = existing_table
-                            .and_then(|m| m.column(column))
-                            .is_some_and(|c| binary_coercible(&c.data_type, &data_type.data_type));
-                        (LockLevel::AccessExclusive, !coercible, !coercible)
+                    // A binary-coercible change (varchar(n) to a longer varchar or
+                    // text, ...) rewrites nothing, but may rebuild indexes or check
+                    // constraints again (`super::type_change`).
+                    TableAction::AlterColumnType {
+                        column,
+                        data_type,
+                        using,
+                    } => {
+                        // A foreign key on the column, either side, is dropped and
+                        // added again: ACCESS EXCLUSIVE on the other table for its
+                        // triggers (seen by `dblint trace`).
+                        if let Some(m) = existing_table {
+                            dropped_references.extend(
+                                m.foreign_keys
+                                    .iter()
+                                    .filter(|fk| {
+                                        fk.references != m.name && fk.columns.contains(column)
+                                    })
+                                    .map(|fk| fk.references.clone()),
+                            );
+                            dropped_references.extend(
+                                db.tables
+                                    .values()
+                                    .filter(|t| {
+                                        t.name != m.name
+                                            && t.foreign_keys.iter().any(|fk| {
+                                                fk.references == m.name
+                                                    && fk.referenced_columns.contains(column)
+                                            })
+                                    })
+                                    .map(|t| t.name.clone()),
+                            );
+                        }
+                        match existing_table.and_then(|m| {
+                            super::type_change::analyze(
+                                db,
+                                m,
+                                column,
+                                &data_type.data_type,
+                                using,
+                                pg_version,
+                                utc,
+                            )
+                        }) {
+                            Some(change) => (
+                                LockLevel::AccessExclusive,
+                                change.rewrites(),
+                                change.scans(),
+                            ),
+                            None => (LockLevel::AccessExclusive, true, true),
+                        }
                     }
                     // The parent takes SHARE UPDATE EXCLUSIVE; the table attached is
                     // locked ACCESS EXCLUSIVE and scanned to check its rows fit.
@@ -722,7 +767,7 @@ pub fn add_column_rewrite(
 }
 
 /// The type a domain is over, through domains over domains.
-pub fn domain_base(db: &Database, domain: &QualifiedName) -> Option<DataType> {
+pub fn domain_base(db: &Database, domain: &QualifiedName) -> Option<crate::model::DataType> {
     let mut base = db.domains.get(domain)?.base.clone();
     for _ in 0..16 {
         let next = QualifiedName::new(base.schema.clone().unwrap_or_default(), base.name.clone());
@@ -767,30 +812,5 @@ pub fn primary_key_columns<'a>(
             })
             .unwrap_or_default(),
         _ => key.columns.iter().collect(),
-    }
-}
-
-/// Whether changing `from` to `to` needs no rewrite or scan.
-pub fn binary_coercible(from: &DataType, to: &DataType) -> bool {
-    if from.array_dims != to.array_dims {
-        return false;
-    }
-    let widening = |f: &[i64], t: &[i64]| t.is_empty() || (!f.is_empty() && t[0] >= f[0]);
-    match (from.name.as_str(), to.name.as_str()) {
-        (a, b) if a == b && from.modifiers == to.modifiers && from.schema == to.schema => true,
-        ("character varying", "character varying") | ("bit varying", "bit varying") => {
-            widening(&from.modifiers, &to.modifiers)
-        }
-        ("character varying", "text") => true,
-        ("text", "character varying") => to.modifiers.is_empty(),
-        ("numeric", "numeric") => {
-            to.modifiers.is_empty()
-                || (from.modifiers.len() == 2
-                    && to.modifiers.len() == 2
-                    && to.modifiers[0] >= from.modifiers[0]
-                    && to.modifiers[1] == from.modifiers[1])
-        }
-        ("cidr", "inet") => true,
-        _ => false,
     }
 }

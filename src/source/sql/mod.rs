@@ -12,6 +12,7 @@ pub mod replay;
 pub mod session;
 pub mod split;
 pub mod statement;
+pub mod type_change;
 pub mod volatility;
 
 use super::{Diagnostic, DiagnosticLevel};
@@ -448,7 +449,13 @@ pub fn replay_prepared(
             });
             // Lock levels do not depend on the server version (only scans and
             // rewrites do), so the newest rules serve for the locks a transaction holds.
-            let effects = locks::effects(statement, &replayer.db, replayer.search_path(), u32::MAX);
+            let effects = locks::effects(
+                statement,
+                &replayer.db,
+                replayer.search_path(),
+                u32::MAX,
+                state.timezone_utc(None),
+            );
             let applied = replayer.apply(statement, &location);
             state.after(
                 statement,

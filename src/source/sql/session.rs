@@ -38,6 +38,14 @@ pub struct FileState {
     pub tool_transaction: bool,
     /// `SET lock_timeout` ran earlier in the file.
     pub lock_timeout_set: bool,
+    /// Whether the session's TimeZone, as `SET timezone` (or `SET TIME ZONE`,
+    /// `set_config('timezone', ...)`) earlier in the file left it, has a UTC offset
+    /// of 0 and no other (see [`zero_offset_zone`]); `None`: not set in this file, or
+    /// reset to the server's default, which dblint does not know.
+    pub timezone_utc: Option<bool>,
+    /// `SET LOCAL timezone` in the open transaction (`Some(None)`: LOCAL to the
+    /// default); it ends with the transaction.
+    pub local_timezone_utc: Option<Option<bool>>,
     /// Tables created earlier in this file, or earlier in the same deployment (files
     /// named together on the command line): hazards that need existing rows do not
     /// apply to them.
@@ -97,6 +105,14 @@ impl FileState {
         self.position + 1 >= self.statements
     }
 
+    /// Whether the session's TimeZone has a UTC offset of 0 now: what `SET LOCAL`,
+    /// else `SET`, in this file says, else `default` (the server's, if known).
+    pub fn timezone_utc(&self, default: Option<bool>) -> Option<bool> {
+        self.local_timezone_utc
+            .unwrap_or(self.timezone_utc)
+            .or(default)
+    }
+
     /// Update after a statement was applied. `resolve` finds a table by name the way
     /// the server would; `effects` are the locks the statement took
     /// ([`super::locks::effects`] on the model before it), held until the transaction
@@ -146,12 +162,25 @@ impl FileState {
                     self.explicit_transaction = false;
                     self.begin_line = None;
                 }
+                self.local_timezone_utc = None;
                 self.not_valid_constraints.clear();
                 self.enum_values_added.clear();
                 self.held_locks.clear();
             }
             Statement::SetConfig { name, value, .. } if name == "lock_timeout" => {
                 self.lock_timeout_set = !matches!(value.trim(), "" | "0" | "default");
+            }
+            Statement::SetConfig { name, value, local } if name == "timezone" => {
+                let utc = (value != "default").then(|| zero_offset_zone(value));
+                if *local {
+                    // Outside a transaction block SET LOCAL does nothing.
+                    if self.in_transaction() {
+                        self.local_timezone_utc = Some(utc);
+                    }
+                } else {
+                    self.timezone_utc = utc;
+                    self.local_timezone_utc = None;
+                }
             }
             Statement::CreateTable(ct) => {
                 if let Some(q) = resolve(&ct.name) {
@@ -226,9 +255,111 @@ impl FileState {
         }
         // Outside a transaction every statement commits on its own.
         if !self.in_transaction() {
+            self.local_timezone_utc = None;
             self.not_valid_constraints.clear();
             self.enum_values_added.clear();
             self.held_locks.clear();
+        }
+    }
+}
+
+/// Whether PostgreSQL's `timezone` setting `value` (as `SET` gives it; `interval …`
+/// for `SET TIME ZONE INTERVAL '…'`) names a zone whose UTC offset is 0 and has never
+/// been anything else: what `TimestampTimestampTzRequiresRewrite` asks of the
+/// session's zone (`pg_get_timezone_offset`: every offset the zone ever used is 0).
+/// These, checked on PostgreSQL 12 and 18 by the file node of the table: a number of
+/// hours that is 0 (`0`, `'0'`, `0.0`); an interval of 0 (`INTERVAL '0' HOUR TO
+/// MINUTE`, `INTERVAL '00:00'`); the tz database's UTC links (`UTC`, `Etc/UTC`, `GMT`,
+/// `Etc/GMT+0`, `Etc/GMT-0`, `GMT0`, `UCT`, `Universal`, `Zulu`, `Greenwich`, in any
+/// case); a POSIX zone with an offset of 0 and no daylight rule (`UTC0`, `XYZ0`,
+/// `UTC+0`, `<+00>+00`, `+00:00`). Not: `Europe/London`, `Europe/Lisbon`, `Africa/Abidjan`
+/// (they used other offsets once), `Etc/GMT+1`, `PST8PDT`.
+pub fn zero_offset_zone(value: &str) -> bool {
+    let v = value.trim();
+    if let Some(interval) = v.strip_prefix("interval ") {
+        let digits: String = interval.chars().filter(|c| !c.is_whitespace()).collect();
+        return !digits.is_empty()
+            && digits
+                .chars()
+                .all(|c| matches!(c, '0' | ':' | '.' | '+' | '-'))
+            && digits.contains('0');
+    }
+    if let Ok(hours) = v.parse::<f64>() {
+        return hours == 0.0;
+    }
+    let lower = v.to_ascii_lowercase();
+    let name = lower.strip_prefix("etc/").unwrap_or(&lower);
+    if matches!(
+        name,
+        "utc" | "uct" | "gmt" | "gmt0" | "gmt+0" | "gmt-0" | "greenwich" | "universal" | "zulu"
+    ) {
+        return true;
+    }
+    // POSIX: a standard-time name (three or more letters, or <...>), an offset, and
+    // no daylight-saving part after it.
+    let rest = if let Some(quoted) = v.strip_prefix('<') {
+        match quoted.split_once('>') {
+            Some((_, rest)) => rest,
+            None => return false,
+        }
+    } else {
+        let letters = v.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+        // No name at all (`+00:00`) the server takes too.
+        if letters < 3 && !(letters == 0 && v.starts_with(['+', '-'])) {
+            return false;
+        }
+        &v[letters..]
+    };
+    let offset = rest.strip_prefix(['+', '-']).unwrap_or(rest);
+    !offset.is_empty()
+        && offset.starts_with(|c: char| c.is_ascii_digit())
+        && offset.chars().all(|c| c == '0' || c == ':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::zero_offset_zone;
+
+    #[test]
+    fn zones_with_offset_zero() {
+        for zone in [
+            "UTC",
+            "utc",
+            "Etc/UTC",
+            "GMT",
+            "Zulu",
+            "UCT",
+            "Universal",
+            "Greenwich",
+            "Etc/GMT+0",
+            "Etc/GMT-0",
+            "GMT0",
+            "UTC0",
+            "XYZ0",
+            "UTC+0",
+            "<+00>+00",
+            "0",
+            "0.0",
+            "interval 0",
+            "interval 00:00",
+        ] {
+            assert!(zero_offset_zone(zone), "{zone}");
+        }
+        for zone in [
+            "Europe/London",
+            "Africa/Abidjan",
+            "America/New_York",
+            "Europe/Lisbon",
+            "Etc/GMT+1",
+            "PST8PDT",
+            "EST5",
+            "GMT0BST",
+            "1",
+            "interval 01:00",
+            "Z",
+            "",
+        ] {
+            assert!(!zero_offset_zone(zone), "{zone}");
         }
     }
 }

@@ -327,6 +327,7 @@ pub enum TableAction {
     AlterColumnType {
         column: Name,
         data_type: TypeRef,
+        using: Using,
     },
     SetDefault {
         column: Name,
@@ -366,6 +367,19 @@ pub enum TableAction {
     DropInherit(ObjectName),
     /// Owner, storage, statistics, triggers, ...: no effect on the model.
     Other,
+}
+
+/// The `USING` clause of `ALTER COLUMN ... TYPE`, as far as the rewrite decision
+/// needs it.
+#[derive(Debug, Clone)]
+pub enum Using {
+    /// No USING, or the bare column.
+    Column,
+    /// The column under casts, innermost first (`col::varchar(50)::text`,
+    /// `CAST(col AS text)`).
+    Casts(Vec<TypeRef>),
+    /// Anything else (a function, an operator, another column), as SQL text.
+    Other(String),
 }
 
 #[derive(Debug, Clone)]

@@ -97,7 +97,22 @@ pub(super) fn select_set_config(s: &protobuf::SelectStmt) -> Option<Statement> {
     if strings(&f.funcname).last()? != "set_config" {
         return None;
     }
-    if const_string(f.args.first()?)? != "search_path" {
+    let setting = const_string(f.args.first()?)?;
+    if setting.eq_ignore_ascii_case("timezone") {
+        let local = matches!(
+            f.args.get(2).and_then(|a| a.node.as_ref()),
+            Some(NodeEnum::AConst(protobuf::AConst {
+                val: Some(a_const::Val::Boolval(protobuf::Boolean { boolval: true })),
+                ..
+            }))
+        );
+        return Some(Statement::SetConfig {
+            name: "timezone".into(),
+            value: const_string(f.args.get(1)?)?,
+            local,
+        });
+    }
+    if setting != "search_path" {
         return None;
     }
     let value = const_string(f.args.get(1)?)?;
@@ -511,4 +526,12 @@ fn collect_children(inner: &NodeEnum, go: &mut dyn FnMut(&Node)) {
         NodeEnum::ResTarget(t) => t.val.as_deref().into_iter().for_each(go),
         _ => {}
     }
+}
+
+/// Whether an expression's text mentions a column as a whole word (a name in it,
+/// quoted or not; not a parse: a string literal with the word counts too).
+pub fn mentions_column(expression: &str, column: &str) -> bool {
+    expression
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'))
+        .any(|w| w.trim_matches('"') == column)
 }

@@ -15,8 +15,8 @@ mod types;
 
 use expressions::*;
 pub use expressions::{
-    function_calls, length_limited_columns, not_null_columns, proves_not_null, referenced_columns,
-    FunctionCall,
+    function_calls, length_limited_columns, mentions_column, not_null_columns, proves_not_null,
+    referenced_columns, FunctionCall,
 };
 use functions::*;
 use indexes::*;
@@ -146,6 +146,32 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
                     .map(Name::from)
                     .collect()
             })
+        }
+        // `SET TIME ZONE ...` is `timezone` too. DEFAULT, LOCAL and RESET give the
+        // server's default, as `default`; `INTERVAL '0'` keeps its literal.
+        NodeEnum::VariableSetStmt(s) if s.name.eq_ignore_ascii_case("timezone") => {
+            let default = s.kind == protobuf::VariableSetKind::VarReset as i32
+                || s.kind == protobuf::VariableSetKind::VarSetDefault as i32;
+            let value = if default {
+                "default".to_string()
+            } else {
+                s.args
+                    .first()
+                    .and_then(|a| match a.node.as_ref() {
+                        Some(NodeEnum::TypeCast(tc)) => tc
+                            .arg
+                            .as_deref()
+                            .and_then(setting_value)
+                            .map(|v| format!("interval {v}")),
+                        _ => setting_value(a),
+                    })
+                    .unwrap_or_default()
+            };
+            Statement::SetConfig {
+                name: "timezone".into(),
+                value,
+                local: s.is_local,
+            }
         }
         NodeEnum::VariableSetStmt(s)
             if matches!(

@@ -337,6 +337,7 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         },
         (AlterTableType::AtAlterColumnType, Some(NodeEnum::ColumnDef(cd))) => match &cd.type_name {
             Some(t) => TableAction::AlterColumnType {
+                using: using(cd.raw_default.as_deref(), &column),
                 column,
                 data_type: type_ref(t),
             },
@@ -397,5 +398,43 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
             TableAction::DropInherit(range_name(rv))
         }
         _ => TableAction::Other,
+    }
+}
+
+/// `ALTER COLUMN ... TYPE ... USING expr` (pg_query keeps the expression in the column
+/// definition's `raw_default`): the column, the column under casts, or anything else.
+fn using(expression: Option<&Node>, column: &str) -> Using {
+    let Some(start) = expression else {
+        return Using::Column;
+    };
+    let other = || Using::Other(expr_sql(start));
+    let mut node = start;
+    let mut casts = Vec::new();
+    loop {
+        match node.node.as_ref() {
+            Some(NodeEnum::TypeCast(tc)) => match (tc.arg.as_deref(), tc.type_name.as_ref()) {
+                (Some(arg), Some(t)) => {
+                    casts.push(type_ref(t));
+                    node = arg;
+                }
+                _ => return other(),
+            },
+            Some(NodeEnum::ColumnRef(c)) => {
+                let is_column = c.fields.last().and_then(|f| match f.node.as_ref() {
+                    Some(NodeEnum::String(s)) => Some(s.sval == column),
+                    _ => None,
+                });
+                if is_column != Some(true) {
+                    return other();
+                }
+                casts.reverse();
+                return if casts.is_empty() {
+                    Using::Column
+                } else {
+                    Using::Casts(casts)
+                };
+            }
+            _ => return other(),
+        }
     }
 }

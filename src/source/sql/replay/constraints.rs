@@ -32,7 +32,7 @@ impl Replayer {
                         .columns
                         .iter()
                         .map(|c| c.name.as_str())
-                        .filter(|c| mentions(expression, c))
+                        .filter(|c| crate::source::sql::parse::mentions_column(expression, c))
                         .collect();
                     let label: Vec<&str> = if used.len() == 1 { used } else { Vec::new() };
                     object_name(&table_name.name, &label, "check")
@@ -253,12 +253,4 @@ impl Replayer {
         }
         found
     }
-}
-
-/// Whether an expression's text mentions a column as a whole word (used only to pick
-/// the default name of an unnamed CHECK).
-fn mentions(expression: &str, column: &str) -> bool {
-    expression
-        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'))
-        .any(|w| w.trim_matches('"') == column)
 }

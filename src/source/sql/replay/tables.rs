@@ -283,7 +283,9 @@ impl Replayer {
                 self.drop_column_dependents(name, column);
                 self.table_mut(name)?.columns.retain(|c| c.name != *column);
             }
-            TableAction::AlterColumnType { column, data_type } => {
+            TableAction::AlterColumnType {
+                column, data_type, ..
+            } => {
                 let resolved = self.resolve_type(data_type);
                 let col = self.column_mut(name, column)?;
                 col.data_type = resolved;
