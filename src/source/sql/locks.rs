@@ -663,8 +663,11 @@ pub fn effects(
         // UPDATE and DELETE take ROW EXCLUSIVE ("13.3.1. Table-Level Locks"), which
         // blocks only SHARE and stronger; their row locks and duration are what
         // `unbatched-backfill` judges.
+        // A table the model does not hold (a catalog such as `pg_index`, which the
+        // server finds in pg_catalog first) is not predicted.
         Statement::RowChange { table: t, .. } => {
-            out.extend(effect(table(t), LockLevel::RowExclusive, false, false));
+            let known = table(t).filter(|q| db.table(q).is_some());
+            out.extend(effect(known, LockLevel::RowExclusive, false, false));
         }
     }
     out
