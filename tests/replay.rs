@@ -464,3 +464,44 @@ fn dropping_a_deep_partition_tree_drops_every_level() {
     assert!(diagnostics.is_empty(), "{:?}", &diagnostics[..1]);
     assert!(db.tables.is_empty());
 }
+
+#[test]
+fn materialized_views_track_population_and_refresh_keys() {
+    let (db, diagnostics) = database_from_sql(
+        "CREATE TABLE s (id int, region text, day date);\n\
+         CREATE MATERIALIZED VIEW a AS SELECT region, day FROM s;\n\
+         CREATE MATERIALIZED VIEW b AS SELECT id FROM s WITH NO DATA;\n\
+         CREATE UNIQUE INDEX a_key ON a (region, day);\n\
+         CREATE UNIQUE INDEX a_part ON a (region) WHERE day > '2020-01-01';\n\
+         CREATE UNIQUE INDEX a_expr ON a ((day + 1));\n\
+         CREATE INDEX a_plain ON a (day);\n\
+         CREATE UNIQUE INDEX ON b (id);\n\
+         REFRESH MATERIALIZED VIEW a WITH NO DATA;\n\
+         REFRESH MATERIALIZED VIEW b;\n\
+         DROP INDEX b_id_idx;\n",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let a = &db.views[&q("a")];
+    assert!(!a.populated);
+    assert_eq!(a.unique_indexes, vec!["a_key"]);
+    let b = &db.views[&q("b")];
+    assert!(b.populated);
+    assert!(b.unique_indexes.is_empty());
+}
+
+#[test]
+fn default_partitions_are_known_until_detached() {
+    let (db, diagnostics) = database_from_sql(
+        "CREATE TABLE p (id int, k text) PARTITION BY LIST (k);\n\
+         CREATE TABLE p_a PARTITION OF p FOR VALUES IN ('a');\n\
+         CREATE TABLE p_rest PARTITION OF p DEFAULT;\n\
+         CREATE TABLE q (id int, k text) PARTITION BY LIST (k);\n\
+         CREATE TABLE q_rest (id int, k text);\n\
+         ALTER TABLE q ATTACH PARTITION q_rest DEFAULT;\n\
+         ALTER TABLE p DETACH PARTITION p_rest;\n",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(!db.table(&q("p_a")).unwrap().default_partition);
+    assert!(!db.table(&q("p_rest")).unwrap().default_partition);
+    assert!(db.table(&q("q_rest")).unwrap().default_partition);
+}

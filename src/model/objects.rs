@@ -16,6 +16,8 @@ pub struct Table {
     pub unlogged: bool,
     /// The partitioned table this one is a partition of.
     pub partition_of: Option<QualifiedName>,
+    /// This table is its parent's DEFAULT partition (`pg_partitioned_table.partdefid`).
+    pub default_partition: bool,
     /// Parents named in `INHERITS (...)`.
     pub inherits: Vec<QualifiedName>,
     pub columns: Vec<Column>,
@@ -54,6 +56,7 @@ impl Table {
             kind,
             unlogged: false,
             partition_of: None,
+            default_partition: false,
             inherits: Vec::new(),
             columns: Vec::new(),
             primary_key: None,
@@ -360,6 +363,13 @@ pub struct Domain {
 pub struct View {
     pub name: QualifiedName,
     pub materialized: bool,
+    /// Whether a materialized view holds data (`pg_class.relispopulated`): false after
+    /// `WITH NO DATA` until a refresh fills it; true for plain views.
+    pub populated: bool,
+    /// A materialized view's unique indexes that `REFRESH MATERIALIZED VIEW
+    /// CONCURRENTLY` can use: valid, no WHERE clause, column keys only (the server
+    /// refuses CONCURRENTLY without one).
+    pub unique_indexes: Vec<Name>,
     pub location: Option<Location>,
 }
 

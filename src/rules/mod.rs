@@ -181,6 +181,9 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::enum_value_in_transaction::EnumValueInTransaction,
     &migration::identifier_too_long::IdentifierTooLong,
     &migration::lock_held_across_statements::LockHeldAcrossStatements,
+    &migration::set_logged_rewrite::SetLoggedRewrite,
+    &migration::refresh_matview_blocking::RefreshMatviewBlocking,
+    &migration::detach_partition_blocking::DetachPartitionBlocking,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -1,12 +1,13 @@
 use super::{finding, resolve, resolve_index};
 use crate::model::QualifiedName;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
-use crate::source::sql::statement::{ObjectKind, Statement};
+use crate::source::sql::statement::{ObjectKind, Statement, TableAction};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` and `REINDEX ...
-    /// CONCURRENTLY` inside a transaction: an explicit `BEGIN`, or a migration tool
+    /// Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ...
+    /// CONCURRENTLY` and `ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY`
+    /// (PostgreSQL 14+) inside a transaction: an explicit `BEGIN`, or a migration tool
     /// that wraps each file in one (Prisma, Flyway and Diesel do by default; set
     /// `assume_in_transaction` under `[paths."<glob>"]` in dblint.toml for others).
     ///
@@ -70,6 +71,20 @@ impl Rule for ConcurrentlyInTransaction {
                 }),
                 "REINDEX CONCURRENTLY",
             ),
+            // PostgreSQL 14's DETACH PARTITION ... CONCURRENTLY: the partitioned table.
+            Statement::AlterTable { table, actions, .. }
+                if actions.iter().any(|a| {
+                    matches!(
+                        a,
+                        TableAction::DetachPartition {
+                            concurrently: true,
+                            ..
+                        }
+                    )
+                }) =>
+            {
+                (resolve(ctx, table), "DETACH PARTITION ... CONCURRENTLY")
+            }
             _ => return Vec::new(),
         };
         let Some(table) = table else {

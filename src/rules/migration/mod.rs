@@ -10,14 +10,17 @@ pub mod concurrently_in_transaction;
 pub mod constraint_not_valid;
 pub mod create_index_not_concurrently;
 pub mod destructive_change;
+pub mod detach_partition_blocking;
 pub mod drop_index_not_concurrently;
 pub mod enum_value_in_transaction;
 pub mod heavy_lock_statement;
 pub mod identifier_too_long;
 pub mod lock_held_across_statements;
 pub mod lock_timeout_missing;
+pub mod refresh_matview_blocking;
 pub mod reindex_not_concurrently;
 pub mod rename_breaks_code;
+pub mod set_logged_rewrite;
 pub mod set_not_null_scan;
 pub mod validate_in_same_transaction;
 

@@ -301,6 +301,7 @@ impl Reader {
             let mut table = Table::new(name.clone(), kind);
             table.unlogged = get::<String>(&row, "persistence")? == "u";
             let is_partition: bool = get(&row, "is_partition")?;
+            table.default_partition = get(&row, "default_partition")?;
             table.row_security = get(&row, "row_security")?;
             table.force_row_security = get(&row, "force_row_security")?;
             table.comment = get(&row, "comment")?;
@@ -650,6 +651,11 @@ impl Reader {
                 View {
                     name,
                     materialized: get(&row, "materialized")?,
+                    populated: get(&row, "populated")?,
+                    unique_indexes: get::<Vec<String>>(&row, "unique_indexes")?
+                        .into_iter()
+                        .map(Name::from)
+                        .collect(),
                     location: None,
                 },
             );

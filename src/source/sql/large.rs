@@ -328,7 +328,7 @@ mod tests {
             assert!(sql.len() >= LARGE_STATEMENT);
             let parsed = parse_large(&sql).unwrap();
             assert!(
-                matches!(&parsed[..], [Statement::CreateView { name, materialized: m }] if name.name == "v" && *m == materialized),
+                matches!(&parsed[..], [Statement::CreateView { name, materialized: m, .. }] if name.name == "v" && *m == materialized),
                 "{parsed:?}"
             );
         }

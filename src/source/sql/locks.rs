@@ -351,19 +351,46 @@ pub fn effects(
                     }
                     // The parent takes SHARE UPDATE EXCLUSIVE; the table attached is
                     // locked ACCESS EXCLUSIVE and scanned to check its rows fit.
-                    TableAction::AttachPartition { partition } => {
+                    TableAction::AttachPartition { partition, .. } => {
                         partitions.push((partition.clone(), LockLevel::AccessExclusive));
                         (LockLevel::ShareUpdateExclusive, false, true)
+                    }
+                    // CONCURRENTLY (PostgreSQL 14+): SHARE UPDATE EXCLUSIVE on both in
+                    // its first transaction, then waits for every transaction that
+                    // may see the partition and ends with ACCESS EXCLUSIVE on the
+                    // partition alone (`ALTER TABLE`, DETACH PARTITION).
+                    TableAction::DetachPartition {
+                        partition,
+                        concurrently: true,
+                    } => {
+                        partitions.push((partition.clone(), LockLevel::AccessExclusive));
+                        (LockLevel::ShareUpdateExclusive, false, false)
                     }
                     // The parent: ACCESS EXCLUSIVE. The partition detached: ACCESS
                     // EXCLUSIVE from PostgreSQL 14, SHARE UPDATE EXCLUSIVE before
                     // (seen by scripts/matrix.sh on 12 and 13).
-                    TableAction::DetachPartition { partition } => {
+                    TableAction::DetachPartition { partition, .. } => {
                         let level = if pg_version >= 14 {
                             LockLevel::AccessExclusive
                         } else {
                             LockLevel::ShareUpdateExclusive
                         };
+                        // The parent's DEFAULT partition, whose implicit bound changes:
+                        // ACCESS EXCLUSIVE on it too (seen by `dblint trace` on 12-18).
+                        let detached = table(partition);
+                        if let Some(default) = altered
+                            .as_ref()
+                            .and_then(|parent| default_partition(db, parent))
+                            .filter(|d| Some(d) != detached.as_ref())
+                        {
+                            partitions.push((
+                                ObjectName {
+                                    schema: Some(default.schema.clone()),
+                                    name: default.name.clone(),
+                                },
+                                LockLevel::AccessExclusive,
+                            ));
+                        }
                         partitions.push((partition.clone(), level));
                         (LockLevel::AccessExclusive, false, false)
                     }
@@ -405,8 +432,14 @@ pub fn effects(
                     | TableAction::AddInherit(_)
                     | TableAction::DropInherit(_)
                     | TableAction::Other => (LockLevel::AccessExclusive, false, false),
-                    // SET LOGGED / UNLOGGED writes the table anew (ALTER TABLE docs).
-                    TableAction::SetLogged(_) => (LockLevel::AccessExclusive, true, false),
+                    // SET LOGGED / UNLOGGED writes the table anew (ALTER TABLE docs),
+                    // when it changes the table's persistence (see
+                    // [`persistence_rewrites`]).
+                    TableAction::SetLogged(logged) => (
+                        LockLevel::AccessExclusive,
+                        existing_table.is_none_or(|m| persistence_rewrites(m, *logged)),
+                        false,
+                    ),
                 };
                 level = level.max(l);
                 rewrite |= r;
@@ -502,6 +535,22 @@ pub fn effects(
             false,
             false,
         )),
+        // The view itself: ACCESS EXCLUSIVE for the whole refresh, which fills a new
+        // file node (a rewrite); CONCURRENTLY takes EXCLUSIVE, so reads continue, and
+        // compares the new result with the whole view to update its rows in place (a
+        // scan; `REFRESH MATERIALIZED VIEW`). The tables the view's query reads take
+        // ACCESS SHARE; the model does not know the query.
+        Statement::RefreshMatView {
+            name, concurrently, ..
+        } => {
+            let view = resolve_in(&db.views, search_path, name).or_else(|| table(name));
+            let level = if *concurrently {
+                LockLevel::Exclusive
+            } else {
+                LockLevel::AccessExclusive
+            };
+            out.extend(effect(view, level, !concurrently, *concurrently));
+        }
         Statement::Truncate { tables } => {
             for t in tables {
                 out.extend(effect(table(t), LockLevel::AccessExclusive, false, false));
@@ -583,6 +632,23 @@ pub fn is_volatile(default: &str) -> bool {
     ]
     .iter()
     .any(|f| d.contains(f))
+}
+
+/// The DEFAULT partition of a partitioned table, if it has one.
+pub fn default_partition(db: &Database, parent: &QualifiedName) -> Option<QualifiedName> {
+    db.tables
+        .values()
+        .find(|t| t.default_partition && t.partition_of.as_ref() == Some(parent))
+        .map(|t| t.name.clone())
+}
+
+/// Whether `ALTER TABLE ... SET LOGGED` (`logged`) or `SET UNLOGGED` rewrites `table`:
+/// only when it changes the table's persistence (PostgreSQL does nothing to a table
+/// that is logged already), and never on a partitioned table, which has no storage
+/// (PostgreSQL 12-17 change only its catalog entry, 18 refuses the statement; seen by
+/// `dblint trace`).
+pub fn persistence_rewrites(table: &crate::model::Table, logged: bool) -> bool {
+    table.kind == crate::model::TableKind::Ordinary && table.unlogged == logged
 }
 
 /// Whether `SET NOT NULL` on `column` scans `table`: the column is not NOT NULL

@@ -184,6 +184,7 @@ impl FileState {
             | Statement::Cluster { .. }
             | Statement::LockTable { .. }
             | Statement::Truncate { .. }
+            | Statement::RefreshMatView { .. }
             | Statement::Other { .. } => {}
         }
         // Outside a transaction every statement commits on its own.

@@ -30,6 +30,15 @@ pub enum Statement {
     CreateView {
         name: ObjectName,
         materialized: bool,
+        /// A materialized view created `WITH NO DATA` is not populated (plain views
+        /// and `WITH DATA`: true).
+        with_data: bool,
+    },
+    /// `REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]`.
+    RefreshMatView {
+        name: ObjectName,
+        concurrently: bool,
+        with_data: bool,
     },
     AlterTable {
         table: ObjectName,
@@ -184,6 +193,8 @@ pub struct CreateTable {
     pub unlogged: bool,
     pub if_not_exists: bool,
     pub partition_of: Option<ObjectName>,
+    /// `PARTITION OF parent DEFAULT`.
+    pub default_partition: bool,
     pub inherits: Vec<ObjectName>,
     /// `LIKE other`: columns copied from another table.
     pub like: Vec<ObjectName>,
@@ -301,9 +312,13 @@ pub enum TableAction {
     },
     AttachPartition {
         partition: ObjectName,
+        /// `ATTACH PARTITION ... DEFAULT`.
+        default: bool,
     },
     DetachPartition {
         partition: ObjectName,
+        /// `DETACH PARTITION ... CONCURRENTLY` (PostgreSQL 14+).
+        concurrently: bool,
     },
     RowSecurity(bool),
     ForceRowSecurity(bool),

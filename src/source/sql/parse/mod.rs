@@ -94,6 +94,7 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
             Some(v) => Statement::CreateView {
                 name: range_name(v),
                 materialized: false,
+                with_data: true,
             },
             None => other("CREATE VIEW"),
         },
@@ -178,6 +179,14 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         NodeEnum::LockStmt(s) => Statement::LockTable {
             tables: range_vars(&s.relations),
             mode: lock_mode_name(s.mode).to_string(),
+        },
+        NodeEnum::RefreshMatViewStmt(s) => match &s.relation {
+            Some(rv) => Statement::RefreshMatView {
+                name: range_name(rv),
+                concurrently: s.concurrent,
+                with_data: !s.skip_data,
+            },
+            None => other("REFRESH MATERIALIZED VIEW"),
         },
         NodeEnum::TruncateStmt(s) => Statement::Truncate {
             tables: range_vars(&s.relations),

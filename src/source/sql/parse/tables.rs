@@ -11,6 +11,7 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
         unlogged: rv.relpersistence == "u",
         if_not_exists: s.if_not_exists,
         partition_of: None,
+        default_partition: false,
         inherits: Vec::new(),
         like: Vec::new(),
         columns: Vec::new(),
@@ -26,8 +27,9 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
             _ => None,
         })
         .collect();
-    if s.partbound.is_some() {
+    if let Some(bound) = &s.partbound {
         table.partition_of = parents.into_iter().next();
+        table.default_partition = bound.is_default;
     } else {
         table.inherits = parents;
     }
@@ -59,6 +61,7 @@ pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
         return Statement::CreateView {
             name,
             materialized: true,
+            with_data: !s.into.as_ref().is_some_and(|i| i.skip_data),
         };
     }
     Statement::CreateTable(CreateTable {
@@ -68,6 +71,7 @@ pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
         unlogged: rv.relpersistence == "u",
         if_not_exists: s.if_not_exists,
         partition_of: None,
+        default_partition: false,
         inherits: Vec::new(),
         like: Vec::new(),
         columns: Vec::new(),
@@ -298,7 +302,7 @@ pub(super) fn alter_table(s: &protobuf::AlterTableStmt) -> Statement {
         ObjectType::ObjectIndex => {
             // ALTER INDEX parent ATTACH PARTITION child
             for a in &actions {
-                if let TableAction::AttachPartition { partition } = a {
+                if let TableAction::AttachPartition { partition, .. } = a {
                     return Statement::AttachIndexPartition {
                         parent: range_name(rv),
                         child: partition.clone(),
@@ -374,12 +378,14 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         (AlterTableType::AtAttachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
             Some(rv) => TableAction::AttachPartition {
                 partition: range_name(rv),
+                default: p.bound.as_ref().is_some_and(|b| b.is_default),
             },
             None => TableAction::Other,
         },
         (AlterTableType::AtDetachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
             Some(rv) => TableAction::DetachPartition {
                 partition: range_name(rv),
+                concurrently: p.concurrent,
             },
             None => TableAction::Other,
         },

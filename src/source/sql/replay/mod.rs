@@ -76,8 +76,20 @@ impl Replayer {
                 self.db.schemas.insert(name.clone());
             }
             Statement::CreateTable(ct) => self.create_table(ct, location, &mut notes)?,
-            Statement::CreateView { name, materialized } => {
-                self.create_view(name, *materialized, location)?
+            Statement::CreateView {
+                name,
+                materialized,
+                with_data,
+            } => self.create_view(name, *materialized, *with_data, location)?,
+            Statement::RefreshMatView {
+                name, with_data, ..
+            } => {
+                let Some(view) = self.resolve_in(&self.db.views, name) else {
+                    return Err(format!("materialized view {name} does not exist"));
+                };
+                if let Some(v) = self.db.views.get_mut(&view) {
+                    v.populated = *with_data;
+                }
             }
             Statement::AlterTable {
                 table,
