@@ -505,3 +505,34 @@ fn default_partitions_are_known_until_detached() {
     assert!(!db.table(&q("p_rest")).unwrap().default_partition);
     assert!(db.table(&q("q_rest")).unwrap().default_partition);
 }
+
+#[test]
+fn partition_keys_are_modelled_and_follow_renames() {
+    use dblint::model::{PartitionKey, PartitionStrategy};
+    let (db, diagnostics) = database_from_sql(
+        "CREATE TABLE m (id int, taken date, kind text) PARTITION BY RANGE (taken);\n\
+         CREATE TABLE e (id int, kind text) PARTITION BY LIST (kind);\n\
+         CREATE TABLE h (id int, a int, b int) PARTITION BY HASH (a, (b + 1));\n\
+         CREATE TABLE e_sub PARTITION OF e FOR VALUES IN ('x') PARTITION BY RANGE (id);\n\
+         ALTER TABLE m RENAME COLUMN taken TO at;\n",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let key = |t: &str| db.table(&q(t)).unwrap().partition_key.clone();
+    let some = |s: &str| Some(dblint::model::Name::from(s));
+    assert_eq!(
+        key("m"),
+        Some(PartitionKey {
+            strategy: PartitionStrategy::Range,
+            columns: vec![some("at")]
+        })
+    );
+    assert_eq!(key("e").unwrap().strategy, PartitionStrategy::List);
+    assert_eq!(
+        key("h"),
+        Some(PartitionKey {
+            strategy: PartitionStrategy::Hash,
+            columns: vec![some("a"), None]
+        })
+    );
+    assert_eq!(key("e_sub").unwrap().columns, vec![some("id")]);
+}

@@ -93,6 +93,10 @@ fn table_facts(t: &Table, out: &mut BTreeMap<String, String>) {
         format!("{p} default_partition"),
         t.default_partition.to_string(),
     );
+    out.insert(
+        format!("{p} partition_key"),
+        format!("{:?}", t.partition_key),
+    );
     out.insert(format!("{p} inherits"), format!("{:?}", t.inherits));
     out.insert(
         format!("{p} comment"),

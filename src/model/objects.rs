@@ -18,6 +18,8 @@ pub struct Table {
     pub partition_of: Option<QualifiedName>,
     /// This table is its parent's DEFAULT partition (`pg_partitioned_table.partdefid`).
     pub default_partition: bool,
+    /// A partitioned table's key (`PARTITION BY`).
+    pub partition_key: Option<PartitionKey>,
     /// Parents named in `INHERITS (...)`.
     pub inherits: Vec<QualifiedName>,
     pub columns: Vec<Column>,
@@ -57,6 +59,7 @@ impl Table {
             unlogged: false,
             partition_of: None,
             default_partition: false,
+            partition_key: None,
             inherits: Vec::new(),
             columns: Vec::new(),
             primary_key: None,
@@ -357,6 +360,20 @@ pub struct Domain {
     pub not_null: bool,
     pub checks: Vec<String>,
     pub location: Option<Location>,
+}
+
+/// `PARTITION BY strategy (columns)`: a column per key part, `None` for an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionKey {
+    pub strategy: PartitionStrategy,
+    pub columns: Vec<Option<Name>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionStrategy {
+    Range,
+    List,
+    Hash,
 }
 
 #[derive(Debug, Clone)]

@@ -184,6 +184,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::set_logged_rewrite::SetLoggedRewrite,
     &migration::refresh_matview_blocking::RefreshMatviewBlocking,
     &migration::detach_partition_blocking::DetachPartitionBlocking,
+    &migration::attach_partition_scan::AttachPartitionScan,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

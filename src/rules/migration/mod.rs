@@ -6,6 +6,7 @@ pub mod add_column_required_without_default;
 pub mod add_column_volatile_default;
 pub mod add_key_without_index;
 pub mod alter_column_type_rewrite;
+pub mod attach_partition_scan;
 pub mod concurrently_in_transaction;
 pub mod constraint_not_valid;
 pub mod create_index_not_concurrently;

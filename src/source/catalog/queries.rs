@@ -89,6 +89,15 @@ pub fn tables() -> String {
                 c.relispartition AS is_partition, c.relrowsecurity AS row_security,
                 EXISTS (SELECT 1 FROM pg_catalog.pg_partitioned_table pt
                         WHERE pt.partdefid {eq} c.oid) AS default_partition,
+                (SELECT pt.partstrat::pg_catalog.text FROM pg_catalog.pg_partitioned_table pt
+                  WHERE pt.partrelid {eq} c.oid) AS partition_strategy,
+                ARRAY(SELECT COALESCE(a.attname::pg_catalog.text, '')
+                      FROM pg_catalog.pg_partitioned_table pt
+                      CROSS JOIN LATERAL pg_catalog.unnest(pt.partattrs::pg_catalog.int2[])
+                           WITH ORDINALITY AS k(attnum, n)
+                      LEFT JOIN pg_catalog.pg_attribute a
+                             ON a.attrelid {eq} pt.partrelid AND a.attnum {eq} k.attnum
+                      WHERE pt.partrelid {eq} c.oid ORDER BY k.n) AS partition_columns,
                 c.relforcerowsecurity AS force_row_security,
                 (SELECT ds.description FROM pg_catalog.pg_description ds
                   WHERE ds.objoid {eq} c.oid AND ds.classoid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass

@@ -2,7 +2,9 @@
 //! glue (`parse.rs`) is the only code that sees pg_query nodes; replay and rules see
 //! these types.
 
-use crate::model::{Column, DataType, FkAction, Identity, IndexElement, MatchType, Name, Policy};
+use crate::model::{
+    Column, DataType, FkAction, Identity, IndexElement, MatchType, Name, PartitionKey, Policy,
+};
 
 /// A possibly schema-qualified name as written; replay resolves it against the
 /// search path.
@@ -195,6 +197,8 @@ pub struct CreateTable {
     pub partition_of: Option<ObjectName>,
     /// `PARTITION OF parent DEFAULT`.
     pub default_partition: bool,
+    /// `PARTITION BY ...`.
+    pub partition_key: Option<PartitionKey>,
     pub inherits: Vec<ObjectName>,
     /// `LIKE other`: columns copied from another table.
     pub like: Vec<ObjectName>,
@@ -312,8 +316,7 @@ pub enum TableAction {
     },
     AttachPartition {
         partition: ObjectName,
-        /// `ATTACH PARTITION ... DEFAULT`.
-        default: bool,
+        bound: PartitionBound,
     },
     DetachPartition {
         partition: ObjectName,
@@ -326,6 +329,33 @@ pub enum TableAction {
     AddInherit(ObjectName),
     DropInherit(ObjectName),
     /// Owner, storage, statistics, triggers, ...: no effect on the model.
+    Other,
+}
+
+/// A partition's bound as written in `ATTACH PARTITION ... FOR VALUES`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartitionBound {
+    Default,
+    Range {
+        from: Vec<BoundValue>,
+        to: Vec<BoundValue>,
+    },
+    List(Vec<BoundValue>),
+    Hash,
+}
+
+/// One value of a bound.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BoundValue {
+    MinValue,
+    MaxValue,
+    Null,
+    /// A constant: its value without casts (`2024-01-01`, `42`) and its SQL as written.
+    Literal {
+        value: String,
+        sql: String,
+    },
+    /// Anything else (an expression, PostgreSQL 12+ evaluates it).
     Other,
 }
 

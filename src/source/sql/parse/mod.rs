@@ -13,7 +13,9 @@ mod tables;
 mod types;
 
 use expressions::*;
-pub use expressions::{length_limited_columns, not_null_columns, proves_not_null};
+pub use expressions::{
+    key_terms, length_limited_columns, not_null_columns, proves_not_null, CompareOp, KeyTerm,
+};
 use indexes::*;
 use names::*;
 use objects::*;

@@ -1,6 +1,8 @@
 //! CREATE / ALTER TABLE, CREATE INDEX and partition attachment.
 
-use super::super::statement::{ColumnSpec, CreateIndex, CreateTable, ObjectName, TableAction};
+use super::super::statement::{
+    ColumnSpec, CreateIndex, CreateTable, ObjectName, PartitionBound, TableAction,
+};
 use super::{ApplyError, Replayer};
 use crate::model::default_names::object_name;
 use crate::model::{
@@ -33,6 +35,7 @@ impl Replayer {
         };
         let mut table = Table::new(name.clone(), kind);
         table.unlogged = ct.unlogged;
+        table.partition_key = ct.partition_key.clone();
         table.location = Some(location.clone());
 
         // Inherited and LIKE columns come first, as in the server.
@@ -342,14 +345,14 @@ impl Replayer {
                     s.owned_by.as_ref() != Some(&(name.clone(), Name::from(column.as_str())))
                 });
             }
-            TableAction::AttachPartition { partition, default } => {
+            TableAction::AttachPartition { partition, bound } => {
                 let child = self
                     .resolve_table(partition)
                     .ok_or_else(|| format!("partition {partition} does not exist"))?;
                 self.refuse_cycle(&child, name)?;
                 let t = self.table_mut(&child)?;
                 t.partition_of = Some(name.clone());
-                t.default_partition = *default;
+                t.default_partition = matches!(bound, PartitionBound::Default);
                 self.partition_gets_indexes(name, &child);
             }
             TableAction::DetachPartition { partition, .. } => {
