@@ -536,3 +536,26 @@ fn partition_keys_are_modelled_and_follow_renames() {
     );
     assert_eq!(key("e_sub").unwrap().columns, vec![some("id")]);
 }
+
+#[test]
+fn alter_domain_adds_checks_and_not_null() {
+    let (db, diagnostics) = database_from_sql(
+        "CREATE DOMAIN price AS numeric;\n\
+         ALTER DOMAIN price ADD CONSTRAINT price_positive CHECK (VALUE > 0) NOT VALID;\n\
+         ALTER DOMAIN price VALIDATE CONSTRAINT price_positive;\n\
+         ALTER DOMAIN price SET NOT NULL;\n\
+         CREATE DOMAIN label AS text NOT NULL;\n\
+         ALTER DOMAIN label DROP NOT NULL;\n\
+         ALTER DOMAIN ghost SET NOT NULL;\n",
+    );
+    let messages: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("domain ghost does not exist"),
+        "{messages:?}"
+    );
+    let price = &db.domains[&q("price")];
+    assert_eq!(price.checks.len(), 1);
+    assert!(price.not_null);
+    assert!(!db.domains[&q("label")].not_null);
+}

@@ -185,6 +185,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::refresh_matview_blocking::RefreshMatviewBlocking,
     &migration::detach_partition_blocking::DetachPartitionBlocking,
     &migration::attach_partition_scan::AttachPartitionScan,
+    &migration::domain_constraint_scan::DomainConstraintScan,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

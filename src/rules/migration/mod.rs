@@ -12,6 +12,7 @@ pub mod constraint_not_valid;
 pub mod create_index_not_concurrently;
 pub mod destructive_change;
 pub mod detach_partition_blocking;
+pub mod domain_constraint_scan;
 pub mod drop_index_not_concurrently;
 pub mod enum_value_in_transaction;
 pub mod heavy_lock_statement;

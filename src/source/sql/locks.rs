@@ -5,7 +5,7 @@ use crate::model::DataType;
 use crate::model::{Database, Name, QualifiedName};
 use crate::source::sql::replay::{creation_schema, resolve_in};
 use crate::source::sql::statement::{
-    CommentTarget, ConstraintSpec, ObjectKind, ObjectName, Statement, TableAction,
+    CommentTarget, ConstraintSpec, DomainAction, ObjectKind, ObjectName, Statement, TableAction,
 };
 
 /// PostgreSQL's eight table lock modes, weakest first (the order of their numbers in
@@ -571,6 +571,25 @@ pub fn effects(
             };
             out.extend(effect(view, level, !concurrently, *concurrently));
         }
+        // Checking a domain's values reads every column of that type (and of domains
+        // over it) under SHARE on each table, blocking writes: adding a CHECK without
+        // NOT VALID, VALIDATE CONSTRAINT (still SHARE on 12-18, seen by `dblint
+        // trace`), and SET NOT NULL on a domain that allows NULL.
+        Statement::AlterDomain { name, action } => {
+            if let Some(domain) = resolve_in(&db.domains, search_path, name) {
+                let checks = match action {
+                    DomainAction::AddCheck { not_valid, .. } => !not_valid,
+                    DomainAction::ValidateConstraint { .. } => true,
+                    DomainAction::SetNotNull => !db.domains[&domain].not_null,
+                    DomainAction::DropNotNull | DomainAction::Other => false,
+                };
+                if checks {
+                    for (t, _) in domain_columns(db, &domain) {
+                        out.extend(effect(Some(t), LockLevel::Share, false, true));
+                    }
+                }
+            }
+        }
         Statement::Truncate { tables } => {
             for t in tables {
                 out.extend(effect(table(t), LockLevel::AccessExclusive, false, false));
@@ -915,6 +934,38 @@ fn bound_proof(
     } else {
         Proof::Scans
     }
+}
+
+/// The tables with columns of a domain (or of a domain over it, at any depth), with
+/// those columns: what `ALTER DOMAIN ... ADD CONSTRAINT` checks.
+pub fn domain_columns(db: &Database, domain: &QualifiedName) -> Vec<(QualifiedName, Vec<Name>)> {
+    let is = |t: &DataType, d: &QualifiedName| {
+        t.array_dims == 0 && t.name == d.name && t.schema.as_ref() == Some(&d.schema)
+    };
+    let mut domains = vec![domain.clone()];
+    let mut i = 0;
+    while i < domains.len() {
+        let current = domains[i].clone();
+        for d in db.domains.values() {
+            if is(&d.base, &current) && !domains.contains(&d.name) {
+                domains.push(d.name.clone());
+            }
+        }
+        i += 1;
+    }
+    db.tables
+        .values()
+        .filter(|t| t.kind == crate::model::TableKind::Ordinary)
+        .filter_map(|t| {
+            let columns: Vec<Name> = t
+                .columns
+                .iter()
+                .filter(|c| domains.iter().any(|d| is(&c.data_type, d)))
+                .map(|c| c.name.clone())
+                .collect();
+            (!columns.is_empty()).then(|| (t.name.clone(), columns))
+        })
+        .collect()
 }
 
 /// The DEFAULT partition of a partitioned table, if it has one.

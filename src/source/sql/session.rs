@@ -185,6 +185,7 @@ impl FileState {
             | Statement::LockTable { .. }
             | Statement::Truncate { .. }
             | Statement::RefreshMatView { .. }
+            | Statement::AlterDomain { .. }
             | Statement::Other { .. } => {}
         }
         // Outside a transaction every statement commits on its own.

@@ -96,6 +96,11 @@ pub enum Statement {
         not_null: bool,
         checks: Vec<String>,
     },
+    /// `ALTER DOMAIN name ...`.
+    AlterDomain {
+        name: ObjectName,
+        action: DomainAction,
+    },
     CreateSequence {
         name: ObjectName,
         data_type: Option<TypeRef>,
@@ -329,6 +334,24 @@ pub enum TableAction {
     AddInherit(ObjectName),
     DropInherit(ObjectName),
     /// Owner, storage, statistics, triggers, ...: no effect on the model.
+    Other,
+}
+
+/// What `ALTER DOMAIN` does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DomainAction {
+    /// `ADD [CONSTRAINT name] CHECK (...) [NOT VALID]`.
+    AddCheck {
+        name: Option<Name>,
+        expression: String,
+        not_valid: bool,
+    },
+    ValidateConstraint {
+        name: Name,
+    },
+    SetNotNull,
+    DropNotNull,
+    /// Defaults, DROP CONSTRAINT, owner, rename, ...
     Other,
 }
 
