@@ -186,6 +186,8 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::detach_partition_blocking::DetachPartitionBlocking,
     &migration::attach_partition_scan::AttachPartitionScan,
     &migration::domain_constraint_scan::DomainConstraintScan,
+    &migration::exclusion_constraint_lock::ExclusionConstraintLock,
+    &migration::disable_trigger::DisableTrigger,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

@@ -452,6 +452,9 @@ pub fn effects(
                     | TableAction::AddInherit(_)
                     | TableAction::DropInherit(_)
                     | TableAction::Other => (LockLevel::AccessExclusive, false, false),
+                    // ENABLE / DISABLE TRIGGER: SHARE ROW EXCLUSIVE (`ALTER TABLE`,
+                    // Notes; seen by `dblint trace` on 12 and 18).
+                    TableAction::Trigger { .. } => (LockLevel::ShareRowExclusive, false, false),
                     // SET LOGGED / UNLOGGED writes the table anew (ALTER TABLE docs),
                     // when it changes the table's persistence (see
                     // [`persistence_rewrites`]).
@@ -588,6 +591,21 @@ pub fn effects(
                         out.extend(effect(Some(t), LockLevel::Share, false, true));
                     }
                 }
+            }
+        }
+        // CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table, DROP TRIGGER ACCESS
+        // EXCLUSIVE (`CREATE TRIGGER`, `DROP TRIGGER`; seen by `dblint trace` on 12
+        // and 18).
+        Statement::CreateTrigger { table: t } => {
+            out.extend(effect(table(t), LockLevel::ShareRowExclusive, false, false))
+        }
+        Statement::DropTrigger {
+            table: t,
+            missing_ok,
+        } => {
+            let target = table(t);
+            if !*missing_ok || target.as_ref().is_some_and(|q| db.table(q).is_some()) {
+                out.extend(effect(target, LockLevel::AccessExclusive, false, false));
             }
         }
         Statement::Truncate { tables } => {

@@ -186,6 +186,8 @@ impl FileState {
             | Statement::Truncate { .. }
             | Statement::RefreshMatView { .. }
             | Statement::AlterDomain { .. }
+            | Statement::CreateTrigger { .. }
+            | Statement::DropTrigger { .. }
             | Statement::Other { .. } => {}
         }
         // Outside a transaction every statement commits on its own.

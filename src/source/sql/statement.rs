@@ -96,6 +96,15 @@ pub enum Statement {
         not_null: bool,
         checks: Vec<String>,
     },
+    /// `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER ... ON table`.
+    CreateTrigger {
+        table: ObjectName,
+    },
+    /// `DROP TRIGGER [IF EXISTS] name ON table`.
+    DropTrigger {
+        table: ObjectName,
+        missing_ok: bool,
+    },
     /// `ALTER DOMAIN name ...`.
     AlterDomain {
         name: ObjectName,
@@ -333,8 +342,24 @@ pub enum TableAction {
     SetLogged(bool),
     AddInherit(ObjectName),
     DropInherit(ObjectName),
+    /// `ENABLE [ALWAYS | REPLICA] TRIGGER ...` (true) / `DISABLE TRIGGER ...` (false).
+    Trigger {
+        enable: bool,
+        which: TriggerSet,
+    },
     /// Owner, storage, statistics, triggers, ...: no effect on the model.
     Other,
+}
+
+/// The triggers `ENABLE` / `DISABLE TRIGGER` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TriggerSet {
+    /// One trigger by name.
+    Named(Name),
+    /// `ALL`: every trigger, including the internal ones that enforce foreign keys.
+    All,
+    /// `USER`: every trigger except the internal ones.
+    User,
 }
 
 /// What `ALTER DOMAIN` does.

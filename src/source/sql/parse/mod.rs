@@ -112,6 +112,12 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         NodeEnum::AlterEnumStmt(s) => alter_enum(s),
         NodeEnum::CreateDomainStmt(s) => create_domain(s),
         NodeEnum::AlterDomainStmt(s) => alter_domain(s),
+        NodeEnum::CreateTrigStmt(s) => match &s.relation {
+            Some(rv) => Statement::CreateTrigger {
+                table: range_name(rv),
+            },
+            None => other("CREATE TRIGGER"),
+        },
         NodeEnum::CreateSeqStmt(s) => create_sequence(s),
         NodeEnum::AlterSeqStmt(s) => alter_sequence(s),
         NodeEnum::CommentStmt(s) => comment(s),

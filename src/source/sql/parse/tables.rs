@@ -400,6 +400,32 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         (AlterTableType::AtDisableRowSecurity, _) => TableAction::RowSecurity(false),
         (AlterTableType::AtForceRowSecurity, _) => TableAction::ForceRowSecurity(true),
         (AlterTableType::AtNoForceRowSecurity, _) => TableAction::ForceRowSecurity(false),
+        (AlterTableType::AtEnableTrig, _)
+        | (AlterTableType::AtEnableAlwaysTrig, _)
+        | (AlterTableType::AtEnableReplicaTrig, _) => TableAction::Trigger {
+            enable: true,
+            which: TriggerSet::Named(column),
+        },
+        (AlterTableType::AtDisableTrig, _) => TableAction::Trigger {
+            enable: false,
+            which: TriggerSet::Named(column),
+        },
+        (AlterTableType::AtEnableTrigAll, _) => TableAction::Trigger {
+            enable: true,
+            which: TriggerSet::All,
+        },
+        (AlterTableType::AtDisableTrigAll, _) => TableAction::Trigger {
+            enable: false,
+            which: TriggerSet::All,
+        },
+        (AlterTableType::AtEnableTrigUser, _) => TableAction::Trigger {
+            enable: true,
+            which: TriggerSet::User,
+        },
+        (AlterTableType::AtDisableTrigUser, _) => TableAction::Trigger {
+            enable: false,
+            which: TriggerSet::User,
+        },
         (AlterTableType::AtSetLogged, _) => TableAction::SetLogged(true),
         (AlterTableType::AtSetUnLogged, _) => TableAction::SetLogged(false),
         (AlterTableType::AtAddInherit, Some(NodeEnum::RangeVar(rv))) => {

@@ -108,6 +108,8 @@ impl Replayer {
                 }
             }
             Statement::CreateIndex(ci) => self.create_index(ci, location)?,
+            // Triggers are not modelled.
+            Statement::CreateTrigger { .. } | Statement::DropTrigger { .. } => {}
             Statement::AlterDomain { name, action } => {
                 let Some(q) = self.resolve_in(&self.db.domains, name) else {
                     // OWNER, RENAME, defaults ... change nothing the model holds.

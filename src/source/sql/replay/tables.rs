@@ -379,7 +379,7 @@ impl Replayer {
                     .inherits
                     .retain(|p| Some(p) != parent.as_ref());
             }
-            TableAction::Other => {}
+            TableAction::Trigger { .. } | TableAction::Other => {}
         }
         Ok(())
     }
