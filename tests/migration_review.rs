@@ -397,3 +397,72 @@ fn lock_report() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!("lock_report", run.stdout);
 }
+
+#[test]
+fn detach_partition_fix_depends_on_version_and_transaction() {
+    let base = "CREATE TABLE m (id bigint, taken date) PARTITION BY RANGE (taken);\n\
+                CREATE TABLE m_2020 PARTITION OF m FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\n";
+    let dir = temp_tree(&[
+        ("m/001_base.sql", base),
+        (
+            "m/002_detach.sql",
+            "ALTER TABLE m DETACH PARTITION m_2020;\n",
+        ),
+        (
+            "m/003_wrapped.sql",
+            "BEGIN;\nALTER TABLE m DETACH PARTITION m_2020 CONCURRENTLY;\nCOMMIT;\n",
+        ),
+    ]);
+    let args = [
+        "lint",
+        "m",
+        "--format",
+        "json",
+        "--pack",
+        "migration-safety",
+        "--disable",
+        "lock-timeout-missing",
+    ];
+    let fixes = |stdout: &str| -> Vec<(String, String)> {
+        let report: serde_json::Value = serde_json::from_str(stdout).expect("json report");
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    format!("{} {}", f["fix"], f["help"]),
+                )
+            })
+            .collect()
+    };
+    let of = |found: &[(String, String)], rule: &str| -> Vec<String> {
+        found
+            .iter()
+            .filter(|(r, _)| r == rule)
+            .map(|(_, f)| f.clone())
+            .collect()
+    };
+    // PostgreSQL 14 has CONCURRENTLY: the fix uses it; inside BEGIN it is refused.
+    let modern = dblint_in(dir.path(), &[&args[..], &["--pg-version", "14"]].concat());
+    let found = fixes(&modern.stdout);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let detach = of(&found, "detach-partition-blocking");
+    assert_eq!(detach.len(), 1, "{found:?}");
+    assert!(
+        detach[0].contains("DETACH PARTITION m_2020 CONCURRENTLY;"),
+        "{found:?}"
+    );
+    assert_eq!(
+        of(&found, "concurrently-in-transaction").len(),
+        1,
+        "{found:?}"
+    );
+    // PostgreSQL 13 has no CONCURRENTLY: help only, no statement to run.
+    let old = dblint_in(dir.path(), &[&args[..], &["--pg-version", "13"]].concat());
+    let detach = of(&fixes(&old.stdout), "detach-partition-blocking");
+    assert_eq!(detach.len(), 1, "{detach:?}");
+    assert!(detach[0].starts_with("null "), "{detach:?}");
+    assert!(detach[0].contains("needs PostgreSQL 14"), "{detach:?}");
+}

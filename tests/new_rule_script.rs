@@ -83,7 +83,7 @@ fn new_rule_creates_and_registers_everything() {
     assert!(fire.starts_with("-- migration: "));
     let module = std::fs::read_to_string(copy.join("src/rules/migration/mod.rs")).unwrap();
     assert!(module.starts_with("//!"), "the module's docs stay first");
-    assert!(module.contains("pub mod destructive_change;\npub mod drop_column_hazard;\npub mod drop_index_not_concurrently;"));
+    assert!(module.contains("pub mod domain_constraint_scan;\npub mod drop_column_hazard;\npub mod drop_index_not_concurrently;"));
 }
 
 #[test]

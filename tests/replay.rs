@@ -680,3 +680,98 @@ fn alter_column_type_using_is_parsed() {
         Using::Other(_)
     ));
 }
+
+#[test]
+fn materialized_views_track_population_and_refresh_keys() {
+    let (db, diagnostics) = database_from_sql(
+        "CREATE TABLE s (id int, region text, day date);\n\
+         CREATE MATERIALIZED VIEW a AS SELECT region, day FROM s;\n\
+         CREATE MATERIALIZED VIEW b AS SELECT id FROM s WITH NO DATA;\n\
+         CREATE UNIQUE INDEX a_key ON a (region, day);\n\
+         CREATE UNIQUE INDEX a_part ON a (region) WHERE day > '2020-01-01';\n\
+         CREATE UNIQUE INDEX a_expr ON a ((day + 1));\n\
+         CREATE INDEX a_plain ON a (day);\n\
+         CREATE UNIQUE INDEX ON b (id);\n\
+         REFRESH MATERIALIZED VIEW a WITH NO DATA;\n\
+         REFRESH MATERIALIZED VIEW b;\n\
+         DROP INDEX b_id_idx;\n",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let a = &db.views[&q("a")];
+    assert!(!a.populated);
+    assert_eq!(a.unique_indexes, vec!["a_key"]);
+    let b = &db.views[&q("b")];
+    assert!(b.populated);
+    assert!(b.unique_indexes.is_empty());
+}
+
+#[test]
+fn default_partitions_are_known_until_detached() {
+    let (db, diagnostics) = database_from_sql(
+        "CREATE TABLE p (id int, k text) PARTITION BY LIST (k);\n\
+         CREATE TABLE p_a PARTITION OF p FOR VALUES IN ('a');\n\
+         CREATE TABLE p_rest PARTITION OF p DEFAULT;\n\
+         CREATE TABLE q (id int, k text) PARTITION BY LIST (k);\n\
+         CREATE TABLE q_rest (id int, k text);\n\
+         ALTER TABLE q ATTACH PARTITION q_rest DEFAULT;\n\
+         ALTER TABLE p DETACH PARTITION p_rest;\n",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(!db.table(&q("p_a")).unwrap().default_partition);
+    assert!(!db.table(&q("p_rest")).unwrap().default_partition);
+    assert!(db.table(&q("q_rest")).unwrap().default_partition);
+}
+
+#[test]
+fn partition_keys_are_modelled_and_follow_renames() {
+    use dblint::model::{PartitionKey, PartitionStrategy};
+    let (db, diagnostics) = database_from_sql(
+        "CREATE TABLE m (id int, taken date, kind text) PARTITION BY RANGE (taken);\n\
+         CREATE TABLE e (id int, kind text) PARTITION BY LIST (kind);\n\
+         CREATE TABLE h (id int, a int, b int) PARTITION BY HASH (a, (b + 1));\n\
+         CREATE TABLE e_sub PARTITION OF e FOR VALUES IN ('x') PARTITION BY RANGE (id);\n\
+         ALTER TABLE m RENAME COLUMN taken TO at;\n",
+    );
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let key = |t: &str| db.table(&q(t)).unwrap().partition_key.clone();
+    let some = |s: &str| Some(dblint::model::Name::from(s));
+    assert_eq!(
+        key("m"),
+        Some(PartitionKey {
+            strategy: PartitionStrategy::Range,
+            columns: vec![some("at")]
+        })
+    );
+    assert_eq!(key("e").unwrap().strategy, PartitionStrategy::List);
+    assert_eq!(
+        key("h"),
+        Some(PartitionKey {
+            strategy: PartitionStrategy::Hash,
+            columns: vec![some("a"), None]
+        })
+    );
+    assert_eq!(key("e_sub").unwrap().columns, vec![some("id")]);
+}
+
+#[test]
+fn alter_domain_adds_checks_and_not_null() {
+    let (db, diagnostics) = database_from_sql(
+        "CREATE DOMAIN price AS numeric;\n\
+         ALTER DOMAIN price ADD CONSTRAINT price_positive CHECK (VALUE > 0) NOT VALID;\n\
+         ALTER DOMAIN price VALIDATE CONSTRAINT price_positive;\n\
+         ALTER DOMAIN price SET NOT NULL;\n\
+         CREATE DOMAIN label AS text NOT NULL;\n\
+         ALTER DOMAIN label DROP NOT NULL;\n\
+         ALTER DOMAIN ghost SET NOT NULL;\n",
+    );
+    let messages: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("domain ghost does not exist"),
+        "{messages:?}"
+    );
+    let price = &db.domains[&q("price")];
+    assert_eq!(price.checks.len(), 1);
+    assert!(price.not_null);
+    assert!(!db.domains[&q("label")].not_null);
+}

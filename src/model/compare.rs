@@ -56,7 +56,10 @@ pub fn facts(db: &Database) -> BTreeMap<String, String> {
     for v in db.views.values() {
         out.insert(
             format!("view {}", v.name),
-            format!("materialized={}", v.materialized),
+            format!(
+                "materialized={} populated={} unique_indexes={:?}",
+                v.materialized, v.populated, v.unique_indexes
+            ),
         );
     }
     for s in db.sequences.values() {
@@ -85,6 +88,14 @@ fn table_facts(t: &Table, out: &mut BTreeMap<String, String>) {
             .as_ref()
             .map(|q| q.to_string())
             .unwrap_or_default(),
+    );
+    out.insert(
+        format!("{p} default_partition"),
+        t.default_partition.to_string(),
+    );
+    out.insert(
+        format!("{p} partition_key"),
+        format!("{:?}", t.partition_key),
     );
     out.insert(format!("{p} inherits"), format!("{:?}", t.inherits));
     out.insert(

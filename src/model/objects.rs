@@ -16,6 +16,10 @@ pub struct Table {
     pub unlogged: bool,
     /// The partitioned table this one is a partition of.
     pub partition_of: Option<QualifiedName>,
+    /// This table is its parent's DEFAULT partition (`pg_partitioned_table.partdefid`).
+    pub default_partition: bool,
+    /// A partitioned table's key (`PARTITION BY`).
+    pub partition_key: Option<PartitionKey>,
     /// Parents named in `INHERITS (...)`.
     pub inherits: Vec<QualifiedName>,
     pub columns: Vec<Column>,
@@ -54,6 +58,8 @@ impl Table {
             kind,
             unlogged: false,
             partition_of: None,
+            default_partition: false,
+            partition_key: None,
             inherits: Vec::new(),
             columns: Vec::new(),
             primary_key: None,
@@ -406,10 +412,31 @@ impl Function {
     }
 }
 
+/// `PARTITION BY strategy (columns)`: a column per key part, `None` for an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionKey {
+    pub strategy: PartitionStrategy,
+    pub columns: Vec<Option<Name>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionStrategy {
+    Range,
+    List,
+    Hash,
+}
+
 #[derive(Debug, Clone)]
 pub struct View {
     pub name: QualifiedName,
     pub materialized: bool,
+    /// Whether a materialized view holds data (`pg_class.relispopulated`): false after
+    /// `WITH NO DATA` until a refresh fills it; true for plain views.
+    pub populated: bool,
+    /// A materialized view's unique indexes that `REFRESH MATERIALIZED VIEW
+    /// CONCURRENTLY` can use: valid, no WHERE clause, column keys only (the server
+    /// refuses CONCURRENTLY without one).
+    pub unique_indexes: Vec<Name>,
     pub location: Option<Location>,
 }
 

@@ -184,6 +184,13 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::unclosed_transaction::UnclosedTransaction,
     &migration::transaction_control_in_wrapped_file::TransactionControlInWrappedFile,
     &migration::unbatched_backfill::UnbatchedBackfill,
+    &migration::set_logged_rewrite::SetLoggedRewrite,
+    &migration::refresh_matview_blocking::RefreshMatviewBlocking,
+    &migration::detach_partition_blocking::DetachPartitionBlocking,
+    &migration::attach_partition_scan::AttachPartitionScan,
+    &migration::domain_constraint_scan::DomainConstraintScan,
+    &migration::exclusion_constraint_lock::ExclusionConstraintLock,
+    &migration::disable_trigger::DisableTrigger,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {

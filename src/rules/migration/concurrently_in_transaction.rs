@@ -1,12 +1,13 @@
 use super::{finding, resolve, resolve_index};
 use crate::model::QualifiedName;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
-use crate::source::sql::statement::{ObjectKind, Statement};
+use crate::source::sql::statement::{ObjectKind, Statement, TableAction};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY` and `REINDEX ...
-    /// CONCURRENTLY` that run inside a transaction block. Which block a statement is in
+    /// Flags `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ...
+    /// CONCURRENTLY` and `ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY`
+    /// (PostgreSQL 14+) that run inside a transaction block. Which block a statement is in
     /// depends on how the migration tool sends the file:
     ///
     /// - an explicit `BEGIN` of the file, with any tool;
@@ -89,6 +90,20 @@ impl Rule for ConcurrentlyInTransaction {
                 }),
                 "REINDEX CONCURRENTLY",
             ),
+            // PostgreSQL 14's DETACH PARTITION ... CONCURRENTLY: the partitioned table.
+            Statement::AlterTable { table, actions, .. }
+                if actions.iter().any(|a| {
+                    matches!(
+                        a,
+                        TableAction::DetachPartition {
+                            concurrently: true,
+                            ..
+                        }
+                    )
+                }) =>
+            {
+                (resolve(ctx, table), "DETACH PARTITION ... CONCURRENTLY")
+            }
             _ => return Vec::new(),
         };
         let Some(table) = table else {

@@ -6,8 +6,9 @@
 use super::queries;
 use crate::model::{
     CheckConstraint, Column, DataType, Database, Domain, EnumType, FkAction, ForeignKey, Identity,
-    Index, IndexElement, IndexKey, IndexRole, IndexStats, KeyConstraint, MatchType, Name, Policy,
-    QualifiedName, Sequence, Table, TableKind, TableStats, View,
+    Index, IndexElement, IndexKey, IndexRole, IndexStats, KeyConstraint, MatchType, Name,
+    PartitionKey, PartitionStrategy, Policy, QualifiedName, Sequence, Table, TableKind, TableStats,
+    View,
 };
 use postgres::{GenericClient, Row};
 use std::collections::{BTreeMap, BTreeSet};
@@ -301,6 +302,24 @@ impl Reader {
             let mut table = Table::new(name.clone(), kind);
             table.unlogged = get::<String>(&row, "persistence")? == "u";
             let is_partition: bool = get(&row, "is_partition")?;
+            table.default_partition = get(&row, "default_partition")?;
+            table.partition_key = get::<Option<String>>(&row, "partition_strategy")?
+                .and_then(|s| match s.as_str() {
+                    "r" => Some(PartitionStrategy::Range),
+                    "l" => Some(PartitionStrategy::List),
+                    "h" => Some(PartitionStrategy::Hash),
+                    _ => None,
+                })
+                .map(|strategy| -> Result<PartitionKey, CatalogError> {
+                    Ok(PartitionKey {
+                        strategy,
+                        columns: get::<Vec<String>>(&row, "partition_columns")?
+                            .into_iter()
+                            .map(|c| (!c.is_empty()).then(|| Name::from(c.as_str())))
+                            .collect(),
+                    })
+                })
+                .transpose()?;
             table.row_security = get(&row, "row_security")?;
             table.force_row_security = get(&row, "force_row_security")?;
             table.comment = get(&row, "comment")?;
@@ -650,6 +669,11 @@ impl Reader {
                 View {
                     name,
                     materialized: get(&row, "materialized")?,
+                    populated: get(&row, "populated")?,
+                    unique_indexes: get::<Vec<String>>(&row, "unique_indexes")?
+                        .into_iter()
+                        .map(Name::from)
+                        .collect(),
                     location: None,
                 },
             );

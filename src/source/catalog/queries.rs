@@ -87,6 +87,17 @@ pub fn tables() -> String {
         "SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
                 c.relkind::pg_catalog.text AS relkind, c.relpersistence::pg_catalog.text AS persistence,
                 c.relispartition AS is_partition, c.relrowsecurity AS row_security,
+                EXISTS (SELECT 1 FROM pg_catalog.pg_partitioned_table pt
+                        WHERE pt.partdefid {eq} c.oid) AS default_partition,
+                (SELECT pt.partstrat::pg_catalog.text FROM pg_catalog.pg_partitioned_table pt
+                  WHERE pt.partrelid {eq} c.oid) AS partition_strategy,
+                ARRAY(SELECT COALESCE(a.attname::pg_catalog.text, '')
+                      FROM pg_catalog.pg_partitioned_table pt
+                      CROSS JOIN LATERAL pg_catalog.unnest(pt.partattrs::pg_catalog.int2[])
+                           WITH ORDINALITY AS k(attnum, n)
+                      LEFT JOIN pg_catalog.pg_attribute a
+                             ON a.attrelid {eq} pt.partrelid AND a.attnum {eq} k.attnum
+                      WHERE pt.partrelid {eq} c.oid ORDER BY k.n) AS partition_columns,
                 c.relforcerowsecurity AS force_row_security,
                 (SELECT ds.description FROM pg_catalog.pg_description ds
                   WHERE ds.objoid {eq} c.oid AND ds.classoid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -269,7 +280,13 @@ pub fn domains() -> String {
 pub fn views() -> String {
     format!(
         "SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
-                c.relkind {eq} 'm' AS materialized
+                c.relkind {eq} 'm' AS materialized, c.relispopulated AS populated,
+                ARRAY(SELECT i.relname::pg_catalog.text
+                      FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid {eq} x.indexrelid
+                      WHERE x.indrelid {eq} c.oid AND c.relkind {eq} 'm' AND x.indisunique
+                        AND x.indimmediate AND x.indisvalid AND x.indpred IS NULL
+                        AND x.indexprs IS NULL
+                      ORDER BY i.relname) AS unique_indexes
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
          WHERE c.relkind {eq} ANY (ARRAY['v', 'm']::pg_catalog.\"char\"[]) AND {USER_RELATION}
          ORDER BY n.nspname, c.relname",

@@ -4,7 +4,7 @@
 use crate::model::{Database, Name, QualifiedName};
 use crate::source::sql::replay::{creation_schema, resolve_in};
 use crate::source::sql::statement::{
-    CommentTarget, ConstraintSpec, ObjectKind, ObjectName, Statement, TableAction,
+    CommentTarget, ConstraintSpec, DomainAction, ObjectKind, ObjectName, Statement, TableAction,
 };
 
 /// PostgreSQL's eight table lock modes, weakest first (the order of their numbers in
@@ -411,21 +411,68 @@ pub fn effects(
                             None => (LockLevel::AccessExclusive, true, true),
                         }
                     }
-                    // The parent takes SHARE UPDATE EXCLUSIVE; the table attached is
-                    // locked ACCESS EXCLUSIVE and scanned to check its rows fit.
-                    TableAction::AttachPartition { partition } => {
+                    // The parent takes SHARE UPDATE EXCLUSIVE (ACCESS EXCLUSIVE before
+                    // PostgreSQL 12); the table attached is locked ACCESS EXCLUSIVE and
+                    // scanned to check its rows fit, unless its constraints prove the
+                    // bound; a DEFAULT partition is locked ACCESS EXCLUSIVE too and
+                    // scanned for rows the new partition takes (`ALTER TABLE`, ATTACH
+                    // PARTITION; seen by `dblint trace` on 12-18).
+                    TableAction::AttachPartition { partition, bound } => {
+                        let attached = table(partition);
+                        let scan = attach_scans(db, altered.as_ref(), attached.as_ref(), bound);
                         partitions.push((partition.clone(), LockLevel::AccessExclusive));
-                        (LockLevel::ShareUpdateExclusive, false, true)
+                        if let Some(default) = &scan.default_partition {
+                            partitions.push((
+                                ObjectName {
+                                    schema: Some(default.0.schema.clone()),
+                                    name: default.0.name.clone(),
+                                },
+                                LockLevel::AccessExclusive,
+                            ));
+                        }
+                        let level = if pg_version >= 12 {
+                            LockLevel::ShareUpdateExclusive
+                        } else {
+                            LockLevel::AccessExclusive
+                        };
+                        (level, false, scan.scans())
+                    }
+                    // CONCURRENTLY (PostgreSQL 14+): SHARE UPDATE EXCLUSIVE on both in
+                    // its first transaction, then waits for every transaction that
+                    // may see the partition and ends with ACCESS EXCLUSIVE on the
+                    // partition alone (`ALTER TABLE`, DETACH PARTITION).
+                    TableAction::DetachPartition {
+                        partition,
+                        concurrently: true,
+                    } => {
+                        partitions.push((partition.clone(), LockLevel::AccessExclusive));
+                        (LockLevel::ShareUpdateExclusive, false, false)
                     }
                     // The parent: ACCESS EXCLUSIVE. The partition detached: ACCESS
                     // EXCLUSIVE from PostgreSQL 14, SHARE UPDATE EXCLUSIVE before
                     // (seen by scripts/matrix.sh on 12 and 13).
-                    TableAction::DetachPartition { partition } => {
+                    TableAction::DetachPartition { partition, .. } => {
                         let level = if pg_version >= 14 {
                             LockLevel::AccessExclusive
                         } else {
                             LockLevel::ShareUpdateExclusive
                         };
+                        // The parent's DEFAULT partition, whose implicit bound changes:
+                        // ACCESS EXCLUSIVE on it too (seen by `dblint trace` on 12-18).
+                        let detached = table(partition);
+                        if let Some(default) = altered
+                            .as_ref()
+                            .and_then(|parent| default_partition(db, parent))
+                            .filter(|d| Some(d) != detached.as_ref())
+                        {
+                            partitions.push((
+                                ObjectName {
+                                    schema: Some(default.schema.clone()),
+                                    name: default.name.clone(),
+                                },
+                                LockLevel::AccessExclusive,
+                            ));
+                        }
                         partitions.push((partition.clone(), level));
                         (LockLevel::AccessExclusive, false, false)
                     }
@@ -499,8 +546,17 @@ pub fn effects(
                     | TableAction::AddInherit(_)
                     | TableAction::DropInherit(_)
                     | TableAction::Other => (LockLevel::AccessExclusive, false, false),
-                    // SET LOGGED / UNLOGGED writes the table anew (ALTER TABLE docs).
-                    TableAction::SetLogged(_) => (LockLevel::AccessExclusive, true, false),
+                    // ENABLE / DISABLE TRIGGER: SHARE ROW EXCLUSIVE (`ALTER TABLE`,
+                    // Notes; seen by `dblint trace` on 12 and 18).
+                    TableAction::Trigger { .. } => (LockLevel::ShareRowExclusive, false, false),
+                    // SET LOGGED / UNLOGGED writes the table anew (ALTER TABLE docs),
+                    // when it changes the table's persistence (see
+                    // [`persistence_rewrites`]).
+                    TableAction::SetLogged(logged) => (
+                        LockLevel::AccessExclusive,
+                        existing_table.is_none_or(|m| persistence_rewrites(m, *logged)),
+                        false,
+                    ),
                 };
                 level = level.max(l);
                 rewrite |= r;
@@ -596,6 +652,56 @@ pub fn effects(
             false,
             false,
         )),
+        // The view itself: ACCESS EXCLUSIVE for the whole refresh, which fills a new
+        // file node (a rewrite); CONCURRENTLY takes EXCLUSIVE, so reads continue, and
+        // compares the new result with the whole view to update its rows in place (a
+        // scan; `REFRESH MATERIALIZED VIEW`). The tables the view's query reads take
+        // ACCESS SHARE; the model does not know the query.
+        Statement::RefreshMatView {
+            name, concurrently, ..
+        } => {
+            let view = resolve_in(&db.views, search_path, name).or_else(|| table(name));
+            let level = if *concurrently {
+                LockLevel::Exclusive
+            } else {
+                LockLevel::AccessExclusive
+            };
+            out.extend(effect(view, level, !concurrently, *concurrently));
+        }
+        // Checking a domain's values reads every column of that type (and of domains
+        // over it) under SHARE on each table, blocking writes: adding a CHECK without
+        // NOT VALID, VALIDATE CONSTRAINT (still SHARE on 12-18, seen by `dblint
+        // trace`), and SET NOT NULL on a domain that allows NULL.
+        Statement::AlterDomain { name, action } => {
+            if let Some(domain) = resolve_in(&db.domains, search_path, name) {
+                let checks = match action {
+                    DomainAction::AddCheck { not_valid, .. } => !not_valid,
+                    DomainAction::ValidateConstraint { .. } => true,
+                    DomainAction::SetNotNull => !db.domains[&domain].not_null,
+                    DomainAction::DropNotNull | DomainAction::Other => false,
+                };
+                if checks {
+                    for (t, _) in domain_columns(db, &domain) {
+                        out.extend(effect(Some(t), LockLevel::Share, false, true));
+                    }
+                }
+            }
+        }
+        // CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table, DROP TRIGGER ACCESS
+        // EXCLUSIVE (`CREATE TRIGGER`, `DROP TRIGGER`; seen by `dblint trace` on 12
+        // and 18).
+        Statement::CreateTrigger { table: t } => {
+            out.extend(effect(table(t), LockLevel::ShareRowExclusive, false, false))
+        }
+        Statement::DropTrigger {
+            table: t,
+            missing_ok,
+        } => {
+            let target = table(t);
+            if !*missing_ok || target.as_ref().is_some_and(|q| db.table(q).is_some()) {
+                out.extend(effect(target, LockLevel::AccessExclusive, false, false));
+            }
+        }
         Statement::Truncate { tables } => {
             for t in tables {
                 out.extend(effect(table(t), LockLevel::AccessExclusive, false, false));
@@ -780,6 +886,318 @@ pub fn domain_base(db: &Database, domain: &QualifiedName) -> Option<crate::model
         }
     }
     Some(base)
+}
+
+/// Whether a statement must read a table's rows, when that depends on what the
+/// constraints prove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// PostgreSQL skips the scan: the constraints prove it unnecessary.
+    Proven,
+    /// It scans: nothing among the constraints can prove it (decided).
+    Scans,
+    /// Constraints the model cannot judge: taken as a scan, but not reported.
+    Unknown,
+}
+
+/// What `ATTACH PARTITION` reads: the table attached, and the parent's DEFAULT
+/// partition (with whether it is scanned) when it has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttachScan {
+    pub attached: Proof,
+    pub default_partition: Option<(QualifiedName, Proof)>,
+}
+
+impl AttachScan {
+    pub fn scans(&self) -> bool {
+        self.attached != Proof::Proven
+            || self
+                .default_partition
+                .as_ref()
+                .is_some_and(|(_, p)| *p != Proof::Proven)
+    }
+}
+
+/// The scans of `ALTER TABLE parent ATTACH PARTITION attached <bound>`.
+///
+/// The table attached is scanned unless its validated CHECK constraints and NOT NULL
+/// columns imply the partition constraint (PostgreSQL's
+/// `PartConstraintImpliedByRelConstraint`). For a single-column RANGE or LIST key the
+/// model decides the forms it is sure of, checked with `dblint trace` on 12 and 18: the
+/// column NOT NULL (or a CHECK term `col IS NOT NULL`: a CHECK's `col >= x` does not
+/// prove it, NULL passes a CHECK), and top-level CHECK terms `col >= lo` / `col > lo`
+/// and `col < hi` / `col <= c` (either way round, from one CHECK or several) with
+/// constants equal to the bound or, for integer and ISO-date constants, inside it; a
+/// LIST bound by `col IN (...)` / `col = ANY (...)` / `col = c` over a subset of its
+/// values. A term it cannot judge (a cast column, an expression, constants it cannot
+/// compare) gives [`Proof::Unknown`]. A HASH bound is never proven by a CHECK.
+///
+/// Attaching a DEFAULT partition checks its rows against the other partitions' bounds:
+/// none to check when the parent has no other partition.
+///
+/// The DEFAULT partition is scanned for rows that belong in the new partition unless
+/// its own constraints prove there are none: with no validated CHECK it is scanned;
+/// with one, the model does not judge.
+pub fn attach_scans(
+    db: &Database,
+    parent: Option<&QualifiedName>,
+    attached: Option<&QualifiedName>,
+    bound: &crate::source::sql::statement::PartitionBound,
+) -> AttachScan {
+    use crate::source::sql::statement::PartitionBound;
+    let parent_table = parent.and_then(|p| db.table(p));
+    let key = parent_table.and_then(|p| p.partition_key.as_ref());
+    let attached_table = attached.and_then(|a| db.table(a));
+    // A DEFAULT partition holds what no other partition takes: with none, that is
+    // everything, and there is nothing to check (`dblint trace`: no scan).
+    let others = parent.is_some_and(|p| {
+        db.tables
+            .values()
+            .any(|t| t.partition_of.as_ref() == Some(p) && Some(&t.name) != attached)
+    });
+    let proof = match (attached_table, key) {
+        (_, _) if *bound == PartitionBound::Default && !others && parent_table.is_some() => {
+            Proof::Proven
+        }
+        (Some(t), Some(key)) => bound_proof(t, key, bound),
+        (Some(t), None) if validated_checks(t).next().is_none() => Proof::Scans,
+        _ => Proof::Unknown,
+    };
+    let default_partition = match bound {
+        PartitionBound::Default => None,
+        _ => parent
+            .and_then(|p| default_partition(db, p))
+            .filter(|d| Some(d) != attached)
+            .map(|d| {
+                let proof = match db.table(&d) {
+                    Some(t)
+                        if t.kind == crate::model::TableKind::Ordinary
+                            && validated_checks(t).next().is_none() =>
+                    {
+                        Proof::Scans
+                    }
+                    _ => Proof::Unknown,
+                };
+                (d, proof)
+            }),
+    };
+    AttachScan {
+        attached: proof,
+        default_partition,
+    }
+}
+
+fn validated_checks(t: &crate::model::Table) -> impl Iterator<Item = &str> {
+    t.checks
+        .iter()
+        .filter(|c| c.validated)
+        .map(|c| c.expression.as_str())
+}
+
+fn bound_proof(
+    t: &crate::model::Table,
+    key: &crate::model::PartitionKey,
+    bound: &crate::source::sql::statement::PartitionBound,
+) -> Proof {
+    use crate::model::PartitionStrategy;
+    use crate::source::sql::parse::{key_terms, CompareOp, KeyTerm};
+    use crate::source::sql::statement::{BoundValue, PartitionBound};
+    use std::cmp::Ordering;
+    let no_checks = validated_checks(t).next().is_none();
+    // A partitioned table attached is checked partition by partition.
+    if t.kind != crate::model::TableKind::Ordinary {
+        return Proof::Unknown;
+    }
+    let column = match (key.strategy, key.columns.as_slice()) {
+        (PartitionStrategy::Hash, _) => return Proof::Scans,
+        (_, [Some(c)]) => c,
+        _ => {
+            return if no_checks {
+                Proof::Scans
+            } else {
+                Proof::Unknown
+            }
+        }
+    };
+    let Some(col) = t.column(column) else {
+        return Proof::Unknown;
+    };
+    let mut terms = Vec::new();
+    for check in validated_checks(t) {
+        match key_terms(check, column) {
+            Some(found) => terms.extend(found),
+            None => terms.push(KeyTerm::Opaque),
+        }
+    }
+    let opaque = terms.contains(&KeyTerm::Opaque);
+    // Constants compared the way the column's type orders them, where the model is
+    // sure: integers numerically, ISO dates as text; equal text is equal anyway.
+    let type_name = col.data_type.name.as_str();
+    let integer =
+        matches!(type_name, "smallint" | "integer" | "bigint") && col.data_type.array_dims == 0;
+    let date = type_name == "date" && col.data_type.array_dims == 0;
+    let iso_date = |s: &str| {
+        let b = s.as_bytes();
+        b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    };
+    let compare = |a: &str, b: &str| -> Option<Ordering> {
+        if a == b {
+            return Some(Ordering::Equal);
+        }
+        if integer {
+            return Some(a.parse::<i64>().ok()?.cmp(&b.parse::<i64>().ok()?));
+        }
+        if date && iso_date(a) && iso_date(b) {
+            return Some(a.cmp(b));
+        }
+        None
+    };
+    let mut undecided = opaque;
+    let not_null = col.not_null || terms.contains(&KeyTerm::NotNull);
+    // Whether some term proves `col <op> value`; a term whose constant cannot be
+    // compared leaves it undecided.
+    let mut holds = |wanted: &dyn Fn(CompareOp, Ordering) -> bool, value: &str| {
+        terms.iter().any(|t| match t {
+            KeyTerm::Compare(op, c) => match compare(c, value) {
+                Some(order) => wanted(*op, order),
+                None => {
+                    undecided = true;
+                    false
+                }
+            },
+            _ => false,
+        })
+    };
+    let bound_ok = match bound {
+        PartitionBound::Range { from, to } => {
+            let lower = match from.as_slice() {
+                [BoundValue::MinValue] => true,
+                // col >= c or col > c with c >= lo.
+                [BoundValue::Literal { value, .. }] => holds(
+                    &|op, order| {
+                        matches!(op, CompareOp::Ge | CompareOp::Gt) && order != Ordering::Less
+                    },
+                    value,
+                ),
+                _ => return Proof::Unknown,
+            };
+            let upper = match to.as_slice() {
+                [BoundValue::MaxValue] => true,
+                // col < c with c <= hi, or col <= c with c < hi.
+                [BoundValue::Literal { value, .. }] => holds(
+                    &|op, order| {
+                        (op == CompareOp::Lt && order != Ordering::Greater)
+                            || (op == CompareOp::Le && order == Ordering::Less)
+                    },
+                    value,
+                ),
+                _ => return Proof::Unknown,
+            };
+            lower && upper
+        }
+        PartitionBound::List(values) => {
+            let mut set = Vec::new();
+            for v in values {
+                match v {
+                    BoundValue::Literal { value, .. } => set.push(value.clone()),
+                    // A NULL in the list makes the constraint `col IS NULL OR ...`.
+                    _ => return Proof::Unknown,
+                }
+            }
+            terms.iter().any(|t| match t {
+                KeyTerm::In(items) => {
+                    let inside = !items.is_empty()
+                        && items.len() <= 100
+                        && items.iter().all(|i| set.contains(i));
+                    if !inside {
+                        // '01' and '1' are equal integers: only text compares as text.
+                        undecided |= !matches!(type_name, "text" | "character varying");
+                    }
+                    inside
+                }
+                KeyTerm::Compare(CompareOp::Eq, c) => {
+                    let inside = set.contains(c);
+                    if !inside {
+                        undecided |= !matches!(type_name, "text" | "character varying");
+                    }
+                    inside
+                }
+                KeyTerm::Compare(..) => {
+                    undecided = true;
+                    false
+                }
+                _ => false,
+            })
+        }
+        PartitionBound::Default | PartitionBound::Hash => {
+            return if no_checks {
+                Proof::Scans
+            } else {
+                Proof::Unknown
+            };
+        }
+    };
+    if not_null && bound_ok {
+        Proof::Proven
+    } else if undecided {
+        Proof::Unknown
+    } else {
+        Proof::Scans
+    }
+}
+
+/// The tables with columns of a domain (or of a domain over it, at any depth), with
+/// those columns: what `ALTER DOMAIN ... ADD CONSTRAINT` checks.
+pub fn domain_columns(db: &Database, domain: &QualifiedName) -> Vec<(QualifiedName, Vec<Name>)> {
+    let is = |t: &crate::model::DataType, d: &QualifiedName| {
+        t.array_dims == 0 && t.name == d.name && t.schema.as_ref() == Some(&d.schema)
+    };
+    let mut domains = vec![domain.clone()];
+    let mut i = 0;
+    while i < domains.len() {
+        let current = domains[i].clone();
+        for d in db.domains.values() {
+            if is(&d.base, &current) && !domains.contains(&d.name) {
+                domains.push(d.name.clone());
+            }
+        }
+        i += 1;
+    }
+    db.tables
+        .values()
+        .filter(|t| t.kind == crate::model::TableKind::Ordinary)
+        .filter_map(|t| {
+            let columns: Vec<Name> = t
+                .columns
+                .iter()
+                .filter(|c| domains.iter().any(|d| is(&c.data_type, d)))
+                .map(|c| c.name.clone())
+                .collect();
+            (!columns.is_empty()).then(|| (t.name.clone(), columns))
+        })
+        .collect()
+}
+
+/// The DEFAULT partition of a partitioned table, if it has one.
+pub fn default_partition(db: &Database, parent: &QualifiedName) -> Option<QualifiedName> {
+    db.tables
+        .values()
+        .find(|t| t.default_partition && t.partition_of.as_ref() == Some(parent))
+        .map(|t| t.name.clone())
+}
+
+/// Whether `ALTER TABLE ... SET LOGGED` (`logged`) or `SET UNLOGGED` rewrites `table`:
+/// only when it changes the table's persistence (PostgreSQL does nothing to a table
+/// that is logged already), and never on a partitioned table, which has no storage
+/// (PostgreSQL 12-17 change only its catalog entry, 18 refuses the statement; seen by
+/// `dblint trace`).
+pub fn persistence_rewrites(table: &crate::model::Table, logged: bool) -> bool {
+    table.kind == crate::model::TableKind::Ordinary && table.unlogged == logged
 }
 
 /// Whether `SET NOT NULL` on `column` scans `table`: the column is not NOT NULL

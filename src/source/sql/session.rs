@@ -251,6 +251,10 @@ impl FileState {
             | Statement::LockTable { .. }
             | Statement::Truncate { .. }
             | Statement::RowChange { .. }
+            | Statement::RefreshMatView { .. }
+            | Statement::AlterDomain { .. }
+            | Statement::CreateTrigger { .. }
+            | Statement::DropTrigger { .. }
             | Statement::Other { .. } => {}
         }
         // Outside a transaction every statement commits on its own.

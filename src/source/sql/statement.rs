@@ -3,7 +3,8 @@
 //! these types.
 
 use crate::model::{
-    Column, DataType, FkAction, Identity, IndexElement, MatchType, Name, Policy, Volatility,
+    Column, DataType, FkAction, Identity, IndexElement, MatchType, Name, PartitionKey, Policy,
+    Volatility,
 };
 
 /// A possibly schema-qualified name as written; replay resolves it against the
@@ -32,6 +33,15 @@ pub enum Statement {
     CreateView {
         name: ObjectName,
         materialized: bool,
+        /// A materialized view created `WITH NO DATA` is not populated (plain views
+        /// and `WITH DATA`: true).
+        with_data: bool,
+    },
+    /// `REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]`.
+    RefreshMatView {
+        name: ObjectName,
+        concurrently: bool,
+        with_data: bool,
     },
     AlterTable {
         table: ObjectName,
@@ -86,6 +96,20 @@ pub enum Statement {
         base: TypeRef,
         not_null: bool,
         checks: Vec<String>,
+    },
+    /// `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER ... ON table`.
+    CreateTrigger {
+        table: ObjectName,
+    },
+    /// `DROP TRIGGER [IF EXISTS] name ON table`.
+    DropTrigger {
+        table: ObjectName,
+        missing_ok: bool,
+    },
+    /// `ALTER DOMAIN name ...`.
+    AlterDomain {
+        name: ObjectName,
+        action: DomainAction,
     },
     CreateSequence {
         name: ObjectName,
@@ -236,6 +260,10 @@ pub struct CreateTable {
     pub unlogged: bool,
     pub if_not_exists: bool,
     pub partition_of: Option<ObjectName>,
+    /// `PARTITION OF parent DEFAULT`.
+    pub default_partition: bool,
+    /// `PARTITION BY ...`.
+    pub partition_key: Option<PartitionKey>,
     pub inherits: Vec<ObjectName>,
     /// `LIKE other`: columns copied from another table.
     pub like: Vec<ObjectName>,
@@ -356,15 +384,23 @@ pub enum TableAction {
     },
     AttachPartition {
         partition: ObjectName,
+        bound: PartitionBound,
     },
     DetachPartition {
         partition: ObjectName,
+        /// `DETACH PARTITION ... CONCURRENTLY` (PostgreSQL 14+).
+        concurrently: bool,
     },
     RowSecurity(bool),
     ForceRowSecurity(bool),
     SetLogged(bool),
     AddInherit(ObjectName),
     DropInherit(ObjectName),
+    /// `ENABLE [ALWAYS | REPLICA] TRIGGER ...` (true) / `DISABLE TRIGGER ...` (false).
+    Trigger {
+        enable: bool,
+        which: TriggerSet,
+    },
     /// Owner, storage, statistics, triggers, ...: no effect on the model.
     Other,
 }
@@ -380,6 +416,62 @@ pub enum Using {
     Casts(Vec<TypeRef>),
     /// Anything else (a function, an operator, another column), as SQL text.
     Other(String),
+}
+
+/// The triggers `ENABLE` / `DISABLE TRIGGER` names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TriggerSet {
+    /// One trigger by name.
+    Named(Name),
+    /// `ALL`: every trigger, including the internal ones that enforce foreign keys.
+    All,
+    /// `USER`: every trigger except the internal ones.
+    User,
+}
+
+/// What `ALTER DOMAIN` does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DomainAction {
+    /// `ADD [CONSTRAINT name] CHECK (...) [NOT VALID]`.
+    AddCheck {
+        name: Option<Name>,
+        expression: String,
+        not_valid: bool,
+    },
+    ValidateConstraint {
+        name: Name,
+    },
+    SetNotNull,
+    DropNotNull,
+    /// Defaults, DROP CONSTRAINT, owner, rename, ...
+    Other,
+}
+
+/// A partition's bound as written in `ATTACH PARTITION ... FOR VALUES`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartitionBound {
+    Default,
+    Range {
+        from: Vec<BoundValue>,
+        to: Vec<BoundValue>,
+    },
+    List(Vec<BoundValue>),
+    Hash,
+}
+
+/// One value of a bound.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BoundValue {
+    MinValue,
+    MaxValue,
+    Null,
+    /// A constant: its value without casts (`2024-01-01`, `42`) and its SQL as written.
+    Literal {
+        value: String,
+        sql: String,
+    },
+    /// Anything else (an expression, PostgreSQL 12+ evaluates it).
+    Other,
 }
 
 #[derive(Debug, Clone)]

@@ -535,3 +535,142 @@ pub fn mentions_column(expression: &str, column: &str) -> bool {
         .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '"'))
         .any(|w| w.trim_matches('"') == column)
 }
+
+/// How a top-level AND term of a CHECK expression bears on one column (for the
+/// partition-bound proof of `ATTACH PARTITION`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyTerm {
+    /// `column IS NOT NULL`.
+    NotNull,
+    /// `column op constant`, written either way round (normalised to the column on the
+    /// left); the constant's value without casts.
+    Compare(CompareOp, String),
+    /// `column IN (constants)`, `column = ANY (ARRAY[constants])`.
+    In(Vec<String>),
+    /// Mentions the column some other way (or might: any use of its name).
+    Opaque,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+}
+
+/// The top-level AND terms of a CHECK expression that concern `column`; terms about
+/// other columns are left out. `None` for text that is not one expression.
+pub fn key_terms(expression: &str, column: &str) -> Option<Vec<KeyTerm>> {
+    fn flatten<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+        match node.node.as_ref() {
+            Some(NodeEnum::BoolExpr(b)) if b.boolop == protobuf::BoolExprType::AndExpr as i32 => {
+                b.args.iter().for_each(|a| flatten(a, out))
+            }
+            _ => out.push(node),
+        }
+    }
+    fn bare_column(node: &Node) -> Option<Name> {
+        match node.node.as_ref()? {
+            NodeEnum::ColumnRef(c) => match c.fields.as_slice() {
+                [field] => string_of(field),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn constant(node: &Node) -> Option<String> {
+        let mut n = node;
+        while let Some(NodeEnum::TypeCast(tc)) = n.node.as_ref() {
+            n = tc.arg.as_deref()?;
+        }
+        match n.node.as_ref()? {
+            NodeEnum::AConst(c) if !c.isnull => match c.val.as_ref()? {
+                a_const::Val::Ival(i) => Some(i.ival.to_string()),
+                a_const::Val::Fval(f) => Some(f.fval.clone()),
+                a_const::Val::Sval(s) => Some(s.sval.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn constants(node: &Node) -> Option<Vec<String>> {
+        let mut n = node;
+        while let Some(NodeEnum::TypeCast(tc)) = n.node.as_ref() {
+            n = tc.arg.as_deref()?;
+        }
+        let items = match n.node.as_ref()? {
+            NodeEnum::List(l) => &l.items,
+            NodeEnum::AArrayExpr(a) => &a.elements,
+            _ => return None,
+        };
+        items.iter().map(constant).collect()
+    }
+    fn classify(node: &Node, column: &str) -> Option<KeyTerm> {
+        if let Some(c) = null_test_column(node, true) {
+            return (c.as_str() == column).then_some(KeyTerm::NotNull);
+        }
+        let mentions = format!("{node:?}").contains(&format!("sval: {column:?}"));
+        let Some(NodeEnum::AExpr(e)) = node.node.as_ref() else {
+            return mentions.then_some(KeyTerm::Opaque);
+        };
+        let op = match e.name.as_slice() {
+            [op] => string_of(op),
+            _ => None,
+        };
+        let (l, r) = (e.lexpr.as_deref(), e.rexpr.as_deref());
+        let kind = protobuf::AExprKind::try_from(e.kind).ok();
+        let term = match (kind, op.as_deref(), l, r) {
+            (Some(protobuf::AExprKind::AexprOp), Some(op), Some(l), Some(r)) => {
+                let flip = |op: &str| {
+                    match op {
+                        "<" => ">",
+                        "<=" => ">=",
+                        ">" => "<",
+                        ">=" => "<=",
+                        other => other,
+                    }
+                    .to_string()
+                };
+                let (subject, value, op) = match (bare_column(l), bare_column(r)) {
+                    (Some(c), None) => (c, constant(r), op.to_string()),
+                    (None, Some(c)) => (c, constant(l), flip(op)),
+                    _ => return mentions.then_some(KeyTerm::Opaque),
+                };
+                if subject.as_str() != column {
+                    return mentions.then_some(KeyTerm::Opaque);
+                }
+                let op = match op.as_str() {
+                    "<" => CompareOp::Lt,
+                    "<=" => CompareOp::Le,
+                    "=" => CompareOp::Eq,
+                    ">=" => CompareOp::Ge,
+                    ">" => CompareOp::Gt,
+                    _ => return Some(KeyTerm::Opaque),
+                };
+                value.map(|v| KeyTerm::Compare(op, v))
+            }
+            (Some(protobuf::AExprKind::AexprIn), Some("="), Some(l), Some(r))
+            | (Some(protobuf::AExprKind::AexprOpAny), Some("="), Some(l), Some(r)) => {
+                match bare_column(l) {
+                    Some(c) if c.as_str() == column => constants(r).map(KeyTerm::In),
+                    _ => return mentions.then_some(KeyTerm::Opaque),
+                }
+            }
+            _ => None,
+        };
+        match term {
+            Some(t) => Some(t),
+            None => mentions.then_some(KeyTerm::Opaque),
+        }
+    }
+    with_expression(expression, |clause| {
+        let mut terms = Vec::new();
+        flatten(clause, &mut terms);
+        terms
+            .into_iter()
+            .filter_map(|t| classify(t, column))
+            .collect()
+    })
+}

@@ -15,8 +15,8 @@ mod types;
 
 use expressions::*;
 pub use expressions::{
-    function_calls, length_limited_columns, mentions_column, not_null_columns, proves_not_null,
-    referenced_columns, FunctionCall,
+    function_calls, key_terms, length_limited_columns, mentions_column, not_null_columns,
+    proves_not_null, referenced_columns, CompareOp, FunctionCall, KeyTerm,
 };
 use functions::*;
 use indexes::*;
@@ -99,6 +99,7 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
             Some(v) => Statement::CreateView {
                 name: range_name(v),
                 materialized: false,
+                with_data: true,
             },
             None => other("CREATE VIEW"),
         },
@@ -126,6 +127,13 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         },
         NodeEnum::AlterEnumStmt(s) => alter_enum(s),
         NodeEnum::CreateDomainStmt(s) => create_domain(s),
+        NodeEnum::AlterDomainStmt(s) => alter_domain(s),
+        NodeEnum::CreateTrigStmt(s) => match &s.relation {
+            Some(rv) => Statement::CreateTrigger {
+                table: range_name(rv),
+            },
+            None => other("CREATE TRIGGER"),
+        },
         NodeEnum::CreateSeqStmt(s) => create_sequence(s),
         NodeEnum::AlterSeqStmt(s) => alter_sequence(s),
         NodeEnum::CommentStmt(s) => comment(s),
@@ -222,6 +230,14 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         NodeEnum::LockStmt(s) => Statement::LockTable {
             tables: range_vars(&s.relations),
             mode: lock_mode_name(s.mode).to_string(),
+        },
+        NodeEnum::RefreshMatViewStmt(s) => match &s.relation {
+            Some(rv) => Statement::RefreshMatView {
+                name: range_name(rv),
+                concurrently: s.concurrent,
+                with_data: !s.skip_data,
+            },
+            None => other("REFRESH MATERIALIZED VIEW"),
         },
         NodeEnum::TruncateStmt(s) => Statement::Truncate {
             tables: range_vars(&s.relations),

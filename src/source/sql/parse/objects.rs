@@ -49,6 +49,43 @@ pub(super) fn create_domain(s: &protobuf::CreateDomainStmt) -> Statement {
     }
 }
 
+/// `ALTER DOMAIN`: its constraints and NOT NULL (`subtype` is PostgreSQL's one-letter
+/// code: C add constraint, V validate, O set not null, N drop not null).
+pub(super) fn alter_domain(s: &protobuf::AlterDomainStmt) -> Statement {
+    let action = match s.subtype.as_str() {
+        "C" => match s.def.as_deref().and_then(|d| d.node.as_ref()) {
+            Some(NodeEnum::Constraint(c))
+                if ConstrType::try_from(c.contype) == Ok(ConstrType::ConstrCheck) =>
+            {
+                match c.raw_expr.as_deref() {
+                    Some(e) => DomainAction::AddCheck {
+                        name: (!c.conname.is_empty()).then(|| Name::from(c.conname.as_str())),
+                        expression: expr_sql(e),
+                        not_valid: c.skip_validation,
+                    },
+                    None => DomainAction::Other,
+                }
+            }
+            Some(NodeEnum::Constraint(c))
+                if ConstrType::try_from(c.contype) == Ok(ConstrType::ConstrNotnull) =>
+            {
+                DomainAction::SetNotNull
+            }
+            _ => DomainAction::Other,
+        },
+        "V" => DomainAction::ValidateConstraint {
+            name: Name::from(s.name.as_str()),
+        },
+        "O" => DomainAction::SetNotNull,
+        "N" => DomainAction::DropNotNull,
+        _ => DomainAction::Other,
+    };
+    Statement::AlterDomain {
+        name: list_name(&s.type_name),
+        action,
+    }
+}
+
 pub(super) fn owned_by(options: &[Node]) -> Option<Option<(ObjectName, Name)>> {
     for opt in options {
         let Some(NodeEnum::DefElem(d)) = opt.node.as_ref() else {

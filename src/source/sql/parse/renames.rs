@@ -18,6 +18,20 @@ pub(super) fn object_kind(t: i32) -> ObjectKind {
 }
 
 pub(super) fn drop(s: &protobuf::DropStmt) -> Statement {
+    // DROP TRIGGER name ON table: the object is the list [schema, ] table, trigger.
+    if s.remove_type == ObjectType::ObjectTrigger as i32 {
+        return match s.objects.first().and_then(|o| o.node.as_ref()) {
+            Some(NodeEnum::List(l)) if l.items.len() >= 2 => {
+                let mut parts = strings(&l.items);
+                parts.pop();
+                Statement::DropTrigger {
+                    table: name_from_parts(parts),
+                    missing_ok: s.missing_ok,
+                }
+            }
+            _ => other("DROP TRIGGER"),
+        };
+    }
     let kind = object_kind(s.remove_type);
     if kind == ObjectKind::Other {
         return other("DROP");

@@ -11,6 +11,8 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
         unlogged: rv.relpersistence == "u",
         if_not_exists: s.if_not_exists,
         partition_of: None,
+        default_partition: false,
+        partition_key: None,
         inherits: Vec::new(),
         like: Vec::new(),
         columns: Vec::new(),
@@ -26,8 +28,10 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
             _ => None,
         })
         .collect();
-    if s.partbound.is_some() {
+    table.partition_key = s.partspec.as_ref().and_then(partition_key);
+    if let Some(bound) = &s.partbound {
         table.partition_of = parents.into_iter().next();
+        table.default_partition = bound.is_default;
     } else {
         table.inherits = parents;
     }
@@ -59,6 +63,7 @@ pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
         return Statement::CreateView {
             name,
             materialized: true,
+            with_data: !s.into.as_ref().is_some_and(|i| i.skip_data),
         };
     }
     Statement::CreateTable(CreateTable {
@@ -68,6 +73,8 @@ pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
         unlogged: rv.relpersistence == "u",
         if_not_exists: s.if_not_exists,
         partition_of: None,
+        default_partition: false,
+        partition_key: None,
         inherits: Vec::new(),
         like: Vec::new(),
         columns: Vec::new(),
@@ -298,7 +305,7 @@ pub(super) fn alter_table(s: &protobuf::AlterTableStmt) -> Statement {
         ObjectType::ObjectIndex => {
             // ALTER INDEX parent ATTACH PARTITION child
             for a in &actions {
-                if let TableAction::AttachPartition { partition } = a {
+                if let TableAction::AttachPartition { partition, .. } = a {
                     return Statement::AttachIndexPartition {
                         parent: range_name(rv),
                         child: partition.clone(),
@@ -376,12 +383,18 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         (AlterTableType::AtAttachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
             Some(rv) => TableAction::AttachPartition {
                 partition: range_name(rv),
+                bound: p
+                    .bound
+                    .as_ref()
+                    .map(partition_bound)
+                    .unwrap_or(PartitionBound::Hash),
             },
             None => TableAction::Other,
         },
         (AlterTableType::AtDetachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
             Some(rv) => TableAction::DetachPartition {
                 partition: range_name(rv),
+                concurrently: p.concurrent,
             },
             None => TableAction::Other,
         },
@@ -389,6 +402,32 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         (AlterTableType::AtDisableRowSecurity, _) => TableAction::RowSecurity(false),
         (AlterTableType::AtForceRowSecurity, _) => TableAction::ForceRowSecurity(true),
         (AlterTableType::AtNoForceRowSecurity, _) => TableAction::ForceRowSecurity(false),
+        (AlterTableType::AtEnableTrig, _)
+        | (AlterTableType::AtEnableAlwaysTrig, _)
+        | (AlterTableType::AtEnableReplicaTrig, _) => TableAction::Trigger {
+            enable: true,
+            which: TriggerSet::Named(column),
+        },
+        (AlterTableType::AtDisableTrig, _) => TableAction::Trigger {
+            enable: false,
+            which: TriggerSet::Named(column),
+        },
+        (AlterTableType::AtEnableTrigAll, _) => TableAction::Trigger {
+            enable: true,
+            which: TriggerSet::All,
+        },
+        (AlterTableType::AtDisableTrigAll, _) => TableAction::Trigger {
+            enable: false,
+            which: TriggerSet::All,
+        },
+        (AlterTableType::AtEnableTrigUser, _) => TableAction::Trigger {
+            enable: true,
+            which: TriggerSet::User,
+        },
+        (AlterTableType::AtDisableTrigUser, _) => TableAction::Trigger {
+            enable: false,
+            which: TriggerSet::User,
+        },
         (AlterTableType::AtSetLogged, _) => TableAction::SetLogged(true),
         (AlterTableType::AtSetUnLogged, _) => TableAction::SetLogged(false),
         (AlterTableType::AtAddInherit, Some(NodeEnum::RangeVar(rv))) => {
@@ -437,4 +476,76 @@ fn using(expression: Option<&Node>, column: &str) -> Using {
             _ => return other(),
         }
     }
+}
+
+/// `PARTITION BY strategy (key, ...)`.
+fn partition_key(spec: &protobuf::PartitionSpec) -> Option<crate::model::PartitionKey> {
+    use crate::model::PartitionStrategy as S;
+    let strategy = match protobuf::PartitionStrategy::try_from(spec.strategy).ok()? {
+        protobuf::PartitionStrategy::Range => S::Range,
+        protobuf::PartitionStrategy::List => S::List,
+        protobuf::PartitionStrategy::Hash => S::Hash,
+        protobuf::PartitionStrategy::Undefined => return None,
+    };
+    let columns = spec
+        .part_params
+        .iter()
+        .map(|p| match p.node.as_ref() {
+            Some(NodeEnum::PartitionElem(e)) if e.expr.is_none() && !e.name.is_empty() => {
+                Some(Name::from(e.name.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    Some(crate::model::PartitionKey { strategy, columns })
+}
+
+/// `FOR VALUES ...` / `DEFAULT` of `ATTACH PARTITION`.
+fn partition_bound(b: &protobuf::PartitionBoundSpec) -> PartitionBound {
+    if b.is_default {
+        return PartitionBound::Default;
+    }
+    let values = |nodes: &[Node]| nodes.iter().map(bound_value).collect();
+    match b.strategy.as_str() {
+        "r" => PartitionBound::Range {
+            from: values(&b.lowerdatums),
+            to: values(&b.upperdatums),
+        },
+        "l" => PartitionBound::List(values(&b.listdatums)),
+        _ => PartitionBound::Hash,
+    }
+}
+
+/// One bound value: `MINVALUE` / `MAXVALUE` (column references in the raw tree), a
+/// constant (cast or not), `NULL`, or anything else.
+fn bound_value(node: &Node) -> BoundValue {
+    let inner = |n: &Node| -> Option<BoundValue> {
+        let mut n = n;
+        while let Some(NodeEnum::TypeCast(tc)) = n.node.as_ref() {
+            n = tc.arg.as_deref()?;
+        }
+        match n.node.as_ref()? {
+            NodeEnum::AConst(c) if c.isnull => Some(BoundValue::Null),
+            NodeEnum::AConst(c) => Some(BoundValue::Literal {
+                value: match c.val.as_ref()? {
+                    a_const::Val::Ival(i) => i.ival.to_string(),
+                    a_const::Val::Fval(f) => f.fval.clone(),
+                    a_const::Val::Sval(s) => s.sval.clone(),
+                    _ => return None,
+                },
+                sql: simple_expr(node)?,
+            }),
+            _ => None,
+        }
+    };
+    if let Some(NodeEnum::ColumnRef(c)) = node.node.as_ref() {
+        if let [field] = c.fields.as_slice() {
+            match string_of(field).as_deref() {
+                Some("minvalue") => return BoundValue::MinValue,
+                Some("maxvalue") => return BoundValue::MaxValue,
+                _ => {}
+            }
+        }
+    }
+    inner(node).unwrap_or(BoundValue::Other)
 }

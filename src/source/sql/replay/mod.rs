@@ -7,7 +7,7 @@ mod objects;
 mod renames;
 mod tables;
 
-use super::statement::{ObjectName, Statement, TypeRef};
+use super::statement::{DomainAction, ObjectName, Statement, TypeRef};
 use crate::model::{DataType, Database, Location, Name, QualifiedName};
 
 pub struct Replayer {
@@ -76,8 +76,20 @@ impl Replayer {
                 self.db.schemas.insert(name.clone());
             }
             Statement::CreateTable(ct) => self.create_table(ct, location, &mut notes)?,
-            Statement::CreateView { name, materialized } => {
-                self.create_view(name, *materialized, location)?
+            Statement::CreateView {
+                name,
+                materialized,
+                with_data,
+            } => self.create_view(name, *materialized, *with_data, location)?,
+            Statement::RefreshMatView {
+                name, with_data, ..
+            } => {
+                let Some(view) = self.resolve_in(&self.db.views, name) else {
+                    return Err(format!("materialized view {name} does not exist"));
+                };
+                if let Some(v) = self.db.views.get_mut(&view) {
+                    v.populated = *with_data;
+                }
             }
             Statement::AlterTable {
                 table,
@@ -96,6 +108,29 @@ impl Replayer {
                 }
             }
             Statement::CreateIndex(ci) => self.create_index(ci, location)?,
+            // Triggers are not modelled.
+            Statement::CreateTrigger { .. } | Statement::DropTrigger { .. } => {}
+            Statement::AlterDomain { name, action } => {
+                let Some(q) = self.resolve_in(&self.db.domains, name) else {
+                    // OWNER, RENAME, defaults ... change nothing the model holds.
+                    return match action {
+                        DomainAction::Other => Ok(notes),
+                        _ => Err(format!("domain {name} does not exist")),
+                    };
+                };
+                if let Some(d) = self.db.domains.get_mut(&q) {
+                    match action {
+                        DomainAction::AddCheck { expression, .. } => {
+                            d.checks.push(expression.clone())
+                        }
+                        DomainAction::SetNotNull => d.not_null = true,
+                        DomainAction::DropNotNull => d.not_null = false,
+                        // DROP CONSTRAINT: the model keeps a domain's checks without
+                        // their names.
+                        DomainAction::ValidateConstraint { .. } | DomainAction::Other => {}
+                    }
+                }
+            }
             Statement::Drop {
                 kind,
                 objects,

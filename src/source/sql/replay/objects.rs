@@ -34,6 +34,15 @@ impl Replayer {
             }
             ObjectKind::Index => {
                 let Some(name) = self.resolve_index(object) else {
+                    // A materialized view's unique index (the model keeps their names).
+                    let view = self.db.views.values_mut().find(|v| {
+                        object.schema.as_ref().is_none_or(|s| *s == v.name.schema)
+                            && v.unique_indexes.contains(&object.name)
+                    });
+                    if let Some(v) = view {
+                        v.unique_indexes.retain(|i| *i != object.name);
+                        return Ok(());
+                    }
                     return missing("index");
                 };
                 if let Some(table) = self.db.index_owner.remove(&name) {

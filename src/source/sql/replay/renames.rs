@@ -206,6 +206,15 @@ impl Replayer {
             rename(&mut fk.columns);
             rename(&mut fk.delete_set_columns);
         }
+        for c in t
+            .partition_key
+            .iter_mut()
+            .flat_map(|k| k.columns.iter_mut())
+        {
+            if c.as_deref() == Some(column) {
+                *c = Some(Name::from(new_name));
+            }
+        }
         for index in &mut t.indexes {
             for k in &mut index.keys {
                 if k.key == IndexKey::Column(Name::from(column)) {

@@ -1,6 +1,8 @@
 //! CREATE / ALTER TABLE, CREATE INDEX and partition attachment.
 
-use super::super::statement::{ColumnSpec, CreateIndex, CreateTable, ObjectName, TableAction};
+use super::super::statement::{
+    ColumnSpec, CreateIndex, CreateTable, ObjectName, PartitionBound, TableAction,
+};
 use super::{ApplyError, Replayer};
 use crate::model::default_names::object_name;
 use crate::model::{
@@ -33,6 +35,7 @@ impl Replayer {
         };
         let mut table = Table::new(name.clone(), kind);
         table.unlogged = ct.unlogged;
+        table.partition_key = ct.partition_key.clone();
         table.location = Some(location.clone());
 
         // Inherited and LIKE columns come first, as in the server.
@@ -42,6 +45,7 @@ impl Replayer {
                 .resolve_table(parent)
                 .ok_or_else(|| format!("parent table {parent} does not exist"))?;
             table.partition_of = Some(parent.clone());
+            table.default_partition = ct.default_partition;
             sources.push(parent);
         }
         for parent in &ct.inherits {
@@ -213,6 +217,7 @@ impl Replayer {
         &mut self,
         name: &ObjectName,
         materialized: bool,
+        with_data: bool,
         location: &Location,
     ) -> Result<(), ApplyError> {
         let name = self.new_name(name)?;
@@ -221,6 +226,8 @@ impl Replayer {
             View {
                 name,
                 materialized,
+                populated: with_data,
+                unique_indexes: Vec::new(),
                 location: Some(location.clone()),
             },
         );
@@ -339,19 +346,23 @@ impl Replayer {
                     s.owned_by.as_ref() != Some(&(name.clone(), Name::from(column.as_str())))
                 });
             }
-            TableAction::AttachPartition { partition } => {
+            TableAction::AttachPartition { partition, bound } => {
                 let child = self
                     .resolve_table(partition)
                     .ok_or_else(|| format!("partition {partition} does not exist"))?;
                 self.refuse_cycle(&child, name)?;
-                self.table_mut(&child)?.partition_of = Some(name.clone());
+                let t = self.table_mut(&child)?;
+                t.partition_of = Some(name.clone());
+                t.default_partition = matches!(bound, PartitionBound::Default);
                 self.partition_gets_indexes(name, &child);
             }
-            TableAction::DetachPartition { partition } => {
+            TableAction::DetachPartition { partition, .. } => {
                 let child = self
                     .resolve_table(partition)
                     .ok_or_else(|| format!("partition {partition} does not exist"))?;
-                self.table_mut(&child)?.partition_of = None;
+                let t = self.table_mut(&child)?;
+                t.partition_of = None;
+                t.default_partition = false;
             }
             TableAction::RowSecurity(on) => self.table_mut(name)?.row_security = *on,
             TableAction::ForceRowSecurity(on) => self.table_mut(name)?.force_row_security = *on,
@@ -369,7 +380,7 @@ impl Replayer {
                     .inherits
                     .retain(|p| Some(p) != parent.as_ref());
             }
-            TableAction::Other => {}
+            TableAction::Trigger { .. } | TableAction::Other => {}
         }
         Ok(())
     }
@@ -487,8 +498,34 @@ impl Replayer {
         location: &Location,
     ) -> Result<(), ApplyError> {
         let Some(table_name) = self.resolve_table(&ci.table) else {
-            // Indexes on materialized views are legitimate but not modelled.
-            if self.resolve_in(&self.db.views, &ci.table).is_some() {
+            // Indexes on materialized views are legitimate; the model keeps only the
+            // names of those `REFRESH ... CONCURRENTLY` can use (unique, valid, no
+            // WHERE, column keys only: `REFRESH MATERIALIZED VIEW`).
+            if let Some(view) = self.resolve_in(&self.db.views, &ci.table) {
+                let columns: Vec<&str> = ci
+                    .keys
+                    .iter()
+                    .filter_map(|k| match &k.key {
+                        IndexKey::Column(c) => Some(c.as_str()),
+                        IndexKey::Expression(_) => None,
+                    })
+                    .collect();
+                let usable = ci.unique
+                    && ci.predicate.is_none()
+                    && !columns.is_empty()
+                    && columns.len() == ci.keys.len();
+                if usable {
+                    let name = match &ci.name {
+                        Some(n) => n.clone(),
+                        None => object_name(&view.name, &columns, "idx"),
+                    };
+                    if let Some(v) = self.db.views.get_mut(&view) {
+                        if !v.unique_indexes.contains(&name) {
+                            v.unique_indexes.push(name);
+                            v.unique_indexes.sort();
+                        }
+                    }
+                }
                 return Ok(());
             }
             return Err(format!("table {} does not exist", ci.table));
