@@ -466,3 +466,52 @@ fn detach_partition_fix_depends_on_version_and_transaction() {
     assert!(detach[0].starts_with("null "), "{detach:?}");
     assert!(detach[0].contains("needs PostgreSQL 14"), "{detach:?}");
 }
+
+#[test]
+fn lock_timeout_goes_outside_a_one_statement_file_that_refuses_a_transaction() {
+    let base = "CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);\n\
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n";
+    let files = [
+        ("m/20240101_base/migration.sql", base),
+        (
+            "m/20240102_detach/migration.sql",
+            "ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY;\n",
+        ),
+    ];
+    let dir = temp_tree(&files);
+    let out = dblint_in(
+        dir.path(),
+        &[
+            "lint",
+            "m",
+            "--format",
+            "json",
+            "--all-migrations",
+            "--pg-version",
+            "15",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+    let timeouts: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "lock-timeout-missing")
+        .collect();
+    assert!(!timeouts.is_empty(), "{}", out.stdout);
+    for f in timeouts {
+        // A SET in the file would make its query string a transaction block, where
+        // DETACH ... CONCURRENTLY fails: the advice is help, not a statement.
+        assert!(f["fix"].is_null(), "{f}");
+        assert!(
+            f["help"].as_str().unwrap().contains("outside this file"),
+            "{f}"
+        );
+    }
+    assert!(
+        !out.stdout.contains("concurrently-in-transaction"),
+        "{}",
+        out.stdout
+    );
+}

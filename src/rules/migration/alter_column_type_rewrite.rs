@@ -108,7 +108,7 @@ impl Rule for AlterColumnTypeRewrite {
                     "{what} {rewrites}: the session's TimeZone, set earlier in the file, is not UTC"
                 ),
                 Rewrite::TimeZone { known: false } if ctx.pg_version >= 12 => format!(
-                    "{what} {rewrites}, unless the session's TimeZone is UTC (the server's default decides; the file sets none)"
+                    "{what} {rewrites}, unless the session's TimeZone is UTC (the server's default decides: no SET timezone of the file is in force here)"
                 ),
                 Rewrite::TimeZone { .. } => format!("{what} {rewrites}"),
             };

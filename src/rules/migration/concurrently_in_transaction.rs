@@ -123,10 +123,15 @@ impl Rule for ConcurrentlyInTransaction {
                 file.sending.by, file.statements
             )
         };
-        vec![finding(ctx,
+        vec![finding(
+            ctx,
             &table,
             "concurrently",
-            format!("{what} inside a transaction block ({why}): PostgreSQL refuses it (cannot run inside a transaction block)"),
+            if file.sending.flyway_mixed && !file.explicit_transaction {
+                format!("{what} in a migration that also has statements Flyway runs in a transaction: Flyway refuses the migration (unless mixed = true, which runs all of it outside a transaction)")
+            } else {
+                format!("{what} inside a transaction block ({why}): PostgreSQL refuses it (cannot run inside a transaction block)")
+            },
             format!(
                 "-- {}:\n{};",
                 file.sending.outside,

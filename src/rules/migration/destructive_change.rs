@@ -10,16 +10,24 @@ const LISTED: usize = 5;
 
 /// The clause that names what goes with the dropped object, and whether the drop
 /// fails without CASCADE.
-fn also(removed: &Removed, cascade: bool) -> String {
+fn also(removed: &Removed, cascade: bool, pg_version: u32) -> String {
     let mut own = removed.clone();
-    let referencing = std::mem::take(&mut own.referencing_keys);
+    let mut referencing = std::mem::take(&mut own.referencing_keys);
+    // A generated column that uses the dropped one: 12 to 14 drop it along, 15 and
+    // later refuse without CASCADE (checked with dblint trace).
+    let generated = if pg_version >= 15 && !cascade {
+        std::mem::take(&mut own.generated)
+    } else {
+        Vec::new()
+    };
     let mut out = String::new();
     if !own.is_empty() {
         out.push_str(&format!("; it also drops {}", own.describe(LISTED)));
     }
-    if !referencing.is_empty() {
+    if !referencing.is_empty() || !generated.is_empty() {
         let keys = Removed {
-            referencing_keys: referencing,
+            referencing_keys: std::mem::take(&mut referencing),
+            generated,
             ..Removed::default()
         }
         .describe(LISTED);
@@ -89,7 +97,7 @@ impl Rule for DestructiveChange {
                             "drop-table",
                             format!(
                                 "DROP TABLE {q} deletes the table and all its rows{}",
-                                also(&removed, *cascade)
+                                also(&removed, *cascade, ctx.pg_version)
                             ),
                             "-- drop it only after no running code uses it, and after a backup"
                                 .into(),
@@ -125,11 +133,12 @@ impl Rule for DestructiveChange {
                             out.push(finding(ctx,
                                 &q,
                                 name,
-                                format!("DROP COLUMN {}.{name} deletes the column's data; code still reading it breaks{}", q.name, also(&removed, *cascade)),
+                                format!("DROP COLUMN {}.{name} deletes the column's data; code still reading it breaks{}", q.name, also(&removed, *cascade, ctx.pg_version)),
                                 format!(
-                                    "-- release 1: stop reading and writing the column (e.g. Rails ignored_columns);\n-- release 2, once no running code uses it:\nALTER TABLE {} DROP COLUMN {};",
+                                    "-- release 1: stop reading and writing the column (e.g. Rails ignored_columns);\n-- release 2, once no running code uses it:\nALTER TABLE {} DROP COLUMN {}{};",
                                     q.sql(),
-                                    crate::model::quote_ident(name)
+                                    crate::model::quote_ident(name),
+                                    if *cascade { " CASCADE" } else { "" }
                                 ),
                             ));
                         }

@@ -48,12 +48,24 @@ impl Rule for LockTimeoutMissing {
             .filter(|e| e.level >= crate::source::sql::locks::LockLevel::Share)
             .filter(|e| ctx.event.db.tables.contains_key(&e.table) && !ctx.event.file.created_tables.contains(&e.table))
             .map(|e| {
-                finding(ctx,
-                    &e.table,
-                    "lock-timeout",
-                    format!("{} with no lock_timeout: if it waits behind a long query, all traffic to {} queues behind it", e.level.name(), e.table),
-                    format!("SET lock_timeout = '{timeout}';  -- at the top of the migration"),
-                )
+                let message = format!(
+                    "{} with no lock_timeout: if it waits behind a long query, every statement that conflicts with it ({}) queues behind it on {}",
+                    e.level.name(),
+                    e.level.blocks(),
+                    e.table
+                );
+                // A SET in a file sent as one query string makes the string a
+                // transaction block, where CONCURRENTLY fails: the timeout goes
+                // outside the file then.
+                let alone = ctx.event.file.sending.delivery
+                    == crate::source::sql::delivery::Delivery::OneQuery
+                    && super::refuses_transaction_block(ctx.event.statement);
+                let fix = if alone {
+                    format!("-- set it outside this file, for the migration's role (ALTER ROLE <role> SET lock_timeout = '{timeout}') or in its connection string (options=-c lock_timeout={timeout}): a SET here would make the file's query string a transaction block, where this statement fails")
+                } else {
+                    format!("SET lock_timeout = '{timeout}';  -- at the top of the migration")
+                };
+                finding(ctx, &e.table, "lock-timeout", message, fix)
             })
             .collect()
     }

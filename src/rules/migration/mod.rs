@@ -101,6 +101,31 @@ pub fn finding(
     }
 }
 
+/// Whether PostgreSQL refuses `statement` inside a transaction block: the
+/// CONCURRENTLY forms of CREATE INDEX, DROP INDEX, REINDEX and DETACH PARTITION.
+pub fn refuses_transaction_block(statement: &crate::source::sql::statement::Statement) -> bool {
+    use crate::source::sql::statement::{ObjectKind, Statement, TableAction};
+    match statement {
+        Statement::CreateIndex(ci) => ci.concurrently,
+        Statement::Drop {
+            kind: ObjectKind::Index,
+            concurrently,
+            ..
+        } => *concurrently,
+        Statement::Reindex { concurrently, .. } => *concurrently,
+        Statement::AlterTable { actions, .. } => actions.iter().any(|a| {
+            matches!(
+                a,
+                TableAction::DetachPartition {
+                    concurrently: true,
+                    ..
+                }
+            )
+        }),
+        _ => false,
+    }
+}
+
 /// A finding about the file's transaction structure rather than a relation, located
 /// at `line` and identified by `what` and the migration.
 pub fn file_finding(ctx: &MigrationContext, what: &str, line: u32, message: String) -> Finding {

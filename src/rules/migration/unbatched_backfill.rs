@@ -2,17 +2,19 @@ use super::{existing, finding};
 use crate::finding::Finding;
 use crate::model::{IndexKey, Name, Table};
 use crate::rules::{MigrationContext, Rule, RuleMeta};
-use crate::source::sql::statement::Statement;
+use crate::source::sql::statement::{Bound, Statement};
 
 declare_rule! {
     /// ## What it does
     /// Flags an `UPDATE` or `DELETE` of a table that existed before the migration
     /// when nothing bounds it to a batch: no WHERE clause, or one whose top-level AND
     /// terms compare no key column (the primary key's first column, or the column of
-    /// a one-column unique key) with a constant, and no `LIMIT` picks the rows.
-    /// `WHERE id BETWEEN 1 AND 10000`, `WHERE id IN (SELECT id … LIMIT 1000)` and
-    /// `WHERE id = 42` are bounded; `WHERE email = ''` is not, however few rows it
-    /// may match today.
+    /// a one-column unique key) for equality or between two constants, and no term
+    /// matches a key (or `ctid`) against a subquery with a `LIMIT`. `WHERE id BETWEEN
+    /// 1 AND 10000`, `WHERE id >= 1 AND id < 10001`, `WHERE id IN (SELECT id … LIMIT
+    /// 1000)` and `WHERE id = 42` are bounded; `WHERE id > 0`, `WHERE email = ''`
+    /// on a column that is no key, and an OR of anything are not, however few rows
+    /// they may match today.
     ///
     /// ## Why is this bad?
     /// One statement changes every matching row in one transaction: each changed row
@@ -49,8 +51,8 @@ impl Rule for UnbatchedBackfill {
             delete,
             table,
             filtered,
-            compared_columns,
-            limited,
+            bounds,
+            limited_columns,
         } = ctx.event.statement
         else {
             return Vec::new();
@@ -61,11 +63,7 @@ impl Rule for UnbatchedBackfill {
         let Some(model) = ctx.event.db.tables.get(&q) else {
             return Vec::new();
         };
-        if *limited
-            || compared_columns
-                .iter()
-                .any(|c| key_columns(model).contains(&c))
-        {
+        if batched(model, bounds, limited_columns) {
             return Vec::new();
         }
         let verb = if *delete { "DELETE" } else { "UPDATE" };
@@ -75,7 +73,7 @@ impl Rule for UnbatchedBackfill {
         } else {
             "every row (it has no WHERE clause)"
         };
-        let held = if ctx.event.file.in_transaction() {
+        let held = if ctx.event.file.in_transaction() && !ctx.event.file.held_locks.is_empty() {
             ", and the migration's transaction keeps its earlier locks meanwhile"
         } else {
             ""
@@ -101,6 +99,23 @@ impl Rule for UnbatchedBackfill {
             format!("-- backfill outside the migration, {how}, each committed on its own"),
         )]
     }
+}
+
+/// Whether the WHERE clause bounds the rows to a batch: a key column compared for
+/// equality with constants, or between two of them (BETWEEN, or a lower and an upper
+/// bound), or a key column (or `ctid`) matched against a subquery with a LIMIT.
+fn batched(model: &Table, bounds: &[(Name, Bound)], limited_columns: &[Name]) -> bool {
+    let keys = key_columns(model);
+    let is_key = |c: &Name| keys.contains(&c);
+    if limited_columns.iter().any(|c| is_key(c) || &**c == "ctid") {
+        return true;
+    }
+    keys.iter().any(|key| {
+        let on_key = |b: Bound| bounds.iter().any(|(c, k)| c == *key && *k == b);
+        on_key(Bound::Equal)
+            || on_key(Bound::Between)
+            || (on_key(Bound::Lower) && on_key(Bound::Upper))
+    })
 }
 
 /// Columns that bound a batch when compared with constants: the primary key's first

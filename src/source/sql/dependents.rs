@@ -31,6 +31,9 @@ pub struct Removed {
     /// Constraints of the table: (kind, name), kind as PostgreSQL says it
     /// ("primary key", "unique", "check", "foreign key").
     pub constraints: Vec<(&'static str, Name)>,
+    /// Generated columns of the table whose expression uses the dropped column: 12 to
+    /// 14 drop them with it, 15 and later refuse without CASCADE.
+    pub generated: Vec<Name>,
     /// Sequences owned by a dropped column or table.
     pub sequences: Vec<QualifiedName>,
     /// Foreign keys of other tables (or of the same table) that reference what is
@@ -78,6 +81,10 @@ impl Removed {
                 .collect(),
         );
         list(
+            "generated column",
+            self.generated.iter().map(|c| c.to_string()).collect(),
+        );
+        list(
             "index",
             self.indexes.iter().map(|i| i.name.to_string()).collect(),
         );
@@ -103,7 +110,7 @@ impl Removed {
             self.sequences.iter().map(|s| s.to_string()).collect(),
         );
         list(
-            "default of",
+            "column default",
             self.defaults
                 .iter()
                 .map(|(t, c)| format!("{t}.{c}"))
@@ -148,6 +155,15 @@ pub fn of_column(db: &Database, table: &Table, column: &str) -> Removed {
                 }
                 _ => removed.indexes.push(index.name.clone()),
             }
+        }
+    }
+    for c in &table.columns {
+        if c.name != column
+            && c.generated
+                .as_deref()
+                .is_some_and(|g| names_column(g, column))
+        {
+            removed.generated.push(c.name.clone());
         }
     }
     if let Some(pk) = table.primary_key.as_ref().filter(|pk| uses(&pk.columns)) {
@@ -250,10 +266,25 @@ pub fn of_schema(db: &Database, schema: &Name) -> Removed {
 /// What `DROP TYPE name CASCADE` (an enum) or `DROP DOMAIN name CASCADE` removes: the
 /// table columns of that type.
 pub fn of_type(db: &Database, name: &QualifiedName) -> Removed {
-    Removed {
-        columns: columns_of_type(db, name),
-        ..Removed::default()
+    // Domains over the type, and domains over those, go too, with their columns.
+    let mut types = vec![name.clone()];
+    let mut i = 0;
+    while i < types.len() {
+        for d in db.domains.values() {
+            let over = d.base.name == types[i].name
+                && d.base.schema.as_ref().is_none_or(|s| *s == types[i].schema);
+            if over && !types.contains(&d.name) {
+                types.push(d.name.clone());
+            }
+        }
+        i += 1;
     }
+    let mut removed = Removed::default();
+    for t in &types {
+        removed.columns.extend(columns_of_type(db, t));
+    }
+    removed.other = types[1..].iter().map(|d| ("domain", d.clone())).collect();
+    removed
 }
 
 /// What `DROP SEQUENCE name CASCADE` removes: the defaults that call `nextval` on it.
@@ -261,21 +292,56 @@ pub fn of_sequence(db: &Database, name: &QualifiedName) -> Removed {
     let mut removed = Removed::default();
     for t in db.tables.values() {
         for c in &t.columns {
-            let Some(default) = c.default.as_deref() else {
-                continue;
-            };
-            let d = default.to_ascii_lowercase();
-            let seq = name.name.to_ascii_lowercase();
-            let calls = d.contains("nextval(")
-                && (d.contains(&format!("'{seq}'"))
-                    || d.contains(&format!(".{seq}'"))
-                    || d.contains(&format!("\"{seq}\"")));
+            let calls =
+                c.default
+                    .as_deref()
+                    .and_then(nextval_sequence)
+                    .is_some_and(|(schema, seq)| {
+                        seq == *name.name
+                            && match schema {
+                                Some(schema) => schema == *name.schema,
+                                // Resolved when the default was written, by a search
+                                // path replay no longer has: the table's schema or public.
+                                None => name.schema == t.name.schema || &*name.schema == "public",
+                            }
+                    });
             if calls {
                 removed.defaults.push((t.name.clone(), c.name.clone()));
             }
         }
     }
     removed
+}
+
+/// The sequence a `nextval('…')` default calls: (schema if written, name), as
+/// PostgreSQL reads the regclass text (unquoted parts fold to lower case).
+fn nextval_sequence(default: &str) -> Option<(Option<String>, String)> {
+    let start = default.to_ascii_lowercase().find("nextval('")? + "nextval('".len();
+    let rest = &default[start..];
+    let end = rest.find("'::").or_else(|| rest.find("')"))?;
+    let text = rest[..end].replace("''", "'");
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                current.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut current)),
+            c if quoted => current.push(c),
+            c => current.push(c.to_ascii_lowercase()),
+        }
+    }
+    parts.push(current);
+    match parts.as_slice() {
+        [name] => Some((None, name.clone())),
+        [schema, name] => Some((Some(schema.clone()), name.clone())),
+        _ => None,
+    }
 }
 
 /// Columns whose type is `name` (or an array of it); a type written unqualified

@@ -170,6 +170,11 @@ impl FileState {
             Statement::SetConfig { name, value, .. } if name == "lock_timeout" => {
                 self.lock_timeout_set = !matches!(value.trim(), "" | "0" | "default");
             }
+            Statement::SetConfig { name, .. } if name == "all" => {
+                self.lock_timeout_set = false;
+                self.timezone_utc = None;
+                self.local_timezone_utc = None;
+            }
             Statement::SetConfig { name, value, local } if name == "timezone" => {
                 let utc = (value != "default").then(|| zero_offset_zone(value));
                 if *local {

@@ -190,18 +190,32 @@ pub enum Statement {
         table: ObjectName,
         /// The statement has a WHERE clause.
         filtered: bool,
-        /// Columns its WHERE clause's top-level AND terms compare with a constant
-        /// (`=`, `<`, `<=`, `>`, `>=`, `BETWEEN`, `IN (list)`, `= ANY (array)`): what
-        /// can bound the rows to a batch when the column is a key.
-        compared_columns: Vec<Name>,
-        /// A `LIMIT` in the WHERE clause (`id IN (SELECT id … LIMIT 1000)`).
-        limited: bool,
+        /// How its WHERE clause's top-level AND terms compare columns of the table
+        /// with constants: what can bound the rows to a batch when the column is a
+        /// key.
+        bounds: Vec<(Name, Bound)>,
+        /// Columns its top-level AND terms match against a subquery with a LIMIT
+        /// (`id IN (SELECT id … LIMIT 1000)`, `ctid = ANY (ARRAY(SELECT … LIMIT n))`).
+        limited_columns: Vec<Name>,
     },
     /// Statements that do not change the schema's shape (SET, GRANT, functions,
     /// triggers, INSERT, ...), with the tag for diagnostics and statistics.
     Other {
         tag: String,
     },
+}
+
+/// How a WHERE term compares a column with constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// `=`, `IN (list)`, `= ANY (array)`: as many rows as values, on a key.
+    Equal,
+    /// `BETWEEN`: a range.
+    Between,
+    /// `>`, `>=` (or the constant on the left of `<`): from below only.
+    Lower,
+    /// `<`, `<=`: from above only.
+    Upper,
 }
 
 /// A function as `CREATE FUNCTION` declares it (see [`crate::model::Function`]).

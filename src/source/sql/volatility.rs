@@ -12,9 +12,11 @@
 //! VOLATILE `LANGUAGE sql` function PostgreSQL inlines counts as its body). A function
 //! neither knows is assumed volatile, and the verdict says so.
 //!
-//! Where overloads of one name and arity differ (`timezone(text, timetz)` is VOLATILE
-//! before PostgreSQL 15, `timezone(text, timestamptz)` IMMUTABLE), the call is taken as
-//! not volatile: argument types are not inferred, and a finding must be sure. Operators,
+//! Argument types are not inferred, so where overloads of one name and arity differ:
+//! a built-in's call is taken as not volatile (`timezone(text, timetz)` is VOLATILE
+//! before PostgreSQL 15, `timezone(text, timestamptz)` IMMUTABLE, and `now() AT TIME
+//! ZONE 'utc'` must stay silent); a function of the migrations counts as volatile if
+//! one of its candidates is, as an unknown one does. Operators,
 //! casts and type input functions are not looked up: no built-in one is volatile (the
 //! extraction script checks it), and user-defined ones are not tracked.
 
@@ -224,10 +226,13 @@ fn call_volatility(
                 let candidates: Vec<&Function> =
                     overloads.iter().filter(|f| f.accepts(call.args)).collect();
                 (!candidates.is_empty()).then(|| {
-                    let all_volatile = candidates
+                    // Which overload a call means depends on its argument types,
+                    // which replay does not know: one volatile candidate makes the
+                    // call volatile (an unknown is assumed volatile too).
+                    let any_volatile = candidates
                         .iter()
-                        .all(|f| user_volatility(f, db, search_path, major, depth));
-                    if all_volatile {
+                        .any(|f| user_volatility(f, db, search_path, major, depth));
+                    if any_volatile {
                         Volatility::Volatile
                     } else {
                         Volatility::Stable

@@ -344,20 +344,37 @@ pub fn proves_not_null(expression: &str, column: &str) -> bool {
     with_expression(expression, |clause| and_terms_prove(clause, column)).unwrap_or(false)
 }
 
-/// An `UPDATE` or `DELETE` of `table` with this WHERE clause, as migration review
-/// needs it: which columns its top-level AND terms compare with a constant, and
-/// whether a LIMIT picks a batch.
+/// An `UPDATE` or `DELETE` of `table` (called `alias` in the statement, if it has
+/// one) with this WHERE clause, as migration review needs it: how its top-level AND
+/// terms bound columns of the table by constants, and which columns they match
+/// against a subquery with a LIMIT. Columns qualified by another table's name
+/// (`UPDATE … FROM plans p WHERE p.id = 3`) are not the table's.
 pub(super) fn row_change(
     delete: bool,
     table: ObjectName,
+    alias: Option<&str>,
     where_clause: Option<&Node>,
 ) -> Statement {
-    let mut compared_columns = Vec::new();
-    let mut limited = false;
+    let mut bounds = Vec::new();
+    let mut limited_columns = Vec::new();
+    let own_column = |n: Option<&Node>| -> Option<Name> {
+        let NodeEnum::ColumnRef(c) = n?.node.as_ref()? else {
+            return None;
+        };
+        match c.fields.as_slice() {
+            [column] => string_of(column),
+            [qualifier, column] => {
+                let q = string_of(qualifier)?;
+                let own = match alias {
+                    Some(a) => *q == *a,
+                    None => q == table.name,
+                };
+                own.then(|| string_of(column)).flatten()
+            }
+            _ => None,
+        }
+    };
     if let Some(node) = where_clause.and_then(|w| w.node.as_ref()) {
-        limited = node.nodes().into_iter().any(
-            |(n, ..)| matches!(n, pg_query::NodeRef::SelectStmt(s) if s.limit_count.is_some()),
-        );
         let mut terms = vec![node];
         while let Some(term) = terms.pop() {
             match term {
@@ -365,8 +382,20 @@ pub(super) fn row_change(
                     terms.extend(b.args.iter().filter_map(|a| a.node.as_ref()));
                 }
                 NodeEnum::AExpr(e) => {
-                    if let Some(column) = compared_column(e) {
-                        compared_columns.push(column);
+                    if let Some(bound) = compared_column(e, &own_column) {
+                        bounds.push(bound);
+                    }
+                }
+                // `col IN (SELECT … LIMIT n)` / `col = ANY (SELECT … LIMIT n)`.
+                NodeEnum::SubLink(l)
+                    if l.sub_link_type == protobuf::SubLinkType::AnySublink as i32 =>
+                {
+                    let limit = matches!(
+                        l.subselect.as_deref().and_then(|s| s.node.as_ref()),
+                        Some(NodeEnum::SelectStmt(s)) if s.limit_count.is_some()
+                    );
+                    if let Some(column) = own_column(l.testexpr.as_deref()).filter(|_| limit) {
+                        limited_columns.push(column);
                     }
                 }
                 _ => {}
@@ -377,40 +406,48 @@ pub(super) fn row_change(
         delete,
         table,
         filtered: where_clause.is_some(),
-        compared_columns,
-        limited,
+        bounds,
+        limited_columns,
     }
 }
 
-/// The column of `column <op> constant` (either way round) for the operators that
-/// can bound a batch.
-fn compared_column(e: &protobuf::AExpr) -> Option<Name> {
+/// The column of `column <op> constant` (either way round) and how the operator
+/// bounds it.
+fn compared_column(
+    e: &protobuf::AExpr,
+    own_column: &dyn Fn(Option<&Node>) -> Option<Name>,
+) -> Option<(Name, crate::source::sql::statement::Bound)> {
+    use crate::source::sql::statement::Bound;
     use protobuf::AExprKind as K;
     let kind = K::try_from(e.kind).ok()?;
     let op = strings(&e.name).last().cloned().unwrap_or_default();
-    let bounding = match kind {
-        K::AexprOp => matches!(op.as_str(), "=" | "<" | "<=" | ">" | ">="),
-        K::AexprOpAny => op == "=",
-        K::AexprIn => op == "=",
-        K::AexprBetween | K::AexprBetweenSym => true,
-        _ => false,
-    };
-    if !bounding {
-        return None;
-    }
-    let column = |n: Option<&Node>| match n?.node.as_ref()? {
-        NodeEnum::ColumnRef(c) => c.fields.last().and_then(string_of),
-        _ => None,
-    };
-    let constant = is_bound_value;
     let (l, r) = (e.lexpr.as_deref(), e.rexpr.as_deref());
-    if let Some(c) = column(l).filter(|_| constant(r)) {
-        return Some(c);
+    let column_left = own_column(l).filter(|_| is_bound_value(r));
+    let column_right = own_column(r).filter(|_| is_bound_value(l));
+    match kind {
+        K::AexprOp => {
+            if let Some(c) = column_left {
+                let bound = match op.as_str() {
+                    "=" => Bound::Equal,
+                    ">" | ">=" => Bound::Lower,
+                    "<" | "<=" => Bound::Upper,
+                    _ => return None,
+                };
+                return Some((c, bound));
+            }
+            let c = column_right?;
+            let bound = match op.as_str() {
+                "=" => Bound::Equal,
+                "<" | "<=" => Bound::Lower,
+                ">" | ">=" => Bound::Upper,
+                _ => return None,
+            };
+            Some((c, bound))
+        }
+        K::AexprOpAny | K::AexprIn if op == "=" => column_left.map(|c| (c, Bound::Equal)),
+        K::AexprBetween | K::AexprBetweenSym => column_left.map(|c| (c, Bound::Between)),
+        _ => None,
     }
-    if matches!(kind, K::AexprOp) {
-        return column(r).filter(|_| constant(l));
-    }
-    None
 }
 
 /// A constant, a parameter, a cast of one, or a list or array of them.

@@ -106,11 +106,21 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         NodeEnum::AlterTableStmt(s) => alter_table(s),
         NodeEnum::IndexStmt(s) => Statement::CreateIndex(create_index(s)),
         NodeEnum::UpdateStmt(s) => match &s.relation {
-            Some(rv) => expressions::row_change(false, range_name(rv), s.where_clause.as_deref()),
+            Some(rv) => expressions::row_change(
+                false,
+                range_name(rv),
+                rv.alias.as_ref().map(|a| a.aliasname.as_str()),
+                s.where_clause.as_deref(),
+            ),
             None => other("UPDATE"),
         },
         NodeEnum::DeleteStmt(s) => match &s.relation {
-            Some(rv) => expressions::row_change(true, range_name(rv), s.where_clause.as_deref()),
+            Some(rv) => expressions::row_change(
+                true,
+                range_name(rv),
+                rv.alias.as_ref().map(|a| a.aliasname.as_str()),
+                s.where_clause.as_deref(),
+            ),
             None => other("DELETE"),
         },
         NodeEnum::DropStmt(s) if s.remove_type == ObjectType::ObjectFunction as i32 => {
@@ -154,6 +164,22 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
                     .map(Name::from)
                     .collect()
             })
+        }
+        // `RESET ALL` (and `DISCARD ALL`, which includes it) give every setting its
+        // server default back: `all`.
+        NodeEnum::VariableSetStmt(s) if s.kind == protobuf::VariableSetKind::VarResetAll as i32 => {
+            Statement::SetConfig {
+                name: "all".into(),
+                value: "default".into(),
+                local: false,
+            }
+        }
+        NodeEnum::DiscardStmt(s) if s.target == protobuf::DiscardMode::DiscardAll as i32 => {
+            Statement::SetConfig {
+                name: "all".into(),
+                value: "default".into(),
+                local: false,
+            }
         }
         // `SET TIME ZONE ...` is `timezone` too. DEFAULT, LOCAL and RESET give the
         // server's default, as `default`; `INTERVAL '0'` keeps its literal.

@@ -478,6 +478,15 @@ impl Replayer {
                 t.foreign_keys.retain(|f| f.name != *key);
             }
         }
+        for generated in &removed.generated {
+            if let Some(t) = self.db.tables.get(name) {
+                let also = crate::source::sql::dependents::of_column(&self.db, t, generated);
+                self.apply_column_removed(name, &also);
+            }
+            if let Some(t) = self.db.tables.get_mut(name) {
+                t.columns.retain(|c| c.name != *generated);
+            }
+        }
         let Some(table) = self.db.tables.get_mut(name) else {
             return;
         };
