@@ -163,11 +163,7 @@ fn pg_version_switches_version_dependent_verdicts() {
 /// The concurrently-in-transaction findings of `lint m` in `dir`, as `file:line`.
 fn concurrently_findings(dir: &Path) -> Vec<String> {
     let out = dblint_in(dir, &["lint", "m", "--format", "json", "--all-migrations"]);
-    let report: serde_json::Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
-    let mut found: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
+    let mut found: Vec<String> = common::pg::findings(&out.stdout)
         .iter()
         .filter(|f| f["rule"] == "concurrently-in-transaction")
         .map(|f| {
@@ -491,11 +487,8 @@ CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO (
             "15",
         ],
     );
-    let report: serde_json::Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
-    let timeouts: Vec<&serde_json::Value> = report["findings"]
-        .as_array()
-        .unwrap()
+    let findings = common::pg::findings(&out.stdout);
+    let timeouts: Vec<&serde_json::Value> = findings
         .iter()
         .filter(|f| f["rule"] == "lock-timeout-missing")
         .collect();

@@ -220,29 +220,15 @@ fn apply_and_trace(
         let bytes = std::fs::read(file).map_err(|e| Error::new(format!("{shown}: {e}")))?;
         let text = String::from_utf8_lossy(&bytes);
         // As replay reads it: a dbmate file's up block, sent the way its tool sends it.
-        let up_block = sql::delivery::dbmate_up_block(&text);
-        let text = up_block.as_deref().unwrap_or(&text);
-        let raws = sql::split::split(text).statements;
-        let delivery = assume(file).unwrap_or_else(|| {
-            let statements: Vec<&str> = raws.iter().map(|r| r.sql.as_str()).collect();
-            sql::delivery::detect(
-                file,
-                &sql::delivery::FileFacts {
-                    statements: &statements,
-                    text,
-                },
-            )
-            .delivery
-        });
+        let text = sql::delivery::applied_text(&text);
+        let split = sql::split::split(&text);
+        let delivery = assume(file)
+            .unwrap_or_else(|| sql::delivery::detect_split(file, &text, &split).delivery);
         // The implicit transaction of a query string of two or more statements is
         // traced as an explicit one: the same locks are held until its end.
-        let wrapped = match delivery {
-            sql::delivery::Delivery::Transaction => true,
-            sql::delivery::Delivery::OneQuery => raws.len() > 1,
-            sql::delivery::Delivery::Statements => false,
-        };
+        let wrapped = delivery.wraps(split.statements.len());
         tracer.begin_file(wrapped).map_err(fatal)?;
-        for raw in raws {
+        for raw in split.statements {
             if server::interrupted() {
                 return Err(Error::new("interrupted; the scratch database is removed"));
             }

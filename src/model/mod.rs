@@ -88,6 +88,27 @@ impl Database {
         })
     }
 
+    /// A domain followed through domains over domains (at most 16 deep): the type it
+    /// finally rests on, and the first domain on the way with a constraint (CHECK or
+    /// NOT NULL, its own or inherited: PostgreSQL's `DomainHasConstraints`).
+    pub fn domain_base<'a>(&'a self, domain: &'a Domain) -> (DataType, Option<&'a Domain>) {
+        let mut current = domain;
+        let mut constrained = None;
+        for _ in 0..16 {
+            if constrained.is_none() && (current.not_null || !current.checks.is_empty()) {
+                constrained = Some(current);
+            }
+            match (current.base.array_dims == 0)
+                .then(|| self.domain_for(&current.base))
+                .flatten()
+            {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        (current.base.clone(), constrained)
+    }
+
     /// Look up a domain by type, so rules can see through `CREATE DOMAIN email AS text`.
     pub fn domain_for(&self, data_type: &DataType) -> Option<&Domain> {
         self.domains.values().find(|d| {

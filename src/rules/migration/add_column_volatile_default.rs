@@ -101,7 +101,7 @@ impl Rule for AddColumnVolatileDefault {
             let fix = if let Some(AddColumnRewrite::ConstrainedDomain(domain)) = &rewrite {
                 format!(
                     "-- a column of a domain with constraints is checked row by row when added, which rewrites {t}:\n-- add it in a maintenance window, or add it with the domain's base type ({}), backfill it in batches,\n-- and put the domain's checks on as a CHECK constraint added NOT VALID, then VALIDATE CONSTRAINT",
-                    crate::source::sql::locks::domain_base(ctx.event.db, domain).map(|b| b.sql()).unwrap_or_default()
+                    ctx.event.db.domains.get(domain).map(|d| ctx.event.db.domain_base(d).0.sql()).unwrap_or_default()
                 )
             } else if c.generated.is_some() {
                 "-- a stored generated column is computed for every row when added: add it in a maintenance window, or keep a plain column up to date with a trigger and backfill it in batches".to_string()

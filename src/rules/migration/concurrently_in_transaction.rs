@@ -115,7 +115,7 @@ impl Rule for ConcurrentlyInTransaction {
                 Some(line) => format!("inside the BEGIN of line {line}"),
                 None => "inside BEGIN ... COMMIT".to_string(),
             }
-        } else if file.tool_transaction {
+        } else if file.tool_transaction() {
             file.sending.by.clone()
         } else {
             format!(

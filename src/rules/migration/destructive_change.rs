@@ -2,7 +2,6 @@ use super::{existing, finding};
 use crate::model::QualifiedName;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
 use crate::source::sql::dependents::{self, Removed};
-use crate::source::sql::replay::resolve_in;
 use crate::source::sql::statement::{ObjectKind, Statement, TableAction};
 
 /// Names listed per kind of removed object before "and N more".
@@ -151,47 +150,22 @@ impl Rule for DestructiveChange {
                 cascade: true,
                 ..
             } => {
+                // DROP TABLE's CASCADE is judged in the arm above; a foreign table's
+                // rows live on its own server, which dropping it does not touch.
+                if matches!(kind, ObjectKind::ForeignTable) {
+                    return out;
+                }
                 for o in objects {
-                    if let Some((what, object, removed)) = cascaded(ctx, *kind, o) {
-                        out.extend(self.cascade_finding(ctx, what, &object, &removed));
+                    let dropped =
+                        dependents::of_drop(ctx.event.db, ctx.event.search_path, *kind, o);
+                    if let Some(d) = dropped {
+                        out.extend(self.cascade_finding(ctx, d.statement, &d.object, &d.removed));
                     }
                 }
             }
             _ => {}
         }
         out
-    }
-}
-
-/// What a `DROP … CASCADE` of a schema, type, domain or sequence removes:
-/// (statement words, object, removed).
-fn cascaded(
-    ctx: &MigrationContext,
-    kind: ObjectKind,
-    name: &crate::source::sql::statement::ObjectName,
-) -> Option<(&'static str, QualifiedName, Removed)> {
-    let db = ctx.event.db;
-    let path = ctx.event.search_path;
-    match kind {
-        ObjectKind::Schema => db.schemas.contains(&name.name).then(|| {
-            (
-                "DROP SCHEMA",
-                QualifiedName::new(name.name.clone(), ""),
-                dependents::of_schema(db, &name.name),
-            )
-        }),
-        ObjectKind::Type | ObjectKind::Domain => resolve_in(&db.enums, path, name)
-            .map(|q| ("DROP TYPE", q))
-            .or_else(|| resolve_in(&db.domains, path, name).map(|q| ("DROP DOMAIN", q)))
-            .map(|(what, q)| {
-                let removed = dependents::of_type(db, &q);
-                (what, q, removed)
-            }),
-        ObjectKind::Sequence => resolve_in(&db.sequences, path, name).map(|q| {
-            let removed = dependents::of_sequence(db, &q);
-            ("DROP SEQUENCE", q, removed)
-        }),
-        _ => None,
     }
 }
 

@@ -44,7 +44,7 @@ impl Rule for TransactionControlInWrappedFile {
         let Statement::Transaction { begin } = ctx.event.statement else {
             return Vec::new();
         };
-        if !file.tool_transaction {
+        if !file.tool_transaction() {
             return Vec::new();
         }
         let line = ctx.event.location.line;

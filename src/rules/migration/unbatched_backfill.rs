@@ -63,7 +63,8 @@ impl Rule for UnbatchedBackfill {
         let Some(model) = ctx.event.db.tables.get(&q) else {
             return Vec::new();
         };
-        if batched(model, bounds, limited_columns) {
+        let keys = key_columns(model);
+        if batched(&keys, bounds, limited_columns) {
             return Vec::new();
         }
         let verb = if *delete { "DELETE" } else { "UPDATE" };
@@ -78,7 +79,7 @@ impl Rule for UnbatchedBackfill {
         } else {
             ""
         };
-        let how = match key_columns(model).first() {
+        let how = match keys.first() {
             Some(key) => {
                 let key = crate::model::quote_ident(key);
                 format!("in batches of the key ({key} >= lo AND {key} < hi added to the WHERE clause)")
@@ -104,8 +105,7 @@ impl Rule for UnbatchedBackfill {
 /// Whether the WHERE clause bounds the rows to a batch: a key column compared for
 /// equality with constants, or between two of them (BETWEEN, or a lower and an upper
 /// bound), or a key column (or `ctid`) matched against a subquery with a LIMIT.
-fn batched(model: &Table, bounds: &[(Name, Bound)], limited_columns: &[Name]) -> bool {
-    let keys = key_columns(model);
+fn batched(keys: &[&Name], bounds: &[(Name, Bound)], limited_columns: &[Name]) -> bool {
     let is_key = |c: &Name| keys.contains(&c);
     if limited_columns.iter().any(|c| is_key(c) || &**c == "ctid") {
         return true;

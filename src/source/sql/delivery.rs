@@ -47,6 +47,17 @@ pub enum Delivery {
 }
 
 impl Delivery {
+    /// Whether a file of `statements` statements sent this way runs inside a
+    /// transaction block before any BEGIN of its own: the tool's transaction, or the
+    /// implicit one of a query string of two or more statements.
+    pub fn wraps(self, statements: usize) -> bool {
+        match self {
+            Delivery::Transaction => true,
+            Delivery::OneQuery => statements > 1,
+            Delivery::Statements => false,
+        }
+    }
+
     /// The setting's spelling (`delivery` under `[paths."<glob>"]`).
     pub fn parse(value: &str) -> Option<Delivery> {
         match value {
@@ -74,6 +85,15 @@ pub struct Sending {
 }
 
 impl Sending {
+    pub fn new(delivery: Delivery, by: impl Into<String>, outside: impl Into<String>) -> Sending {
+        Sending {
+            delivery,
+            by: by.into(),
+            flyway_mixed: false,
+            outside: outside.into(),
+        }
+    }
+
     /// A delivery stated in dblint.toml.
     pub fn configured(delivery: Delivery) -> Sending {
         let how = match delivery {
@@ -81,12 +101,11 @@ impl Sending {
             Delivery::OneQuery => "as one query string",
             Delivery::Transaction => "in a transaction",
         };
-        Sending {
+        Sending::new(
             delivery,
-            by: format!("dblint.toml says the file is sent {how}"),
-            flyway_mixed: false,
-            outside: OUTSIDE_ALONE.into(),
-        }
+            format!("dblint.toml says the file is sent {how}"),
+            OUTSIDE_ALONE,
+        )
     }
 }
 
@@ -100,6 +119,26 @@ pub struct FileFacts<'a> {
     pub text: &'a str,
 }
 
+/// The text a migration tool applies: a dbmate file's up block, else all of it.
+pub fn applied_text(text: &str) -> std::borrow::Cow<'_, str> {
+    match dbmate_up_block(text) {
+        Some(up) => std::borrow::Cow::Owned(up),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// [`detect`] for a file already split into statements (of its [`applied_text`]).
+pub fn detect_split(path: &Path, text: &str, split: &super::split::SplitFile) -> Sending {
+    let statements: Vec<&str> = split.statements.iter().map(|s| s.sql.as_str()).collect();
+    detect(
+        path,
+        &FileFacts {
+            statements: &statements,
+            text,
+        },
+    )
+}
+
 /// How the tool that owns `path` sends it, from its name, its dbmate directive,
 /// its Diesel `metadata.toml` or Flyway script config, and (Flyway) its statements.
 pub fn detect(path: &Path, facts: &FileFacts) -> Sending {
@@ -107,12 +146,7 @@ pub fn detect(path: &Path, facts: &FileFacts) -> Sending {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sending = |delivery, by: &str, outside: &str| Sending {
-        delivery,
-        by: by.to_string(),
-        flyway_mixed: false,
-        outside: outside.to_string(),
-    };
+    let sending = Sending::new;
     if let Some(directive) = dbmate_directive(facts.text) {
         return if directive
             .split_whitespace()
@@ -200,15 +234,20 @@ fn is_golang_migrate(name: &str) -> bool {
         })
 }
 
+/// The rest of a dbmate directive line (`-- migrate:up`, `-- migrate:down`, options
+/// after it), or `None` if `line` is not that directive.
+fn dbmate_marker<'a>(line: &'a str, directive: &str) -> Option<&'a str> {
+    let rest = line
+        .strip_prefix("--")?
+        .trim_start()
+        .strip_prefix(directive)?;
+    (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some(rest.trim())
+}
+
 /// The rest of the `-- migrate:up` line, if the file is a dbmate migration.
 pub fn dbmate_directive(text: &str) -> Option<&str> {
-    text.lines().find_map(|line| {
-        let rest = line
-            .strip_prefix("--")?
-            .trim_start()
-            .strip_prefix("migrate:up")?;
-        (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some(rest.trim())
-    })
+    text.lines()
+        .find_map(|line| dbmate_marker(line, "migrate:up"))
 }
 
 /// A dbmate file's text with everything from its `-- migrate:down` line on blanked
@@ -217,12 +256,7 @@ pub fn dbmate_up_block(text: &str) -> Option<String> {
     dbmate_directive(text)?;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let down = line
-            .strip_prefix("--")
-            .map(str::trim_start)
-            .and_then(|r| r.strip_prefix("migrate:down"))
-            .is_some_and(|r| r.is_empty() || r.starts_with(char::is_whitespace));
-        if down {
+        if dbmate_marker(line.trim_end(), "migrate:down").is_some() {
             let mut up = text[..offset].to_string();
             up.extend(text[offset..].chars().filter(|c| *c == '\n'));
             return Some(up);
@@ -243,38 +277,37 @@ fn flyway(path: &Path, statements: &[&str]) -> Sending {
         })
         .unwrap_or(false);
     if off {
-        return Sending {
-            delivery: Delivery::Statements,
-            by: "Flyway runs the file statement by statement (executeInTransaction=false)".into(),
-            flyway_mixed: false,
-            outside: FLYWAY_OUTSIDE.into(),
-        };
+        return Sending::new(
+            Delivery::Statements,
+            "Flyway runs the file statement by statement (executeInTransaction=false)",
+            FLYWAY_OUTSIDE,
+        );
     }
     let outside = statements
         .iter()
         .filter(|s| flyway_non_transactional(s))
         .count();
     if outside == 0 {
-        return Sending {
-            delivery: Delivery::Transaction,
-            by: "Flyway runs the migration in a transaction".into(),
-            flyway_mixed: false,
-            outside: FLYWAY_OUTSIDE.into(),
-        };
+        return Sending::new(
+            Delivery::Transaction,
+            "Flyway runs the migration in a transaction",
+            FLYWAY_OUTSIDE,
+        );
     }
     if outside == statements.len() {
-        return Sending {
-            delivery: Delivery::Statements,
-            by: "Flyway runs a migration of only non-transactional statements statement by statement".into(),
-            flyway_mixed: false,
-            outside: FLYWAY_OUTSIDE.into(),
-        };
+        return Sending::new(
+            Delivery::Statements,
+            "Flyway runs a migration of only non-transactional statements statement by statement",
+            FLYWAY_OUTSIDE,
+        );
     }
     Sending {
-        delivery: Delivery::Transaction,
-        by: "Flyway refuses a migration that mixes non-transactional statements with others (unless mixed = true)".into(),
         flyway_mixed: true,
-        outside: FLYWAY_OUTSIDE.into(),
+        ..Sending::new(
+            Delivery::Transaction,
+            "Flyway refuses a migration that mixes non-transactional statements with others (unless mixed = true)",
+            FLYWAY_OUTSIDE,
+        )
     }
 }
 
@@ -327,38 +360,27 @@ mod tests {
 
     #[test]
     fn tools_by_name_and_content() {
-        assert_eq!(
-            detect_text("m/migration.sql", "", &["a"]).delivery,
-            Delivery::OneQuery
-        );
-        assert_eq!(
-            detect_text("m/000001_init.up.sql", "", &["a"]).delivery,
-            Delivery::OneQuery
-        );
-        assert_eq!(
-            detect_text("m/2019_up.sql", "", &["a"]).delivery,
-            Delivery::Statements
-        );
-        assert_eq!(
-            detect_text("m/up.sql", "", &["a"]).delivery,
-            Delivery::Transaction
-        );
-        assert_eq!(
-            detect_text("x.sql", "-- migrate:up\nSELECT 1;\n", &["a"]).delivery,
-            Delivery::Transaction
-        );
-        assert_eq!(
-            detect_text("x.sql", "-- migrate:up transaction:false\n", &["a"]).delivery,
-            Delivery::OneQuery
-        );
-        assert_eq!(
-            detect_text("x.sql", "--migrate:upx\n", &["a"]).delivery,
-            Delivery::Statements
-        );
-        assert_eq!(
-            detect_text("db/schema.sql", "", &["a"]).delivery,
-            Delivery::Statements
-        );
+        let cases = [
+            ("m/migration.sql", "", Delivery::OneQuery),
+            ("m/000001_init.up.sql", "", Delivery::OneQuery),
+            ("m/2019_up.sql", "", Delivery::Statements),
+            ("m/up.sql", "", Delivery::Transaction),
+            ("x.sql", "-- migrate:up\nSELECT 1;\n", Delivery::Transaction),
+            (
+                "x.sql",
+                "-- migrate:up transaction:false\n",
+                Delivery::OneQuery,
+            ),
+            ("x.sql", "--migrate:upx\n", Delivery::Statements),
+            ("db/schema.sql", "", Delivery::Statements),
+        ];
+        for (name, text, expected) in cases {
+            assert_eq!(
+                detect_text(name, text, &["a"]).delivery,
+                expected,
+                "{name} {text:?}"
+            );
+        }
     }
 
     #[test]

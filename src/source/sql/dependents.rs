@@ -19,6 +19,8 @@
 //! named.
 
 use crate::model::{Database, IndexKey, Name, QualifiedName, Table};
+use crate::source::sql::replay::resolve_in;
+use crate::source::sql::statement::{ObjectKind, ObjectName};
 use std::collections::BTreeSet;
 
 /// Objects a DROP removes with it, each described for a message.
@@ -223,6 +225,48 @@ pub fn of_table(db: &Database, name: &QualifiedName) -> Removed {
     }
     removed.sequences = owned_sequences(db, |(t, _)| doomed.contains(t));
     removed
+}
+
+/// A `DROP … CASCADE` resolved: the statement's words, the object dropped (a schema
+/// as `schema.""`) and what goes with it.
+pub struct Dropped {
+    pub statement: &'static str,
+    pub object: QualifiedName,
+    pub removed: Removed,
+}
+
+/// What `DROP <kind> object CASCADE` takes with it, for the kinds that take other
+/// objects along (tables, schemas, types, domains, sequences); `None` when the object
+/// is not in the model or its kind takes nothing modelled.
+pub fn of_drop(
+    db: &Database,
+    search_path: &[Name],
+    kind: ObjectKind,
+    object: &ObjectName,
+) -> Option<Dropped> {
+    let dropped = |statement, object: QualifiedName, removed| Dropped {
+        statement,
+        object,
+        removed,
+    };
+    match kind {
+        ObjectKind::Table | ObjectKind::ForeignTable => resolve_in(&db.tables, search_path, object)
+            .map(|t| dropped("DROP TABLE", t.clone(), of_table(db, &t))),
+        ObjectKind::Schema => db.schemas.contains(&object.name).then(|| {
+            dropped(
+                "DROP SCHEMA",
+                QualifiedName::new(object.name.clone(), ""),
+                of_schema(db, &object.name),
+            )
+        }),
+        ObjectKind::Type | ObjectKind::Domain => resolve_in(&db.enums, search_path, object)
+            .map(|q| ("DROP TYPE", q))
+            .or_else(|| resolve_in(&db.domains, search_path, object).map(|q| ("DROP DOMAIN", q)))
+            .map(|(statement, q)| dropped(statement, q.clone(), of_type(db, &q))),
+        ObjectKind::Sequence => resolve_in(&db.sequences, search_path, object)
+            .map(|q| dropped("DROP SEQUENCE", q.clone(), of_sequence(db, &q))),
+        _ => None,
+    }
 }
 
 /// What `DROP SCHEMA schema CASCADE` removes.

@@ -212,7 +212,9 @@ pub fn effects(
             // go (and the tables those foreign keys reference, whose triggers go).
             if *cascade {
                 for o in objects {
-                    let removed = cascade_removed(db, search_path, *kind, o);
+                    let removed = super::dependents::of_drop(db, search_path, *kind, o)
+                        .map(|d| d.removed)
+                        .unwrap_or_default();
                     let mut locked: Vec<QualifiedName> = removed.tables.clone();
                     locked.extend(removed.columns.iter().map(|(t, _)| t.clone()));
                     locked.extend(removed.defaults.iter().map(|(t, _)| t.clone()));
@@ -779,31 +781,6 @@ pub fn effects(
     out
 }
 
-/// What a `DROP … CASCADE` of `object` takes with it
-/// ([`super::dependents`]).
-fn cascade_removed(
-    db: &Database,
-    search_path: &[Name],
-    kind: ObjectKind,
-    object: &ObjectName,
-) -> super::dependents::Removed {
-    use super::replay::resolve_in;
-    match kind {
-        ObjectKind::Table | ObjectKind::ForeignTable => resolve(db, search_path, object)
-            .map(|t| super::dependents::of_table(db, &t))
-            .unwrap_or_default(),
-        ObjectKind::Schema => super::dependents::of_schema(db, &object.name),
-        ObjectKind::Type | ObjectKind::Domain => resolve_in(&db.enums, search_path, object)
-            .or_else(|| resolve_in(&db.domains, search_path, object))
-            .map(|t| super::dependents::of_type(db, &t))
-            .unwrap_or_default(),
-        ObjectKind::Sequence => resolve_in(&db.sequences, search_path, object)
-            .map(|q| super::dependents::of_sequence(db, &q))
-            .unwrap_or_default(),
-        _ => super::dependents::Removed::default(),
-    }
-}
-
 /// Why `ADD COLUMN` rewrites the table, if it does: each existing row then gets a
 /// value of its own, computed row by row (`ATExecAddColumn`, PostgreSQL 11 and later;
 /// before 11 any non-NULL default rewrites, which the rule says itself).
@@ -853,39 +830,17 @@ pub fn add_column_rewrite(
             schema: c.data_type.schema.clone(),
             name: c.data_type.name.clone(),
         };
-        let column_domain = resolve_in(&db.domains, search_path, &name);
-        let mut domain = column_domain.clone();
-        // Its base domains' constraints count too (DomainHasConstraints).
-        for _ in 0..16 {
-            let Some(d) = domain.as_ref().and_then(|q| db.domains.get(q)) else {
-                break;
-            };
-            if d.not_null || !d.checks.is_empty() {
-                return column_domain.map(AddColumnRewrite::ConstrainedDomain);
-            }
-            domain = db
-                .domains
-                .get(&QualifiedName::new(
-                    d.base.schema.clone().unwrap_or_default(),
-                    d.base.name.clone(),
-                ))
-                .map(|b| b.name.clone());
+        let column_domain = resolve_in(&db.domains, search_path, &name)?;
+        let constrained = db
+            .domains
+            .get(&column_domain)
+            .and_then(|d| db.domain_base(d).1)
+            .is_some();
+        if constrained {
+            return Some(AddColumnRewrite::ConstrainedDomain(column_domain));
         }
     }
     None
-}
-
-/// The type a domain is over, through domains over domains.
-pub fn domain_base(db: &Database, domain: &QualifiedName) -> Option<crate::model::DataType> {
-    let mut base = db.domains.get(domain)?.base.clone();
-    for _ in 0..16 {
-        let next = QualifiedName::new(base.schema.clone().unwrap_or_default(), base.name.clone());
-        match db.domains.get(&next) {
-            Some(d) => base = d.base.clone(),
-            None => break,
-        }
-    }
-    Some(base)
 }
 
 /// Whether a statement must read a table's rows, when that depends on what the

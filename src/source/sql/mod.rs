@@ -343,19 +343,9 @@ pub struct PreparedFile {
 /// Split a file and start parsing its statements.
 pub fn prepare(file: &str, text: &str) -> PreparedFile {
     // dbmate applies a file's up block only.
-    let up_block = delivery::dbmate_up_block(text);
-    let text = up_block.as_deref().unwrap_or(text);
-    let split = split::split(text);
-    let sending = {
-        let statements: Vec<&str> = split.statements.iter().map(|s| s.sql.as_str()).collect();
-        delivery::detect(
-            std::path::Path::new(file),
-            &delivery::FileFacts {
-                statements: &statements,
-                text,
-            },
-        )
-    };
+    let text = delivery::applied_text(text);
+    let split = split::split(&text);
+    let sending = delivery::detect_split(std::path::Path::new(file), &text, &split);
     let file: std::sync::Arc<str> = file.into();
     let outline = FileOutline {
         file: file.clone(),

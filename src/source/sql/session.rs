@@ -33,9 +33,6 @@ pub struct FileState {
     pub explicit_transaction: bool,
     /// Line of that BEGIN.
     pub begin_line: Option<u32>,
-    /// The tool runs the file in a transaction of its own (a COMMIT in the file ends
-    /// it, but the statements after it run in a new one).
-    pub tool_transaction: bool,
     /// `SET lock_timeout` ran earlier in the file.
     pub lock_timeout_set: bool,
     /// Whether the session's TimeZone, as `SET timezone` (or `SET TIME ZONE`,
@@ -83,7 +80,6 @@ impl FileState {
             .unwrap_or_default();
         FileState {
             migration: format!("{parent}{name}"),
-            tool_transaction: sending.delivery == super::delivery::Delivery::Transaction,
             sending,
             statements,
             ..FileState::default()
@@ -95,9 +91,13 @@ impl FileState {
     /// statements (which holds for every statement of the string, also after a
     /// COMMIT in it).
     pub fn in_transaction(&self) -> bool {
-        self.explicit_transaction
-            || self.tool_transaction
-            || (self.sending.delivery == super::delivery::Delivery::OneQuery && self.statements > 1)
+        self.explicit_transaction || self.sending.delivery.wraps(self.statements)
+    }
+
+    /// The tool runs the file in a transaction of its own (a COMMIT in the file ends
+    /// it, but the statements after it run in a new one).
+    pub fn tool_transaction(&self) -> bool {
+        self.sending.delivery == super::delivery::Delivery::Transaction
     }
 
     /// Whether the statement being reviewed is the file's last.
@@ -154,7 +154,7 @@ impl FileState {
                 // dbmate), and JDBC with autocommit off opens one before the next
                 // statement (Flyway).
                 if *begin {
-                    if !self.tool_transaction {
+                    if !self.tool_transaction() {
                         self.explicit_transaction = true;
                         self.begin_line = Some(line);
                     }

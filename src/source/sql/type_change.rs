@@ -197,21 +197,13 @@ impl Ctx<'_> {
     /// A domain (not an array of one) resolved to its base type, with the name of the
     /// first domain on the way that has constraints (its own or inherited).
     fn base(&self, t: &DataType) -> (DataType, Option<String>) {
-        let mut current = t.clone();
-        let mut constrained = None;
-        for _ in 0..16 {
-            if current.array_dims > 0 {
-                break;
+        match (t.array_dims == 0).then(|| self.db.domain_for(t)).flatten() {
+            Some(domain) => {
+                let (base, constrained) = self.db.domain_base(domain);
+                (base, constrained.map(|d| d.name.to_string()))
             }
-            let Some(domain) = self.db.domain_for(&current) else {
-                break;
-            };
-            if constrained.is_none() && (domain.not_null || !domain.checks.is_empty()) {
-                constrained = Some(domain.name.to_string());
-            }
-            current = domain.base.clone();
+            None => (t.clone(), None),
         }
-        (current, constrained)
     }
 
     /// Coerce an expression of type `from` (with its typmod) to `to`, as

@@ -344,17 +344,18 @@ pub fn proves_not_null(expression: &str, column: &str) -> bool {
     with_expression(expression, |clause| and_terms_prove(clause, column)).unwrap_or(false)
 }
 
-/// An `UPDATE` or `DELETE` of `table` (called `alias` in the statement, if it has
-/// one) with this WHERE clause, as migration review needs it: how its top-level AND
+/// An `UPDATE` or `DELETE` of `relation` (called by its alias in the statement, if
+/// it has one) with this WHERE clause, as migration review needs it: how its top-level AND
 /// terms bound columns of the table by constants, and which columns they match
 /// against a subquery with a LIMIT. Columns qualified by another table's name
 /// (`UPDATE … FROM plans p WHERE p.id = 3`) are not the table's.
 pub(super) fn row_change(
     delete: bool,
-    table: ObjectName,
-    alias: Option<&str>,
+    relation: &protobuf::RangeVar,
     where_clause: Option<&Node>,
 ) -> Statement {
+    let table = range_name(relation);
+    let alias = relation.alias.as_ref().map(|a| a.aliasname.as_str());
     let mut bounds = Vec::new();
     let mut limited_columns = Vec::new();
     let own_column = |n: Option<&Node>| -> Option<Name> {

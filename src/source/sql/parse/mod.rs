@@ -106,21 +106,11 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         NodeEnum::AlterTableStmt(s) => alter_table(s),
         NodeEnum::IndexStmt(s) => Statement::CreateIndex(create_index(s)),
         NodeEnum::UpdateStmt(s) => match &s.relation {
-            Some(rv) => expressions::row_change(
-                false,
-                range_name(rv),
-                rv.alias.as_ref().map(|a| a.aliasname.as_str()),
-                s.where_clause.as_deref(),
-            ),
+            Some(rv) => expressions::row_change(false, rv, s.where_clause.as_deref()),
             None => other("UPDATE"),
         },
         NodeEnum::DeleteStmt(s) => match &s.relation {
-            Some(rv) => expressions::row_change(
-                true,
-                range_name(rv),
-                rv.alias.as_ref().map(|a| a.aliasname.as_str()),
-                s.where_clause.as_deref(),
-            ),
+            Some(rv) => expressions::row_change(true, rv, s.where_clause.as_deref()),
             None => other("DELETE"),
         },
         NodeEnum::DropStmt(s) if s.remove_type == ObjectType::ObjectFunction as i32 => {
@@ -165,21 +155,12 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
                     .collect()
             })
         }
-        // `RESET ALL` (and `DISCARD ALL`, which includes it) give every setting its
-        // server default back: `all`.
+        // `RESET ALL` (and `DISCARD ALL`, which includes it).
         NodeEnum::VariableSetStmt(s) if s.kind == protobuf::VariableSetKind::VarResetAll as i32 => {
-            Statement::SetConfig {
-                name: "all".into(),
-                value: "default".into(),
-                local: false,
-            }
+            reset_all()
         }
         NodeEnum::DiscardStmt(s) if s.target == protobuf::DiscardMode::DiscardAll as i32 => {
-            Statement::SetConfig {
-                name: "all".into(),
-                value: "default".into(),
-                local: false,
-            }
+            reset_all()
         }
         // `SET TIME ZONE ...` is `timezone` too. DEFAULT, LOCAL and RESET give the
         // server's default, as `default`; `INTERVAL '0'` keeps its literal.
@@ -336,6 +317,16 @@ pub(super) fn other(tag: &str) -> Statement {
 }
 
 /// A short statement tag for statistics and diagnostics.
+/// `RESET ALL` (and `DISCARD ALL`, which includes it): every setting back to the
+/// server's default, as the setting `all`.
+fn reset_all() -> Statement {
+    Statement::SetConfig {
+        name: "all".into(),
+        value: "default".into(),
+        local: false,
+    }
+}
+
 pub(super) fn tag_of(node: &NodeEnum) -> String {
     let tag = match node {
         NodeEnum::CreateFunctionStmt(_) => "CREATE FUNCTION",

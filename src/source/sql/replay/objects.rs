@@ -62,22 +62,29 @@ impl Replayer {
                 self.db.sequences.remove(&name);
             }
             ObjectKind::Type | ObjectKind::Domain => {
-                if let Some(name) = self.resolve_in(&self.db.enums, object) {
-                    if cascade {
-                        let removed = crate::source::sql::dependents::of_type(&self.db, &name);
-                        self.apply_removed(&removed);
+                let found = match self.resolve_in(&self.db.enums, object) {
+                    Some(name) => Some((name, true)),
+                    None => self
+                        .resolve_in(&self.db.domains, object)
+                        .map(|n| (n, false)),
+                };
+                let Some((name, is_enum)) = found else {
+                    if kind == ObjectKind::Domain {
+                        return missing("domain");
                     }
-                    self.db.enums.remove(&name);
-                } else if let Some(name) = self.resolve_in(&self.db.domains, object) {
-                    if cascade {
-                        let removed = crate::source::sql::dependents::of_type(&self.db, &name);
-                        self.apply_removed(&removed);
-                    }
-                    self.db.domains.remove(&name);
-                } else if kind == ObjectKind::Domain {
-                    return missing("domain");
+                    // Composite and range types are not modelled: dropping one is a
+                    // no-op.
+                    return Ok(());
+                };
+                if cascade {
+                    let removed = crate::source::sql::dependents::of_type(&self.db, &name);
+                    self.apply_removed(&removed);
                 }
-                // Composite and range types are not modelled: dropping one is a no-op.
+                if is_enum {
+                    self.db.enums.remove(&name);
+                } else {
+                    self.db.domains.remove(&name);
+                }
             }
             ObjectKind::Schema => {
                 if !self.db.schemas.contains(&object.name) {
