@@ -71,13 +71,20 @@ pub struct LintArgs {
     /// rewrites or scans them (a Markdown table for a pull request), then exit
     #[arg(long)]
     pub locks: bool,
-    /// Review the migrations added or changed since the merge base with this git ref
+    /// Judge the change since the merge base with this git ref: the migrations added
+    /// or changed since then, and the schema findings the base did not have
     /// (default: the CI's base branch, else the upstream default branch)
-    #[arg(long, value_name = "GIT_REF", conflicts_with = "all_migrations")]
+    #[arg(long, value_name = "GIT_REF", conflicts_with = "all")]
     pub since: Option<String>,
-    /// Review every migration, not only the pending ones (an audit of the history)
-    #[arg(long)]
-    pub all_migrations: bool,
+    /// Judge everything: review every migration and gate on every schema finding, not
+    /// only what the change adds (an audit; `--all-migrations` is the old name)
+    #[arg(long, alias = "all-migrations")]
+    pub all: bool,
+    /// Exit 2 when there is no base to measure the change from (outside git, no base
+    /// branch or merge base, or a base that is the commit being checked) instead of
+    /// judging everything
+    #[arg(long, conflicts_with = "all")]
+    pub require_base: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -55,12 +55,23 @@ pub fn run() -> ExitCode {
 /// argument that looks like a connection string (clap quotes misplaced arguments) is
 /// replaced whole by `<connection string>`: it may hold a password.
 pub fn usage_error_line(rendered: &str, args: &[String]) -> String {
-    let mut line = rendered
-        .lines()
-        .find(|l| !l.trim().is_empty())
+    let mut lines = rendered.lines().skip_while(|l| l.trim().is_empty());
+    let mut line = lines
+        .next()
         .unwrap_or("error: invalid arguments")
         .trim()
         .to_string();
+    // "the following required arguments were not provided:" lists them on the next
+    // lines: name them on this one.
+    if line.ends_with(':') {
+        let listed: Vec<&str> = lines
+            .take_while(|l| l.starts_with(char::is_whitespace) && !l.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        if !listed.is_empty() {
+            line = format!("{} {}", line, listed.join(", "));
+        }
+    }
     line = redact_connection_strings(&line, args);
     format!("{line} (see dblint --help)")
 }

@@ -42,12 +42,16 @@ pub enum GateFailure {
 }
 
 /// The gate: findings at or above `fail_on`, or a grade below `min_grade`. The exit
-/// code and the report's closing verdict both come from here.
+/// code and the report's closing verdict both come from here. When a change is
+/// judged against its base (`base_grade`: the base's grade), the grade fails only if
+/// it is below `min_grade` and the change lowered it: a pull request does not fail
+/// for a grade its base already had.
 pub fn gate(
     fail_on: Option<Severity>,
     min_grade: Option<Grade>,
     findings: &[Finding],
     grade: Grade,
+    base_grade: Option<Grade>,
 ) -> Vec<GateFailure> {
     let mut out = Vec::new();
     if let Some(threshold) = fail_on {
@@ -56,7 +60,8 @@ pub fn gate(
             out.push(GateFailure::Findings { threshold, count });
         }
     }
-    if let Some(required) = min_grade.filter(|min| grade < *min) {
+    let lowered = base_grade.is_none_or(|base| grade < base);
+    if let Some(required) = min_grade.filter(|min| grade < *min && lowered) {
         out.push(GateFailure::Grade { grade, required });
     }
     out

@@ -75,7 +75,8 @@ The computation is deterministic: the same schema and settings always give the s
 numbers. `--min-grade B` fails the run when the overall grade is below B.
 "#;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// A letter grade; serialized as written (`"C+"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Grade {
     F,
     DMinus,
@@ -134,6 +135,12 @@ impl Grade {
     }
 }
 
+impl Serialize for Grade {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl std::fmt::Display for Grade {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -148,7 +155,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, s: Severity) {
+    pub fn add(&mut self, s: Severity) {
         match s {
             Severity::Error => self.error += 1,
             Severity::Warning => self.warning += 1,
@@ -193,6 +200,8 @@ pub struct Scorecard {
     pub grade: Grade,
     pub categories: Vec<CategoryScore>,
     pub tables: Vec<TableStatus>,
+    /// The graded findings by severity: the sums of the categories' counts
+    /// (migration findings are not graded and not counted here).
     pub totals: Counts,
 }
 
@@ -230,7 +239,6 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
         .filter(|p| p.weight > 0)
         .map(|p| p.category.as_str())
         .collect();
-    let all_findings = findings;
     let findings: Vec<Finding> = findings
         .iter()
         .filter(|f| scored.contains(&f.category.as_str()))
@@ -290,7 +298,7 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
         (MEAN_SHARE * mean + (1.0 - MEAN_SHARE) * lowest).round() as u32
     };
     let mut totals = Counts::default();
-    for f in all_findings {
+    for f in findings {
         totals.add(f.severity);
     }
     if findings.iter().any(|f| f.severity == Severity::Error) {
@@ -304,6 +312,26 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
     for t in db.tables.values().filter(|t| !t.is_partition()) {
         per_table.insert(&t.name, Counts::default());
     }
+    let tables = statuses(per_table, findings);
+    Scorecard {
+        overall,
+        grade: Grade::from_score(overall),
+        categories,
+        tables,
+        totals,
+    }
+}
+
+/// The status of every table `findings` are on, worst first.
+pub fn table_statuses(findings: &[Finding]) -> Vec<TableStatus> {
+    statuses(BTreeMap::new(), findings)
+}
+
+/// `per_table` (the tables to list) with `findings` counted in, worst first.
+fn statuses<'a>(
+    mut per_table: BTreeMap<&'a QualifiedName, Counts>,
+    findings: &'a [Finding],
+) -> Vec<TableStatus> {
     for f in findings {
         if let Some(t) = &f.table {
             per_table.entry(t).or_default().add(f.severity);
@@ -324,13 +352,7 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
         })
         .collect();
     tables.sort_by(|a, b| a.status.cmp(&b.status).then_with(|| a.table.cmp(&b.table)));
-    Scorecard {
-        overall,
-        grade: Grade::from_score(overall),
-        categories,
-        tables,
-        totals,
-    }
+    tables
 }
 
 #[cfg(test)]

@@ -130,24 +130,47 @@ impl Settings {
     /// `delivery` from the last `[paths."glob"]` matching `file` that sets it, if any.
     /// Globs match the path as given and relative to the configuration's directory.
     pub fn delivery(&self, file: &Path) -> Option<crate::source::sql::delivery::Delivery> {
-        let base = self.config_file.as_ref().and_then(|c| c.parent());
-        let relative = base.and_then(|b| {
-            let abs = std::fs::canonicalize(file).ok()?;
-            let b = std::fs::canonicalize(b).ok()?;
-            abs.strip_prefix(b).ok().map(Path::to_path_buf)
-        });
         self.paths
             .iter()
             .rev()
             .filter(|(_, p)| p.delivery.is_some())
-            .find(|(glob, _)| {
-                let Ok(g) = check_glob(glob) else {
-                    return false;
-                };
-                let m = g.compile_matcher();
-                m.is_match(file) || relative.as_ref().is_some_and(|r| m.is_match(r))
-            })
+            .find(|(glob, _)| self.path_matches(glob, file))
             .and_then(|(_, p)| p.delivery)
+    }
+
+    /// Whether the `[paths."glob"]` glob matches `file`, as given or relative to the
+    /// configuration's directory.
+    fn path_matches(&self, glob: &str, file: &Path) -> bool {
+        let Ok(g) = check_glob(glob) else {
+            return false;
+        };
+        let m = g.compile_matcher();
+        if m.is_match(file) {
+            return true;
+        }
+        let base = self.config_file.as_ref().and_then(|c| c.parent());
+        base.and_then(|b| {
+            let abs = std::fs::canonicalize(file).ok()?;
+            let b = std::fs::canonicalize(b).ok()?;
+            abs.strip_prefix(b).ok().map(|r| m.is_match(r))
+        })
+        .unwrap_or(false)
+    }
+
+    /// One line per `[paths."glob"]` of the configuration that matches none of
+    /// `files` (the files replayed): its settings apply to nothing.
+    pub fn unmatched_paths(&self, files: &[std::path::PathBuf]) -> Vec<String> {
+        let shown = self
+            .config_file
+            .as_ref()
+            .map_or("dblint.toml".to_string(), |c| c.display().to_string());
+        self.paths
+            .iter()
+            .filter(|(glob, _)| !files.iter().any(|f| self.path_matches(glob, f)))
+            .map(|(glob, _)| {
+                format!("{shown}: [paths.\"{glob}\"] matches none of the files replayed, so its settings apply to nothing")
+            })
+            .collect()
     }
 
     /// Read and validate a configuration file on top of the defaults.

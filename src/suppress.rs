@@ -14,23 +14,46 @@ use std::collections::{BTreeMap, BTreeSet};
 /// scoring: the grade counts baselined findings, the gate does not).
 #[derive(Default)]
 pub struct Suppressions {
-    global: Option<GlobSet>,
-    per_rule: BTreeMap<String, GlobSet>,
+    global: Option<Globs>,
+    per_rule: BTreeMap<String, Globs>,
     inline: Vec<InlineIgnore>,
 }
 
-fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, ConfigError> {
-    if globs.is_empty() {
-        return Ok(None);
+/// Ignore globs, and which of them suppressed something.
+struct Globs {
+    patterns: Vec<String>,
+    set: GlobSet,
+    used: Vec<bool>,
+}
+
+impl Globs {
+    fn new(globs: &[String]) -> Result<Option<Globs>, ConfigError> {
+        if globs.is_empty() {
+            return Ok(None);
+        }
+        let mut builder = GlobSetBuilder::new();
+        for g in globs {
+            builder.add(check_glob(g).map_err(ConfigError)?);
+        }
+        let set = builder.build().map_err(|e| ConfigError(e.to_string()))?;
+        Ok(Some(Globs {
+            patterns: globs.to_vec(),
+            set,
+            used: vec![false; globs.len()],
+        }))
     }
-    let mut builder = GlobSetBuilder::new();
-    for g in globs {
-        builder.add(check_glob(g).map_err(ConfigError)?);
+
+    /// Whether any glob matches any of `paths`; the matching globs count as used.
+    fn check(&mut self, paths: &[String]) -> bool {
+        let mut hit = false;
+        for p in paths {
+            for i in self.set.matches(p) {
+                self.used[i] = true;
+                hit = true;
+            }
+        }
+        hit
     }
-    builder
-        .build()
-        .map(Some)
-        .map_err(|e| ConfigError(e.to_string()))
 }
 
 /// The paths a finding can be ignored by: `schema.table`, `schema.table.object`,
@@ -53,12 +76,12 @@ impl Suppressions {
     pub fn from_settings(settings: &Settings) -> Result<Suppressions, ConfigError> {
         let mut per_rule = BTreeMap::new();
         for (id, rule) in &settings.rules {
-            if let Some(set) = glob_set(&rule.ignore)? {
-                per_rule.insert(id.clone(), set);
+            if let Some(globs) = Globs::new(&rule.ignore)? {
+                per_rule.insert(id.clone(), globs);
             }
         }
         Ok(Suppressions {
-            global: glob_set(&settings.ignore)?,
+            global: Globs::new(&settings.ignore)?,
             per_rule,
             inline: Vec::new(),
         })
@@ -70,12 +93,15 @@ impl Suppressions {
         self
     }
 
-    fn ignored_by_config(&self, finding: &Finding) -> bool {
-        let sets = [self.global.as_ref(), self.per_rule.get(finding.rule)];
+    fn ignored_by_config(&mut self, finding: &Finding) -> bool {
         let paths = paths(finding);
-        sets.into_iter()
-            .flatten()
-            .any(|set| paths.iter().any(|p| set.is_match(p)))
+        // Both are checked, so every glob that matches counts as used.
+        let global = self.global.as_mut().is_some_and(|g| g.check(&paths));
+        let rule = self
+            .per_rule
+            .get_mut(finding.rule)
+            .is_some_and(|g| g.check(&paths));
+        global || rule
     }
 
     /// The findings no glob or comment suppresses, and how many were suppressed.
@@ -93,6 +119,28 @@ impl Suppressions {
     /// `unused-ignore` warnings for comments that suppressed nothing (after `apply`).
     pub fn unused(&self) -> Vec<Diagnostic> {
         crate::inline_ignores::unused(&self.inline)
+    }
+
+    /// One line per `ignore` glob of the configuration or `--ignore` that suppressed
+    /// no finding (after `apply`): a typo, or an ignore left behind.
+    pub fn unused_globs(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut report = |globs: &Globs, place: &str| {
+            for (pattern, used) in globs.patterns.iter().zip(&globs.used) {
+                if !used {
+                    out.push(format!(
+                        "ignore glob `{pattern}` ({place}) matched no finding; globs match schema.table, schema.table.object or schema.table.column"
+                    ));
+                }
+            }
+        };
+        if let Some(g) = &self.global {
+            report(g, "`ignore` / --ignore");
+        }
+        for (rule, g) in &self.per_rule {
+            report(g, &format!("[rules.{rule}] ignore"));
+        }
+        out
     }
 }
 

@@ -108,7 +108,13 @@ fn missing_input_is_a_one_line_error() {
 
 #[test]
 fn usage_errors_exit_two() {
-    assert_eq!(dblint(&["lint"]).code, 2);
+    let missing = dblint(&["lint"]);
+    assert_eq!(missing.code, 2);
+    // The error names what is missing, on its one line.
+    assert_eq!(
+        missing.stderr.trim(),
+        "dblint: error: the following required arguments were not provided: <PATHS>... (see dblint --help)"
+    );
     assert_eq!(dblint(&["lint", "x.sql", "--no-such-flag"]).code, 2);
     assert_eq!(dblint(&["frobnicate"]).code, 2);
 }
@@ -180,7 +186,7 @@ fn markdown_output_is_a_pr_comment() {
         &run.stdout[..100]
     );
     assert!(run.stdout.contains("| Category | Score | Grade |"));
-    assert!(run.stdout.contains("<details open><summary>ERROR"));
+    assert!(run.stdout.contains("### ❌ Errors ("));
     assert!(run.stdout.len() < 65_536);
 }
 
@@ -255,6 +261,34 @@ fn ignore_globs_suppress_findings() {
     assert_eq!(count(&ignored.stdout), 1);
     let doc: serde_json::Value = serde_json::from_str(&ignored.stdout).unwrap();
     assert_eq!(doc["summary"]["suppressed"], 1);
+    assert!(!ignored.stderr.contains("warning"), "{}", ignored.stderr);
+
+    // A glob that matches nothing (a typo: `audits_*`) is a warning, and so is a
+    // `[paths]` glob that matches no file.
+    std::fs::write(
+        dir.path().join("dblint.toml"),
+        "ignore = [\"public.audits_*\"]\n[rules.missing-fk]\nignore = [\"public.events\"]\n[paths.\"db/**\"]\ndelivery = \"statements\"\n",
+    )
+    .unwrap();
+    let typo = dblint_in(dir.path(), &["lint", "schema.sql", "--format", "json"]);
+    assert_eq!(count(&typo.stdout), 2, "{}", typo.stderr);
+    let warnings: Vec<&str> = typo
+        .stderr
+        .lines()
+        .filter(|l| l.contains("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{}", typo.stderr);
+    assert!(
+        warnings[0].contains("ignore glob `public.audits_*`"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("[rules.missing-fk] ignore"),
+        "{}",
+        warnings[1]
+    );
+    assert!(warnings[2].contains("[paths.\"db/**\"]"), "{}", warnings[2]);
 }
 
 #[test]

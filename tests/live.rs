@@ -519,6 +519,34 @@ fn environment_variables_and_schema_filters() {
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["tables"][0]["table"], "app.a");
+
+    // A Prisma DATABASE_URL: `schema=` selects the schema, pool settings are noted
+    // and ignored, nothing is refused.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dblint"))
+        .args(["inspect", "--format", "json", "--fail-on", "none"])
+        .env(
+            "DATABASE_URL",
+            url_for(&db, "schema=legacy&connection_limit=5&pool_timeout=10"),
+        )
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tables: Vec<&str> = doc["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["table"].as_str().unwrap())
+        .collect();
+    assert_eq!(tables, vec!["legacy.b"]);
+    assert!(
+        stderr.contains("`connection_limit` is a Prisma setting"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("grading schema legacy"), "{stderr}");
+    assert!(!stderr.contains(PASSWORD), "{stderr}");
 }
 
 #[test]

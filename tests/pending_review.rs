@@ -404,3 +404,282 @@ fn a_shallow_clone_reviews_everything_with_a_note() {
         out.stderr
     );
 }
+
+/// Copy `tests/fixtures/pr-history/<part>` into `dir`.
+fn copy_history(part: &str, dir: &Path) {
+    let from = common::root().join("tests/fixtures/pr-history").join(part);
+    let mut stack = vec![from.clone()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let to = dir.join(path.strip_prefix(&from).unwrap());
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::copy(&path, to).unwrap();
+            }
+        }
+    }
+}
+
+/// The fixture history as a repository: `main` with the base, branches `pr` and
+/// `benign` with their migrations; `pr` checked out.
+fn pr_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_history("main", dir.path());
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    for branch in ["benign", "pr"] {
+        git(dir.path(), &["checkout", "-q", "-b", branch, "main"]);
+        copy_history(branch, dir.path());
+        git(dir.path(), &["add", "."]);
+        git(dir.path(), &["commit", "-q", "-m", branch]);
+    }
+    dir
+}
+
+const MIGRATIONS: &str = "prisma/migrations";
+
+fn json_doc(out: &Out) -> serde_json::Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+}
+
+/// `rule:object` of every finding of a JSON report.
+fn fingerprints(doc: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_pull_request_is_judged_on_what_it_adds() {
+    let dir = pr_repository();
+    let json = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["lint", MIGRATIONS, "--format", "json"];
+        args.extend(extra);
+        run(dir.path(), &args, env)
+    };
+    // The whole history, as an audit sees it: the base's defects are there.
+    let all = json(&["--all"], &[]);
+    assert_eq!(all.code, 1, "{}", all.stderr);
+    let all_doc = json_doc(&all);
+    let everything = fingerprints(&all_doc);
+    assert!(
+        everything.contains("table-without-pk:public.events"),
+        "{everything:?}"
+    );
+    assert!(all_doc.get("scope").is_none());
+
+    // The pull request: its own findings only, the base's counted in one line.
+    let out = json(&[], &[]);
+    assert_eq!(
+        out.code, 1,
+        "the PR's blocking CREATE INDEX fails the gate: {}",
+        out.stderr
+    );
+    let doc = json_doc(&out);
+    let own = fingerprints(&doc);
+    assert!(
+        own.contains("fk-missing-index:public.invoices.invoices_order_id_fkey"),
+        "{own:?}"
+    );
+    assert!(
+        own.iter()
+            .any(|f| f.starts_with("create-index-not-concurrently:public.orders")),
+        "{own:?}"
+    );
+    assert!(!own.contains("table-without-pk:public.events"), "{own:?}");
+    for f in doc["findings"].as_array().unwrap() {
+        let file = f["location"]["file"].as_str().unwrap_or("");
+        assert!(
+            !file.contains("20240"),
+            "a finding located in the base's migrations: {f}"
+        );
+    }
+    let scope = &doc["scope"];
+    assert_eq!(scope["base"], "main");
+    let already = scope["already_on_base"].as_u64().unwrap() as usize;
+    assert!(already > 0);
+    // Every schema finding is counted once: the change's or the base's.
+    let schema = |d: &serde_json::Value| {
+        d["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["category"] != "Migration safety")
+            .count()
+    };
+    assert_eq!(
+        already + schema(&doc),
+        schema(&all_doc),
+        "every finding is counted once"
+    );
+    // The branch adds the index the base's foreign key lacked.
+    assert_eq!(
+        scope["fixed"],
+        serde_json::json!(["fk-missing-index:public.orders.orders_account_id_fkey"])
+    );
+    assert!(scope["base_score"]["grade"].is_string());
+    // Replay followed Prisma's order (the longer timestamp first): no warning.
+    assert!(!out.stderr.contains("does not exist"), "{}", out.stderr);
+    assert_eq!(doc["summary"]["findings"]["error"].as_u64().unwrap(), {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .count() as u64
+    });
+
+    // Every format speaks about the same findings.
+    let format = |name: &str| {
+        run(
+            dir.path(),
+            &["lint", MIGRATIONS, "--format", name, "--fail-on", "none"],
+            &[],
+        )
+        .stdout
+    };
+    let sarif: serde_json::Value = serde_json::from_str(&format("sarif")).unwrap();
+    let sarif_ids: std::collections::BTreeSet<String> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["dblint/v1"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(sarif_ids, own, "SARIF");
+    let gitlab: serde_json::Value = serde_json::from_str(&format("gitlab")).unwrap();
+    assert_eq!(gitlab.as_array().unwrap().len(), own.len(), "GitLab");
+    let junit = format("junit");
+    let cases = junit
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<testcase") && !l.contains("no findings"))
+        .count();
+    assert_eq!(cases, own.len(), "JUnit:\n{junit}");
+    let github = format("github");
+    let annotated = github
+        .lines()
+        .filter(|l| l.starts_with("::") && !l.starts_with("::notice title=dblint::"))
+        .count();
+    let logged = github
+        .lines()
+        .filter(|l| l.starts_with("dblint: ") && !l.contains("beyond GitHub"))
+        .count();
+    assert_eq!(annotated + logged, own.len(), "GitHub:\n{github}");
+    assert!(github.contains(&format!(
+        "{already} findings already on main are not judged"
+    )));
+    let markdown = format("markdown");
+    let items = markdown
+        .lines()
+        .filter(|l| l.starts_with("- ") && l.contains(".sql:"))
+        .count();
+    assert_eq!(items, own.len(), "Markdown:\n{markdown}");
+    assert!(
+        markdown
+            .lines()
+            .nth(3)
+            .unwrap_or("")
+            .contains("Migration review: 3 of 5 files pending"),
+        "the comment opens with what was reviewed:\n{markdown}"
+    );
+    let human = format("human");
+    assert!(
+        human.contains(&format!("this change: {} findings", own.len())),
+        "{human}"
+    );
+    assert!(human.contains(&format!(
+        "{already} findings already on main are not judged"
+    )));
+
+    // A harmless pull request passes, whatever the base holds.
+    git(dir.path(), &["checkout", "-q", "benign"]);
+    let benign = json(&[], &[]);
+    assert_eq!(benign.code, 0, "{}", benign.stdout);
+    assert!(fingerprints(&json_doc(&benign))
+        .iter()
+        .all(|f| f.contains("public.accounts")));
+}
+
+#[test]
+fn a_base_that_is_the_checked_commit_reviews_everything_and_says_so() {
+    let dir = pr_repository();
+    // A CI checkout: detached at the branch's commit, origin/HEAD pointing at it.
+    let clone = tempfile::tempdir().unwrap();
+    let work = clone.path().join("w");
+    git(
+        clone.path(),
+        &["clone", "-q", dir.path().to_str().unwrap(), "w"],
+    );
+    git(&work, &["checkout", "-q", "--detach", "origin/pr"]);
+    git(
+        &work,
+        &[
+            "symbolic-ref",
+            "refs/remotes/origin/HEAD",
+            "refs/remotes/origin/pr",
+        ],
+    );
+    let out = run(&work, &["lint", MIGRATIONS, "--format", "json"], &[]);
+    let notes: Vec<&str> = out.stderr.lines().filter(|l| l.contains("note:")).collect();
+    assert_eq!(notes.len(), 1, "{}", out.stderr);
+    assert!(
+        notes[0].contains("is the commit being checked"),
+        "{}",
+        notes[0]
+    );
+    let doc = json_doc(&out);
+    assert!(doc.get("scope").is_none());
+    assert!(
+        doc["review"].as_str().unwrap().contains("all 5 files"),
+        "{}",
+        doc["review"]
+    );
+    assert!(fingerprints(&doc).contains("table-without-pk:public.events"));
+    // --require-base: one line, exit 2.
+    let strict = run(&work, &["lint", MIGRATIONS, "--require-base"], &[]);
+    assert_eq!(strict.code, 2, "{}", strict.stderr);
+    assert_eq!(strict.stderr.lines().count(), 1, "{}", strict.stderr);
+    assert!(strict.stdout.is_empty());
+    // With GITHUB_BASE_REF naming the real base, the PR is judged on its own.
+    let pr = run(
+        &work,
+        &["lint", MIGRATIONS, "--format", "json"],
+        &[("GITHUB_BASE_REF", "main")],
+    );
+    assert!(
+        json_doc(&pr)["scope"]["base"] == "origin/main",
+        "{}",
+        pr.stdout
+    );
+}
+
+#[test]
+fn the_lock_report_covers_the_pending_migrations() {
+    let dir = pr_repository();
+    let out = run(dir.path(), &["lint", MIGRATIONS, "--locks"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("Locks of 3 of 5 files"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("orders_created_at_idx"));
+    assert!(
+        !out.stdout.contains("20240101000000_init"),
+        "{}",
+        out.stdout
+    );
+    let all = run(dir.path(), &["lint", MIGRATIONS, "--locks", "--all"], &[]);
+    assert!(all.stdout.contains("20240101000000_init"), "{}", all.stdout);
+}

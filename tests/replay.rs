@@ -41,6 +41,40 @@ fn prisma_folders_in_timestamp_order() {
     );
 }
 
+/// Each tool's own order where text and numbers disagree: a shorter leading number
+/// (`20250625`) against a longer one (`20250409154352`).
+#[test]
+fn each_tool_orders_a_shorter_timestamp_as_it_does() {
+    // Prisma: folder names in text order (prisma/prisma listMigrations.ts).
+    assert_eq!(
+        order(&[
+            ("20250625_x/migration.sql", ""),
+            ("20250409154352_y/migration.sql", ""),
+        ]),
+        vec!["20250409154352_y/migration.sql", "20250625_x/migration.sql"]
+    );
+    // Diesel: the version (up to the first `_`, dashes removed) as text.
+    assert_eq!(
+        order(&[("20250625_x/up.sql", ""), ("20250409154352_y/up.sql", "")]),
+        vec!["20250409154352_y/up.sql", "20250625_x/up.sql"]
+    );
+    // dbmate: file names as text.
+    let up = "-- migrate:up\nSELECT 1;\n-- migrate:down\n";
+    assert_eq!(
+        order(&[("20250625_x.sql", up), ("20250409154352_y.sql", up)]),
+        vec!["20250409154352_y.sql", "20250625_x.sql"]
+    );
+    // golang-migrate and sqlx: the version as a number.
+    assert_eq!(
+        order(&[("20250409154352_y.up.sql", ""), ("20250625_x.up.sql", "")]),
+        vec!["20250625_x.up.sql", "20250409154352_y.up.sql"]
+    );
+    assert_eq!(
+        order(&[("20250409154352_y.sql", ""), ("20250625_x.sql", "")]),
+        vec!["20250625_x.sql", "20250409154352_y.sql"]
+    );
+}
+
 #[test]
 fn flyway_versions_numeric_baseline_and_repeatables() {
     let got = order(&[

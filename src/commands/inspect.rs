@@ -36,7 +36,24 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
     info.apply_passfile(std::env::var_os("PGPASSFILE").map(Into::into));
     let settings = crate::settings::resolve(&args.report, &[])?;
     let plan = crate::engine::plan(&settings)?;
-    let include = schema_globs(&args.schemas, "--schema")?;
+    for (parameter, tool) in &info.ignored {
+        eprintln!(
+            "dblint: note: connection string: `{parameter}` is a {tool} setting dblint does not use (ignored)"
+        );
+    }
+    // An ORM's schema parameter (Prisma's `schema=`) selects what is graded, unless
+    // --schema says otherwise.
+    let from_url: Vec<String> = info.schemas.iter().map(|s| globset::escape(s)).collect();
+    let (schemas, flag) = if args.schemas.is_empty() && !from_url.is_empty() {
+        eprintln!(
+            "dblint: note: connection string: grading schema {} as its schema parameter says (--schema overrides it)",
+            info.schemas.join(", ")
+        );
+        (&from_url, "the connection string's schema parameter")
+    } else {
+        (&args.schemas, "--schema")
+    };
+    let include = schema_globs(schemas, flag)?;
     let exclude = schema_globs(&args.exclude_schemas, "--exclude-schema")?;
 
     let bar = progress(&format!("connecting to {}", info.describe()));
@@ -116,6 +133,9 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
     let findings = crate::engine::run(&database, &plan);
     let mut suppressions = crate::suppress::Suppressions::from_settings(&settings)?;
     let graded = crate::grade::grade(&database, &plan, findings, &mut suppressions);
+    for line in suppressions.unused_globs() {
+        eprintln!("dblint: warning: {line}");
+    }
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -130,6 +150,7 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
             stats: None,
             review: None,
             hint: None,
+            prior: None,
         },
     )
 }

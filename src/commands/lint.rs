@@ -11,15 +11,19 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     let plan = crate::engine::plan(&settings)?;
     let pg_version = args.pg_version.unwrap_or(settings.pg_version);
     let assume = |file: &std::path::Path| settings.delivery(file);
-    if args.locks {
-        return super::locks::run(&args.paths, &assume, pg_version);
-    }
     let scope = super::pending::scope(
         &args.paths,
         args.since.as_deref(),
-        args.all_migrations,
+        args.all,
+        args.require_base,
         &|k| std::env::var(k).ok(),
     )?;
+    if args.locks {
+        if let Some(note) = scope.note.as_ref().filter(|_| scope.loud) {
+            eprintln!("dblint: note: {note}");
+        }
+        return super::locks::run(&args.paths, &assume, pg_version, &scope);
+    }
     let mut reviewed = Vec::new();
     let mut last_file: Option<(std::sync::Arc<str>, bool)> = None;
     let mut loaded = sql::load_with(&args.paths, &assume, &mut |event| {
@@ -83,6 +87,12 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     let mut suppressions =
         crate::suppress::Suppressions::from_settings(&settings)?.with_inline(inline);
     let graded = crate::grade::grade(&loaded.database, &plan, findings, &mut suppressions);
+    for line in suppressions.unused_globs() {
+        eprintln!("dblint: warning: {line}");
+    }
+    for line in settings.unmatched_paths(&loaded.files) {
+        eprintln!("dblint: warning: {line}");
+    }
     // An ignore in a migration that was not reviewed may be waiting for a rule that
     // did not run on it: only pending files' ignores can be called unused.
     for d in suppressions.unused() {
@@ -109,11 +119,33 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             scope.why
         ),
     };
-    // Said only when migration review had something to say: a schema file with no
-    // migration findings needs no word about git.
-    if let Some(note) = scope.note.as_ref().filter(|_| migration_findings > 0) {
+    // Said only when migration review had something to say (a schema file with no
+    // migration findings needs no word about git), unless the base could not measure
+    // the change at all.
+    if let Some(note) = scope
+        .note
+        .as_ref()
+        .filter(|_| scope.loud || migration_findings > 0)
+    {
         eprintln!("dblint: note: {note}");
     }
+    // The schema at the base: its findings were there before the change.
+    let prior = match &scope.base {
+        Some(base) => match super::prior::replay(base, &args.paths, &settings, &plan) {
+            Ok(prior) => Some(prior),
+            Err(why) => {
+                if args.require_base {
+                    return Err(format!("--require-base: cannot replay the base: {why}").into());
+                }
+                eprintln!(
+                    "dblint: note: cannot replay the schema at {} ({why}): every schema finding is judged",
+                    base.name
+                );
+                None
+            }
+        },
+        None => None,
+    };
     // Everything was reviewed for want of a base (not on request): point at the ways
     // to speak only about what is new.
     let hint = (scope.note.is_some() && migration_findings >= 10).then(|| {
@@ -132,6 +164,7 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             stats: Some(&loaded.stats),
             review: Some(review),
             hint,
+            prior,
         },
     )
 }

@@ -23,13 +23,30 @@ fn excerpt(sql: &str) -> String {
     short.replace('|', "\\|").replace('`', "'")
 }
 
+/// The table for the statements of the files `scope` covers (the pending
+/// migrations, or every file); every file is replayed, so each statement is judged
+/// against the schema as it was just before it.
 pub fn render(
     paths: &[std::path::PathBuf],
     assume: &dyn Fn(&std::path::Path) -> Option<crate::source::sql::delivery::Delivery>,
     pg_version: u32,
+    scope: &super::pending::Scope,
 ) -> Result<(String, Vec<crate::source::Diagnostic>), String> {
     let mut rows = Vec::new();
+    let mut last_file: Option<(std::sync::Arc<str>, bool)> = None;
     let loaded = sql::load_with(paths, assume, &mut |event| {
+        let file = &event.location.file;
+        let covered = match &last_file {
+            Some((f, covered)) if f == file => *covered,
+            _ => {
+                let covered = scope.covers(file);
+                last_file = Some((file.clone(), covered));
+                covered
+            }
+        };
+        if !covered {
+            return;
+        }
         let found = effects(
             event.statement,
             event.db,
@@ -48,6 +65,18 @@ pub fn render(
     })
     .map_err(|e| e.to_string())?;
     let mut out = String::new();
+    let reviewed = loaded
+        .files
+        .iter()
+        .filter(|f| scope.covers(&f.display().to_string()))
+        .count();
+    let _ = writeln!(
+        out,
+        "Locks of {} of {} files ({})\n",
+        reviewed,
+        loaded.files.len(),
+        scope.why
+    );
     out.push_str("| Statement | Location | Lock | Tables | Rewrite / scan | In transaction |\n");
     out.push_str("|---|---|---|---|---|---|\n");
     for row in &rows {
@@ -91,8 +120,9 @@ pub fn run(
     paths: &[std::path::PathBuf],
     assume: &dyn Fn(&std::path::Path) -> Option<crate::source::sql::delivery::Delivery>,
     pg_version: u32,
+    scope: &super::pending::Scope,
 ) -> crate::error::Result<crate::error::Verdict> {
-    let (table, diagnostics) = render(paths, assume, pg_version)?;
+    let (table, diagnostics) = render(paths, assume, pg_version, scope)?;
     for d in &diagnostics {
         eprintln!("{d}");
     }

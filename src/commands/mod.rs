@@ -6,5 +6,6 @@ pub mod inspect;
 pub mod lint;
 pub mod locks;
 pub mod pending;
+pub mod prior;
 pub mod rules;
 pub mod trace;

@@ -1,15 +1,18 @@
-//! Which migrations are pending, so that migration review speaks about what is about to
-//! be deployed, not about history. Schema rules still grade the whole replayed schema;
-//! only migration-safety findings are limited to pending files.
+//! Which migrations are pending, and which commit the change is measured from, so
+//! that a run speaks about what is about to be deployed, not about history: migration
+//! review covers the pending files, and schema findings already present at the base
+//! are told apart ([`super::prior`]).
 //!
-//! The base, in order: `--all-migrations` (review everything, for audits); `--since
-//! <ref>`; the CI's own word (GitHub Actions pull requests: `GITHUB_BASE_REF`; GitLab
-//! merge requests: `CI_MERGE_REQUEST_DIFF_BASE_SHA`, else
+//! The base, in order: `--all` (judge everything, for audits); `--since <ref>`; the
+//! CI's own word (GitHub Actions pull requests: `GITHUB_BASE_REF`; GitLab merge
+//! requests: `CI_MERGE_REQUEST_DIFF_BASE_SHA`, else
 //! `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`); the upstream default branch (`origin/HEAD`,
 //! else `origin/main`, `origin/master`, `main`, `master`). Pending files are those added
 //! or changed since the merge base of that ref and HEAD, staged, unstaged or untracked
-//! (read NUL-separated from git, so any file name works). Outside a git repository, or
-//! with no base to be found, every migration is reviewed and a one-line note says so.
+//! (read NUL-separated from git, so any file name works). Outside a git repository,
+//! with no base to be found, or with a base that is the commit being checked, every
+//! migration is reviewed and a one-line note says so (`--require-base` makes that an
+//! error).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,10 +23,35 @@ use std::process::Command;
 pub struct Scope {
     /// Canonical paths of the pending files; `None` reviews every file.
     pub pending: Option<BTreeSet<PathBuf>>,
-    /// Why: `changed since the merge base with origin/main`, `--all-migrations`, ….
+    /// Why: `changed since the merge base with origin/main`, `--all`, ….
     pub why: String,
     /// A one-line note for stderr (how to narrow or widen the review), if any.
     pub note: Option<String>,
+    /// Say the note whatever the review found (the base could not measure the
+    /// change); otherwise it is said only when migration review found something.
+    pub loud: bool,
+    /// The merge base the pending files are measured from, when there is one: the
+    /// schema replayed there tells the change's own findings from those already on
+    /// the base branch ([`super::prior`]).
+    pub base: Option<Base>,
+}
+
+/// The commit a change is measured from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// The repository's top directory (canonical).
+    pub top: PathBuf,
+    /// The merge base, a full commit id.
+    pub commit: String,
+    /// The ref as the user or the CI named it (`origin/main`, a SHA).
+    pub name: String,
+}
+
+impl Base {
+    /// The merge base's abbreviated id, for reports.
+    pub fn short(&self) -> &str {
+        &self.commit[..self.commit.len().min(10)]
+    }
 }
 
 impl Scope {
@@ -39,7 +67,13 @@ impl Scope {
             pending: None,
             why: why.to_string(),
             note,
+            loud: false,
+            base: None,
         }
+    }
+
+    fn loud(self) -> Scope {
+        Scope { loud: true, ..self }
     }
 }
 
@@ -87,22 +121,77 @@ fn ref_exists(top: &Path, reference: &str) -> bool {
 }
 
 /// Decide the scope of migration review. `env` reads the environment (tests pass
-/// their own).
+/// their own). With `require_base`, a run that finds no base to measure the change
+/// from (outside git, no base branch, no merge base, or a base that is the commit
+/// being checked) is an error instead of a review of everything.
 pub fn scope(
     inputs: &[PathBuf],
     since: Option<&str>,
-    all_migrations: bool,
+    all: bool,
+    require_base: bool,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Scope, String> {
-    if all_migrations {
-        return Ok(Scope::everything("--all-migrations", None));
+    let scope = find_scope(inputs, since, all, env)?;
+    let scope = measured_against_itself(scope, inputs);
+    if require_base && scope.pending.is_none() && !all {
+        let why = scope.note.as_deref().unwrap_or(&scope.why);
+        let why = why.split(':').next().unwrap_or(why);
+        return Err(format!(
+            "--require-base: no base to review the change against ({why}); name one with --since <ref>, or fetch the history (fetch-depth: 0)"
+        ));
+    }
+    Ok(scope)
+}
+
+/// A base that is the commit being checked (a detached CI checkout whose
+/// `origin/HEAD` points at it; a run on main itself) measures nothing: unless the
+/// working tree changes an input, everything is reviewed and a note says why.
+fn measured_against_itself(scope: Scope, inputs: &[PathBuf]) -> Scope {
+    let (Some(base), Some(pending)) = (&scope.base, &scope.pending) else {
+        return scope;
+    };
+    let Ok(head) = git_text(&base.top, &["rev-parse", "HEAD"]) else {
+        return scope;
+    };
+    if head != base.commit {
+        return scope;
+    }
+    let roots: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    if pending
+        .iter()
+        .any(|f| roots.iter().any(|r| f.starts_with(r)))
+    {
+        // Uncommitted changes on top of the base: those are the change.
+        return scope;
+    }
+    let name = base.name.clone();
+    Scope::everything(
+        "the base is the commit being checked",
+        Some(format!(
+            "the base {name} is the commit being checked (HEAD), so no migration is new against it: every migration was reviewed and every finding judged; `--since <ref>` names another base"
+        )),
+    )
+    .loud()
+}
+
+fn find_scope(
+    inputs: &[PathBuf],
+    since: Option<&str>,
+    all: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Scope, String> {
+    if all {
+        return Ok(Scope::everything("--all", None));
     }
     let Some(first) = inputs.first() else {
         return Ok(Scope::everything("no input", None));
     };
     let dir = anchor(first);
     let top = match git_text(&dir, &["rev-parse", "--show-toplevel"]) {
-        Ok(top) => PathBuf::from(top),
+        Ok(top) => std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(top)),
         Err(_) if since.is_some() => {
             return Err(format!(
                 "--since: {} is not inside a git repository",
@@ -197,6 +286,7 @@ pub fn scope(
                         },
                         Err(_) => {
                             Scope::everything("no merge base with the base branch", Some(note))
+                                .loud()
                         }
                     },
                 );
@@ -210,6 +300,7 @@ pub fn scope(
                                 "no merge base with {reference} (a shallow clone? fetch the history, e.g. actions/checkout with fetch-depth: 0): every migration was reviewed"
                             )),
                         )
+                        .loud()
                     }),
             );
         }
@@ -220,7 +311,8 @@ pub fn scope(
             "no base branch found (no origin/HEAD, main or master): every migration was reviewed; `--since <ref>` names the base"
                 .into(),
         ),
-    ))
+    )
+    .loud())
 }
 
 fn pending_since(top: &Path, reference: &str, why: &str) -> Result<Scope, String> {
@@ -252,11 +344,17 @@ fn pending_since(top: &Path, reference: &str, why: &str) -> Result<Scope, String
         pending: Some(pending),
         why: why.to_string(),
         note: None,
+        loud: false,
+        base: Some(Base {
+            top: top.to_path_buf(),
+            commit: base,
+            name: reference.to_string(),
+        }),
     })
 }
 
 /// A path as git printed it (bytes; not necessarily UTF-8).
-fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+pub(super) fn path_from_bytes(bytes: &[u8]) -> PathBuf {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;

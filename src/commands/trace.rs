@@ -95,8 +95,9 @@ fn files_in_order(paths: &[PathBuf]) -> std::result::Result<Vec<PathBuf>, String
 /// Which files are traced (the rest is history).
 fn traced_files(args: &TraceArgs, files: &[PathBuf]) -> std::result::Result<Vec<bool>, String> {
     if let Some(since) = &args.since {
-        let scope =
-            super::pending::scope(&args.paths, Some(since), false, &|k| std::env::var(k).ok())?;
+        let scope = super::pending::scope(&args.paths, Some(since), false, false, &|k| {
+            std::env::var(k).ok()
+        })?;
         return Ok(files
             .iter()
             .map(|f| scope.covers(&f.display().to_string()))

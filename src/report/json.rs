@@ -16,12 +16,18 @@ struct Document<'a> {
     schema_version: u32,
     source: &'a str,
     score: Score<'a>,
-    summary: Summary<'a>,
+    summary: Summary,
     tables: Vec<TableEntry<'a>>,
     findings: Vec<FindingEntry<'a>>,
     diagnostics: &'a [Diagnostic],
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a crate::baseline::BaselineSummary>,
+    /// What migration review covered (`lint`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<&'a str>,
+    /// Set when the change is judged against its base: `findings` are its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a super::ChangeScope>,
 }
 
 #[derive(Serialize)]
@@ -41,7 +47,7 @@ struct Category<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary<'a> {
+struct Summary {
     files: usize,
     statements: usize,
     /// Statements the PostgreSQL grammar rejected (exit code 2).
@@ -49,7 +55,8 @@ struct Summary<'a> {
     /// Statements that parsed but could not be applied to the model.
     replay_warnings: usize,
     tables: usize,
-    findings: &'a Counts,
+    /// The findings listed in `findings`, by severity (those the gate judges).
+    findings: Counts,
     suppressed: usize,
 }
 
@@ -126,7 +133,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             parse_errors: report.stats.map_or(0, |st| st.parse_errors),
             replay_warnings: report.stats.map_or(0, |st| st.apply_errors),
             tables: s.tables.len(),
-            findings: &s.totals,
+            findings: super::counts(report.findings),
             suppressed: report.suppressed,
         },
         tables: s
@@ -141,6 +148,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         findings: report.findings.iter().map(FindingEntry::from).collect(),
         diagnostics: report.diagnostics,
         baseline: report.baseline,
+        review: report.review,
+        scope: report.scope,
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
     out.write_all(b"\n")

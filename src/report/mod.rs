@@ -33,6 +33,12 @@ pub struct Report<'a> {
     /// A pointer for the reader at the end of the report (e.g. `--since` when the
     /// whole history was reviewed).
     pub hint: Option<&'a str>,
+    /// Set when a run is judged against the base it is measured from (a pull
+    /// request): `findings` are then the change's own, and this says what was left
+    /// out because the base already had it.
+    pub scope: Option<&'a ChangeScope>,
+    /// `--write-baseline`: the run records findings and judges no gate.
+    pub writing_baseline: bool,
     /// The gate's threshold (`--fail-on`): formats that mark failures (JUnit) fail
     /// only findings at or above it.
     pub fail_on: Option<Severity>,
@@ -40,6 +46,93 @@ pub struct Report<'a> {
     pub min_grade: Option<crate::score::Grade>,
     /// List every finding (`--verbose`) instead of summarising high-volume rules.
     pub verbose: bool,
+}
+
+/// What judging a change against its base left out.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ChangeScope {
+    /// The ref the change is measured from, as named (`origin/main`).
+    pub base: String,
+    /// The merge base's commit id.
+    pub merge_base: String,
+    /// Findings of this run that the base already had: not listed, not gated.
+    pub already_on_base: usize,
+    /// Fingerprints of the base's findings that this change makes disappear.
+    pub fixed: Vec<String>,
+    /// The base's grade, when the inputs existed there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_score: Option<BaseScore>,
+}
+
+/// The grade the base had.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BaseScore {
+    pub overall: u32,
+    pub grade: crate::score::Grade,
+}
+
+impl ChangeScope {
+    /// `"412 findings already on origin/main are not judged (`dblint lint --all`
+    /// lists them)"`, or `None` when there were none.
+    pub fn already_line(&self) -> Option<String> {
+        (self.already_on_base > 0).then(|| {
+            format!(
+                "{} already on {} {} not judged (`dblint lint --all` lists them)",
+                counted(self.already_on_base, "finding"),
+                self.base,
+                if self.already_on_base == 1 {
+                    "is"
+                } else {
+                    "are"
+                }
+            )
+        })
+    }
+
+    /// `"judged against origin/main (merge base 1a2b3c4d5e)"`.
+    pub fn against(&self) -> String {
+        format!(
+            "the change since {} (merge base {})",
+            self.base,
+            &self.merge_base[..self.merge_base.len().min(10)]
+        )
+    }
+}
+
+/// `1 finding`, `2 findings`.
+pub fn counted(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Counts of `findings` by severity.
+pub fn counts(findings: &[Finding]) -> crate::score::Counts {
+    let mut c = crate::score::Counts::default();
+    for f in findings {
+        c.add(f.severity);
+    }
+    c
+}
+
+impl Report<'_> {
+    /// Why the gate fails, if it does (none while writing a baseline).
+    pub fn gate(&self) -> Vec<crate::grade::GateFailure> {
+        if self.writing_baseline {
+            return Vec::new();
+        }
+        crate::grade::gate(
+            self.fail_on,
+            self.min_grade,
+            self.findings,
+            self.scorecard.grade,
+            self.scope
+                .and_then(|s| s.base_score.as_ref())
+                .map(|b| b.grade),
+        )
+    }
 }
 
 /// One line of advice per rule, most impactful first.
@@ -150,6 +243,23 @@ pub struct Publication<'a> {
     pub stats: Option<&'a ReplayStats>,
     pub review: Option<String>,
     pub hint: Option<String>,
+    /// The schema at the base the change is measured from: its findings are left
+    /// out of the report and the gate.
+    pub prior: Option<Prior>,
+}
+
+/// What the base a change is measured from already had (`lint` replays it:
+/// `commands::prior`).
+pub struct Prior {
+    /// The ref the change is measured from, as named (`origin/main`).
+    pub base: String,
+    /// The merge base's commit id.
+    pub merge_base: String,
+    /// Fingerprints of the base's findings, after the same suppressions.
+    pub fingerprints: std::collections::BTreeSet<String>,
+    /// The base's scorecard; `None` when the inputs did not exist there (a new
+    /// migrations folder: everything is new).
+    pub scorecard: Option<Scorecard>,
 }
 
 /// The end of `lint` and `inspect`: write the baseline (`--write-baseline`, only when
@@ -188,11 +298,37 @@ pub fn publish(
             );
         }
     }
+    let present: std::collections::BTreeSet<String> =
+        findings.iter().map(Finding::fingerprint).collect();
     let (findings, summary) = match &args.baseline {
         Some(path) => {
             let known = crate::baseline::read(path)?;
             let (new, summary) = crate::suppress::against_baseline(findings, &known);
             (new, Some(summary))
+        }
+        None => (findings, None),
+    };
+    let (findings, scope) = match publication.prior {
+        Some(prior) => {
+            let (old, new): (Vec<Finding>, Vec<Finding>) = findings
+                .into_iter()
+                .partition(|f| prior.fingerprints.contains(&f.fingerprint()));
+            let scope = ChangeScope {
+                base: prior.base,
+                merge_base: prior.merge_base,
+                already_on_base: old.len(),
+                fixed: prior
+                    .fingerprints
+                    .iter()
+                    .filter(|f| !present.contains(*f))
+                    .cloned()
+                    .collect(),
+                base_score: prior.scorecard.map(|s| BaseScore {
+                    overall: s.overall,
+                    grade: s.grade,
+                }),
+            };
+            (new, Some(scope))
         }
         None => (findings, None),
     };
@@ -206,6 +342,8 @@ pub fn publish(
         baseline: summary.as_ref(),
         review: publication.review.as_deref(),
         hint: publication.hint.as_deref(),
+        scope: scope.as_ref(),
+        writing_baseline: args.write_baseline.is_some(),
         fail_on: settings.fail_on,
         min_grade: settings.min_grade,
         verbose: args.verbose,
@@ -227,18 +365,20 @@ pub fn publish(
             write_stdout(|out| write(args.format, &report, &rules, out))?;
         }
     }
+    // GitHub shows ten annotations per level and step: the whole report goes to the
+    // job summary too (appended, as GitHub asks of every step).
+    if args.format == crate::args::Format::Github {
+        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            append_step_summary(std::path::Path::new(&summary), &markdown::render(&report))?;
+        }
+    }
     if failed {
         return Ok(Verdict::InvalidInput);
     }
     if args.write_baseline.is_some() {
         return Ok(Verdict::Pass);
     }
-    let failures = crate::grade::gate(
-        settings.fail_on,
-        settings.min_grade,
-        &findings,
-        scorecard.grade,
-    );
+    let failures = report.gate();
     for failure in &failures {
         if let crate::grade::GateFailure::Grade { grade, required } = failure {
             eprintln!(
@@ -251,6 +391,17 @@ pub fn publish(
     } else {
         Verdict::Fail
     })
+}
+
+/// Append `text` to GitHub's job summary file.
+fn append_step_summary(path: &std::path::Path, text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("GITHUB_STEP_SUMMARY ({}): {e}", path.display()))
 }
 
 /// Text from the schema (identifiers, comments, expressions) made safe to print on a

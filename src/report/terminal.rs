@@ -75,42 +75,89 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
+    if let Some(scope) = report.scope {
+        let mut line = format!(
+            "Judged: {}: {} of its own",
+            scope.against(),
+            plural(report.findings.len(), "finding")
+        );
+        if let Some(already) = scope.already_line() {
+            let _ = write!(line, "; {already}");
+        }
+        if !scope.fixed.is_empty() {
+            let _ = write!(line, "; it fixes {}", plural(scope.fixed.len(), "finding"));
+        }
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(out);
     let headline = if s.tables.is_empty() {
         "Schema Quality Score: none (no tables: nothing to grade)".to_string()
     } else {
-        format!("Schema Quality Score: {}/100 ({})", s.overall, s.grade)
+        let mut line = format!("Schema Quality Score: {}/100 ({})", s.overall, s.grade);
+        if let Some(base) = report
+            .scope
+            .and_then(|c| c.base_score.as_ref().map(|b| (c, b)))
+        {
+            let _ = write!(
+                line,
+                " · {}: {}/100 ({})",
+                base.0.base, base.1.overall, base.1.grade
+            );
+        }
+        line
     };
     let _ = writeln!(out, "  {}", grade_colored(s.grade, headline));
-    // The schema's counts are the scorecard rows' sums; migration findings (not
-    // graded) are counted on their own line.
+    // The schema's counts are the scorecard rows' sums; the listed findings (the
+    // change's own, or every one) are counted on their own line.
     let graded = |f: &&Finding| s.categories.iter().any(|c| c.name == f.category);
-    let sum = |pick: fn(&crate::score::Counts) -> usize| -> usize {
-        s.categories.iter().map(|c| pick(&c.findings)).sum()
+    let suppressed = if report.suppressed > 0 {
+        format!(" ({} suppressed by ignores)", report.suppressed)
+    } else {
+        String::new()
     };
-    let _ = writeln!(
-        out,
-        "  {}, {}, {}{}",
-        plural(sum(|c| c.error), "error"),
-        plural(sum(|c| c.warning), "warning"),
-        plural(sum(|c| c.info), "info finding"),
-        if report.suppressed > 0 {
-            format!(" ({} suppressed by ignores)", report.suppressed)
-        } else {
-            String::new()
-        }
-    );
+    let severities = |c: &crate::score::Counts| {
+        format!(
+            "{}, {}, {}",
+            plural(c.error, "error"),
+            plural(c.warning, "warning"),
+            plural(c.info, "info finding")
+        )
+    };
     let migration: Vec<&Finding> = report.findings.iter().filter(|f| !graded(f)).collect();
-    if !migration.is_empty() {
-        let count = |sev: Severity| migration.iter().filter(|f| f.severity == sev).count();
+    if report.scope.is_some() {
         let _ = writeln!(
             out,
-            "  + {} from migration review ({}, {}, {}; not part of the grade)",
-            plural(migration.len(), "finding"),
-            plural(count(Severity::Error), "error"),
-            plural(count(Severity::Warning), "warning"),
-            plural(count(Severity::Info), "info finding"),
+            "  the whole schema: {} (the grade counts them){suppressed}",
+            severities(&s.totals)
         );
+        let _ = writeln!(
+            out,
+            "  this change: {}: {} in the schema, {} from migration review",
+            if report.findings.is_empty() {
+                "no findings".to_string()
+            } else {
+                format!(
+                    "{} ({})",
+                    plural(report.findings.len(), "finding"),
+                    severities(&super::counts(report.findings))
+                )
+            },
+            report.findings.len() - migration.len(),
+            migration.len()
+        );
+    } else {
+        let _ = writeln!(out, "  {}{suppressed}", severities(&s.totals));
+        if !migration.is_empty() {
+            let count = |sev: Severity| migration.iter().filter(|f| f.severity == sev).count();
+            let _ = writeln!(
+                out,
+                "  + {} from migration review ({}, {}, {}; not part of the grade)",
+                plural(migration.len(), "finding"),
+                plural(count(Severity::Error), "error"),
+                plural(count(Severity::Warning), "warning"),
+                plural(count(Severity::Info), "info finding"),
+            );
+        }
     }
     if let Some(b) = report.baseline {
         let _ = writeln!(
@@ -162,18 +209,40 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(out);
 
-    // Per-table status: tables with findings in a table, clean ones summarised.
-    let flagged: Vec<_> = s
-        .tables
+    // Per-table status: tables with findings in a table, clean ones summarised. A
+    // change is shown by the tables its own findings are on.
+    let changed;
+    let statuses = match report.scope {
+        Some(_) => {
+            changed = crate::score::table_statuses(report.findings);
+            &changed
+        }
+        None => &s.tables,
+    };
+    let flagged: Vec<_> = statuses
         .iter()
         .filter(|t| t.status != TableState::Ok)
         .collect();
-    let clean: Vec<_> = s
-        .tables
-        .iter()
-        .filter(|t| t.status == TableState::Ok)
-        .collect();
-    let _ = writeln!(out, "{}", "Tables".bold());
+    let clean: Vec<_> = match report.scope {
+        Some(_) => Vec::new(),
+        None => statuses
+            .iter()
+            .filter(|t| t.status == TableState::Ok)
+            .collect(),
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        if report.scope.is_some() {
+            "Tables with findings of this change"
+        } else {
+            "Tables"
+        }
+        .bold()
+    );
+    if report.scope.is_some() && flagged.is_empty() {
+        let _ = writeln!(out, "none");
+    }
     if s.tables.is_empty() {
         let _ = writeln!(out, "no tables found: nothing to grade");
     }
@@ -349,19 +418,19 @@ pub fn render(report: &Report) -> String {
 /// `Schema Quality Score: 71/100 (C-) · gate: fails (…)`.
 fn verdict(report: &Report) -> String {
     let s = report.scorecard;
-    let mut reasons: Vec<String> =
-        crate::grade::gate(report.fail_on, report.min_grade, report.findings, s.grade)
-            .into_iter()
-            .map(|failure| match failure {
-                crate::grade::GateFailure::Findings { threshold, count } => format!(
-                    "{} at or above --fail-on {threshold}",
-                    plural(count, "finding")
-                ),
-                crate::grade::GateFailure::Grade { required, .. } => {
-                    format!("grade below --min-grade {required}")
-                }
-            })
-            .collect();
+    let mut reasons: Vec<String> = report
+        .gate()
+        .into_iter()
+        .map(|failure| match failure {
+            crate::grade::GateFailure::Findings { threshold, count } => format!(
+                "{} at or above --fail-on {threshold}",
+                plural(count, "finding")
+            ),
+            crate::grade::GateFailure::Grade { required, .. } => {
+                format!("grade below --min-grade {required}")
+            }
+        })
+        .collect();
     let input_errors = report
         .diagnostics
         .iter()
@@ -373,7 +442,9 @@ fn verdict(report: &Report) -> String {
             plural(input_errors, "error")
         ));
     }
-    let gate = if reasons.is_empty() {
+    let gate = if report.writing_baseline && input_errors == 0 {
+        "not judged (--write-baseline)".to_string()
+    } else if reasons.is_empty() {
         "passes".to_string()
     } else {
         format!("fails: {}", reasons.join("; "))

@@ -105,6 +105,14 @@ pub struct ConnInfo {
     pub options: Option<String>,
     pub application_name: String,
     pub connect_timeout: Duration,
+    /// Schemas an ORM's parameter selects (Prisma's `schema`, Rails'
+    /// `schema_search_path`, dj-database-url's `currentSchema`): `inspect` grades
+    /// these when no `--schema` is given. Never used for the session's `search_path`,
+    /// which stays pinned.
+    pub schemas: Vec<String>,
+    /// ORM settings libpq does not know (pool sizes, timeouts of the ORM's own
+    /// client), accepted and ignored: `(parameter, the tool it belongs to)`.
+    pub ignored: Vec<(String, &'static str)>,
 }
 
 impl Default for ConnInfo {
@@ -120,6 +128,8 @@ impl Default for ConnInfo {
             options: None,
             application_name: "dblint".to_string(),
             connect_timeout: Duration::from_secs(10),
+            schemas: Vec::new(),
+            ignored: Vec::new(),
         }
     }
 }
@@ -158,6 +168,58 @@ const IGNORED_OPTIONS: &[&str] = &[
     "service",
     "passfile",
     "hostaddr",
+];
+
+/// Parameters that selects a schema in an ORM's `DATABASE_URL` (libpq does not know
+/// them): Prisma's `schema` (prisma-engines, `quaint/src/connector/postgres/url.rs`,
+/// `parse_query_params`: it becomes the connection's `search_path`), Rails'
+/// `schema_search_path` (a comma-separated list; ActiveRecord's
+/// `ConnectionUrlResolver` makes every query parameter a configuration key) and
+/// dj-database-url's `currentSchema` (`dj_database_url/__init__.py`: `-c
+/// search_path=…`).
+const SCHEMA_PARAMETERS: &[(&str, &str)] = &[
+    ("schema", "Prisma"),
+    ("schema_search_path", "Rails"),
+    ("currentSchema", "dj-database-url"),
+];
+
+/// ORM settings people put in `DATABASE_URL` that libpq does not know and dblint has
+/// no use for: the pool and client settings of Prisma (the `parse_query_params` list
+/// above and Prisma's "PostgreSQL connection URL" docs), Rails (`database.yml` keys
+/// the PostgreSQL adapter and the pool read: `postgresql_adapter.rb`,
+/// `abstract_adapter.rb`, `hash_config.rb`) and Django (`conn_max_age` and the
+/// `OPTIONS` dj-database-url makes of query parameters). Accepted, named in a note,
+/// ignored.
+const ORM_SETTINGS: &[(&str, &str)] = &[
+    ("connection_limit", "Prisma"),
+    ("pool_timeout", "Prisma"),
+    ("pgbouncer", "Prisma"),
+    ("statement_cache_size", "Prisma"),
+    ("socket_timeout", "Prisma"),
+    ("max_connection_lifetime", "Prisma"),
+    ("max_idle_connection_lifetime", "Prisma"),
+    ("sslaccept", "Prisma"),
+    ("sslidentity", "Prisma"),
+    ("pool", "Rails"),
+    ("max_connections", "Rails"),
+    ("checkout_timeout", "Rails"),
+    ("idle_timeout", "Rails"),
+    ("reaping_frequency", "Rails"),
+    ("min_threads", "Rails"),
+    ("max_threads", "Rails"),
+    ("max_age", "Rails"),
+    ("prepared_statements", "Rails"),
+    ("advisory_locks", "Rails"),
+    ("statement_limit", "Rails"),
+    ("encoding", "Rails"),
+    ("min_messages", "Rails"),
+    ("reconnect", "Rails"),
+    ("timeout", "Rails"),
+    ("conn_max_age", "Django"),
+    ("conn_health_checks", "Django"),
+    ("isolation_level", "Django"),
+    ("server_side_binding", "Django"),
+    ("assume_role", "Django"),
 ];
 
 impl ConnInfo {
@@ -287,6 +349,22 @@ impl ConnInfo {
                     self.connect_timeout = Duration::from_secs(if secs == 0 { 3600 } else { secs.clamp(2, 3600) });
                 }
                 k if IGNORED_OPTIONS.contains(&k) => {}
+                k if SCHEMA_PARAMETERS.iter().any(|(p, _)| *p == k) => {
+                    self.schemas = value
+                        .split(',')
+                        .map(|s| s.trim().trim_matches('"').to_string())
+                        .filter(|s| !s.is_empty() && s != "$user")
+                        .collect();
+                }
+                k if ORM_SETTINGS.iter().any(|(p, _)| *p == k) => {
+                    let tool = ORM_SETTINGS
+                        .iter()
+                        .find(|(p, _)| *p == k)
+                        .map_or("an ORM", |(_, t)| *t);
+                    if !self.ignored.iter().any(|(p, _)| p == k) {
+                        self.ignored.push((k.to_string(), tool));
+                    }
+                }
                 other => {
                     let hint = suggest_option(other)
                         .map(|known| format!("; did you mean `{known}`?"))
@@ -684,8 +762,12 @@ fn parse_url(url: &str) -> Result<Vec<Pair>, ConnInfoError> {
                 ))
             })?;
             let k = percent_decode(k, &place)?;
-            let known =
-                KNOWN_OPTIONS.contains(&k.as_str()) || IGNORED_OPTIONS.contains(&k.as_str());
+            let known = KNOWN_OPTIONS.contains(&k.as_str())
+                || IGNORED_OPTIONS.contains(&k.as_str())
+                || SCHEMA_PARAMETERS
+                    .iter()
+                    .chain(ORM_SETTINGS)
+                    .any(|(p, _)| *p == k);
             let value_at = if known {
                 format!(
                     "the URL's `{k}` parameter (character {})",
@@ -1019,5 +1101,33 @@ mod tests {
             passfile_lookup(text, "elsewhere", 1, "x", "y").as_deref(),
             Some("fallback")
         );
+    }
+
+    #[test]
+    fn orm_parameters_are_accepted_and_schema_selects() {
+        // Prisma's DATABASE_URL.
+        let info = ConnInfo::parse(
+            "postgresql://app:secret@db:5432/shop?schema=app&connection_limit=5&pool_timeout=10&sslmode=require",
+        )
+        .unwrap();
+        assert_eq!(info.schemas, vec!["app".to_string()]);
+        assert_eq!(info.sslmode, SslMode::Require);
+        let ignored: Vec<&str> = info.ignored.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(ignored, vec!["connection_limit", "pool_timeout"]);
+        assert_eq!(info.ignored[0].1, "Prisma");
+        // Rails: a search path list, and pool settings.
+        let info = ConnInfo::parse(
+            "postgres://u@h/d?pool=5&schema_search_path=%22$user%22,app,public&prepared_statements=false",
+        )
+        .unwrap();
+        assert_eq!(info.schemas, vec!["app".to_string(), "public".to_string()]);
+        assert_eq!(info.ignored.len(), 2);
+        // dj-database-url.
+        let info =
+            ConnInfo::parse("postgres://u@h/d?currentSchema=tenant&conn_max_age=600").unwrap();
+        assert_eq!(info.schemas, vec!["tenant".to_string()]);
+        // Still refused: what nobody knows.
+        let e = ConnInfo::parse("postgres://u@h/d?connection_limt=5").unwrap_err();
+        assert!(e.to_string().contains("unknown connection option"), "{e}");
     }
 }

@@ -1,12 +1,29 @@
-//! Which files of a migrations directory to replay, and in what order.
+//! Which files of a migrations directory to replay, and in what order: each tool's
+//! own order, from its source.
 //!
-//! - Flyway: `V<version>__*.sql` by numeric version; the newest `B<version>__` baseline
-//!   replaces the V migrations up to its version; `R__*.sql` repeatables run last.
-//! - Prisma (`<timestamp>_<name>/migration.sql`), Diesel / dbmate / golang-migrate
-//!   (`<timestamp>_<name>/up.sql`, `*.up.sql`; `down` files are skipped), numbered
-//!   (`0001_*.sql`) and timestamped prefixes: natural order of the path, comparing
-//!   runs of digits as numbers.
-//! - Anything else: lexical order.
+//! - Flyway (`V<version>__*.sql`): versions compared part by part as numbers
+//!   (flyway-core `MigrationVersion.compareTo`, `_` read as `.`); the newest
+//!   `B<version>__` baseline replaces the V migrations up to its version; `R__*.sql`
+//!   repeatables run last.
+//! - Prisma (`<timestamp>_<name>/migration.sql`): folder names in text order. The CLI
+//!   lists them with `localeCompare` (prisma/prisma `packages/migrate/src/utils/
+//!   listMigrations.ts`: "sorted lexicographically by name"); the schema engine
+//!   applies them in that order. Names are compared as ICU does at its first level:
+//!   punctuation before digits before letters, letters without case, then the bytes.
+//!   So `20250409154352_y` comes before `20250625_x`, whose timestamp is shorter.
+//! - Diesel (`<version>_<name>/up.sql`): the version is the folder name up to the
+//!   first `_` with dashes removed, compared as text (diesel_migrations
+//!   `migrations_internals::version_from_string`; `MigrationVersion` orders as a
+//!   string; `MigrationHarness::pending_migrations` sorts by it).
+//! - dbmate (files with a `-- migrate:up` block): file names compared as text
+//!   (dbmate `pkg/dbmate/db.go`, `sort.Slice` on `FileName`).
+//! - golang-migrate (`<version>_<name>.up.sql`), sqlx (`<version>_<name>.sql`),
+//!   numbered (`0001_*.sql`) and timestamped files: the leading number compared as a
+//!   number (golang-migrate `source/parse.go` reads it with `ParseUint` and sorts the
+//!   versions; sqlx parses an `i64`), then the rest of the path, runs of digits as
+//!   numbers. Django orders migrations by their dependencies, not their names; its
+//!   `sqlmigrate` files need numbers that follow that order, or a `dblint.order`.
+//! - `down` files are skipped.
 //! - A `dblint.order` file in the directory overrides all of this: one path per line
 //!   (relative to the directory; blank lines and `#` comments ignored), replayed in
 //!   that order, and only those (a project that applies a full schema and then only
@@ -23,18 +40,103 @@ pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     collect(dir, &mut files)?;
     files.retain(|p| is_migration(p));
-    let flyway: Vec<&PathBuf> = files.iter().filter(|p| flyway_kind(p).is_some()).collect();
-    let files = if !flyway.is_empty() {
-        flyway_order(&files)
-    } else {
-        files.sort_by(|a, b| natural_cmp(&relative(a, dir), &relative(b, dir)));
-        files
+    let files = match layout(&files) {
+        Layout::Flyway => flyway_order(&files),
+        Layout::Prisma => {
+            files.sort_by(|a, b| prisma_cmp(&relative(a, dir), &relative(b, dir)));
+            files
+        }
+        Layout::Diesel => {
+            files.sort_by(|a, b| {
+                let (ra, rb) = (relative(a, dir), relative(b, dir));
+                diesel_version(&ra)
+                    .cmp(&diesel_version(&rb))
+                    .then_with(|| ra.cmp(&rb))
+            });
+            files
+        }
+        Layout::Dbmate => {
+            files.sort_by(|a, b| a.file_name().cmp(&b.file_name()).then_with(|| a.cmp(b)));
+            files
+        }
+        Layout::Numbered => {
+            files.sort_by(|a, b| natural_cmp(&relative(a, dir), &relative(b, dir)));
+            files
+        }
     };
     let order_file = dir.join(ORDER_FILE);
     if !order_file.is_file() {
         return Ok(files);
     }
     stated_order(dir, &order_file)
+}
+
+/// Whose migrations a folder holds, for their order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Flyway,
+    Prisma,
+    Diesel,
+    Dbmate,
+    /// golang-migrate, sqlx, numbered or timestamped files, and anything else.
+    Numbered,
+}
+
+fn layout(files: &[PathBuf]) -> Layout {
+    let named = |name: &str| {
+        files
+            .iter()
+            .any(|f| f.file_name().is_some_and(|n| n == name))
+    };
+    if files.iter().any(|p| flyway_kind(p).is_some()) {
+        Layout::Flyway
+    } else if named("migration.sql") {
+        Layout::Prisma
+    } else if named("up.sql") {
+        Layout::Diesel
+    } else if files.iter().any(|f| is_dbmate(f)) {
+        Layout::Dbmate
+    } else {
+        Layout::Numbered
+    }
+}
+
+/// A dbmate migration: its `-- migrate:up` marker, in the first 64 KB.
+fn is_dbmate(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(65_536).read_to_end(&mut head));
+    read.is_ok() && super::delivery::dbmate_directive(&String::from_utf8_lossy(&head)).is_some()
+}
+
+/// Prisma's order of migration folders: JavaScript's `localeCompare` (ICU's root
+/// collation), as its first level sees them: punctuation and symbols, then digits,
+/// then letters without case; ties by bytes.
+pub fn prisma_cmp(a: &str, b: &str) -> Ordering {
+    fn key(c: char) -> (u8, char) {
+        if c.is_ascii_digit() {
+            (1, c)
+        } else if c.is_alphabetic() {
+            (2, c.to_lowercase().next().unwrap_or(c))
+        } else {
+            (0, c)
+        }
+    }
+    a.chars()
+        .map(key)
+        .cmp(b.chars().map(key))
+        .then_with(|| a.cmp(b))
+}
+
+/// Diesel's version of a migration: its folder's name up to the first `_`, dashes
+/// removed (`2019-02-26-002946_create_user` → `20190226002946`).
+fn diesel_version(relative: &str) -> String {
+    let folder = Path::new(relative)
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    folder.split('_').next().unwrap_or("").replace('-', "")
 }
 
 /// The files `dblint.order` lists, in its order.
@@ -228,6 +330,32 @@ mod tests {
         assert_eq!(natural_cmp("0002_b.sql", "0010_a.sql"), Ordering::Less);
         assert_eq!(
             natural_cmp("20230101_a/migration.sql", "20230101_b/migration.sql"),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn each_tool_orders_as_it_documents() {
+        // Prisma: text order of folder names, so a longer timestamp can come first.
+        assert_eq!(
+            prisma_cmp("20250409154352_y/migration.sql", "20250625_x/migration.sql"),
+            Ordering::Less
+        );
+        // ICU puts punctuation before digits: `_` ends a shorter timestamp first.
+        assert_eq!(
+            prisma_cmp("20250625_x/migration.sql", "20250625120000_y/migration.sql"),
+            Ordering::Less
+        );
+        assert_eq!(prisma_cmp("1_B", "1_a"), Ordering::Greater);
+        // Diesel: the version without dashes, as text.
+        assert_eq!(
+            diesel_version("2019-02-26-002946_create_user/up.sql"),
+            "20190226002946"
+        );
+        assert!(diesel_version("20250409154352_y/up.sql") < diesel_version("20250625_x/up.sql"));
+        // golang-migrate and numbered files: the number.
+        assert_eq!(
+            natural_cmp("20250625_x.up.sql", "20250409154352_y.up.sql"),
             Ordering::Less
         );
     }
