@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # For each migration set of ../shared/corpus: copy it into a fresh git repository,
 # commit it on main, add one new migration on a branch (named as the set's tool names
-# them), and check that `dblint lint` reviews exactly that migration: every
-# migration-safety finding is in the new file, and the header says "1 of N pending".
+# them: an index on an existing table and a new table without a primary key), and
+# check that `dblint lint` judges exactly that change: every finding, migration or
+# schema, is in the new file or about a table it touched, the base's own findings are
+# counted as already there, and the header says "1 of N pending".
 #
 #   scripts/pending-check.sh [corpus dir]     # prints one line per set and a summary
 set -euo pipefail
@@ -11,7 +13,7 @@ corpus="${1:-$root/../shared/corpus}"
 "$root/scripts/setup.sh"
 cargo build --release --locked --quiet --manifest-path "$root/Cargo.toml"
 dblint="$root/target/release/dblint"
-new_sql="CREATE INDEX pending_check_idx ON %s (id);"
+new_sql="CREATE INDEX pending_check_idx ON %s (id);\nCREATE TABLE pending_check_t (x int);"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 pass=0
@@ -47,10 +49,17 @@ check() {
   json="$(cd "$repo" && GIT_CEILING_DIRECTORIES="$work" "$dblint" lint . --format json --fail-on none 2>/dev/null || true)"
   header="$(cd "$repo" && GIT_CEILING_DIRECTORIES="$work" "$dblint" lint . --fail-on none 2>/dev/null | grep '^Migration review' || true)"
   local files
-  files="$(printf '%s' "$json" | python3 -c '
-import json, sys
+  files="$(printf '%s' "$json" | INDEXED="${table//\"/}" python3 -c '
+import json, os, sys
 doc = json.load(sys.stdin)
-print("\n".join(sorted({f["location"]["file"] for f in doc["findings"] if f["category"] == "Migration safety"})))')"
+migration = {f["location"]["file"] for f in doc["findings"] if f["category"] == "Migration safety"}
+schema = {f["table"] for f in doc["findings"] if f["category"] != "Migration safety"}
+already = doc.get("scope", {}).get("already_on_base", 0)
+# The change made both: the new table, and the new index on an existing table (which a
+# schema rule may rightly call redundant with an index the table already has).
+ours = (".pending_check_t", "." + os.environ["INDEXED"])
+ok = all(t.endswith(ours) for t in schema) and any(t.endswith(ours[0]) for t in schema) and already > 0
+print("\n".join(sorted(migration)) + ("" if ok else "\n(schema findings: %s; already on the base: %s)" % (sorted(schema), already)))')"
   if [ "$files" = "./$new_path" ] && [[ "$header" == "Migration review: 1 of "* ]]; then
     pass=$((pass + 1))
     echo "ok    $name: $header"

@@ -12,7 +12,7 @@ pub fn explain(meta: &RuleMeta) -> String {
     let mut text = format!("# {} — {}\n\n", meta.id, meta.summary);
     if let Some((pack, pack_rule)) = pack_of(meta.id) {
         text.push_str(&format!(
-            "Pack: {} ({})  ·  default severity: {}  ·  judges: {}{}\n\n",
+            "Pack: {} ({})  ·  default severity: {}  ·  judges: {}{}\n\nEvidence: {}.\n\n",
             pack.name,
             pack.category,
             pack_rule.severity,
@@ -21,7 +21,8 @@ pub fn explain(meta: &RuleMeta) -> String {
                 ""
             } else {
                 "  ·  opt-in"
-            }
+            },
+            meta.evidence.describe()
         ));
     }
     if let Some(by) = meta.superseded_by {
@@ -62,7 +63,7 @@ fn kind_words(meta: &RuleMeta) -> &'static str {
 /// The README's rule table (Markdown), in pack order.
 pub fn rule_table() -> String {
     let mut out = String::from(
-        "| rule | pack | judges | default severity | what it flags |\n|---|---|---|---|---|\n",
+        "| rule | pack | judges | evidence | default severity | what it flags |\n|---|---|---|---|---|---|\n",
     );
     for pack in packs() {
         for pack_rule in &pack.rules {
@@ -71,10 +72,11 @@ pub fn rule_table() -> String {
             };
             let meta = rule.meta();
             out.push_str(&format!(
-                "| `{}` | {} | {} | {}{}{} | {} |\n",
+                "| `{}` | {} | {} | {} | {}{}{} | {} |\n",
                 meta.id,
                 pack.name,
                 meta.kind.as_str(),
+                meta.evidence.as_str(),
                 pack_rule.severity,
                 if pack_rule.enabled { "" } else { ", opt-in" },
                 meta.superseded_by

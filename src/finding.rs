@@ -67,6 +67,38 @@ pub struct Finding {
     /// ignore of one does not hide the other.
     #[serde(skip)]
     pub downgraded: bool,
+    /// Set by the rule when the finding is a fact that predicts an outage or data
+    /// loss: it holds the overall score at or below the hazard's ceiling, however
+    /// clean the rest of the schema is (`dblint explain scoring`, "Hazards").
+    #[serde(skip)]
+    pub hazard: Option<Hazard>,
+}
+
+/// What a finding predicts, and how far it holds the grade down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hazard {
+    pub kind: HazardKind,
+    /// The highest overall score a schema with this fact can have.
+    pub ceiling: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HazardKind {
+    /// Statements will fail or wait: inserts when a sequence runs out, upserts
+    /// without their arbiter index, deletes that scan a large table under lock.
+    Outage,
+    /// Rows will be lost or corrupted: duplicates past an invalid unique index,
+    /// cascades that erase records other people rely on.
+    DataLoss,
+}
+
+impl HazardKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HazardKind::Outage => "an outage",
+            HazardKind::DataLoss => "data loss",
+        }
+    }
 }
 
 impl Finding {
@@ -84,6 +116,7 @@ impl Finding {
             location: None,
             table_rows: None,
             downgraded: false,
+            hazard: None,
         }
     }
 
@@ -120,6 +153,12 @@ impl Finding {
     /// Advice in prose, for a finding no statement can fix (see [`Finding::help`]).
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// The outage or data loss this finding predicts (see [`Finding::hazard`]).
+    pub fn hazard(mut self, kind: HazardKind, ceiling: u32) -> Self {
+        self.hazard = Some(Hazard { kind, ceiling });
         self
     }
 

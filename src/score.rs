@@ -59,6 +59,25 @@ the team cannot act on one by one. So:
 - Rules about keys that run out (`sequence-exhaustion`) are graded with primary
   keys, not with types: an exhausted sequence stops every insert.
 
+## Hazards
+
+Some findings are facts that predict an outage or data loss. Each holds the overall
+score at or below a ceiling, however clean the rest of the schema is, and the
+scorecard names the one that does:
+
+    sequence past 90 % of its column's range (inserts stop soon)        49  F
+    sequence past the rule's threshold (75 %)                            62  D-
+    unique index left invalid (duplicates accepted, ON CONFLICT fails)   62  D-
+    unindexed foreign key on a table of 1M+ rows, ON DELETE CASCADE /
+      SET NULL / SET DEFAULT (each parent delete scans it under lock)    66  D
+    the same without a cascading action (the delete still scans it)      72  C-
+    cascade that erases audit, history or payment records, or rows
+      other people created (cascade-into-audit, cascade-on-actor)        79  C+
+
+Row counts come from a live server (`dblint inspect`); from SQL alone, table sizes
+are unknown and only the last line applies. So a live sequence at 93 % or an invalid
+unique index moves the grade further than any amount of hygiene or style.
+
 ## Grades
 
     A+ ≥ 97   A ≥ 93   A- ≥ 90
@@ -194,16 +213,54 @@ pub struct TableStatus {
     pub findings: Counts,
 }
 
+/// The hazard that holds the overall score down (the lowest ceiling below what the
+/// formula gives).
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldBy {
+    /// `an outage` or `data loss`.
+    pub hazard: &'static str,
+    pub ceiling: u32,
+    /// The finding's fingerprint and message.
+    pub fingerprint: String,
+    pub message: String,
+    /// How many findings carry a hazard.
+    pub hazards: usize,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Scorecard {
     pub overall: u32,
     pub grade: Grade,
+    /// Set when a hazard holds `overall` below what the categories give.
+    pub held_by: Option<HeldBy>,
     pub categories: Vec<CategoryScore>,
     pub tables: Vec<TableStatus>,
     /// The graded findings by severity: the sums of the categories' counts
     /// (migration findings are not graded and not counted here).
     pub totals: Counts,
 }
+
+/// Hazard ceilings (`dblint explain scoring`, "Hazards"): the highest overall score a
+/// schema with the fact can have. A sequence past 90 % of its range: inserts stop
+/// soon (F).
+pub const CEILING_SEQUENCE_NEAR_END: u32 = 49;
+/// A sequence past the rule's threshold (75 % by default): D-.
+pub const CEILING_SEQUENCE_FILLING: u32 = 62;
+/// A unique index left invalid: duplicates are accepted and `ON CONFLICT` on its
+/// columns fails (D-).
+pub const CEILING_INVALID_UNIQUE_INDEX: u32 = 62;
+/// An unindexed foreign key whose child table holds at least
+/// [`LARGE_TABLE_ROWS`] rows, under ON DELETE CASCADE / SET NULL / SET DEFAULT: each
+/// parent delete scans it under lock and writes the rows it finds (D).
+pub const CEILING_UNINDEXED_CASCADE_LARGE: u32 = 66;
+/// The same without a cascading action: each parent delete still scans the child
+/// to check it (C-).
+pub const CEILING_UNINDEXED_FK_LARGE: u32 = 72;
+/// A cascade that erases records other people rely on (audit, history, payments;
+/// rows another user created): C+, as an error would.
+pub const CEILING_CASCADE_DATA_LOSS: u32 = 79;
+/// Rows (the planner's estimate, live only) from which a table is large.
+pub const LARGE_TABLE_ROWS: f64 = 1_000_000.0;
 
 /// Share of the weighted category mean in the overall score; the rest is the lowest
 /// category's score.
@@ -307,6 +364,25 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
     if findings.iter().any(|f| f.severity == Severity::Warning) {
         overall = overall.min(OVERALL_CAP_WITH_WARNINGS);
     }
+    // Hazards: facts that predict an outage or data loss hold the score down however
+    // clean the rest is.
+    let hazardous: Vec<&Finding> = findings.iter().filter(|f| f.hazard.is_some()).collect();
+    let held_by = hazardous
+        .iter()
+        .min_by_key(|f| f.hazard.map(|h| h.ceiling))
+        .and_then(|f| {
+            let hazard = f.hazard?;
+            (hazard.ceiling < overall).then(|| HeldBy {
+                hazard: hazard.kind.as_str(),
+                ceiling: hazard.ceiling,
+                fingerprint: f.fingerprint(),
+                message: f.message.clone(),
+                hazards: hazardous.len(),
+            })
+        });
+    if let Some(held) = &held_by {
+        overall = held.ceiling;
+    }
 
     let mut per_table: BTreeMap<&QualifiedName, Counts> = BTreeMap::new();
     for t in db.tables.values().filter(|t| !t.is_partition()) {
@@ -316,6 +392,7 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
     Scorecard {
         overall,
         grade: Grade::from_score(overall),
+        held_by,
         categories,
         tables,
         totals,

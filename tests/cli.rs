@@ -186,7 +186,7 @@ fn markdown_output_is_a_pr_comment() {
         &run.stdout[..100]
     );
     assert!(run.stdout.contains("| Category | Score | Grade |"));
-    assert!(run.stdout.contains("### ❌ Errors ("));
+    assert!(run.stdout.contains("### ⚠️ Warnings ("));
     assert!(run.stdout.len() < 65_536);
 }
 

@@ -8,6 +8,7 @@
 //! snapshots. The README's precision table is computed from both
 //! (`DBLINT_UPDATE_DOCS=1` rewrites it).
 
+use dblint::finding::Severity;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -322,6 +323,21 @@ fn every_corpus_finding_is_reviewed() {
         stale.is_empty(),
         "verdicts that judge no finding (remove them or fix the glob):\n{}",
         stale.join("\n")
+    );
+
+    // Severity by evidence: a rule whose measured precision is below 95 % does not
+    // ship at `error` (README, "Severity by evidence").
+    let imprecise_errors: Vec<String> = counts
+        .iter()
+        .filter(|(_, (truths, all))| *truths * 100 < *all * 95)
+        .filter(|(rule, _)| {
+            dblint::packs::pack_of(rule).is_some_and(|(_, r)| r.severity == Severity::Error)
+        })
+        .map(|(rule, (truths, all))| format!("{rule}: {}", percent(*truths, *all)))
+        .collect();
+    assert!(
+        imprecise_errors.is_empty(),
+        "rules below 95 % precision on the corpus ship at error: {imprecise_errors:?}"
     );
 
     let path = root().join("README.md");

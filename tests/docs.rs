@@ -64,3 +64,26 @@ fn every_rule_and_pack_appears_in_the_generated_text() {
     std::fs::write(&path, &starter).unwrap();
     dblint::settings::Settings::from_file(&path).unwrap();
 }
+
+/// Severity by evidence: a rule that judges by names and conventions is a warning at
+/// most by default, so it never fails the default gate (`--fail-on error`).
+#[test]
+fn convention_rules_never_fail_the_default_gate() {
+    use dblint::finding::Severity;
+    use dblint::rules::Evidence;
+    for rule in dblint::rules::REGISTRY {
+        let meta = rule.meta();
+        let (_, pack_rule) = dblint::packs::pack_of(meta.id).expect("every rule is in a pack");
+        if meta.evidence == Evidence::Convention {
+            assert!(
+                pack_rule.severity <= Severity::Warning,
+                "{} judges by names but ships at {}",
+                meta.id,
+                pack_rule.severity
+            );
+        }
+    }
+    // And the default gate is `error`: a convention finding never fails it.
+    let settings = dblint::settings::Settings::default();
+    assert_eq!(settings.fail_on, Some(Severity::Error));
+}

@@ -39,7 +39,10 @@ fn new_rule_creates_and_registers_everything() {
         copy_dir(&root().join(sub), &copy.join(sub));
     }
     let before_mod = std::fs::read_to_string(copy.join("src/rules/naming/mod.rs")).unwrap();
-    let out = run(copy, &["naming", "snake-case-please"]);
+    let out = run(
+        copy,
+        &["naming", "snake-case-please", "--evidence", "convention"],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -68,7 +71,17 @@ fn new_rule_creates_and_registers_everything() {
     assert!(pack.contains("[rules.snake-case-please]\nseverity = \"warning\""));
 
     // A migration rule gets a migration skeleton and fixtures.
-    let out = run(copy, &["migration-safety", "drop-column-hazard"]);
+    let out = run(
+        copy,
+        &[
+            "migration-safety",
+            "drop-column-hazard",
+            "--evidence",
+            "behaviour",
+            "--kind",
+            "migration",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -94,9 +107,22 @@ fn new_rule_refuses_bad_names_and_duplicates() {
         copy_dir(&root().join(sub), &copy.join(sub));
     }
     for (args, says) in [
-        (&["nope", "x-y"][..], "no pack `nope`"),
-        (&["naming", "Bad_Name"][..], "not a kebab-case id"),
-        (&["naming", "mixed-case-identifier"][..], "already exists"),
+        (
+            &["nope", "x-y", "--evidence", "names"][..],
+            "--evidence behaviour",
+        ),
+        (
+            &["nope", "x-y", "--evidence", "structure"][..],
+            "no pack `nope`",
+        ),
+        (
+            &["naming", "Bad_Name", "--evidence", "structure"][..],
+            "not a kebab-case id",
+        ),
+        (
+            &["naming", "mixed-case-identifier", "--evidence", "structure"][..],
+            "already exists",
+        ),
     ] {
         let out = run(copy, args);
         assert_eq!(out.status.code(), Some(2));

@@ -683,3 +683,80 @@ fn the_lock_report_covers_the_pending_migrations() {
     let all = run(dir.path(), &["lint", MIGRATIONS, "--locks", "--all"], &[]);
     assert!(all.stdout.contains("20240101000000_init"), "{}", all.stdout);
 }
+
+/// Documenso's real Prisma history (163 migrations in `../shared/corpus`, required
+/// in CI) as a repository whose last three migrations are a pull request: the run
+/// reports and gates only what those three add.
+#[test]
+fn documenso_as_a_pull_request() {
+    let corpus = common::root().join("../shared/corpus/prisma-documenso");
+    assert!(
+        corpus.is_dir() || std::env::var_os("CI").is_none(),
+        "CI must run with shared/corpus beside the repository"
+    );
+    if !corpus.is_dir() {
+        eprintln!("../shared/corpus is absent: skipped outside CI");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join(MIGRATIONS);
+    let mut folders: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let (base, pr) = folders.split_at(folders.len() - 3);
+    let copy = |names: &[String]| {
+        for name in names {
+            let to = migrations.join(name);
+            std::fs::create_dir_all(&to).unwrap();
+            std::fs::copy(
+                corpus.join(name).join("migration.sql"),
+                to.join("migration.sql"),
+            )
+            .unwrap();
+        }
+    };
+    copy(base);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "base"]);
+    git(dir.path(), &["checkout", "-q", "-b", "pr"]);
+    copy(pr);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "pr"]);
+
+    let out = run(dir.path(), &["lint", MIGRATIONS, "--format", "json"], &[]);
+    let doc = json_doc(&out);
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        let file = f["location"]["file"].as_str().unwrap_or("");
+        assert!(
+            pr.iter().any(|p| file.contains(p.as_str())),
+            "a finding not caused by the pull request: {f}"
+        );
+    }
+    assert!(
+        doc["scope"]["already_on_base"].as_u64().unwrap() > 200,
+        "{}",
+        doc["scope"]
+    );
+    assert!(doc["review"]
+        .as_str()
+        .unwrap()
+        .contains("3 of 163 files pending"));
+    // The gate fails only for the pull request's own errors.
+    let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+    assert_eq!(out.code, if errors > 0 { 1 } else { 0 }, "{}", out.stderr);
+    let markdown = run(
+        dir.path(),
+        &["lint", MIGRATIONS, "--format", "markdown"],
+        &[],
+    )
+    .stdout;
+    assert!(markdown.len() < 20_000, "{} bytes", markdown.len());
+    let github = run(dir.path(), &["lint", MIGRATIONS, "--format", "github"], &[]).stdout;
+    let annotations = github.lines().filter(|l| l.starts_with("::")).count();
+    assert!(annotations <= 30, "{github}");
+}

@@ -21,6 +21,7 @@ pub fn run(args: &RulesArgs) -> Result<Verdict> {
                         "enabled": r.enabled,
                         "summary": rule.meta().summary,
                         "kind": rule.meta().kind.as_str(),
+                        "evidence": rule.meta().evidence.as_str(),
                         "options": rule
                             .meta()
                             .options
@@ -33,28 +34,32 @@ pub fn run(args: &RulesArgs) -> Result<Verdict> {
             serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())? + "\n"
         }
         _ => {
-            // 80 columns: a heading per pack, then `id  severity  summary`, the
-            // summary wrapped under itself.
+            // 80 columns: a heading per pack, then `id  severity  evidence` and the
+            // summary wrapped under it.
             let id_width = packs()
                 .iter()
                 .flat_map(|p| &p.rules)
                 .map(|r| r.id.len())
                 .max()
                 .unwrap_or(20);
-            let indent = 2 + id_width + 2 + 8 + 1;
+            let indent = 6;
             let mut out = String::new();
             for pack in packs() {
                 out.push_str(&format!("{} — {}\n", pack.name, pack.description));
                 for r in &pack.rules {
-                    let summary = crate::rules::find(&r.id)
-                        .map(|x| x.meta().summary)
-                        .unwrap_or("");
+                    let meta = crate::rules::find(&r.id).map(|x| x.meta());
+                    let summary = meta.map(|m| m.summary).unwrap_or("");
+                    let evidence = meta.map(|m| m.evidence.as_str()).unwrap_or("");
                     let severity = if r.enabled {
                         r.severity.to_string()
                     } else {
                         format!("{}*", r.severity)
                     };
-                    let mut line = format!("  {:<id_width$}  {:<8} ", r.id, severity);
+                    out.push_str(&format!(
+                        "  {:<id_width$}  {:<8} {evidence}\n",
+                        r.id, severity
+                    ));
+                    let mut line = " ".repeat(indent);
                     for word in summary.split_whitespace() {
                         if line.chars().count() + word.len() > 80 && line.trim_end().len() > indent
                         {
@@ -70,7 +75,13 @@ pub fn run(args: &RulesArgs) -> Result<Verdict> {
                 }
                 out.push('\n');
             }
-            out.push_str("* opt-in (enable it in dblint.toml or with --enable).\n`dblint explain <rule>` prints a rule's documentation and options.\n");
+            out.push_str(concat!(
+                "* opt-in (enable it in dblint.toml or with --enable).\n",
+                "The last column says what a verdict rests on: postgresql (its behaviour,\n",
+                "checked with `dblint trace`, or the catalog), structure (the schema's shape),\n",
+                "names (conventions: a warning at most by default).\n",
+                "`dblint explain <rule>` prints a rule's documentation and options.\n"
+            ));
             out
         }
     };

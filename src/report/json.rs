@@ -34,6 +34,9 @@ struct Document<'a> {
 struct Score<'a> {
     overall: u32,
     grade: &'static str,
+    /// The hazard that holds the score down, if one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held_by: Option<&'a crate::score::HeldBy>,
     categories: Vec<Category<'a>>,
 }
 
@@ -115,6 +118,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         score: Score {
             overall: s.overall,
             grade: s.grade.as_str(),
+            held_by: s.held_by.as_ref(),
             categories: s
                 .categories
                 .iter()

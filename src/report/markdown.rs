@@ -166,6 +166,9 @@ pub fn render(report: &Report) -> String {
             base.grade
         );
     }
+    if let Some(held) = &s.held_by {
+        let _ = write!(grade, " — {}", escape(&super::held_line(held)));
+    }
     if let Some(b) = report.baseline {
         let _ = write!(
             grade,

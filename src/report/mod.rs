@@ -99,6 +99,22 @@ impl ChangeScope {
     }
 }
 
+/// `held at 49 by a hazard of an outage: sequence … (`dblint explain scoring`)`.
+pub fn held_line(held: &crate::score::HeldBy) -> String {
+    format!(
+        "held at {} by a hazard of {}: {} ({}){}; `dblint explain scoring`",
+        held.ceiling,
+        held.hazard,
+        printable(&held.message, false),
+        held.fingerprint,
+        if held.hazards > 1 {
+            format!(", and {} more hazards", held.hazards - 1)
+        } else {
+            String::new()
+        }
+    )
+}
+
 /// `1 finding`, `2 findings`.
 pub fn counted(n: usize, word: &str) -> String {
     if n == 1 {
@@ -186,7 +202,7 @@ pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation
             weight: fs.iter().map(|f| finding_weight(f)).sum(),
         })
         .collect();
-    // Errors first (they fail at runtime or lose data), then risk before hygiene
+    // Errors first (they fail at runtime or lose data), then hazards, then risk before hygiene
     // (`dblint explain scoring`, "Risk before style"), then by how much they touch,
     // weighing big tables more when a live server gave their size.
     let hygiene = |rule: &str| {
@@ -196,9 +212,19 @@ pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation
                 .any(|p| p.hygiene && p.category == f.category)
         })
     };
+    // Within a severity, hazards first, the one that holds the grade lowest first.
+    let ceiling = |rule: &str| {
+        findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .filter_map(|f| f.hazard.map(|h| h.ceiling))
+            .min()
+            .unwrap_or(u32::MAX)
+    };
     recs.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
+            .then_with(|| ceiling(a.rule).cmp(&ceiling(b.rule)))
             .then_with(|| hygiene(a.rule).cmp(&hygiene(b.rule)))
             .then_with(|| b.weight.total_cmp(&a.weight))
             .then_with(|| a.rule.cmp(b.rule))

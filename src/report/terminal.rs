@@ -107,6 +107,9 @@ pub fn render(report: &Report) -> String {
         line
     };
     let _ = writeln!(out, "  {}", grade_colored(s.grade, headline));
+    if let Some(held) = &s.held_by {
+        let _ = writeln!(out, "  {}", super::held_line(held));
+    }
     // The schema's counts are the scorecard rows' sums; the listed findings (the
     // change's own, or every one) are counted on their own line.
     let graded = |f: &&Finding| s.categories.iter().any(|c| c.name == f.category);

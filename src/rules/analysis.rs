@@ -6,6 +6,36 @@ use crate::model::{Column, Database, ForeignKey, Index, Name, Table};
 /// The index that makes lookups by `columns` fast, if any: the lookups PostgreSQL
 /// runs for a foreign key (`WHERE fk1 = $1 AND fk2 = $2`, for every parent row
 /// deleted or re-keyed). An index serves them when [`index_covers`] says so.
+/// The hazard of an unindexed foreign key on a large child table (live row
+/// estimate at least [`crate::score::LARGE_TABLE_ROWS`]): every delete of a parent
+/// row (and every change of its key) scans the child under lock to find the rows
+/// that reference it ("5.5.5. Foreign Keys": "a DELETE of a row from the referenced
+/// table … will require a scan of the referencing table"), and a cascading action
+/// also writes them. `finding` unchanged for small or unsized tables.
+pub fn unindexed_fk_hazard(
+    finding: crate::finding::Finding,
+    table: &Table,
+    fk: &ForeignKey,
+) -> crate::finding::Finding {
+    use crate::model::FkAction;
+    let rows = table.stats.map_or(0.0, |s| s.estimated_rows);
+    if rows < crate::score::LARGE_TABLE_ROWS {
+        return finding;
+    }
+    let cascading = matches!(
+        fk.on_delete,
+        FkAction::Cascade | FkAction::SetNull | FkAction::SetDefault
+    );
+    finding.hazard(
+        crate::finding::HazardKind::Outage,
+        if cascading {
+            crate::score::CEILING_UNINDEXED_CASCADE_LARGE
+        } else {
+            crate::score::CEILING_UNINDEXED_FK_LARGE
+        },
+    )
+}
+
 pub fn covering_index<'a>(table: &'a Table, columns: &[Name]) -> Option<&'a Index> {
     table
         .indexes

@@ -1,5 +1,7 @@
 /// Declare a rule type with everything that describes it: its id, one-line summary,
-/// documentation (the `///` lines above the name become its `explain` text), its kind
+/// what its verdict rests on (`evidence: Behaviour | Structure | Convention`, see
+/// [`Evidence`](crate::rules::Evidence)), documentation (the `///` lines above the
+/// name become its `explain` text), its kind
 /// (`Schema` by default; `Migration` judges each migration statement; `Live` needs
 /// what only a live server knows), its options (each default stated once, in an
 /// [`OptionSpec`](crate::rules::OptionSpec)) and, for a rule whose findings another
@@ -11,7 +13,8 @@ macro_rules! declare_rule {
         $(#[doc = $doc:literal])*
         $name:ident {
             id: $id:literal,
-            summary: $summary:literal
+            summary: $summary:literal,
+            evidence: $evidence:ident
             $(, kind: $kind:ident)?
             $(, options: [$($option:expr),* $(,)?])?
             $(, superseded_by: $superseded_by:literal)?
@@ -25,6 +28,7 @@ macro_rules! declare_rule {
             pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
                 id: $id,
                 summary: $summary,
+                evidence: $crate::rules::Evidence::$evidence,
                 docs: concat!($($doc, "\n"),*),
                 kind: $crate::rules::RuleKind::Schema $(.or($crate::rules::RuleKind::$kind))?,
                 options: &[$($($option),*)?],

@@ -55,6 +55,48 @@ impl RuleKind {
     }
 }
 
+/// What a rule's verdict rests on. It bounds the rule's default severity (a test
+/// holds every pack to it, `tests/docs.rs`): a verdict that rests on names is a
+/// `warning` at most and never fails the default gate (`--fail-on error`), and a rule
+/// whose measured precision on the reviewed corpus is below 95 % is not an `error`
+/// by default (`tests/corpus_review.rs`). README, "Severity by evidence".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// What PostgreSQL does: documented behaviour, checked with `dblint trace` on
+    /// 12–18 (locks, scans, rewrites, refusals), or facts read from a live catalog
+    /// (sequence positions, invalid indexes, statistics).
+    Behaviour,
+    /// The schema's structure alone (keys, indexes, types, referential actions),
+    /// whatever things are called.
+    Structure,
+    /// Names and conventions: what a column or table is called (`deleted_at`,
+    /// `*_id`, `audit_*`, `api_key`) stands for what it is.
+    Convention,
+}
+
+impl Evidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Behaviour => "postgresql",
+            Evidence::Structure => "structure",
+            Evidence::Convention => "names",
+        }
+    }
+
+    /// What it means, for `explain`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Evidence::Behaviour => {
+                "PostgreSQL's behaviour (documented, checked with `dblint trace` on 12–18, or read from the catalog)"
+            }
+            Evidence::Structure => "the schema's structure, whatever things are called",
+            Evidence::Convention => {
+                "names and conventions (a warning at most by default; never fails the default gate)"
+            }
+        }
+    }
+}
+
 /// The first of at most one optional macro argument (`declare_rule!`'s
 /// `superseded_by`), in a constant.
 pub const fn first(ids: &'static [&'static str]) -> Option<&'static str> {
@@ -70,6 +112,8 @@ pub struct RuleMeta {
     pub id: &'static str,
     /// One line for `dblint rules`.
     pub summary: &'static str,
+    /// What the verdict rests on; bounds the default severity.
+    pub evidence: Evidence,
     /// Markdown with the headings What it does / Why is this bad? / Example / Fix.
     pub docs: &'static str,
     pub kind: RuleKind,

@@ -38,7 +38,7 @@ declare_rule! {
     /// ALTER TABLE products DROP CONSTRAINT products_org_id_fkey,
     ///   ADD CONSTRAINT products_org_id_fkey FOREIGN KEY (org_id) REFERENCES organizations ON DELETE RESTRICT;
     /// ```
-    CascadeChain { id: "cascade-chain", summary: "Deletes cascade through too many levels", options: [MAX_DEPTH] }
+    CascadeChain { id: "cascade-chain", summary: "Deletes cascade through too many levels", evidence: Structure, options: [MAX_DEPTH] }
 }
 
 impl Rule for CascadeChain {

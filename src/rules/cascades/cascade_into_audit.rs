@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::finding::{Finding, HazardKind};
 use crate::model::FkAction;
 use crate::rules::analysis::{keep_children_fix, own_foreign_keys};
 use crate::rules::options::words;
@@ -61,7 +61,7 @@ declare_rule! {
     ///   ADD CONSTRAINT audit_log_organization_id_fkey FOREIGN KEY (organization_id)
     ///   REFERENCES organizations (id) ON DELETE SET NULL NOT VALID;
     /// ```
-    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records", options: [TABLE_WORDS, ROW_WORDS, crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
+    CascadeIntoAudit { id: "cascade-into-audit", summary: "ON DELETE CASCADE erases audit, history or payment records", evidence: Convention, options: [TABLE_WORDS, ROW_WORDS, crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
 }
 
 impl Rule for CascadeIntoAudit {
@@ -87,7 +87,8 @@ impl Rule for CascadeIntoAudit {
                     .columns(&fk.columns)
                     .object(&fk.name)
                     .fix(keep_children_fix(ctx.db, ctx.options, table, fk))
-                    .location(fk.location.as_ref()),
+                    .location(fk.location.as_ref())
+                    .hazard(HazardKind::DataLoss, crate::score::CEILING_CASCADE_DATA_LOSS),
                 );
             }
         }

@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::finding::{Finding, HazardKind};
 use crate::model::FkAction;
 use crate::rules::analysis::{is_actor_column, keep_children_fix, own_foreign_keys, ACTOR_COLUMNS};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -37,7 +37,7 @@ declare_rule! {
     ///   ADD CONSTRAINT user_permissions_granted_by_id_fkey FOREIGN KEY (granted_by_id)
     ///   REFERENCES users ON DELETE SET NULL NOT VALID;
     /// ```
-    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows", options: [ACTOR_COLUMNS, crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
+    CascadeOnActor { id: "cascade-on-actor", summary: "ON DELETE CASCADE on a who-did-it column deletes other people's rows", evidence: Convention, options: [ACTOR_COLUMNS, crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
 }
 
 impl Rule for CascadeOnActor {
@@ -64,7 +64,8 @@ impl Rule for CascadeOnActor {
                     .columns(&fk.columns)
                     .object(&fk.name)
                     .fix(keep_children_fix(ctx.db, ctx.options, table, fk))
-                    .location(fk.location.as_ref()),
+                    .location(fk.location.as_ref())
+                    .hazard(HazardKind::DataLoss, crate::score::CEILING_CASCADE_DATA_LOSS),
                 );
             }
         }

@@ -29,7 +29,7 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE posts ALTER COLUMN author_id DROP NOT NULL;
     /// ```
-    CascadeSetNullNotNull { id: "cascade-set-null-not-null", summary: "SET NULL / SET DEFAULT action that cannot succeed" }
+    CascadeSetNullNotNull { id: "cascade-set-null-not-null", summary: "SET NULL / SET DEFAULT action that cannot succeed", evidence: Behaviour }
 }
 
 impl Rule for CascadeSetNullNotNull {

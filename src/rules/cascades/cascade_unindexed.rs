@@ -1,7 +1,7 @@
 use crate::finding::Finding;
 use crate::model::FkAction;
 use crate::rules::analysis::{
-    covering_index, fk_index_fix, own_foreign_keys, partly_covering_index,
+    covering_index, fk_index_fix, own_foreign_keys, partly_covering_index, unindexed_fk_hazard,
 };
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -34,7 +34,7 @@ declare_rule! {
     /// ```sql
     /// CREATE INDEX CONCURRENTLY comments_post_id_idx ON public.comments (post_id);
     /// ```
-    CascadeUnindexed { id: "cascade-unindexed", summary: "Cascading foreign key without a covering index", superseded_by: "fk-missing-index" }
+    CascadeUnindexed { id: "cascade-unindexed", summary: "Cascading foreign key without a covering index", evidence: Structure, superseded_by: "fk-missing-index" }
 }
 
 impl Rule for CascadeUnindexed {
@@ -57,7 +57,7 @@ impl Rule for CascadeUnindexed {
                     continue;
                 }
                 let action = format!("ON DELETE {}", fk.on_delete.sql());
-                out.push(
+                out.push(unindexed_fk_hazard(
                     ctx.finding(&table.name,
                         format!(
                             "foreign key {} is {action} but {} ({}) is not indexed: each delete from {} scans {}",
@@ -72,7 +72,9 @@ impl Rule for CascadeUnindexed {
                     .object(&fk.name)
                     .fix(fk_index_fix(ctx.db, table, &fk.columns))
                     .location(fk.location.as_ref()),
-                );
+                    table,
+                    fk,
+                ));
             }
         }
         out

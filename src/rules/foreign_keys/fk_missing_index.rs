@@ -2,6 +2,7 @@ use crate::finding::Finding;
 use crate::model::{FkAction, Name};
 use crate::rules::analysis::{
     covering_index, fk_index_fix, own_foreign_keys, partly_covering_index, unattached_parent_index,
+    unindexed_fk_hazard,
 };
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -62,7 +63,7 @@ declare_rule! {
     /// ```sql
     /// CREATE INDEX CONCURRENTLY orders_customer_id_idx ON public.orders (customer_id);
     /// ```
-    FkMissingIndex { id: "fk-missing-index", summary: "Foreign key columns have no covering index" }
+    FkMissingIndex { id: "fk-missing-index", summary: "Foreign key columns have no covering index", evidence: Structure }
 }
 
 impl Rule for FkMissingIndex {
@@ -113,7 +114,7 @@ impl Rule for FkMissingIndex {
                     ),
                     _ => String::new(),
                 };
-                out.push(
+                out.push(unindexed_fk_hazard(
                     ctx.finding(
                         &table.name,
                         format!(
@@ -131,7 +132,9 @@ impl Rule for FkMissingIndex {
                     .object(&fk.name)
                     .fix(fix)
                     .location(fk.location.as_ref()),
-                );
+                    table,
+                    fk,
+                ));
             }
         }
         out

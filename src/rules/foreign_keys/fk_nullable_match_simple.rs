@@ -32,7 +32,7 @@ declare_rule! {
     ///   ADD CONSTRAINT line_items_tenant_id_order_id_fkey FOREIGN KEY (tenant_id, order_id)
     ///   REFERENCES orders (tenant_id, id) MATCH FULL NOT VALID;
     /// ```
-    FkNullableMatchSimple { id: "fk-nullable-match-simple", summary: "Multi-column foreign key with nullable columns under MATCH SIMPLE" }
+    FkNullableMatchSimple { id: "fk-nullable-match-simple", summary: "Multi-column foreign key with nullable columns under MATCH SIMPLE", evidence: Behaviour }
 }
 
 impl Rule for FkNullableMatchSimple {

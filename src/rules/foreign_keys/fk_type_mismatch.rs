@@ -24,7 +24,7 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE posts ALTER COLUMN user_id TYPE bigint; -- rewrites the table: plan a window
     /// ```
-    FkTypeMismatch { id: "fk-type-mismatch", summary: "Foreign key column type differs from the referenced column" }
+    FkTypeMismatch { id: "fk-type-mismatch", summary: "Foreign key column type differs from the referenced column", evidence: Structure }
 }
 
 impl Rule for FkTypeMismatch {

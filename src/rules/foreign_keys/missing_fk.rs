@@ -62,7 +62,7 @@ declare_rule! {
     ///   FOREIGN KEY (engagement_id) REFERENCES engagements (id) NOT VALID;
     /// ALTER TABLE escrow_payments VALIDATE CONSTRAINT escrow_payments_engagement_id_fkey;
     /// ```
-    MissingFk { id: "missing-fk", summary: "Column looks like a reference but has no foreign key", options: [SUFFIXES] }
+    MissingFk { id: "missing-fk", summary: "Column looks like a reference but has no foreign key", evidence: Convention, options: [SUFFIXES] }
 }
 
 impl Rule for MissingFk {

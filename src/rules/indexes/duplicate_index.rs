@@ -25,7 +25,7 @@ declare_rule! {
     /// ```sql
     /// DROP INDEX CONCURRENTLY public.users_email_idx;
     /// ```
-    DuplicateIndex { id: "duplicate-index", summary: "Index duplicates another index" }
+    DuplicateIndex { id: "duplicate-index", summary: "Index duplicates another index", evidence: Structure }
 }
 
 /// Same keys, method, INCLUDE list and predicate.

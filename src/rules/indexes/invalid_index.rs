@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::finding::{Finding, HazardKind};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -11,8 +11,17 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The planner never uses an invalid index, yet every write still maintains it:
-    /// all of the cost, none of the benefit. If it was meant to enforce uniqueness or
-    /// serve a hot query, that protection or speed silently is not there.
+    /// all of the cost, none of the benefit. If it was meant to serve a hot query,
+    /// that speed silently is not there.
+    ///
+    /// A unique one is worse. It guarantees nothing: rows it never indexed are never
+    /// checked, so duplicates get in (the build usually failed on duplicates that are
+    /// already there); and `INSERT … ON CONFLICT (cols)` infers its arbiter only from
+    /// valid unique indexes ("INSERT", "ON CONFLICT Clause"), so every upsert on those
+    /// columns fails with "there is no unique or exclusion constraint matching the ON
+    /// CONFLICT specification". Both are checked on PostgreSQL 12–18 by the live
+    /// tests. An invalid unique index is a hazard that holds the grade at D- (`dblint
+    /// explain scoring`, "Hazards").
     ///
     /// ## Example
     /// ```sql
@@ -30,7 +39,7 @@ declare_rule! {
     /// REINDEX INDEX CONCURRENTLY public.events_at_idx;
     /// DROP INDEX CONCURRENTLY public.users_email_key;
     /// ```
-    InvalidIndex { id: "invalid-index", summary: "Index left invalid by a failed concurrent build", kind: Live }
+    InvalidIndex { id: "invalid-index", summary: "Index left invalid by a failed concurrent build", evidence: Behaviour, kind: Live }
 }
 
 impl Rule for InvalidIndex {
@@ -46,10 +55,19 @@ impl Rule for InvalidIndex {
                 if index.valid || index.only_parent || stats.being_built {
                     continue;
                 }
-                let finding = ctx.finding(&table.name,
+                let finding = if index.unique {
+                    // Checked on PostgreSQL 12–18 by tests/live.rs: a duplicate is
+                    // accepted, and ON CONFLICT on the columns finds no arbiter.
+                    ctx.finding(&table.name,
+                        format!("unique index {} is invalid: uniqueness of ({}) is not guaranteed (duplicates are accepted) and INSERT … ON CONFLICT ({}) fails for want of an arbiter index; never used by queries, still maintained on every write", index.name.name, index.keys_sql(), index.keys_sql()),
+                    )
+                    .hazard(HazardKind::DataLoss, crate::score::CEILING_INVALID_UNIQUE_INDEX)
+                } else {
+                    ctx.finding(&table.name,
                         format!("index {} is invalid: never used by queries, still maintained on every write", index.name.name),
                     )
-                    .object(&index.name.name);
+                }
+                .object(&index.name.name);
                 // PostgreSQL's documented recovery (CREATE INDEX, "Building Indexes
                 // Concurrently"): drop the index and build it again, or REINDEX it
                 // CONCURRENTLY. A unique build fails again while the duplicate keys

@@ -23,7 +23,7 @@ declare_rule! {
     /// ```sql
     /// DROP INDEX CONCURRENTLY public.orders_customer_idx;
     /// ```
-    RedundantIndex { id: "redundant-index", summary: "Index is a prefix of another index" }
+    RedundantIndex { id: "redundant-index", summary: "Index is a prefix of another index", evidence: Structure }
 }
 
 impl Rule for RedundantIndex {

@@ -42,7 +42,7 @@ declare_rule! {
     /// ```sql
     /// DROP INDEX CONCURRENTLY public.orders_note_idx;
     /// ```
-    UnusedIndex { id: "unused-index", summary: "Index never scanned in the statistics period", kind: Live, options: [MIN_STATS_AGE_DAYS, MIN_TABLE_SCANS] }
+    UnusedIndex { id: "unused-index", summary: "Index never scanned in the statistics period", evidence: Behaviour, kind: Live, options: [MIN_STATS_AGE_DAYS, MIN_TABLE_SCANS] }
 }
 
 impl Rule for UnusedIndex {

@@ -35,7 +35,7 @@ declare_rule! {
     ///   CHECK (status IN ('pending', 'paid', 'void')) NOT VALID;
     /// ALTER TABLE invoices VALIDATE CONSTRAINT invoices_status_check;
     /// ```
-    StatusWithoutCheck { id: "status-without-check", summary: "Status-like text column without CHECK or enum", options: [STATUS_COLUMNS] }
+    StatusWithoutCheck { id: "status-without-check", summary: "Status-like text column without CHECK or enum", evidence: Convention, options: [STATUS_COLUMNS] }
 }
 
 impl Rule for StatusWithoutCheck {

@@ -72,7 +72,7 @@ declare_rule! {
     /// CREATE UNIQUE INDEX CONCURRENTLY tickets_org_ticket_number_key ON tickets (organization_id, ticket_number);
     /// ALTER TABLE tickets DROP CONSTRAINT tickets_ticket_number_key;
     /// ```
-    TenantUnscopedUnique { id: "tenant-unscoped-unique", summary: "Unique key in a tenant table does not include the tenant column", options: [TENANT_COLUMNS, LABEL_WORDS, EXEMPT_COLUMNS, EXEMPT_TABLES] }
+    TenantUnscopedUnique { id: "tenant-unscoped-unique", summary: "Unique key in a tenant table does not include the tenant column", evidence: Convention, options: [TENANT_COLUMNS, LABEL_WORDS, EXEMPT_COLUMNS, EXEMPT_TABLES] }
 }
 
 impl Rule for TenantUnscopedUnique {

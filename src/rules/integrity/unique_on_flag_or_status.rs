@@ -39,7 +39,7 @@ declare_rule! {
     /// CREATE UNIQUE INDEX CONCURRENTLY contacts_one_primary ON contacts (customer_id) WHERE is_primary;
     /// ALTER TABLE contacts DROP CONSTRAINT contacts_customer_id_is_primary_key;
     /// ```
-    UniqueOnFlagOrStatus { id: "unique-on-flag-or-status", summary: "Unique key includes a boolean flag or status column", options: [STATUS_COLUMNS] }
+    UniqueOnFlagOrStatus { id: "unique-on-flag-or-status", summary: "Unique key includes a boolean flag or status column", evidence: Convention, options: [STATUS_COLUMNS] }
 }
 
 fn odd_columns<'a>(ctx: &Context, table: &Table, index: &'a Index) -> Vec<&'a str> {

@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::finding::{Finding, HazardKind};
 use crate::model::{quote_ident, QualifiedName};
 use crate::rules::{Context, OptionKind, OptionSpec, Rule, RuleMeta};
 
@@ -20,7 +20,10 @@ declare_rule! {
     /// When an `integer` key reaches 2,147,483,647 every INSERT fails, and the fix —
     /// changing the column to `bigint` — rewrites the table under an exclusive lock,
     /// along with every foreign key column that references it. It has to be planned
-    /// months ahead, not discovered at 3 a.m.
+    /// months ahead, not discovered at 3 a.m. (`nextval` raises "reached maximum value
+    /// of sequence" at the sequence's MAXVALUE: "Sequence Manipulation Functions").
+    /// The finding is a hazard that holds the grade at D- past the threshold and at F
+    /// past 90 % (`dblint explain scoring`, "Hazards").
     ///
     /// ## Example
     /// ```sql
@@ -32,7 +35,7 @@ declare_rule! {
     /// ALTER TABLE events ALTER COLUMN id TYPE bigint;  -- rewrites the table; plan a window
     /// ALTER SEQUENCE events_id_seq AS bigint;
     /// ```
-    SequenceExhaustion { id: "sequence-exhaustion", summary: "Sequence close to the end of its column's range", kind: Live, options: [THRESHOLD] }
+    SequenceExhaustion { id: "sequence-exhaustion", summary: "Sequence close to the end of its column's range", evidence: Behaviour, kind: Live, options: [THRESHOLD] }
 }
 
 fn max_for(type_name: &str) -> Option<i64> {
@@ -92,7 +95,15 @@ impl Rule for SequenceExhaustion {
                     ),
                 )
                 .object(&seq.name.name)
-                .fix(fix),
+                .fix(fix)
+                .hazard(
+                    HazardKind::Outage,
+                    if share >= 0.9 {
+                        crate::score::CEILING_SEQUENCE_NEAR_END
+                    } else {
+                        crate::score::CEILING_SEQUENCE_FILLING
+                    },
+                ),
             );
         }
         out

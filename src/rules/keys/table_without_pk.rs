@@ -44,7 +44,7 @@ declare_rule! {
     /// ALTER TABLE "_CategoryToPost" ADD CONSTRAINT "_CategoryToPost_pkey" PRIMARY KEY USING INDEX "_CategoryToPost_AB_unique";
     /// ALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
     /// ```
-    TableWithoutPk { id: "table-without-pk", summary: "Table has no primary key" }
+    TableWithoutPk { id: "table-without-pk", summary: "Table has no primary key", evidence: Structure }
 }
 
 impl Rule for TableWithoutPk {

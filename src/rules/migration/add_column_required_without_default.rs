@@ -27,7 +27,7 @@ declare_rule! {
     /// ALTER TABLE orders VALIDATE CONSTRAINT orders_currency_not_null;
     /// ALTER TABLE orders ALTER COLUMN currency SET NOT NULL;
     /// ```
-    AddColumnRequiredWithoutDefault { id: "add-column-required-without-default", summary: "ADD COLUMN NOT NULL without a default fails on existing rows", kind: Migration }
+    AddColumnRequiredWithoutDefault { id: "add-column-required-without-default", summary: "ADD COLUMN NOT NULL without a default fails on existing rows", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for AddColumnRequiredWithoutDefault {

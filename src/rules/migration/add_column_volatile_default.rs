@@ -49,7 +49,7 @@ declare_rule! {
     /// ```
     /// A function that really returns the same value for the same arguments can be
     /// declared so (`ALTER FUNCTION f() STABLE`), which spares the rewrite.
-    AddColumnVolatileDefault { id: "add-column-volatile-default", summary: "ADD COLUMN that rewrites the table", kind: Migration }
+    AddColumnVolatileDefault { id: "add-column-volatile-default", summary: "ADD COLUMN that rewrites the table", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for AddColumnVolatileDefault {

@@ -23,7 +23,7 @@ declare_rule! {
     /// CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
     /// ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
     /// ```
-    AddKeyWithoutIndex { id: "add-key-without-index", summary: "ADD PRIMARY KEY / UNIQUE builds its index under an exclusive lock", kind: Migration }
+    AddKeyWithoutIndex { id: "add-key-without-index", summary: "ADD PRIMARY KEY / UNIQUE builds its index under an exclusive lock", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for AddKeyWithoutIndex {

@@ -41,7 +41,7 @@ declare_rule! {
     /// swap names in a short transaction; or schedule the rewrite in a maintenance
     /// window. For `timestamp` to `timestamptz` whose values are UTC times, `SET
     /// timezone = 'UTC'` before the change makes it a catalog-only change.
-    AlterColumnTypeRewrite { id: "alter-column-type-rewrite", summary: "ALTER COLUMN TYPE that rewrites the table", kind: Migration }
+    AlterColumnTypeRewrite { id: "alter-column-type-rewrite", summary: "ALTER COLUMN TYPE that rewrites the table", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for AlterColumnTypeRewrite {

@@ -44,7 +44,7 @@ declare_rule! {
     ///     FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');                       -- no scan now
     /// ALTER TABLE measurements_2024 DROP CONSTRAINT measurements_2024_bound;
     /// ```
-    AttachPartitionScan { id: "attach-partition-scan", summary: "ATTACH PARTITION scans the table (and the DEFAULT partition) under an exclusive lock", kind: Migration }
+    AttachPartitionScan { id: "attach-partition-scan", summary: "ATTACH PARTITION scans the table (and the DEFAULT partition) under an exclusive lock", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for AttachPartitionScan {

@@ -45,7 +45,7 @@ declare_rule! {
     /// ## Fix
     /// Move the statement to a migration of its own that the tool runs outside a
     /// transaction; the finding says how for the tool it detected.
-    ConcurrentlyInTransaction { id: "concurrently-in-transaction", summary: "CONCURRENTLY inside a transaction fails", kind: Migration }
+    ConcurrentlyInTransaction { id: "concurrently-in-transaction", summary: "CONCURRENTLY inside a transaction fails", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for ConcurrentlyInTransaction {

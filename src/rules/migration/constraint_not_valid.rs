@@ -26,7 +26,7 @@ declare_rule! {
     /// -- next migration / transaction:
     /// ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk;
     /// ```
-    ConstraintNotValid { id: "constraint-not-valid", summary: "FOREIGN KEY / CHECK added without NOT VALID scans under lock", kind: Migration }
+    ConstraintNotValid { id: "constraint-not-valid", summary: "FOREIGN KEY / CHECK added without NOT VALID scans under lock", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for ConstraintNotValid {

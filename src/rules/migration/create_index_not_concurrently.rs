@@ -24,7 +24,7 @@ declare_rule! {
     /// ```sql
     /// CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);
     /// ```
-    CreateIndexNotConcurrently { id: "create-index-not-concurrently", summary: "CREATE INDEX without CONCURRENTLY blocks writes", kind: Migration }
+    CreateIndexNotConcurrently { id: "create-index-not-concurrently", summary: "CREATE INDEX without CONCURRENTLY blocks writes", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for CreateIndexNotConcurrently {

@@ -70,7 +70,7 @@ declare_rule! {
     /// Stop reading and writing it in one release, drop it in a later one, after a
     /// backup; suppress the finding with `-- dblint-ignore destructive-change -- <why>`
     /// once that is done.
-    DestructiveChange { id: "destructive-change", summary: "DROP TABLE / DROP COLUMN / TRUNCATE / DROP … CASCADE destroys data", kind: Migration }
+    DestructiveChange { id: "destructive-change", summary: "DROP TABLE / DROP COLUMN / TRUNCATE / DROP … CASCADE destroys data", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for DestructiveChange {

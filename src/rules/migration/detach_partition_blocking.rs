@@ -30,7 +30,7 @@ declare_rule! {
     /// -- alone, in a migration that runs outside a transaction (PostgreSQL 14+):
     /// ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY;
     /// ```
-    DetachPartitionBlocking { id: "detach-partition-blocking", summary: "DETACH PARTITION without CONCURRENTLY locks the whole partitioned table", kind: Migration }
+    DetachPartitionBlocking { id: "detach-partition-blocking", summary: "DETACH PARTITION without CONCURRENTLY locks the whole partitioned table", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for DetachPartitionBlocking {

@@ -40,7 +40,7 @@ declare_rule! {
     /// ALTER TABLE orders ENABLE TRIGGER orders_audit;
     /// COMMIT;
     /// ```
-    DisableTrigger { id: "disable-trigger", summary: "DISABLE TRIGGER outside a transaction lets other sessions' writes skip triggers and foreign keys", kind: Migration }
+    DisableTrigger { id: "disable-trigger", summary: "DISABLE TRIGGER outside a transaction lets other sessions' writes skip triggers and foreign keys", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for DisableTrigger {

@@ -37,7 +37,7 @@ declare_rule! {
     /// -- later, when writes to the tables using it can wait (SHARE on each while it reads):
     /// ALTER DOMAIN price VALIDATE CONSTRAINT price_positive;
     /// ```
-    DomainConstraintScan { id: "domain-constraint-scan", summary: "ALTER DOMAIN ADD CONSTRAINT / SET NOT NULL scans every table using the domain, blocking writes", kind: Migration }
+    DomainConstraintScan { id: "domain-constraint-scan", summary: "ALTER DOMAIN ADD CONSTRAINT / SET NOT NULL scans every table using the domain, blocking writes", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for DomainConstraintScan {

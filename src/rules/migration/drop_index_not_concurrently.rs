@@ -20,7 +20,7 @@ declare_rule! {
     /// ```sql
     /// DROP INDEX CONCURRENTLY orders_note_idx;
     /// ```
-    DropIndexNotConcurrently { id: "drop-index-not-concurrently", summary: "DROP INDEX without CONCURRENTLY locks the table", kind: Migration }
+    DropIndexNotConcurrently { id: "drop-index-not-concurrently", summary: "DROP INDEX without CONCURRENTLY locks the table", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for DropIndexNotConcurrently {

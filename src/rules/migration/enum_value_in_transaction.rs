@@ -24,7 +24,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Add the value in a migration of its own, and use it in a later one.
-    EnumValueInTransaction { id: "enum-value-in-transaction", summary: "Enum value added or used inside the adding transaction", kind: Migration }
+    EnumValueInTransaction { id: "enum-value-in-transaction", summary: "Enum value added or used inside the adding transaction", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for EnumValueInTransaction {

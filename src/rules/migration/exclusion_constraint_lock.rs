@@ -28,7 +28,7 @@ declare_rule! {
     /// Add the constraint when the table is created, or in a maintenance window. If
     /// every operator is `=`, a unique index built `CONCURRENTLY` enforces the same
     /// rule online.
-    ExclusionConstraintLock { id: "exclusion-constraint-lock", summary: "Exclusion constraint added to an existing table builds its index under ACCESS EXCLUSIVE", kind: Migration }
+    ExclusionConstraintLock { id: "exclusion-constraint-lock", summary: "Exclusion constraint added to an existing table builds its index under ACCESS EXCLUSIVE", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for ExclusionConstraintLock {

@@ -19,7 +19,7 @@ declare_rule! {
     /// ## Fix
     /// Use `pg_repack` or `pg_squeeze` to reclaim space online; run maintenance outside
     /// migrations, in a window.
-    HeavyLockStatement { id: "heavy-lock-statement", summary: "VACUUM FULL / CLUSTER / LOCK TABLE in a migration", kind: Migration }
+    HeavyLockStatement { id: "heavy-lock-statement", summary: "VACUUM FULL / CLUSTER / LOCK TABLE in a migration", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for HeavyLockStatement {

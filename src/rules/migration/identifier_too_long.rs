@@ -34,7 +34,7 @@ declare_rule! {
     /// ## Fix
     /// Choose a name of 63 bytes or fewer (the ORM usually lets you: Rails `name:`,
     /// Prisma `map:`, Django `db_table` / `Meta.indexes[...].name`).
-    IdentifierTooLong { id: "identifier-too-long", summary: "Identifier longer than 63 bytes is truncated", kind: Migration }
+    IdentifierTooLong { id: "identifier-too-long", summary: "Identifier longer than 63 bytes is truncated", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for IdentifierTooLong {

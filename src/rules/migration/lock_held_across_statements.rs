@@ -32,7 +32,7 @@ declare_rule! {
     /// ## Fix
     /// Commit in between: put the slow statement in a migration of its own (or run
     /// the locking statement last, in a short transaction), and backfill in batches.
-    LockHeldAcrossStatements { id: "lock-held-across-statements", summary: "A lock taken early is held through a slow later statement", kind: Migration }
+    LockHeldAcrossStatements { id: "lock-held-across-statements", summary: "A lock taken early is held through a slow later statement", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for LockHeldAcrossStatements {

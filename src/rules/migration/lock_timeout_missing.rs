@@ -30,7 +30,7 @@ declare_rule! {
     /// SET lock_timeout = '5s';
     /// ALTER TABLE orders ADD COLUMN note text;
     /// ```
-    LockTimeoutMissing { id: "lock-timeout-missing", summary: "Lock-taking DDL with no lock_timeout set", kind: Migration, options: [SUGGESTED] }
+    LockTimeoutMissing { id: "lock-timeout-missing", summary: "Lock-taking DDL with no lock_timeout set", evidence: Behaviour, kind: Migration, options: [SUGGESTED] }
 }
 
 impl Rule for LockTimeoutMissing {

@@ -31,7 +31,7 @@ declare_rule! {
     /// -- once: CREATE UNIQUE INDEX CONCURRENTLY sales_summary_key ON sales_summary (region, day);
     /// REFRESH MATERIALIZED VIEW CONCURRENTLY sales_summary;
     /// ```
-    RefreshMatviewBlocking { id: "refresh-matview-blocking", summary: "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the view", kind: Migration }
+    RefreshMatviewBlocking { id: "refresh-matview-blocking", summary: "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the view", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for RefreshMatviewBlocking {

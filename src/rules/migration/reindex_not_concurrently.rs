@@ -20,7 +20,7 @@ declare_rule! {
     /// ```sql
     /// REINDEX INDEX CONCURRENTLY orders_customer_id_idx;
     /// ```
-    ReindexNotConcurrently { id: "reindex-not-concurrently", summary: "REINDEX without CONCURRENTLY blocks writes", kind: Migration }
+    ReindexNotConcurrently { id: "reindex-not-concurrently", summary: "REINDEX without CONCURRENTLY blocks writes", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for ReindexNotConcurrently {

@@ -18,7 +18,7 @@ declare_rule! {
     /// ## Fix
     /// Expand and contract: add the new column (or a view with the new name), write
     /// both, move readers, then drop the old name in a later release.
-    RenameBreaksCode { id: "rename-breaks-code", summary: "Renaming a table or column breaks running code", kind: Migration }
+    RenameBreaksCode { id: "rename-breaks-code", summary: "Renaming a table or column breaks running code", evidence: Convention, kind: Migration }
 }
 
 impl Rule for RenameBreaksCode {

@@ -28,7 +28,7 @@ declare_rule! {
     /// ## Fix
     /// Create the table with the persistence it needs, or run the change in a
     /// maintenance window, with the time and WAL volume of a full copy in mind.
-    SetLoggedRewrite { id: "set-logged-rewrite", summary: "SET LOGGED / UNLOGGED rewrites the table under an exclusive lock", kind: Migration }
+    SetLoggedRewrite { id: "set-logged-rewrite", summary: "SET LOGGED / UNLOGGED rewrites the table under an exclusive lock", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for SetLoggedRewrite {

@@ -29,7 +29,7 @@ declare_rule! {
     /// ALTER TABLE orders ALTER COLUMN currency SET NOT NULL;            -- no scan now
     /// ALTER TABLE orders DROP CONSTRAINT orders_currency_not_null;
     /// ```
-    SetNotNullScan { id: "set-not-null-scan", summary: "SET NOT NULL scans the table under an exclusive lock", kind: Migration }
+    SetNotNullScan { id: "set-not-null-scan", summary: "SET NOT NULL scans the table under an exclusive lock", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for SetNotNullScan {

@@ -31,7 +31,7 @@ declare_rule! {
     /// Remove the transaction control: the tool's transaction already makes the file
     /// atomic. If a statement must run outside a transaction, turn the tool's
     /// transaction off for that migration instead.
-    TransactionControlInWrappedFile { id: "transaction-control-in-wrapped-file", summary: "BEGIN/COMMIT in a file the tool already runs in a transaction", kind: Migration }
+    TransactionControlInWrappedFile { id: "transaction-control-in-wrapped-file", summary: "BEGIN/COMMIT in a file the tool already runs in a transaction", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for TransactionControlInWrappedFile {

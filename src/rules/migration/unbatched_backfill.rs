@@ -38,7 +38,7 @@ declare_rule! {
     /// WHERE id >= 1 AND id < 10001 AND created_at < '2020-01-01';
     /// -- repeat for the next id range
     /// ```
-    UnbatchedBackfill { id: "unbatched-backfill", summary: "UPDATE/DELETE of an existing table with no batch bound", kind: Migration }
+    UnbatchedBackfill { id: "unbatched-backfill", summary: "UPDATE/DELETE of an existing table with no batch bound", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for UnbatchedBackfill {

@@ -30,7 +30,7 @@ declare_rule! {
     /// ALTER TABLE orders ADD COLUMN note text;
     /// COMMIT;
     /// ```
-    UnclosedTransaction { id: "unclosed-transaction", summary: "BEGIN without COMMIT: the file's work is rolled back", kind: Migration }
+    UnclosedTransaction { id: "unclosed-transaction", summary: "BEGIN without COMMIT: the file's work is rolled back", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for UnclosedTransaction {

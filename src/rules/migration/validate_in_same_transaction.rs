@@ -22,7 +22,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// Commit in between: move `VALIDATE CONSTRAINT` to the next migration.
-    ValidateInSameTransaction { id: "validate-in-same-transaction", summary: "VALIDATE CONSTRAINT in the transaction that added it NOT VALID", kind: Migration }
+    ValidateInSameTransaction { id: "validate-in-same-transaction", summary: "VALIDATE CONSTRAINT in the transaction that added it NOT VALID", evidence: Behaviour, kind: Migration }
 }
 
 impl Rule for ValidateInSameTransaction {

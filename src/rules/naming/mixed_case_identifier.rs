@@ -29,7 +29,7 @@ declare_rule! {
     /// ALTER TABLE "User" RENAME COLUMN "createdAt" TO created_at;
     /// ALTER TABLE "User" RENAME TO users;
     /// ```
-    MixedCaseIdentifier { id: "mixed-case-identifier", summary: "Identifiers that must be double-quoted forever" }
+    MixedCaseIdentifier { id: "mixed-case-identifier", summary: "Identifiers that must be double-quoted forever", evidence: Convention }
 }
 
 /// Prisma's implicit many-to-many table: `_<relation>` with columns `A` and `B` only.

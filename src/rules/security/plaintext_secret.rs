@@ -113,7 +113,7 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE users RENAME COLUMN totp_secret TO totp_secret_encrypted; -- after re-writing values encrypted
     /// ```
-    PlaintextSecret { id: "plaintext-secret", summary: "Column looks like an unhashed secret", options: [COLUMNS, SECRET_TABLES, SECRET_TABLE_COLUMNS, HASHED_MARKERS, HASHED_COMMENT_WORDS, ENCRYPT_COLUMNS, ENCRYPT_TABLES] }
+    PlaintextSecret { id: "plaintext-secret", summary: "Column looks like an unhashed secret", evidence: Convention, options: [COLUMNS, SECRET_TABLES, SECRET_TABLE_COLUMNS, HASHED_MARKERS, HASHED_COMMENT_WORDS, ENCRYPT_COLUMNS, ENCRYPT_TABLES] }
 }
 
 impl Rule for PlaintextSecret {

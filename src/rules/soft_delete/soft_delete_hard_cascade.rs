@@ -27,7 +27,7 @@ declare_rule! {
     /// ALTER TABLE tasks DROP CONSTRAINT tasks_project_id_fkey,
     ///   ADD CONSTRAINT tasks_project_id_fkey FOREIGN KEY (project_id) REFERENCES projects ON DELETE RESTRICT;
     /// ```
-    SoftDeleteHardCascade { id: "soft-delete-hard-cascade", summary: "ON DELETE CASCADE from a soft-delete parent", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
+    SoftDeleteHardCascade { id: "soft-delete-hard-cascade", summary: "ON DELETE CASCADE from a soft-delete parent", evidence: Convention, options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS] }
 }
 
 impl Rule for SoftDeleteHardCascade {

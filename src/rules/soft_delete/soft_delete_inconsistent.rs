@@ -73,7 +73,7 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE features ADD COLUMN "deletedAt" timestamp with time zone;
     /// ```
-    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, EXEMPT_TABLE_WORDS, crate::rules::analysis::ACTOR_COLUMNS, POINTER_WORDS, IDENTIFIER_COLUMNS] }
+    SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column", evidence: Convention, options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, EXEMPT_TABLE_WORDS, crate::rules::analysis::ACTOR_COLUMNS, POINTER_WORDS, IDENTIFIER_COLUMNS] }
 }
 
 impl Rule for SoftDeleteInconsistent {

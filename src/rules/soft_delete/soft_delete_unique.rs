@@ -67,7 +67,7 @@ declare_rule! {
     /// ALTER TABLE organizations DROP CONSTRAINT organizations_slug_key;
     /// ALTER INDEX organizations_slug_key_live RENAME TO organizations_slug_key;
     /// ```
-    SoftDeleteUnique { id: "soft-delete-unique", summary: "Unique key not scoped to live rows in a soft-delete table", options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, IDENTIFIER_COLUMNS] }
+    SoftDeleteUnique { id: "soft-delete-unique", summary: "Unique key not scoped to live rows in a soft-delete table", evidence: Convention, options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, IDENTIFIER_COLUMNS] }
 }
 
 impl Rule for SoftDeleteUnique {

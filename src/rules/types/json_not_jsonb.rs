@@ -21,7 +21,7 @@ declare_rule! {
     /// ```sql
     /// ALTER TABLE profiles ALTER COLUMN settings TYPE jsonb USING settings::jsonb; -- rewrites the table
     /// ```
-    JsonNotJsonb { id: "json-not-jsonb", summary: "json column instead of jsonb" }
+    JsonNotJsonb { id: "json-not-jsonb", summary: "json column instead of jsonb", evidence: Structure }
 }
 
 impl Rule for JsonNotJsonb {

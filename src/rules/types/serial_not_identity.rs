@@ -29,7 +29,7 @@ declare_rule! {
     /// SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM users), false);
     /// COMMIT;
     /// ```
-    SerialNotIdentity { id: "serial-not-identity", summary: "serial / nextval() default instead of an identity column" }
+    SerialNotIdentity { id: "serial-not-identity", summary: "serial / nextval() default instead of an identity column", evidence: Structure }
 }
 
 impl Rule for SerialNotIdentity {

@@ -42,7 +42,7 @@ declare_rule! {
     /// ALTER TABLE profiles ADD CONSTRAINT profiles_bio_length CHECK (char_length(bio) <= 2000) NOT VALID;
     /// ALTER TABLE profiles VALIDATE CONSTRAINT profiles_bio_length;
     /// ```
-    TextWithoutLengthCheck { id: "text-without-length-check", summary: "User-facing text column without a length CHECK (opt-in)", options: [SUGGESTED_LENGTH, COLUMNS] }
+    TextWithoutLengthCheck { id: "text-without-length-check", summary: "User-facing text column without a length CHECK (opt-in)", evidence: Convention, options: [SUGGESTED_LENGTH, COLUMNS] }
 }
 
 impl Rule for TextWithoutLengthCheck {

@@ -31,7 +31,7 @@ declare_rule! {
     /// SET timezone = 'UTC';
     /// ALTER TABLE events ALTER COLUMN "createdAt" TYPE timestamp with time zone;
     /// ```
-    TimestampWithoutTz { id: "timestamp-without-tz", summary: "timestamp without time zone" }
+    TimestampWithoutTz { id: "timestamp-without-tz", summary: "timestamp without time zone", evidence: Structure }
 }
 
 impl Rule for TimestampWithoutTz {

@@ -39,7 +39,7 @@ declare_rule! {
     /// ALTER TABLE users ADD CONSTRAINT users_name_length CHECK (char_length(name) <= 255) NOT VALID;
     /// ALTER TABLE users VALIDATE CONSTRAINT users_name_length;
     /// ```
-    UnboundedVarchar { id: "unbounded-varchar", summary: "varchar column without a length", options: [SUGGESTED_LENGTH] }
+    UnboundedVarchar { id: "unbounded-varchar", summary: "varchar column without a length", evidence: Structure, options: [SUGGESTED_LENGTH] }
 }
 
 impl Rule for UnboundedVarchar {
