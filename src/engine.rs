@@ -190,6 +190,96 @@ pub fn review_statement(
     }
 }
 
+/// The migration rules a fix is reviewed with leave out `lock-timeout-missing`: a fix
+/// is run by hand or as a migration of its own, and its advice would sit on every
+/// statement of every fix.
+const NOT_FOR_FIXES: &[&str] = &["lock-timeout-missing"];
+
+/// Review every schema finding's fix as a migration of its own: replay it on a copy of
+/// `db` (the model the finding was made from) with the migration rules of `plan`, and
+/// put what they find at `warning` or `error` into the fix, as a `-- review:` comment
+/// line above the statement concerned (a rewrite, a scan, a lock held long, a rename
+/// that breaks code). So no fix hides what running it does; the rule that wrote the
+/// fix offers the safer sequence where there is one.
+pub fn review_fixes(db: &Database, plan: &Plan, pg_version: u32, findings: &mut [Finding]) {
+    let reviewing = Plan {
+        rules: plan
+            .rules
+            .iter()
+            .filter(|a| a.rule.meta().is_migration() && !NOT_FOR_FIXES.contains(&a.rule.meta().id))
+            .map(|a| ActiveRule {
+                rule: a.rule,
+                pack: a.pack,
+                severity: a.severity,
+                options: a.options.clone(),
+            })
+            .collect(),
+        packs: Vec::new(),
+    };
+    if reviewing.rules.is_empty() {
+        return;
+    }
+    for finding in findings.iter_mut() {
+        let Some(fix) = finding.fix.as_deref() else {
+            continue;
+        };
+        let notes = review_fix(db, &reviewing, pg_version, fix);
+        if !notes.is_empty() {
+            finding.fix = Some(annotate(fix, &notes));
+        }
+    }
+}
+
+/// What the migration rules of `plan` say about `fix` run against `db`, as (line of
+/// the fix, one-line message), at `warning` or `error`.
+pub fn review_fix(db: &Database, plan: &Plan, pg_version: u32, fix: &str) -> Vec<(u32, String)> {
+    let mut replayer = crate::source::sql::replay::Replayer::over(db.clone());
+    let mut state = crate::source::sql::session::FileState::new(
+        std::path::Path::new("fix.sql"),
+        crate::source::sql::delivery::Sending::default(),
+        crate::source::sql::split::split(fix).statements.len(),
+    );
+    let mut reviewed = Vec::new();
+    crate::source::sql::replay_observed(
+        &mut replayer,
+        "fix.sql",
+        fix,
+        &mut state,
+        &mut Vec::new(),
+        &mut Default::default(),
+        &mut |event| review_statement(event, plan, pg_version, &mut reviewed),
+    );
+    let mut notes: Vec<(u32, String)> = reviewed
+        .into_iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .filter_map(|f| {
+            let line = f.location.as_ref()?.line;
+            let message = f.message.split_whitespace().collect::<Vec<_>>().join(" ");
+            Some((line, format!("{message} ({})", f.rule)))
+        })
+        .collect();
+    notes.sort();
+    notes.dedup();
+    notes
+}
+
+/// `fix` with each note as a `-- review:` line above its line.
+fn annotate(fix: &str, notes: &[(u32, String)]) -> String {
+    let mut out = String::with_capacity(fix.len() + 120 * notes.len());
+    for (i, line) in fix.lines().enumerate() {
+        let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        for (_, note) in notes.iter().filter(|(l, _)| *l == number) {
+            out.push_str("-- review: ");
+            out.push_str(note);
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.truncate(out.trim_end_matches('\n').len());
+    out
+}
+
 /// Sort in the deterministic order, and keep one finding per fingerprint: a finding's
 /// id names one defect, so baselines, SARIF and JUnit never see two findings with one
 /// id. Repeats (the same rule on the same object, e.g. several statements of one

@@ -81,6 +81,8 @@ fn parity(tag: &str, files: Vec<PathBuf>) -> Result<(), String> {
     let mut lint_args: Vec<&str> = vec!["lint"];
     lint_args.extend(paths.iter().map(String::as_str));
     lint_args.extend(FLAGS);
+    // The whole schema, as inspect sees it: not only what the working tree changed.
+    lint_args.push("--all");
     let linted = dblint(&lint_args);
     assert_eq!(linted.code, 0, "{tag}: {}", linted.stderr);
     // Statistics-based rules know what SQL cannot tell; parity is about the rest.

@@ -130,7 +130,14 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
     if let Some(b) = &bar {
         b.set_message("running rules");
     }
-    let findings = crate::engine::run(&database, &plan);
+    let mut findings = crate::engine::run(&database, &plan);
+    // The migration rules judge each fix for the server it would run on.
+    let major = database
+        .live
+        .as_ref()
+        .and_then(|l| u32::try_from(l.server_version / 10000).ok())
+        .unwrap_or(settings.pg_version);
+    crate::engine::review_fixes(&database, &plan, major, &mut findings);
     let mut suppressions = crate::suppress::Suppressions::from_settings(&settings)?;
     let graded = crate::grade::grade(&database, &plan, findings, &mut suppressions);
     for line in suppressions.unused_globs() {

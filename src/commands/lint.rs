@@ -73,6 +73,7 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         .join(" ");
     let migration_findings = reviewed.len();
     let mut findings = crate::engine::run(&loaded.database, &plan);
+    crate::engine::review_fixes(&loaded.database, &plan, pg_version, &mut findings);
     findings.extend(reviewed);
     let failed = loaded
         .diagnostics
@@ -193,6 +194,7 @@ pub fn lint_sources(
         crate::engine::review_statement(event, &plan, settings.pg_version, &mut reviewed)
     });
     let mut findings = crate::engine::run(&loaded.database, &plan);
+    crate::engine::review_fixes(&loaded.database, &plan, settings.pg_version, &mut findings);
     findings.extend(reviewed);
     let mut suppressions = crate::suppress::Suppressions::from_settings(settings)?
         .with_inline(crate::inline_ignores::collect(&loaded.outlines)?);

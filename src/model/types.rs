@@ -194,6 +194,30 @@ impl DataType {
     pub fn same_base(&self, other: &DataType) -> bool {
         self.name == other.name && self.array_dims == other.array_dims
     }
+
+    /// Whether every value of `other` converts to this type unchanged, so changing a
+    /// column from `other` to this type never loses or alters data: a wider integer
+    /// (`smallint` < `integer` < `bigint` < `numeric` without a precision), or `text`
+    /// or an unbounded `varchar` for a `varchar` (not for `character`, whose trailing
+    /// spaces the cast drops). `false` whenever unsure.
+    pub fn holds_all_of(&self, other: &DataType) -> bool {
+        if self.array_dims != other.array_dims || self.schema.is_some() || other.schema.is_some() {
+            return false;
+        }
+        let rank = |t: &DataType| match t.name.as_str() {
+            "smallint" => Some(1),
+            "integer" => Some(2),
+            "bigint" => Some(3),
+            "numeric" if t.modifiers.is_empty() => Some(4),
+            _ => None,
+        };
+        if let (Some(a), Some(b)) = (rank(self), rank(other)) {
+            return a >= b;
+        }
+        let unbounded_text =
+            self.name == "text" || (self.name == "character varying" && self.modifiers.is_empty());
+        unbounded_text && matches!(other.name.as_str(), "text" | "character varying")
+    }
 }
 
 impl DataType {
@@ -249,6 +273,21 @@ impl fmt::Display for DataType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_holds_another_only_when_every_value_converts_unchanged() {
+        let t = |name: &str, m: Vec<i64>| DataType::from_sql_name(None, name, m, 0).0;
+        assert!(t("bigint", vec![]).holds_all_of(&t("integer", vec![])));
+        assert!(t("integer", vec![]).holds_all_of(&t("smallint", vec![])));
+        assert!(t("numeric", vec![]).holds_all_of(&t("bigint", vec![])));
+        assert!(t("text", vec![]).holds_all_of(&t("varchar", vec![64])));
+        // Narrowing, a bounded numeric, char's dropped spaces, unrelated types: never.
+        assert!(!t("integer", vec![]).holds_all_of(&t("bigint", vec![])));
+        assert!(!t("numeric", vec![10, 0]).holds_all_of(&t("integer", vec![])));
+        assert!(!t("varchar", vec![64]).holds_all_of(&t("text", vec![])));
+        assert!(!t("text", vec![]).holds_all_of(&t("char", vec![10])));
+        assert!(!t("uuid", vec![]).holds_all_of(&t("text", vec![])));
+    }
 
     #[test]
     fn canonical_names_match_format_type() {

@@ -398,7 +398,7 @@ fn create_index_named(name: &str, table: &Table, columns: &[Name]) -> String {
         "CONCURRENTLY "
     };
     format!(
-        "CREATE INDEX {only}{} ON {} ({});",
+        "CREATE INDEX {only}IF NOT EXISTS {} ON {} ({});",
         crate::model::quote_ident(name),
         table.name.sql(),
         cols.join(", ")
@@ -727,9 +727,9 @@ pub fn drop_index_sql(table: &Table, index: &Index) -> String {
         )
     } else if table.kind == crate::model::TableKind::Partitioned {
         // DROP INDEX CONCURRENTLY is not supported on a partitioned index.
-        format!("DROP INDEX {};", index.name.sql())
+        format!("DROP INDEX IF EXISTS {};", index.name.sql())
     } else {
-        format!("DROP INDEX CONCURRENTLY {};", index.name.sql())
+        format!("DROP INDEX CONCURRENTLY IF EXISTS {};", index.name.sql())
     }
 }
 

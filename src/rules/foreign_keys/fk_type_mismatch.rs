@@ -50,8 +50,8 @@ impl Rule for FkTypeMismatch {
                     {
                         continue;
                     }
-                    out.push(
-                        ctx.finding(
+                    let finding = ctx
+                        .finding(
                             &table.name,
                             format!(
                                 "{}.{} is {} but references {}.{} of type {}",
@@ -65,14 +65,31 @@ impl Rule for FkTypeMismatch {
                         )
                         .columns(&[col])
                         .object(&fk.name)
-                        .fix(format!(
-                            "ALTER TABLE {} ALTER COLUMN {} TYPE {}; -- rewrites the table",
+                        .location(fk.location.as_ref());
+                    // Only ever widen: the child takes the key's type when that holds
+                    // every child value; a child wider than its key is left as it is.
+                    let finding = if referenced.data_type.holds_all_of(&child.data_type) {
+                        finding.fix(format!(
+                            "ALTER TABLE {} ALTER COLUMN {} TYPE {};",
                             table.name.sql(),
                             quote_ident(col),
                             referenced.data_type.sql()
                         ))
-                        .location(fk.location.as_ref()),
-                    );
+                    } else if child.data_type.holds_all_of(&referenced.data_type) {
+                        finding.help(format!(
+                            "{col} is wider than the key it references, and narrowing it could fail or lose values: widen {}.{} to {} instead (with the sequence behind it, ALTER SEQUENCE ... AS {}), and every other column that references it",
+                            parent.name,
+                            ref_col,
+                            child.data_type.sql(),
+                            child.data_type.sql()
+                        ))
+                    } else {
+                        finding.help(format!(
+                            "{} and {} do not convert into each other without loss: choose one type for both, check that every value converts, and change the other column with ALTER COLUMN ... TYPE ... USING",
+                            child.data_type, referenced.data_type
+                        ))
+                    };
+                    out.push(finding);
                 }
             }
         }

@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// ```sql
-    /// DROP INDEX CONCURRENTLY public.users_email_idx;
+    /// DROP INDEX CONCURRENTLY IF EXISTS public.users_email_idx;
     /// ```
     DuplicateIndex { id: "duplicate-index", summary: "Index duplicates another index", evidence: Structure }
 }

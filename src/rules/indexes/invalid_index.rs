@@ -37,7 +37,7 @@ declare_rule! {
     /// build it again):
     /// ```sql
     /// REINDEX INDEX CONCURRENTLY public.events_at_idx;
-    /// DROP INDEX CONCURRENTLY public.users_email_key;
+    /// DROP INDEX CONCURRENTLY IF EXISTS public.users_email_key;
     /// ```
     InvalidIndex { id: "invalid-index", summary: "Index left invalid by a failed concurrent build", evidence: Behaviour, kind: Live }
 }
@@ -75,7 +75,7 @@ impl Rule for InvalidIndex {
                 // statement that always runs is the drop; the rebuild is advice.
                 let finding = if index.unique {
                     finding
-                        .fix(format!("DROP INDEX CONCURRENTLY {};", index.name.sql()))
+                        .fix(format!("DROP INDEX CONCURRENTLY IF EXISTS {};", index.name.sql()))
                         .help(format!(
                             "remove the duplicate keys ({}), then build it again: CREATE UNIQUE INDEX CONCURRENTLY {} ON {} ({}){}",
                             index.keys_sql(),

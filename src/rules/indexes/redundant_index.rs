@@ -21,7 +21,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// ```sql
-    /// DROP INDEX CONCURRENTLY public.orders_customer_idx;
+    /// DROP INDEX CONCURRENTLY IF EXISTS public.orders_customer_idx;
     /// ```
     RedundantIndex { id: "redundant-index", summary: "Index is a prefix of another index", evidence: Structure }
 }
@@ -55,7 +55,10 @@ impl Rule for RedundantIndex {
                         ),
                     )
                     .object(&short.name.name)
-                    .fix(format!("DROP INDEX CONCURRENTLY {};", short.name.sql()))
+                    .fix(format!(
+                        "DROP INDEX CONCURRENTLY IF EXISTS {};",
+                        short.name.sql()
+                    ))
                     .location(short.location.as_ref()),
                 );
             }

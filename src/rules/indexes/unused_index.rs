@@ -40,7 +40,7 @@ declare_rule! {
     ///
     /// ## Fix
     /// ```sql
-    /// DROP INDEX CONCURRENTLY public.orders_note_idx;
+    /// DROP INDEX CONCURRENTLY IF EXISTS public.orders_note_idx;
     /// ```
     UnusedIndex { id: "unused-index", summary: "Index never scanned in the statistics period", evidence: Behaviour, kind: Live, options: [MIN_STATS_AGE_DAYS, MIN_TABLE_SCANS] }
 }
@@ -88,7 +88,7 @@ impl Rule for UnusedIndex {
                         ),
                     )
                     .object(&index.name.name)
-                    .fix(format!("DROP INDEX CONCURRENTLY {};", index.name.sql())),
+                    .fix(format!("DROP INDEX CONCURRENTLY IF EXISTS {};", index.name.sql())),
                 );
             }
         }

@@ -38,8 +38,16 @@ declare_rule! {
     /// - a column `id`: a unique index on it becomes the key, after a validated CHECK
     ///   has let `SET NOT NULL` skip its scan if `id` is nullable (this fails, naming
     ///   the row, while `id` has duplicates or NULLs);
-    /// - otherwise an identity column is added as the key (this rewrites the table). A
-    ///   partitioned table gets advice: its key must include the partition key columns.
+    /// - otherwise an identity column is added as the key. Adding it at once rewrites
+    ///   the table under ACCESS EXCLUSIVE (every row takes a value from the sequence;
+    ///   PostgreSQL docs, `ALTER TABLE`, Notes), so on a table of a million rows or
+    ///   more (the live row estimate) the fix is a sequence of steps that rewrite
+    ///   nothing: a nullable `id` with a sequence default for new rows, a backfill a
+    ///   page range at a time with a COMMIT after each (in a DO block run in
+    ///   autocommit mode), NOT NULL proven by a validated CHECK, the key's index built
+    ///   CONCURRENTLY, and last `id` made an identity column whose sequence goes on
+    ///   from the backfill's. A partitioned table gets advice: its key must include
+    ///   the partition key columns.
     /// ```sql
     /// ALTER TABLE "_CategoryToPost" ADD CONSTRAINT "_CategoryToPost_pkey" PRIMARY KEY USING INDEX "_CategoryToPost_AB_unique";
     /// ALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
@@ -196,8 +204,76 @@ fn with_fix(db: &Database, table: &Table, finding: Finding) -> Finding {
                 "{not_null}CREATE UNIQUE INDEX CONCURRENTLY {name} ON {t} (id);\nALTER TABLE {t} ADD CONSTRAINT {name} PRIMARY KEY USING INDEX {name};"
             ))
         }
+        None if table
+            .stats
+            .is_some_and(|s| s.estimated_rows >= crate::score::LARGE_TABLE_ROWS) =>
+        {
+            finding.fix(identity_in_steps(table))
+        }
         None => finding.fix(format!(
-            "ALTER TABLE {t} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;"
+            "-- on a large table, add the key in steps that rewrite nothing (`dblint explain table-without-pk`)\nALTER TABLE {t} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;"
         )),
     }
+}
+
+/// Rows per batch of the backfill, in heap pages (about 5,000 to 20,000 rows).
+const BACKFILL_PAGES: u32 = 100;
+
+/// An identity key added to a large table without rewriting it (adding an identity
+/// column fills every row at once, under ACCESS EXCLUSIVE): a plain nullable column,
+/// a sequence as its default for new rows, a backfill of the old ones a page range
+/// at a time with a COMMIT after each, NOT NULL proven by a validated CHECK, the key's
+/// index built CONCURRENTLY, and last the column made an identity whose sequence goes
+/// on from the backfill's. The backfill's sequence is not `OWNED BY` the column, or
+/// `pg_get_serial_sequence` could name it instead of the identity's (a test caught
+/// the identity starting at 1 again). Each statement runs alone in autocommit mode (a DO block
+/// may COMMIT only there: PostgreSQL docs, "43.8. Transaction Management").
+fn identity_in_steps(table: &Table) -> String {
+    let t = table.name.sql();
+    let base = &table.name.name;
+    let seq = crate::model::QualifiedName {
+        schema: table.name.schema.clone(),
+        name: format!("{base}_id_backfill").into(),
+    }
+    .sql();
+    let chk = quote_ident(&format!("{base}_id_not_null"));
+    let pkey = quote_ident(&format!("{base}_pkey"));
+    let lit = |sql: &str| format!("'{}'", sql.replace('\'', "''"));
+    let (t_lit, seq_lit) = (lit(&t), lit(&seq));
+    let pages = BACKFILL_PAGES;
+    format!(
+        "-- in steps: adding an identity column at once would rewrite {t} under ACCESS EXCLUSIVE
+ALTER TABLE {t} ADD COLUMN id bigint;
+CREATE SEQUENCE {seq} AS bigint;
+ALTER TABLE {t} ALTER COLUMN id SET DEFAULT nextval({seq_lit});
+-- backfill {pages} pages at a time, each batch committed (a TID range scan on PostgreSQL 14+;
+-- on 12 and 13 each batch scans the table)
+DO $fix$
+DECLARE
+  pages bigint := pg_catalog.pg_relation_size({t_lit}) / pg_catalog.current_setting('block_size')::int;
+  p bigint := 0;
+BEGIN
+  WHILE p <= pages LOOP
+    UPDATE {t} SET id = nextval({seq_lit})
+      WHERE id IS NULL AND ctid >= format('(%s,0)', p)::tid AND ctid < format('(%s,0)', p + {pages})::tid;
+    COMMIT;
+    p := p + {pages};
+  END LOOP;
+END
+$fix$;
+ALTER TABLE {t} ADD CONSTRAINT {chk} CHECK (id IS NOT NULL) NOT VALID;
+ALTER TABLE {t} VALIDATE CONSTRAINT {chk};
+ALTER TABLE {t} ALTER COLUMN id SET NOT NULL;
+ALTER TABLE {t} DROP CONSTRAINT {chk};
+CREATE UNIQUE INDEX CONCURRENTLY {pkey} ON {t} (id);
+ALTER TABLE {t} ADD CONSTRAINT {pkey} PRIMARY KEY USING INDEX {pkey};
+-- an identity column from here on, its sequence going on from the backfill's
+DO $fix$
+BEGIN
+  ALTER TABLE {t} ALTER COLUMN id DROP DEFAULT, ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY;
+  PERFORM setval(pg_catalog.pg_get_serial_sequence({t_lit}, 'id'), nextval({seq_lit}));
+END
+$fix$;
+DROP SEQUENCE {seq};"
+    )
 }

@@ -103,15 +103,16 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Store a one-way hash (SHA-256 for random tokens, a password hash such as
-    /// argon2/bcrypt for passwords) under a name that says so:
+    /// Advice, not a statement: only the application can re-write the values. Store a
+    /// one-way hash (SHA-256 for random tokens, a password hash such as argon2/bcrypt
+    /// for passwords) in a column whose name says so (`key_hash`), or, for a secret
+    /// that must be read back, encrypt it (envelope encryption in the application, the
+    /// key in a KMS or secret store) into `totp_secret_encrypted`; move the application
+    /// to the new column, then drop the old one. (Renaming the column alone would
+    /// silence this rule and break the code that reads it: `rename-breaks-code`.)
+    /// Values that already are hashes can say so in a comment:
     /// ```sql
-    /// ALTER TABLE api_keys RENAME COLUMN key TO key_sha256; -- after re-writing values as hashes
-    /// ```
-    /// or, for a secret that must be read back, encrypt it (envelope encryption in
-    /// the application, the key in a KMS or secret store):
-    /// ```sql
-    /// ALTER TABLE users RENAME COLUMN totp_secret TO totp_secret_encrypted; -- after re-writing values encrypted
+    /// COMMENT ON COLUMN api_keys.key IS 'SHA-256 hash of the key';
     /// ```
     PlaintextSecret { id: "plaintext-secret", summary: "Column looks like an unhashed secret", evidence: Convention, options: [COLUMNS, SECRET_TABLES, SECRET_TABLE_COLUMNS, HASHED_MARKERS, HASHED_COMMENT_WORDS, ENCRYPT_COLUMNS, ENCRYPT_TABLES] }
 }
@@ -184,11 +185,15 @@ impl Rule for PlaintextSecret {
                             table.name.name, column.name
                         ),
                     )
-                    .fix(format!(
-                        "-- {advice}, then:\nALTER TABLE {} RENAME COLUMN {} TO {};",
+                    // Advice, not a fix: only the application can re-write the
+                    // values, and renaming the column alone would hide the secret
+                    // from this rule while breaking the code that reads it.
+                    .help(format!(
+                        "{advice}: add a column such as {} for it, move the application to it, then drop {}; if the values already are hashes or ciphertext, say so in the column's name or in COMMENT ON COLUMN {}.{} IS '...'",
+                        quote_ident(&format!("{}_{suffix}", column.name)),
+                        quote_ident(&column.name),
                         table.name.sql(),
                         quote_ident(&column.name),
-                        quote_ident(&format!("{}_{suffix}", column.name))
                     ));
                 out.push(
                     finding

@@ -20,12 +20,14 @@ pub const COLUMNS: OptionSpec = OptionSpec {
 
 declare_rule! {
     /// ## What it does
-    /// Opt-in. Flags `text` (and unbounded `varchar`) columns whose names say they hold
+    /// Opt-in. Flags `text` columns whose names say they hold
     /// user input (`columns` option: names, titles, descriptions, comments, bios,
     /// emails, ...) and that no CHECK bounds in length from above: `char_length(col)
     /// <= N` among the CHECK's AND terms (also `<`, `BETWEEN`, `length`,
     /// `octet_length`), on the table or the column's domain. A lower bound
-    /// (`char_length(col) > 0`) or a limit under OR does not count.
+    /// (`char_length(col) > 0`) or a limit under OR does not count. A `varchar`
+    /// without a length is `unbounded-varchar`'s (one finding, and one CHECK, per
+    /// column).
     ///
     /// ## Why is this bad?
     /// Whatever the application forgets to validate, the database stores: a
@@ -55,9 +57,7 @@ impl Rule for TextWithoutLengthCheck {
         let mut out = Vec::new();
         for table in ctx.db.tables.values().filter(|t| !t.is_partition()) {
             for column in &table.columns {
-                let textual =
-                    column.data_type.name == "text" || column.data_type.is_unbounded_varchar();
-                if !textual
+                if column.data_type.name != "text"
                     || column.data_type.is_array()
                     || !ctx.options.name_matches(&COLUMNS, &column.name)
                 {

@@ -42,6 +42,15 @@ impl Replayer {
         }
     }
 
+    /// A replayer that goes on from `db` (to review a statement against a schema
+    /// already built, e.g. a fix against the model it was found in).
+    pub fn over(db: Database) -> Self {
+        Replayer {
+            db,
+            ..Replayer::new()
+        }
+    }
+
     pub fn search_path(&self) -> &[Name] {
         &self.search_path
     }
