@@ -71,7 +71,7 @@ declare_rule! {
     /// pack. Soft-deleting a child with its parent stays the application's job. Each
     /// statement runs on its own:
     /// ```sql
-    /// ALTER TABLE features ADD COLUMN "deletedAt" timestamp with time zone;
+    /// ALTER TABLE features ADD COLUMN IF NOT EXISTS "deletedAt" timestamp with time zone;
     /// ```
     SoftDeleteInconsistent { id: "soft-delete-inconsistent", summary: "Child of a soft-delete table has no soft-delete column", evidence: Convention, options: [crate::rules::analysis::DELETED_COLUMNS, crate::rules::analysis::ACTIVE_COLUMNS, EXEMPT_TABLE_WORDS, crate::rules::analysis::ACTOR_COLUMNS, POINTER_WORDS, IDENTIFIER_COLUMNS] }
 }
@@ -203,7 +203,7 @@ fn fix(ctx: &Context, child: &Table, marker: &NewMarker) -> String {
     while let Some(table) = queue.pop_front() {
         let marker = marker.named_for(ctx, table);
         statements.push(format!(
-            "ALTER TABLE {} ADD COLUMN {} {};",
+            "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {};",
             table.name.sql(),
             quote_ident(&marker.name),
             marker.sql_type
