@@ -48,6 +48,7 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$dir'
 fsync = off
 max_locks_per_transaction = 1024
+max_prepared_transactions = 10
 log_statement = 'all'
 log_line_prefix = '%m [%p] %u@%d %a: '
 CONF

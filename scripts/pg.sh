@@ -15,6 +15,8 @@ dir="${DBLINT_PG_DIR:-/tmp/dblint-pg}"
 port="${DBLINT_PG_PORT:-54329}"
 standby_port=$((port + 1))
 password="dblint-test-secret"
+# Raise when the cluster's settings below change.
+settings_version=2
 
 bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 if [ -z "$bindir" ]; then
@@ -47,11 +49,20 @@ emit() {
 
 case "${1:-start}" in
   start)
+    # A running cluster is reused when it was made by this version of the settings
+    # below (a cluster from an older script is rebuilt, so a setting added here
+    # reaches machines that kept their cluster).
     if [ -f "$dir/data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 \
-       && as_owner "$bindir/pg_ctl" -D "$dir/standby" status >/dev/null 2>&1; then
+       && as_owner "$bindir/pg_ctl" -D "$dir/standby" status >/dev/null 2>&1 \
+       && [ "$(cat "$dir/settings-version" 2>/dev/null)" = "$settings_version" ]; then
       emit
       exit 0
     fi
+    for data in "$dir/standby" "$dir/data"; do
+      if [ -d "$data" ]; then
+        as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+      fi
+    done
     rm -rf "$dir"
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
@@ -77,6 +88,8 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 50
+# Prepared transactions, for lock-held-by-idle-transaction (tests/live.rs).
+max_prepared_transactions = 10
 CONF
     # One database that refuses unencrypted connections, to test the "requires TLS" message.
     { echo "hostnossl dblint_tls_only all 127.0.0.1/32 reject"; cat "$dir/data/pg_hba.conf"; } > "$dir/pg_hba.tmp"
@@ -91,6 +104,7 @@ port = $standby_port
 hot_standby = on
 CONF
     as_owner "$bindir/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -t 60 start >/dev/null
+    echo "$settings_version" > "$dir/settings-version"
     emit
     ;;
   stop)

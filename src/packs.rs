@@ -22,6 +22,7 @@ const PACK_FILES: &[(&str, &str)] = &[
         include_str!("../rules/soft-delete.toml"),
     ),
     ("security.toml", include_str!("../rules/security.toml")),
+    ("locks.toml", include_str!("../rules/locks.toml")),
     ("naming.toml", include_str!("../rules/naming.toml")),
     (
         "migration-safety.toml",

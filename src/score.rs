@@ -65,18 +65,26 @@ Some findings are facts that predict an outage or data loss. Each holds the over
 score at or below a ceiling, however clean the rest of the schema is, and the
 scorecard names the one that does:
 
-    sequence past 90 % of its column's range (inserts stop soon)        49  F
+    lock of SHARE mode or stronger held by an idle session or prepared
+      transaction on a table in use (its writes wait now)                 45  F
+    sequence past 90 % of its column's range (inserts stop soon)         49  F
     sequence past the rule's threshold (75 %)                            62  D-
     unique index left invalid (duplicates accepted, ON CONFLICT fails)   62  D-
     unindexed foreign key on a table of 1M+ rows, ON DELETE CASCADE /
-      SET NULL / SET DEFAULT (each parent delete scans it under lock)    66  D
-    the same without a cascading action (the delete still scans it)      72  C-
+      SET NULL / SET DEFAULT (each parent delete scans it under lock)     66  D
+    weaker lock held by an idle session or prepared transaction on a
+      table in use (the next schema change of the table waits, and
+      every query on it queues behind that change)                       69  D+
+    unindexed foreign key on a table of 1M+ rows without a cascading
+      action (each parent delete still scans it)                         72  C-
     cascade that erases audit, history or payment records, or rows
       other people created (cascade-into-audit, cascade-on-actor)        79  C+
 
-Row counts come from a live server (`dblint inspect`); from SQL alone, table sizes
-are unknown and only the last line applies. So a live sequence at 93 % or an invalid
-unique index moves the grade further than any amount of hygiene or style.
+Row counts and locks come from a live server (`dblint inspect`); from SQL alone,
+table sizes are unknown and only the last line applies. Locks are not a scorecard
+category (what a session holds now is not the schema): they count here only. So a
+live sequence at 93 % or an invalid unique index moves the grade further than any
+amount of hygiene or style.
 
 ## Grades
 
@@ -244,6 +252,12 @@ pub struct Scorecard {
 /// schema with the fact can have. A sequence past 90 % of its range: inserts stop
 /// soon (F).
 pub const CEILING_SEQUENCE_NEAR_END: u32 = 49;
+/// A lock of SHARE mode or stronger, held by an idle session or a prepared
+/// transaction on a table in use: its writes wait now (F).
+pub const CEILING_IDLE_LOCK_BLOCKS_WRITES: u32 = 45;
+/// A weaker lock held the same way: the next schema change of the table waits, and
+/// every query on it queues behind that change (D+).
+pub const CEILING_IDLE_LOCK: u32 = 69;
 /// A sequence past the rule's threshold (75 % by default): D-.
 pub const CEILING_SEQUENCE_FILLING: u32 = 62;
 /// A unique index left invalid: duplicates are accepted and `ON CONFLICT` on its
@@ -289,8 +303,10 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
         .filter(|t| !t.is_partition())
         .count()
         .max(1) as f64;
-    // Packs of weight 0 (migration safety) gate CI but are not part of the grade: a
-    // schema's grade describes the schema, not how a migration reached it.
+    // Packs of weight 0 (migration safety, locks) gate CI but are not scorecard
+    // categories: a schema's grade describes the schema, not how a migration reached
+    // it or what a session holds now. Their hazards still hold the grade down.
+    let all_findings = findings;
     let scored: Vec<&str> = packs
         .iter()
         .filter(|p| p.weight > 0)
@@ -365,8 +381,8 @@ pub fn score(db: &Database, packs: &[&Pack], findings: &[Finding]) -> Scorecard 
         overall = overall.min(OVERALL_CAP_WITH_WARNINGS);
     }
     // Hazards: facts that predict an outage or data loss hold the score down however
-    // clean the rest is.
-    let hazardous: Vec<&Finding> = findings.iter().filter(|f| f.hazard.is_some()).collect();
+    // clean the rest is, whatever their pack weighs.
+    let hazardous: Vec<&Finding> = all_findings.iter().filter(|f| f.hazard.is_some()).collect();
     let held_by = hazardous
         .iter()
         .min_by_key(|f| f.hazard.map(|h| h.ceiling))

@@ -247,5 +247,6 @@ fn filter_schemas(
     db.views.retain(|q, _| keep(&q.schema));
     db.sequences.retain(|q, _| keep(&q.schema));
     db.index_owner.retain(|q, _| keep(&q.schema));
+    db.held_locks.retain(|l| keep(&l.table.schema));
     db.schemas.retain(|s| keep(s));
 }

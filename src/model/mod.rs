@@ -32,6 +32,55 @@ pub struct Database {
     pub functions: BTreeMap<QualifiedName, Vec<Function>>,
     /// Set when the model was read from a live server.
     pub live: Option<LiveInfo>,
+    /// Table locks held by transactions that run nothing, at the moment `inspect`
+    /// read the catalog (live only; empty from SQL).
+    pub held_locks: Vec<HeldLock>,
+}
+
+/// A table lock granted to a transaction that is not running a statement: a session
+/// idle in a transaction, or a prepared transaction. Read from `pg_locks`,
+/// `pg_stat_activity` and `pg_prepared_xacts` (`source::catalog::queries::held_locks`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldLock {
+    pub table: QualifiedName,
+    /// The lock mode as `pg_locks.mode` spells it (`ShareLock`).
+    pub mode: String,
+    pub holder: LockHolder,
+    /// Seconds the lock has been held at least: since the session went idle
+    /// (`pg_stat_activity.state_change`) or the transaction was prepared
+    /// (`pg_prepared_xacts.prepared`).
+    pub held_seconds: f64,
+    /// The table's use since its statistics were reset (`pg_stat_user_tables`): index
+    /// scans (`idx_scan`), rows read by sequential scans (`seq_tup_read`; not
+    /// `seq_scan`, which counts index builds too) and rows inserted, updated or
+    /// deleted.
+    pub use_since_reset: TableUse,
+    /// Sessions waiting for a lock on the table at that moment.
+    pub waiting: i64,
+}
+
+/// How much a table was used (see [`HeldLock::use_since_reset`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TableUse {
+    pub index_scans: i64,
+    pub rows_read_sequentially: i64,
+    pub rows_written: i64,
+}
+
+impl TableUse {
+    /// Read or written at all.
+    pub fn any(&self) -> bool {
+        self.index_scans + self.rows_read_sequentially + self.rows_written > 0
+    }
+}
+
+/// Who holds a [`HeldLock`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum LockHolder {
+    /// A client session idle in a transaction (`pg_stat_activity.pid`, `usename`).
+    Session { pid: i32, role: String },
+    /// A prepared transaction (`PREPARE TRANSACTION`), by its global identifier.
+    Prepared { gid: String },
 }
 
 /// What a live server tells about itself.

@@ -150,12 +150,32 @@ pub fn render(report: &Report) -> String {
         );
     } else {
         let _ = writeln!(out, "  {}{suppressed}", severities(&s.totals));
-        if !migration.is_empty() {
-            let count = |sev: Severity| migration.iter().filter(|f| f.severity == sev).count();
+        // Findings of packs that are not scorecard categories, one line per pack:
+        // migration review's, and live locks' (which weigh only as hazards).
+        let mut outside: Vec<(&str, Vec<&Finding>)> = Vec::new();
+        for f in &migration {
+            match outside.iter_mut().find(|(c, _)| *c == f.category) {
+                Some((_, fs)) => fs.push(f),
+                None => outside.push((f.category.as_str(), vec![f])),
+            }
+        }
+        for (category, fs) in outside {
+            let count = |sev: Severity| fs.iter().filter(|f| f.severity == sev).count();
+            let review = crate::packs::packs()
+                .iter()
+                .any(|p| p.category == category && p.name == "migration-safety");
+            let (source, weight) = if review {
+                ("from migration review".to_string(), "not part of the grade")
+            } else {
+                (
+                    format!("on {category}"),
+                    "not a scorecard category; hazards among them hold the grade",
+                )
+            };
             let _ = writeln!(
                 out,
-                "  + {} from migration review ({}, {}, {}; not part of the grade)",
-                plural(migration.len(), "finding"),
+                "  + {} {source} ({}, {}, {}; {weight})",
+                plural(fs.len(), "finding"),
                 plural(count(Severity::Error), "error"),
                 plural(count(Severity::Warning), "warning"),
                 plural(count(Severity::Info), "info finding"),

@@ -17,6 +17,7 @@ mod foreign_keys;
 mod indexes;
 mod integrity;
 mod keys;
+mod locks;
 pub mod migration;
 mod naming;
 mod security;
@@ -194,6 +195,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &types::serial_not_identity::SerialNotIdentity,
     &types::text_without_length_check::TextWithoutLengthCheck,
     &keys::sequence_exhaustion::SequenceExhaustion,
+    &locks::lock_held_by_idle_transaction::LockHeldByIdleTransaction,
     &integrity::status_without_check::StatusWithoutCheck,
     &integrity::unique_on_flag_or_status::UniqueOnFlagOrStatus,
     &integrity::tenant_unscoped_unique::TenantUnscopedUnique,

@@ -71,6 +71,8 @@ fn drop_leftovers(admin: &mut postgres::Client) {
             continue;
         };
         if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            // A prepared transaction a crashed test left behind keeps its database.
+            rollback_prepared(&name);
             let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\""));
         }
     }
@@ -113,6 +115,105 @@ pub fn try_load(db: &str, files: &[PathBuf]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Roll back every prepared transaction of database `db` (ROLLBACK PREPARED runs in
+/// the database the transaction was prepared in).
+fn rollback_prepared(db: &str) {
+    let Ok(mut c) = postgres::Client::connect(&url_for(db, ""), postgres::NoTls) else {
+        return;
+    };
+    let gids: Vec<String> = c
+        .query(
+            "SELECT gid FROM pg_catalog.pg_prepared_xacts WHERE database = current_database()",
+            &[],
+        )
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .unwrap_or_default();
+    for gid in gids {
+        let _ = c.batch_execute(&format!("ROLLBACK PREPARED '{}'", gid.replace('\'', "''")));
+    }
+}
+
+/// A transaction left open and idle on a connection of its own, holding the locks its
+/// statements took (what `lock-held-by-idle-transaction` reports). Dropping it ends
+/// the session.
+pub struct IdleTransaction {
+    pub client: postgres::Client,
+    pub pid: i32,
+}
+
+pub fn idle_transaction(db: &str, statements: &[&str]) -> IdleTransaction {
+    let mut client = postgres::Client::connect(&url_for(db, ""), postgres::NoTls).unwrap();
+    let pid: i32 = client
+        .query_one("SELECT pg_catalog.pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    client.batch_execute("BEGIN").unwrap();
+    for statement in statements {
+        client
+            .batch_execute(statement)
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+    IdleTransaction { client, pid }
+}
+
+/// A prepared transaction (`PREPARE TRANSACTION`) of database `db`, holding the locks
+/// its statements took until it is dropped (then rolled back).
+pub struct PreparedTransaction {
+    pub db: String,
+    pub gid: String,
+}
+
+impl Drop for PreparedTransaction {
+    fn drop(&mut self) {
+        rollback_prepared(&self.db);
+    }
+}
+
+pub fn prepared_transaction(db: &str, statements: &[&str]) -> PreparedTransaction {
+    let gid = format!("{db}_prepared");
+    let mut client = postgres::Client::connect(&url_for(db, ""), postgres::NoTls).unwrap();
+    client.batch_execute("BEGIN").unwrap();
+    for statement in statements {
+        client
+            .batch_execute(statement)
+            .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    }
+    client
+        .batch_execute(&format!("PREPARE TRANSACTION '{gid}'"))
+        .unwrap_or_else(|e| panic!("PREPARE TRANSACTION (max_prepared_transactions > 0?): {e}"));
+    PreparedTransaction {
+        db: db.to_string(),
+        gid,
+    }
+}
+
+/// Wait until the statistics show each of `tables` in use (index scans, rows read by
+/// sequential scans or rows written), as `inspect` will read them: a session reports
+/// its counts when it ends or goes idle, not at once. Fails after 30 s.
+pub fn wait_for_use(db: &str, tables: &[&str]) {
+    let mut c = postgres::Client::connect(&url_for(db, ""), postgres::NoTls).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let used: i64 = c
+            .query_one(
+                "SELECT count(*) FROM pg_catalog.pg_stat_user_tables
+                 WHERE relname = ANY ($1)
+                   AND coalesce(idx_scan, 0) + seq_tup_read + n_tup_ins + n_tup_upd + n_tup_del > 0",
+                &[&tables],
+            )
+            .unwrap()
+            .get(0);
+        if used as usize == tables.len() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the statistics of {db} do not show {tables:?} in use after 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 /// The test server's major version (12 to 18).

@@ -5,10 +5,10 @@
 
 use super::queries;
 use crate::model::{
-    CheckConstraint, Column, DataType, Database, Domain, EnumType, FkAction, ForeignKey, Identity,
-    Index, IndexElement, IndexKey, IndexRole, IndexStats, KeyConstraint, MatchType, Name,
-    PartitionKey, PartitionStrategy, Policy, QualifiedName, Sequence, Table, TableKind, TableStats,
-    View,
+    CheckConstraint, Column, DataType, Database, Domain, EnumType, FkAction, ForeignKey, HeldLock,
+    Identity, Index, IndexElement, IndexKey, IndexRole, IndexStats, KeyConstraint, LockHolder,
+    MatchType, Name, PartitionKey, PartitionStrategy, Policy, QualifiedName, Sequence, Table,
+    TableKind, TableStats, TableUse, View,
 };
 use postgres::{GenericClient, Row};
 use std::collections::{BTreeMap, BTreeSet};
@@ -175,6 +175,10 @@ pub struct ReadGaps {
     /// Tables another session held an ACCESS EXCLUSIVE lock on: their expressions
     /// cannot be read without waiting, so they are left out of the grade.
     pub locked_tables: Vec<QualifiedName>,
+    /// Client sessions of other roles that hold table locks but whose state this role
+    /// may not see (`pg_stat_activity` shows it to the same role and to members of
+    /// `pg_read_all_stats` only): `lock-held-by-idle-transaction` did not judge them.
+    pub hidden_lock_holders: usize,
 }
 
 /// `a, b, c and 4 more`: the first three names of a list, for one-line notes.
@@ -211,6 +215,13 @@ impl ReadGaps {
                 first_few(&self.unreadable_sequences)
             ));
         }
+        if self.hidden_lock_holders > 0 {
+            parts.push(format!(
+                "{} session(s) of other roles hold table locks, but this role may not see whether they are idle \
+                 (grant it pg_read_all_stats); lock-held-by-idle-transaction did not judge them",
+                self.hidden_lock_holders
+            ));
+        }
         if self.dropped_while_reading > 0 {
             parts.push(format!(
                 "{} object(s) were dropped while the catalog was read and are left out",
@@ -243,6 +254,7 @@ pub fn read_catalog(
     reader.views(client)?;
     reader.sequences(client)?;
     reader.policies(client)?;
+    reader.held_locks(client)?;
     reader.leave_out_locked();
     reader.db.shrink_to_fit();
     Ok((reader.db, reader.gaps))
@@ -736,6 +748,45 @@ impl Reader {
                 },
             );
         }
+        Ok(())
+    }
+
+    /// Locks held by idle sessions and prepared transactions ([`queries::held_locks`]).
+    /// Sessions of other roles whose state this role cannot see are counted, not
+    /// judged.
+    fn held_locks(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+        let mut hidden = BTreeSet::new();
+        for row in query(client, &queries::held_locks())? {
+            let pid: Option<i32> = get(&row, "pid")?;
+            if get::<bool>(&row, "hidden")? {
+                hidden.extend(pid);
+                continue;
+            }
+            let holder = match (pid, get::<Option<String>>(&row, "gid")?) {
+                (Some(pid), _) => LockHolder::Session {
+                    pid,
+                    role: get::<Option<String>>(&row, "role")?.unwrap_or_default(),
+                },
+                (None, Some(gid)) => LockHolder::Prepared { gid },
+                (None, None) => continue,
+            };
+            self.db.held_locks.push(HeldLock {
+                table: QualifiedName::new(
+                    get::<String>(&row, "schema")?,
+                    get::<String>(&row, "name")?,
+                ),
+                mode: get(&row, "mode")?,
+                holder,
+                held_seconds: get::<Option<f64>>(&row, "held_seconds")?.unwrap_or(0.0),
+                use_since_reset: TableUse {
+                    index_scans: get(&row, "index_scans")?,
+                    rows_read_sequentially: get(&row, "rows_read_sequentially")?,
+                    rows_written: get(&row, "rows_written")?,
+                },
+                waiting: get(&row, "waiting")?,
+            });
+        }
+        self.gaps.hidden_lock_holders = hidden.len();
         Ok(())
     }
 

@@ -350,6 +350,56 @@ pub fn policies() -> String {
     )
 }
 
+/// Table locks granted to transactions that run nothing: sessions idle in a
+/// transaction (`pg_stat_activity.state`, also `(aborted)`) and prepared transactions
+/// (`pg_prepared_xacts`, matched through the lock each holds on its own transaction
+/// id, which shares the holder's `virtualtransaction`). One row per table, holder and
+/// mode, with how long the lock has been held at least (seconds since the session
+/// went idle, or since `PREPARE TRANSACTION`), the table's use since the statistics
+/// were reset (index scans, rows read by sequential scans, rows written: not
+/// `seq_scan`, which an index build counts too), and how many sessions wait for a
+/// lock on it now.
+///
+/// Client sessions of other roles are listed too, with `hidden` set: their state and
+/// `backend_type` are NULL unless this role has `pg_read_all_stats`, while their
+/// user is shown to all (background workers such as autovacuum have none). Nothing on a standby (its locks
+/// stop no write). `pg_locks` and `pg_stat_activity` lock no relation.
+pub fn held_locks() -> String {
+    format!(
+        "SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+                l.mode::pg_catalog.text AS mode, a.pid::pg_catalog.int4 AS pid,
+                a.usename::pg_catalog.text AS role, p.gid::pg_catalog.text AS gid,
+                (a.usesysid IS NOT NULL AND a.state IS NULL) AS hidden,
+                EXTRACT(EPOCH FROM pg_catalog.now() OPERATOR(pg_catalog.-) COALESCE(a.state_change, p.prepared))::pg_catalog.float8 AS held_seconds,
+                COALESCE(st.idx_scan, 0)::pg_catalog.int8 AS index_scans,
+                COALESCE(st.seq_tup_read, 0)::pg_catalog.int8 AS rows_read_sequentially,
+                (COALESCE(st.n_tup_ins, 0) OPERATOR(pg_catalog.+) COALESCE(st.n_tup_upd, 0)
+                   OPERATOR(pg_catalog.+) COALESCE(st.n_tup_del, 0))::pg_catalog.int8 AS rows_written,
+                (SELECT pg_catalog.count(DISTINCT w.pid) FROM pg_catalog.pg_locks w
+                  WHERE w.locktype {eq} 'relation' AND w.database {eq} l.database
+                    AND w.relation {eq} l.relation AND NOT w.granted)::pg_catalog.int8 AS waiting
+         FROM pg_catalog.pg_locks l
+         JOIN pg_catalog.pg_class c ON c.oid {eq} l.relation
+         JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         LEFT JOIN pg_catalog.pg_stat_user_tables st ON st.relid {eq} c.oid
+         LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid {eq} l.pid
+              AND (a.backend_type {eq} 'client backend' OR a.backend_type IS NULL)
+         LEFT JOIN pg_catalog.pg_locks x ON l.pid IS NULL AND x.locktype {eq} 'transactionid'
+              AND x.virtualtransaction {eq} l.virtualtransaction AND x.granted
+         LEFT JOIN pg_catalog.pg_prepared_xacts p ON p.transaction {eq} x.transactionid
+         WHERE l.locktype {eq} 'relation' AND l.granted
+           AND l.database {eq} (SELECT d.oid FROM pg_catalog.pg_database d
+                                 WHERE d.datname {eq} pg_catalog.current_database())
+           AND (l.pid IS NULL OR l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid())
+           AND NOT pg_catalog.pg_is_in_recovery()
+           AND (a.state OPERATOR(pg_catalog.~~) 'idle in transaction%' OR (a.usesysid IS NOT NULL AND a.state IS NULL)
+                OR p.gid IS NOT NULL)
+           AND {TABLE_KINDS} AND {USER_RELATION}
+         ORDER BY n.nspname, c.relname, a.pid, p.gid, l.mode",
+        eq = eq!()
+    )
+}
+
 /// Which queries take the locked tables of [`SERVER`] as their parameter `$1`.
 pub fn takes_locked_tables(query: &str) -> bool {
     query.contains("$1")
@@ -370,5 +420,6 @@ pub fn all(version: i32) -> Vec<String> {
         views(),
         sequences(),
         policies(),
+        held_locks(),
     ]
 }

@@ -1,0 +1,1 @@
+pub mod lock_held_by_idle_transaction;
