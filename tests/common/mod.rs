@@ -16,16 +16,26 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Run `dblint` from `dir` with `args`, colour off, no inherited config.
+/// Run `dblint` from `dir` with `args`, colour off, no inherited config, and no base
+/// from the CI's environment. Run inside this repository, dblint does not see its git
+/// history: otherwise, on a branch, a PR-scoped run would judge only what the branch
+/// changed in the fixtures, and the tests' verdicts would depend on the checkout
+/// (tests of PR scope build repositories of their own, outside this one).
 pub fn dblint_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_dblint"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dblint"));
+    command
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("DBLINT_CONFIG")
         .env_remove("DBLINT_FAIL_ON")
-        .output()
-        .expect("run dblint");
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+        .env_remove("CI_MERGE_REQUEST_TARGET_BRANCH_NAME");
+    if dir.starts_with(root()) {
+        command.env("GIT_DIR", root().join("target/no-git-history"));
+    }
+    let out = command.output().expect("run dblint");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
