@@ -8,6 +8,7 @@ use crate::model::Database;
 use crate::packs::{packs, Pack};
 use crate::rules::{Context, Rule, RuleOptions};
 use crate::settings::{ConfigError, Settings};
+use std::collections::BTreeMap;
 
 pub struct ActiveRule {
     pub rule: &'static dyn Rule,
@@ -282,10 +283,13 @@ fn annotate(fix: &str, notes: &[(u32, String)]) -> String {
 
 /// Sort in the deterministic order, and keep one finding per fingerprint: a finding's
 /// id names one defect, so baselines, SARIF and JUnit never see two findings with one
-/// id. Repeats (the same rule on the same object, e.g. several statements of one
-/// migration on one table) are merged into the first, which says how many it stands
-/// for.
+/// id. The same rule on the same object at different statements (three `CREATE
+/// INDEX` without CONCURRENTLY on one table in one migration) are three hazards: each
+/// after the first gets its ordinal among them in its object (`…@002_x.sql#2`, by
+/// line), so every statement is reported and the first keeps its id. Repeats at one
+/// statement are merged into the first, which says how many it stands for.
 pub fn settle(findings: &mut Vec<Finding>) {
+    number_repeats(findings);
     sort_findings(findings);
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut merged: Vec<usize> = Vec::new();
@@ -308,6 +312,43 @@ pub fn settle(findings: &mut Vec<Finding>) {
         }
     }
     *findings = out;
+}
+
+/// Rules whose hazard belongs to the file, not to each statement: a lock held from
+/// one statement to the end of the transaction, a file without a `lock_timeout`. One
+/// fix (end the transaction earlier, one `SET` at the top) answers every statement,
+/// so they stay one finding per object and file.
+const ONE_PER_FILE: &[&str] = &["lock-held-across-statements", "lock-timeout-missing"];
+
+/// Give findings that share a fingerprint but sit at different statements an ordinal
+/// (see [`settle`]).
+fn number_repeats(findings: &mut [Finding]) {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.location.is_some() && f.object.is_some() && !ONE_PER_FILE.contains(&f.rule) {
+            groups.entry(f.fingerprint()).or_default().push(i);
+        }
+    }
+    for mut members in groups.into_values().filter(|m| m.len() > 1) {
+        let at = |findings: &[Finding], i: usize| {
+            let l = findings[i].location.as_ref().unwrap();
+            (l.file.clone(), l.line)
+        };
+        members.sort_by_key(|&i| at(findings, i));
+        let mut ordinal = 1;
+        let mut previous = at(findings, members[0]);
+        for &i in &members[1..] {
+            let here = at(findings, i);
+            if here != previous {
+                ordinal += 1;
+                previous = here;
+            }
+            if ordinal > 1 {
+                let object = findings[i].object.take().unwrap_or_default();
+                findings[i].object = Some(format!("{object}#{ordinal}"));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,9 @@ struct Prediction {
     in_transaction: bool,
     /// `Some(begin)` for BEGIN / COMMIT / ROLLBACK.
     transaction: Option<bool>,
+    /// A `lock_timeout` is in effect before the statement, as the file's settings
+    /// leave it.
+    lock_timeout: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -159,7 +162,8 @@ pub fn run(args: &TraceArgs) -> Result<Verdict> {
             event.file.timezone_utc(Some(server_utc)),
         ));
         entry.in_transaction = event.file.in_transaction();
-        if let sql::statement::Statement::Transaction { begin } = event.statement {
+        entry.lock_timeout = event.file.settings.lock_timeout_in_effect();
+        if let sql::statement::Statement::Transaction { begin, .. } = event.statement {
             entry.transaction = Some(*begin);
         }
     })
@@ -260,7 +264,8 @@ fn apply_and_trace(
             if server::interrupted() {
                 return Err(Error::new("interrupted; the scratch database is removed"));
             }
-            let disagreements = compare::compare(&prediction.effects, &observed);
+            let mut disagreements = compare::compare(&prediction.effects, &observed);
+            disagreements.extend(compare::compare_session(prediction.lock_timeout, &observed));
             let predicted = Predicted {
                 locks: compare::predicted_locks(&prediction.effects)
                     .into_iter()

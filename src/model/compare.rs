@@ -51,6 +51,7 @@ pub fn facts(db: &Database) -> BTreeMap<String, String> {
         let p = format!("domain {}", d.name);
         out.insert(format!("{p} base"), d.base.to_string());
         out.insert(format!("{p} not_null"), d.not_null.to_string());
+        out.insert(format!("{p} has_default"), d.has_default.to_string());
         out.insert(format!("{p} checks"), d.checks.len().to_string());
     }
     for v in db.views.values() {

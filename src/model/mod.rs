@@ -14,6 +14,17 @@ pub use types::DataType;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Whether a default expression, as replay keeps it, is the null value (`NULL`,
+/// `NULL::bigint`, `(NULL)`, `CAST(NULL AS bigint)`): PostgreSQL stores no default
+/// for it ("If the expression is just a NULL constant, we do not bother to make an
+/// explicit pg_attrdef entry", `AddRelationNewConstraints`; `DefineDomain` likewise),
+/// so existing rows get NULL as with no default at all.
+pub fn is_null_default(default: &str) -> bool {
+    let d = default.trim().to_ascii_lowercase();
+    let d = d.trim_start_matches('(').trim_end_matches(')').trim();
+    d == "null" || d.starts_with("null::") || d.starts_with("cast(null as ")
+}
+
 /// Everything dblint knows about one database schema.
 #[derive(Debug, Default, Clone)]
 pub struct Database {
@@ -156,6 +167,26 @@ impl Database {
             }
         }
         (current.base.clone(), constrained)
+    }
+
+    /// What a column of `data_type` gets from its domain, through domains over
+    /// domains (at most 16 deep): whether NOT NULL is imposed (by any of them), and
+    /// whether a default is (a domain without one takes its base domain's).
+    /// `(false, false)` for a type that is not a domain, or an array of one.
+    pub fn domain_imposes(&self, data_type: &DataType) -> (bool, bool) {
+        let (mut not_null, mut default) = (false, false);
+        let mut current = (data_type.array_dims == 0)
+            .then(|| self.domain_for(data_type))
+            .flatten();
+        for _ in 0..16 {
+            let Some(d) = current else { break };
+            not_null |= d.not_null;
+            default |= d.has_default;
+            current = (d.base.array_dims == 0)
+                .then(|| self.domain_for(&d.base))
+                .flatten();
+        }
+        (not_null, default)
     }
 
     /// Look up a domain by type, so rules can see through `CREATE DOMAIN email AS text`.

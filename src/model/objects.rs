@@ -358,6 +358,10 @@ pub struct Domain {
     pub name: QualifiedName,
     pub base: DataType,
     pub not_null: bool,
+    /// The domain has a default (`pg_type.typdefaultbin`; `DEFAULT NULL` is none:
+    /// PostgreSQL stores none for it). Columns of the domain without a default of
+    /// their own take it.
+    pub has_default: bool,
     pub checks: Vec<String>,
     pub location: Option<Location>,
 }

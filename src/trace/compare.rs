@@ -41,6 +41,9 @@ pub enum Kind {
     Scan,
     /// The statement failed on the server.
     Error,
+    /// The session setting in effect before the statement (`lock_timeout`) is not
+    /// the one the file's statements leave, by migration review's reading.
+    Setting,
 }
 
 impl Kind {
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Rewrite => "rewrite",
             Kind::Scan => "scan",
             Kind::Error => "error",
+            Kind::Setting => "setting",
         }
     }
 
@@ -63,6 +67,7 @@ impl Kind {
             Kind::Rewrite,
             Kind::Scan,
             Kind::Error,
+            Kind::Setting,
         ]
         .into_iter()
         .find(|k| k.name() == s)
@@ -151,6 +156,27 @@ fn held(observation: &Observation, table: &str, mode: LockLevel) -> bool {
         .held_before
         .iter()
         .any(|l| l.relation.name == table && l.mode == mode)
+}
+
+/// Whether a `lock_timeout` was in effect before the statement, as migration review
+/// reads the file (`predicted`, [`crate::source::sql::session::SessionSettings`]) and
+/// as the server had it.
+pub fn compare_session(predicted: bool, observation: &Observation) -> Option<Disagreement> {
+    let observed = observation.lock_timeout.as_deref()?;
+    let in_effect = crate::source::sql::session::nonzero_duration(observed);
+    let say = |on: bool| {
+        if on {
+            "lock_timeout set"
+        } else {
+            "no lock_timeout"
+        }
+    };
+    (in_effect != predicted).then(|| Disagreement {
+        kind: Kind::Setting,
+        table: None,
+        predicted: say(predicted).into(),
+        observed: format!("{} ({observed})", say(in_effect)),
+    })
 }
 
 /// Every way the prediction and the observation differ. A statement that failed is

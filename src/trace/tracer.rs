@@ -116,6 +116,9 @@ pub struct Observation {
     pub messages: Vec<String>,
     /// Why some of the above could not be observed.
     pub not_observable: Option<String>,
+    /// The session's `lock_timeout` when the statement started (`current_setting`),
+    /// to check the file's settings as migration review follows them.
+    pub lock_timeout: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -209,7 +212,9 @@ impl Tracer {
     }
 
     /// End a file: commit what is still open (the tool's transaction, or a BEGIN the
-    /// file did not close).
+    /// file did not close), and give the timeouts back their defaults: migration
+    /// review judges each file as if it ran in a session of its own (one may be
+    /// deployed alone), so a timeout one file sets does not protect the next.
     pub fn end_file(&mut self) -> Result<(), Fatal> {
         if self.in_transaction {
             self.in_transaction = false;
@@ -217,7 +222,7 @@ impl Tracer {
                 return Err(Fatal(format!("COMMIT failed: {}", message(&e))));
             }
         }
-        Ok(())
+        self.control("RESET lock_timeout; RESET statement_timeout")
     }
 
     /// A transaction-control statement of the file itself (BEGIN, COMMIT, ROLLBACK).
@@ -284,6 +289,17 @@ impl Tracer {
 
     /// Run a statement and record what it did.
     pub fn trace(&mut self, sql: &str) -> Result<Observation, Fatal> {
+        let lock_timeout = self
+            .client
+            .query_one("SELECT pg_catalog.current_setting('lock_timeout')", &[])
+            .map_err(|e| Fatal(message(&e)))?
+            .get(0);
+        let mut observation = self.observe_statement(sql)?;
+        observation.lock_timeout = Some(lock_timeout);
+        Ok(observation)
+    }
+
+    fn observe_statement(&mut self, sql: &str) -> Result<Observation, Fatal> {
         self.control("SET client_min_messages = debug1")?;
         if self.in_transaction {
             self.control("SAVEPOINT dblint_trace")?;
@@ -497,5 +513,6 @@ fn observe(
         scanned: Some(scanned),
         messages,
         not_observable: None,
+        lock_timeout: None,
     }
 }

@@ -55,7 +55,10 @@ impl Rule for CascadeSetNullNotNull {
                                 FkAction::SetNull => col.not_null,
                                 FkAction::SetDefault => {
                                     col.not_null
-                                        && col.default.as_deref().is_none_or(is_null_default)
+                                        && col
+                                            .default
+                                            .as_deref()
+                                            .is_none_or(crate::model::is_null_default)
                                 }
                                 _ => false,
                             }
@@ -115,10 +118,4 @@ impl Rule for CascadeSetNullNotNull {
         }
         out
     }
-}
-
-/// A default that is the null value (`DEFAULT NULL`, `NULL::bigint`).
-fn is_null_default(default: &str) -> bool {
-    let d = default.trim().to_ascii_lowercase();
-    d == "null" || d.starts_with("null::")
 }

@@ -6,7 +6,10 @@ use crate::source::sql::statement::{Statement, TableAction};
 declare_rule! {
     /// ## What it does
     /// Flags `ADD COLUMN ... NOT NULL` without a default on a table that existed before
-    /// this migration.
+    /// this migration: NOT NULL of the column's own or of its domain, no default of
+    /// its own other than `DEFAULT NULL` (which gives the rows NULL), and, without a
+    /// DEFAULT clause, none from its domain ("CREATE DOMAIN": a column of the domain
+    /// takes the domain's default).
     ///
     /// ## Why is this bad?
     /// Existing rows would get NULL in a NOT NULL column, so the statement fails on any
@@ -48,25 +51,62 @@ impl Rule for AddColumnRequiredWithoutDefault {
                 continue;
             };
             let c = &column.column;
-            if !c.not_null
-                || c.default.is_some()
+            // NOT NULL of its own or its domain's; a default of its own other than
+            // NULL, else (no DEFAULT clause) its domain's. An explicit DEFAULT NULL
+            // gives the existing rows NULL even when the domain has a default
+            // (checked on PostgreSQL 15: "domain … does not allow null values").
+            let (domain_not_null, domain_default) = ctx.event.db.domain_imposes(&c.data_type);
+            let own_default = c
+                .default
+                .as_deref()
+                .is_some_and(|d| !crate::model::is_null_default(d));
+            if !(c.not_null || domain_not_null)
+                || own_default
+                || (c.default.is_none() && domain_default)
                 || c.identity.is_some()
                 || c.generated.is_some()
                 || c.serial
             {
                 continue;
             }
+            let imposed = if c.not_null {
+                "NOT NULL".to_string()
+            } else {
+                format!("NOT NULL by its domain {}", c.data_type)
+            };
+            let default = if c.default.is_some() {
+                "with DEFAULT NULL, which is no default"
+            } else {
+                "without a default"
+            };
             let col = quote_ident(&c.name);
             let t = q.sql();
-            out.push(finding(ctx,
-                &q,
-                &c.name,
-                format!("{}.{} is added NOT NULL without a default: the statement fails as soon as {q} has rows", q.name, c.name),
+            let fix = if c.not_null {
                 format!(
                     "ALTER TABLE {t} ADD COLUMN {col} {ty};\n-- backfill, then:\nALTER TABLE {t} ADD CONSTRAINT {chk} CHECK ({col} IS NOT NULL) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {chk};\nALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL;",
                     ty = c.data_type.sql(),
                     chk = quote_ident(&format!("{}_{}_not_null", q.name, c.name))
-                ),
+                )
+            } else {
+                // The domain's NOT NULL cannot be added later: add the column as the
+                // domain's base type, fill it, then make it the domain (which checks
+                // every row).
+                let base = ctx
+                    .event
+                    .db
+                    .domain_for(&c.data_type)
+                    .map(|d| ctx.event.db.domain_base(d).0.sql())
+                    .unwrap_or_else(|| c.data_type.sql());
+                format!(
+                    "ALTER TABLE {t} ADD COLUMN {col} {base};\n-- backfill, then (checks every row against the domain):\nALTER TABLE {t} ALTER COLUMN {col} TYPE {ty};",
+                    ty = c.data_type.sql(),
+                )
+            };
+            out.push(finding(ctx,
+                &q,
+                &c.name,
+                format!("{}.{} is added {imposed} {default}: the statement fails as soon as {q} has rows", q.name, c.name),
+                fix,
             ));
         }
         out

@@ -1,12 +1,17 @@
 use super::{existing, finding};
-use crate::model::quote_ident;
+use crate::model::{quote_ident, QualifiedName};
 use crate::rules::{MigrationContext, Rule, RuleMeta};
-use crate::source::sql::statement::{ConstraintSpec, Statement, TableAction};
+use crate::source::sql::locks::add_column_validates_foreign_key;
+use crate::source::sql::statement::{ColumnSpec, ConstraintSpec, Statement, TableAction};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `ADD CONSTRAINT ... FOREIGN KEY` / `CHECK`, and `ADD COLUMN ...
-    /// REFERENCES`, on a table that existed before this migration, without `NOT VALID`.
+    /// Flags `ADD CONSTRAINT ... FOREIGN KEY` / `CHECK` without `NOT VALID`, and a
+    /// `CHECK` or `REFERENCES` written inline in `ADD COLUMN`, on a table that existed
+    /// before this migration, when PostgreSQL checks the existing rows against it. A
+    /// new column's `REFERENCES` is not checked when the column has no DEFAULT
+    /// clause: every row holds NULL (`transformAlterTableStmt`), so that is not
+    /// flagged.
     ///
     /// ## Why is this bad?
     /// Adding the constraint checks every existing row while holding the lock: SHARE
@@ -42,67 +47,184 @@ impl Rule for ConstraintNotValid {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let mut report = |spec: &ConstraintSpec, via_column: Option<&str>| {
-            let (kind, name, lock) = match spec {
-                ConstraintSpec::ForeignKey(fk) if !fk.not_valid => (
-                    "FOREIGN KEY",
-                    fk.name.clone(),
-                    "SHARE ROW EXCLUSIVE on both tables (blocks writes)",
-                ),
-                ConstraintSpec::Check {
-                    name,
-                    not_valid: false,
-                    ..
-                } => (
-                    "CHECK",
-                    name.clone(),
-                    "ACCESS EXCLUSIVE (blocks every read and write)",
-                ),
-                _ => return,
-            };
-            let name = name.map(|n| n.to_string()).unwrap_or_else(|| {
-                // PostgreSQL's own default names.
-                let suffix = if kind == "CHECK" { "check" } else { "fkey" };
-                match via_column {
-                    Some(column) => format!("{}_{column}_{suffix}", q.name),
-                    None => format!("{}_{suffix}", q.name),
-                }
-            });
-            let fix = if let Some(column) = via_column {
-                format!(
-                    "-- add {column} without the inline constraint, then:\nALTER TABLE {t} ADD CONSTRAINT {n} {kind} (...) NOT VALID;\n-- then, in a separate transaction:\nALTER TABLE {t} VALIDATE CONSTRAINT {n};",
-                    t = q.sql(),
-                    n = quote_ident(&name)
-                )
-            } else {
-                format!(
-                    "{} NOT VALID;\n-- then, in a separate transaction:\nALTER TABLE {} VALIDATE CONSTRAINT {};",
-                    ctx.event.sql.trim_end_matches(';'),
-                    q.sql(),
-                    quote_ident(&name)
-                )
-            };
-            out.push(finding(
-                ctx,
-                &q,
-                &name,
-                format!(
-                    "adding {kind} {name} checks every existing row of {q} while holding {lock}"
-                ),
-                fix,
-            ));
-        };
         for action in actions {
             match action {
-                TableAction::AddConstraint(spec) => report(spec, None),
+                TableAction::AddConstraint(spec) => {
+                    if let Some((kind, name, lock)) = validated(spec, &q, None) {
+                        let fix = format!(
+                            "{} NOT VALID;\n-- then, in a separate transaction:\nALTER TABLE {} VALIDATE CONSTRAINT {};",
+                            ctx.event.sql.trim_end_matches(';'),
+                            q.sql(),
+                            quote_ident(&name)
+                        );
+                        out.push(report(ctx, &q, kind, &name, lock, fix));
+                    }
+                }
                 TableAction::AddColumn { column, .. } => {
                     for spec in &column.constraints {
-                        report(spec, Some(&column.column.name));
+                        // A new column's foreign key is checked only when the column
+                        // gets a default (the model's `add_column_validates_foreign_key`):
+                        // without one every row holds NULL and nothing is read.
+                        if matches!(spec, ConstraintSpec::ForeignKey(_))
+                            && !add_column_validates_foreign_key(column)
+                        {
+                            continue;
+                        }
+                        let Some((kind, name, lock)) =
+                            validated(spec, &q, Some(&column.column.name))
+                        else {
+                            continue;
+                        };
+                        let fix = split_column(ctx, &q, column, spec, &name);
+                        out.push(report(ctx, &q, kind, &name, lock, fix));
                     }
                 }
                 _ => {}
             }
         }
         out
+    }
+}
+
+/// A FOREIGN KEY or CHECK added without NOT VALID: its kind, name (PostgreSQL's
+/// default name when it has none) and the lock its check holds.
+fn validated(
+    spec: &ConstraintSpec,
+    q: &QualifiedName,
+    column: Option<&str>,
+) -> Option<(&'static str, String, &'static str)> {
+    let (kind, name, lock) = match spec {
+        ConstraintSpec::ForeignKey(fk) if !fk.not_valid => (
+            "FOREIGN KEY",
+            fk.name.clone(),
+            "SHARE ROW EXCLUSIVE on both tables (blocks writes)",
+        ),
+        ConstraintSpec::Check {
+            name,
+            not_valid: false,
+            ..
+        } => (
+            "CHECK",
+            name.clone(),
+            "ACCESS EXCLUSIVE (blocks every read and write)",
+        ),
+        _ => return None,
+    };
+    let name = name.map(|n| n.to_string()).unwrap_or_else(|| {
+        let suffix = if kind == "CHECK" { "check" } else { "fkey" };
+        match column {
+            Some(column) => format!("{}_{column}_{suffix}", q.name),
+            None => format!("{}_{suffix}", q.name),
+        }
+    });
+    Some((kind, name, lock))
+}
+
+fn report(
+    ctx: &MigrationContext,
+    q: &QualifiedName,
+    kind: &str,
+    name: &str,
+    lock: &str,
+    fix: String,
+) -> crate::finding::Finding {
+    finding(
+        ctx,
+        q,
+        name,
+        format!("adding {kind} {name} checks every existing row of {q} while holding {lock}"),
+        fix,
+    )
+}
+
+/// The fix for a constraint written inline in `ADD COLUMN`: the column without it,
+/// then the constraint `NOT VALID`, then `VALIDATE` in a separate transaction. Advice
+/// when the column has other inline constraints (a key) the fix would have to repeat.
+fn split_column(
+    ctx: &MigrationContext,
+    q: &QualifiedName,
+    column: &ColumnSpec,
+    spec: &ConstraintSpec,
+    name: &str,
+) -> String {
+    let c = &column.column;
+    let others = column.constraints.iter().any(|o| {
+        !matches!(
+            o,
+            ConstraintSpec::ForeignKey(_) | ConstraintSpec::Check { .. }
+        )
+    });
+    let constraint = match spec {
+        ConstraintSpec::ForeignKey(fk) => {
+            let references = crate::source::sql::locks::resolve(
+                ctx.event.db,
+                ctx.event.search_path,
+                &fk.references,
+            )
+            .map(|r| r.sql())
+            .unwrap_or_else(|| fk.references.to_string());
+            let mut sql = format!(
+                "FOREIGN KEY ({}) REFERENCES {references}",
+                quote_ident(&c.name)
+            );
+            if !fk.referenced_columns.is_empty() {
+                let cols: Vec<String> = fk
+                    .referenced_columns
+                    .iter()
+                    .map(|n| quote_ident(n))
+                    .collect();
+                sql.push_str(&format!(" ({})", cols.join(", ")));
+            }
+            if fk.match_type == crate::model::MatchType::Full {
+                sql.push_str(" MATCH FULL");
+            }
+            if fk.on_delete != crate::model::FkAction::NoAction {
+                sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+            }
+            if fk.on_update != crate::model::FkAction::NoAction {
+                sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+            }
+            if fk.deferrable {
+                sql.push_str(" DEFERRABLE");
+                if fk.initially_deferred {
+                    sql.push_str(" INITIALLY DEFERRED");
+                }
+            }
+            sql
+        }
+        ConstraintSpec::Check { expression, .. } => format!("CHECK ({expression})"),
+        _ => return String::new(),
+    };
+    if others || !fk_set_columns_empty(spec) {
+        return format!(
+            "-- add {} without its inline {} constraint, then add the constraint NOT VALID and VALIDATE it in a separate transaction",
+            c.name,
+            if constraint.starts_with("CHECK") { "CHECK" } else { "REFERENCES" }
+        );
+    }
+    let t = q.sql();
+    let mut add = format!(
+        "ALTER TABLE {t} ADD COLUMN {} {}",
+        quote_ident(&c.name),
+        c.data_type.sql()
+    );
+    if let Some(d) = &c.default {
+        add.push_str(&format!(" DEFAULT {d}"));
+    }
+    if c.not_null {
+        add.push_str(" NOT NULL");
+    }
+    format!(
+        "{add};\nALTER TABLE {t} ADD CONSTRAINT {n} {constraint} NOT VALID;\n-- then, in a separate transaction:\nALTER TABLE {t} VALIDATE CONSTRAINT {n};",
+        n = quote_ident(name)
+    )
+}
+
+/// `ON DELETE SET NULL (columns)`: kept out of the generated fix (the fix would
+/// have to repeat the list).
+fn fk_set_columns_empty(spec: &ConstraintSpec) -> bool {
+    match spec {
+        ConstraintSpec::ForeignKey(fk) => fk.delete_set_columns.is_empty(),
+        _ => true,
     }
 }

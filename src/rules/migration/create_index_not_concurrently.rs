@@ -54,6 +54,11 @@ impl Rule for CreateIndexNotConcurrently {
             ctx.pg_version,
             ctx.event.file.timezone_utc(None),
         );
+        // `ON ONLY` a partitioned table (or one without partitions) builds nothing:
+        // the model says no table is read, and a catalog-only change is no hazard.
+        if !effect.iter().any(|e| e.scan || e.rewrite) {
+            return Vec::new();
+        }
         let what = effect.first().map(|e| e.describe()).unwrap_or_default();
         let name = ci.name.as_deref().unwrap_or("index");
         let fix = if partitioned {

@@ -43,6 +43,18 @@ impl Rule for DropIndexNotConcurrently {
             .filter_map(|o| resolve_index(ctx, o))
             .filter(|(_, table)| !ctx.event.file.created_tables.contains(table))
             .map(|(index, table)| {
+                // "Indexes on partitioned tables cannot be dropped using this option"
+                // (DROP INDEX, CONCURRENTLY): no CONCURRENTLY fix for those.
+                let partitioned = ctx
+                    .event
+                    .db
+                    .table(&table)
+                    .is_some_and(|t| t.kind == crate::model::TableKind::Partitioned);
+                let fix = if partitioned {
+                    "-- an index of a partitioned table cannot be dropped CONCURRENTLY (PostgreSQL refuses it): drop it with a lock_timeout, when the table is quiet".to_string()
+                } else {
+                    super::alone(format!("DROP INDEX CONCURRENTLY {};", index.sql()))
+                };
                 finding(ctx,
                     &table,
                     &index.name,
@@ -50,7 +62,7 @@ impl Rule for DropIndexNotConcurrently {
                         "DROP INDEX {} takes ACCESS EXCLUSIVE on {table} (blocks every read and write while it waits and runs)",
                         index.name
                     ),
-                    super::alone(format!("DROP INDEX CONCURRENTLY {};", index.sql())),
+                    fix,
                 )
             })
             .collect()

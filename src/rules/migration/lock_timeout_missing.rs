@@ -39,7 +39,7 @@ impl Rule for LockTimeoutMissing {
     }
 
     fn check_statement(&self, ctx: &MigrationContext) -> Vec<crate::finding::Finding> {
-        if ctx.event.file.lock_timeout_set {
+        if ctx.event.file.settings.lock_timeout_in_effect() {
             return Vec::new();
         }
         let timeout = ctx.options.text(&SUGGESTED).to_string();

@@ -41,7 +41,7 @@ impl Rule for TransactionControlInWrappedFile {
 
     fn check_statement(&self, ctx: &MigrationContext) -> Vec<Finding> {
         let file = ctx.event.file;
-        let Statement::Transaction { begin } = ctx.event.statement else {
+        let Statement::Transaction { begin, .. } = ctx.event.statement else {
             return Vec::new();
         };
         if !file.tool_transaction() {

@@ -45,7 +45,7 @@ impl Rule for UnclosedTransaction {
         }
         // Whether a transaction block of the file's own is open after this statement.
         let (open, line) = match ctx.event.statement {
-            Statement::Transaction { begin: true } if !file.tool_transaction() => {
+            Statement::Transaction { begin: true, .. } if !file.tool_transaction() => {
                 (true, ctx.event.location.line)
             }
             Statement::Transaction { .. } => (false, 0),

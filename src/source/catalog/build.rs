@@ -664,6 +664,7 @@ impl Reader {
                     name,
                     base: base_type,
                     not_null: get(&row, "not_null")?,
+                    has_default: get(&row, "has_default")?,
                     checks: checks.into_iter().flatten().collect(),
                     location: None,
                 },

@@ -268,6 +268,7 @@ pub fn domains() -> String {
         "SELECT n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
                 pg_catalog.format_type(t.typbasetype, t.typtypmod) AS full_type,
                 pg_catalog.format_type(t.typbasetype, NULL) AS base_formatted, t.typnotnull AS not_null,
+                (t.typdefaultbin IS NOT NULL) AS has_default,
                 ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c
                       WHERE c.contypid {eq} t.oid AND c.contype {eq} 'c' ORDER BY c.conname) AS checks
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid {eq} t.typnamespace

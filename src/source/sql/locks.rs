@@ -118,6 +118,21 @@ impl LockEffect {
     }
 }
 
+/// Whether `ADD COLUMN` checks the existing rows against a `REFERENCES` constraint
+/// of the new column. PostgreSQL skips the check, and marks the key valid, when the
+/// column has no DEFAULT clause: every existing row holds NULL, which satisfies any
+/// foreign key (`transformAlterTableStmt`: "If the column has a non-null default, we
+/// can't skip validation of foreign keys", decided on the clause as written, so an
+/// explicit `DEFAULT NULL` is checked too). Checked with `dblint trace` (the
+/// constraint-not-valid fixtures).
+pub fn add_column_validates_foreign_key(column: &super::statement::ColumnSpec) -> bool {
+    column.column.default.is_some()
+        && column
+            .constraints
+            .iter()
+            .any(|c| matches!(c, ConstraintSpec::ForeignKey(fk) if !fk.not_valid))
+}
+
 /// The table a name refers to: the existing one the server would find, else where
 /// the statement would put it (the first schema of the search path that exists).
 pub fn resolve(db: &Database, search_path: &[Name], name: &ObjectName) -> Option<QualifiedName> {
@@ -261,7 +276,25 @@ pub fn effects(
                         } else {
                             LockLevel::AccessExclusive
                         };
+                        // An index of a partitioned table goes with its partitions'
+                        // indexes, each table locked the same way (`trace`).
+                        let mut queue: Vec<QualifiedName> = owner
+                            .iter()
+                            .filter(|t| {
+                                db.table(t)
+                                    .is_some_and(|t| t.kind == crate::model::TableKind::Partitioned)
+                            })
+                            .cloned()
+                            .collect();
                         out.extend(effect(owner, level, false, false));
+                        while let Some(next) = queue.pop() {
+                            for t in db.tables.values() {
+                                if t.partition_of.as_ref() == Some(&next) {
+                                    out.extend(effect(Some(t.name.clone()), level, false, false));
+                                    queue.push(t.name.clone());
+                                }
+                            }
+                        }
                     }
                     // Dropping these locks no table rows traffic reads or writes
                     // (views, sequences, types and schemas are locked themselves; a
@@ -298,10 +331,15 @@ pub fn effects(
                     TableAction::AddColumn { column, .. } => {
                         let volatile =
                             add_column_rewrite(column, db, search_path, pg_version).is_some();
-                        // NOT NULL without a default, or a CHECK, is verified against
-                        // the existing rows ("verifying table").
+                        // NOT NULL without a default (DEFAULT NULL is none), or a
+                        // CHECK, is verified against the existing rows ("verifying
+                        // table"); so is a foreign key on a column given a default.
                         let verifies = (column.column.not_null
-                            && column.column.default.is_none()
+                            && column
+                                .column
+                                .default
+                                .as_deref()
+                                .is_none_or(crate::model::is_null_default)
                             && column.column.identity.is_none())
                             || column.constraints.iter().any(|c| {
                                 matches!(
@@ -311,7 +349,8 @@ pub fn effects(
                                         ..
                                     }
                                 )
-                            });
+                            })
+                            || add_column_validates_foreign_key(column);
                         for c in &column.constraints {
                             if let ConstraintSpec::ForeignKey(fk) = c {
                                 referenced.push(fk.references.clone());
@@ -680,7 +719,9 @@ pub fn effects(
                     DomainAction::AddCheck { not_valid, .. } => !not_valid,
                     DomainAction::ValidateConstraint { .. } => true,
                     DomainAction::SetNotNull => !db.domains[&domain].not_null,
-                    DomainAction::DropNotNull | DomainAction::Other => false,
+                    DomainAction::DropNotNull
+                    | DomainAction::SetDefault(_)
+                    | DomainAction::Other => false,
                 };
                 if checks {
                     for (t, _) in domain_columns(db, &domain) {

@@ -4,7 +4,7 @@
 
 use super::statement::{ConstraintSpec, Statement, TableAction};
 use crate::model::{Database, Location, Name, QualifiedName};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// One statement about to be applied.
@@ -33,16 +33,9 @@ pub struct FileState {
     pub explicit_transaction: bool,
     /// Line of that BEGIN.
     pub begin_line: Option<u32>,
-    /// `SET lock_timeout` ran earlier in the file.
-    pub lock_timeout_set: bool,
-    /// Whether the session's TimeZone, as `SET timezone` (or `SET TIME ZONE`,
-    /// `set_config('timezone', ...)`) earlier in the file left it, has a UTC offset
-    /// of 0 and no other (see [`zero_offset_zone`]); `None`: not set in this file, or
-    /// reset to the server's default, which dblint does not know.
-    pub timezone_utc: Option<bool>,
-    /// `SET LOCAL timezone` in the open transaction (`Some(None)`: LOCAL to the
-    /// default); it ends with the transaction.
-    pub local_timezone_utc: Option<Option<bool>>,
+    /// The settings earlier statements of the file left in effect (`lock_timeout`,
+    /// `statement_timeout`, `timezone`), by PostgreSQL's rules.
+    pub settings: SessionSettings,
     /// Tables created earlier in this file, or earlier in the same deployment (files
     /// named together on the command line): hazards that need existing rows do not
     /// apply to them.
@@ -55,6 +48,96 @@ pub struct FileState {
     /// tables that existed before this file, strongest first per table: PostgreSQL
     /// holds a lock until the transaction ends ("13.3. Explicit Locking").
     pub held_locks: Vec<HeldLock>,
+}
+
+/// The run-time settings migration review follows — `lock_timeout`,
+/// `statement_timeout` and `timezone` — as the statements of a file leave them, by
+/// PostgreSQL's rules ("SET", "RESET", "set_config"): `SET` lasts for the session,
+/// unless the transaction it ran in rolls back; `SET LOCAL` (and `set_config(…,
+/// true)`) lasts until the transaction ends, and outside a transaction block does
+/// nothing; `RESET`, `SET … TO DEFAULT` and `RESET ALL` give back the default.
+/// `ALTER DATABASE/ROLE … SET` changes only later sessions, so it is not here. The
+/// default (`None`) is the server's, which dblint does not know. Savepoints are not
+/// followed (a `ROLLBACK TO SAVEPOINT` undoing a SET is not seen).
+#[derive(Debug, Default, Clone)]
+pub struct SessionSettings {
+    /// Setting → the value set for the session (`None`: back to the default).
+    session: BTreeMap<String, Option<String>>,
+    /// Setting → its session value before the open transaction first set it, given
+    /// back if the transaction rolls back.
+    before_transaction: BTreeMap<String, Option<String>>,
+    /// Setting → its `SET LOCAL` value in the open transaction.
+    local: BTreeMap<String, Option<String>>,
+}
+
+/// The settings [`SessionSettings`] follows.
+pub const FOLLOWED_SETTINGS: [&str; 3] = ["lock_timeout", "statement_timeout", "timezone"];
+
+impl SessionSettings {
+    /// The value in effect, as written in the SET; `None` for the server's default.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        match self.local.get(name) {
+            Some(local) => local.as_deref(),
+            None => self.session.get(name).and_then(|v| v.as_deref()),
+        }
+    }
+
+    /// Whether a `lock_timeout` other than 0 is in effect (the default is 0: wait
+    /// forever, unless the server's configuration says otherwise).
+    pub fn lock_timeout_in_effect(&self) -> bool {
+        self.get("lock_timeout").is_some_and(nonzero_duration)
+    }
+
+    /// `SET [LOCAL] name = value` (`value` `None`: `RESET`, `TO DEFAULT`), run in a
+    /// transaction block or not.
+    pub fn set(&mut self, name: &str, value: Option<String>, local: bool, in_transaction: bool) {
+        if local {
+            // "SET LOCAL … outside a transaction block has no effect" (a warning).
+            if in_transaction {
+                self.local.insert(name.to_string(), value);
+            }
+            return;
+        }
+        if in_transaction && !self.before_transaction.contains_key(name) {
+            let before = self.session.get(name).cloned().flatten();
+            self.before_transaction.insert(name.to_string(), before);
+        }
+        self.session.insert(name.to_string(), value);
+        self.local.remove(name);
+    }
+
+    /// `RESET ALL` (and `DISCARD ALL`).
+    pub fn reset_all(&mut self, in_transaction: bool) {
+        for name in FOLLOWED_SETTINGS {
+            self.set(name, None, false, in_transaction);
+        }
+    }
+
+    /// The transaction ends: `SET LOCAL` values go; a rollback gives back the session
+    /// values the transaction changed.
+    pub fn end_transaction(&mut self, committed: bool) {
+        self.local.clear();
+        let before = std::mem::take(&mut self.before_transaction);
+        if !committed {
+            for (name, value) in before {
+                self.session.insert(name, value);
+            }
+        }
+    }
+}
+
+/// Whether a duration setting's value (`5s`, `'1min'`, `5000`: milliseconds when no
+/// unit) is more than zero. A value PostgreSQL would refuse counts as zero: its SET
+/// fails and changes nothing the review can rely on.
+pub fn nonzero_duration(value: &str) -> bool {
+    let v = value.trim().trim_matches('\'').trim();
+    let number: String = v
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let unit = v[number.len()..].trim();
+    number.parse::<f64>().is_ok_and(|n| n > 0.0)
+        && matches!(unit, "" | "us" | "ms" | "s" | "min" | "h" | "d")
 }
 
 /// A table lock the open transaction holds.
@@ -105,11 +188,13 @@ impl FileState {
         self.position + 1 >= self.statements
     }
 
-    /// Whether the session's TimeZone has a UTC offset of 0 now: what `SET LOCAL`,
-    /// else `SET`, in this file says, else `default` (the server's, if known).
+    /// Whether the session's TimeZone has a UTC offset of 0 now (see
+    /// [`zero_offset_zone`]): what the file set, else `default` (the server's, if
+    /// known).
     pub fn timezone_utc(&self, default: Option<bool>) -> Option<bool> {
-        self.local_timezone_utc
-            .unwrap_or(self.timezone_utc)
+        self.settings
+            .get("timezone")
+            .map(zero_offset_zone)
             .or(default)
     }
 
@@ -125,6 +210,9 @@ impl FileState {
         line: u32,
         sql: &str,
     ) {
+        // Whether this statement ran inside a transaction block (a BEGIN opens one
+        // only for the statements after it).
+        let in_transaction = self.in_transaction();
         for effect in effects {
             if effect.level < super::locks::LockLevel::Share
                 || self.created_tables.contains(&effect.table)
@@ -147,7 +235,7 @@ impl FileState {
             }
         }
         match statement {
-            Statement::Transaction { begin } => {
+            Statement::Transaction { begin, rollback } => {
                 // A BEGIN inside the tool's transaction only warns. A COMMIT or
                 // ROLLBACK there ends it, but what follows runs in a new one: the
                 // rest of the query string is an implicit transaction (Diesel,
@@ -161,31 +249,18 @@ impl FileState {
                 } else {
                     self.explicit_transaction = false;
                     self.begin_line = None;
+                    self.settings.end_transaction(!*rollback);
                 }
-                self.local_timezone_utc = None;
                 self.not_valid_constraints.clear();
                 self.enum_values_added.clear();
                 self.held_locks.clear();
             }
-            Statement::SetConfig { name, value, .. } if name == "lock_timeout" => {
-                self.lock_timeout_set = !matches!(value.trim(), "" | "0" | "default");
-            }
             Statement::SetConfig { name, .. } if name == "all" => {
-                self.lock_timeout_set = false;
-                self.timezone_utc = None;
-                self.local_timezone_utc = None;
+                self.settings.reset_all(in_transaction);
             }
-            Statement::SetConfig { name, value, local } if name == "timezone" => {
-                let utc = (value != "default").then(|| zero_offset_zone(value));
-                if *local {
-                    // Outside a transaction block SET LOCAL does nothing.
-                    if self.in_transaction() {
-                        self.local_timezone_utc = Some(utc);
-                    }
-                } else {
-                    self.timezone_utc = utc;
-                    self.local_timezone_utc = None;
-                }
+            Statement::SetConfig { name, value, local } => {
+                let value = (value != "default" && !value.is_empty()).then(|| value.clone());
+                self.settings.set(name, value, *local, in_transaction);
             }
             Statement::CreateTable(ct) => {
                 if let Some(q) = resolve(&ct.name) {
@@ -230,8 +305,7 @@ impl FileState {
             // Nothing here changes the file's transaction state, its settings, the
             // tables it created, or the NOT VALID constraints and enum values added
             // in the open transaction.
-            Statement::SetConfig { .. }
-            | Statement::CreateSchema { .. }
+            Statement::CreateSchema { .. }
             | Statement::CreateIndex(_)
             | Statement::Drop { .. }
             | Statement::Rename { .. }
@@ -264,7 +338,7 @@ impl FileState {
         }
         // Outside a transaction every statement commits on its own.
         if !self.in_transaction() {
-            self.local_timezone_utc = None;
+            self.settings.end_transaction(true);
             self.not_valid_constraints.clear();
             self.enum_values_added.clear();
             self.held_locks.clear();
@@ -327,7 +401,48 @@ pub fn zero_offset_zone(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::zero_offset_zone;
+    use super::{nonzero_duration, zero_offset_zone, SessionSettings};
+
+    #[test]
+    fn settings_follow_transactions() {
+        let five = || Some("5s".to_string());
+        let mut s = SessionSettings::default();
+        // SET LOCAL outside a transaction block: nothing.
+        s.set("lock_timeout", five(), true, false);
+        assert!(!s.lock_timeout_in_effect());
+        // SET LOCAL in one: until it ends.
+        s.set("lock_timeout", five(), true, true);
+        assert!(s.lock_timeout_in_effect());
+        s.end_transaction(true);
+        assert!(!s.lock_timeout_in_effect());
+        // SET in a transaction that rolls back: undone; that commits: kept.
+        s.set("lock_timeout", five(), false, true);
+        assert!(s.lock_timeout_in_effect());
+        s.end_transaction(false);
+        assert!(!s.lock_timeout_in_effect());
+        s.set("lock_timeout", five(), false, true);
+        s.end_transaction(true);
+        assert!(s.lock_timeout_in_effect());
+        // A rollback gives back what was set before the transaction.
+        s.set("lock_timeout", None, false, true);
+        assert!(!s.lock_timeout_in_effect());
+        s.end_transaction(false);
+        assert!(s.lock_timeout_in_effect());
+        s.reset_all(false);
+        assert!(!s.lock_timeout_in_effect());
+        s.set("lock_timeout", Some("0ms".into()), false, false);
+        assert!(!s.lock_timeout_in_effect());
+    }
+
+    #[test]
+    fn durations() {
+        for v in ["5s", "'5s'", "5000", "1min", "0.5s", "2h", "100 ms"] {
+            assert!(nonzero_duration(v), "{v}");
+        }
+        for v in ["0", "0s", "0ms", "00", "", "five", "5 fortnights", "-1"] {
+            assert!(!nonzero_duration(v), "{v}");
+        }
+    }
 
     #[test]
     fn zones_with_offset_zero() {

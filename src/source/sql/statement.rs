@@ -95,6 +95,9 @@ pub enum Statement {
         name: ObjectName,
         base: TypeRef,
         not_null: bool,
+        /// `DEFAULT`: `Some(true)` for a value, `Some(false)` for the null value
+        /// (which removes a default the base domain would give), `None` without one.
+        default: Option<bool>,
         checks: Vec<String>,
     },
     /// `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER ... ON table`.
@@ -154,12 +157,15 @@ pub enum Statement {
     /// `SET search_path` as written (`RESET` and `DEFAULT` give the server's default,
     /// `"$user", public`); pg_dump's `set_config('search_path', '', false)` is empty.
     SetSearchPath(Vec<Name>),
-    /// `BEGIN` / `START TRANSACTION` (true) or `COMMIT` / `ROLLBACK` / `END` (false).
+    /// `BEGIN` / `START TRANSACTION` (`begin`) or `COMMIT` / `END` / `PREPARE
+    /// TRANSACTION` / `ROLLBACK` (`rollback` for the last, `ABORT` too).
     Transaction {
         begin: bool,
+        rollback: bool,
     },
-    /// `SET [LOCAL] name = value` for settings migration review cares about
-    /// (`lock_timeout`, `statement_timeout`).
+    /// `SET [LOCAL] name = value`, `RESET name` (value `default`) and
+    /// `set_config(name, value, is_local)` for the settings migration review follows
+    /// (`lock_timeout`, `statement_timeout`, `timezone`; `all` for `RESET ALL`).
     SetConfig {
         name: String,
         value: String,
@@ -457,7 +463,10 @@ pub enum DomainAction {
     },
     SetNotNull,
     DropNotNull,
-    /// Defaults, DROP CONSTRAINT, owner, rename, ...
+    /// `SET DEFAULT expr` (true unless the expression is the null value) or `DROP
+    /// DEFAULT` (false).
+    SetDefault(bool),
+    /// DROP CONSTRAINT, owner, rename, ...
     Other,
 }
 

@@ -98,7 +98,11 @@ pub(super) fn select_set_config(s: &protobuf::SelectStmt) -> Option<Statement> {
         return None;
     }
     let setting = const_string(f.args.first()?)?;
-    if setting.eq_ignore_ascii_case("timezone") {
+    let followed = ["timezone", "lock_timeout", "statement_timeout"];
+    if let Some(name) = followed
+        .into_iter()
+        .find(|n| setting.eq_ignore_ascii_case(n))
+    {
         let local = matches!(
             f.args.get(2).and_then(|a| a.node.as_ref()),
             Some(NodeEnum::AConst(protobuf::AConst {
@@ -107,7 +111,7 @@ pub(super) fn select_set_config(s: &protobuf::SelectStmt) -> Option<Statement> {
             }))
         );
         return Some(Statement::SetConfig {
-            name: "timezone".into(),
+            name: name.into(),
             value: const_string(f.args.get(1)?)?,
             local,
         });

@@ -194,9 +194,15 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
                 "lock_timeout" | "statement_timeout"
             ) =>
         {
+            let default = s.kind == protobuf::VariableSetKind::VarReset as i32
+                || s.kind == protobuf::VariableSetKind::VarSetDefault as i32;
             Statement::SetConfig {
                 name: s.name.to_ascii_lowercase(),
-                value: s.args.first().and_then(setting_value).unwrap_or_default(),
+                value: if default {
+                    "default".to_string()
+                } else {
+                    s.args.first().and_then(setting_value).unwrap_or_default()
+                },
                 local: s.is_local,
             }
         }
@@ -204,10 +210,18 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
         NodeEnum::TransactionStmt(s) => {
             use protobuf::TransactionStmtKind as K;
             match K::try_from(s.kind).unwrap_or(K::Undefined) {
-                K::TransStmtBegin | K::TransStmtStart => Statement::Transaction { begin: true },
-                K::TransStmtCommit | K::TransStmtRollback | K::TransStmtPrepare => {
-                    Statement::Transaction { begin: false }
-                }
+                K::TransStmtBegin | K::TransStmtStart => Statement::Transaction {
+                    begin: true,
+                    rollback: false,
+                },
+                K::TransStmtCommit | K::TransStmtPrepare => Statement::Transaction {
+                    begin: false,
+                    rollback: false,
+                },
+                K::TransStmtRollback => Statement::Transaction {
+                    begin: false,
+                    rollback: true,
+                },
                 _ => other("TRANSACTION"),
             }
         }
@@ -368,6 +382,68 @@ mod tests {
 
     fn one(sql: &str) -> Statement {
         parse_statement(sql).unwrap().remove(0)
+    }
+
+    #[test]
+    fn settings_statements() {
+        let set = |sql: &str| match one(sql) {
+            Statement::SetConfig { name, value, local } => Some((name, value, local)),
+            _ => None,
+        };
+        let own = |n: &str, v: &str, l: bool| Some((n.to_string(), v.to_string(), l));
+        assert_eq!(
+            set("SET lock_timeout = '5s'"),
+            own("lock_timeout", "5s", false)
+        );
+        assert_eq!(
+            set("SET LOCAL lock_timeout = 5000"),
+            own("lock_timeout", "5000", true)
+        );
+        assert_eq!(
+            set("SET SESSION statement_timeout TO '1min'"),
+            own("statement_timeout", "1min", false)
+        );
+        assert_eq!(
+            set("RESET lock_timeout"),
+            own("lock_timeout", "default", false)
+        );
+        assert_eq!(
+            set("SET lock_timeout TO DEFAULT"),
+            own("lock_timeout", "default", false)
+        );
+        assert_eq!(
+            set("SELECT set_config('lock_timeout', '2s', true)"),
+            own("lock_timeout", "2s", true)
+        );
+        assert_eq!(
+            set("SELECT pg_catalog.set_config('statement_timeout', '0', false)"),
+            own("statement_timeout", "0", false)
+        );
+        assert_eq!(set("RESET ALL"), own("all", "default", false));
+        // Later sessions only: not a SET of this one.
+        assert_eq!(set("ALTER ROLE app SET lock_timeout = '5s'"), None);
+        assert_eq!(set("ALTER DATABASE app SET lock_timeout = '5s'"), None);
+        assert!(matches!(
+            one("ROLLBACK"),
+            Statement::Transaction {
+                begin: false,
+                rollback: true
+            }
+        ));
+        assert!(matches!(
+            one("ABORT"),
+            Statement::Transaction {
+                begin: false,
+                rollback: true
+            }
+        ));
+        assert!(matches!(
+            one("COMMIT"),
+            Statement::Transaction {
+                begin: false,
+                rollback: false
+            }
+        ));
     }
 
     #[test]

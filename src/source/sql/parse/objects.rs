@@ -30,6 +30,7 @@ pub(super) fn create_domain(s: &protobuf::CreateDomainStmt) -> Statement {
         return other("CREATE DOMAIN");
     };
     let mut not_null = false;
+    let mut default = None;
     let mut checks = Vec::new();
     for c in s.constraints.iter().filter_map(|n| match n.node.as_ref() {
         Some(NodeEnum::Constraint(c)) => Some(c),
@@ -37,6 +38,13 @@ pub(super) fn create_domain(s: &protobuf::CreateDomainStmt) -> Statement {
     }) {
         match ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined) {
             ConstrType::ConstrNotnull => not_null = true,
+            ConstrType::ConstrDefault => {
+                default = Some(
+                    c.raw_expr
+                        .as_deref()
+                        .is_some_and(|e| !crate::model::is_null_default(&expr_sql(e))),
+                )
+            }
             ConstrType::ConstrCheck => checks.extend(c.raw_expr.as_deref().map(expr_sql)),
             _ => {}
         }
@@ -45,6 +53,7 @@ pub(super) fn create_domain(s: &protobuf::CreateDomainStmt) -> Statement {
         name: list_name(&s.domainname),
         base,
         not_null,
+        default,
         checks,
     }
 }
@@ -77,6 +86,11 @@ pub(super) fn alter_domain(s: &protobuf::AlterDomainStmt) -> Statement {
             name: Name::from(s.name.as_str()),
         },
         "O" => DomainAction::SetNotNull,
+        "T" => DomainAction::SetDefault(
+            s.def
+                .as_deref()
+                .is_some_and(|e| !crate::model::is_null_default(&expr_sql(e))),
+        ),
         "N" => DomainAction::DropNotNull,
         _ => DomainAction::Other,
     };

@@ -121,7 +121,7 @@ impl Replayer {
             Statement::CreateTrigger { .. } | Statement::DropTrigger { .. } => {}
             Statement::AlterDomain { name, action } => {
                 let Some(q) = self.resolve_in(&self.db.domains, name) else {
-                    // OWNER, RENAME, defaults ... change nothing the model holds.
+                    // OWNER, RENAME ... change nothing the model holds.
                     return match action {
                         DomainAction::Other => Ok(notes),
                         _ => Err(format!("domain {name} does not exist")),
@@ -134,6 +134,7 @@ impl Replayer {
                         }
                         DomainAction::SetNotNull => d.not_null = true,
                         DomainAction::DropNotNull => d.not_null = false,
+                        DomainAction::SetDefault(present) => d.has_default = *present,
                         // DROP CONSTRAINT: the model keeps a domain's checks without
                         // their names.
                         DomainAction::ValidateConstraint { .. } | DomainAction::Other => {}
@@ -185,8 +186,9 @@ impl Replayer {
                 name,
                 base,
                 not_null,
+                default,
                 checks,
-            } => self.create_domain(name, base, *not_null, checks, location)?,
+            } => self.create_domain(name, base, *not_null, *default, checks, location)?,
             Statement::CreateSequence {
                 name,
                 data_type,

@@ -239,17 +239,24 @@ impl Replayer {
         name: &ObjectName,
         base: &TypeRef,
         not_null: bool,
+        default: Option<bool>,
         checks: &[String],
         location: &Location,
     ) -> Result<(), ApplyError> {
         let name = self.new_name(name)?;
         let base = self.resolve_type(base);
+        // Without a DEFAULT clause a domain over a domain copies its default
+        // (`DefineDomain`; `pg_type.typdefaultbin` shows it).
+        let has_default = default.unwrap_or_else(|| {
+            (base.array_dims == 0) && self.db.domain_for(&base).is_some_and(|d| d.has_default)
+        });
         self.db.domains.insert(
             name.clone(),
             Domain {
                 name,
                 base,
                 not_null,
+                has_default,
                 checks: checks.to_vec(),
                 location: Some(location.clone()),
             },
