@@ -72,6 +72,31 @@ pub struct Finding {
     /// clean the rest of the schema is (`dblint explain scoring`, "Hazards").
     #[serde(skip)]
     pub hazard: Option<Hazard>,
+    /// What a migration finding says its statement does on PostgreSQL, in a form
+    /// `dblint trace` can check (tests/trace_differential.rs compares every claim of
+    /// every fixture statement with what the server did, on 12 to 18).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<Claim>,
+}
+
+/// A migration finding's checkable claim about its statement.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Claim {
+    /// The table the claim is about (`schema.name`).
+    pub table: String,
+    /// The lock mode the finding says the statement takes on it, as `dblint trace`
+    /// names modes (`AccessExclusive`).
+    pub lock: Option<String>,
+    /// The statement reads every row of the table (a scan, a validation, an index
+    /// build).
+    pub scan: bool,
+    /// The statement rewrites the table.
+    pub rewrite: bool,
+    /// PostgreSQL refuses the statement where the migration runs it.
+    pub refused: bool,
+    /// PostgreSQL refuses the statement once the table has rows (a NOT NULL column
+    /// existing rows cannot fill).
+    pub refused_with_rows: bool,
 }
 
 /// What a finding predicts, and how far it holds the grade down.
@@ -117,6 +142,7 @@ impl Finding {
             table_rows: None,
             downgraded: false,
             hazard: None,
+            claim: None,
         }
     }
 
@@ -159,6 +185,54 @@ impl Finding {
     /// The outage or data loss this finding predicts (see [`Finding::hazard`]).
     pub fn hazard(mut self, kind: HazardKind, ceiling: u32) -> Self {
         self.hazard = Some(Hazard { kind, ceiling });
+        self
+    }
+
+    /// The claim, started on the finding's table if there is none yet.
+    fn claim_mut(&mut self) -> &mut Claim {
+        let table = self
+            .table
+            .as_ref()
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        self.claim.get_or_insert_with(|| Claim {
+            table,
+            ..Claim::default()
+        })
+    }
+
+    /// Claim that the statement reads every row of the finding's table.
+    pub fn claims_scan(mut self) -> Self {
+        self.claim_mut().scan = true;
+        self
+    }
+
+    /// Claim that the statement rewrites the finding's table.
+    pub fn claims_rewrite(mut self) -> Self {
+        self.claim_mut().rewrite = true;
+        self
+    }
+
+    /// Claim that PostgreSQL refuses the statement where it runs.
+    pub fn claims_refusal(mut self) -> Self {
+        self.claim_mut().refused = true;
+        self
+    }
+
+    /// Claim that PostgreSQL refuses the statement once the table has rows.
+    pub fn claims_refusal_with_rows(mut self) -> Self {
+        self.claim_mut().refused_with_rows = true;
+        self
+    }
+
+    /// Claim the lock mode (`dblint trace`'s name for it) and the work the statement
+    /// does on `table`.
+    pub fn claims_effect(mut self, table: &str, lock: &str, scan: bool, rewrite: bool) -> Self {
+        let claim = self.claim_mut();
+        claim.table = table.to_string();
+        claim.lock = Some(lock.to_string());
+        claim.scan |= scan;
+        claim.rewrite |= rewrite;
         self
     }
 

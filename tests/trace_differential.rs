@@ -2,7 +2,15 @@
 //! sample databases is applied with `dblint trace` on the test server
 //! (DBLINT_TEST_DATABASE_URL, any major version 12 to 18), and what the static lock
 //! model predicts (`lint --locks`) is compared with what PostgreSQL did: the lock mode
-//! per table, rewrite yes/no, scan yes/no, and whether the statement runs at all.
+//! per table, rewrite yes/no, scan yes/no, whether the statement runs at all, and the
+//! session's `lock_timeout` before it.
+//!
+//! The rules are checked too: every migration finding of a default `lint` run carries
+//! its claim (the lock mode it says the statement takes, a scan, a rewrite, a refusal
+//! by PostgreSQL, a refusal once the table has rows), and each claim is compared with
+//! what the server did at that statement (disagreement kinds `rule-lock`, `rule-scan`,
+//! `rule-rewrite`, `rule-refusal`). Every migration rule whose verdict rests on
+//! PostgreSQL's behaviour must have a claim compared.
 //!
 //! Every disagreement must be explained in `tests/fixtures/trace/reviewed.toml` (kind,
 //! statement glob, optionally table, location glob and versions, and the reason), and
@@ -165,6 +173,173 @@ fn trace(name: &str, input: &Path, database: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{name}: {e}\n{}\n{}", run.stdout, run.stderr))
 }
 
+/// Every claim migration review makes about a statement (`claim` of its JSON
+/// findings, at `file:line`): `dblint lint` of the set for the server's version.
+fn claims(name: &str, input: &Path, major: u32) -> BTreeMap<(String, u64), Vec<serde_json::Value>> {
+    let run = dblint(&[
+        "lint",
+        input.to_str().unwrap(),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+        "--all",
+        "--no-config",
+        "--pg-version",
+        &major.to_string(),
+    ]);
+    assert!(
+        run.code == 0,
+        "{name}: dblint lint exited {}:\n{}",
+        run.code,
+        run.stderr
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{name}: {e}\n{}", run.stdout));
+    let mut out: BTreeMap<(String, u64), Vec<serde_json::Value>> = BTreeMap::new();
+    for f in doc["findings"].as_array().unwrap() {
+        if f["claim"].is_null() || f["location"].is_null() {
+            continue;
+        }
+        let key = (
+            f["location"]["file"].as_str().unwrap().to_string(),
+            f["location"]["line"].as_u64().unwrap(),
+        );
+        out.entry(key).or_default().push(f.clone());
+    }
+    out
+}
+
+/// Migration rules whose findings claim no effect of a statement on a table: about a
+/// file's transaction structure (`about_file` findings), or about a name.
+const CLAIMS_NOTHING: &[&str] = &[
+    "unclosed-transaction",
+    "transaction-control-in-wrapped-file",
+    // Its verdict is a name (PostgreSQL truncates identifiers to 63 bytes), not what
+    // a statement does to a table.
+    "identifier-too-long",
+];
+
+/// Lock modes weakest first, as `dblint trace` names them.
+const MODES: [&str; 8] = [
+    "AccessShare",
+    "RowShare",
+    "RowExclusive",
+    "ShareUpdateExclusive",
+    "Share",
+    "ShareRowExclusive",
+    "Exclusive",
+    "AccessExclusive",
+];
+
+fn strength(mode: &str) -> usize {
+    MODES.iter().position(|m| *m == mode).unwrap_or(usize::MAX)
+}
+
+/// A claim the server contradicts: (kind, table, what was claimed, what was seen).
+type ClaimDisagreement = (String, Option<String>, String, String);
+
+/// How a finding's claim compares with what the server did at its statement:
+/// `None` when nothing of it can be observed (the statement failed without the claim
+/// saying so, or its locks and counters are out of reach), else the disagreements
+/// (kind `rule-lock`, `rule-scan`, `rule-rewrite`, `rule-refusal`; empty: agreement).
+fn check_claim(
+    claim: &serde_json::Value,
+    statement: &serde_json::Value,
+) -> Option<Vec<ClaimDisagreement>> {
+    let observed = &statement["observed"];
+    let failed = !observed["error"].is_null();
+    let mut out = Vec::new();
+    if claim["refused"].as_bool().unwrap_or(false) {
+        if !failed {
+            out.push((
+                "rule-refusal".into(),
+                None,
+                "PostgreSQL refuses it".into(),
+                "it ran".into(),
+            ));
+        }
+        return Some(out);
+    }
+    let table = claim["table"].as_str().unwrap_or("").to_string();
+    if claim["refused_with_rows"].as_bool().unwrap_or(false) {
+        // Refused, or run on a table without rows (its verifying scan read none).
+        let rows = observed["scanned"]
+            .as_array()
+            .and_then(|s| {
+                s.iter()
+                    .find(|x| x["table"].as_str() == Some(table.as_str()))
+            })
+            .and_then(|x| x["rows"].as_i64());
+        match (failed, rows) {
+            (true, _) | (false, Some(0)) => {}
+            (false, Some(n)) => out.push((
+                "rule-refusal".into(),
+                Some(table.clone()),
+                "PostgreSQL refuses it on a table with rows".into(),
+                format!("it ran, over {n} rows"),
+            )),
+            (false, None) => return None,
+        }
+        return Some(out);
+    }
+    if failed {
+        return None;
+    }
+    let work = statement["observed_work"].as_str();
+    if claim["rewrite"].as_bool().unwrap_or(false) {
+        match work {
+            Some("rewrite") => {}
+            Some(w) => out.push((
+                "rule-rewrite".into(),
+                Some(table.clone()),
+                "rewrite".into(),
+                w.into(),
+            )),
+            None => return None,
+        }
+    } else if claim["scan"].as_bool().unwrap_or(false) {
+        match work {
+            Some("scan" | "rewrite") => {}
+            Some(w) => out.push((
+                "rule-scan".into(),
+                Some(table.clone()),
+                "scan".into(),
+                w.into(),
+            )),
+            None => return None,
+        }
+    }
+    if let Some(mode) = claim["lock"].as_str() {
+        let taken = |list: &serde_json::Value| -> Vec<String> {
+            list.as_array()
+                .into_iter()
+                .flatten()
+                .filter(|l| l["relation"]["name"].as_str() == Some(table.as_str()))
+                .filter_map(|l| l["mode"].as_str().map(String::from))
+                .collect()
+        };
+        if !observed["locks"].is_null() {
+            let mut seen = taken(&observed["locks"]);
+            seen.extend(taken(&observed["held_before"]));
+            let strongest = seen.iter().map(|m| strength(m)).max();
+            if strongest.is_none_or(|s| s < strength(mode)) {
+                out.push((
+                    "rule-lock".into(),
+                    Some(table.clone()),
+                    mode.into(),
+                    if seen.is_empty() {
+                        "no lock".to_string()
+                    } else {
+                        seen.join(", ")
+                    },
+                ));
+            }
+        }
+    }
+    Some(out)
+}
+
 #[test]
 fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
     let reviewed: Reviewed = toml::from_str(
@@ -181,8 +356,11 @@ fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
     let mut compared = 0;
     let mut agreements = 0;
     let mut statements = 0;
+    let (mut claims_compared, mut claims_agree) = (0, 0);
+    let mut checked_rules = std::collections::BTreeSet::new();
     for (name, input) in &sets {
         let report = trace(name, input, &database);
+        let claimed = claims(name, input, server_major);
         major = report["server_version"]
             .as_str()
             .and_then(|v| v.strip_prefix("PostgreSQL "))
@@ -197,6 +375,34 @@ fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
             let file = s["file"].as_str().unwrap();
             let short = file.strip_prefix(&base).unwrap_or(file);
             let location = format!("{name}:{}:{}", short.trim_start_matches('/'), s["line"]);
+            // What migration review's findings claim about this statement.
+            let key = (file.to_string(), s["line"].as_u64().unwrap());
+            for f in claimed.get(&key).into_iter().flatten() {
+                let Some(disagreements) = check_claim(&f["claim"], s) else {
+                    continue;
+                };
+                claims_compared += 1;
+                checked_rules.insert(f["rule"].as_str().unwrap().to_string());
+                if disagreements.is_empty() {
+                    claims_agree += 1;
+                }
+                for (kind, table, predicted, observed) in disagreements {
+                    let rule = f["rule"].as_str().unwrap();
+                    found.push(Found {
+                        location: location.clone(),
+                        statement: s["statement"].as_str().unwrap().to_string(),
+                        text: format!(
+                            "{kind}{}: {rule} claims {predicted}, observed {observed}",
+                            table
+                                .as_ref()
+                                .map(|t| format!(" on {t}"))
+                                .unwrap_or_default()
+                        ),
+                        kind,
+                        table,
+                    });
+                }
+            }
             for d in s["disagreements"].as_array().unwrap() {
                 let kind = d["kind"].as_str().unwrap().to_string();
                 let table = d["table"].as_str().map(String::from);
@@ -239,7 +445,7 @@ fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
         .map(|(e, _)| format!("{} `{}` ({})", e.kind, e.statement, e.reason))
         .collect();
     let summary = format!(
-        "PostgreSQL {major}: {} migration sets{}, {statements} statements traced, {compared} compared, {agreements} agree, {} disagreements ({}), {} unexplained",
+        "PostgreSQL {major}: {} migration sets{}, {statements} statements traced, {compared} compared, {agreements} agree; rule claims: {claims_compared} compared, {claims_agree} agree; {} disagreements ({}), {} unexplained",
         sets.len(),
         if skipped > 0 {
             format!(" ({skipped} fixtures need a newer server)")
@@ -263,6 +469,21 @@ fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
         "{} disagreements between the lock model and PostgreSQL {major} are neither fixed nor explained in tests/fixtures/trace/reviewed.toml:\n{}",
         unexplained.len(),
         unexplained.join("\n")
+    );
+    // Every migration rule whose verdict rests on PostgreSQL's behaviour has its
+    // claims checked on its fire fixture at least (file-level rules claim nothing
+    // about a table, and name rules claim no behaviour).
+    let unchecked: Vec<&str> = dblint::rules::REGISTRY
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.is_migration() && m.evidence == dblint::rules::Evidence::Behaviour)
+        .filter(|m| !CLAIMS_NOTHING.contains(&m.id))
+        .filter(|m| !checked_rules.contains(m.id))
+        .map(|m| m.id)
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "migration rules none of whose claims was compared with PostgreSQL {major}: {unchecked:?}"
     );
     assert!(
         stale.is_empty(),

@@ -87,6 +87,10 @@ struct FindingEntry<'a> {
     /// Live only: the table's row estimate.
     #[serde(skip_serializing_if = "Option::is_none")]
     table_rows: Option<f64>,
+    /// Migration findings: what the finding says its statement does (lock mode,
+    /// scan, rewrite, refusal), in the form `dblint trace` checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<&'a crate::finding::Claim>,
     fingerprint: String,
 }
 
@@ -104,6 +108,7 @@ impl<'a> From<&'a Finding> for FindingEntry<'a> {
             help: f.help.as_deref(),
             location: f.location.as_ref(),
             table_rows: f.table_rows,
+            claim: f.claim.as_ref(),
             fingerprint: f.fingerprint(),
         }
     }

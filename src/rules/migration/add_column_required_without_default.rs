@@ -107,7 +107,7 @@ impl Rule for AddColumnRequiredWithoutDefault {
                 &c.name,
                 format!("{}.{} is added {imposed} {default}: the statement fails as soon as {q} has rows", q.name, c.name),
                 fix,
-            ));
+            ).claims_refusal_with_rows());
         }
         out
     }

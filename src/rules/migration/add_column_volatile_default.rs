@@ -121,7 +121,7 @@ impl Rule for AddColumnVolatileDefault {
                 &c.name,
                 format!("adding {}.{} with {reason} rewrites {q} under ACCESS EXCLUSIVE (blocks every read and write)", q.name, c.name),
                 fix,
-            ));
+            ).claims_rewrite());
         }
         out
     }

@@ -141,7 +141,13 @@ impl Rule for AlterColumnTypeRewrite {
                      ALTER TABLE {t} RENAME COLUMN {new} TO {col};"
                 )
             };
-            out.push(finding(ctx, &q, column, message, fix));
+            let found = finding(ctx, &q, column, message, fix);
+            // Where the server's TimeZone decides, the finding claims no rewrite.
+            out.push(if matches!(why, Rewrite::TimeZone { known: false }) {
+                found
+            } else {
+                found.claims_rewrite()
+            });
         }
         out
     }

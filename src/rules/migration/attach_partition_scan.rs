@@ -78,7 +78,7 @@ impl Rule for AttachPartitionScan {
                         q.name
                     ),
                     bound_fix(ctx, &parent, &q, bound),
-                ));
+                ).claims_scan());
             }
             if let Some((default, Proof::Scans)) = &scan.default_partition {
                 if !created.contains(default) {
@@ -93,7 +93,7 @@ impl Rule for AttachPartitionScan {
                         format!(
                             "-- {default} has no CHECK constraint that could spare it the scan: attach when a full read of it under ACCESS EXCLUSIVE is acceptable, or create partitions before rows reach the DEFAULT one"
                         ),
-                    ));
+                    ).claims_scan());
                 }
             }
         }

@@ -137,6 +137,6 @@ impl Rule for ConcurrentlyInTransaction {
                 file.sending.outside,
                 ctx.event.sql.trim().trim_end_matches(';')
             ),
-        )]
+        ).claims_refusal()]
     }
 }

@@ -135,6 +135,7 @@ fn report(
         format!("adding {kind} {name} checks every existing row of {q} while holding {lock}"),
         fix,
     )
+    .claims_scan()
 }
 
 /// The fix for a constraint written inline in `ADD COLUMN`: the column without it,

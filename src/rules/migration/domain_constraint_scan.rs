@@ -110,6 +110,6 @@ impl Rule for DomainConstraintScan {
                 tables.len()
             ),
             fix,
-        )]
+        ).claims_scan()]
     }
 }

@@ -48,7 +48,7 @@ impl Rule for EnumValueInTransaction {
                         "-- in its own migration that runs outside a transaction:\n{};",
                         ctx.event.sql.trim().trim_end_matches(';')
                     ),
-                )];
+                ).claims_refusal()];
             }
             return Vec::new();
         }
@@ -57,15 +57,40 @@ impl Rule for EnumValueInTransaction {
         }
         file.enum_values_added
             .iter()
-            .filter(|(_, value)| ctx.event.sql.contains(&format!("'{value}'")))
+            .filter(|(ty, value)| {
+                ctx.event.sql.contains(&format!("'{value}'")) && uses_as_enum(ctx, ty)
+            })
             .map(|(ty, value)| {
                 finding(ctx,
                     ty,
                     &format!("use-{value}"),
                     format!("'{value}' was added to {ty} in this transaction and cannot be used before it commits"),
                     "-- use the new value in a later migration".into(),
-                )
+                ).claims_refusal()
             })
             .collect()
     }
+}
+
+/// Whether the statement can take a literal as a value of enum `ty`: it casts to the
+/// type, or names a column of that type. A literal compared with another literal
+/// (`WHERE 'void' = 'void'`) is text, and PostgreSQL runs it (checked with `dblint
+/// trace`): only a value of the enum type is "unsafe use of new value".
+fn uses_as_enum(ctx: &MigrationContext, ty: &crate::model::QualifiedName) -> bool {
+    let sql = ctx.event.sql.to_ascii_lowercase();
+    let type_name = ty.name.to_ascii_lowercase();
+    let words: Vec<&str> = sql
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.contains(&type_name.as_str()) {
+        return true;
+    }
+    ctx.event.db.tables.values().any(|t| {
+        t.columns.iter().any(|c| {
+            c.data_type.name.eq_ignore_ascii_case(&ty.name)
+                && c.data_type.schema.as_deref().is_none_or(|s| s == ty.schema)
+                && words.contains(&c.name.to_ascii_lowercase().as_str())
+        })
+    })
 }

@@ -68,8 +68,10 @@ pub fn finding(
     message: String,
     fix: String,
 ) -> Finding {
-    // Every finding says which lock its statement takes and what that blocks.
+    // Every finding says which lock its statement takes and what that blocks, and
+    // claims it (with the rewrite or scan the lock model predicts).
     let mut message = message;
+    let mut claimed = None;
     if let Some(effect) = crate::source::sql::locks::effects(
         ctx.event.statement,
         ctx.event.db,
@@ -84,10 +86,36 @@ pub fn finding(
         if !message.contains(effect.level.name()) {
             message = format!("{message}; it {}", effect.describe());
         }
+        claimed = Some(effect);
     }
-    let finding = Finding::new(ctx.meta.id, table, message)
+    let mut finding = Finding::new(ctx.meta.id, table, message)
         .object(format!("{what}@{}", ctx.event.file.migration))
         .location(Some(ctx.event.location));
+    if let Some(e) = claimed {
+        // Where the session's TimeZone is unknown (the server's decides), claim only
+        // the work done whatever it is.
+        let (mut scan, mut rewrite) = (e.scan, e.rewrite);
+        if ctx.event.file.timezone_utc(None).is_none() {
+            for utc in [true, false] {
+                let other = crate::source::sql::locks::effects(
+                    ctx.event.statement,
+                    ctx.event.db,
+                    ctx.event.search_path,
+                    ctx.pg_version,
+                    Some(utc),
+                );
+                let here = other.iter().find(|o| o.table == e.table);
+                scan &= here.is_some_and(|o| o.scan || o.rewrite);
+                rewrite &= here.is_some_and(|o| o.rewrite);
+            }
+        }
+        finding = finding.claims_effect(
+            &e.table.to_string(),
+            &format!("{:?}", e.level),
+            scan,
+            rewrite,
+        );
+    }
     // Advice written as SQL comments, with no statement to run, is help, not a fix.
     if !crate::finding::has_statement(&fix) {
         let prose: Vec<&str> = fix

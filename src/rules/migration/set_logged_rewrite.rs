@@ -72,7 +72,7 @@ impl Rule for SetLoggedRewrite {
                         "-- no online form: create the table {} from the start, or run this in a maintenance window",
                         if logged { "logged" } else { "UNLOGGED" }
                     ),
-                )
+                ).claims_rewrite()
             })
             .collect()
     }

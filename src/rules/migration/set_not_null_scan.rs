@@ -84,7 +84,7 @@ impl Rule for SetNotNullScan {
                     "{}ALTER TABLE {t} ADD CONSTRAINT {chk} CHECK ({col} IS NOT NULL) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {chk};\nALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL;\nALTER TABLE {t} DROP CONSTRAINT {chk};",
                     if by_key { "-- before adding the primary key, in migrations of their own:\n" } else { "" }
                 ),
-            ));
+            ).claims_scan());
         }
         out
     }

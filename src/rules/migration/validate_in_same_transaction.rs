@@ -53,7 +53,7 @@ impl Rule for ValidateInSameTransaction {
                         q.sql(),
                         crate::model::quote_ident(name)
                     ),
-                )
+                ).claims_scan()
             })
             .collect()
     }
