@@ -210,14 +210,11 @@ fn claims(name: &str, input: &Path, major: u32) -> BTreeMap<(String, u64), Vec<s
     out
 }
 
-/// Migration rules whose findings claim no effect of a statement on a table: about a
-/// file's transaction structure (`about_file` findings), or about a name.
+/// Migration rules whose findings claim no effect of a statement on a table: they are
+/// about a file's transaction structure (`about_file` findings).
 const CLAIMS_NOTHING: &[&str] = &[
     "unclosed-transaction",
     "transaction-control-in-wrapped-file",
-    // Its verdict is a name (PostgreSQL truncates identifiers to 63 bytes), not what
-    // a statement does to a table.
-    "identifier-too-long",
 ];
 
 /// Lock modes weakest first, as `dblint trace` names them.

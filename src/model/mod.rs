@@ -8,7 +8,7 @@ mod names;
 mod objects;
 mod types;
 
-pub use names::{quote_ident, Location, Name, QualifiedName};
+pub use names::{needs_quotes, quote_ident, Location, Name, QualifiedName};
 pub use objects::*;
 pub use types::DataType;
 

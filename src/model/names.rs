@@ -48,6 +48,25 @@ pub fn quote_ident(ident: &str) -> String {
     }
 }
 
+/// Whether `ident` can be written without quotes and still name itself: PostgreSQL
+/// folds only the ASCII letters of an unquoted identifier to lower case ("4.1.1.
+/// Identifiers and Key Words"; `downcase_identifier` leaves multibyte characters
+/// alone), and takes any non-ASCII character as an identifier character, so `café`,
+/// `straße` and `заказы` need no quotes while `createdAt` does. (Key words are not
+/// considered. [`quote_ident`], like PostgreSQL's own `quote_ident`, still quotes
+/// non-ASCII names, which is harmless.)
+pub fn needs_quotes(ident: &str) -> bool {
+    let mut chars = ident.chars();
+    let Some(first) = chars.next() else {
+        return true;
+    };
+    let start = first.is_ascii_lowercase() || first == '_' || !first.is_ascii();
+    !start
+        || !chars.all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$' || !c.is_ascii()
+        })
+}
+
 /// Where an object was defined, when it came from SQL. The file name is shared by
 /// every object of a file (one allocation per file, not per object).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -1,8 +1,10 @@
 use super::{existing, finding};
-use crate::model::{quote_ident, QualifiedName};
+use crate::model::{quote_ident, Name, QualifiedName};
 use crate::rules::{MigrationContext, Rule, RuleMeta};
 use crate::source::sql::locks::add_column_validates_foreign_key;
-use crate::source::sql::statement::{ColumnSpec, ConstraintSpec, Statement, TableAction};
+use crate::source::sql::statement::{
+    ColumnSpec, ConstraintSpec, ForeignKeySpec, Statement, TableAction,
+};
 
 declare_rule! {
     /// ## What it does
@@ -46,9 +48,17 @@ impl Rule for ConstraintNotValid {
         let Some(q) = existing(ctx, table) else {
             return Vec::new();
         };
+        let partitioned = ctx
+            .event
+            .db
+            .table(&q)
+            .is_some_and(|t| t.kind == crate::model::TableKind::Partitioned);
         let mut out = Vec::new();
         for action in actions {
             match action {
+                TableAction::AddConstraint(ConstraintSpec::ForeignKey(fk)) if partitioned => {
+                    out.extend(partitioned_foreign_key(ctx, &q, fk));
+                }
                 TableAction::AddConstraint(spec) => {
                     if let Some((kind, name, lock)) = validated(spec, &q, None) {
                         let fix = format!(
@@ -157,41 +167,7 @@ fn split_column(
     });
     let constraint = match spec {
         ConstraintSpec::ForeignKey(fk) => {
-            let references = crate::source::sql::locks::resolve(
-                ctx.event.db,
-                ctx.event.search_path,
-                &fk.references,
-            )
-            .map(|r| r.sql())
-            .unwrap_or_else(|| fk.references.to_string());
-            let mut sql = format!(
-                "FOREIGN KEY ({}) REFERENCES {references}",
-                quote_ident(&c.name)
-            );
-            if !fk.referenced_columns.is_empty() {
-                let cols: Vec<String> = fk
-                    .referenced_columns
-                    .iter()
-                    .map(|n| quote_ident(n))
-                    .collect();
-                sql.push_str(&format!(" ({})", cols.join(", ")));
-            }
-            if fk.match_type == crate::model::MatchType::Full {
-                sql.push_str(" MATCH FULL");
-            }
-            if fk.on_delete != crate::model::FkAction::NoAction {
-                sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
-            }
-            if fk.on_update != crate::model::FkAction::NoAction {
-                sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
-            }
-            if fk.deferrable {
-                sql.push_str(" DEFERRABLE");
-                if fk.initially_deferred {
-                    sql.push_str(" INITIALLY DEFERRED");
-                }
-            }
-            sql
+            foreign_key_clause(ctx, fk, std::slice::from_ref(&c.name))
         }
         ConstraintSpec::Check { expression, .. } => format!("CHECK ({expression})"),
         _ => return String::new(),
@@ -228,4 +204,164 @@ fn fk_set_columns_empty(spec: &ConstraintSpec) -> bool {
         ConstraintSpec::ForeignKey(fk) => fk.delete_set_columns.is_empty(),
         _ => true,
     }
+}
+
+/// `FOREIGN KEY (columns) REFERENCES table (columns) [MATCH FULL] [ON DELETE …] [ON
+/// UPDATE …] [DEFERRABLE [INITIALLY DEFERRED]]`, the referenced table qualified.
+fn foreign_key_clause(ctx: &MigrationContext, fk: &ForeignKeySpec, columns: &[Name]) -> String {
+    let references =
+        crate::source::sql::locks::resolve(ctx.event.db, ctx.event.search_path, &fk.references)
+            .map(|r| r.sql())
+            .unwrap_or_else(|| fk.references.to_string());
+    let list = |names: &[Name]| -> String {
+        names
+            .iter()
+            .map(|n| quote_ident(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut sql = format!("FOREIGN KEY ({}) REFERENCES {references}", list(columns));
+    if !fk.referenced_columns.is_empty() {
+        sql.push_str(&format!(" ({})", list(&fk.referenced_columns)));
+    }
+    if fk.match_type == crate::model::MatchType::Full {
+        sql.push_str(" MATCH FULL");
+    }
+    if fk.on_delete != crate::model::FkAction::NoAction {
+        sql.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+    }
+    if fk.on_update != crate::model::FkAction::NoAction {
+        sql.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+    }
+    if fk.deferrable {
+        sql.push_str(" DEFERRABLE");
+        if fk.initially_deferred {
+            sql.push_str(" INITIALLY DEFERRED");
+        }
+    }
+    sql
+}
+
+/// A foreign key added to a partitioned table. The model says which partitions it
+/// checks (those without the same valid key already: `locks::effects`); none, and
+/// there is nothing to report. `NOT VALID` there is refused before PostgreSQL 18
+/// ("cannot add NOT VALID foreign key on partitioned table"), so the safe sequence
+/// is the key on each partition first (NOT VALID, then VALIDATE), then on the
+/// parent, which attaches them and checks nothing (checked with `dblint trace` on 12
+/// to 18).
+fn partitioned_foreign_key(
+    ctx: &MigrationContext,
+    q: &QualifiedName,
+    fk: &ForeignKeySpec,
+) -> Option<crate::finding::Finding> {
+    let name = fk.name.as_ref().map(|n| n.to_string()).unwrap_or_else(|| {
+        format!(
+            "{}_{}_fkey",
+            q.name,
+            fk.columns.first().map(|c| c.as_str()).unwrap_or("")
+        )
+    });
+    let effects = crate::source::sql::locks::effects(
+        ctx.event.statement,
+        ctx.event.db,
+        ctx.event.search_path,
+        ctx.pg_version,
+        ctx.event.file.timezone_utc(None),
+    );
+    let checked: Vec<&QualifiedName> = effects
+        .iter()
+        .filter(|e| e.scan)
+        .map(|e| &e.table)
+        .collect();
+    // The leaves a validating key would check: those the per-partition fix covers.
+    let target =
+        crate::source::sql::locks::resolve(ctx.event.db, ctx.event.search_path, &fk.references);
+    let leaves: Vec<QualifiedName> = crate::source::sql::locks::partitions_of(ctx.event.db, q)
+        .into_iter()
+        .filter(|(p, leaf)| {
+            *leaf
+                && !crate::source::sql::locks::same_foreign_key(
+                    ctx.event.db,
+                    p,
+                    target.as_ref(),
+                    fk,
+                )
+                .is_some_and(|k| k.validated)
+        })
+        .map(|(p, _)| p)
+        .collect();
+    let per_partition = || -> String {
+        let clause = foreign_key_clause(ctx, fk, &fk.columns);
+        let mut sql =
+            String::from("-- the key on each partition first, checked without blocking writes:\n");
+        for p in &leaves {
+            sql.push_str(&format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} {clause} NOT VALID;\n",
+                p.sql(),
+                quote_ident(&name)
+            ));
+        }
+        sql.push_str("-- then, in a separate transaction:\n");
+        for p in &leaves {
+            sql.push_str(&format!(
+                "ALTER TABLE {} VALIDATE CONSTRAINT {};\n",
+                p.sql(),
+                quote_ident(&name)
+            ));
+        }
+        sql.push_str(&format!(
+            "-- then the key on the parent, which attaches the partitions' keys and checks nothing:\nALTER TABLE {} ADD CONSTRAINT {} {clause};",
+            q.sql(),
+            quote_ident(&name)
+        ));
+        sql
+    };
+    if fk.not_valid {
+        if ctx.pg_version >= 18 {
+            return None;
+        }
+        return Some(
+            finding(
+                ctx,
+                q,
+                &name,
+                format!(
+                    "PostgreSQL {} refuses a NOT VALID foreign key on partitioned table {q} (allowed from 18)",
+                    ctx.pg_version
+                ),
+                per_partition(),
+            )
+            .claims_refusal(),
+        );
+    }
+    let first = *checked.first()?;
+    let fix = if ctx.pg_version >= 18 {
+        format!(
+            "{} NOT VALID;\n-- then, in a separate transaction:\nALTER TABLE {} VALIDATE CONSTRAINT {};",
+            ctx.event.sql.trim_end_matches(';'),
+            q.sql(),
+            quote_ident(&name)
+        )
+    } else {
+        per_partition()
+    };
+    let shown: Vec<String> = checked.iter().take(3).map(|p| p.to_string()).collect();
+    let more = if checked.len() > 3 {
+        format!(" and {} more", checked.len() - 3)
+    } else {
+        String::new()
+    };
+    Some(
+        finding(
+            ctx,
+            q,
+            &name,
+            format!(
+                "adding FOREIGN KEY {name} to partitioned table {q} checks every existing row of {}{more} while holding SHARE ROW EXCLUSIVE on them and the referenced table (blocks writes)",
+                shown.join(", ")
+            ),
+            fix,
+        )
+        .claims_effect(&first.to_string(), "ShareRowExclusive", true, false),
+    )
 }

@@ -65,16 +65,35 @@ impl Rule for IdentifierTooLong {
                 crate::source::sql::replay::creation_schema(ctx.event.db, ctx.event.search_path)
                     .unwrap_or_else(|| Name::from("public"));
             let object = QualifiedName::new(schema, kept);
-            out.push(finding(
-                ctx,
-                &object,
-                "truncated",
+            // The statement creates a relation under this name, and another one
+            // already has the truncated name: PostgreSQL refuses it ("relation …
+            // already exists"; only names it chooses itself get a number added).
+            let collides = creates(ctx.event.statement)
+                .is_some_and(|created| truncate(created) == kept)
+                && relation_exists(ctx, &object);
+            let message = if collides {
+                format!(
+                    "identifier \"{name}\" is {} bytes: PostgreSQL keeps the first {MAX_IDENTIFIER_BYTES}, \"{kept}\", which another relation already has, so it refuses the statement",
+                    name.len()
+                )
+            } else {
                 format!(
                     "identifier \"{name}\" is {} bytes: PostgreSQL keeps the first {MAX_IDENTIFIER_BYTES}, \"{kept}\", and says so only in a NOTICE",
                     name.len()
-                ),
+                )
+            };
+            let found = finding(
+                ctx,
+                &object,
+                "truncated",
+                message,
                 format!("-- give it a name of at most {MAX_IDENTIFIER_BYTES} bytes (Rails `name:`, Prisma `map:`, Django `name=`)"),
-            ));
+            );
+            out.push(if collides {
+                found.claims_refusal()
+            } else {
+                found
+            });
             seen.push(name);
         }
         out
@@ -98,4 +117,27 @@ fn truncate(name: &str) -> &str {
         end -= 1;
     }
     &name[..end]
+}
+
+/// The relation name a statement creates, as written (`CREATE INDEX name`, `CREATE
+/// TABLE`, `CREATE [MATERIALIZED] VIEW`), unless `IF NOT EXISTS` makes a clash a
+/// notice.
+fn creates(statement: &crate::source::sql::statement::Statement) -> Option<&Name> {
+    use crate::source::sql::statement::Statement;
+    match statement {
+        Statement::CreateIndex(ci) if !ci.if_not_exists => ci.name.as_ref(),
+        Statement::CreateTable(ct) if !ct.if_not_exists => Some(&ct.name.name),
+        Statement::CreateView { name, .. } => Some(&name.name),
+        _ => None,
+    }
+}
+
+/// A table, index, view or sequence of that name exists (they share one namespace
+/// per schema, `pg_class`).
+fn relation_exists(ctx: &MigrationContext, name: &QualifiedName) -> bool {
+    let db = ctx.event.db;
+    db.tables.contains_key(name)
+        || db.index_owner.contains_key(name)
+        || db.views.contains_key(name)
+        || db.sequences.contains_key(name)
 }

@@ -10,7 +10,9 @@ declare_rule! {
     /// Flags `REFRESH MATERIALIZED VIEW` without `CONCURRENTLY` of a materialized view
     /// that existed, populated, before this migration. A view created in the same
     /// migration, one never populated (`WITH NO DATA`: reading it fails anyway), and
-    /// `REFRESH ... WITH NO DATA` (which runs no query) are not flagged.
+    /// `REFRESH ... WITH NO DATA` (which runs no query) are not flagged. Also flags
+    /// `REFRESH ... CONCURRENTLY` that PostgreSQL refuses: of a view without such a
+    /// unique index, or of one never populated.
     ///
     /// ## Why is this bad?
     /// The refresh runs the view's query and swaps in the result while holding ACCESS
@@ -40,6 +42,14 @@ impl Rule for RefreshMatviewBlocking {
     }
 
     fn check_statement(&self, ctx: &MigrationContext) -> Vec<Finding> {
+        if let Statement::RefreshMatView {
+            name,
+            concurrently: true,
+            ..
+        } = ctx.event.statement
+        {
+            return refused_concurrently(ctx, name);
+        }
         let Statement::RefreshMatView {
             name,
             concurrently: false,
@@ -85,4 +95,46 @@ impl Rule for RefreshMatviewBlocking {
             fix,
         )]
     }
+}
+
+/// `REFRESH … CONCURRENTLY` where PostgreSQL refuses it: the view has no unique index
+/// over columns only and without WHERE ("cannot refresh materialized view …
+/// concurrently"), or was never populated ("CONCURRENTLY cannot be used when the
+/// materialized view is not populated").
+fn refused_concurrently(
+    ctx: &MigrationContext,
+    name: &crate::source::sql::statement::ObjectName,
+) -> Vec<Finding> {
+    let Some(q) = resolve_in(&ctx.event.db.views, ctx.event.search_path, name) else {
+        return Vec::new();
+    };
+    let Some(view) = ctx.event.db.views.get(&q).filter(|v| v.materialized) else {
+        return Vec::new();
+    };
+    let why = if !view.populated {
+        format!("{q} has never been populated (created WITH NO DATA)")
+    } else if view.unique_indexes.is_empty() {
+        format!("{q} has no unique index over columns only, without WHERE")
+    } else {
+        return Vec::new();
+    };
+    let fix = if !view.populated {
+        format!(
+            "REFRESH MATERIALIZED VIEW {};  -- the first refresh cannot be concurrent",
+            q.sql()
+        )
+    } else {
+        format!(
+            "-- first: CREATE UNIQUE INDEX CONCURRENTLY ... ON {} (<key columns>), in a migration of its own",
+            q.sql()
+        )
+    };
+    vec![finding(
+        ctx,
+        &q,
+        "refresh-concurrently",
+        format!("PostgreSQL refuses REFRESH MATERIALIZED VIEW CONCURRENTLY here: {why}"),
+        fix,
+    )
+    .claims_refusal()]
 }

@@ -39,8 +39,10 @@ fn is_prisma_relation_table(table: &crate::model::Table) -> bool {
     table.name.name.starts_with('_') && columns == ["A", "B"]
 }
 
+/// Upper-case ASCII letters or characters that force quoting; a lower-case
+/// non-ASCII name (`café`) needs no quotes (see [`crate::model::needs_quotes`]).
 fn needs_quoting(name: &str) -> bool {
-    crate::model::quote_ident(name).starts_with('"')
+    crate::model::needs_quotes(name)
 }
 
 impl Rule for MixedCaseIdentifier {

@@ -118,6 +118,43 @@ impl LockEffect {
     }
 }
 
+/// The foreign key `partition` already has that is the same as `fk` (same columns,
+/// same referenced table and columns): adding `fk` to the partitioned parent attaches
+/// it instead of creating one.
+pub fn same_foreign_key<'a>(
+    db: &'a Database,
+    partition: &QualifiedName,
+    target: Option<&QualifiedName>,
+    fk: &super::statement::ForeignKeySpec,
+) -> Option<&'a crate::model::ForeignKey> {
+    db.table(partition)?.foreign_keys.iter().find(|k| {
+        Some(&k.references) == target
+            && k.columns == fk.columns
+            && (fk.referenced_columns.is_empty()
+                || k.referenced_columns.is_empty()
+                || k.referenced_columns == fk.referenced_columns)
+    })
+}
+
+/// The partitions of `parent`, at every depth, each with whether it is a leaf (holds
+/// rows: not partitioned itself).
+pub fn partitions_of(db: &Database, parent: &QualifiedName) -> Vec<(QualifiedName, bool)> {
+    let mut out = Vec::new();
+    let mut queue = vec![parent.clone()];
+    while let Some(next) = queue.pop() {
+        for t in db.tables.values() {
+            if t.partition_of.as_ref() == Some(&next) {
+                let leaf = t.kind != crate::model::TableKind::Partitioned;
+                out.push((t.name.clone(), leaf));
+                if !leaf {
+                    queue.push(t.name.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Whether `ADD COLUMN` checks the existing rows against a `REFERENCES` constraint
 /// of the new column. PostgreSQL skips the check, and marks the key valid, when the
 /// column has no DEFAULT clause: every existing row holds NULL, which satisfies any
@@ -326,6 +363,9 @@ pub fn effects(
             }
             let mut dropped_references = Vec::new();
             let mut partitions = Vec::new();
+            // Partitions a foreign key added to their partitioned table locks, and
+            // whether it checks each one's rows.
+            let mut fk_partitions: Vec<(QualifiedName, bool)> = Vec::new();
             for a in actions {
                 let (l, r, s) = match a {
                     TableAction::AddColumn { column, .. } => {
@@ -360,7 +400,29 @@ pub fn effects(
                     }
                     TableAction::AddConstraint(ConstraintSpec::ForeignKey(fk)) => {
                         referenced.push(fk.references.clone());
-                        (LockLevel::ShareRowExclusive, false, !fk.not_valid)
+                        match existing_table
+                            .filter(|t| t.kind == crate::model::TableKind::Partitioned)
+                        {
+                            // A partitioned table has no rows: each partition is locked
+                            // and checked, except one that already has the same valid
+                            // key, which is attached as it is, its triggers on the
+                            // referenced table replaced under ACCESS EXCLUSIVE (`trace`,
+                            // 12 to 18).
+                            Some(parent) => {
+                                let target = table(&fk.references);
+                                for (p, leaf) in partitions_of(db, &parent.name) {
+                                    let same = same_foreign_key(db, &p, target.as_ref(), fk);
+                                    if same.is_some() {
+                                        dropped_references.extend(target.clone());
+                                    }
+                                    let checks =
+                                        leaf && !fk.not_valid && !same.is_some_and(|k| k.validated);
+                                    fk_partitions.push((p, checks));
+                                }
+                                (LockLevel::ShareRowExclusive, false, false)
+                            }
+                            None => (LockLevel::ShareRowExclusive, false, !fk.not_valid),
+                        }
                     }
                     TableAction::AddConstraint(ConstraintSpec::Check { not_valid, .. }) => {
                         (LockLevel::AccessExclusive, false, !not_valid)
@@ -615,6 +677,11 @@ pub fn effects(
             for (p, level) in partitions {
                 out.extend(effect(table(&p), level, false, false));
             }
+            for (p, checks) in fk_partitions {
+                out.extend(effect(Some(p), LockLevel::ShareRowExclusive, false, checks));
+            }
+            dropped_references.sort();
+            dropped_references.dedup();
             for r in dropped_references {
                 out.extend(effect(Some(r), LockLevel::AccessExclusive, false, false));
             }
