@@ -488,3 +488,272 @@ fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
         stale.join("\n")
     );
 }
+
+/// The lines of `fix` that are statements (not comments): a fix of comments only is
+/// advice, and runs nothing.
+fn runs_something(fix: &str) -> bool {
+    !dblint::source::sql::split::split(fix).statements.is_empty()
+}
+
+/// Rules whose fix is a safer procedure that still runs the statement: the data a
+/// dropped column held is gone, and a renamed table is renamed, whatever the order
+/// of deploys; the rule is right to keep reporting the statement.
+const FIX_KEEPS_STATEMENT: &[&str] = &["destructive-change", "rename-breaks-code"];
+
+/// One fix to apply: where its statement is, and the fix.
+struct Fix {
+    file: PathBuf,
+    line: u32,
+    text: String,
+}
+
+/// Every fix migration review prints for the rule fixtures, run on PostgreSQL: for
+/// each rule, a copy of its fire fixture with each of the rule's fixes in place of the
+/// statement it fixes (one that goes in a migration of its own, as a CONCURRENTLY
+/// statement or a VALIDATE "in the next migration" does, in a new migration right
+/// after; for Diesel with `run_in_transaction = false`). Each fix succeeds, and the
+/// rule no longer reports the statements a fix puts there. `lock-timeout-missing`'s
+/// fix is a SET for the top of the file (its silent fixture has it).
+#[test]
+fn migration_fixes_run_and_remove_their_hazard() {
+    let server_major = pg::server_major();
+    let scratch = tempfile::tempdir().unwrap();
+    let (sets, _) = migration_sets(scratch.path(), server_major);
+    let lint = |input: &Path| -> serde_json::Value {
+        let run = dblint(&[
+            "lint",
+            input.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--all",
+            "--no-config",
+            "--pg-version",
+            &server_major.to_string(),
+        ]);
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stderr))
+    };
+    let mut problems = Vec::new();
+    let mut applied = 0;
+    let mut copies = 0;
+    for (name, input) in sets.iter().filter(|(n, _)| n.ends_with("/fire")) {
+        let rule_dir = name.trim_end_matches("/fire");
+        let text = std::fs::read_to_string(
+            common::root()
+                .join("tests/fixtures/rules")
+                .join(rule_dir)
+                .join("fire.sql"),
+        )
+        .unwrap();
+        if !text.contains("-- migration: ") {
+            continue;
+        }
+        // Statements that fail on this server as written (newer syntax): their fixes
+        // are not judged here unless the finding says PostgreSQL refuses them.
+        let original = trace(name, input, &pg::fresh_db("fixes_original"));
+        let failing: std::collections::BTreeSet<(String, u64)> = original["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| !s["observed"]["error"].is_null())
+            .map(|s| {
+                (
+                    s["file"].as_str().unwrap().to_string(),
+                    s["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        // The fixture's own rule's fixes, together (a later statement may need an
+        // earlier fixed one).
+        let mut fixes: Vec<Fix> = Vec::new();
+        for f in lint(input)["findings"].as_array().unwrap() {
+            let rule = f["rule"].as_str().unwrap();
+            let Some(fix) = f["fix"].as_str() else {
+                continue;
+            };
+            if rule != rule_dir
+                || f["location"].is_null()
+                || rule == "lock-timeout-missing"
+                || !runs_something(fix)
+            {
+                continue;
+            }
+            let file = PathBuf::from(f["location"]["file"].as_str().unwrap());
+            let line = f["location"]["line"].as_u64().unwrap() as u32;
+            let refused = f["claim"]["refused"].as_bool().unwrap_or(false)
+                || f["claim"]["refused_with_rows"].as_bool().unwrap_or(false);
+            if !file.starts_with(input)
+                || (!refused && failing.contains(&(file.display().to_string(), line as u64)))
+                || fixes.iter().any(|x| x.file == file && x.line == line)
+            {
+                continue;
+            }
+            fixes.push(Fix {
+                file,
+                line,
+                text: fix.to_string(),
+            });
+        }
+        if fixes.is_empty() {
+            continue;
+        }
+        let copy = scratch.path().join(format!("fixed-{copies}"));
+        copies += 1;
+        copy_tree(input, &copy);
+        // Where each fix's statements end up: (file, first line, last line).
+        let mut placed: Vec<(PathBuf, std::ops::Range<u32>)> = Vec::new();
+        // Latest first, so earlier offsets of a file stay right.
+        fixes.sort_by(|a, b| (&b.file, b.line).cmp(&(&a.file, a.line)));
+        let mut moved_lines: BTreeMap<PathBuf, Vec<(u32, i64)>> = BTreeMap::new();
+        for fix in &fixes {
+            let target = copy.join(fix.file.strip_prefix(input).unwrap());
+            let body = std::fs::read_to_string(&target).unwrap();
+            let split = dblint::source::sql::split::split(&body);
+            let Some(statement) = split.statements.iter().find(|s| s.line == fix.line) else {
+                continue;
+            };
+            let end = statement.offset + statement.sql.len();
+            let end = body[end..]
+                .find(|c: char| !c.is_whitespace())
+                .filter(|i| body[end + i..].starts_with(';'))
+                .map_or(end, |i| end + i + 1);
+            let own_file = fix.text.contains("CONCURRENTLY")
+                || fix.text.contains("next migration")
+                || fix.text.contains("of its own");
+            applied += 1;
+            if own_file {
+                std::fs::write(
+                    &target,
+                    format!("{}{}", &body[..statement.offset], &body[end..]),
+                )
+                .unwrap();
+                // A migration of its own, sorting right after the one it came from,
+                // in the fix's order.
+                let tag = format!("_fix{:05}", fix.line);
+                let extra = match target.file_name().and_then(|n| n.to_str()) {
+                    Some("migration.sql" | "up.sql") => {
+                        let dir = target.parent().unwrap();
+                        let sibling = dir.with_file_name(format!(
+                            "{}{tag}",
+                            dir.file_name().unwrap().to_string_lossy()
+                        ));
+                        std::fs::create_dir_all(&sibling).unwrap();
+                        if target.file_name().is_some_and(|n| n == "up.sql") {
+                            std::fs::write(
+                                sibling.join("metadata.toml"),
+                                "run_in_transaction = false\n",
+                            )
+                            .unwrap();
+                        }
+                        sibling.join(target.file_name().unwrap())
+                    }
+                    _ => {
+                        let stem = target.file_stem().unwrap().to_string_lossy().to_string();
+                        // `x.up.sql` stays an up migration: `x_fixN.up.sql`.
+                        match stem.strip_suffix(".up") {
+                            Some(base) => target.with_file_name(format!("{base}{tag}.up.sql")),
+                            None => target.with_file_name(format!("{stem}{tag}.sql")),
+                        }
+                    }
+                };
+                std::fs::write(&extra, format!("{}\n", fix.text)).unwrap();
+                placed.push((extra, 1..fix.text.lines().count() as u32 + 1));
+                let removed = body[statement.offset..end].lines().count() as i64 - 1;
+                moved_lines
+                    .entry(target)
+                    .or_default()
+                    .push((fix.line, -removed));
+            } else {
+                std::fs::write(
+                    &target,
+                    format!(
+                        "{}{}\n{}",
+                        &body[..statement.offset],
+                        fix.text,
+                        &body[end..]
+                    ),
+                )
+                .unwrap();
+                let added = fix.text.lines().count() as i64 + 1
+                    - body[statement.offset..end].lines().count() as i64;
+                placed.push((
+                    target.clone(),
+                    fix.line..fix.line + fix.text.lines().count() as u32,
+                ));
+                moved_lines
+                    .entry(target)
+                    .or_default()
+                    .push((fix.line, added));
+            }
+        }
+        // A fix placed in a file where a fix above it changed the line count moves.
+        for (file, range) in placed.iter_mut() {
+            let shift: i64 = moved_lines
+                .get(file)
+                .into_iter()
+                .flatten()
+                .filter(|(line, _)| *line < range.start)
+                .map(|(_, by)| by)
+                .sum();
+            let start = (range.start as i64 + shift) as u32;
+            let end = (range.end as i64 + shift) as u32;
+            *range = start..end;
+        }
+        let what = format!("{name}: {rule_dir}");
+        // They run.
+        let report = trace(&what, &copy, &pg::fresh_db("fixes"));
+        for s in report["statements"].as_array().unwrap() {
+            let at = s["line"].as_u64().unwrap() as u32;
+            let file = PathBuf::from(s["file"].as_str().unwrap());
+            if placed.iter().any(|(f, r)| *f == file && r.contains(&at))
+                && !s["observed"]["error"].is_null()
+            {
+                problems.push(format!(
+                    "{what}: a fix fails on PostgreSQL {server_major}: {}:{at}: {}: {}",
+                    file.display(),
+                    s["statement"].as_str().unwrap(),
+                    s["observed"]["error"].as_str().unwrap()
+                ));
+            }
+        }
+        // And the rule has nothing left to say about them.
+        if FIX_KEEPS_STATEMENT.contains(&rule_dir) {
+            continue;
+        }
+        for g in lint(&copy)["findings"].as_array().unwrap() {
+            let at = g["location"]["line"].as_u64().unwrap_or(0) as u32;
+            let file = g["location"]["file"].as_str().map(PathBuf::from);
+            if g["rule"] == rule_dir
+                && placed
+                    .iter()
+                    .any(|(f, r)| Some(f) == file.as_ref() && r.contains(&at))
+            {
+                problems.push(format!(
+                    "{what}: a fix still has the hazard: {}:{at}: {}",
+                    file.unwrap().display(),
+                    g["message"].as_str().unwrap()
+                ));
+            }
+        }
+    }
+    println!(
+        "migration fixes: {applied} applied on PostgreSQL {server_major}, {} problems",
+        problems.len()
+    );
+    assert!(applied > 0);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -85,7 +85,17 @@ impl DataType {
     pub fn is_builtin_name(name: &str) -> bool {
         matches!(
             name,
-            "int"
+            // format_type's names of the built-ins, as the catalog and replay keep
+            // them: several words, never quoted.
+            "double precision"
+                | "character varying"
+                | "character"
+                | "bit varying"
+                | "timestamp with time zone"
+                | "timestamp without time zone"
+                | "time with time zone"
+                | "time without time zone"
+                | "int"
                 | "int2"
                 | "int4"
                 | "int8"
@@ -273,6 +283,20 @@ impl fmt::Display for DataType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn built_in_names_of_several_words_are_never_quoted() {
+        for (name, m) in [
+            ("timestamptz", vec![]),
+            ("float8", vec![]),
+            ("varchar", vec![40]),
+            ("timetz", vec![]),
+            ("bpchar", vec![3]),
+        ] {
+            let sql = DataType::from_sql_name(None, name, m, 0).0.sql();
+            assert!(!sql.contains('"'), "{name}: {sql}");
+        }
+    }
 
     #[test]
     fn a_type_holds_another_only_when_every_value_converts_unchanged() {

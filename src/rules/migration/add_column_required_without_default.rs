@@ -82,8 +82,10 @@ impl Rule for AddColumnRequiredWithoutDefault {
             let col = quote_ident(&c.name);
             let t = q.sql();
             let fix = if c.not_null {
+                // What runs now; the rest waits for the rows to be filled, which
+                // only the team knows how to do.
                 format!(
-                    "ALTER TABLE {t} ADD COLUMN {col} {ty};\n-- backfill, then:\nALTER TABLE {t} ADD CONSTRAINT {chk} CHECK ({col} IS NOT NULL) NOT VALID;\nALTER TABLE {t} VALIDATE CONSTRAINT {chk};\nALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL;",
+                    "ALTER TABLE {t} ADD COLUMN {col} {ty};\n-- fill it for the existing rows (in batches), then, each in a migration of its own:\n-- ALTER TABLE {t} ADD CONSTRAINT {chk} CHECK ({col} IS NOT NULL) NOT VALID;\n-- ALTER TABLE {t} VALIDATE CONSTRAINT {chk};\n-- ALTER TABLE {t} ALTER COLUMN {col} SET NOT NULL;  -- proven by the valid CHECK: no scan",
                     ty = c.data_type.sql(),
                     chk = quote_ident(&format!("{}_{}_not_null", q.name, c.name))
                 )
@@ -98,7 +100,7 @@ impl Rule for AddColumnRequiredWithoutDefault {
                     .map(|d| ctx.event.db.domain_base(d).0.sql())
                     .unwrap_or_else(|| c.data_type.sql());
                 format!(
-                    "ALTER TABLE {t} ADD COLUMN {col} {base};\n-- backfill, then (checks every row against the domain):\nALTER TABLE {t} ALTER COLUMN {col} TYPE {ty};",
+                    "ALTER TABLE {t} ADD COLUMN {col} {base};\n-- fill it for the existing rows (in batches), then (checks every row against the domain):\n-- ALTER TABLE {t} ALTER COLUMN {col} TYPE {ty};",
                     ty = c.data_type.sql(),
                 )
             };
