@@ -174,6 +174,7 @@ pub fn review_statement(
     pg_version: u32,
     out: &mut Vec<Finding>,
 ) {
+    let mut effects: Option<Vec<crate::source::sql::locks::LockEffect>> = None;
     for active in plan.rules.iter().filter(|a| a.rule.meta().is_migration()) {
         let ctx = crate::rules::MigrationContext {
             event,
@@ -181,13 +182,42 @@ pub fn review_statement(
             pg_version,
             meta: active.rule.meta(),
         };
-        out.extend(
-            active
-                .rule
-                .check_statement(&ctx)
-                .into_iter()
-                .map(|f| admit(active, f)),
-        );
+        for finding in active.rule.check_statement(&ctx) {
+            // One model of what a statement does: a rule may not claim a scan or a
+            // rewrite the statement-effect model does not predict (the claims
+            // themselves are checked against PostgreSQL by tests/trace_differential.rs).
+            if cfg!(debug_assertions) {
+                if let Some(claim) = &finding.claim {
+                    let effects = effects.get_or_insert_with(|| {
+                        crate::source::sql::locks::effects(
+                            event.statement,
+                            event.db,
+                            event.search_path,
+                            pg_version,
+                            event.file.timezone_utc(None),
+                        )
+                    });
+                    let on = |e: &&crate::source::sql::locks::LockEffect| {
+                        e.table.to_string() == claim.table
+                    };
+                    debug_assert!(
+                        !claim.scan || effects.iter().filter(on).any(|e| e.scan || e.rewrite),
+                        "{} claims a scan of {} that the statement-effect model does not predict: {}",
+                        finding.rule,
+                        claim.table,
+                        event.sql
+                    );
+                    debug_assert!(
+                        !claim.rewrite || effects.iter().filter(on).any(|e| e.rewrite),
+                        "{} claims a rewrite of {} that the statement-effect model does not predict: {}",
+                        finding.rule,
+                        claim.table,
+                        event.sql
+                    );
+                }
+            }
+            out.push(admit(active, finding));
+        }
     }
 }
 

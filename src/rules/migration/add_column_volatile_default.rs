@@ -85,9 +85,7 @@ impl Rule for AddColumnVolatileDefault {
                 Some(AddColumnRewrite::ConstrainedDomain(domain)) => {
                     format!("domain type {domain}, whose constraints are checked on each row")
                 }
-                None if ctx.pg_version < 11
-                    && c.default.as_deref().is_some_and(|d| d != "NULL") =>
-                {
+                Some(AddColumnRewrite::DefaultBefore11) => {
                     "a default (PostgreSQL before 11 rewrites for any default)".to_string()
                 }
                 None => continue,

@@ -523,7 +523,13 @@ pub fn effects(
                     TableAction::AttachPartition { partition, bound } => {
                         let attached = table(partition);
                         let scan = attach_scans(db, altered.as_ref(), attached.as_ref(), bound);
-                        partitions.push((partition.clone(), LockLevel::AccessExclusive));
+                        // The rows read are the partition's (and the DEFAULT one's),
+                        // not the parent's.
+                        partitions.push((
+                            partition.clone(),
+                            LockLevel::AccessExclusive,
+                            scan.attached != Proof::Proven,
+                        ));
                         if let Some(default) = &scan.default_partition {
                             partitions.push((
                                 ObjectName {
@@ -531,6 +537,7 @@ pub fn effects(
                                     name: default.0.name.clone(),
                                 },
                                 LockLevel::AccessExclusive,
+                                default.1 != Proof::Proven,
                             ));
                         }
                         let level = if pg_version >= 12 {
@@ -538,7 +545,7 @@ pub fn effects(
                         } else {
                             LockLevel::AccessExclusive
                         };
-                        (level, false, scan.scans())
+                        (level, false, false)
                     }
                     // CONCURRENTLY (PostgreSQL 14+): SHARE UPDATE EXCLUSIVE on both in
                     // its first transaction, then waits for every transaction that
@@ -548,7 +555,7 @@ pub fn effects(
                         partition,
                         concurrently: true,
                     } => {
-                        partitions.push((partition.clone(), LockLevel::AccessExclusive));
+                        partitions.push((partition.clone(), LockLevel::AccessExclusive, false));
                         (LockLevel::ShareUpdateExclusive, false, false)
                     }
                     // The parent: ACCESS EXCLUSIVE. The partition detached: ACCESS
@@ -574,9 +581,10 @@ pub fn effects(
                                     name: default.name.clone(),
                                 },
                                 LockLevel::AccessExclusive,
+                                false,
                             ));
                         }
-                        partitions.push((partition.clone(), level));
+                        partitions.push((partition.clone(), level, false));
                         (LockLevel::AccessExclusive, false, false)
                     }
                     // Exclusion constraints build an index; NOT NULL constraints scan.
@@ -674,8 +682,8 @@ pub fn effects(
                     false,
                 ));
             }
-            for (p, level) in partitions {
-                out.extend(effect(table(&p), level, false, false));
+            for (p, level, scans) in partitions {
+                out.extend(effect(table(&p), level, false, scans));
             }
             for (p, checks) in fk_partitions {
                 out.extend(effect(Some(p), LockLevel::ShareRowExclusive, false, checks));
@@ -905,6 +913,8 @@ pub enum AddColumnRewrite {
     /// A domain type with constraints (CHECK or NOT NULL, its own or its base
     /// domain's): PostgreSQL checks every row's value, default or NULL, by rewriting.
     ConstrainedDomain(QualifiedName),
+    /// Any default other than NULL, before PostgreSQL 11.
+    DefaultBefore11,
 }
 
 /// Whether adding `column` rewrites the table on PostgreSQL `pg_version`, with the
@@ -932,6 +942,16 @@ pub fn add_column_rewrite(
         if verdict.is_volatile() {
             return Some(AddColumnRewrite::Volatile(verdict));
         }
+    }
+    // Before 11 any default other than NULL is written into every row ("ALTER
+    // TABLE", 10: "Adding a column with a DEFAULT clause … requires the entire table
+    // to be rewritten").
+    if pg_version < 11
+        && c.default
+            .as_deref()
+            .is_some_and(|d| !crate::model::is_null_default(d))
+    {
+        return Some(AddColumnRewrite::DefaultBefore11);
     }
     if !column.type_builtin && c.data_type.array_dims == 0 {
         let name = ObjectName {
