@@ -898,18 +898,13 @@ fn a_table_dropped_while_inspect_runs_does_not_break_it() {
 fn a_restricted_role_grades_what_it_can_see() {
     let db = database_with_tables("restricted");
     let role = "dblint_ci_readonly";
+    let url = common::pg::login_role(&db, role);
     admin(&db)
         .batch_execute(&format!(
-            "DO $$BEGIN
-               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
-                 CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}';
-               END IF;
-             END$$;
-             REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role};
+            "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role};
              REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role};"
         ))
         .unwrap();
-    let url = url_for(&db, "").replace("//postgres:", &format!("//{role}:"));
     let run = run_with_env(
         &["inspect", &url, "--format", "json", "--fail-on", "none"],
         &[],

@@ -11,7 +11,7 @@
 //! be schema-qualified independently of the pinned search path.
 
 mod common;
-use common::pg::{fingerprints, fresh_db, url_for, PASSWORD};
+use common::pg::{fingerprints, fresh_db, url_for};
 use common::{dblint, root};
 use std::collections::BTreeSet;
 
@@ -152,15 +152,11 @@ const HOSTILE_PATH: &str = "SET search_path = evil, pg_catalog, public";
 
 fn hostile_database() -> String {
     let db = fresh_db("hostile");
+    common::pg::login_role(&db, OWNER);
     let mut admin = postgres::Client::connect(&url_for(&db, ""), postgres::NoTls).unwrap();
     admin
         .batch_execute(&format!(
-            "DO $$BEGIN
-               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OWNER}') THEN
-                 CREATE ROLE {OWNER} LOGIN PASSWORD '{PASSWORD}';
-               END IF;
-             END$$;
-             ALTER DATABASE {db} OWNER TO {OWNER};
+            "ALTER DATABASE {db} OWNER TO {OWNER};
              GRANT ALL ON SCHEMA public TO {OWNER};
              ALTER SCHEMA public OWNER TO {OWNER};"
         ))

@@ -985,18 +985,8 @@ fn locks_held_by_idle_transactions_do_what_the_finding_says() {
 
     // A role without pg_read_all_stats sees the prepared transaction (visible to
     // all), not the superuser's idle session: that one is named as not judged.
-    let role = "dblint_idle_watcher";
+    let restricted = inspect(&common::pg::login_role(&db, "dblint_idle_watcher"));
     let mut admin = postgres::Client::connect(&url_for(&db, ""), postgres::NoTls).unwrap();
-    admin
-        .batch_execute(&format!(
-            "DO $$BEGIN
-               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
-                 CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}';
-               END IF;
-             END$$;"
-        ))
-        .unwrap();
-    let restricted = inspect(&url_for(&db, "").replace("//postgres:", &format!("//{role}:")));
     assert_eq!(
         fingerprints(&restricted.stdout),
         BTreeSet::from(["error lock-held-by-idle-transaction:public.invoices".to_string()]),

@@ -8,19 +8,6 @@ use common::root;
 use std::path::Path;
 use std::process::Command;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn run(copy: &Path, args: &[&str]) -> std::process::Output {
     Command::new("bash")
         .arg(root().join("scripts/new-rule"))
@@ -36,7 +23,7 @@ fn new_rule_creates_and_registers_everything() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path();
     for sub in ["src", "rules", "tests/fixtures"] {
-        copy_dir(&root().join(sub), &copy.join(sub));
+        common::copy_tree(&root().join(sub), &copy.join(sub));
     }
     let before_mod = std::fs::read_to_string(copy.join("src/rules/naming/mod.rs")).unwrap();
     let out = run(
@@ -104,7 +91,7 @@ fn new_rule_refuses_bad_names_and_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path();
     for sub in ["src", "rules", "tests/fixtures"] {
-        copy_dir(&root().join(sub), &copy.join(sub));
+        common::copy_tree(&root().join(sub), &copy.join(sub));
     }
     for (args, says) in [
         (

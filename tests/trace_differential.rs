@@ -173,9 +173,9 @@ fn trace(name: &str, input: &Path, database: &str) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{name}: {e}\n{}\n{}", run.stdout, run.stderr))
 }
 
-/// Every claim migration review makes about a statement (`claim` of its JSON
-/// findings, at `file:line`): `dblint lint` of the set for the server's version.
-fn claims(name: &str, input: &Path, major: u32) -> BTreeMap<(String, u64), Vec<serde_json::Value>> {
+/// `dblint lint` of a migration set for PostgreSQL `major`, every migration
+/// reviewed, default rules: the JSON report.
+fn lint_json(name: &str, input: &Path, major: u32) -> serde_json::Value {
     let run = dblint(&[
         "lint",
         input.to_str().unwrap(),
@@ -194,8 +194,13 @@ fn claims(name: &str, input: &Path, major: u32) -> BTreeMap<(String, u64), Vec<s
         run.code,
         run.stderr
     );
-    let doc: serde_json::Value =
-        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{name}: {e}\n{}", run.stdout));
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{name}: {e}\n{}", run.stdout))
+}
+
+/// Every claim migration review makes about a statement (`claim` of its JSON
+/// findings, at `file:line`): [`lint_json`] of the set for the server's version.
+fn claims(name: &str, input: &Path, major: u32) -> BTreeMap<(String, u64), Vec<serde_json::Value>> {
+    let doc = lint_json(name, input, major);
     let mut out: BTreeMap<(String, u64), Vec<serde_json::Value>> = BTreeMap::new();
     for f in doc["findings"].as_array().unwrap() {
         if f["claim"].is_null() || f["location"].is_null() {
@@ -519,21 +524,6 @@ fn migration_fixes_run_and_remove_their_hazard() {
     let server_major = pg::server_major();
     let scratch = tempfile::tempdir().unwrap();
     let (sets, _) = migration_sets(scratch.path(), server_major);
-    let lint = |input: &Path| -> serde_json::Value {
-        let run = dblint(&[
-            "lint",
-            input.to_str().unwrap(),
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-            "--all",
-            "--no-config",
-            "--pg-version",
-            &server_major.to_string(),
-        ]);
-        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stderr))
-    };
     let mut problems = Vec::new();
     let mut applied = 0;
     let mut copies = 0;
@@ -567,7 +557,10 @@ fn migration_fixes_run_and_remove_their_hazard() {
         // The fixture's own rule's fixes, together (a later statement may need an
         // earlier fixed one).
         let mut fixes: Vec<Fix> = Vec::new();
-        for f in lint(input)["findings"].as_array().unwrap() {
+        for f in lint_json(name, input, server_major)["findings"]
+            .as_array()
+            .unwrap()
+        {
             let rule = f["rule"].as_str().unwrap();
             let Some(fix) = f["fix"].as_str() else {
                 continue;
@@ -600,7 +593,7 @@ fn migration_fixes_run_and_remove_their_hazard() {
         }
         let copy = scratch.path().join(format!("fixed-{copies}"));
         copies += 1;
-        copy_tree(input, &copy);
+        common::copy_tree(input, &copy);
         // Where each fix's statements end up: (file, first line, last line).
         let mut placed: Vec<(PathBuf, std::ops::Range<u32>)> = Vec::new();
         // Latest first, so earlier offsets of a file stay right.
@@ -721,7 +714,10 @@ fn migration_fixes_run_and_remove_their_hazard() {
         if FIX_KEEPS_STATEMENT.contains(&rule_dir) {
             continue;
         }
-        for g in lint(&copy)["findings"].as_array().unwrap() {
+        for g in lint_json(&what, &copy, server_major)["findings"]
+            .as_array()
+            .unwrap()
+        {
             let at = g["location"]["line"].as_u64().unwrap_or(0) as u32;
             let file = g["location"]["file"].as_str().map(PathBuf::from);
             if g["rule"] == rule_dir
@@ -743,17 +739,4 @@ fn migration_fixes_run_and_remove_their_hazard() {
     );
     assert!(applied > 0);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -165,6 +165,21 @@ pub struct MigrationContext<'a> {
     pub meta: &'static RuleMeta,
 }
 
+impl MigrationContext<'_> {
+    /// What the statement does on the target version, by the statement-effect model
+    /// (`locks::effects`, with the TimeZone the file left; unknown: the model's
+    /// reading for an unknown zone).
+    pub fn effects(&self) -> Vec<crate::source::sql::locks::LockEffect> {
+        crate::source::sql::locks::effects(
+            self.event.statement,
+            self.event.db,
+            self.event.search_path,
+            self.pg_version,
+            self.event.file.timezone_utc(None),
+        )
+    }
+}
+
 /// A rule: a pure function of the model (schema rules) or of one migration statement
 /// and the model before it (migration rules).
 pub trait Rule: Sync {

@@ -216,6 +216,23 @@ pub fn wait_for_use(db: &str, tables: &[&str]) {
     }
 }
 
+/// A login role with the tests' password, created if the server has none of that
+/// name (roles belong to the cluster, not to a database): the URL of database `db`
+/// as that role.
+pub fn login_role(db: &str, role: &str) -> String {
+    let mut admin = postgres::Client::connect(&url_for(db, ""), postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "DO $$BEGIN
+               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                 CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}';
+               END IF;
+             END$$;"
+        ))
+        .unwrap();
+    url_for(db, "").replace("//postgres:", &format!("//{role}:"))
+}
+
 /// The test server's major version (12 to 18).
 pub fn server_major() -> u32 {
     let mut c = postgres::Client::connect(&url_for("postgres", ""), postgres::NoTls)

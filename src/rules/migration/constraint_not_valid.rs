@@ -261,35 +261,21 @@ fn partitioned_foreign_key(
             fk.columns.first().map(|c| c.as_str()).unwrap_or("")
         )
     });
-    let effects = crate::source::sql::locks::effects(
-        ctx.event.statement,
-        ctx.event.db,
-        ctx.event.search_path,
-        ctx.pg_version,
-        ctx.event.file.timezone_utc(None),
-    );
-    let checked: Vec<&QualifiedName> = effects
-        .iter()
-        .filter(|e| e.scan)
-        .map(|e| &e.table)
-        .collect();
-    // The leaves a validating key would check: those the per-partition fix covers.
+    // The leaves a validating key reads (the model's `foreign_key_partitions`): what
+    // the per-partition fix covers, and, unless NOT VALID, what this statement reads.
     let target =
         crate::source::sql::locks::resolve(ctx.event.db, ctx.event.search_path, &fk.references);
-    let leaves: Vec<QualifiedName> = crate::source::sql::locks::partitions_of(ctx.event.db, q)
-        .into_iter()
-        .filter(|(p, leaf)| {
-            *leaf
-                && !crate::source::sql::locks::same_foreign_key(
-                    ctx.event.db,
-                    p,
-                    target.as_ref(),
-                    fk,
-                )
-                .is_some_and(|k| k.validated)
-        })
-        .map(|(p, _)| p)
-        .collect();
+    let leaves: Vec<QualifiedName> =
+        crate::source::sql::locks::foreign_key_partitions(ctx.event.db, q, target.as_ref(), fk)
+            .into_iter()
+            .filter(|p| p.validated)
+            .map(|p| p.partition)
+            .collect();
+    let checked: Vec<&QualifiedName> = if fk.not_valid {
+        Vec::new()
+    } else {
+        leaves.iter().collect()
+    };
     let per_partition = || -> String {
         let clause = foreign_key_clause(ctx, fk, &fk.columns);
         let mut sql =

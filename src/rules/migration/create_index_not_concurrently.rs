@@ -47,13 +47,7 @@ impl Rule for CreateIndexNotConcurrently {
             .db
             .table(&table)
             .is_some_and(|t| t.kind == TableKind::Partitioned);
-        let effect = crate::source::sql::locks::effects(
-            ctx.event.statement,
-            ctx.event.db,
-            ctx.event.search_path,
-            ctx.pg_version,
-            ctx.event.file.timezone_utc(None),
-        );
+        let effect = ctx.effects();
         // `ON ONLY` a partitioned table (or one without partitions) builds nothing:
         // the model says no table is read, and a catalog-only change is no hazard.
         if !effect.iter().any(|e| e.scan || e.rewrite) {

@@ -34,7 +34,7 @@ impl Rule for HeavyLockStatement {
             Statement::LockTable { .. } => "LOCK TABLE",
             _ => return Vec::new(),
         };
-        crate::source::sql::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path, ctx.pg_version, ctx.event.file.timezone_utc(None))
+        ctx.effects()
             .into_iter()
             .map(|e| {
                 finding(ctx,

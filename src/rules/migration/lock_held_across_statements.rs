@@ -45,13 +45,7 @@ impl Rule for LockHeldAcrossStatements {
         if !file.in_transaction() || file.held_locks.is_empty() {
             return Vec::new();
         }
-        let effects = crate::source::sql::locks::effects(
-            ctx.event.statement,
-            ctx.event.db,
-            ctx.event.search_path,
-            ctx.pg_version,
-            ctx.event.file.timezone_utc(None),
-        );
+        let effects = ctx.effects();
         // What makes this statement slow, if anything.
         let slow = effects
             .iter()

@@ -43,7 +43,7 @@ impl Rule for LockTimeoutMissing {
             return Vec::new();
         }
         let timeout = ctx.options.text(&SUGGESTED).to_string();
-        crate::source::sql::locks::effects(ctx.event.statement, ctx.event.db, ctx.event.search_path, ctx.pg_version, ctx.event.file.timezone_utc(None))
+        ctx.effects()
             .into_iter()
             .filter(|e| e.level >= crate::source::sql::locks::LockLevel::Share)
             .filter(|e| ctx.event.db.tables.contains_key(&e.table) && !ctx.event.file.created_tables.contains(&e.table))

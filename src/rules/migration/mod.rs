@@ -72,16 +72,11 @@ pub fn finding(
     // claims it (with the rewrite or scan the lock model predicts).
     let mut message = message;
     let mut claimed = None;
-    if let Some(effect) = crate::source::sql::locks::effects(
-        ctx.event.statement,
-        ctx.event.db,
-        ctx.event.search_path,
-        ctx.pg_version,
-        ctx.event.file.timezone_utc(None),
-    )
-    .into_iter()
-    .filter(|e| &e.table == table)
-    .max_by_key(|e| e.level)
+    if let Some(effect) = ctx
+        .effects()
+        .into_iter()
+        .filter(|e| &e.table == table)
+        .max_by_key(|e| e.level)
     {
         if !message.contains(effect.level.name()) {
             message = format!("{message}; it {}", effect.describe());
@@ -94,8 +89,9 @@ pub fn finding(
     if let Some(e) = claimed {
         // Where the session's TimeZone is unknown (the server's decides), claim only
         // the work done whatever it is.
+        // (Only work can depend on it: without any, nothing is recomputed.)
         let (mut scan, mut rewrite) = (e.scan, e.rewrite);
-        if ctx.event.file.timezone_utc(None).is_none() {
+        if (scan || rewrite) && ctx.event.file.timezone_utc(None).is_none() {
             for utc in [true, false] {
                 let other = crate::source::sql::locks::effects(
                     ctx.event.statement,
@@ -104,9 +100,9 @@ pub fn finding(
                     ctx.pg_version,
                     Some(utc),
                 );
-                let here = other.iter().find(|o| o.table == e.table);
-                scan &= here.is_some_and(|o| o.scan || o.rewrite);
-                rewrite &= here.is_some_and(|o| o.rewrite);
+                let mut here = other.iter().filter(|o| o.table == e.table);
+                scan &= here.clone().any(|o| o.scan || o.rewrite);
+                rewrite &= here.any(|o| o.rewrite);
             }
         }
         finding = finding.claims_effect(

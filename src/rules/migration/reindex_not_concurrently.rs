@@ -45,27 +45,21 @@ impl Rule for ReindexNotConcurrently {
             (None, Some(i)) => format!("INDEX CONCURRENTLY {i}"),
             _ => return Vec::new(),
         };
-        crate::source::sql::locks::effects(
-            ctx.event.statement,
-            ctx.event.db,
-            ctx.event.search_path,
-            ctx.pg_version,
-            ctx.event.file.timezone_utc(None),
-        )
-        .into_iter()
-        .filter(|e| {
-            ctx.event.db.tables.contains_key(&e.table)
-                && !ctx.event.file.created_tables.contains(&e.table)
-        })
-        .map(|e| {
-            finding(
-                ctx,
-                &e.table,
-                "reindex",
-                format!("REINDEX {}", e.describe()),
-                super::alone(format!("REINDEX {target};")),
-            )
-        })
-        .collect()
+        ctx.effects()
+            .into_iter()
+            .filter(|e| {
+                ctx.event.db.tables.contains_key(&e.table)
+                    && !ctx.event.file.created_tables.contains(&e.table)
+            })
+            .map(|e| {
+                finding(
+                    ctx,
+                    &e.table,
+                    "reindex",
+                    format!("REINDEX {}", e.describe()),
+                    super::alone(format!("REINDEX {target};")),
+                )
+            })
+            .collect()
     }
 }

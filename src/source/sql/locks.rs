@@ -118,10 +118,42 @@ impl LockEffect {
     }
 }
 
+/// What adding foreign key `fk` (referencing `target`) to the partitioned table
+/// `parent` does to one of its partitions.
+pub struct ForeignKeyPartition {
+    pub partition: QualifiedName,
+    /// Its rows are read when the key is validated: a leaf without the same valid key.
+    pub validated: bool,
+    /// It has the same key already, which is attached instead of created (its
+    /// triggers on the referenced table are replaced under ACCESS EXCLUSIVE).
+    pub attaches: bool,
+}
+
+/// Every partition of `parent`, at every depth, as adding `fk` treats it (`trace`,
+/// 12 to 18).
+pub fn foreign_key_partitions(
+    db: &Database,
+    parent: &QualifiedName,
+    target: Option<&QualifiedName>,
+    fk: &super::statement::ForeignKeySpec,
+) -> Vec<ForeignKeyPartition> {
+    partitions_of(db, parent)
+        .into_iter()
+        .map(|(partition, leaf)| {
+            let same = same_foreign_key(db, &partition, target, fk);
+            ForeignKeyPartition {
+                validated: leaf && !same.is_some_and(|k| k.validated),
+                attaches: same.is_some(),
+                partition,
+            }
+        })
+        .collect()
+}
+
 /// The foreign key `partition` already has that is the same as `fk` (same columns,
 /// same referenced table and columns): adding `fk` to the partitioned parent attaches
 /// it instead of creating one.
-pub fn same_foreign_key<'a>(
+fn same_foreign_key<'a>(
     db: &'a Database,
     partition: &QualifiedName,
     target: Option<&QualifiedName>,
@@ -410,14 +442,13 @@ pub fn effects(
                             // 12 to 18).
                             Some(parent) => {
                                 let target = table(&fk.references);
-                                for (p, leaf) in partitions_of(db, &parent.name) {
-                                    let same = same_foreign_key(db, &p, target.as_ref(), fk);
-                                    if same.is_some() {
+                                for p in
+                                    foreign_key_partitions(db, &parent.name, target.as_ref(), fk)
+                                {
+                                    if p.attaches {
                                         dropped_references.extend(target.clone());
                                     }
-                                    let checks =
-                                        leaf && !fk.not_valid && !same.is_some_and(|k| k.validated);
-                                    fk_partitions.push((p, checks));
+                                    fk_partitions.push((p.partition, p.validated && !fk.not_valid));
                                 }
                                 (LockLevel::ShareRowExclusive, false, false)
                             }

@@ -98,8 +98,7 @@ pub(super) fn select_set_config(s: &protobuf::SelectStmt) -> Option<Statement> {
         return None;
     }
     let setting = const_string(f.args.first()?)?;
-    let followed = ["timezone", "lock_timeout", "statement_timeout"];
-    if let Some(name) = followed
+    if let Some(name) = crate::source::sql::session::FOLLOWED_SETTINGS
         .into_iter()
         .find(|n| setting.eq_ignore_ascii_case(n))
     {
