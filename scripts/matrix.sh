@@ -10,6 +10,9 @@
 #   built for that version, with a hostile search path). The version gates of
 #   src/source/catalog/queries.rs (server_version_num >= 150000: confdelsetcols,
 #   indnullsnotdistinct) run on both sides: 12-14 take the old form, 15-18 the new.
+# - the real histories (tests/corpus_parity.rs: every migration set of ../shared/corpus
+#   the version can run, applied as its tool sends it; replay's model against the
+#   catalog's and the findings of both);
 #   Not here: the TLS and password tests of tests/live.rs (the clusters use trust
 #   authentication without TLS; the CI test server covers them).
 #
@@ -28,7 +31,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 majors=("$@")
 [ ${#majors[@]} -eq 0 ] && majors=(12 13 14 15 16 17 18)
-port="${DBLINT_MATRIX_PORT:-54340}"
+# Below Linux's ephemeral range (32768-60999 by default): a port there can be held
+# for a moment by one of the tests' own client connections, and the cluster would
+# fail to start.
+port="${DBLINT_MATRIX_PORT:-29340}"
 # The password is ignored (trust authentication); tests that switch roles rewrite it.
 password="dblint-test-secret"
 as_owner() {
@@ -59,7 +65,7 @@ CONF
      DBLINT_TEST_WITHOUT_POSTGIS=1 \
      DBLINT_TRACE_SUMMARY="$summaries/$major" \
      DBLINT_PARITY_SUMMARY="$summaries/$major.parity" \
-     cargo test --quiet --no-fail-fast --test trace_differential --test live --test hostile_database -- \
+     cargo test --quiet --no-fail-fast --test trace_differential --test live --test hostile_database --test corpus_parity -- \
        --skip connection_errors --skip tls_modes >"$summaries/$major.log" 2>&1; then
     cat "$summaries/$major"
     echo "PostgreSQL $major: inspect = lint: $(sort "$summaries/$major.parity" | paste -sd ';' | sed 's/;/; /g'); live and hostile-owner tests pass"

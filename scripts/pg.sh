@@ -16,7 +16,7 @@ port="${DBLINT_PG_PORT:-54329}"
 standby_port=$((port + 1))
 password="dblint-test-secret"
 # Raise when the cluster's settings below change.
-settings_version=2
+settings_version=3
 
 bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 if [ -z "$bindir" ]; then
@@ -98,7 +98,11 @@ CONF
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
     as_owner "$bindir/psql" -q -h "$dir" -p "$port" -U postgres -d postgres -c "CREATE DATABASE dblint_tls_only" >/dev/null
     # A hot standby (streaming replication), to test inspect against a replica.
-    as_owner "$bindir/pg_basebackup" -h "$dir" -p "$port" -U postgres -D "$dir/standby" -R -X stream -c fast >/dev/null
+    # Through a replication slot, so the primary keeps the WAL the standby has not
+    # received yet (without one, a busy test run could remove it, and the standby
+    # would stop following for good).
+    as_owner "$bindir/pg_basebackup" -h "$dir" -p "$port" -U postgres -D "$dir/standby" -R -X stream -c fast \
+      -C -S dblint_standby >/dev/null
     cat >> "$dir/standby/postgresql.conf" <<CONF
 port = $standby_port
 hot_standby = on

@@ -175,6 +175,10 @@ pub fn review_statement(
     out: &mut Vec<Finding>,
 ) {
     let mut effects: Option<Vec<crate::source::sql::locks::LockEffect>> = None;
+    // A statement PostgreSQL refuses does nothing: the rule that words the refusal
+    // reports it, and what other rules say of the statement is dropped (findings
+    // about the file, such as a transaction left open, stay).
+    let refusal = crate::source::sql::refusal::refusal(event, pg_version);
     for active in plan.rules.iter().filter(|a| a.rule.meta().is_migration()) {
         let ctx = crate::rules::MigrationContext {
             event,
@@ -183,11 +187,39 @@ pub fn review_statement(
             meta: active.rule.meta(),
         };
         for finding in active.rule.check_statement(&ctx) {
-            // One model of what a statement does: a rule may not claim a scan or a
-            // rewrite the statement-effect model does not predict (the claims
-            // themselves are checked against PostgreSQL by tests/trace_differential.rs).
-            if cfg!(debug_assertions) {
-                if let Some(claim) = &finding.claim {
+            if refusal
+                .as_ref()
+                .is_some_and(|r| r.worded_by() != finding.rule)
+                && finding.table.is_some()
+                && finding.location.as_ref() == Some(event.location)
+            {
+                continue;
+            }
+            if let Some(claim) = &finding.claim {
+                // One model of what a statement does: a rule may not claim a refusal,
+                // a scan or a rewrite the statement-effect model does not predict
+                // (the claims themselves are checked against PostgreSQL by
+                // tests/trace_differential.rs).
+                debug_assert!(
+                    !claim.refused
+                        || refusal
+                            .as_ref()
+                            .is_some_and(|r| r.worded_by() == finding.rule),
+                    "{} claims a refusal that the statement-effect model does not predict for it ({refusal:?}): {}",
+                    finding.rule,
+                    event.sql
+                );
+                debug_assert!(
+                    !claim.refused_with_rows
+                        || crate::source::sql::refusal::refused_with_rows(event)
+                            .iter()
+                            .any(|(t, _)| t.to_string() == claim.table),
+                    "{} claims a refusal once {} has rows that the statement-effect model does not predict: {}",
+                    finding.rule,
+                    claim.table,
+                    event.sql
+                );
+                if cfg!(debug_assertions) {
                     let effects = effects.get_or_insert_with(|| {
                         crate::source::sql::locks::effects(
                             event.statement,

@@ -8,7 +8,7 @@
 
 mod common;
 use common::pg::{
-    admin_url, extension_available, fingerprints, fresh_db, load, may_lack_postgis,
+    admin_url, catalog_model, extension_available, fingerprints, fresh_db, load, may_lack_postgis,
     min_server_version, server_major, try_load, url_for, PASSWORD,
 };
 use common::{dblint, root};
@@ -35,18 +35,6 @@ fn rule_matches(fingerprint: &str, pick: fn(&dblint::rules::RuleMeta) -> bool) -
 }
 
 const FLAGS: &[&str] = common::pg::REPORT_FLAGS;
-
-/// The model `inspect` reads from database `db`.
-fn catalog_model(db: &str) -> dblint::model::Database {
-    let info = dblint::source::catalog::conninfo::ConnInfo::parse(&url_for(db, "")).unwrap();
-    let mut client = dblint::source::catalog::connect::connect(&info).unwrap();
-    let mut tx =
-        dblint::source::catalog::connect::begin_read_only(&mut client, Default::default()).unwrap();
-    let server = dblint::source::catalog::build::server(&mut tx).unwrap();
-    let (live, gaps) = dblint::source::catalog::build::read_catalog(&mut tx, &server).unwrap();
-    assert_eq!(gaps, Default::default());
-    live
-}
 
 /// The catalog's model and findings against the replayed ones: `Err` with what
 /// differs.
@@ -636,6 +624,55 @@ fn a_fresh_database_reports_no_unused_indexes() {
         !run.stdout.contains("unused-index"),
         "default thresholds must keep a new database quiet"
     );
+}
+
+/// An INVALID index (a concurrent build that failed) serves no query: it is
+/// `invalid-index`'s finding, and never the twin or the longer index that makes a
+/// usable index look duplicate or redundant (the advice would drop the only index
+/// that works). Only the catalog knows a build failed, so this is checked live.
+#[test]
+fn an_invalid_index_makes_no_usable_index_look_duplicate_or_redundant() {
+    let db = fresh_db("invalid_twin");
+    let mut c = postgres::Client::connect(&url_for(&db, ""), postgres::NoTls).unwrap();
+    c.batch_execute(
+        "CREATE TABLE accounts (id int PRIMARY KEY, email text, total int);
+         INSERT INTO accounts VALUES (1, 'a@example.com', 1), (2, 'a@example.com', 1);
+         CREATE INDEX accounts_email_idx ON accounts (email);",
+    )
+    .unwrap();
+    // Each fails on the duplicate rows and leaves an INVALID index behind.
+    for sql in [
+        "CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON accounts (email)",
+        "CREATE UNIQUE INDEX CONCURRENTLY accounts_email_total_key ON accounts (email, total)",
+    ] {
+        assert!(c.batch_execute(sql).is_err(), "{sql} was expected to fail");
+    }
+    let run = dblint(&[
+        "inspect",
+        &url_for(&db, ""),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+        "--no-config",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let found: BTreeSet<String> = fingerprints(&run.stdout)
+        .into_iter()
+        .map(|f| f.split_once(' ').unwrap().1.to_string())
+        .collect();
+    let expected: BTreeSet<String> = [
+        "invalid-index:public.accounts.accounts_email_key",
+        "invalid-index:public.accounts.accounts_email_total_key",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let index_findings: BTreeSet<String> = found
+        .into_iter()
+        .filter(|f| f.contains("-index:"))
+        .collect();
+    assert_eq!(index_findings, expected);
 }
 
 #[test]

@@ -17,6 +17,9 @@
 //! every entry there must still match something on the versions it names: a model fix
 //! that removes a disagreement makes its entry stale, and the test says so.
 //!
+//! The model's refusals are checked too: a statement it says PostgreSQL refuses
+//! (`predicted.refused`) must fail with that refusal's error (kind `refusal`).
+//!
 //! `DBLINT_TRACE_SUMMARY=FILE` writes the figures (statements compared, agreements,
 //! disagreements by kind) to FILE, for scripts/matrix.sh.
 
@@ -359,6 +362,9 @@ fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
     let mut agreements = 0;
     let mut statements = 0;
     let (mut claims_compared, mut claims_agree) = (0, 0);
+    // Statements the model says PostgreSQL refuses, and of those, the ones that
+    // failed with the refusal's error.
+    let (mut refusals, mut refusals_seen) = (0, 0);
     let mut checked_rules = std::collections::BTreeSet::new();
     for (name, input) in &sets {
         let report = trace(name, input, &database);
@@ -378,6 +384,12 @@ fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
             let short = file.strip_prefix(&base).unwrap_or(file);
             let location = format!("{name}:{}:{}", short.trim_start_matches('/'), s["line"]);
             // What migration review's findings claim about this statement.
+            if !s["predicted"]["refused"].is_null() {
+                refusals += 1;
+                if s["disagreements"].as_array().unwrap().is_empty() {
+                    refusals_seen += 1;
+                }
+            }
             let key = (file.to_string(), s["line"].as_u64().unwrap());
             for f in claimed.get(&key).into_iter().flatten() {
                 let Some(disagreements) = check_claim(&f["claim"], s) else {
@@ -447,7 +459,7 @@ fn the_lock_model_agrees_with_postgresql_on_every_fixture_or_says_why_not() {
         .map(|(e, _)| format!("{} `{}` ({})", e.kind, e.statement, e.reason))
         .collect();
     let summary = format!(
-        "PostgreSQL {major}: {} migration sets{}, {statements} statements traced, {compared} compared, {agreements} agree; rule claims: {claims_compared} compared, {claims_agree} agree; {} disagreements ({}), {} unexplained",
+        "PostgreSQL {major}: {} migration sets{}, {statements} statements traced, {compared} compared, {agreements} agree; refusals: {refusals} predicted, {refusals_seen} as predicted; rule claims: {claims_compared} compared, {claims_agree} agree; {} disagreements ({}), {} unexplained",
         sets.len(),
         if skipped > 0 {
             format!(" ({skipped} fixtures need a newer server)")

@@ -25,6 +25,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Default, Clone)]
 struct Prediction {
     effects: Vec<LockEffect>,
+    /// PostgreSQL refuses the statement here, by the model.
+    refused: Option<sql::refusal::Refusal>,
     in_transaction: bool,
     /// `Some(begin)` for BEGIN / COMMIT / ROLLBACK.
     transaction: Option<bool>,
@@ -43,6 +45,9 @@ pub struct PredictedLock {
 pub struct Predicted {
     pub locks: Vec<PredictedLock>,
     pub work: Work,
+    /// Why PostgreSQL refuses the statement here, by the model (absent: it runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
     pub in_transaction: bool,
 }
 
@@ -161,6 +166,10 @@ pub fn run(args: &TraceArgs) -> Result<Verdict> {
             pg_version,
             event.file.timezone_utc(Some(server_utc)),
         ));
+        entry.refused = entry
+            .refused
+            .take()
+            .or_else(|| sql::refusal::refusal(event, pg_version));
         entry.in_transaction = event.file.in_transaction();
         entry.lock_timeout = event.file.settings.lock_timeout_in_effect();
         if let sql::statement::Statement::Transaction { begin, .. } = event.statement {
@@ -264,14 +273,21 @@ fn apply_and_trace(
             if server::interrupted() {
                 return Err(Error::new("interrupted; the scratch database is removed"));
             }
-            let mut disagreements = compare::compare(&prediction.effects, &observed);
+            let mut disagreements =
+                compare::compare(&prediction.effects, prediction.refused.as_ref(), &observed);
             disagreements.extend(compare::compare_session(prediction.lock_timeout, &observed));
+            // A refused statement does nothing.
+            let effects = match prediction.refused {
+                Some(_) => &[][..],
+                None => &prediction.effects[..],
+            };
             let predicted = Predicted {
-                locks: compare::predicted_locks(&prediction.effects)
+                locks: compare::predicted_locks(effects)
                     .into_iter()
                     .map(|(table, mode)| PredictedLock { table, mode })
                     .collect(),
-                work: compare::predicted_work(&prediction.effects),
+                work: compare::predicted_work(effects),
+                refused: prediction.refused.as_ref().map(|r| r.describe()),
                 in_transaction: prediction.in_transaction,
             };
             statements.push(TracedStatement {
@@ -303,6 +319,7 @@ fn apply_and_trace(
 fn shown(s: &TracedStatement) -> bool {
     !s.predicted.locks.is_empty()
         || s.predicted.work != Work::None
+        || s.predicted.refused.is_some()
         || compare::observed_locks(&s.observed).is_some_and(|l| !l.is_empty())
         || s.observed_work.is_some_and(|w| w != Work::None)
         || !s.disagreements.is_empty()
@@ -411,7 +428,9 @@ fn render(report: &TraceReport) -> String {
             s.predicted.work.name(),
             s.observed_work.map(Work::name).unwrap_or("not observable")
         );
-        let agrees = if s.observed.error.is_some() {
+        let agrees = if s.predicted.refused.is_some() && s.disagreements.is_empty() {
+            "yes (refused)"
+        } else if s.observed.error.is_some() {
             "**error**"
         } else if s.disagreements.is_empty() {
             "yes"
@@ -423,7 +442,10 @@ fn render(report: &TraceReport) -> String {
             "| `{}` | {} | {} | {} | {} | {} | {:.0} ms | {} |",
             cell(&s.statement),
             location,
-            locks_cell(&predicted),
+            match &s.predicted.refused {
+                Some(why) => format!("refused: {}", cell(why)),
+                None => locks_cell(&predicted),
+            },
             observed,
             work,
             if s.observed.observed_in_transaction {

@@ -1,7 +1,7 @@
 //! Questions several rules ask of the model.
 
 use super::{OptionKind, OptionSpec, RuleOptions};
-use crate::model::{Column, Database, ForeignKey, Index, Name, Table};
+use crate::model::{Column, Database, ForeignKey, Index, IndexElement, Name, Table};
 
 /// The index that makes lookups by `columns` fast, if any: the lookups PostgreSQL
 /// runs for a foreign key (`WHERE fk1 = $1 AND fk2 = $2`, for every parent row
@@ -472,7 +472,7 @@ pub fn is_prefix_of(short: &Index, long: &Index) -> bool {
         && !short.is_constraint()
         && short.predicate == long.predicate
         && short.keys.len() < long.keys.len()
-        && long.keys[..short.keys.len()] == short.keys[..]
+        && same_order(&long.keys[..short.keys.len()], &short.keys)
         && short.include.iter().all(|c| {
             long.include.contains(c)
                 || long
@@ -480,6 +480,23 @@ pub fn is_prefix_of(short: &Index, long: &Index) -> bool {
                     .iter()
                     .any(|k| k.column_name() == Some(c.as_str()))
         })
+}
+
+/// Whether two btree key lists serve the same lookups and orderings: equal, or every
+/// key's direction and NULLS placement reversed (PostgreSQL scans a btree in both
+/// directions: `(a)` read backward is `(a DESC NULLS FIRST)`, the default of DESC;
+/// "Indexes and ORDER BY"). `(a DESC NULLS LAST)` against `(a)`, or a reversal of some
+/// keys only, is another order.
+pub fn same_order(a: &[IndexElement], b: &[IndexElement]) -> bool {
+    a == b
+        || (a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                x.key == y.key
+                    && x.opclass == y.opclass
+                    && x.collation == y.collation
+                    && x.descending != y.descending
+                    && x.nulls_first != y.nulls_first
+            }))
 }
 
 /// `DROP INDEX CONCURRENTLY` of each valid index of `table` that a new btree index on

@@ -166,6 +166,17 @@ pub struct MigrationContext<'a> {
 }
 
 impl MigrationContext<'_> {
+    /// Whether PostgreSQL refuses the statement where the file runs it, on the target
+    /// version ([`crate::source::sql::refusal::refusal`]).
+    pub fn refusal(&self) -> Option<crate::source::sql::refusal::Refusal> {
+        crate::source::sql::refusal::refusal(self.event, self.pg_version)
+    }
+
+    /// The refusal this rule words ([`crate::source::sql::refusal::Refusal::worded_by`]).
+    pub fn refusal_worded_here(&self) -> Option<crate::source::sql::refusal::Refusal> {
+        self.refusal().filter(|r| r.worded_by() == self.meta.id)
+    }
+
     /// What the statement does on the target version, by the statement-effect model
     /// (`locks::effects`, with the TimeZone the file left; unknown: the model's
     /// reading for an unknown zone).
@@ -228,6 +239,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &migration::drop_index_not_concurrently::DropIndexNotConcurrently,
     &migration::reindex_not_concurrently::ReindexNotConcurrently,
     &migration::concurrently_in_transaction::ConcurrentlyInTransaction,
+    &migration::statement_refused::StatementRefused,
     &migration::constraint_not_valid::ConstraintNotValid,
     &migration::validate_in_same_transaction::ValidateInSameTransaction,
     &migration::add_column_volatile_default::AddColumnVolatileDefault,

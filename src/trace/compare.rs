@@ -4,6 +4,7 @@
 
 use super::tracer::{Observation, RelationKind};
 use crate::source::sql::locks::{LockEffect, LockLevel};
+use crate::source::sql::refusal::Refusal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -39,8 +40,11 @@ pub enum Kind {
     Rewrite,
     /// Scan predicted and not observed, or the reverse (neither rewrote).
     Scan,
-    /// The statement failed on the server.
+    /// The statement failed on the server, and the model says it runs.
     Error,
+    /// The model says PostgreSQL refuses the statement, and it ran, or failed with
+    /// another error.
+    Refusal,
     /// The session setting in effect before the statement (`lock_timeout`) is not
     /// the one the file's statements leave, by migration review's reading.
     Setting,
@@ -55,6 +59,7 @@ impl Kind {
             Kind::Rewrite => "rewrite",
             Kind::Scan => "scan",
             Kind::Error => "error",
+            Kind::Refusal => "refusal",
             Kind::Setting => "setting",
         }
     }
@@ -67,6 +72,7 @@ impl Kind {
             Kind::Rewrite,
             Kind::Scan,
             Kind::Error,
+            Kind::Refusal,
             Kind::Setting,
         ]
         .into_iter()
@@ -179,9 +185,33 @@ pub fn compare_session(predicted: bool, observation: &Observation) -> Option<Dis
     })
 }
 
-/// Every way the prediction and the observation differ. A statement that failed is
-/// one `error`; what cannot be observed is not compared.
-pub fn compare(effects: &[LockEffect], observation: &Observation) -> Vec<Disagreement> {
+/// Every way the prediction and the observation differ. A statement the model says
+/// PostgreSQL refuses must fail with the refusal's error (else one `refusal`); a
+/// statement that failed otherwise is one `error`; what cannot be observed is not
+/// compared.
+pub fn compare(
+    effects: &[LockEffect],
+    refusal: Option<&Refusal>,
+    observation: &Observation,
+) -> Vec<Disagreement> {
+    if let Some(refusal) = refusal {
+        let predicted = format!("refused ({})", refusal.server_says());
+        return match &observation.error {
+            Some(error) if error.contains(refusal.server_says()) => Vec::new(),
+            Some(error) => vec![Disagreement {
+                kind: Kind::Refusal,
+                table: None,
+                predicted,
+                observed: format!("error: {error}"),
+            }],
+            None => vec![Disagreement {
+                kind: Kind::Refusal,
+                table: None,
+                predicted,
+                observed: "it ran".into(),
+            }],
+        };
+    }
     if let Some(error) = &observation.error {
         return vec![Disagreement {
             kind: Kind::Error,

@@ -314,6 +314,26 @@ impl Tracer {
             self.control("RELEASE SAVEPOINT dblint_trace")?;
             return Ok(observe(&before, &after, took, messages, true));
         }
+        // LOCK TABLE outside a transaction block is refused; a transaction of
+        // dblint's own would let it run, so it runs alone, as the file runs it.
+        if is_lock_table(sql) {
+            let (took, result) = self.execute(sql);
+            if let Err(e) = result {
+                return Ok(failed(took, &e, false));
+            }
+            let mut observation = observe(
+                &Snapshot::default(),
+                &Snapshot::default(),
+                took,
+                self.take_messages(),
+                false,
+            );
+            observation.locks = None;
+            observation.scanned = None;
+            observation.not_observable =
+                Some("locks: LOCK TABLE outside a transaction block holds nothing after it".into());
+            return Ok(observation);
+        }
         // Autocommit: a transaction of dblint's own, so the locks can be read before
         // they are released.
         self.control("BEGIN")?;
@@ -515,4 +535,16 @@ fn observe(
         not_observable: None,
         lock_timeout: None,
     }
+}
+
+/// Whether `sql` is a `LOCK TABLE` statement (by PostgreSQL's parser).
+fn is_lock_table(sql: &str) -> bool {
+    pg_query::parse(sql, 0).is_ok_and(|parsed| {
+        parsed.protobuf.stmts.iter().any(|s| {
+            matches!(
+                s.stmt.as_ref().and_then(|n| n.node.as_ref()),
+                Some(pg_query::NodeEnum::LockStmt(_))
+            )
+        })
+    })
 }

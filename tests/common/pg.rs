@@ -326,3 +326,15 @@ pub fn fixes(json: &str) -> std::collections::BTreeMap<String, (String, String)>
         })
         .collect()
 }
+
+/// The model `inspect` reads from database `db`.
+pub fn catalog_model(db: &str) -> dblint::model::Database {
+    let info = dblint::source::catalog::conninfo::ConnInfo::parse(&url_for(db, "")).unwrap();
+    let mut client = dblint::source::catalog::connect::connect(&info).unwrap();
+    let mut tx =
+        dblint::source::catalog::connect::begin_read_only(&mut client, Default::default()).unwrap();
+    let server = dblint::source::catalog::build::server(&mut tx).unwrap();
+    let (live, gaps) = dblint::source::catalog::build::read_catalog(&mut tx, &server).unwrap();
+    assert_eq!(gaps, Default::default());
+    live
+}

@@ -5,7 +5,9 @@ use crate::rules::{Context, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags a btree index whose keys are a strict leading prefix of another btree
-    /// index on the same table with the same predicate, when the shorter one is not
+    /// index on the same table with the same predicate (in the same order, or with
+    /// every key's direction and NULLS placement reversed: a btree is scanned in both
+    /// directions, so `(a DESC)` is served by `(a, b)`), when the shorter one is not
     /// unique (a unique index enforces something the longer one does not) and its
     /// INCLUDE columns are all present in the longer one.
     ///
@@ -34,7 +36,8 @@ impl Rule for RedundantIndex {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         let mut out = Vec::new();
         for table in ctx.db.tables.values() {
-            for short in &table.indexes {
+            // An INVALID index is `invalid-index`'s finding, on either side.
+            for short in table.indexes.iter().filter(|i| i.valid) {
                 let Some(long) = table
                     .indexes
                     .iter()

@@ -51,22 +51,8 @@ impl Rule for AddColumnRequiredWithoutDefault {
                 continue;
             };
             let c = &column.column;
-            // NOT NULL of its own or its domain's; a default of its own other than
-            // NULL, else (no DEFAULT clause) its domain's. An explicit DEFAULT NULL
-            // gives the existing rows NULL even when the domain has a default
-            // (checked on PostgreSQL 15: "domain … does not allow null values").
-            let (domain_not_null, domain_default) = ctx.event.db.domain_imposes(&c.data_type);
-            let own_default = c
-                .default
-                .as_deref()
-                .is_some_and(|d| !crate::model::is_null_default(d));
-            if !(c.not_null || domain_not_null)
-                || own_default
-                || (c.default.is_none() && domain_default)
-                || c.identity.is_some()
-                || c.generated.is_some()
-                || c.serial
-            {
+            // The model says whether existing rows can fill it.
+            if !crate::source::sql::refusal::unfillable_column(ctx.event.db, c) {
                 continue;
             }
             let imposed = if c.not_null {

@@ -1,7 +1,8 @@
 use super::{finding, resolve, resolve_index};
 use crate::model::QualifiedName;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
-use crate::source::sql::statement::{ObjectKind, Statement, TableAction};
+use crate::source::sql::refusal::Refusal;
+use crate::source::sql::statement::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -54,57 +55,30 @@ impl Rule for ConcurrentlyInTransaction {
     }
 
     fn check_statement(&self, ctx: &MigrationContext) -> Vec<crate::finding::Finding> {
-        if !ctx.event.file.in_transaction() {
+        // The model says whether PostgreSQL refuses the statement in this block.
+        let Some(Refusal::TransactionBlock { what }) = ctx.refusal_worded_here() else {
             return Vec::new();
-        }
-        let (table, what): (Option<QualifiedName>, &str) = match ctx.event.statement {
-            Statement::CreateIndex(ci) if ci.concurrently => (
-                resolve(ctx, &ci.table)
-                    .or_else(|| Some(QualifiedName::new("public", ci.table.name.clone()))),
-                "CREATE INDEX CONCURRENTLY",
-            ),
-            Statement::Drop {
-                kind: ObjectKind::Index,
-                objects,
-                concurrently: true,
-                ..
-            } => (
-                objects
-                    .first()
-                    .and_then(|o| resolve_index(ctx, o))
-                    .map(|(_, t)| t),
-                "DROP INDEX CONCURRENTLY",
-            ),
+        };
+        let table: Option<QualifiedName> = match ctx.event.statement {
+            Statement::CreateIndex(ci) => resolve(ctx, &ci.table)
+                .or_else(|| Some(QualifiedName::new("public", ci.table.name.clone()))),
+            Statement::Drop { objects, .. } => objects
+                .first()
+                .and_then(|o| resolve_index(ctx, o))
+                .map(|(_, t)| t),
             // REINDEX TABLE … CONCURRENTLY names the table; REINDEX INDEX … CONCURRENTLY
             // the index, whose table the finding is about.
-            Statement::Reindex {
-                concurrently: true,
-                table,
-                index,
-            } => (
+            Statement::Reindex { table, index, .. } => {
                 table.as_ref().and_then(|t| resolve(ctx, t)).or_else(|| {
                     index
                         .as_ref()
                         .and_then(|i| resolve_index(ctx, i))
                         .map(|(_, t)| t)
-                }),
-                "REINDEX CONCURRENTLY",
-            ),
-            // PostgreSQL 14's DETACH PARTITION ... CONCURRENTLY: the partitioned table.
-            Statement::AlterTable { table, actions, .. }
-                if actions.iter().any(|a| {
-                    matches!(
-                        a,
-                        TableAction::DetachPartition {
-                            concurrently: true,
-                            ..
-                        }
-                    )
-                }) =>
-            {
-                (resolve(ctx, table), "DETACH PARTITION ... CONCURRENTLY")
+                })
             }
-            _ => return Vec::new(),
+            // PostgreSQL 14's DETACH PARTITION ... CONCURRENTLY: the partitioned table.
+            Statement::AlterTable { table, .. } => resolve(ctx, table),
+            _ => None,
         };
         let Some(table) = table else {
             return Vec::new();

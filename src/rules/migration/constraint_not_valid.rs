@@ -303,9 +303,8 @@ fn partitioned_foreign_key(
         sql
     };
     if fk.not_valid {
-        if ctx.pg_version >= 18 {
-            return None;
-        }
+        // The model says whether PostgreSQL refuses it (before 18).
+        ctx.refusal_worded_here()?;
         return Some(
             finding(
                 ctx,

@@ -1,5 +1,4 @@
 use super::{existing, finding, with_concurrently};
-use crate::model::TableKind;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
 use crate::source::sql::statement::Statement;
 
@@ -42,11 +41,15 @@ impl Rule for CreateIndexNotConcurrently {
         let Some(table) = existing(ctx, &ci.table) else {
             return Vec::new();
         };
-        let partitioned = ctx
-            .event
-            .db
-            .table(&table)
-            .is_some_and(|t| t.kind == TableKind::Partitioned);
+        // The model says whether PostgreSQL refuses CONCURRENTLY here (a partitioned
+        // table).
+        let partitioned = crate::source::sql::refusal::refuses_concurrent_form(
+            ctx.event.statement,
+            ctx.event.db,
+            ctx.event.search_path,
+            ctx.pg_version,
+        )
+        .is_some();
         let effect = ctx.effects();
         // `ON ONLY` a partitioned table (or one without partitions) builds nothing:
         // the model says no table is read, and a catalog-only change is no hazard.

@@ -45,11 +45,22 @@ impl Rule for DropIndexNotConcurrently {
             .map(|(index, table)| {
                 // "Indexes on partitioned tables cannot be dropped using this option"
                 // (DROP INDEX, CONCURRENTLY): no CONCURRENTLY fix for those.
-                let partitioned = ctx
-                    .event
-                    .db
-                    .table(&table)
-                    .is_some_and(|t| t.kind == crate::model::TableKind::Partitioned);
+                let partitioned = crate::source::sql::refusal::refuses_concurrent_form(
+                    &Statement::Drop {
+                        kind: ObjectKind::Index,
+                        objects: vec![crate::source::sql::statement::ObjectName {
+                            schema: Some(index.schema.clone()),
+                            name: index.name.clone(),
+                        }],
+                        concurrently: false,
+                        missing_ok: false,
+                        cascade: false,
+                    },
+                    ctx.event.db,
+                    ctx.event.search_path,
+                    ctx.pg_version,
+                )
+                .is_some();
                 let fix = if partitioned {
                     "-- an index of a partitioned table cannot be dropped CONCURRENTLY (PostgreSQL refuses it): drop it with a lock_timeout, when the table is quiet".to_string()
                 } else {

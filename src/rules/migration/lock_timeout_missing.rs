@@ -59,7 +59,13 @@ impl Rule for LockTimeoutMissing {
                 // outside the file then.
                 let alone = ctx.event.file.sending.delivery
                     == crate::source::sql::delivery::Delivery::OneQuery
-                    && super::refuses_transaction_block(ctx.event.statement);
+                    && crate::source::sql::refusal::transaction_block(
+                        ctx.event.statement,
+                        ctx.event.db,
+                        ctx.event.search_path,
+                        ctx.pg_version,
+                    )
+                    .is_some();
                 let fix = if alone {
                     format!("-- set it outside this file, for the migration's role (ALTER ROLE <role> SET lock_timeout = '{timeout}') or in its connection string (options=-c lock_timeout={timeout}): a SET here would make the file's query string a transaction block, where this statement fails")
                 } else {

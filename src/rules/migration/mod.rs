@@ -26,6 +26,7 @@ pub mod reindex_not_concurrently;
 pub mod rename_breaks_code;
 pub mod set_logged_rewrite;
 pub mod set_not_null_scan;
+pub mod statement_refused;
 pub mod transaction_control_in_wrapped_file;
 pub mod unbatched_backfill;
 pub mod unclosed_transaction;
@@ -70,12 +71,14 @@ pub fn finding(
 ) -> Finding {
     // Every finding says which lock its statement takes and what that blocks, and
     // claims it (with the rewrite or scan the lock model predicts).
+    // A statement PostgreSQL refuses takes no lock and does no work.
     let mut message = message;
     let mut claimed = None;
+    let refused = ctx.refusal().is_some();
     if let Some(effect) = ctx
         .effects()
         .into_iter()
-        .filter(|e| &e.table == table)
+        .filter(|e| &e.table == table && !refused)
         .max_by_key(|e| e.level)
     {
         if !message.contains(effect.level.name()) {
@@ -122,31 +125,6 @@ pub fn finding(
         finding.help(prose.join(" "))
     } else {
         finding.fix(fix)
-    }
-}
-
-/// Whether PostgreSQL refuses `statement` inside a transaction block: the
-/// CONCURRENTLY forms of CREATE INDEX, DROP INDEX, REINDEX and DETACH PARTITION.
-pub fn refuses_transaction_block(statement: &crate::source::sql::statement::Statement) -> bool {
-    use crate::source::sql::statement::{ObjectKind, Statement, TableAction};
-    match statement {
-        Statement::CreateIndex(ci) => ci.concurrently,
-        Statement::Drop {
-            kind: ObjectKind::Index,
-            concurrently,
-            ..
-        } => *concurrently,
-        Statement::Reindex { concurrently, .. } => *concurrently,
-        Statement::AlterTable { actions, .. } => actions.iter().any(|a| {
-            matches!(
-                a,
-                TableAction::DetachPartition {
-                    concurrently: true,
-                    ..
-                }
-            )
-        }),
-        _ => false,
     }
 }
 

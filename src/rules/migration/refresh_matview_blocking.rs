@@ -2,6 +2,7 @@ use super::finding;
 use crate::finding::Finding;
 use crate::model::quote_ident;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
+use crate::source::sql::refusal::Refusal;
 use crate::source::sql::replay::resolve_in;
 use crate::source::sql::statement::Statement;
 
@@ -43,12 +44,10 @@ impl Rule for RefreshMatviewBlocking {
 
     fn check_statement(&self, ctx: &MigrationContext) -> Vec<Finding> {
         if let Statement::RefreshMatView {
-            name,
-            concurrently: true,
-            ..
+            concurrently: true, ..
         } = ctx.event.statement
         {
-            return refused_concurrently(ctx, name);
+            return refused_concurrently(ctx);
         }
         let Statement::RefreshMatView {
             name,
@@ -97,43 +96,41 @@ impl Rule for RefreshMatviewBlocking {
     }
 }
 
-/// `REFRESH … CONCURRENTLY` where PostgreSQL refuses it: the view has no unique index
-/// over columns only and without WHERE ("cannot refresh materialized view …
-/// concurrently"), or was never populated ("CONCURRENTLY cannot be used when the
-/// materialized view is not populated").
-fn refused_concurrently(
-    ctx: &MigrationContext,
-    name: &crate::source::sql::statement::ObjectName,
-) -> Vec<Finding> {
-    let Some(q) = resolve_in(&ctx.event.db.views, ctx.event.search_path, name) else {
+/// `REFRESH … CONCURRENTLY` where PostgreSQL refuses it, by the model
+/// ([`Refusal::RefreshConcurrently`]): the view has no unique index over columns
+/// only and without WHERE ("cannot refresh materialized view … concurrently"), or
+/// was never populated ("CONCURRENTLY cannot be used when the materialized view is not
+/// populated").
+fn refused_concurrently(ctx: &MigrationContext) -> Vec<Finding> {
+    let refusal = ctx.refusal_worded_here();
+    let Some(
+        found @ Refusal::RefreshConcurrently {
+            view,
+            never_populated,
+        },
+    ) = refusal.as_ref()
+    else {
         return Vec::new();
     };
-    let Some(view) = ctx.event.db.views.get(&q).filter(|v| v.materialized) else {
-        return Vec::new();
-    };
-    let why = if !view.populated {
-        format!("{q} has never been populated (created WITH NO DATA)")
-    } else if view.unique_indexes.is_empty() {
-        format!("{q} has no unique index over columns only, without WHERE")
-    } else {
-        return Vec::new();
-    };
-    let fix = if !view.populated {
+    let fix = if *never_populated {
         format!(
             "REFRESH MATERIALIZED VIEW {};  -- the first refresh cannot be concurrent",
-            q.sql()
+            view.sql()
         )
     } else {
         format!(
             "-- first: CREATE UNIQUE INDEX CONCURRENTLY ... ON {} (<key columns>), in a migration of its own",
-            q.sql()
+            view.sql()
         )
     };
     vec![finding(
         ctx,
-        &q,
+        view,
         "refresh-concurrently",
-        format!("PostgreSQL refuses REFRESH MATERIALIZED VIEW CONCURRENTLY here: {why}"),
+        format!(
+            "PostgreSQL refuses REFRESH MATERIALIZED VIEW CONCURRENTLY here: {}",
+            found.describe()
+        ),
         fix,
     )
     .claims_refusal()]

@@ -401,7 +401,9 @@ impl Reader {
                 "d" => Some(Identity::ByDefault),
                 _ => None,
             };
-            if generated == "s" {
+            // 's' stored, 'v' virtual (PostgreSQL 18): the expression is the
+            // column's value either way, never a default.
+            if generated == "s" || generated == "v" {
                 column.generated = default;
             } else {
                 column.serial = default

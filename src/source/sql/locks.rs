@@ -380,6 +380,7 @@ pub fn effects(
         }
         Statement::AlterTable {
             table: t,
+            only,
             actions,
             missing_ok,
         } => {
@@ -398,6 +399,8 @@ pub fn effects(
             // Partitions a foreign key added to their partitioned table locks, and
             // whether it checks each one's rows.
             let mut fk_partitions: Vec<(QualifiedName, bool)> = Vec::new();
+            // Partitions a key added to their partitioned table builds an index on.
+            let mut key_partitions: Vec<(QualifiedName, LockLevel, bool)> = Vec::new();
             for a in actions {
                 let (l, r, s) = match a {
                     TableAction::AddColumn { column, .. } => {
@@ -457,6 +460,35 @@ pub fn effects(
                     }
                     TableAction::AddConstraint(ConstraintSpec::Check { not_valid, .. }) => {
                         (LockLevel::AccessExclusive, false, !not_valid)
+                    }
+                    // A key on a partitioned table: its own index holds no rows
+                    // (nothing is read there); without ONLY each partition's index
+                    // is built under SHARE (and a primary key's NOT NULL set under
+                    // ACCESS EXCLUSIVE where a column is nullable), and from 18 every
+                    // partition takes ACCESS EXCLUSIVE (`dblint trace`, 12 to 18).
+                    TableAction::AddConstraint(
+                        spec @ (ConstraintSpec::Unique(_) | ConstraintSpec::PrimaryKey(_)),
+                    ) if existing_table.is_some_and(|m| m.kind == crate::model::TableKind::Partitioned) =>
+                    {
+                        if !only {
+                            for (p, leaf) in partitions_of(db, &existing_table.unwrap().name) {
+                                let nullable = match spec {
+                                    ConstraintSpec::PrimaryKey(k) => db.table(&p).is_some_and(|m| {
+                                        primary_key_columns(m, k).iter().any(|c| {
+                                            m.column(c).is_some_and(|col| !col.not_null)
+                                        })
+                                    }),
+                                    _ => false,
+                                };
+                                let level = if pg_version >= 18 || nullable {
+                                    LockLevel::AccessExclusive
+                                } else {
+                                    LockLevel::Share
+                                };
+                                key_partitions.push((p, level, leaf));
+                            }
+                        }
+                        (LockLevel::AccessExclusive, false, false)
                     }
                     TableAction::AddConstraint(ConstraintSpec::Unique(k)) => {
                         (LockLevel::AccessExclusive, false, k.using_index.is_none())
@@ -687,6 +719,9 @@ pub fn effects(
                     | TableAction::ForceRowSecurity(_)
                     | TableAction::AddInherit(_)
                     | TableAction::DropInherit(_)
+                    // ALTER CONSTRAINT: ACCESS EXCLUSIVE on the table only (seen by
+                    // `dblint trace` on 12, 15, 17 and 18).
+                    | TableAction::AlterConstraint { .. }
                     | TableAction::Other => (LockLevel::AccessExclusive, false, false),
                     // ENABLE / DISABLE TRIGGER: SHARE ROW EXCLUSIVE (`ALTER TABLE`,
                     // Notes; seen by `dblint trace` on 12 and 18).
@@ -718,6 +753,9 @@ pub fn effects(
             }
             for (p, checks) in fk_partitions {
                 out.extend(effect(Some(p), LockLevel::ShareRowExclusive, false, checks));
+            }
+            for (p, level, builds) in key_partitions {
+                out.extend(effect(Some(p), level, false, builds));
             }
             dropped_references.sort();
             dropped_references.dedup();
@@ -884,7 +922,15 @@ pub fn effects(
                 (None, Some(i)) => index_owner(db, search_path, i),
                 _ => None,
             };
-            out.extend(effect(owner, level, false, true));
+            // Before 14, REINDEX TABLE of a partitioned table only warns ("not yet
+            // implemented, skipping") and builds nothing (seen with `dblint trace`).
+            let skipped = pg_version < 14
+                && t.is_some()
+                && owner
+                    .as_ref()
+                    .and_then(|o| db.table(o))
+                    .is_some_and(|o| o.kind == crate::model::TableKind::Partitioned);
+            out.extend(effect(owner, level, false, !skipped));
         }
         // Statements named here take no lock on a table that serves traffic, or one
         // not worth reporting: creating objects (a view, type, sequence, policy),

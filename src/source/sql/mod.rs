@@ -8,6 +8,7 @@ pub mod locks;
 pub mod order;
 pub mod parse;
 pub mod parser_thread;
+pub mod refusal;
 pub mod replay;
 pub mod session;
 pub mod split;
@@ -395,6 +396,7 @@ pub fn replay_prepared(
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> FileOutline {
     stats.files += 1;
+    replayer.end_session();
     replayer.reset_search_path();
     let PreparedFile {
         outline,

@@ -45,6 +45,8 @@ pub enum Statement {
     },
     AlterTable {
         table: ObjectName,
+        /// `ALTER TABLE ONLY`: not recursed to partitions or children.
+        only: bool,
         missing_ok: bool,
         actions: Vec<TableAction>,
     },
@@ -278,6 +280,10 @@ pub struct CreateTable {
     pub partitioned: bool,
     pub foreign: bool,
     pub unlogged: bool,
+    /// `CREATE TEMP TABLE`, `SELECT … INTO TEMP`: it lives in the session's own
+    /// schema until the session ends (or its transaction commits, `ON COMMIT DROP`),
+    /// so it is never part of the schema.
+    pub temporary: bool,
     pub if_not_exists: bool,
     pub partition_of: Option<ObjectName>,
     /// `PARTITION OF parent DEFAULT`.
@@ -394,6 +400,12 @@ pub enum TableAction {
     },
     ValidateConstraint {
         name: Name,
+    },
+    /// `ALTER CONSTRAINT name [NOT] DEFERRABLE [INITIALLY DEFERRED | IMMEDIATE]` (a
+    /// foreign key's; `None`: it changes something else, such as ENFORCED).
+    AlterConstraint {
+        name: Name,
+        deferrability: Option<(bool, bool)>,
     },
     AddIdentity {
         column: Name,

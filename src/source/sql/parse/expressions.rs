@@ -715,3 +715,83 @@ pub fn key_terms(expression: &str, column: &str) -> Option<Vec<KeyTerm>> {
             .collect()
     })
 }
+
+/// `expression` (SQL text as replay keeps it) with every reference to column `old`
+/// renamed to `new`, as PostgreSQL's stored expressions follow `RENAME COLUMN` (they
+/// hold the column's number, not its name). `None` when the text cannot be parsed or
+/// a reference may remain in a construct this does not walk (the caller keeps the
+/// old text then).
+pub fn rename_column_in_expression(expression: &str, old: &str, new: &str) -> Option<String> {
+    if !mentions_column(expression, old) {
+        return Some(expression.to_string());
+    }
+    let parsed = pg_query::parse(&format!("SELECT {expression}"), 0).ok()?;
+    let stmt = parsed.protobuf.stmts.first()?.stmt.as_deref()?;
+    let NodeEnum::SelectStmt(select) = stmt.node.as_ref()? else {
+        return None;
+    };
+    let NodeEnum::ResTarget(target) = select.target_list.first()?.node.as_ref()? else {
+        return None;
+    };
+    let mut node = (**target.val.as_ref()?).clone();
+    rename_in(&mut node, old, new);
+    let renamed = expr_sql(&node);
+    (!mentions_column(&renamed, old) || old == new).then_some(renamed)
+}
+
+fn rename_in(node: &mut Node, old: &str, new: &str) {
+    let each = |nodes: &mut Vec<Node>| {
+        for n in nodes.iter_mut() {
+            rename_in(n, old, new);
+        }
+    };
+    let one = |n: &mut Option<Box<Node>>| {
+        if let Some(n) = n.as_deref_mut() {
+            rename_in(n, old, new);
+        }
+    };
+    match node.node.as_mut() {
+        Some(NodeEnum::ColumnRef(c)) => {
+            if let Some(Node {
+                node: Some(NodeEnum::String(s)),
+            }) = c.fields.last_mut()
+            {
+                if s.sval == old {
+                    s.sval = new.to_string();
+                }
+            }
+        }
+        Some(NodeEnum::AExpr(e)) => {
+            one(&mut e.lexpr);
+            one(&mut e.rexpr);
+        }
+        Some(NodeEnum::FuncCall(f)) => {
+            each(&mut f.args);
+            each(&mut f.agg_order);
+            one(&mut f.agg_filter);
+        }
+        Some(NodeEnum::TypeCast(t)) => one(&mut t.arg),
+        Some(NodeEnum::CollateClause(c)) => one(&mut c.arg),
+        Some(NodeEnum::CoalesceExpr(c)) => each(&mut c.args),
+        Some(NodeEnum::MinMaxExpr(m)) => each(&mut m.args),
+        Some(NodeEnum::BoolExpr(b)) => each(&mut b.args),
+        Some(NodeEnum::NullTest(t)) => one(&mut t.arg),
+        Some(NodeEnum::BooleanTest(t)) => one(&mut t.arg),
+        Some(NodeEnum::RowExpr(r)) => each(&mut r.args),
+        Some(NodeEnum::AArrayExpr(a)) => each(&mut a.elements),
+        Some(NodeEnum::List(l)) => each(&mut l.items),
+        Some(NodeEnum::AIndirection(i)) => one(&mut i.arg),
+        Some(NodeEnum::NamedArgExpr(a)) => one(&mut a.arg),
+        Some(NodeEnum::SortBy(s)) => one(&mut s.node),
+        Some(NodeEnum::CaseExpr(c)) => {
+            one(&mut c.arg);
+            each(&mut c.args);
+            one(&mut c.defresult);
+        }
+        Some(NodeEnum::CaseWhen(w)) => {
+            one(&mut w.expr);
+            one(&mut w.result);
+        }
+        _ => {}
+    }
+}

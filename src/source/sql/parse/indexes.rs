@@ -63,7 +63,9 @@ pub(super) fn index_element(e: &protobuf::IndexElem) -> IndexElement {
         key,
         descending,
         nulls_first,
-        opclass: (!opclass.is_empty()).then(|| opclass.join(".")),
+        // By its name, as the catalog names it (`pg_opclass.opcname`): a dump writes
+        // `public.gin_trgm_ops` for the class the catalog calls `gin_trgm_ops`.
+        opclass: opclass.last().map(|c| c.to_string()),
         collation: (!collation.is_empty()).then(|| collation.join(".")),
     }
 }

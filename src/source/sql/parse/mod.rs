@@ -16,7 +16,8 @@ mod types;
 use expressions::*;
 pub use expressions::{
     function_calls, key_terms, length_limited_columns, mentions_column, not_null_columns,
-    proves_not_null, referenced_columns, CompareOp, FunctionCall, KeyTerm,
+    proves_not_null, referenced_columns, rename_column_in_expression, CompareOp, FunctionCall,
+    KeyTerm,
 };
 use functions::*;
 use indexes::*;
@@ -206,7 +207,9 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
                 local: s.is_local,
             }
         }
-        NodeEnum::SelectStmt(s) => select_set_config(s).unwrap_or_else(|| other("SELECT")),
+        NodeEnum::SelectStmt(s) => select_into(s)
+            .or_else(|| select_set_config(s))
+            .unwrap_or_else(|| other("SELECT")),
         NodeEnum::TransactionStmt(s) => {
             use protobuf::TransactionStmtKind as K;
             match K::try_from(s.kind).unwrap_or(K::Undefined) {

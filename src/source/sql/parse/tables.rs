@@ -9,6 +9,7 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
         partitioned: s.partspec.is_some(),
         foreign,
         unlogged: rv.relpersistence == "u",
+        temporary: rv.relpersistence == "t",
         if_not_exists: s.if_not_exists,
         partition_of: None,
         default_partition: false,
@@ -54,6 +55,34 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
     table
 }
 
+/// `SELECT … INTO [TEMP] new_table FROM …`: a `CREATE TABLE AS`.
+pub(super) fn select_into(s: &protobuf::SelectStmt) -> Option<Statement> {
+    let into = s.into_clause.as_deref()?;
+    let rv = into.rel.as_ref()?;
+    let mut query = s.clone();
+    query.into_clause = None;
+    let query = Node {
+        node: Some(NodeEnum::SelectStmt(Box::new(query))),
+    };
+    Some(Statement::CreateTable(CreateTable {
+        name: range_name(rv),
+        partitioned: false,
+        foreign: false,
+        unlogged: rv.relpersistence == "u",
+        temporary: rv.relpersistence == "t",
+        if_not_exists: false,
+        partition_of: None,
+        default_partition: false,
+        partition_key: None,
+        inherits: Vec::new(),
+        like: Vec::new(),
+        columns: Vec::new(),
+        constraints: Vec::new(),
+        from_query: true,
+        query_columns: query_columns(&query),
+    }))
+}
+
 pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
     let Some(rv) = s.into.as_ref().and_then(|i| i.rel.as_ref()) else {
         return other("CREATE TABLE AS");
@@ -71,6 +100,7 @@ pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
         partitioned: false,
         foreign: false,
         unlogged: rv.relpersistence == "u",
+        temporary: rv.relpersistence == "t",
         if_not_exists: s.if_not_exists,
         partition_of: None,
         default_partition: false,
@@ -89,47 +119,164 @@ pub(super) fn query_columns(query: &Node) -> Vec<QueryColumn> {
     let Some(NodeEnum::SelectStmt(select)) = query.node.as_ref() else {
         return Vec::new();
     };
+    select_outputs(select, 0).unwrap_or_default()
+}
+
+/// How deep FROM subqueries are followed for a column's type.
+const MAX_SUBQUERY_DEPTH: usize = 8;
+
+/// The output columns of a SELECT (its leftmost branch, whose names and types a set
+/// operation keeps), each with what says its type. `None` for `SELECT *`.
+fn select_outputs(select: &protobuf::SelectStmt, depth: usize) -> Option<Vec<QueryColumn>> {
     let mut select: &protobuf::SelectStmt = select;
     while let Some(left) = &select.larg {
         select = left;
     }
     let mut from_tables = Vec::new();
     collect_range_vars(&select.from_clause, &mut from_tables);
+    // The output columns of the FROM clause's own subqueries: a column of the outer
+    // list named after one of them has its type.
+    let subqueries: Vec<QueryColumn> = if depth < MAX_SUBQUERY_DEPTH {
+        select
+            .from_clause
+            .iter()
+            .filter_map(|n| match n.node.as_ref()? {
+                NodeEnum::RangeSubselect(sub) => match sub.subquery.as_deref()?.node.as_ref()? {
+                    NodeEnum::SelectStmt(s) => select_outputs(s, depth + 1),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut columns = Vec::new();
     for target in &select.target_list {
         let Some(NodeEnum::ResTarget(rt)) = target.node.as_ref() else {
             continue;
         };
         let val = rt.val.as_deref().and_then(|v| v.node.as_ref());
-        let (mut cast, mut source_column, mut derived_name) = (None, None, None);
-        match val {
-            Some(NodeEnum::TypeCast(tc)) => cast = tc.type_name.as_ref().map(type_ref),
-            Some(NodeEnum::ColumnRef(c)) => {
-                if c.fields
-                    .iter()
-                    .any(|f| matches!(f.node, Some(NodeEnum::AStar(_))))
-                {
-                    return Vec::new(); // SELECT *: columns unknown
-                }
-                source_column = c.fields.last().and_then(string_of);
-                derived_name = source_column.clone();
+        if let Some(NodeEnum::ColumnRef(c)) = val {
+            if c.fields
+                .iter()
+                .any(|f| matches!(f.node, Some(NodeEnum::AStar(_))))
+            {
+                return None; // SELECT *: columns unknown
             }
-            Some(NodeEnum::FuncCall(f)) => derived_name = strings(&f.funcname).pop(),
-            _ => {}
         }
-        let name = if rt.name.is_empty() {
+        let (mut column, derived_name) = infer(val, &subqueries, &from_tables);
+        column.name = if rt.name.is_empty() {
             derived_name.unwrap_or_else(|| "?column?".into())
         } else {
             rt.name.as_str().into()
         };
-        columns.push(QueryColumn {
-            name,
-            cast,
-            source_column,
-            from_tables: from_tables.clone(),
-        });
+        columns.push(column);
     }
-    columns
+    Some(columns)
+}
+
+/// What says the type of a select-list expression, and the name PostgreSQL derives
+/// for it (a column's or function's name): a cast; a column of a FROM subquery (its
+/// type); a column of the FROM tables; an aggregate that returns its argument's
+/// type (`max`, `min`), `count` (bigint); a comparison, a boolean operator or test
+/// (boolean); `COALESCE` (its first argument's type).
+fn infer(
+    val: Option<&NodeEnum>,
+    subqueries: &[QueryColumn],
+    from_tables: &[ObjectName],
+) -> (QueryColumn, Option<Name>) {
+    let unknown = QueryColumn {
+        name: Name::default(),
+        cast: None,
+        source_column: None,
+        from_tables: from_tables.to_vec(),
+    };
+    let builtin = |name: &str| {
+        let mut column = unknown.clone();
+        column.cast = Some(TypeRef {
+            data_type: crate::model::DataType::simple(name),
+            serial: false,
+            builtin: true,
+        });
+        column
+    };
+    match val {
+        Some(NodeEnum::TypeCast(tc)) => {
+            let mut column = unknown.clone();
+            column.cast = tc.type_name.as_ref().map(type_ref);
+            (column, None)
+        }
+        Some(NodeEnum::ColumnRef(c)) => {
+            let name = c.fields.last().and_then(string_of);
+            let from_subquery = name
+                .as_ref()
+                .and_then(|n| subqueries.iter().find(|q| q.name == *n))
+                .filter(|q| q.cast.is_some() || q.source_column.is_some());
+            let column = match from_subquery {
+                Some(q) => q.clone(),
+                None => QueryColumn {
+                    source_column: name.clone(),
+                    ..unknown.clone()
+                },
+            };
+            (column, name)
+        }
+        Some(NodeEnum::FuncCall(f)) => {
+            let name = strings(&f.funcname).pop();
+            let argument = f.args.first().and_then(|a| a.node.as_ref());
+            let column = match name.as_deref() {
+                Some("max" | "min" | "any_value") if f.args.len() == 1 => {
+                    infer(argument, subqueries, from_tables).0
+                }
+                Some("count") => builtin("bigint"),
+                Some("bool_and" | "bool_or" | "every") => builtin("boolean"),
+                _ => unknown.clone(),
+            };
+            (column, name)
+        }
+        Some(NodeEnum::CoalesceExpr(c)) => {
+            let first = c.args.first().and_then(|a| a.node.as_ref());
+            (
+                infer(first, subqueries, from_tables).0,
+                Some("coalesce".into()),
+            )
+        }
+        Some(NodeEnum::AExpr(e)) => {
+            use protobuf::AExprKind as K;
+            let operator = strings(&e.name).pop();
+            let boolean = match K::try_from(e.kind).unwrap_or(K::Undefined) {
+                K::AexprOp => matches!(
+                    operator.as_deref(),
+                    Some("=" | "<>" | "!=" | "<" | ">" | "<=" | ">=")
+                ),
+                K::AexprOpAny
+                | K::AexprOpAll
+                | K::AexprDistinct
+                | K::AexprNotDistinct
+                | K::AexprIn
+                | K::AexprLike
+                | K::AexprIlike
+                | K::AexprSimilar
+                | K::AexprBetween
+                | K::AexprNotBetween
+                | K::AexprBetweenSym
+                | K::AexprNotBetweenSym => true,
+                _ => false,
+            };
+            (if boolean { builtin("boolean") } else { unknown }, None)
+        }
+        Some(NodeEnum::BoolExpr(_) | NodeEnum::NullTest(_) | NodeEnum::BooleanTest(_)) => {
+            (builtin("boolean"), None)
+        }
+        Some(NodeEnum::SubLink(l))
+            if l.sub_link_type == protobuf::SubLinkType::ExistsSublink as i32 =>
+        {
+            (builtin("boolean"), Some("exists".into()))
+        }
+        _ => (unknown, None),
+    }
 }
 
 pub(super) fn collect_range_vars(nodes: &[Node], out: &mut Vec<ObjectName>) {
@@ -320,6 +467,7 @@ pub(super) fn alter_table(s: &protobuf::AlterTableStmt) -> Statement {
             }
             Statement::AlterTable {
                 table: range_name(rv),
+                only: !rv.inh,
                 missing_ok: s.missing_ok,
                 actions,
             }
@@ -435,6 +583,14 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         }
         (AlterTableType::AtDropInherit, Some(NodeEnum::RangeVar(rv))) => {
             TableAction::DropInherit(range_name(rv))
+        }
+        (AlterTableType::AtAlterConstraint, Some(NodeEnum::AtalterConstraint(c))) => {
+            TableAction::AlterConstraint {
+                name: c.conname.as_str().into(),
+                deferrability: c
+                    .alter_deferrability
+                    .then_some((c.deferrable, c.initdeferred)),
+            }
         }
         _ => TableAction::Other,
     }

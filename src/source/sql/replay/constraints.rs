@@ -212,6 +212,22 @@ impl Replayer {
             self.db.index_owner.remove(&old);
         }
         self.db.index_owner.insert(index_name, table_name.clone());
+        // A primary key's NOT NULL reaches every partition's columns (the key's index
+        // and constraint on each partition are its clones, which the model keeps at
+        // the parent).
+        if primary {
+            let mut queue = self.partitions_of(table_name);
+            while let Some(partition) = queue.pop() {
+                queue.extend(self.partitions_of(&partition));
+                if let Some(t) = self.db.tables.get_mut(&partition) {
+                    for column in &columns {
+                        if let Some(c) = t.column_mut(column) {
+                            c.not_null = true;
+                        }
+                    }
+                }
+            }
+        }
         Ok(())
     }
 

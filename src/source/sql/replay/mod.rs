@@ -67,7 +67,26 @@ impl Replayer {
         self.search_path = vec!["public".into()];
     }
 
+    /// The session a file ran in ends: its temporary tables (schema
+    /// [`TEMP_SCHEMA`]) go with their indexes, as PostgreSQL drops them at the end of
+    /// the session (or at commit, `ON COMMIT DROP`); they are never part of the
+    /// schema.
+    pub fn end_session(&mut self) {
+        let temporary: Vec<QualifiedName> = self
+            .db
+            .tables
+            .keys()
+            .filter(|t| t.schema.as_str() == TEMP_SCHEMA)
+            .cloned()
+            .collect();
+        for t in &temporary {
+            self.drop_table(t);
+        }
+        self.db.schemas.remove(TEMP_SCHEMA);
+    }
+
     pub fn finish(mut self) -> Database {
+        self.end_session();
         self.db.shrink_to_fit();
         self.db
     }
@@ -104,6 +123,7 @@ impl Replayer {
                 table,
                 missing_ok,
                 actions,
+                ..
             } => {
                 let Some(name) = self.resolve_table(table) else {
                     return if *missing_ok {
@@ -293,6 +313,10 @@ impl Replayer {
 /// Find an existing object by searching `search_path` in order, like PostgreSQL does
 /// (a schema that does not exist holds nothing, so it is skipped); a
 /// schema-qualified name is looked up as written.
+/// The schema replay puts a session's temporary tables in (PostgreSQL's `pg_temp`
+/// alias of the session's own `pg_temp_N`).
+pub const TEMP_SCHEMA: &str = "pg_temp";
+
 pub fn resolve_in<T>(
     map: &std::collections::BTreeMap<QualifiedName, T>,
     search_path: &[Name],
@@ -303,10 +327,14 @@ pub fn resolve_in<T>(
             let q = QualifiedName::new(s.clone(), name.name.clone());
             map.contains_key(&q).then_some(q)
         }
-        None => search_path.iter().find_map(|s| {
-            let q = QualifiedName::new(s.clone(), name.name.clone());
-            map.contains_key(&q).then_some(q)
-        }),
+        // The session's temporary schema is searched first for relations ("The
+        // Schema Search Path": pg_temp, unless the path names it later).
+        None => std::iter::once(&Name::from(TEMP_SCHEMA))
+            .chain(search_path)
+            .find_map(|s| {
+                let q = QualifiedName::new(s.clone(), name.name.clone());
+                map.contains_key(&q).then_some(q)
+            }),
     }
 }
 

@@ -134,13 +134,14 @@ impl Replayer {
                 .and_then(|t| t.column_mut(column))
             {
                 c.default = None;
+                c.serial = false;
             }
         }
     }
 
     /// Drop a table with its indexes, its partitions, the foreign keys that point at it
     /// and the sequences it owns.
-    fn drop_table(&mut self, name: &QualifiedName) {
+    pub(super) fn drop_table(&mut self, name: &QualifiedName) {
         // Partitions first, to any depth, without recursion.
         let mut doomed = vec![name.clone()];
         let mut i = 0;

@@ -215,13 +215,39 @@ impl Replayer {
                 *c = Some(Name::from(new_name));
             }
         }
+        // Stored expressions hold the column's number, so they follow the rename:
+        // index expressions and predicates, CHECKs, defaults and generated columns
+        // of this table.
+        let follow = |text: &mut String| {
+            if let Some(renamed) =
+                crate::source::sql::parse::rename_column_in_expression(text, column, new_name)
+            {
+                *text = renamed;
+            }
+        };
         for index in &mut t.indexes {
             for k in &mut index.keys {
-                if k.key == IndexKey::Column(Name::from(column)) {
-                    k.key = IndexKey::Column(Name::from(new_name));
+                match &mut k.key {
+                    IndexKey::Column(c) if c == column => *c = Name::from(new_name),
+                    IndexKey::Expression(e) => follow(e),
+                    _ => {}
                 }
             }
             rename(&mut index.include);
+            if let Some(p) = index.predicate.as_mut() {
+                follow(p);
+            }
+        }
+        for check in &mut t.checks {
+            follow(&mut check.expression);
+        }
+        for c in &mut t.columns {
+            if let Some(d) = c.default.as_mut() {
+                follow(d);
+            }
+            if let Some(g) = c.generated.as_mut() {
+                follow(g);
+            }
         }
         // Foreign keys elsewhere that reference the renamed column.
         for other in self.db.tables.values_mut() {

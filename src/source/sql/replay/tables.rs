@@ -17,7 +17,11 @@ impl Replayer {
         location: &Location,
         notes: &mut Vec<String>,
     ) -> Result<(), ApplyError> {
-        let name = self.new_name(&ct.name)?;
+        let name = if ct.temporary {
+            QualifiedName::new(super::TEMP_SCHEMA, ct.name.name.clone())
+        } else {
+            self.new_name(&ct.name)?
+        };
         if self.db.tables.contains_key(&name) {
             return if ct.if_not_exists {
                 Ok(())
@@ -301,13 +305,12 @@ impl Replayer {
                 let data_type = self.column_mut(name, column)?.data_type.clone();
                 let default = self.stored_default(&data_type, default.clone());
                 let col = self.column_mut(name, column)?;
-                col.default = default.clone();
-                if default
+                // A column takes its values from a sequence while its default calls
+                // nextval(): DROP DEFAULT (or another default) ends that.
+                col.serial = default
                     .as_deref()
-                    .is_some_and(|d| d.starts_with("nextval("))
-                {
-                    col.serial = true;
-                }
+                    .is_some_and(|d| d.starts_with("nextval("));
+                col.default = default;
             }
             TableAction::SetNotNull { column } => self.column_mut(name, column)?.not_null = true,
             TableAction::DropNotNull { column } => self.column_mut(name, column)?.not_null = false,
@@ -318,6 +321,22 @@ impl Replayer {
             } => {
                 if !self.drop_constraint(name, constraint) && !missing_ok {
                     return Err(format!("constraint {constraint} of {name} does not exist"));
+                }
+            }
+            TableAction::AlterConstraint {
+                name: constraint,
+                deferrability,
+            } => {
+                if let Some((deferrable, initially_deferred)) = deferrability {
+                    if let Some(fk) = self
+                        .table_mut(name)?
+                        .foreign_keys
+                        .iter_mut()
+                        .find(|fk| fk.name == *constraint)
+                    {
+                        fk.deferrable = *deferrable;
+                        fk.initially_deferred = *initially_deferred;
+                    }
                 }
             }
             TableAction::ValidateConstraint { name: constraint } => {
@@ -579,7 +598,14 @@ impl Replayer {
             stats: None,
         };
         self.db.index_owner.insert(qualified, table_name.clone());
-        self.table_mut(&table_name)?.indexes.push(index);
+        self.table_mut(&table_name)?.indexes.push(index.clone());
+        // Without ONLY, each existing partition gets the index too (created, or a
+        // matching one it has attached).
+        if partitioned && !ci.only {
+            for partition in self.partitions_of(&table_name) {
+                self.clone_index_to(&partition, index.clone());
+            }
+        }
         Ok(())
     }
 
@@ -609,6 +635,31 @@ impl Replayer {
             .get(&parent)
             .cloned()
             .ok_or("index owner missing")?;
+        // A key's index attached to the parent key's index: the partition's key
+        // becomes a clone of the parent's (pg_constraint.conparentid), which the
+        // model keeps at the parent only, as it does for a partition created under
+        // a keyed parent.
+        let role = |db: &crate::model::Database, table: &QualifiedName, index: &QualifiedName| {
+            db.table(table)
+                .and_then(|t| t.indexes.iter().find(|i| &i.name == index))
+                .map(|i| i.role)
+        };
+        let parent_role = role(&self.db, &table, &parent);
+        let child_role = role(&self.db, &partition, &child);
+        if let (Some(IndexRole::PrimaryKey | IndexRole::UniqueConstraint), Some(r)) =
+            (parent_role, child_role)
+        {
+            if matches!(r, IndexRole::PrimaryKey | IndexRole::UniqueConstraint) {
+                let t = self.table_mut(&partition)?;
+                if r == IndexRole::PrimaryKey {
+                    t.primary_key = None;
+                } else {
+                    t.unique_constraints.retain(|k| k.name != child.name);
+                }
+                t.indexes.retain(|i| i.name != child);
+                self.db.index_owner.remove(&child);
+            }
+        }
         let attached = self.attached_indexes.entry(parent.clone()).or_default();
         attached.insert(partition);
         let complete = self
@@ -627,6 +678,65 @@ impl Replayer {
             }
         }
         Ok(())
+    }
+
+    /// Give `partition` a copy of the parent's plain index `index`, unless it has a
+    /// matching one already (PostgreSQL attaches that instead), named as
+    /// ChooseIndexName does: `<partition>_<columns>_idx`, numbered when taken. A
+    /// partitioned partition passes it on to its own partitions.
+    fn clone_index_to(&mut self, partition: &QualifiedName, index: crate::model::Index) {
+        let has_match = self.db.tables.get(partition).is_some_and(|t| {
+            t.indexes.iter().any(|i| {
+                i.method == index.method
+                    && i.keys == index.keys
+                    && i.include == index.include
+                    && i.predicate == index.predicate
+                    && i.unique == index.unique
+            })
+        });
+        if has_match {
+            return;
+        }
+        let columns: Vec<&str> = index
+            .keys
+            .iter()
+            .map(|k| k.column_name().unwrap_or("expr"))
+            .collect();
+        let base = object_name(&partition.name, &columns, "idx");
+        let schema = partition.schema.clone();
+        let taken = |n: &str| {
+            self.db
+                .index_owner
+                .contains_key(&QualifiedName::new(schema.clone(), n))
+                || self
+                    .db
+                    .tables
+                    .contains_key(&QualifiedName::new(schema.clone(), n))
+        };
+        let mut name = base.to_string();
+        let mut n = 0;
+        while taken(&name) {
+            n += 1;
+            name = object_name(&partition.name, &columns, &format!("idx{n}")).to_string();
+        }
+        let clone = crate::model::Index {
+            name: QualifiedName::new(schema.clone(), name.as_str()),
+            table: partition.clone(),
+            valid: true,
+            only_parent: false,
+            location: index.location.clone(),
+            stats: None,
+            ..index.clone()
+        };
+        self.db
+            .index_owner
+            .insert(clone.name.clone(), partition.clone());
+        if let Some(t) = self.db.tables.get_mut(partition) {
+            t.indexes.push(clone);
+        }
+        for sub in self.partitions_of(partition) {
+            self.clone_index_to(&sub, index.clone());
+        }
     }
 
     /// A partition created or attached under `parent` gets a copy of each of the
@@ -650,55 +760,7 @@ impl Replayer {
             })
             .unwrap_or_default();
         for index in plain {
-            let has_match = self.db.tables.get(partition).is_some_and(|t| {
-                t.indexes.iter().any(|i| {
-                    i.method == index.method
-                        && i.keys == index.keys
-                        && i.include == index.include
-                        && i.predicate == index.predicate
-                        && i.unique == index.unique
-                })
-            });
-            if has_match {
-                continue;
-            }
-            let columns: Vec<&str> = index
-                .keys
-                .iter()
-                .map(|k| k.column_name().unwrap_or("expr"))
-                .collect();
-            let base = object_name(&partition.name, &columns, "idx");
-            let schema = partition.schema.clone();
-            let taken = |n: &str| {
-                self.db
-                    .index_owner
-                    .contains_key(&QualifiedName::new(schema.clone(), n))
-                    || self
-                        .db
-                        .tables
-                        .contains_key(&QualifiedName::new(schema.clone(), n))
-            };
-            let mut name = base.to_string();
-            let mut n = 0;
-            while taken(&name) {
-                n += 1;
-                name = object_name(&partition.name, &columns, &format!("idx{n}")).to_string();
-            }
-            let clone = crate::model::Index {
-                name: QualifiedName::new(schema.clone(), name.as_str()),
-                table: partition.clone(),
-                valid: true,
-                only_parent: false,
-                location: index.location.clone(),
-                stats: None,
-                ..index
-            };
-            self.db
-                .index_owner
-                .insert(clone.name.clone(), partition.clone());
-            if let Some(t) = self.db.tables.get_mut(partition) {
-                t.indexes.push(clone);
-            }
+            self.clone_index_to(partition, index);
         }
         let waiting: Vec<QualifiedName> = self
             .db
