@@ -175,32 +175,40 @@ pub fn review_statement(
     out: &mut Vec<Finding>,
 ) {
     let mut effects: Option<Vec<crate::source::sql::locks::LockEffect>> = None;
-    // A statement PostgreSQL refuses does nothing: the rule that words the refusal
-    // reports it, and what other rules say of the statement is dropped (findings
-    // about the file, such as a transaction left open, stay).
+    // Whether PostgreSQL refuses the statement here, decided once for every rule.
     let refusal = crate::source::sql::refusal::refusal(event, pg_version);
+    let mut found: Vec<Finding> = Vec::new();
     for active in plan.rules.iter().filter(|a| a.rule.meta().is_migration()) {
         let ctx = crate::rules::MigrationContext {
             event,
             options: &active.options,
             pg_version,
             meta: active.rule.meta(),
+            refusal: refusal.as_ref(),
         };
         for finding in active.rule.check_statement(&ctx) {
-            if refusal
-                .as_ref()
-                .is_some_and(|r| r.worded_by() != finding.rule)
-                && finding.table.is_some()
-                && finding.location.as_ref() == Some(event.location)
-            {
-                continue;
-            }
-            if let Some(claim) = &finding.claim {
-                // One model of what a statement does: a rule may not claim a refusal,
-                // a scan or a rewrite the statement-effect model does not predict
-                // (the claims themselves are checked against PostgreSQL by
-                // tests/trace_differential.rs).
-                debug_assert!(
+            found.push(admit(active, finding));
+        }
+    }
+    // A statement PostgreSQL refuses does nothing: when the rule that words the
+    // refusal reports it, what other rules say of the statement is dropped (findings
+    // about the file, such as a transaction left open, stay).
+    let worded = refusal
+        .as_ref()
+        .filter(|r| found.iter().any(|f| f.rule == r.worded_by()));
+    for finding in found {
+        if worded.is_some_and(|r| r.worded_by() != finding.rule)
+            && finding.table.is_some()
+            && finding.location.as_ref() == Some(event.location)
+        {
+            continue;
+        }
+        if let Some(claim) = &finding.claim {
+            // One model of what a statement does: a rule may not claim a refusal,
+            // a scan or a rewrite the statement-effect model does not predict
+            // (the claims themselves are checked against PostgreSQL by
+            // tests/trace_differential.rs).
+            debug_assert!(
                     !claim.refused
                         || refusal
                             .as_ref()
@@ -209,7 +217,7 @@ pub fn review_statement(
                     finding.rule,
                     event.sql
                 );
-                debug_assert!(
+            debug_assert!(
                     !claim.refused_with_rows
                         || crate::source::sql::refusal::refused_with_rows(event)
                             .iter()
@@ -219,37 +227,35 @@ pub fn review_statement(
                     claim.table,
                     event.sql
                 );
-                if cfg!(debug_assertions) {
-                    let effects = effects.get_or_insert_with(|| {
-                        crate::source::sql::locks::effects(
-                            event.statement,
-                            event.db,
-                            event.search_path,
-                            pg_version,
-                            event.file.timezone_utc(None),
-                        )
-                    });
-                    let on = |e: &&crate::source::sql::locks::LockEffect| {
-                        e.table.to_string() == claim.table
-                    };
-                    debug_assert!(
-                        !claim.scan || effects.iter().filter(on).any(|e| e.scan || e.rewrite),
-                        "{} claims a scan of {} that the statement-effect model does not predict: {}",
-                        finding.rule,
-                        claim.table,
-                        event.sql
-                    );
-                    debug_assert!(
+            if cfg!(debug_assertions) {
+                let effects = effects.get_or_insert_with(|| {
+                    crate::source::sql::locks::effects(
+                        event.statement,
+                        event.db,
+                        event.search_path,
+                        pg_version,
+                        event.file.timezone_utc(None),
+                    )
+                });
+                let on =
+                    |e: &&crate::source::sql::locks::LockEffect| e.table.to_string() == claim.table;
+                debug_assert!(
+                    !claim.scan || effects.iter().filter(on).any(|e| e.scan || e.rewrite),
+                    "{} claims a scan of {} that the statement-effect model does not predict: {}",
+                    finding.rule,
+                    claim.table,
+                    event.sql
+                );
+                debug_assert!(
                         !claim.rewrite || effects.iter().filter(on).any(|e| e.rewrite),
                         "{} claims a rewrite of {} that the statement-effect model does not predict: {}",
                         finding.rule,
                         claim.table,
                         event.sql
                     );
-                }
             }
-            out.push(admit(active, finding));
         }
+        out.push(finding);
     }
 }
 

@@ -163,13 +163,16 @@ pub struct MigrationContext<'a> {
     pub options: &'a RuleOptions,
     pub pg_version: u32,
     pub meta: &'static RuleMeta,
+    /// Whether PostgreSQL refuses the statement where the file runs it, on the target
+    /// version ([`crate::source::sql::refusal::refusal`], decided once per statement).
+    pub refusal: Option<&'a crate::source::sql::refusal::Refusal>,
 }
 
 impl MigrationContext<'_> {
     /// Whether PostgreSQL refuses the statement where the file runs it, on the target
     /// version ([`crate::source::sql::refusal::refusal`]).
     pub fn refusal(&self) -> Option<crate::source::sql::refusal::Refusal> {
-        crate::source::sql::refusal::refusal(self.event, self.pg_version)
+        self.refusal.cloned()
     }
 
     /// The refusal this rule words ([`crate::source::sql::refusal::Refusal::worded_by`]).

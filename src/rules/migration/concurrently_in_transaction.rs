@@ -1,4 +1,4 @@
-use super::{finding, resolve, resolve_index};
+use super::{file_finding, finding, resolve, resolve_index};
 use crate::model::QualifiedName;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
 use crate::source::sql::refusal::Refusal;
@@ -80,9 +80,6 @@ impl Rule for ConcurrentlyInTransaction {
             Statement::AlterTable { table, .. } => resolve(ctx, table),
             _ => None,
         };
-        let Some(table) = table else {
-            return Vec::new();
-        };
         let file = ctx.event.file;
         let why = if file.explicit_transaction {
             match file.begin_line {
@@ -97,20 +94,22 @@ impl Rule for ConcurrentlyInTransaction {
                 file.sending.by, file.statements
             )
         };
-        vec![finding(
-            ctx,
-            &table,
-            "concurrently",
-            if file.sending.flyway_mixed && !file.explicit_transaction {
-                format!("{what} in a migration that also has statements Flyway runs in a transaction: Flyway refuses the migration (unless mixed = true, which runs all of it outside a transaction)")
-            } else {
-                format!("{what} inside a transaction block ({why}): PostgreSQL refuses it (cannot run inside a transaction block)")
-            },
-            format!(
-                "-- {}:\n{};",
-                file.sending.outside,
-                ctx.event.sql.trim().trim_end_matches(';')
-            ),
-        ).claims_refusal()]
+        let message = if file.sending.flyway_mixed && !file.explicit_transaction {
+            format!("{what} in a migration that also has statements Flyway runs in a transaction: Flyway refuses the migration (unless mixed = true, which runs all of it outside a transaction)")
+        } else {
+            format!("{what} inside a transaction block ({why}): PostgreSQL refuses it (cannot run inside a transaction block)")
+        };
+        let fix = format!(
+            "-- {}:\n{};",
+            file.sending.outside,
+            ctx.event.sql.trim().trim_end_matches(';')
+        );
+        // A statement on no table the model knows (REINDEX SCHEMA … CONCURRENTLY, an
+        // index created elsewhere) is still refused: reported about the file.
+        let found = match table {
+            Some(table) => finding(ctx, &table, "concurrently", message, fix),
+            None => file_finding(ctx, "concurrently", ctx.event.location.line, message).fix(fix),
+        };
+        vec![found.claims_refusal()]
     }
 }

@@ -1,6 +1,6 @@
 use super::{file_finding, finding, resolve, resolve_index};
 use crate::finding::Finding;
-use crate::model::QualifiedName;
+use crate::model::{quote_ident, QualifiedName};
 use crate::rules::{MigrationContext, Rule, RuleMeta};
 use crate::source::sql::refusal::Refusal;
 use crate::source::sql::statement::Statement;
@@ -78,6 +78,30 @@ impl Rule for StatementRefused {
                 "-- inside the transaction whose statements it protects:\nBEGIN;\n{statement};\n-- the statements that need the lock\nCOMMIT;"
             ),
             Refusal::Partitioned { what, relation } => partitioned_fix(ctx, what, relation),
+            Refusal::Unsupported { of: "CASCADE", .. } => "-- drop what depends on the index first (the constraint that uses it), then DROP INDEX CONCURRENTLY without CASCADE".to_string(),
+            Refusal::Unsupported { .. } => match ctx.event.statement {
+                Statement::Drop {
+                    objects,
+                    missing_ok,
+                    ..
+                } => {
+                    let mut sql = String::from(super::ALONE_EACH);
+                    for o in objects {
+                        let name = match &o.schema {
+                            Some(schema) => {
+                                format!("{}.{}", quote_ident(schema), quote_ident(&o.name))
+                            }
+                            None => quote_ident(&o.name),
+                        };
+                        sql.push_str(&format!(
+                            "DROP INDEX CONCURRENTLY {}{name};\n",
+                            if *missing_ok { "IF EXISTS " } else { "" }
+                        ));
+                    }
+                    sql.trim_end().to_string()
+                }
+                _ => String::new(),
+            },
             _ => String::new(),
         };
         let found = match subject(ctx) {
@@ -123,12 +147,7 @@ fn partitioned_fix(ctx: &MigrationContext, what: &str, relation: &QualifiedName)
                 return String::new();
             };
             let name = ci.name.as_deref().unwrap_or("index");
-            let parent = remove_word(sql, "CONCURRENTLY");
-            let parent = if ci.only {
-                parent
-            } else {
-                parent.replacen(" ON ", " ON ONLY ", 1)
-            };
+            let parent = on_only_parent(sql);
             format!(
                 "-- CONCURRENTLY is not possible on a partitioned table: the index ON ONLY the parent (builds nothing),\n-- then each partition's index CONCURRENTLY, each attached with ALTER INDEX {name} ATTACH PARTITION <partition's index>.\n{parent};"
             )
@@ -146,12 +165,37 @@ fn partitioned_fix(ctx: &MigrationContext, what: &str, relation: &QualifiedName)
     }
 }
 
-/// `sql` without the first occurrence of the keyword `word` (case-insensitive, as a
-/// whole word).
-fn remove_word(sql: &str, word: &str) -> String {
-    let upper = sql.to_ascii_uppercase();
-    match upper.find(&format!(" {word}")) {
-        Some(at) => format!("{}{}", &sql[..at], &sql[at + 1 + word.len()..]),
-        None => sql.to_string(),
+/// `CREATE INDEX CONCURRENTLY … ON [ONLY] t …` as `CREATE INDEX … ON ONLY t …`: the
+/// keywords found by PostgreSQL's scanner (any case, any spacing).
+fn on_only_parent(sql: &str) -> String {
+    use pg_query::protobuf::Token;
+    let Ok(scan) = pg_query::scan(sql) else {
+        return sql.to_string();
+    };
+    let tokens = &scan.tokens;
+    let mut out = sql.to_string();
+    // Edits from the end, so earlier offsets stay right.
+    let mut edits: Vec<(usize, usize, &str)> = Vec::new();
+    if let Some(i) = tokens.iter().position(|t| t.token == Token::On as i32) {
+        let only_next = tokens
+            .get(i + 1)
+            .is_some_and(|t| t.token == Token::Only as i32);
+        if !only_next {
+            let end = tokens[i].end as usize;
+            edits.push((end, end, " ONLY"));
+        }
     }
+    if let Some(t) = tokens
+        .iter()
+        .find(|t| t.token == Token::Concurrently as i32)
+    {
+        // The keyword and the space before it.
+        let start = sql[..t.start as usize].trim_end().len();
+        edits.push((start, t.end as usize, ""));
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (start, end, text) in edits {
+        out.replace_range(start..end, text);
+    }
+    out
 }

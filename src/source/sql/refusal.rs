@@ -39,6 +39,12 @@ pub enum Refusal {
         what: &'static str,
         relation: QualifiedName,
     },
+    /// A form the statement does not support: `DROP INDEX CONCURRENTLY` of several
+    /// indexes, or with CASCADE.
+    Unsupported {
+        what: &'static str,
+        of: &'static str,
+    },
     /// `NOT VALID` foreign key on a partitioned table, before PostgreSQL 18.
     NotValidForeignKeyOnPartitioned { table: QualifiedName },
     /// `REFRESH MATERIALIZED VIEW CONCURRENTLY` of a view never populated, or without
@@ -71,6 +77,7 @@ impl Refusal {
             | Refusal::NewEnumValueUsed { .. } => "enum-value-in-transaction",
             Refusal::TransactionBlock { .. }
             | Refusal::OutsideTransactionBlock { .. }
+            | Refusal::Unsupported { .. }
             | Refusal::Partitioned { .. } => "statement-refused",
             Refusal::NotValidForeignKeyOnPartitioned { .. } => "constraint-not-valid",
             Refusal::RefreshConcurrently { .. } => "refresh-matview-blocking",
@@ -84,6 +91,7 @@ impl Refusal {
         match self {
             Refusal::TransactionBlock { .. } => "cannot run inside a transaction block",
             Refusal::OutsideTransactionBlock { .. } => "can only be used in transaction blocks",
+            Refusal::Unsupported { .. } => "does not support",
             Refusal::Partitioned { what, .. } => match *what {
                 "REINDEX INDEX" => "not yet implemented for partitioned indexes",
                 "CLUSTER" => "cannot cluster a partitioned table",
@@ -112,6 +120,7 @@ impl Refusal {
             Refusal::OutsideTransactionBlock { what } => {
                 format!("{what} can only be used in transaction blocks")
             }
+            Refusal::Unsupported { what, of } => format!("{what} does not support {of}"),
             Refusal::Partitioned { what, relation } => {
                 let kind = if what.starts_with("DROP INDEX") || what.starts_with("REINDEX INDEX") {
                     "index"
@@ -188,6 +197,22 @@ fn anywhere(
             let table = resolve_in(&db.tables, search_path, &ci.table)?;
             partitioned(&table).then(|| on_partitioned("CREATE INDEX CONCURRENTLY", table))
         }
+        // "DROP INDEX CONCURRENTLY does not support dropping multiple objects" / "…
+        // does not support CASCADE".
+        Statement::Drop {
+            kind: ObjectKind::Index,
+            objects,
+            concurrently: true,
+            cascade,
+            ..
+        } if objects.len() > 1 || *cascade => Some(Refusal::Unsupported {
+            what: "DROP INDEX CONCURRENTLY",
+            of: if *cascade {
+                "CASCADE"
+            } else {
+                "dropping several indexes in one statement"
+            },
+        }),
         Statement::Drop {
             kind: ObjectKind::Index,
             objects,
@@ -300,7 +325,7 @@ pub fn transaction_block(
             table: None,
             index: None,
             ..
-        } => Some("REINDEX SCHEMA"),
+        } => Some("REINDEX SCHEMA, DATABASE or SYSTEM"),
         Statement::Reindex { table: Some(t), .. }
             if pg_version >= 14 && partitioned(resolve_in(&db.tables, search_path, t)) =>
         {
@@ -356,6 +381,14 @@ fn index_and_table(
 /// of that type beside the literal. A literal compared with another literal (`WHERE
 /// 'void' = 'void'`) is text, and PostgreSQL runs it (checked with `dblint trace`).
 fn new_enum_value_used(event: &StatementEvent) -> Option<(QualifiedName, Name)> {
+    // Naming the new value in another ADD VALUE (`AFTER 'new'`) or a RENAME VALUE is
+    // no use of it (PostgreSQL checks only values it reads as the type).
+    if matches!(
+        event.statement,
+        Statement::AlterEnumAddValue { .. } | Statement::AlterEnumRenameValue { .. }
+    ) {
+        return None;
+    }
     let file = event.file;
     file.enum_values_added
         .iter()
@@ -393,7 +426,7 @@ pub fn truncate_identifier(name: &str) -> &str {
 }
 
 /// A relation the statement creates under a name it gives (`CREATE INDEX name`,
-/// `CREATE TABLE`, `CREATE [MATERIALIZED] VIEW`) written longer than 63 bytes, whose
+/// `CREATE TABLE`) written longer than 63 bytes, whose
 /// truncation another relation of the same schema already has: "relation … already
 /// exists" (only names PostgreSQL chooses itself get a number added). `IF NOT
 /// EXISTS` makes the clash a notice. (The parser has truncated the statement's name
@@ -410,10 +443,16 @@ fn name_taken(
             ci.name.as_ref()?,
             resolve(db, search_path, &ci.table).map(|t| t.schema),
         ),
-        Statement::CreateTable(ct) if !ct.if_not_exists => {
-            (&ct.name.name, schema_of(db, search_path, &ct.name))
-        }
-        Statement::CreateView { name, .. } => (&name.name, schema_of(db, search_path, name)),
+        Statement::CreateTable(ct) if !ct.if_not_exists => (
+            &ct.name.name,
+            if ct.temporary {
+                Some(Name::from(super::replay::TEMP_SCHEMA))
+            } else {
+                schema_of(db, search_path, &ct.name)
+            },
+        ),
+        // Views are left out: the statement model does not keep `OR REPLACE` or a
+        // materialized view's `IF NOT EXISTS`, which make a clash no error.
         _ => return None,
     };
     // A truncated name is 63 bytes, or a few less where a multibyte character was

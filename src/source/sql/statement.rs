@@ -310,6 +310,9 @@ pub struct QueryColumn {
     /// the tables of the FROM clause.
     pub source_column: Option<Name>,
     pub from_tables: Vec<ObjectName>,
+    /// Passed through `max` / `min`, which have no `character varying` form: a
+    /// varchar comes out as `text`.
+    pub aggregated: bool,
 }
 
 #[derive(Debug, Clone)]

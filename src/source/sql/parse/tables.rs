@@ -192,6 +192,7 @@ fn infer(
         cast: None,
         source_column: None,
         from_tables: from_tables.to_vec(),
+        aggregated: false,
     };
     let builtin = |name: &str| {
         let mut column = unknown.clone();
@@ -227,7 +228,11 @@ fn infer(
             let name = strings(&f.funcname).pop();
             let argument = f.args.first().and_then(|a| a.node.as_ref());
             let column = match name.as_deref() {
-                Some("max" | "min" | "any_value") if f.args.len() == 1 => {
+                Some("max" | "min") if f.args.len() == 1 => QueryColumn {
+                    aggregated: true,
+                    ..infer(argument, subqueries, from_tables).0
+                },
+                Some("any_value") if f.args.len() == 1 => {
                     infer(argument, subqueries, from_tables).0
                 }
                 Some("count") => builtin("bigint"),

@@ -215,7 +215,12 @@ impl Replayer {
         // A primary key's NOT NULL reaches every partition's columns (the key's index
         // and constraint on each partition are its clones, which the model keeps at
         // the parent).
-        if primary {
+        let partitioned = self
+            .db
+            .tables
+            .get(table_name)
+            .is_some_and(|t| t.kind == crate::model::TableKind::Partitioned);
+        if primary && partitioned {
             let mut queue = self.partitions_of(table_name);
             while let Some(partition) = queue.pop() {
                 queue.extend(self.partitions_of(&partition));

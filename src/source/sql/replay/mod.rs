@@ -310,13 +310,15 @@ impl Replayer {
     }
 }
 
-/// Find an existing object by searching `search_path` in order, like PostgreSQL does
-/// (a schema that does not exist holds nothing, so it is skipped); a
-/// schema-qualified name is looked up as written.
 /// The schema replay puts a session's temporary tables in (PostgreSQL's `pg_temp`
 /// alias of the session's own `pg_temp_N`).
 pub const TEMP_SCHEMA: &str = "pg_temp";
 
+/// Find an existing object by searching `search_path` in order, like PostgreSQL does
+/// (a schema that does not exist holds nothing, so it is skipped); a
+/// schema-qualified name is looked up as written. The session's temporary tables come
+/// first (PostgreSQL searches `pg_temp` first for relations unless the path names it;
+/// only tables are ever replayed into it, so other lookups find nothing there).
 pub fn resolve_in<T>(
     map: &std::collections::BTreeMap<QualifiedName, T>,
     search_path: &[Name],
@@ -327,8 +329,7 @@ pub fn resolve_in<T>(
             let q = QualifiedName::new(s.clone(), name.name.clone());
             map.contains_key(&q).then_some(q)
         }
-        // The session's temporary schema is searched first for relations ("The
-        // Schema Search Path": pg_temp, unless the path names it later).
+        // "The Schema Search Path": pg_temp first, for relations.
         None => std::iter::once(&Name::from(TEMP_SCHEMA))
             .chain(search_path)
             .find_map(|s| {

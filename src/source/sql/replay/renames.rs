@@ -190,64 +190,8 @@ impl Replayer {
             }
         };
         let t = self.table_mut(&name)?;
-        let col = t
-            .column_mut(column)
-            .ok_or_else(|| format!("column {column} of {name} does not exist"))?;
-        col.name = Name::from(new_name);
-        for key in t
-            .primary_key
-            .iter_mut()
-            .chain(t.unique_constraints.iter_mut())
-        {
-            rename(&mut key.columns);
-            rename(&mut key.include);
-        }
-        for fk in &mut t.foreign_keys {
-            rename(&mut fk.columns);
-            rename(&mut fk.delete_set_columns);
-        }
-        for c in t
-            .partition_key
-            .iter_mut()
-            .flat_map(|k| k.columns.iter_mut())
-        {
-            if c.as_deref() == Some(column) {
-                *c = Some(Name::from(new_name));
-            }
-        }
-        // Stored expressions hold the column's number, so they follow the rename:
-        // index expressions and predicates, CHECKs, defaults and generated columns
-        // of this table.
-        let follow = |text: &mut String| {
-            if let Some(renamed) =
-                crate::source::sql::parse::rename_column_in_expression(text, column, new_name)
-            {
-                *text = renamed;
-            }
-        };
-        for index in &mut t.indexes {
-            for k in &mut index.keys {
-                match &mut k.key {
-                    IndexKey::Column(c) if c == column => *c = Name::from(new_name),
-                    IndexKey::Expression(e) => follow(e),
-                    _ => {}
-                }
-            }
-            rename(&mut index.include);
-            if let Some(p) = index.predicate.as_mut() {
-                follow(p);
-            }
-        }
-        for check in &mut t.checks {
-            follow(&mut check.expression);
-        }
-        for c in &mut t.columns {
-            if let Some(d) = c.default.as_mut() {
-                follow(d);
-            }
-            if let Some(g) = c.generated.as_mut() {
-                follow(g);
-            }
+        if !rename_in_table(t, column, new_name) {
+            return Err(format!("column {column} of {name} does not exist"));
         }
         // Foreign keys elsewhere that reference the renamed column.
         for other in self.db.tables.values_mut() {
@@ -259,14 +203,13 @@ impl Replayer {
                 rename(&mut fk.referenced_columns);
             }
         }
-        for child in self.partitions_of(&name) {
-            if let Some(c) = self
-                .db
-                .tables
-                .get_mut(&child)
-                .and_then(|t| t.column_mut(column))
-            {
-                c.name = Name::from(new_name);
+        // Partitions, at every depth, have the column too (with the indexes and
+        // keys cloned from the parent).
+        let mut queue = self.partitions_of(&name);
+        while let Some(child) = queue.pop() {
+            queue.extend(self.partitions_of(&child));
+            if let Some(t) = self.db.tables.get_mut(&child) {
+                rename_in_table(t, column, new_name);
             }
         }
         Ok(())
@@ -346,4 +289,78 @@ impl Replayer {
             _ => Ok(()),
         }
     }
+}
+
+/// Rename `column` of `t` to `new_name` wherever `t` names it: the column, its keys,
+/// foreign keys, partition key and indexes, and (as PostgreSQL's stored expressions
+/// hold the column's number, not its name) index expressions and predicates, CHECKs,
+/// defaults and generated columns. `false` when `t` has no such column.
+fn rename_in_table(t: &mut crate::model::Table, column: &str, new_name: &str) -> bool {
+    let rename = |cols: &mut Vec<Name>| {
+        for c in cols.iter_mut() {
+            if c == column {
+                *c = Name::from(new_name);
+            }
+        }
+    };
+    let Some(col) = t.column_mut(column) else {
+        return false;
+    };
+    col.name = Name::from(new_name);
+    for key in t
+        .primary_key
+        .iter_mut()
+        .chain(t.unique_constraints.iter_mut())
+    {
+        rename(&mut key.columns);
+        rename(&mut key.include);
+    }
+    for fk in &mut t.foreign_keys {
+        rename(&mut fk.columns);
+        rename(&mut fk.delete_set_columns);
+    }
+    for c in t
+        .partition_key
+        .iter_mut()
+        .flat_map(|k| k.columns.iter_mut())
+    {
+        if c.as_deref() == Some(column) {
+            *c = Some(Name::from(new_name));
+        }
+    }
+    // Stored expressions hold the column's number, so they follow the rename:
+    // index expressions and predicates, CHECKs, defaults and generated columns
+    // of this table.
+    let follow = |text: &mut String| {
+        if let Some(renamed) =
+            crate::source::sql::parse::rename_column_in_expression(text, column, new_name)
+        {
+            *text = renamed;
+        }
+    };
+    for index in &mut t.indexes {
+        for k in &mut index.keys {
+            match &mut k.key {
+                IndexKey::Column(c) if c == column => *c = Name::from(new_name),
+                IndexKey::Expression(e) => follow(e),
+                _ => {}
+            }
+        }
+        rename(&mut index.include);
+        if let Some(p) = index.predicate.as_mut() {
+            follow(p);
+        }
+    }
+    for check in &mut t.checks {
+        follow(&mut check.expression);
+    }
+    for c in &mut t.columns {
+        if let Some(d) = c.default.as_mut() {
+            follow(d);
+        }
+        if let Some(g) = c.generated.as_mut() {
+            follow(g);
+        }
+    }
+    true
 }

@@ -121,6 +121,17 @@ impl Replayer {
         &self,
         qc: &super::super::statement::QueryColumn,
     ) -> crate::model::DataType {
+        let data_type = self.query_column_source_type(qc);
+        if qc.aggregated && data_type.name == "character varying" && data_type.array_dims == 0 {
+            return crate::model::DataType::simple("text");
+        }
+        data_type
+    }
+
+    fn query_column_source_type(
+        &self,
+        qc: &super::super::statement::QueryColumn,
+    ) -> crate::model::DataType {
         if let Some(cast) = &qc.cast {
             return self.resolve_type(cast);
         }
