@@ -19,7 +19,9 @@
 
 mod common;
 
-use common::pg::{catalog_model, fingerprints, fresh_db, server_major, url_for, REPORT_FLAGS};
+use common::pg::{
+    catalog_model, fingerprints, fresh_db, parity_summary, server_major, url_for, REPORT_FLAGS,
+};
 use common::{dblint, root};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -43,15 +45,6 @@ struct Entry {
     #[serde(default)]
     versions: Option<Vec<u32>>,
     reason: String,
-}
-
-fn glob(pattern: &str) -> globset::GlobMatcher {
-    globset::GlobBuilder::new(pattern)
-        .case_insensitive(true)
-        .literal_separator(false)
-        .build()
-        .unwrap_or_else(|e| panic!("parity-reviewed.toml: bad glob `{pattern}`: {e}"))
-        .compile_matcher()
 }
 
 fn corpus() -> PathBuf {
@@ -266,7 +259,7 @@ fn replay_equals_the_catalog_on_every_corpus_history() {
                 e.set == *name
                     && e.kind == kind
                     && e.versions.as_ref().is_none_or(|v| v.contains(&major))
-                    && glob(&e.matches).is_match(&text)
+                    && common::glob(&e.matches, "parity-reviewed.toml").is_match(&text)
             }) {
                 Some(i) => used[i] = true,
                 None => unexplained.push(format!("{name}: {kind}: {text}")),
@@ -295,16 +288,7 @@ fn replay_equals_the_catalog_on_every_corpus_history() {
             format!(", not on {major}: {}", skipped.join(", "))
         }
     );
-    println!("{line}");
-    if let Ok(path) = std::env::var("DBLINT_PARITY_SUMMARY") {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .unwrap();
-        writeln!(f, "{line}").unwrap();
-    }
+    parity_summary(&line);
     assert!(
         unexplained.is_empty(),
         "{} differences between replay and the catalog on PostgreSQL {major}, neither fixed nor reviewed in tests/corpus/parity-reviewed.toml:\n{}",

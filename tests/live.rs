@@ -9,7 +9,7 @@
 mod common;
 use common::pg::{
     admin_url, catalog_model, extension_available, fingerprints, fresh_db, load, may_lack_postgis,
-    min_server_version, server_major, try_load, url_for, PASSWORD,
+    min_server_version, parity_summary as summary, server_major, try_load, url_for, PASSWORD,
 };
 use common::{dblint, root};
 use std::collections::BTreeSet;
@@ -131,21 +131,6 @@ fn parity(tag: &str, files: Vec<PathBuf>) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// `DBLINT_PARITY_SUMMARY=FILE`: a line of figures appended to FILE, for
-/// scripts/matrix.sh.
-fn summary(line: &str) {
-    println!("{line}");
-    if let Ok(path) = std::env::var("DBLINT_PARITY_SUMMARY") {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .unwrap();
-        writeln!(f, "{line}").unwrap();
-    }
 }
 
 /// Every problem at once (a version of the matrix may show several).

@@ -64,20 +64,11 @@ struct Found {
     text: String,
 }
 
-fn glob(pattern: &str) -> globset::GlobMatcher {
-    globset::GlobBuilder::new(pattern)
-        .case_insensitive(true)
-        .literal_separator(false)
-        .build()
-        .unwrap_or_else(|e| panic!("reviewed.toml: bad glob `{pattern}`: {e}"))
-        .compile_matcher()
-}
-
 impl Entry {
     fn matches(&self, found: &Found, major: u32) -> bool {
         self.kind == found.kind
             && self.versions.as_ref().is_none_or(|v| v.contains(&major))
-            && glob(&self.statement).is_match(&found.statement)
+            && common::glob(&self.statement, "reviewed.toml").is_match(&found.statement)
             && self
                 .table
                 .as_ref()
@@ -85,7 +76,7 @@ impl Entry {
             && self
                 .location
                 .as_ref()
-                .is_none_or(|l| glob(l).is_match(&found.location))
+                .is_none_or(|l| common::glob(l, "reviewed.toml").is_match(&found.location))
     }
 }
 

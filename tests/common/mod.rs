@@ -71,3 +71,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A case-insensitive glob whose `*` also crosses `/` (reviewed-difference files);
+/// `file` names the file it comes from, for the panic on a bad pattern.
+pub fn glob(pattern: &str, file: &str) -> globset::GlobMatcher {
+    globset::GlobBuilder::new(pattern)
+        .case_insensitive(true)
+        .literal_separator(false)
+        .build()
+        .unwrap_or_else(|e| panic!("{file}: bad glob `{pattern}`: {e}"))
+        .compile_matcher()
+}

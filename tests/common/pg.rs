@@ -338,3 +338,18 @@ pub fn catalog_model(db: &str) -> dblint::model::Database {
     assert_eq!(gaps, Default::default());
     live
 }
+
+/// `DBLINT_PARITY_SUMMARY=FILE`: a line of figures appended to FILE, for
+/// scripts/matrix.sh.
+pub fn parity_summary(line: &str) {
+    println!("{line}");
+    if let Ok(path) = std::env::var("DBLINT_PARITY_SUMMARY") {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        writeln!(f, "{line}").unwrap();
+    }
+}

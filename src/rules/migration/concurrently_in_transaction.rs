@@ -1,4 +1,4 @@
-use super::{file_finding, finding, resolve, resolve_index};
+use super::{file_finding, finding, reindexed_table, resolve, resolve_index};
 use crate::model::QualifiedName;
 use crate::rules::{MigrationContext, Rule, RuleMeta};
 use crate::source::sql::refusal::Refusal;
@@ -69,12 +69,7 @@ impl Rule for ConcurrentlyInTransaction {
             // REINDEX TABLE … CONCURRENTLY names the table; REINDEX INDEX … CONCURRENTLY
             // the index, whose table the finding is about.
             Statement::Reindex { table, index, .. } => {
-                table.as_ref().and_then(|t| resolve(ctx, t)).or_else(|| {
-                    index
-                        .as_ref()
-                        .and_then(|i| resolve_index(ctx, i))
-                        .map(|(_, t)| t)
-                })
+                reindexed_table(ctx, table.as_ref(), index.as_ref())
             }
             // PostgreSQL 14's DETACH PARTITION ... CONCURRENTLY: the partitioned table.
             Statement::AlterTable { table, .. } => resolve(ctx, table),

@@ -60,6 +60,18 @@ pub fn resolve_index(
     Some((index, table))
 }
 
+/// The table a `REINDEX` is about: the one `REINDEX TABLE` names, or the table of the
+/// index `REINDEX INDEX` names.
+pub fn reindexed_table(
+    ctx: &MigrationContext,
+    table: Option<&ObjectName>,
+    index: Option<&ObjectName>,
+) -> Option<QualifiedName> {
+    table
+        .and_then(|t| resolve(ctx, t))
+        .or_else(|| index.and_then(|i| resolve_index(ctx, i)).map(|(_, t)| t))
+}
+
 /// A finding about one statement: located at it, identified by what it changes and
 /// the migration it is in (stable across edits elsewhere).
 pub fn finding(

@@ -1,4 +1,4 @@
-use super::{file_finding, finding, resolve, resolve_index};
+use super::{file_finding, finding, reindexed_table, resolve, resolve_index};
 use crate::finding::Finding;
 use crate::model::{quote_ident, QualifiedName};
 use crate::rules::{MigrationContext, Rule, RuleMeta};
@@ -122,12 +122,7 @@ fn subject(ctx: &MigrationContext) -> Option<QualifiedName> {
             .find_map(|o| resolve_index(ctx, o))
             .map(|(_, t)| t),
         Statement::Reindex { table, index, .. } => {
-            table.as_ref().and_then(|t| resolve(ctx, t)).or_else(|| {
-                index
-                    .as_ref()
-                    .and_then(|i| resolve_index(ctx, i))
-                    .map(|(_, t)| t)
-            })
+            reindexed_table(ctx, table.as_ref(), index.as_ref())
         }
         Statement::Vacuum { tables, .. } | Statement::LockTable { tables, .. } => {
             tables.first().and_then(|t| resolve(ctx, t))

@@ -57,51 +57,39 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
 
 /// `SELECT … INTO [TEMP] new_table FROM …`: a `CREATE TABLE AS`.
 pub(super) fn select_into(s: &protobuf::SelectStmt) -> Option<Statement> {
-    let into = s.into_clause.as_deref()?;
-    let rv = into.rel.as_ref()?;
-    let mut query = s.clone();
-    query.into_clause = None;
-    let query = Node {
-        node: Some(NodeEnum::SelectStmt(Box::new(query))),
-    };
-    Some(Statement::CreateTable(CreateTable {
-        name: range_name(rv),
-        partitioned: false,
-        foreign: false,
-        unlogged: rv.relpersistence == "u",
-        temporary: rv.relpersistence == "t",
-        if_not_exists: false,
-        partition_of: None,
-        default_partition: false,
-        partition_key: None,
-        inherits: Vec::new(),
-        like: Vec::new(),
-        columns: Vec::new(),
-        constraints: Vec::new(),
-        from_query: true,
-        query_columns: query_columns(&query),
-    }))
+    let rv = s.into_clause.as_deref()?.rel.as_ref()?;
+    let columns = select_outputs(s, 0).unwrap_or_default();
+    Some(Statement::CreateTable(table_from_query(rv, false, columns)))
 }
 
 pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
     let Some(rv) = s.into.as_ref().and_then(|i| i.rel.as_ref()) else {
         return other("CREATE TABLE AS");
     };
-    let name = range_name(rv);
     if s.objtype == ObjectType::ObjectMatview as i32 {
         return Statement::CreateView {
-            name,
+            name: range_name(rv),
             materialized: true,
             with_data: !s.into.as_ref().is_some_and(|i| i.skip_data),
         };
     }
-    Statement::CreateTable(CreateTable {
-        name,
+    let columns = s.query.as_deref().map(query_columns).unwrap_or_default();
+    Statement::CreateTable(table_from_query(rv, s.if_not_exists, columns))
+}
+
+/// The table `CREATE TABLE AS` or `SELECT … INTO` creates: columns from the query.
+fn table_from_query(
+    rv: &protobuf::RangeVar,
+    if_not_exists: bool,
+    query_columns: Vec<QueryColumn>,
+) -> CreateTable {
+    CreateTable {
+        name: range_name(rv),
         partitioned: false,
         foreign: false,
         unlogged: rv.relpersistence == "u",
         temporary: rv.relpersistence == "t",
-        if_not_exists: s.if_not_exists,
+        if_not_exists,
         partition_of: None,
         default_partition: false,
         partition_key: None,
@@ -110,8 +98,8 @@ pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
         columns: Vec::new(),
         constraints: Vec::new(),
         from_query: true,
-        query_columns: s.query.as_deref().map(query_columns).unwrap_or_default(),
-    })
+        query_columns,
+    }
 }
 
 /// Infer the columns of `CREATE TABLE AS` from the (leftmost) select list.
