@@ -191,6 +191,69 @@ fn observes_rewrites_scans_and_what_cannot_be_seen_and_marks_disagreements() {
     assert_eq!(missing["disagreements"][0]["kind"], "error");
 }
 
+/// Flyway runs a migration on a pgjdbc connection with autocommit off: after the
+/// file's own COMMIT, the driver opens a new transaction for the next statement, so
+/// its locks are held together again until Flyway commits. The trace runs it so,
+/// and names each relation by oid too, the same across a rename.
+#[test]
+fn after_a_commit_in_a_flyway_file_the_next_statements_share_a_new_transaction() {
+    let tree = temp_tree(&[
+        (
+            "migrations/V1__init.sql",
+            "CREATE TABLE a (id int PRIMARY KEY, v int);\nCREATE TABLE b (id int PRIMARY KEY);\n",
+        ),
+        (
+            "migrations/V2__change.sql",
+            "BEGIN;\n\
+             ALTER TABLE b ADD COLUMN w int;\n\
+             COMMIT;\n\
+             ALTER TABLE a RENAME TO a2;\n\
+             ALTER TABLE b ALTER COLUMN w SET NOT NULL;\n",
+        ),
+    ]);
+    let db = pg::fresh_db("trace_reopen");
+    let run = dblint(&[
+        "trace",
+        tree.path().join("migrations").to_str().unwrap(),
+        "--database",
+        &pg::url_for(&db, ""),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = json(&run.stdout);
+    let at = |line: u64| -> serde_json::Value {
+        report["statements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["file"].as_str().unwrap().ends_with("V2__change.sql") && s["line"] == line)
+            .unwrap_or_else(|| panic!("no statement at line {line} in {report}"))
+            .clone()
+    };
+    let rename = at(4);
+    assert_eq!(rename["observed"]["observed_in_transaction"], true);
+    let renamed = rename["observed"]["locks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["relation"]["name"] == "public.a" && l["mode"] == "AccessExclusive")
+        .unwrap_or_else(|| panic!("no ACCESS EXCLUSIVE on public.a in {rename}"))
+        .clone();
+    let oid = renamed["relation"]["oid"].as_u64().unwrap();
+    assert!(oid >= 16384, "{renamed}");
+    let next = at(5);
+    assert_eq!(next["observed"]["observed_in_transaction"], true);
+    // Held since line 4, under the new name, with the same oid.
+    let held = next["observed"]["held_before"].as_array().unwrap();
+    assert!(
+        held.iter().any(|l| l["relation"]["oid"] == oid
+            && l["relation"]["name"] == "public.a2"
+            && l["mode"] == "AccessExclusive"),
+        "{next}"
+    );
+}
+
 #[test]
 fn starts_a_temporary_cluster_when_no_server_is_given_and_removes_it() {
     let bin = server_bin();

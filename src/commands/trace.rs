@@ -254,6 +254,9 @@ fn apply_and_trace(
                 tracer.transaction_statement(&raw.sql, begin);
                 continue;
             }
+            if prediction.in_transaction && wrapped {
+                tracer.reopen_transaction().map_err(fatal)?;
+            }
             if !*trace_it {
                 if let Some(error) = tracer.apply(&raw.sql).map_err(fatal)? {
                     eprintln!(

@@ -67,9 +67,13 @@ impl RelationKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Relation {
-    /// `schema.name`, unquoted (as the lock model names tables).
+    /// `schema.name`, unquoted (as the lock model names tables), before the
+    /// statement; `oid N` for a relation dropped earlier in the transaction.
     pub name: String,
     pub kind: RelationKind,
+    /// `pg_class.oid`: the same relation across the statements of one trace, through
+    /// renames and after a drop (a later statement's `held_before` names it by oid).
+    pub oid: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -205,6 +209,20 @@ impl Tracer {
     /// Start a file: the migration tool opens a transaction around it, or not.
     pub fn begin_file(&mut self, wrapped: bool) -> Result<(), Fatal> {
         if wrapped {
+            self.control("BEGIN")?;
+            self.in_transaction = true;
+        }
+        Ok(())
+    }
+
+    /// Open a transaction where the migration tool runs the next statement in one
+    /// although the file's own COMMIT or ROLLBACK ended the last: pgjdbc with
+    /// autocommit off (Flyway) sends BEGIN before the next statement, and the rest of
+    /// a query string of several statements is a new implicit transaction
+    /// (PostgreSQL docs, 55.2.2.1 "Multiple Statements in a Simple Query"). The
+    /// statement-effect model says when (`in_transaction`); the file's end commits it.
+    pub fn reopen_transaction(&mut self) -> Result<(), Fatal> {
+        if !self.in_transaction {
             self.control("BEGIN")?;
             self.in_transaction = true;
         }
@@ -393,6 +411,7 @@ impl Tracer {
                     relation: Relation {
                         kind: RelationKind::from_relkind(&relkind, &schema, oid),
                         name: format!("{schema}.{name}"),
+                        oid,
                     },
                     filenode: row.get::<_, Option<i64>>(4).filter(|n| *n != 0),
                     scans: row.get(5),
@@ -430,6 +449,7 @@ impl Tracer {
                         } else {
                             format!("{schema}.{name}")
                         },
+                        oid,
                     },
                 );
             }
@@ -471,6 +491,7 @@ fn observe(
             .unwrap_or(Relation {
                 name: format!("oid {oid}"),
                 kind: RelationKind::Other,
+                oid,
             })
     };
     let mut locks = Vec::new();

@@ -1,6 +1,8 @@
 //! Helpers shared by the CLI tests: run the real binary and capture what it prints.
 #![allow(dead_code)]
 
+pub mod claims;
+pub mod corpus;
 pub mod pg;
 
 use std::path::{Path, PathBuf};
