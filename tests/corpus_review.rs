@@ -615,6 +615,19 @@ fn every_corpus_finding_is_reviewed() {
         imprecise_errors.is_empty(),
         "rules below 95 % precision on the corpus ship at error: {imprecise_errors:?}"
     );
+    // And a rule that is wrong on at least half of its findings only informs.
+    let mostly_wrong_warnings: Vec<String> = counts
+        .iter()
+        .filter(|(_, c)| c.truly * 2 < c.all)
+        .filter(|(rule, _)| {
+            dblint::packs::pack_of(rule).is_some_and(|(_, r)| r.severity > Severity::Info)
+        })
+        .map(|(rule, c)| format!("{rule}: {}", percent(c.truly, c.all)))
+        .collect();
+    assert!(
+        mostly_wrong_warnings.is_empty(),
+        "rules below 50 % precision on the corpus ship above info: {mostly_wrong_warnings:?}"
+    );
 
     let path = root().join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();

@@ -15,6 +15,8 @@ declare_rule! {
     /// ## What it does
     /// Flags text columns named like a status, state, type or priority
     /// (`status_columns` option) that are neither an enum nor constrained by a CHECK.
+    /// A postal address's state (`state` or `shipping_state` beside a `city` or
+    /// `shipping_city` column) is a place name, not a status, and is skipped.
     ///
     /// ## Why is this bad?
     /// Any string is accepted: `"canceled"` next to `"cancelled"`, `"Active"` next to

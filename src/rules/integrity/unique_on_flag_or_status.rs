@@ -15,7 +15,8 @@ declare_rule! {
     /// ## What it does
     /// Flags multi-column UNIQUE constraints and unique indexes without a predicate
     /// that include a boolean flag or a status-like column (`status_columns` option;
-    /// text or enum).
+    /// text or enum). A postal address's state (`state` beside a `city` column with
+    /// the same prefix) is a place name, not a status, and is skipped.
     ///
     /// ## Why is this bad?
     /// Such a key almost never means what was intended. `UNIQUE (customer_id,
@@ -53,8 +54,10 @@ fn odd_columns<'a>(ctx: &Context, table: &Table, index: &'a Index) -> Vec<&'a st
             };
             // Here an enum status is as odd as a text one: the key still allows one
             // row per status value.
+            // A postal address's state is a place name, not a status.
             let status = ctx.options.name_matches(&STATUS_COLUMNS, c)
-                && (col.data_type.is_textual() || ctx.db.is_enum(&col.data_type));
+                && (col.data_type.is_textual() || ctx.db.is_enum(&col.data_type))
+                && !super::is_postal_state(table, c);
             col.data_type.name == "boolean" || status
         })
         .collect()

@@ -30,9 +30,19 @@ declare_rule! {
     /// Flags tables that depend on a soft-delete parent (they have a foreign key to
     /// it) but have no soft-delete column of their own (see `soft-delete-unique` for
     /// how soft delete is recognised). Not dependence, and skipped:
-    /// - pure link tables: every column is part of a foreign key (Prisma's `_AToB`),
-    ///   or is a generated surrogate primary key beside a unique key on the
-    ///   foreign-key columns;
+    /// - link tables: every column is part of a foreign key (Prisma's `_AToB`), or is
+    ///   a generated surrogate primary key, or records when the row was made or
+    ///   changed (a `date` or `timestamp` column named `created…`, `updated…`,
+    ///   `inserted…`, `modified…`, `published…` or `added…`: Rails'
+    ///   `created_at`/`updated_at`, Lemmy's `published_at`); such a row holds
+    ///   nothing of its own to hide;
+    /// - foreign keys whose columns may be NULL, unless deletes cascade along them: a
+    ///   row that may exist without the parent does not belong to it (an adjusted
+    ///   fee's `fee_id`), it only refers to it;
+    /// - foreign keys to a parent other than the one whose foreign-key columns lead
+    ///   the table's composite primary key: `PRIMARY KEY (person_id, post_id)` says
+    ///   each row is the person's (a vote, a save, a follow), and `post_id` names the
+    ///   shared row acted on;
     /// - audit-like tables meant to outlive their parent (`exempt_table_words`: words
     ///   of the table name), and moderation records (`comment_report`, `modlog`): a
     ///   report or a moderation entry about a row is kept when the row goes, so the
@@ -127,10 +137,76 @@ fn depends(ctx: &Context, table: &Table, fk: &ForeignKey) -> bool {
             .options
             .name_has_word(&EXEMPT_TABLE_WORDS, &table.name.name)
         && !is_link_table(table)
+        && !links_with_timestamps(table)
         && fk.references != table.name
+        && (fk.on_delete == FkAction::Cascade
+            || fk
+                .columns
+                .iter()
+                .all(|c| table.column(c).is_some_and(|c| c.not_null)))
+        && !owned_by_another(table, fk)
         && !fk.columns.iter().any(|c| is_actor_column(ctx.options, c))
         && !matches!(fk.on_delete, FkAction::SetNull | FkAction::SetDefault)
         && !fk.columns.iter().any(|c| pointer(c))
+}
+
+/// Whether every column of `table` is part of a foreign key, a generated
+/// surrogate primary key, or a `date`/`timestamp` named for when the row was made
+/// or changed (`created_at`, `updated_at`, `published`): a link table with
+/// bookkeeping times.
+fn links_with_timestamps(table: &Table) -> bool {
+    let in_fk = |c: &crate::model::Column| {
+        table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.columns.contains(&c.name))
+    };
+    let surrogate = |c: &crate::model::Column| {
+        crate::rules::analysis::database_generated(c)
+            && table
+                .primary_key
+                .as_ref()
+                .is_some_and(|pk| pk.columns == [c.name.clone()])
+    };
+    const BOOKKEEPING: &[&str] = &[
+        "created",
+        "updated",
+        "inserted",
+        "modified",
+        "published",
+        "added",
+    ];
+    let time = |c: &crate::model::Column| {
+        c.data_type.array_dims == 0
+            && words(&c.name)
+                .first()
+                .is_some_and(|w| BOOKKEEPING.contains(&w.as_str()))
+            && matches!(
+                c.data_type.name.as_str(),
+                "date" | "timestamp with time zone" | "timestamp without time zone"
+            )
+    };
+    table.foreign_keys.len() > 1
+        && table.columns.iter().any(&time)
+        && table
+            .columns
+            .iter()
+            .all(|c| in_fk(c) || surrogate(c) || time(c))
+}
+
+/// Whether `table`'s composite primary key leads with the columns of a foreign key
+/// other than `fk`, and `fk`'s columns do not lead it: the row is that other
+/// parent's, and `fk` names a shared row it refers to.
+fn owned_by_another(table: &Table, fk: &ForeignKey) -> bool {
+    let Some(pk) = table.primary_key.as_ref().filter(|pk| pk.columns.len() > 1) else {
+        return false;
+    };
+    let leads = |key: &ForeignKey| pk.columns.starts_with(&key.columns);
+    !leads(fk)
+        && table
+            .foreign_keys
+            .iter()
+            .any(|other| other.references != fk.references && leads(other))
 }
 
 /// The soft-delete column a fix adds: the parent's name, a type that holds it.
