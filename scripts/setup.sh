@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install what building dblint needs and a fresh machine may lack: a C compiler and
-# libclang (pg_query compiles libpg_query, the PostgreSQL parser, and generates its
-# bindings with bindgen). Idempotent: does nothing when everything is present.
+# Install what building and testing dblint need and a fresh machine may lack: a C
+# compiler and libclang (pg_query compiles libpg_query, the PostgreSQL parser, and
+# generates its bindings with bindgen), and Node 18+ with npm (the tests run Prisma's
+# schema engine as an oracle). Idempotent: does nothing when everything is present.
 #
 #   scripts/setup.sh           install what is missing (apt-get; sudo when not root)
 #   scripts/setup.sh --check   only say what is missing (exit 1 if anything is)
@@ -67,11 +68,24 @@ has_cc() {
   fi
 }
 
+# Node 18+ and npm run Prisma's own schema engine (wasm), the test oracle for the
+# Prisma reader (scripts/prisma-oracle.sh); the test command needs them, building
+# dblint does not.
+has_node() {
+  if [ -n "$root" ]; then
+    [ -x "$root/usr/bin/node" ] && [ -x "$root/usr/bin/npm" ]
+  else
+    command -v npm >/dev/null 2>&1 \
+      && node -e 'process.exit(+process.versions.node.split(".")[0] >= 18 ? 0 : 1)' >/dev/null 2>&1
+  fi
+}
+
 missing=()
 has_cc || missing+=(gcc)
 if ! has_libclang || ! has_clang_headers; then
   missing+=(libclang-dev)
 fi
+has_node || missing+=(nodejs npm)
 
 if $check_only; then
   if ((${#missing[@]})); then
@@ -89,6 +103,10 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  if ! has_node; then
+    echo "setup: nodejs and npm are installed but no Node 18 or later was found (the Prisma oracle needs it); install Node 18+ from nodesource.com or nvm" >&2
+    exit 1
+  fi
   if ! has_libclang || ! has_clang_headers; then
     echo "setup: libclang-dev is installed but no libclang that bindgen can load was found; set LIBCLANG_PATH to the directory holding libclang.so" >&2
     exit 1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit, rule-fixture, replay, CLI, snapshot
-# and live-database tests, then the lock-model differential test on every PostgreSQL
+# and live-database tests, then Prisma's own engine as the oracle of the Prisma reader
+# (scripts/prisma-oracle.sh), then the lock-model differential test on every PostgreSQL
 # major version 12 to 18, and the catalog reader's live tests on each (scripts/matrix.sh: server builds fetched with curl into a
 # cache outside the repository; about a minute per version). Installs build prerequisites on a fresh machine and runs a
 # throwaway PostgreSQL cluster (scripts/pg.sh) for the live tests, stopped at the end.
@@ -15,4 +16,5 @@ if [ -z "${DBLINT_TEST_DATABASE_URL:-}" ]; then
   trap 'scripts/pg.sh stop' EXIT
 fi
 cargo test --locked
+scripts/prisma-oracle.sh
 scripts/matrix.sh

@@ -137,6 +137,7 @@ pub fn unused(ignores: &[InlineIgnore]) -> Vec<Diagnostic> {
             location: Some(Location {
                 file: i.file.clone(),
                 line: i.line,
+                column: 0,
             }),
             message: format!(
                 "unused-ignore: `dblint-ignore{} {}` suppressed nothing; remove it",

@@ -33,6 +33,8 @@ fn check(files: &[&str]) -> (i32, String) {
 }
 
 const CC: &str = "/usr/bin/cc";
+const NODE: &str = "/usr/bin/node";
+const NPM: &str = "/usr/bin/npm";
 const HEADERS: &str = "/usr/lib/llvm-14/lib/clang/14.0.6/include/stddef.h";
 
 #[test]
@@ -42,6 +44,8 @@ fn libclang_cpp_alone_is_not_libclang() {
     assert_eq!(
         check(&[
             CC,
+            NODE,
+            NPM,
             "/usr/lib/llvm-14/lib/libclang-cpp.so.14",
             "/usr/lib/x86_64-linux-gnu/libclang-cpp.so.14"
         ]),
@@ -58,7 +62,7 @@ fn versioned_libclang_with_headers_is_enough() {
         "/usr/local/lib/libclang.so.17",
     ] {
         assert_eq!(
-            check(&[CC, lib, HEADERS]),
+            check(&[CC, lib, HEADERS, NODE, NPM]),
             (0, "setup: nothing missing".to_string()),
             "{lib}"
         );
@@ -68,7 +72,7 @@ fn versioned_libclang_with_headers_is_enough() {
 #[test]
 fn libclang_without_its_headers_is_not_enough() {
     assert_eq!(
-        check(&[CC, "/usr/lib/llvm-14/lib/libclang-14.so.1"]),
+        check(&[CC, NODE, NPM, "/usr/lib/llvm-14/lib/libclang-14.so.1"]),
         (1, "setup: missing libclang-dev".to_string())
     );
 }
@@ -76,11 +80,22 @@ fn libclang_without_its_headers_is_not_enough() {
 #[test]
 fn a_missing_compiler_is_reported() {
     assert_eq!(
-        check(&["/usr/lib/llvm-14/lib/libclang-14.so.1", HEADERS]),
+        check(&["/usr/lib/llvm-14/lib/libclang-14.so.1", HEADERS, NODE, NPM]),
         (1, "setup: missing gcc".to_string())
     );
     assert_eq!(
         check(&[]),
-        (1, "setup: missing gcc libclang-dev".to_string())
+        (1, "setup: missing gcc libclang-dev nodejs npm".to_string())
+    );
+}
+
+#[test]
+fn node_and_npm_are_needed_for_the_prisma_oracle() {
+    let build = ["/usr/lib/llvm-14/lib/libclang-14.so.1", HEADERS, CC];
+    assert_eq!(check(&build), (1, "setup: missing nodejs npm".to_string()));
+    // Debian's nodejs package without npm (they are separate packages).
+    assert_eq!(
+        check(&[build[0], build[1], build[2], NODE]),
+        (1, "setup: missing nodejs npm".to_string())
     );
 }

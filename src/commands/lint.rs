@@ -18,6 +18,16 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         args.require_base,
         &|k| std::env::var(k).ok(),
     )?;
+    // A Prisma schema is a schema, not migrations: nothing to review statement by
+    // statement, the model is what Prisma Migrate creates from it.
+    let prisma = crate::source::prisma::is_prisma_input(&args.paths)
+        .map_err(|e| crate::error::Error::new(e.to_string()))?;
+    if args.locks && prisma {
+        return Err(
+            "--locks reviews the statements of migrations, and a Prisma schema has none: lint its migrations folder (prisma/migrations)"
+                .into(),
+        );
+    }
     if args.locks {
         if let Some(note) = scope.note.as_ref().filter(|_| scope.loud) {
             eprintln!("dblint: note: {note}");
@@ -26,20 +36,24 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     }
     let mut reviewed = Vec::new();
     let mut last_file: Option<(std::sync::Arc<str>, bool)> = None;
-    let mut loaded = sql::load_with(&args.paths, &assume, &mut |event| {
-        let file = &event.location.file;
-        let pending = match &last_file {
-            Some((f, pending)) if f == file => *pending,
-            _ => {
-                let pending = scope.covers(file);
-                last_file = Some((file.clone(), pending));
-                pending
+    let mut loaded = if prisma {
+        crate::source::prisma::load(&args.paths)
+    } else {
+        sql::load_with(&args.paths, &assume, &mut |event| {
+            let file = &event.location.file;
+            let pending = match &last_file {
+                Some((f, pending)) if f == file => *pending,
+                _ => {
+                    let pending = scope.covers(file);
+                    last_file = Some((file.clone(), pending));
+                    pending
+                }
+            };
+            if pending {
+                crate::engine::review_statement(event, &plan, pg_version, &mut reviewed)
             }
-        };
-        if pending {
-            crate::engine::review_statement(event, &plan, pg_version, &mut reviewed)
-        }
-    })
+        })
+    }
     .map_err(|e| crate::error::Error::new(e.to_string()))?;
     if let Some(output) = &args.report.output {
         // The files replay read, so the report never replaces one of them.
@@ -109,16 +123,17 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         .filter(|f| scope.covers(&f.display().to_string()))
         .count();
     let review = match scope.pending {
-        Some(_) => format!(
+        _ if prisma => None,
+        Some(_) => Some(format!(
             "Migration review: {reviewed_files} of {} pending ({})",
             plural(loaded.files.len(), "file"),
             scope.why
-        ),
-        None => format!(
+        )),
+        None => Some(format!(
             "Migration review: all {} ({})",
             plural(loaded.files.len(), "file"),
             scope.why
-        ),
+        )),
     };
     // Said only when migration review had something to say (a schema file with no
     // migration findings needs no word about git), unless the base could not measure
@@ -163,7 +178,7 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             source,
             diagnostics: &loaded.diagnostics,
             stats: Some(&loaded.stats),
-            review: Some(review),
+            review,
             hint,
             prior,
         },

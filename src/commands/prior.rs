@@ -69,7 +69,12 @@ pub fn replay(
             .unwrap_or_else(|_| file.to_path_buf())
     };
     let delivery = |file: &Path| settings.delivery(&real(file));
-    let loaded = sql::load_with(&at_base, &delivery, &mut |_| {}).map_err(|e| {
+    let loaded = if crate::source::prisma::is_prisma_input(&at_base).unwrap_or(false) {
+        crate::source::prisma::load(&at_base)
+    } else {
+        sql::load_with(&at_base, &delivery, &mut |_| {})
+    }
+    .map_err(|e| {
         let text = e.to_string();
         text.replace(&tree.path().display().to_string(), base.short())
     })?;

@@ -67,17 +67,31 @@ pub fn needs_quotes(ident: &str) -> bool {
         })
 }
 
-/// Where an object was defined, when it came from SQL. The file name is shared by
-/// every object of a file (one allocation per file, not per object).
+/// Where an object was defined, when it came from a file (SQL or `schema.prisma`).
+/// The file name is shared by every object of a file (one allocation per file, not
+/// per object).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Location {
     pub file: std::sync::Arc<str>,
+    /// 1-based line.
     pub line: u32,
+    /// 1-based column in characters, or 0 where only the line is known (SQL: the
+    /// statement's line).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub column: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        if self.column > 0 {
+            write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
     }
 }
 

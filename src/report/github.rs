@@ -37,6 +37,9 @@ fn annotation(f: &Finding) -> String {
     if let Some(loc) = &f.location {
         props.push(format!("file={}", escape_property(&loc.file)));
         props.push(format!("line={}", loc.line));
+        if loc.column > 0 {
+            props.push(format!("col={}", loc.column));
+        }
     }
     props.push(format!(
         "title={}",

@@ -62,7 +62,11 @@ pub fn render(report: &Report) -> String {
                 Some(loc) => json!({
                     "physicalLocation": {
                         "artifactLocation": { "uri": loc.file.replace('\\', "/") },
-                        "region": { "startLine": loc.line },
+                        "region": if loc.column > 0 {
+                            json!({ "startLine": loc.line, "startColumn": loc.column })
+                        } else {
+                            json!({ "startLine": loc.line })
+                        },
                     },
                     "logicalLocations": logical,
                 }),

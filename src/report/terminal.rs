@@ -56,13 +56,27 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "{} {}", "dblint".bold(), report.source);
     match report.stats {
         Some(stats) => {
-            let _ = writeln!(
-                out,
-                "{} replayed, {} ({} tables)",
-                plural(stats.files, "file"),
-                plural(stats.statements, "statement"),
-                s.tables.len()
-            );
+            match &stats.prisma {
+                Some(p) => {
+                    let _ = writeln!(
+                        out,
+                        "{} read: {}, {} ({} tables, as Prisma Migrate creates them)",
+                        plural(p.files, "Prisma schema file"),
+                        plural(p.models, "model"),
+                        plural(p.enums, "enum"),
+                        s.tables.len()
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "{} replayed, {} ({} tables)",
+                        plural(stats.files, "file"),
+                        plural(stats.statements, "statement"),
+                        s.tables.len()
+                    );
+                }
+            }
             if let Some(review) = report.review {
                 let _ = writeln!(out, "{review}");
             }

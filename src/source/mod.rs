@@ -1,6 +1,8 @@
-//! Frontends that fill the schema model: SQL files and migration directories (`sql`).
+//! Frontends that fill the schema model: SQL files and migration directories (`sql`),
+//! Prisma schemas (`prisma`) and the live catalog (`catalog`).
 
 pub mod catalog;
+pub mod prisma;
 pub mod sql;
 
 use crate::model::Location;

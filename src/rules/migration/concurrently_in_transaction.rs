@@ -103,7 +103,10 @@ impl Rule for ConcurrentlyInTransaction {
         // index created elsewhere) is still refused: reported about the file.
         let found = match table {
             Some(table) => finding(ctx, &table, "concurrently", message, fix),
-            None => file_finding(ctx, "concurrently", ctx.event.location.line, message).fix(fix),
+            None => super::fix_or_help(
+                file_finding(ctx, "concurrently", ctx.event.location.line, message),
+                fix,
+            ),
         };
         vec![found.claims_refusal()]
     }

@@ -127,16 +127,24 @@ pub fn finding(
             rewrite,
         );
     }
-    // Advice written as SQL comments, with no statement to run, is help, not a fix.
-    if !crate::finding::has_statement(&fix) {
-        let prose: Vec<&str> = fix
-            .lines()
-            .map(|l| l.trim().trim_start_matches('-').trim())
-            .filter(|l| !l.is_empty())
-            .collect();
-        finding.help(prose.join(" "))
+    fix_or_help(finding, fix)
+}
+
+/// `finding` with `fix` as its fix, or, when `fix` has no statement to run (advice
+/// written as SQL comments), as its help in prose; nothing when `fix` is empty.
+pub fn fix_or_help(finding: Finding, fix: String) -> Finding {
+    if crate::finding::has_statement(&fix) {
+        return finding.fix(fix);
+    }
+    let prose: Vec<&str> = fix
+        .lines()
+        .map(|l| l.trim().trim_start_matches('-').trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if prose.is_empty() {
+        finding
     } else {
-        finding.fix(fix)
+        finding.help(prose.join(" "))
     }
 }
 
@@ -146,6 +154,7 @@ pub fn file_finding(ctx: &MigrationContext, what: &str, line: u32, message: Stri
     let location = crate::model::Location {
         file: ctx.event.location.file.clone(),
         line,
+        column: 0,
     };
     Finding::about_file(ctx.meta.id, message)
         .object(format!("{what}@{}", ctx.event.file.migration))

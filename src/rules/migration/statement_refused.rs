@@ -106,7 +106,10 @@ impl Rule for StatementRefused {
         };
         let found = match subject(ctx) {
             Some(table) => finding(ctx, &table, "refused", message, fix),
-            None => file_finding(ctx, "refused", ctx.event.location.line, message).fix(fix),
+            None => super::fix_or_help(
+                file_finding(ctx, "refused", ctx.event.location.line, message),
+                fix,
+            ),
         };
         vec![found.claims_refusal()]
     }

@@ -31,6 +31,10 @@ pub struct ReplayStats {
     pub apply_errors: usize,
     /// Statements that do not change the schema's shape, by kind.
     pub skipped: BTreeMap<String, usize>,
+    /// Set when the input was a Prisma schema (the statements are then the ones
+    /// Prisma Migrate would run for it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prisma: Option<crate::source::prisma::PrismaStats>,
 }
 
 pub struct Loaded {
@@ -66,6 +70,8 @@ pub enum InputError {
     Unreadable { path: String, reason: String },
     #[error("{0}: directory contains no .sql files")]
     EmptyDirectory(String),
+    #[error("{prisma} is a Prisma schema and {sql} is SQL: lint them in separate runs")]
+    Mixed { prisma: String, sql: String },
 }
 
 /// Expand the command-line paths: files as given, directories in migration order.
@@ -268,6 +274,7 @@ fn decode(file: &std::path::Path, bytes: Vec<u8>) -> ReadFile {
     let at_start = Some(Location {
         file: shown.as_str().into(),
         line: 1,
+        column: 0,
     });
     if let Some(encoding) = crate::encoding::wide_encoding(&bytes) {
         let error = Diagnostic {
@@ -412,6 +419,7 @@ pub fn replay_prepared(
         let location = Location {
             file: file.clone(),
             line: lines[i],
+            column: 0,
         };
         state.position = i;
         let statements = match parsed {
@@ -485,6 +493,7 @@ pub fn replay_prepared(
             location: Some(Location {
                 file: file.clone(),
                 line: open.line,
+                column: 0,
             }),
             message: format!(
                 "unterminated {}: nothing closes it, so {unread} not read",

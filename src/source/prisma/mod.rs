@@ -1,0 +1,269 @@
+//! The Prisma frontend: `schema.prisma` (or a folder of `*.prisma` files, Prisma's
+//! multi-file schema) read into the model PostgreSQL has after Prisma Migrate applies
+//! it to an empty database. [`parse`] reads the Prisma Schema Language, [`lower`]
+//! writes the SQL Prisma Migrate would run, replay turns it into the model, and every
+//! table, column, key, index and enum is then located at its declaration in the
+//! `.prisma` file (line and column), so findings point at the Prisma source.
+
+pub mod lower;
+pub mod parse;
+
+use super::sql::{self, InputError, Loaded};
+use super::{Diagnostic, DiagnosticLevel};
+use crate::model::{Database, Location};
+use lower::Origin;
+use parse::Span;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What a Prisma run read (for the report's first line).
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct PrismaStats {
+    pub files: usize,
+    pub models: usize,
+    pub enums: usize,
+}
+
+/// Whether one input is a Prisma schema: a `.prisma` file, or a folder holding
+/// `.prisma` files and no SQL migrations (a folder with migrations is graded from its
+/// migrations, which are what the database has).
+fn is_prisma(path: &Path) -> bool {
+    if path.is_dir() {
+        let sql = sql::order::migration_files(path).is_ok_and(|f| !f.is_empty());
+        !sql && !prisma_files(path).unwrap_or_default().is_empty()
+    } else {
+        path.extension().is_some_and(|e| e == "prisma")
+    }
+}
+
+/// Whether the inputs are a Prisma schema (see [`is_prisma`]). Errors when some are
+/// and some are SQL: one run reads one kind.
+pub fn is_prisma_input(paths: &[PathBuf]) -> Result<bool, InputError> {
+    let prisma: Vec<&PathBuf> = paths.iter().filter(|p| is_prisma(p)).collect();
+    if prisma.is_empty() {
+        return Ok(false);
+    }
+    match paths.iter().find(|p| !is_prisma(p)) {
+        None => Ok(true),
+        Some(other) => Err(InputError::Mixed {
+            prisma: prisma[0].display().to_string(),
+            sql: other.display().to_string(),
+        }),
+    }
+}
+
+/// Every `*.prisma` file below `dir`, following links, sorted (as Prisma's schema
+/// loader reads a multi-file schema); `node_modules` is left out.
+fn prisma_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(d) = stack.pop() {
+        if !seen.insert(std::fs::canonicalize(&d)?) {
+            continue;
+        }
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "node_modules") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "prisma") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The files a list of inputs names (each folder's `*.prisma` files).
+pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            let found = prisma_files(path).map_err(|e| InputError::Unreadable {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+            files.extend(found);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(InputError::NotFound(shown));
+        }
+    }
+    Ok(files)
+}
+
+/// Read the Prisma schema the inputs name into the model. Syntax and schema errors
+/// are `Error` diagnostics (one line each, with file, line and column).
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
+    let files = input_files(paths)?;
+    let mut sources = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).map_err(|e| InputError::Unreadable {
+            path: file.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        sources.push((file.clone(), text));
+    }
+    Ok(load_texts(&sources))
+}
+
+/// [`load`] for files held in memory (path, text).
+pub fn load_texts(sources: &[(PathBuf, String)]) -> Loaded {
+    let names: Vec<Arc<str>> = sources
+        .iter()
+        .map(|(p, _)| Arc::from(p.display().to_string()))
+        .collect();
+    let texts: Vec<&str> = sources.iter().map(|(_, t)| t.as_str()).collect();
+    let locate = |span: Span| -> Location {
+        let text = texts[span.file];
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() as u32 + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Location {
+            file: names[span.file].clone(),
+            line,
+            column: before[line_start..].chars().count() as u32 + 1,
+        }
+    };
+    let mut diagnostics = Vec::new();
+    let mut asts = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let (ast, errors) = parse::parse(i, text);
+        for e in errors {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Error,
+                location: Some(locate(e.span)),
+                message: e.message,
+            });
+        }
+        asts.push(ast);
+    }
+    let lowered = lower::lower(&asts);
+    for (span, message) in &lowered.errors {
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Error,
+            location: Some(locate(*span)),
+            message: message.clone(),
+        });
+    }
+    // Replay the SQL under a name that says what it is; its objects are then moved
+    // to their declarations.
+    let generated = PathBuf::from(format!(
+        "{} (as Prisma Migrate creates it)",
+        names.first().map_or("schema.prisma", |n| n)
+    ));
+    let replayed = sql::load_sources(
+        &[(generated, lowered.sql.clone().into_bytes())],
+        &|_| None,
+        &mut |_| {},
+    );
+    for d in replayed.diagnostics {
+        // A statement the lowering wrote that replay could not apply: a Prisma schema
+        // Prisma itself would reject, or a gap in dblint's lowering. Said once, at the
+        // schema, with replay's words.
+        diagnostics.push(Diagnostic {
+            level: d.level,
+            location: names.first().map(|f| Location {
+                file: f.clone(),
+                line: 1,
+                column: 0,
+            }),
+            message: format!("in the SQL Prisma Migrate would run: {}", d.message),
+        });
+    }
+    let origins: BTreeMap<Origin, Location> = lowered
+        .origins
+        .iter()
+        .map(|(o, s)| (o.clone(), locate(*s)))
+        .collect();
+    let mut database = replayed.database;
+    relocate(&mut database, &origins);
+    let stats = sql::ReplayStats {
+        files: sources.len(),
+        statements: replayed.stats.statements,
+        prisma: Some(PrismaStats {
+            files: sources.len(),
+            models: asts
+                .iter()
+                .flat_map(|a| &a.blocks)
+                .filter(|b| b.kind == parse::BlockKind::Model)
+                .count(),
+            enums: asts.iter().map(|a| a.enums.len()).sum(),
+        }),
+        ..Default::default()
+    };
+    Loaded {
+        out_of_order: Vec::new(),
+        database,
+        diagnostics,
+        stats,
+        files: sources.iter().map(|(p, _)| p.clone()).collect(),
+        outlines: Vec::new(),
+    }
+}
+
+/// Move every object to where the Prisma schema declares it: a column to its field, a
+/// key or index to its attribute (or field), a table to its model. Objects with no
+/// declaration of their own (an owned sequence) take their table's.
+fn relocate(db: &mut Database, origins: &BTreeMap<Origin, Location>) {
+    for (name, table) in db.tables.iter_mut() {
+        let (schema, t) = (name.schema.to_string(), name.name.to_string());
+        let at_table = origins
+            .get(&Origin::Table(schema.clone(), t.clone()))
+            .cloned();
+        let constraint = |n: &str| {
+            origins
+                .get(&Origin::Constraint(
+                    schema.clone(),
+                    t.clone(),
+                    n.to_string(),
+                ))
+                .cloned()
+                .or_else(|| at_table.clone())
+        };
+        for column in &mut table.columns {
+            column.location = origins
+                .get(&Origin::Column(
+                    schema.clone(),
+                    t.clone(),
+                    column.name.to_string(),
+                ))
+                .cloned()
+                .or_else(|| at_table.clone());
+        }
+        for index in &mut table.indexes {
+            index.location = constraint(&index.name.name);
+        }
+        for key in table
+            .primary_key
+            .iter_mut()
+            .chain(&mut table.unique_constraints)
+        {
+            key.location = constraint(&key.name);
+        }
+        for fk in &mut table.foreign_keys {
+            fk.location = constraint(&fk.name);
+        }
+        for check in &mut table.checks {
+            check.location = constraint(&check.name);
+        }
+        table.location = at_table;
+    }
+    for (name, e) in db.enums.iter_mut() {
+        e.location = origins
+            .get(&Origin::Enum(
+                name.schema.to_string(),
+                name.name.to_string(),
+            ))
+            .cloned();
+    }
+    for seq in db.sequences.values_mut() {
+        seq.location = None;
+    }
+}
