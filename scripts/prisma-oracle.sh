@@ -50,5 +50,15 @@ fi
 mkdir -p "$tmp/cases/documenso"
 node "$oracle/oracle.mjs" "$corpus/prisma-documenso-schema/schema.prisma" > "$tmp/cases/documenso/expected.sql"
 ln -s "$(cd "$corpus/prisma-documenso-schema" && pwd)/schema.prisma" "$tmp/cases/documenso/schema.prisma"
+# Every Prisma fix that edits a schema leaves one Prisma's engine accepts.
+mkdir -p "$tmp/fixed"
+DBLINT_PRISMA_FIXED_DIR="$tmp/fixed" cargo test --locked --quiet --test prisma -- --exact prisma_fixes_edit_the_schema_and_remove_their_finding || status=1
+for fixed in "$tmp"/fixed/*/; do
+  if ! node "$oracle/oracle.mjs" "$fixed/schema.prisma" > /dev/null; then
+    echo "prisma-oracle: Prisma's engine rejects the schema a fix edits: $(basename "$fixed")" >&2
+    cat "$fixed/schema.prisma" >&2
+    status=1
+  fi
+done
 DBLINT_PRISMA_CASES="$tmp/cases" cargo test --locked --quiet --test prisma -- --exact every_schema_reads_as_prisma_migrate_creates_it || status=1
 exit "$status"

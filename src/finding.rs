@@ -55,6 +55,11 @@ pub struct Finding {
     /// What to do when no statement can be given without knowing the data or the
     /// application (which value to keep unique, what to rename a column to): prose.
     pub help: Option<String>,
+    /// For a Prisma schema source: the same fix in Prisma's own terms (the edited
+    /// `schema.prisma` line, or the steps to a migration Prisma cannot write), shown in
+    /// place of [`Finding::fix`] by the human formats (`source::prisma::fixes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prisma_fix: Option<String>,
     pub location: Option<Location>,
     /// Live only: the planner's row estimate for the table, used to rank fixes (a
     /// missing index on a 10-million-row table comes before one on an empty table).
@@ -138,6 +143,7 @@ impl Finding {
             message: message.into(),
             fix: None,
             help: None,
+            prisma_fix: None,
             location: None,
             table_rows: None,
             downgraded: false,
@@ -163,6 +169,12 @@ impl Finding {
     pub fn object(mut self, object: impl AsRef<str>) -> Self {
         self.object = Some(object.as_ref().to_string());
         self
+    }
+
+    /// The fix as the human formats show it: the Prisma form for a Prisma source
+    /// ([`Finding::prisma_fix`]), else the SQL.
+    pub fn shown_fix(&self) -> Option<&str> {
+        self.prisma_fix.as_deref().or(self.fix.as_deref())
     }
 
     /// A fix: SQL with at least one statement (see [`Finding::fix`]).

@@ -292,3 +292,79 @@ fn bad_prisma_input_is_one_line_and_exit_2() {
         run.stderr
     );
 }
+
+/// Every finding on the Prisma rule fixtures that has a fix has it in Prisma's terms,
+/// and where that is an edit of the schema, the edited schema reads cleanly and the
+/// finding is gone. With `DBLINT_PRISMA_FIXED_DIR` set, the edited schemas are
+/// written there (`scripts/prisma-oracle.sh` then has Prisma's engine accept each).
+#[test]
+fn prisma_fixes_edit_the_schema_and_remove_their_finding() {
+    use dblint::source::prisma::fixes::{apply, Schema};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prisma/rules");
+    let out = std::env::var_os("DBLINT_PRISMA_FIXED_DIR").map(PathBuf::from);
+    let mut rules: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    rules.sort();
+    let mut failures = Vec::new();
+    let mut edited = 0;
+    for dir in rules {
+        let rule = dir.file_name().unwrap().to_string_lossy().to_string();
+        let settings = dblint::settings::Settings {
+            packs: Some(Vec::new()),
+            enable: vec![rule.clone()],
+            ..dblint::settings::Settings::default()
+        };
+        let plan = engine::plan(&settings).unwrap();
+        let file = dir.join("fire/schema.prisma");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let loaded = prisma::load(std::slice::from_ref(&file)).unwrap();
+        let mut found = engine::run(&loaded.database, &plan);
+        engine::review_fixes(&loaded.database, &plan, 15, &mut found);
+        let schema = Schema::read(vec![(file.clone(), text.clone())]);
+        for (n, f) in found.iter().enumerate() {
+            let Some(fix) = schema.fix(f) else {
+                if f.fix.is_some() {
+                    failures.push(format!(
+                        "{rule}: {} has a SQL fix and no Prisma one",
+                        f.fingerprint()
+                    ));
+                }
+                continue;
+            };
+            if fix.edits.is_empty() {
+                continue;
+            }
+            edited += 1;
+            let new_text = apply(&text, &fix.edits.iter().collect::<Vec<_>>());
+            let again = prisma::load_texts(&[(file.clone(), new_text.clone())]);
+            if !again.diagnostics.is_empty() {
+                failures.push(format!(
+                    "{rule}: the fix of {} leaves {:?}",
+                    f.fingerprint(),
+                    again
+                        .diagnostics
+                        .iter()
+                        .map(|d| d.to_string())
+                        .collect::<Vec<_>>()
+                ));
+            }
+            let after = engine::run(&again.database, &plan);
+            if after.iter().any(|g| g.fingerprint() == f.fingerprint()) {
+                failures.push(format!(
+                    "{rule}: the fix of {} does not remove it:\n{}",
+                    f.fingerprint(),
+                    fix.text
+                ));
+            }
+            if let Some(out) = &out {
+                let case = out.join(format!("{rule}-{n}"));
+                std::fs::create_dir_all(&case).unwrap();
+                std::fs::write(case.join("schema.prisma"), &new_text).unwrap();
+            }
+        }
+    }
+    assert!(edited >= 10, "only {edited} fixes edit a schema");
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -88,6 +88,17 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     let migration_findings = reviewed.len();
     let mut findings = crate::engine::run(&loaded.database, &plan);
     crate::engine::review_fixes(&loaded.database, &plan, pg_version, &mut findings);
+    if prisma {
+        // Fixes in Prisma's terms: the change to schema.prisma, not SQL that the next
+        // `prisma migrate dev` would undo.
+        let sources = loaded
+            .files
+            .iter()
+            .map(|p| Ok((p.clone(), std::fs::read_to_string(p)?)))
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| crate::error::Error::new(e.to_string()))?;
+        crate::source::prisma::fixes::Schema::read(sources).rewrite(&mut findings);
+    }
     findings.extend(reviewed);
     let failed = loaded
         .diagnostics

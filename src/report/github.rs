@@ -46,7 +46,7 @@ fn annotation(f: &Finding) -> String {
         escape_property(&format!("dblint {} ({})", f.rule, f.object_path()))
     ));
     let mut message = f.message.clone();
-    if let Some(fix) = &f.fix {
+    if let Some(fix) = f.shown_fix() {
         message.push_str("\nFix: ");
         message.push_str(fix);
     }

@@ -25,7 +25,7 @@ pub fn render(report: &Report) -> String {
                 "fingerprint": stable_hash(&f.fingerprint()),
                 "severity": severity,
                 "categories": ["Bug Risk"],
-                "content": { "body": f.fix.clone().or_else(|| f.help.clone()).unwrap_or_default() },
+                "content": { "body": f.shown_fix().map(str::to_string).or_else(|| f.help.clone()).unwrap_or_default() },
                 "location": { "path": path, "lines": { "begin": line } },
             })
         })

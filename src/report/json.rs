@@ -80,6 +80,9 @@ struct FindingEntry<'a> {
     object: Option<&'a str>,
     message: &'a str,
     fix: Option<&'a str>,
+    /// For a Prisma schema source: the fix in Prisma's terms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prisma_fix: Option<&'a str>,
     /// Advice when no statement can fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
@@ -105,6 +108,7 @@ impl<'a> From<&'a Finding> for FindingEntry<'a> {
             object: f.object.as_deref(),
             message: &f.message,
             fix: f.fix.as_deref(),
+            prisma_fix: f.prisma_fix.as_deref(),
             help: f.help.as_deref(),
             location: f.location.as_ref(),
             table_rows: f.table_rows,

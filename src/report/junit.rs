@@ -59,7 +59,7 @@ pub fn render(report: &Report, active_rules: &[&'static str]) -> String {
             if let Some(loc) = &f.location {
                 body.push_str(&format!("at {loc}\n"));
             }
-            if let Some(fix) = &f.fix {
+            if let Some(fix) = f.shown_fix() {
                 body.push_str(&format!("fix:\n{fix}\n"));
             }
             if let Some(help) = &f.help {

@@ -27,7 +27,7 @@ fn item(f: &Finding) -> String {
         .map(|l| format!(" (`{}`)", escape(&l.to_string()).replace('`', "'")))
         .unwrap_or_default();
     let _ = writeln!(out, "- {}{loc}", escape(&f.message));
-    if let Some(fix) = &f.fix {
+    if let Some(fix) = f.shown_fix() {
         let _ = writeln!(
             out,
             "  ```sql\n  {}\n  ```",

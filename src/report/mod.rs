@@ -198,7 +198,7 @@ pub fn recommendations(findings: &[Finding], limit: usize) -> Vec<Recommendation
             example_fix: fs
                 .iter()
                 .max_by(|a, b| finding_weight(a).total_cmp(&finding_weight(b)))
-                .and_then(|f| f.fix.clone()),
+                .and_then(|f| f.shown_fix().map(str::to_string)),
             weight: fs.iter().map(|f| finding_weight(f)).sum(),
         })
         .collect();

@@ -45,7 +45,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|f| {
             let mut message = f.message.clone();
-            if let Some(fix) = &f.fix {
+            if let Some(fix) = f.shown_fix() {
                 message.push_str("\n\nFix:\n");
                 message.push_str(fix);
             }

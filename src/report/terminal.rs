@@ -378,7 +378,7 @@ pub fn render(report: &Report) -> String {
                     if let Some(loc) = &f.location {
                         let _ = writeln!(out, "      {}", format!("at {loc}").dimmed());
                     }
-                    if let Some(fix) = &f.fix {
+                    if let Some(fix) = f.shown_fix() {
                         for (i, line) in super::printable(fix, true).lines().enumerate() {
                             let prefix = if i == 0 { "fix: " } else { "     " };
                             let _ = writeln!(out, "      {}{}", prefix.dimmed(), line.cyan());

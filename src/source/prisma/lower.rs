@@ -41,6 +41,12 @@ pub struct Lowered {
     pub sql: String,
     pub origins: Vec<(Origin, Span)>,
     pub errors: Vec<(Span, String)>,
+    /// (schema, table) → the model that declares it.
+    pub models: BTreeMap<(String, String), String>,
+    /// (schema, table, column) → the field that declares it.
+    pub fields: BTreeMap<(String, String, String), String>,
+    /// (schema, table, foreign key) → the relation field whose `@relation` declares it.
+    pub relations: BTreeMap<(String, String, String), String>,
 }
 
 /// A model resolved: its table and columns' database names.
@@ -58,6 +64,8 @@ struct Lowering<'a> {
     origins: Vec<(Origin, Span)>,
     errors: Vec<(Span, String)>,
     foreign_keys: bool,
+    fields: BTreeMap<(String, String, String), String>,
+    relations: BTreeMap<(String, String, String), String>,
 }
 
 /// Lower every file's declarations (already read) to Prisma Migrate's SQL.
@@ -84,7 +92,11 @@ pub fn lower(asts: &[Ast]) -> Lowered {
             ));
         }
     }
-    let foreign_keys = property("relationMode").and_then(Expr::as_str) != Some("prisma");
+    // `referentialIntegrity` is relationMode's old name, still honoured.
+    let foreign_keys = property("relationMode")
+        .or_else(|| property("referentialIntegrity"))
+        .and_then(Expr::as_str)
+        != Some("prisma");
     let mut l = Lowering {
         models: BTreeMap::new(),
         order: Vec::new(),
@@ -92,6 +104,8 @@ pub fn lower(asts: &[Ast]) -> Lowered {
         origins: Vec::new(),
         errors,
         foreign_keys,
+        fields: BTreeMap::new(),
+        relations: BTreeMap::new(),
     };
     for block in blocks.iter().filter(|b| b.kind == BlockKind::Model) {
         let table = block_attr(&block.attributes, "map")
@@ -133,16 +147,17 @@ pub fn lower(asts: &[Ast]) -> Lowered {
         .collect();
 
     let mut sql = String::new();
-    // Schemas: every one the datasource lists, and the default one.
+    // Schemas: the default one, or, with `schemas = [...]` (multiSchema), every one
+    // that holds a model or an enum (a listed schema with neither is not created).
     let mut schemas: Vec<String> = match property("schemas") {
-        Some(Expr::Array(items)) => items
-            .iter()
-            .filter_map(Expr::as_str)
-            .map(str::to_string)
+        Some(Expr::Array(_)) => l
+            .models
+            .values()
+            .map(|m| m.schema.clone())
+            .chain(l.enums.values().map(|(_, schema, _)| schema.clone()))
             .collect(),
-        _ => Vec::new(),
+        _ => vec![DEFAULT_SCHEMA.to_string()],
     };
-    schemas.push(DEFAULT_SCHEMA.to_string());
     schemas.sort();
     schemas.dedup();
     for s in &schemas {
@@ -162,8 +177,11 @@ pub fn lower(asts: &[Ast]) -> Lowered {
             };
             let name = get("map").unwrap_or(&name).to_string();
             let _ = write!(sql, "CREATE EXTENSION IF NOT EXISTS {}", quote(&name));
+            if get("schema").is_some() || get("version").is_some() {
+                sql.push_str(" WITH");
+            }
             if let Some(s) = get("schema") {
-                let _ = write!(sql, " WITH SCHEMA {}", quote(s));
+                let _ = write!(sql, " SCHEMA {}", quote(s));
             }
             if let Some(v) = get("version") {
                 let _ = write!(sql, " VERSION {}", quote(v));
@@ -205,10 +223,18 @@ pub fn lower(asts: &[Ast]) -> Lowered {
     sql.push_str(&join_indexes);
     sql.push_str(&fks);
     sql.push_str(&join_fks);
+    let models = l
+        .models
+        .iter()
+        .map(|(name, m)| ((m.schema.clone(), m.table.clone()), name.to_string()))
+        .collect();
     Lowered {
         sql,
         origins: l.origins,
         errors: l.errors,
+        models,
+        fields: l.fields,
+        relations: l.relations,
     }
 }
 
@@ -260,7 +286,7 @@ fn cut(text: &str, max: usize) -> &str {
 
 /// Prisma's default name for an index or constraint: `{table}_{columns}` cut so the
 /// suffix fits in 63 bytes, then the suffix (`_key`, `_idx`, `_fkey`).
-fn default_name(table: &str, columns: &[String], suffix: &str) -> String {
+pub fn default_name(table: &str, columns: &[String], suffix: &str) -> String {
     let base = format!("{table}_{}", columns.join("_"));
     format!("{}{suffix}", cut(&base, MAX_NAME - suffix.len()))
 }
@@ -431,6 +457,10 @@ impl<'a> Lowering<'a> {
                 Origin::Column(schema.clone(), table.clone(), column.clone()),
                 field.span,
             ));
+            self.fields.insert(
+                (schema.clone(), table.clone(), column.clone()),
+                field.name.name.clone(),
+            );
             let Some(mut ty) = self.column_type(field) else {
                 continue;
             };
@@ -476,9 +506,14 @@ impl<'a> Lowering<'a> {
                     Origin::Constraint(schema.clone(), table.clone(), name.clone()),
                     unique.span,
                 ));
+                let sort = match unique.arg("sort", false).and_then(Expr::as_const) {
+                    Some("Desc") => " DESC",
+                    Some("Asc") => " ASC",
+                    _ => "",
+                };
                 let _ = writeln!(
                     indexes,
-                    "CREATE UNIQUE INDEX {} ON {qualified_table}({}){where_sql};\n",
+                    "CREATE UNIQUE INDEX {} ON {qualified_table}({}{sort}){where_sql};\n",
                     quote(&name),
                     quote(&column)
                 );
@@ -497,19 +532,27 @@ impl<'a> Lowering<'a> {
                         .and_then(Expr::as_str)
                         .map(str::to_string)
                         .unwrap_or_else(|| format!("{}_pkey", cut(&table, MAX_NAME - 5)));
-                    primary = Some((name, cols, attr.span));
+                    if !cols.is_empty() {
+                        primary = Some((name, cols, attr.span));
+                    }
                 }
                 "unique" | "index" => {
                     let unique = attr.name == "unique";
                     let keys = self.field_list(block, attr.arg("fields", true), attr.span);
                     let cols: Vec<String> = keys.iter().map(|(c, _)| c.clone()).collect();
+                    // On @@index, `name:` is the old spelling of `map:` (on @@unique it
+                    // names the client's compound key, not the index).
                     let name = attr
                         .arg("map", false)
+                        .or_else(|| (!unique).then(|| attr.arg("name", false)).flatten())
                         .and_then(Expr::as_str)
                         .map(str::to_string)
                         .unwrap_or_else(|| {
                             default_name(&table, &cols, if unique { "_key" } else { "_idx" })
                         });
+                    if cols.is_empty() {
+                        continue;
+                    }
                     let method = attr
                         .arg("type", false)
                         .and_then(Expr::as_const)
@@ -529,10 +572,13 @@ impl<'a> Lowering<'a> {
                                         }
                                     }
                                     (Some("ops"), Expr::Const(c)) => {
-                                        let _ = write!(k, " {}", snake_case(c));
+                                        let _ = write!(k, " {}", opclass_name(c));
                                     }
                                     (Some("sort"), Expr::Const(s)) if s == "Desc" => {
                                         k.push_str(" DESC")
+                                    }
+                                    (Some("sort"), Expr::Const(s)) if s == "Asc" => {
+                                        k.push_str(" ASC")
                                     }
                                     _ => {}
                                 }
@@ -594,6 +640,10 @@ impl<'a> Lowering<'a> {
             }
             let cols: Vec<String> = cols.into_iter().map(|(c, _)| c).collect();
             let refs: Vec<String> = refs.into_iter().map(|(c, _)| c).collect();
+            // A field that does not exist was reported; write no broken statement.
+            if cols.is_empty() || cols.len() != refs.len() {
+                continue;
+            }
             let any_required = match fields_expr {
                 Expr::Array(items) => items.iter().any(|i| {
                     i.as_const()
@@ -631,6 +681,10 @@ impl<'a> Lowering<'a> {
                 Origin::Constraint(schema.clone(), table.clone(), name.clone()),
                 relation.span,
             ));
+            self.relations.insert(
+                (schema.clone(), table.clone(), name.clone()),
+                field.name.name.clone(),
+            );
             let q = |cs: &[String]| cs.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ");
             let _ = writeln!(
                 fks,
@@ -665,7 +719,7 @@ impl<'a> Lowering<'a> {
                         Expr::Object(inner) => match inner.first() {
                             Some((op, v)) if op == "not" => match scalar_sql(v) {
                                 Some(s) if s == "NULL" => format!("{col} IS NOT NULL"),
-                                Some(s) => format!("{col} <> {s}"),
+                                Some(s) => format!("{col} != {s}"),
                                 None => continue,
                             },
                             _ => continue,
@@ -734,6 +788,17 @@ impl<'a> Lowering<'a> {
             return Some(literal(mapped));
         }
         match (ty, value) {
+            // A Decimal default may be written as a string: Prisma writes the number.
+            ("Decimal", Expr::Str(s)) => match decimal_string(s) {
+                Some(n) => Some(n),
+                None => {
+                    self.errors.push((
+                        field.span,
+                        format!("default \"{s}\" is not a decimal number"),
+                    ));
+                    None
+                }
+            },
             ("DateTime", Expr::Str(s)) => match chrono_display(s) {
                 Some(d) => Some(literal(&d)),
                 None => {
@@ -873,15 +938,88 @@ impl<'a> Lowering<'a> {
 fn scalar_sql(value: &Expr) -> Option<String> {
     match value {
         Expr::Str(s) => Some(literal(s)),
-        Expr::Num(n) => Some(n.clone()),
+        Expr::Num(n) => Some(normalize_number(n)),
         Expr::Const(c) if c == "true" || c == "false" => Some(c.clone()),
         Expr::Const(c) if c == "null" => Some("NULL".into()),
         _ => None,
     }
 }
 
-/// `JsonbPathOps` → `jsonb_path_ops` (Prisma's named operator classes).
-fn snake_case(name: &str) -> String {
+/// A number literal as Prisma writes it back: no leading zeros in the integer part,
+/// no sign on zero (`007` → `7`, `-0.0` → `0.0`, `00.50` → `0.50`).
+fn normalize_number(n: &str) -> String {
+    let (negative, digits) = match n.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, n),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let zero = int == "0" && frac.is_none_or(|f| f.bytes().all(|b| b == b'0'));
+    let mut out = String::new();
+    if negative && !zero {
+        out.push('-');
+    }
+    out.push_str(int);
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A Decimal default written as a string (`"0.00"`, `"1e3"`), as the number Prisma
+/// writes (`0.00`, `1000`); `None` when it is not a number.
+fn decimal_string(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (mantissa, exponent) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (t, 0),
+    };
+    let (negative, m) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (int, frac) = m.split_once('.').unwrap_or((m, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    // Move the decimal point by the exponent.
+    let all = format!("{int}{frac}");
+    let point = int.len() as i32 + exponent;
+    let (int, frac) = if point <= 0 {
+        (
+            "0".to_string(),
+            format!("{}{all}", "0".repeat((-point) as usize)),
+        )
+    } else if point as usize >= all.len() {
+        (
+            format!("{all}{}", "0".repeat(point as usize - all.len())),
+            String::new(),
+        )
+    } else {
+        (
+            all[..point as usize].to_string(),
+            all[point as usize..].to_string(),
+        )
+    };
+    let number = if frac.is_empty() {
+        format!("{}{int}", if negative { "-" } else { "" })
+    } else {
+        format!("{}{int}.{frac}", if negative { "-" } else { "" })
+    };
+    Some(normalize_number(&number))
+}
+
+/// A named operator class as PostgreSQL names it: `JsonbPathOps` → `jsonb_path_ops`,
+/// `TimestampTzMinMaxMultiOps` → `timestamptz_minmax_multi_ops`, `VarBitMinMaxOps` →
+/// `varbit_minmax_ops` (prisma-engines' `SQLOperatorClassKind`).
+fn opclass_name(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_ascii_uppercase() && i > 0 {
@@ -889,7 +1027,10 @@ fn snake_case(name: &str) -> String {
         }
         out.push(c.to_ascii_lowercase());
     }
-    out
+    out.replace("min_max", "minmax")
+        .replace("timestamp_tz", "timestamptz")
+        .replace("time_tz", "timetz")
+        .replace("var_bit", "varbit")
 }
 
 /// An RFC 3339 date-time as Prisma renders it in a default (chrono's `Display` of a
@@ -915,9 +1056,16 @@ fn chrono_display(text: &str) -> Option<String> {
     if time.len() < 8 || offset.len() != 6 {
         return None;
     }
+    // chrono keeps nanoseconds: a longer fraction is cut to 9 digits.
     let (hms, fraction) = match time.split_once('.') {
-        Some((h, f)) => (h, f.trim_end_matches('0')),
+        Some((h, f)) => (h, f.get(..9).unwrap_or(f).trim_end_matches('0')),
         None => (time, ""),
+    };
+    // `-00:00` (unknown offset in RFC 3339) is UTC to chrono.
+    let offset = if offset == "-00:00" {
+        "+00:00".to_string()
+    } else {
+        offset
     };
     let fraction = if fraction.is_empty() {
         String::new()

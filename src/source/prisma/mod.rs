@@ -5,6 +5,7 @@
 //! table, column, key, index and enum is then located at its declaration in the
 //! `.prisma` file (line and column), so findings point at the Prisma source.
 
+pub mod fixes;
 pub mod lower;
 pub mod parse;
 

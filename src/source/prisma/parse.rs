@@ -87,6 +87,8 @@ impl Attribute {
 pub struct Arg {
     pub name: Option<String>,
     pub value: Expr,
+    /// From the name (or the value) to the end of the value.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -183,8 +185,14 @@ impl Lexer<'_> {
     fn next(&mut self) -> Option<(Tok, usize, usize)> {
         let bytes = self.text.as_bytes();
         loop {
-            while self.pos < bytes.len() && matches!(bytes[self.pos], b' ' | b'\t' | b'\r') {
-                self.pos += 1;
+            // Blanks: any white space but line breaks; `\r\n` is one line break.
+            while let Some(c) = self.text[self.pos..].chars().next() {
+                let crlf = c == '\r' && bytes.get(self.pos + 1) == Some(&b'\n');
+                if (c.is_whitespace() && c != '\n' && c != '\r') || crlf {
+                    self.pos += c.len_utf8();
+                } else {
+                    break;
+                }
             }
             if self.text[self.pos..].starts_with("//") {
                 while self.pos < bytes.len() && bytes[self.pos] != b'\n' {
@@ -197,7 +205,8 @@ impl Lexer<'_> {
         let start = self.pos;
         let c = self.text[self.pos..].chars().next()?;
         let tok = match c {
-            '\n' => {
+            // A line break: `\n`, or `\r` alone (old Mac line endings).
+            '\n' | '\r' => {
                 self.pos += 1;
                 Tok::Newline
             }
@@ -213,10 +222,18 @@ impl Lexer<'_> {
             '"' => self.string(),
             c if c.is_ascii_digit() || (c == '-' && self.digit_follows()) => {
                 self.pos += 1;
-                while self.pos < bytes.len()
-                    && (bytes[self.pos].is_ascii_digit() || bytes[self.pos] == b'.')
+                // Digits, then at most one `.` followed by digits.
+                let digits = |pos: &mut usize| {
+                    while *pos < bytes.len() && bytes[*pos].is_ascii_digit() {
+                        *pos += 1;
+                    }
+                };
+                digits(&mut self.pos);
+                if bytes.get(self.pos) == Some(&b'.')
+                    && bytes.get(self.pos + 1).is_some_and(u8::is_ascii_digit)
                 {
                     self.pos += 1;
+                    digits(&mut self.pos);
                 }
                 // `1st` and the like are identifiers.
                 if self.pos < bytes.len() && is_ident_byte(bytes[self.pos]) && c != '-' {
@@ -226,7 +243,8 @@ impl Lexer<'_> {
                     Tok::Num(self.text[start..self.pos].to_string())
                 }
             }
-            c if c.is_ascii_alphabetic() || c == '_' => {
+            // Prisma takes letters of any script in names (`Café`, `größe`, `名前`).
+            c if c.is_alphabetic() || c == '_' => {
                 self.ident_rest();
                 Tok::Ident(self.text[start..self.pos].to_string())
             }
@@ -250,9 +268,12 @@ impl Lexer<'_> {
     }
 
     fn ident_rest(&mut self) {
-        let bytes = self.text.as_bytes();
-        while self.pos < bytes.len() && is_ident_byte(bytes[self.pos]) {
-            self.pos += 1;
+        while let Some(c) = self.text[self.pos..].chars().next() {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                self.pos += c.len_utf8();
+            } else {
+                break;
+            }
         }
     }
 
@@ -348,6 +369,7 @@ pub fn parse(file: usize, text: &str) -> (Ast, Vec<SyntaxError>) {
         toks.push(t);
     }
     let mut p = Parser {
+        depth: 0,
         file,
         toks,
         at: 0,
@@ -358,7 +380,11 @@ pub fn parse(file: usize, text: &str) -> (Ast, Vec<SyntaxError>) {
     (ast, p.errors)
 }
 
+/// How deep values may nest (arrays, objects, calls).
+const MAX_DEPTH: usize = 64;
+
 struct Parser {
+    depth: usize,
     file: usize,
     toks: Vec<(Tok, usize, usize)>,
     at: usize,
@@ -386,6 +412,15 @@ impl Parser {
                 start: self.end,
                 end: self.end,
             },
+        }
+    }
+
+    /// From token `start` to the last token read.
+    fn span_from(&self, start: usize) -> Span {
+        Span {
+            file: self.file,
+            start: self.span_at(start).start,
+            end: self.span_at(self.at - 1).end,
         }
     }
 
@@ -574,11 +609,7 @@ impl Parser {
             fields.push(p.field()?);
             Ok(())
         })?;
-        let span = Span {
-            file: self.file,
-            start: self.span_at(start).start,
-            end: self.span_at(self.at - 1).end,
-        };
+        let span = self.span_from(start);
         Ok(Block {
             kind,
             name,
@@ -620,11 +651,7 @@ impl Parser {
             attributes.push(self.attribute()?);
         }
         self.end_of_line()?;
-        let span = Span {
-            file: self.file,
-            start: self.span_at(start).start,
-            end: self.span_at(self.at - 1).end,
-        };
+        let span = self.span_from(start);
         Ok(Field {
             name,
             type_name,
@@ -651,11 +678,7 @@ impl Parser {
         } else {
             Vec::new()
         };
-        let span = Span {
-            file: self.file,
-            start: self.span_at(start).start,
-            end: self.span_at(self.at - 1).end,
-        };
+        let span = self.span_from(start);
         Ok(Attribute { name, args, span })
     }
 
@@ -664,10 +687,10 @@ impl Parser {
     fn args(&mut self, close: char) -> Result<Vec<Arg>, Fail> {
         let mut args = Vec::new();
         loop {
-            self.skip_newlines();
             if self.eat(close) {
                 return Ok(args);
             }
+            let start = self.at;
             let named = matches!(self.peek(), Some(Tok::Ident(_)))
                 && self.toks.get(self.at + 1).map(|t| &t.0) == Some(&Tok::Punct(':'));
             let name = if named {
@@ -677,7 +700,6 @@ impl Parser {
             } else {
                 None
             };
-            self.skip_newlines();
             let value = if name.is_some()
                 && matches!(self.peek(), Some(Tok::Punct(',')) | Some(Tok::Punct(')')))
             {
@@ -685,17 +707,28 @@ impl Parser {
             } else {
                 self.expr()?
             };
-            args.push(Arg { name, value });
-            self.skip_newlines();
+            let span = self.span_from(start);
+            args.push(Arg { name, value, span });
             if !self.eat(',') {
-                self.skip_newlines();
                 self.expect(close)?;
                 return Ok(args);
             }
         }
     }
 
+    /// A value, nested at most [`MAX_DEPTH`] deep (no real schema comes near; the
+    /// bound keeps a hostile one from overflowing the stack).
     fn expr(&mut self) -> Result<Expr, Fail> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(format!("values nested more than {MAX_DEPTH} deep")));
+        }
+        self.depth += 1;
+        let value = self.expr_inner();
+        self.depth -= 1;
+        value
+    }
+
+    fn expr_inner(&mut self) -> Result<Expr, Fail> {
         match self.peek().cloned() {
             Some(Tok::Str(s)) => {
                 self.at += 1;
@@ -722,14 +755,11 @@ impl Parser {
                 self.at += 1;
                 let mut items = Vec::new();
                 loop {
-                    self.skip_newlines();
                     if self.eat(']') {
                         break;
                     }
                     items.push(self.expr()?);
-                    self.skip_newlines();
                     if !self.eat(',') {
-                        self.skip_newlines();
                         self.expect(']')?;
                         break;
                     }
@@ -740,17 +770,13 @@ impl Parser {
                 self.at += 1;
                 let mut entries = Vec::new();
                 loop {
-                    self.skip_newlines();
                     if self.eat('}') {
                         break;
                     }
                     let key = self.ident("a key")?.name;
                     self.expect(':')?;
-                    self.skip_newlines();
                     entries.push((key, self.expr()?));
-                    self.skip_newlines();
                     if !self.eat(',') {
-                        self.skip_newlines();
                         self.expect('}')?;
                         break;
                     }
@@ -782,11 +808,7 @@ impl Parser {
             });
             Ok(())
         })?;
-        let span = Span {
-            file: self.file,
-            start: self.span_at(start).start,
-            end: self.span_at(self.at - 1).end,
-        };
+        let span = self.span_from(start);
         Ok(EnumBlock {
             name,
             values,
@@ -845,6 +867,26 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(ast.blocks.len(), 2);
         assert_eq!(ast.blocks[0].fields.len(), 2);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!(
+            "model A {{\n  a Int[] @default({}1{})\n}}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let (_, errors) = parse(0, &text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("nested"), "{errors:?}");
+    }
+
+    #[test]
+    fn letters_of_any_script_and_old_mac_line_endings() {
+        let (ast, errors) = parse(0, "model Café {\r  größe Int @id\r  名前 String\u{a0}\r}\r");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(ast.blocks[0].fields.len(), 2);
+        assert_eq!(ast.blocks[0].fields[1].name.name, "名前");
     }
 
     #[test]

@@ -1,0 +1,414 @@
+//! Fixes in Prisma's own language for findings on a Prisma schema: the change to make
+//! in `schema.prisma` (an `@@index`, an `onDelete:`, a native type), shown as the
+//! edited line, with the edits themselves so tests can apply them. Where Prisma cannot
+//! declare the change, the steps to a migration Prisma Migrate will keep: an empty
+//! migration (`prisma migrate dev --create-only`) holding the finding's SQL.
+
+use super::lower::{self, Lowered, Origin};
+use super::parse::{self, Arity, Ast, Block, BlockKind, Field, Span};
+use crate::finding::Finding;
+use std::path::PathBuf;
+
+/// One replacement of the bytes `start..end` of file `file` by `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub file: usize,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// What to change in the Prisma schema: the text shown to the user and, when the
+/// change is an edit of the schema, the edits.
+#[derive(Debug, Clone)]
+pub struct PrismaFix {
+    pub text: String,
+    pub edits: Vec<Edit>,
+}
+
+/// A Prisma schema read for its fixes.
+pub struct Schema {
+    pub sources: Vec<(PathBuf, String)>,
+    asts: Vec<Ast>,
+    lowered: Lowered,
+}
+
+/// `text` with `edits` (all in one file) applied.
+pub fn apply(text: &str, edits: &[&Edit]) -> String {
+    let mut sorted: Vec<&&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
+    let mut out = text.to_string();
+    for e in sorted {
+        out.replace_range(e.start..e.end, &e.text);
+    }
+    out
+}
+
+impl Schema {
+    pub fn read(sources: Vec<(PathBuf, String)>) -> Schema {
+        let asts: Vec<Ast> = sources
+            .iter()
+            .enumerate()
+            .map(|(i, (_, text))| parse::parse(i, text).0)
+            .collect();
+        let lowered = lower::lower(&asts);
+        Schema {
+            sources,
+            asts,
+            lowered,
+        }
+    }
+
+    /// Give every finding with a fix its Prisma form (see the module docs).
+    pub fn rewrite(&self, findings: &mut [Finding]) {
+        for f in findings.iter_mut() {
+            if let Some(fix) = self.fix(f) {
+                f.prisma_fix = Some(fix.text);
+            }
+        }
+    }
+
+    fn model(&self, schema: &str, table: &str) -> Option<&Block> {
+        let name = self
+            .lowered
+            .models
+            .get(&(schema.to_string(), table.to_string()))?;
+        self.asts
+            .iter()
+            .flat_map(|a| &a.blocks)
+            .find(|b| b.kind == BlockKind::Model && b.name.name == *name)
+    }
+
+    fn where_is(&self, span: Span) -> String {
+        let (path, text) = &self.sources[span.file];
+        let line = text[..span.start].matches('\n').count() + 1;
+        format!("{}:{line}", path.display())
+    }
+
+    /// The field's source line with `edits` applied (edits outside it are ignored).
+    fn edited_field(&self, field: &Field, edits: &[Edit]) -> String {
+        let text = &self.sources[field.span.file].1;
+        let inside: Vec<Edit> = edits
+            .iter()
+            .filter(|e| {
+                e.file == field.span.file && e.start >= field.span.start && e.end <= field.span.end
+            })
+            .map(|e| Edit {
+                start: e.start - field.span.start,
+                end: e.end - field.span.start,
+                ..e.clone()
+            })
+            .collect();
+        let refs: Vec<&Edit> = inside.iter().collect();
+        apply(&text[field.span.start..field.span.end], &refs)
+    }
+
+    /// The Prisma fix of one finding, if it has a fix at all.
+    pub fn fix(&self, f: &Finding) -> Option<PrismaFix> {
+        let table = f.table.as_ref()?;
+        let (schema, name) = (table.schema.as_str(), table.name.as_str());
+        let block = self.model(schema, name)?;
+        let field_of = |column: &str| -> Option<&Field> {
+            let field = self.lowered.fields.get(&(
+                schema.to_string(),
+                name.to_string(),
+                column.to_string(),
+            ))?;
+            block.fields.iter().find(|x| x.name.name == *field)
+        };
+        let model = &block.name.name;
+        match f.rule {
+            "fk-missing-index" | "cascade-unindexed" if f.fix.is_some() => {
+                let fields: Option<Vec<&str>> = f
+                    .columns
+                    .iter()
+                    .map(|c| field_of(c).map(|x| x.name.name.as_str()))
+                    .collect();
+                // Prisma's name for the index, unless an index of that name exists
+                // (a partial one on the same columns): then one of its own.
+                let columns: Vec<String> = f.columns.clone();
+                let default = lower::default_name(name, &columns, "_idx");
+                let taken = |n: &str| {
+                    self.lowered.origins.iter().any(
+                        |(o, _)| matches!(o, Origin::Constraint(s, _, c) if s == schema && c == n),
+                    )
+                };
+                let map = if taken(&default) {
+                    let own = lower::default_name(name, &columns, "_fk_idx");
+                    if taken(&own) {
+                        return None;
+                    }
+                    format!(", map: \"{own}\"")
+                } else {
+                    String::new()
+                };
+                let line = format!("  @@index([{}]{map})", fields?.join(", "));
+                let text = &self.sources[block.span.file].1;
+                let close = block.span.end.checked_sub(1)?;
+                let at = text[..close].rfind('\n').map_or(close, |i| i + 1);
+                Some(PrismaFix {
+                    text: format!(
+                        "in model {model} ({}), add\n{line}\nthen `prisma migrate dev` (on a table in use: `prisma migrate dev --create-only`, and make the migration's CREATE INDEX CONCURRENTLY, alone in its migration.sql)",
+                        self.where_is(block.name.span)
+                    ),
+                    edits: vec![Edit {
+                        file: block.span.file,
+                        start: at,
+                        end: at,
+                        text: format!("{line}\n"),
+                    }],
+                })
+            }
+            "timestamp-without-tz" => {
+                let field = field_of(f.columns.first()?)?;
+                let native = field.attributes.iter().find(|a| a.name.starts_with("db."));
+                let precision = match native {
+                    Some(a) => match a.args.first().map(|x| &x.value) {
+                        Some(parse::Expr::Num(n)) => Some(n.clone()),
+                        _ => None,
+                    },
+                    None => Some("3".to_string()),
+                };
+                let attr = match &precision {
+                    Some(p) => format!("@db.Timestamptz({p})"),
+                    None => "@db.Timestamptz".to_string(),
+                };
+                let edit = match native {
+                    Some(a) => Edit {
+                        file: a.span.file,
+                        start: a.span.start,
+                        end: a.span.end,
+                        text: attr,
+                    },
+                    None => Edit {
+                        file: field.span.file,
+                        start: field.span.end,
+                        end: field.span.end,
+                        text: format!(" {attr}"),
+                    },
+                };
+                let edits = vec![edit];
+                Some(PrismaFix {
+                    text: format!(
+                        "in model {model} ({}), make the field\n  {}\nthen `prisma migrate dev --create-only`, and put `SET TIME ZONE 'UTC';` first in its migration.sql (Prisma stores DateTime values as UTC, and the type change reads them in the session's TimeZone); keeping a precision rewrites the table, while `@db.Timestamptz` without one changes only the catalog (PostgreSQL 12+)",
+                        self.where_is(field.span),
+                        self.edited_field(field, &edits)
+                    ),
+                    edits,
+                })
+            }
+            "json-not-jsonb" => {
+                let field = field_of(f.columns.first()?)?;
+                let native = field.attributes.iter().find(|a| a.name == "db.Json")?;
+                let text = &self.sources[field.span.file].1;
+                let start = text[..native.span.start].trim_end().len();
+                let edits = vec![Edit {
+                    file: native.span.file,
+                    start,
+                    end: native.span.end,
+                    text: String::new(),
+                }];
+                Some(PrismaFix {
+                    text: format!(
+                        "in model {model} ({}), make the field (a Json field is jsonb unless @db.Json says otherwise)\n  {}\nthen `prisma migrate dev` (it rewrites the table)",
+                        self.where_is(field.span),
+                        self.edited_field(field, &edits)
+                    ),
+                    edits,
+                })
+            }
+            "duplicate-index" | "redundant-index" => {
+                let index = f.object.as_deref()?;
+                // Only when the SQL fix drops this index.
+                if !f.fix.as_deref()?.contains("DROP INDEX") {
+                    return None;
+                }
+                let span = self.lowered.origins.iter().find_map(|(o, s)| {
+                    (*o == Origin::Constraint(
+                        schema.to_string(),
+                        name.to_string(),
+                        index.to_string(),
+                    ))
+                    .then_some(*s)
+                })?;
+                let text = &self.sources[span.file].1;
+                let attribute = &text[span.start..span.end];
+                let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+                let own_line = text[line_start..span.start].trim().is_empty();
+                let edit = if own_line && attribute.starts_with("@@") {
+                    let end = text[span.end..]
+                        .find('\n')
+                        .map_or(text.len(), |i| span.end + i + 1);
+                    Edit {
+                        file: span.file,
+                        start: line_start,
+                        end,
+                        text: String::new(),
+                    }
+                } else {
+                    Edit {
+                        file: span.file,
+                        start: text[..span.start].trim_end().len(),
+                        end: span.end,
+                        text: String::new(),
+                    }
+                };
+                Some(PrismaFix {
+                    text: format!(
+                        "in model {model} ({}), remove\n  {attribute}\nthen `prisma migrate dev`",
+                        self.where_is(span)
+                    ),
+                    edits: vec![edit],
+                })
+            }
+            // Rules whose fix only changes a foreign key's ON DELETE action (and, for
+            // SET NULL, makes its columns nullable).
+            "cascade-into-audit" | "cascade-on-actor" | "soft-delete-hard-cascade" => {
+                let fix = f.fix.as_deref()?;
+                delete_action(fix)
+                    .and_then(|action| self.on_delete(f, block, schema, name, action, fix))
+                    .or_else(|| self.by_migration(f, model))
+            }
+            _ => self.by_migration(f, model),
+        }
+    }
+
+    /// A foreign key's new ON DELETE action (and the columns made nullable for a SET
+    /// NULL) as `onDelete:` on its relation field.
+    fn on_delete(
+        &self,
+        f: &Finding,
+        block: &Block,
+        schema: &str,
+        table: &str,
+        action: &str,
+        fix: &str,
+    ) -> Option<PrismaFix> {
+        let fk = f.object.as_deref()?;
+        let relation_field =
+            self.lowered
+                .relations
+                .get(&(schema.to_string(), table.to_string(), fk.to_string()))?;
+        let field = block
+            .fields
+            .iter()
+            .find(|x| x.name.name == *relation_field)?;
+        let relation = field.attributes.iter().find(|a| a.name == "relation")?;
+        let mut edits = Vec::new();
+        let new_arg = format!("onDelete: {action}");
+        match relation
+            .args
+            .iter()
+            .find(|a| a.name.as_deref() == Some("onDelete"))
+        {
+            Some(arg) => edits.push(Edit {
+                file: arg.span.file,
+                start: arg.span.start,
+                end: arg.span.end,
+                text: new_arg,
+            }),
+            None => edits.push(Edit {
+                file: relation.span.file,
+                start: relation.span.end - 1,
+                end: relation.span.end - 1,
+                text: format!(", {new_arg}"),
+            }),
+        }
+        // SET NULL needs nullable columns: the fields, and then the relation field.
+        let mut changed = vec![field];
+        if fix.contains("DROP NOT NULL") {
+            let fields = match relation.arg("fields", false) {
+                Some(parse::Expr::Array(items)) => items.clone(),
+                _ => Vec::new(),
+            };
+            for item in fields {
+                let Some(scalar) = item
+                    .as_const()
+                    .and_then(|n| block.fields.iter().find(|x| x.name.name == n))
+                else {
+                    continue;
+                };
+                if scalar.arity == Arity::Required {
+                    edits.push(Edit {
+                        file: scalar.type_name.span.file,
+                        start: scalar.type_name.span.end,
+                        end: scalar.type_name.span.end,
+                        text: "?".into(),
+                    });
+                    changed.insert(0, scalar);
+                }
+            }
+            if field.arity == Arity::Required {
+                edits.push(Edit {
+                    file: field.type_name.span.file,
+                    start: field.type_name.span.end,
+                    end: field.type_name.span.end,
+                    text: "?".into(),
+                });
+            }
+        }
+        let lines: Vec<String> = changed
+            .iter()
+            .map(|x| format!("  {}", self.edited_field(x, &edits)))
+            .collect();
+        Some(PrismaFix {
+            text: format!(
+                "in model {} ({}), make {}\n{}\nthen `prisma migrate dev`",
+                block.name.name,
+                self.where_is(field.span),
+                if lines.len() == 1 {
+                    "the field"
+                } else {
+                    "the fields"
+                },
+                lines.join("\n")
+            ),
+            edits,
+        })
+    }
+
+    /// The steps for a change Prisma cannot declare: an empty migration holding the
+    /// SQL. A partial unique index is the exception that Prisma 7.4 can declare.
+    fn by_migration(&self, f: &Finding, model: &str) -> Option<PrismaFix> {
+        let fix = f.fix.as_deref()?;
+        let text = match f.rule {
+            "soft-delete-unique" | "unique-on-flag-or-status" => format!(
+                "with Prisma 7.4 or later (previewFeatures = [\"partialIndexes\"]), declare the key in model {model} as a partial one (`where: raw(\"…\")`); before 7.4 Prisma cannot declare a partial index, and `prisma migrate dev` drops one it does not know. The index it should be:\n{fix}"
+            ),
+            // A CHECK, an identity column, MATCH FULL: nothing in schema.prisma says it.
+            "serial-not-identity"
+            | "unbounded-varchar"
+            | "status-without-check"
+            | "text-without-length-check"
+            | "fk-nullable-match-simple" => format!(
+                "Prisma cannot declare this in schema.prisma: run `prisma migrate dev --create-only`, put this SQL in the new migration.sql, then `prisma migrate dev`:\n{fix}"
+            ),
+            _ => format!(
+                "the change in SQL: declare in model {model} what Prisma can (so that `prisma migrate dev` writes it), and put the rest in a migration made with `prisma migrate dev --create-only`:\n{fix}"
+            ),
+        };
+        Some(PrismaFix {
+            text,
+            edits: Vec::new(),
+        })
+    }
+}
+
+/// The ON DELETE action a fix re-creates a foreign key with, in Prisma's words.
+fn delete_action(fix: &str) -> Option<&'static str> {
+    if !fix.contains("FOREIGN KEY") {
+        return None;
+    }
+    let at = fix.find("ON DELETE ")? + "ON DELETE ".len();
+    let rest = &fix[at..];
+    [
+        ("SET NULL", "SetNull"),
+        ("SET DEFAULT", "SetDefault"),
+        ("RESTRICT", "Restrict"),
+        ("NO ACTION", "NoAction"),
+        ("CASCADE", "Cascade"),
+    ]
+    .into_iter()
+    .find(|(sql, _)| rest.starts_with(sql))
+    .map(|(_, prisma)| prisma)
+}
