@@ -157,6 +157,11 @@ fail_on = "error"
 # Exit 1 when the overall grade is below this (uncomment to use).
 # min_grade = "C"
 
+# The Prisma major version that migrates a schema.prisma (default: the `prisma`
+# dependency in package.json, else the latest): before 6, implicit many-to-many
+# tables have a unique index where Prisma 6 gives them a primary key.
+# prisma_version = 5
+
 # Rule packs to run (default: all of them):
 {packs}
 # packs = ["keys", "foreign-keys", "indexes", "cascades", "soft-delete", "security"]

@@ -52,6 +52,9 @@ pub struct Settings {
     pub paths: Vec<(String, PathSettings)>,
     /// The PostgreSQL major version migrations will run on (version-dependent verdicts).
     pub pg_version: u32,
+    /// The Prisma major version a `schema.prisma` is migrated with (`prisma_version`),
+    /// when stated; else read from the project's package.json (`source::prisma`).
+    pub prisma_version: Option<u32>,
     /// The configuration file that was read, if any.
     pub config_file: Option<PathBuf>,
 }
@@ -68,6 +71,7 @@ impl Default for Settings {
             rules: BTreeMap::new(),
             pack_options: BTreeMap::new(),
             pg_version: DEFAULT_PG_VERSION,
+            prisma_version: None,
             paths: Vec::new(),
             config_file: None,
         }
@@ -229,6 +233,21 @@ impl Settings {
                             )
                         })?;
                 }
+                "prisma_version" => {
+                    settings.prisma_version = Some(
+                        value
+                            .as_integer()
+                            .and_then(|v| u32::try_from(v).ok())
+                            .filter(|v| (2..=7).contains(v))
+                            .ok_or_else(|| {
+                                err(
+                                    None,
+                                    key,
+                                    format!("prisma_version must be a Prisma major version from 2 to 7, not {value}"),
+                                )
+                            })?,
+                    );
+                }
                 "min_grade" => {
                     let v = value.as_str().unwrap_or_default();
                     settings.min_grade = Some(Grade::parse(v).ok_or_else(|| {
@@ -362,7 +381,7 @@ impl Settings {
                     }
                 }
                 _ => {
-                    let known = "fail_on, min_grade, pg_version, packs, enable, disable, ignore, [rules.<id>], [options.<pack>], [paths.\"<glob>\"]";
+                    let known = "fail_on, min_grade, pg_version, prisma_version, packs, enable, disable, ignore, [rules.<id>], [options.<pack>], [paths.\"<glob>\"]";
                     return Err(err(
                         None,
                         key,

@@ -322,7 +322,7 @@ fn prisma_fixes_edit_the_schema_and_remove_their_finding() {
         let loaded = prisma::load(std::slice::from_ref(&file)).unwrap();
         let mut found = engine::run(&loaded.database, &plan);
         engine::review_fixes(&loaded.database, &plan, 15, &mut found);
-        let schema = Schema::read(vec![(file.clone(), text.clone())]);
+        let schema = Schema::read(vec![(file.clone(), text.clone())], 7);
         for (n, f) in found.iter().enumerate() {
             let Some(fix) = schema.fix(f) else {
                 if f.fix.is_some() {
@@ -367,4 +367,74 @@ fn prisma_fixes_edit_the_schema_and_remove_their_finding() {
     }
     assert!(edited >= 10, "only {edited} fixes edit a schema");
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// What Prisma decides and schema.prisma cannot change is said so: a finding on an
+/// implicit many-to-many table points at making the relation explicit, not at SQL
+/// the next `prisma migrate dev` would undo.
+#[test]
+fn findings_on_prismas_own_join_tables_say_how_to_take_them_over() {
+    let run = common::dblint(&[
+        "lint",
+        "sample-dbs/prodmatic/schema.prisma",
+        "--all",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let on_join_table: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["table"] == "public._ProductToTeam")
+        .collect();
+    assert!(!on_join_table.is_empty());
+    for f in on_join_table {
+        let fix = f["prisma_fix"].as_str().unwrap_or_default();
+        assert!(
+            fix.contains("implicit many-to-many relation between Product and Team")
+                && fix.contains("explicit many-to-many relation"),
+            "{f}"
+        );
+    }
+}
+
+/// Before Prisma 6 an implicit many-to-many table had a unique index where it has a
+/// primary key now. The version comes from `prisma_version` or the project's
+/// package.json; prodmatic's schema.sql is Prisma 5's form, statement for statement.
+#[test]
+fn prisma_5_projects_get_prisma_5_join_tables() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema = std::fs::read_to_string(root.join("sample-dbs/prodmatic/schema.prisma")).unwrap();
+    let dir = temp_tree(&[
+        ("app/prisma/schema.prisma", &schema),
+        (
+            "app/package.json",
+            "{\"devDependencies\": {\"prisma\": \"^5.22.0\"}}",
+        ),
+    ]);
+    let file = dir.path().join("app/prisma/schema.prisma");
+    assert_eq!(prisma::project_major(&file), Some(5));
+    let from_psl = prisma::load(std::slice::from_ref(&file)).unwrap();
+    let from_sql = sql::load(&[root.join("sample-dbs/prodmatic/schema.sql")]).unwrap();
+    let differences = compare::differences(&from_sql.database, &from_psl.database);
+    assert!(differences.is_empty(), "{differences:#?}");
+    // Stated in dblint.toml, it wins over package.json.
+    std::fs::write(dir.path().join("app/dblint.toml"), "prisma_version = 6\n").unwrap();
+    let run = dblint_in(
+        &dir.path().join("app"),
+        &["lint", "prisma/schema.prisma", "--all"],
+    );
+    assert!(
+        run.stdout.contains("as Prisma 6 Migrate creates them"),
+        "{}",
+        run.stdout
+    );
+    let from_6 = prisma::load_as(std::slice::from_ref(&file), Some(6)).unwrap();
+    assert!(from_6
+        .database
+        .tables
+        .values()
+        .any(|t| t.name.name == "_ProductToTeam" && t.primary_key.is_some()));
 }

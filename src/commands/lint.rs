@@ -37,7 +37,7 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     let mut reviewed = Vec::new();
     let mut last_file: Option<(std::sync::Arc<str>, bool)> = None;
     let mut loaded = if prisma {
-        crate::source::prisma::load(&args.paths)
+        crate::source::prisma::load_as(&args.paths, settings.prisma_version)
     } else {
         sql::load_with(&args.paths, &assume, &mut |event| {
             let file = &event.location.file;
@@ -97,7 +97,12 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             .map(|p| Ok((p.clone(), std::fs::read_to_string(p)?)))
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(|e| crate::error::Error::new(e.to_string()))?;
-        crate::source::prisma::fixes::Schema::read(sources).rewrite(&mut findings);
+        let major = loaded
+            .stats
+            .prisma
+            .as_ref()
+            .map_or(crate::source::prisma::CURRENT_MAJOR, |p| p.major);
+        crate::source::prisma::fixes::Schema::read(sources, major).rewrite(&mut findings);
     }
     findings.extend(reviewed);
     let failed = loaded

@@ -70,7 +70,7 @@ pub fn replay(
     };
     let delivery = |file: &Path| settings.delivery(&real(file));
     let loaded = if crate::source::prisma::is_prisma_input(&at_base).unwrap_or(false) {
-        crate::source::prisma::load(&at_base)
+        crate::source::prisma::load_as(&at_base, settings.prisma_version)
     } else {
         sql::load_with(&at_base, &delivery, &mut |_| {})
     }

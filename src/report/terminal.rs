@@ -60,11 +60,12 @@ pub fn render(report: &Report) -> String {
                 Some(p) => {
                     let _ = writeln!(
                         out,
-                        "{} read: {}, {} ({} tables, as Prisma Migrate creates them)",
+                        "{} read: {}, {} ({} tables, as Prisma {} Migrate creates them)",
                         plural(p.files, "Prisma schema file"),
                         plural(p.models, "model"),
                         plural(p.enums, "enum"),
-                        s.tables.len()
+                        s.tables.len(),
+                        p.major
                     );
                 }
                 None => {

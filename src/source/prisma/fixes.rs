@@ -45,13 +45,13 @@ pub fn apply(text: &str, edits: &[&Edit]) -> String {
 }
 
 impl Schema {
-    pub fn read(sources: Vec<(PathBuf, String)>) -> Schema {
+    pub fn read(sources: Vec<(PathBuf, String)>, prisma_major: u32) -> Schema {
         let asts: Vec<Ast> = sources
             .iter()
             .enumerate()
             .map(|(i, (_, text))| parse::parse(i, text).0)
             .collect();
-        let lowered = lower::lower(&asts);
+        let lowered = lower::lower_for(&asts, prisma_major);
         Schema {
             sources,
             asts,
@@ -107,6 +107,20 @@ impl Schema {
     pub fn fix(&self, f: &Finding) -> Option<PrismaFix> {
         let table = f.table.as_ref()?;
         let (schema, name) = (table.schema.as_str(), table.name.as_str());
+        // Prisma's own table for an implicit many-to-many relation: nothing in
+        // schema.prisma changes its keys, index or cascades but making it a model.
+        if let Some((a, b)) = self
+            .lowered
+            .join_tables
+            .get(&(schema.to_string(), name.to_string()))
+        {
+            return Some(PrismaFix {
+                text: format!(
+                    "{name} is the table Prisma creates for the implicit many-to-many relation between {a} and {b}: Prisma decides its keys, its index and its ON DELETE CASCADE, and schema.prisma cannot change them. To decide them, declare the relation table as a model of its own (an explicit many-to-many relation, with `onDelete:` on its two relation fields), then `prisma migrate dev`"
+                ),
+                edits: Vec::new(),
+            });
+        }
         let block = self.model(schema, name)?;
         let field_of = |column: &str| -> Option<&Field> {
             let field = self.lowered.fields.get(&(

@@ -47,6 +47,8 @@ pub struct Lowered {
     pub fields: BTreeMap<(String, String, String), String>,
     /// (schema, table, foreign key) → the relation field whose `@relation` declares it.
     pub relations: BTreeMap<(String, String, String), String>,
+    /// (schema, table) of each implicit many-to-many table → its two models (A, B).
+    pub join_tables: BTreeMap<(String, String), (String, String)>,
 }
 
 /// A model resolved: its table and columns' database names.
@@ -64,12 +66,23 @@ struct Lowering<'a> {
     origins: Vec<(Origin, Span)>,
     errors: Vec<(Span, String)>,
     foreign_keys: bool,
+    /// Implicit many-to-many tables get a primary key (Prisma 6+), else a unique index.
+    join_primary_key: bool,
     fields: BTreeMap<(String, String, String), String>,
     relations: BTreeMap<(String, String, String), String>,
+    join_tables: BTreeMap<(String, String), (String, String)>,
 }
 
-/// Lower every file's declarations (already read) to Prisma Migrate's SQL.
+/// Lower every file's declarations (already read) to the SQL Prisma Migrate 6 and
+/// later write.
 pub fn lower(asts: &[Ast]) -> Lowered {
+    lower_for(asts, 6)
+}
+
+/// [`lower`] for a Prisma major version: before 6, an implicit many-to-many table has
+/// a unique index `_AB_unique` on (A, B) where Prisma 6 gives it a primary key
+/// `_AB_pkey` (Prisma 6.0.0 release notes).
+pub fn lower_for(asts: &[Ast], prisma_major: u32) -> Lowered {
     let blocks: Vec<&Block> = asts.iter().flat_map(|a| &a.blocks).collect();
     let enums: Vec<&EnumBlock> = asts.iter().flat_map(|a| &a.enums).collect();
     let configs: Vec<_> = asts.iter().flat_map(|a| &a.configs).collect();
@@ -104,8 +117,10 @@ pub fn lower(asts: &[Ast]) -> Lowered {
         origins: Vec::new(),
         errors,
         foreign_keys,
+        join_primary_key: prisma_major >= 6,
         fields: BTreeMap::new(),
         relations: BTreeMap::new(),
+        join_tables: BTreeMap::new(),
     };
     for block in blocks.iter().filter(|b| b.kind == BlockKind::Model) {
         let table = block_attr(&block.attributes, "map")
@@ -235,6 +250,7 @@ pub fn lower(asts: &[Ast]) -> Lowered {
         models,
         fields: l.fields,
         relations: l.relations,
+        join_tables: l.join_tables,
     }
 }
 
@@ -906,11 +922,27 @@ impl<'a> Lowering<'a> {
                 };
                 self.origins
                     .push((Origin::Table(schema.clone(), table.clone()), field.span));
-                let _ = writeln!(
-                    tables,
-                    "CREATE TABLE {qt} (\n    \"A\" {a_type} NOT NULL,\n    \"B\" {b_type} NOT NULL,\n\n    CONSTRAINT {} PRIMARY KEY (\"A\",\"B\")\n);\n",
-                    quote(&format!("{}_AB_pkey", cut(&table, MAX_NAME - 8)))
+                self.join_tables.insert(
+                    (schema.clone(), table.clone()),
+                    (a.to_string(), b.to_string()),
                 );
+                if self.join_primary_key {
+                    let _ = writeln!(
+                        tables,
+                        "CREATE TABLE {qt} (\n    \"A\" {a_type} NOT NULL,\n    \"B\" {b_type} NOT NULL,\n\n    CONSTRAINT {} PRIMARY KEY (\"A\",\"B\")\n);\n",
+                        quote(&format!("{}_AB_pkey", cut(&table, MAX_NAME - 8)))
+                    );
+                } else {
+                    let _ = writeln!(
+                        tables,
+                        "CREATE TABLE {qt} (\n    \"A\" {a_type} NOT NULL,\n    \"B\" {b_type} NOT NULL\n);\n"
+                    );
+                    let _ = writeln!(
+                        indexes,
+                        "CREATE UNIQUE INDEX {} ON {qt}(\"A\", \"B\");\n",
+                        quote(&format!("{}_AB_unique", cut(&table, MAX_NAME - 10)))
+                    );
+                }
                 let _ = writeln!(
                     indexes,
                     "CREATE INDEX {} ON {qt}(\"B\");\n",

@@ -24,6 +24,8 @@ pub struct PrismaStats {
     pub files: usize,
     pub models: usize,
     pub enums: usize,
+    /// The Prisma major version whose Migrate the model follows.
+    pub major: u32,
 }
 
 /// Whether one input is a Prisma schema: a `.prisma` file, or a folder holding
@@ -102,6 +104,12 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
 /// Read the Prisma schema the inputs name into the model. Syntax and schema errors
 /// are `Error` diagnostics (one line each, with file, line and column).
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
+    load_as(paths, None)
+}
+
+/// [`load`] for a Prisma major version (`prisma_version` in dblint.toml), or, when
+/// `None`, the one the project's package.json names ([`project_major`]).
+pub fn load_as(paths: &[PathBuf], prisma_major: Option<u32>) -> Result<Loaded, InputError> {
     let files = input_files(paths)?;
     let mut sources = Vec::new();
     for file in &files {
@@ -111,11 +119,52 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
         })?;
         sources.push((file.clone(), text));
     }
-    Ok(load_texts(&sources))
+    let major = prisma_major
+        .or_else(|| files.first().and_then(|f| project_major(f)))
+        .unwrap_or(CURRENT_MAJOR);
+    Ok(load_texts_as(&sources, major))
 }
 
-/// [`load`] for files held in memory (path, text).
+/// The Prisma major version assumed when nothing says otherwise.
+pub const CURRENT_MAJOR: u32 = 7;
+
+/// The Prisma major version of the project a schema file belongs to: the `prisma` (or
+/// else `@prisma/client`) dependency of the nearest package.json above it that names
+/// one (`^5.22.0`, `~6.1`, `5.x` → 5). `None` when none does, or its version has no
+/// number (`latest`, `workspace:*`).
+pub fn project_major(schema_file: &Path) -> Option<u32> {
+    let start = std::fs::canonicalize(schema_file).ok()?;
+    for dir in start.ancestors().skip(1) {
+        let Ok(text) = std::fs::read_to_string(dir.join("package.json")) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        for package in ["prisma", "@prisma/client"] {
+            for section in ["dependencies", "devDependencies"] {
+                if let Some(version) = json[section][package].as_str() {
+                    let digits: String = version
+                        .trim_start_matches(|c: char| !c.is_ascii_digit())
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect();
+                    return digits.parse().ok();
+                }
+            }
+        }
+        // A workspace's package without Prisma: its root may have it.
+    }
+    None
+}
+
+/// [`load`] for files held in memory (path, text), for the Prisma version of today.
 pub fn load_texts(sources: &[(PathBuf, String)]) -> Loaded {
+    load_texts_as(sources, CURRENT_MAJOR)
+}
+
+/// [`load_texts`] for a Prisma major version.
+pub fn load_texts_as(sources: &[(PathBuf, String)], prisma_major: u32) -> Loaded {
     let names: Vec<Arc<str>> = sources
         .iter()
         .map(|(p, _)| Arc::from(p.display().to_string()))
@@ -145,7 +194,7 @@ pub fn load_texts(sources: &[(PathBuf, String)]) -> Loaded {
         }
         asts.push(ast);
     }
-    let lowered = lower::lower(&asts);
+    let lowered = lower::lower_for(&asts, prisma_major);
     for (span, message) in &lowered.errors {
         diagnostics.push(Diagnostic {
             level: DiagnosticLevel::Error,
@@ -196,6 +245,7 @@ pub fn load_texts(sources: &[(PathBuf, String)]) -> Loaded {
                 .filter(|b| b.kind == parse::BlockKind::Model)
                 .count(),
             enums: asts.iter().map(|a| a.enums.len()).sum(),
+            major: prisma_major,
         }),
         ..Default::default()
     };
