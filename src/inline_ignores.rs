@@ -1,4 +1,5 @@
-//! Suppressions written in the SQL itself:
+//! Suppressions written in the SQL itself (or, as `// dblint-ignore …`, in a Prisma
+//! schema, where a model, a field or a block attribute counts as a statement):
 //!
 //! - `-- dblint-ignore rule[, rule] -- reason` on a statement's line or in the comments
 //!   just above it silences those rules for that statement;
@@ -32,6 +33,8 @@ fn directive(comment: &str) -> Option<(bool, &str)> {
         .trim()
         .trim_start_matches("--")
         .trim_start_matches("/*")
+        // A Prisma schema's comments: `// dblint-ignore …`.
+        .trim_start_matches('/')
         .trim_end_matches("*/")
         .trim();
     if let Some(rest) = body.strip_prefix("dblint-ignore-file") {

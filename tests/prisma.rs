@@ -438,3 +438,50 @@ fn prisma_5_projects_get_prisma_5_join_tables() {
         .values()
         .any(|t| t.name.name == "_ProductToTeam" && t.primary_key.is_some()));
 }
+
+/// `// dblint-ignore rule -- reason` in a Prisma schema silences the rule for the
+/// model, field or attribute on its line or just below it, as `-- dblint-ignore` does
+/// for a SQL statement; an unknown rule is an error, an unused ignore a warning.
+#[test]
+fn dblint_ignore_comments_work_in_prisma_schemas() {
+    let schema = SCHEMA.replace(
+        "  user    users @relation",
+        "  // dblint-ignore fk-missing-index -- posts are few and never deleted by user\n  user    users @relation",
+    );
+    let dir = temp_tree(&[("schema.prisma", &schema)]);
+    let run = dblint_in(dir.path(), &["lint", "schema.prisma", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("\"fk-missing-index\""),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("unused-ignore"), "{}", run.stderr);
+
+    // On the field's own line, after it.
+    let schema = SCHEMA.replace(
+        "  user_id Int\n",
+        "  user_id Int // dblint-ignore missing-fk, timestamp-without-tz\n",
+    );
+    let dir = temp_tree(&[("schema.prisma", &schema)]);
+    let run = dblint_in(dir.path(), &["lint", "schema.prisma", "--all"]);
+    assert!(
+        run.stderr.contains("schema.prisma:13: warning: unused-ignore: `dblint-ignore missing-fk, timestamp-without-tz` suppressed nothing"),
+        "{}",
+        run.stderr
+    );
+
+    let schema = SCHEMA.replace(
+        "  user_id Int\n",
+        "  // dblint-ignore no-such-rule\n  user_id Int\n",
+    );
+    let dir = temp_tree(&[("schema.prisma", &schema)]);
+    let run = dblint_in(dir.path(), &["lint", "schema.prisma"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("schema.prisma:13: unknown rule `no-such-rule`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -249,13 +249,50 @@ pub fn load_texts_as(sources: &[(PathBuf, String)], prisma_major: u32) -> Loaded
         }),
         ..Default::default()
     };
+    let outlines = asts
+        .iter()
+        .enumerate()
+        .map(|(i, ast)| outline(&names[i], &sources[i].0, texts[i], ast))
+        .collect();
     Loaded {
         out_of_order: Vec::new(),
         database,
         diagnostics,
         stats,
         files: sources.iter().map(|(p, _)| p.clone()).collect(),
-        outlines: Vec::new(),
+        outlines,
+    }
+}
+
+/// Where a file's declarations start and what comments it has, for `// dblint-ignore`
+/// (`inline_ignores`): a model, a field, a block attribute, an enum each count as a
+/// statement does in SQL, so an ignore on its line or just above it covers it.
+fn outline(file: &Arc<str>, path: &Path, text: &str, ast: &parse::Ast) -> sql::FileOutline {
+    let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() as u32 + 1;
+    let mut starts: Vec<usize> = Vec::new();
+    for block in &ast.blocks {
+        starts.push(block.span.start);
+        starts.extend(block.fields.iter().map(|f| f.span.start));
+        starts.extend(block.attributes.iter().map(|a| a.span.start));
+    }
+    for e in &ast.enums {
+        starts.push(e.span.start);
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    sql::FileOutline {
+        file: file.clone(),
+        path: path.to_path_buf(),
+        statements: starts.iter().map(|&s| (line(s), s)).collect(),
+        comments: ast
+            .comments
+            .iter()
+            .map(|(offset, text)| sql::split::Comment {
+                text: text.clone(),
+                line: line(*offset),
+            })
+            .collect(),
+        comment_offsets: ast.comments.iter().map(|(offset, _)| *offset).collect(),
     }
 }
 

@@ -152,6 +152,8 @@ pub struct Ast {
     pub blocks: Vec<Block>,
     pub enums: Vec<EnumBlock>,
     pub configs: Vec<ConfigBlock>,
+    /// Every `//` comment: byte offset and text (for `// dblint-ignore`).
+    pub comments: Vec<(usize, String)>,
 }
 
 /// A syntax error: where, and what was expected.
@@ -177,6 +179,8 @@ enum Tok {
 struct Lexer<'a> {
     text: &'a str,
     pos: usize,
+    /// Every `//` comment (doc comments too): byte offset and text.
+    comments: Vec<(usize, String)>,
 }
 
 impl Lexer<'_> {
@@ -195,9 +199,12 @@ impl Lexer<'_> {
                 }
             }
             if self.text[self.pos..].starts_with("//") {
-                while self.pos < bytes.len() && bytes[self.pos] != b'\n' {
+                let start = self.pos;
+                while self.pos < bytes.len() && !matches!(bytes[self.pos], b'\n' | b'\r') {
                     self.pos += 1;
                 }
+                self.comments
+                    .push((start, self.text[start..self.pos].to_string()));
                 continue;
             }
             break;
@@ -363,11 +370,16 @@ fn is_ident_byte(b: u8) -> bool {
 
 /// Read one file. Errors are returned beside what could be read.
 pub fn parse(file: usize, text: &str) -> (Ast, Vec<SyntaxError>) {
-    let mut lexer = Lexer { text, pos: 0 };
+    let mut lexer = Lexer {
+        text,
+        pos: 0,
+        comments: Vec::new(),
+    };
     let mut toks = Vec::new();
     while let Some(t) = lexer.next() {
         toks.push(t);
     }
+    let comments = std::mem::take(&mut lexer.comments);
     let mut p = Parser {
         depth: 0,
         file,
@@ -376,7 +388,8 @@ pub fn parse(file: usize, text: &str) -> (Ast, Vec<SyntaxError>) {
         errors: Vec::new(),
         end: text.len(),
     };
-    let ast = p.file();
+    let mut ast = p.file();
+    ast.comments = comments;
     (ast, p.errors)
 }
 
