@@ -22,6 +22,8 @@ pub struct InlineIgnore {
     line: u32,
     /// Line of the statement it applies to; `None` for a file-wide ignore.
     statement_line: Option<u32>,
+    /// The last line of that statement it covers (a Prisma model's closing brace).
+    until: u32,
     whole_file: bool,
     rules: Vec<String>,
     used: bool,
@@ -78,21 +80,29 @@ pub fn collect(outlines: &[FileOutline]) -> Result<Vec<InlineIgnore>, String> {
                     ));
                 }
             }
-            let statement_line = if whole_file {
+            let statement = if whole_file {
                 None
             } else {
                 let same_line = outline
                     .statements
                     .iter()
-                    .rev()
-                    .find(|(line, start)| *line == comment.line && *start < offset);
-                let next = outline.statements.iter().find(|(_, start)| *start > offset);
-                same_line.or(next).map(|(line, _)| *line)
+                    .rposition(|(line, start)| *line == comment.line && *start < offset);
+                let next = outline
+                    .statements
+                    .iter()
+                    .position(|(_, start)| *start > offset);
+                same_line.or(next)
             };
+            let statement_line = statement.map(|i| outline.statements[i].0);
+            let until = statement
+                .and_then(|i| outline.covers_until.get(i).copied())
+                .or(statement_line)
+                .unwrap_or(0);
             out.push(InlineIgnore {
                 file: outline.file.clone(),
                 line: comment.line,
                 statement_line,
+                until,
                 whole_file,
                 rules,
                 used: false,
@@ -115,7 +125,10 @@ pub fn apply(ignores: &mut [InlineIgnore], findings: Vec<Finding>) -> (Vec<Findi
             let mut hit = false;
             for ignore in ignores.iter_mut() {
                 let place = ignore.file == loc.file
-                    && (ignore.whole_file || ignore.statement_line == Some(loc.line));
+                    && (ignore.whole_file
+                        || ignore
+                            .statement_line
+                            .is_some_and(|l| l <= loc.line && loc.line <= ignore.until));
                 if place && ignore.rules.iter().any(|r| r == f.rule) {
                     ignore.used = true;
                     hit = true;

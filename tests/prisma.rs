@@ -266,6 +266,13 @@ fn a_prisma_file_or_folder_is_read_as_prisma_and_a_project_with_migrations_from_
     let run = dblint_in(dir.path(), &["lint", "prisma", "--all"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("1 file replayed"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "prisma/schema.prisma is not read: a project with migrations is graded from them"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -458,6 +465,20 @@ fn dblint_ignore_comments_work_in_prisma_schemas() {
     );
     assert!(!run.stderr.contains("unused-ignore"), "{}", run.stderr);
 
+    // Above the model: the whole model, as above a CREATE TABLE.
+    let schema = SCHEMA.replace(
+        "model posts {",
+        "// dblint-ignore fk-missing-index\nmodel posts {",
+    );
+    let dir = temp_tree(&[("schema.prisma", &schema)]);
+    let run = dblint_in(dir.path(), &["lint", "schema.prisma", "--format", "json"]);
+    assert!(
+        !run.stdout.contains("\"fk-missing-index\""),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("unused-ignore"), "{}", run.stderr);
+
     // On the field's own line, after it.
     let schema = SCHEMA.replace(
         "  user_id Int\n",
@@ -481,6 +502,64 @@ fn dblint_ignore_comments_work_in_prisma_schemas() {
     assert!(
         run.stderr
             .contains("schema.prisma:13: unknown rule `no-such-rule`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A folder's `*.prisma` files are one schema (Prisma's multi-file schema), unless
+/// several declare a datasource: then they are several schemas, and the folder's
+/// schema.prisma is read (a stray `old/schema.prisma` copy is left out, and said so).
+/// A typo in an attribute or a referential action is an error, as Prisma makes it one.
+#[test]
+fn folders_resolve_as_prisma_does_and_typos_are_errors() {
+    let dir = temp_tree(&[
+        ("prisma/schema.prisma", SCHEMA),
+        ("prisma/old/schema.prisma", SCHEMA),
+    ]);
+    let run = dblint_in(dir.path(), &["lint", "prisma"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("prisma/old/schema.prisma is left out: it declares a datasource of its own"),
+        "{}",
+        run.stderr
+    );
+    let dir = temp_tree(&[
+        ("prisma/schema/users.prisma", "datasource db {\n  provider = \"postgresql\"\n}\nmodel users {\n  id Int @id\n  posts posts[]\n}\n"),
+        ("prisma/schema/posts.prisma", "model posts {\n  id Int @id\n  user_id Int\n  user users @relation(fields: [user_id], references: [id])\n}\n"),
+    ]);
+    let run = dblint_in(dir.path(), &["lint", "prisma"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("2 Prisma schema files read: 2 models"),
+        "{}",
+        run.stdout
+    );
+
+    for (typo, message) in [
+        (
+            "  user_id Int @uniqe\n",
+            "schema.prisma:13:15: error: unknown field attribute `@uniqe`",
+        ),
+        (
+            "  user_id Int\n  @@indx([user_id])\n",
+            "schema.prisma:14:3: error: unknown block attribute `@@indx`",
+        ),
+    ] {
+        let schema = SCHEMA.replace("  user_id Int\n", typo);
+        let dir = temp_tree(&[("schema.prisma", &schema)]);
+        let run = dblint_in(dir.path(), &["lint", "schema.prisma", "--format", "json"]);
+        assert_eq!(run.code, 2, "{typo}");
+        assert!(run.stderr.starts_with(message), "{}", run.stderr);
+    }
+    let schema = SCHEMA.replace("references: [id])", "references: [id], onDelete: Cascde)");
+    let dir = temp_tree(&[("schema.prisma", &schema)]);
+    let run = dblint_in(dir.path(), &["lint", "schema.prisma", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("onDelete: Cascde is not a referential action"),
         "{}",
         run.stderr
     );

@@ -75,6 +75,20 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         // The model is not the schema: grading it would be wrong.
         return Err(first.clone().into());
     }
+    // A Prisma project folder with migrations is graded from them: say the schema
+    // file beside them was not read.
+    if !prisma {
+        for dir in args.paths.iter().filter(|p| p.is_dir()) {
+            let schema = dir.join("schema.prisma");
+            if schema.is_file() && dir.join("migrations").is_dir() {
+                eprintln!(
+                    "dblint: note: {} is not read: a project with migrations is graded from them (what the database has); `dblint lint {}` grades the schema alone",
+                    schema.display(),
+                    schema.display()
+                );
+            }
+        }
+    }
     let inline = crate::inline_ignores::collect(&loaded.outlines)?;
     for d in &loaded.diagnostics {
         eprintln!("{d}");

@@ -28,9 +28,11 @@ fn item(f: &Finding) -> String {
         .unwrap_or_default();
     let _ = writeln!(out, "- {}{loc}", escape(&f.message));
     if let Some(fix) = f.shown_fix() {
+        // A Prisma fix is Prisma's language and prose, not SQL.
+        let language = if f.prisma_fix.is_some() { "" } else { "sql" };
         let _ = writeln!(
             out,
-            "  ```sql\n  {}\n  ```",
+            "  ```{language}\n  {}\n  ```",
             super::printable(fix, true)
                 .replace("```", "` ` `")
                 .replace('\n', "\n  ")

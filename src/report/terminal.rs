@@ -60,11 +60,11 @@ pub fn render(report: &Report) -> String {
                 Some(p) => {
                     let _ = writeln!(
                         out,
-                        "{} read: {}, {} ({} tables, as Prisma {} Migrate creates them)",
+                        "{} read: {}, {} ({}, as Prisma {} Migrate creates them)",
                         plural(p.files, "Prisma schema file"),
                         plural(p.models, "model"),
                         plural(p.enums, "enum"),
-                        s.tables.len(),
+                        plural(s.tables.len(), "table"),
                         p.major
                     );
                 }

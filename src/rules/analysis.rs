@@ -712,8 +712,21 @@ pub fn keep_children_fix(
 }
 
 /// Keep the child rows when the parent goes: drop NOT NULL where needed, then
-/// `ON DELETE SET NULL`.
+/// `ON DELETE SET NULL`. When a column of the key is in the primary key, which can
+/// never be NULL (PostgreSQL refuses DROP NOT NULL there), block the delete instead:
+/// `ON DELETE RESTRICT`.
 pub fn set_null_fix(table: &Table, fk: &ForeignKey) -> String {
+    let in_primary_key = table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| fk.columns.iter().any(|c| pk.columns.contains(c)));
+    if in_primary_key {
+        return replace_fk_sql(
+            table,
+            fk,
+            FkChange::OnDelete(crate::model::FkAction::Restrict),
+        );
+    }
     let mut fix: Vec<String> = fk
         .columns
         .iter()

@@ -75,18 +75,38 @@ impl Rule for CascadeSetNullNotNull {
                     };
                     // Dropping NOT NULL lets the action run (SET DEFAULT then sets
                     // NULL); a default is the other way, but its value is the user's.
-                    let fix = names
-                        .iter()
-                        .map(|c| {
-                            format!(
-                                "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
-                                table.name.sql(),
-                                quote_ident(c)
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    let help = if action == FkAction::SetNull {
+                    // A primary-key column can never be NULL (PostgreSQL refuses
+                    // DROP NOT NULL there): then the action must change, to RESTRICT.
+                    let in_primary_key = table
+                        .primary_key
+                        .as_ref()
+                        .is_some_and(|pk| names.iter().any(|c| pk.columns.iter().any(|p| p == c)));
+                    let fix = if in_primary_key {
+                        crate::rules::analysis::replace_fk_sql(
+                            table,
+                            fk,
+                            crate::rules::analysis::FkChange::OnDelete(FkAction::Restrict),
+                        )
+                    } else {
+                        names
+                            .iter()
+                            .map(|c| {
+                                format!(
+                                    "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL;",
+                                    table.name.sql(),
+                                    quote_ident(c)
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    };
+                    let help = if in_primary_key {
+                        format!(
+                            "{} is in the primary key of {} and can never be NULL: RESTRICT keeps a parent that has rows here, CASCADE would delete them with it",
+                            names.join(", "),
+                            table.name.name
+                        )
+                    } else if action == FkAction::SetNull {
                         format!(
                             "or, if every {} needs a parent, make the action RESTRICT or CASCADE",
                             table.name.name

@@ -386,9 +386,16 @@ impl Schema {
     fn by_migration(&self, f: &Finding, model: &str) -> Option<PrismaFix> {
         let fix = f.fix.as_deref()?;
         let text = match f.rule {
-            "soft-delete-unique" | "unique-on-flag-or-status" => format!(
-                "with Prisma 7.4 or later (previewFeatures = [\"partialIndexes\"]), declare the key in model {model} as a partial one (`where: raw(\"…\")`); before 7.4 Prisma cannot declare a partial index, and `prisma migrate dev` drops one it does not know. The index it should be:\n{fix}"
-            ),
+            "soft-delete-unique" | "unique-on-flag-or-status" => {
+                // The unique index the SQL fix builds, in Prisma's words.
+                let declared = self.partial_unique(f, fix);
+                let line = declared
+                    .map(|d| format!(", as\n  {d}\n"))
+                    .unwrap_or_else(|| " as a partial one (`where: raw(\"…\")`); ".to_string());
+                format!(
+                    "with Prisma 7.4 or later (previewFeatures = [\"partialIndexes\"]), declare the key in model {model}{line}before 7.4 Prisma cannot declare a partial index, and `prisma migrate dev` drops one it does not know. The index it should be:\n{fix}"
+                )
+            }
             // A CHECK, an identity column, MATCH FULL: nothing in schema.prisma says it.
             "serial-not-identity"
             | "unbounded-varchar"
@@ -405,6 +412,38 @@ impl Schema {
             text,
             edits: Vec::new(),
         })
+    }
+}
+
+impl Schema {
+    /// `@@unique([a, b], where: raw("…"))` for the partial unique index a SQL fix
+    /// creates (`CREATE UNIQUE INDEX … (a, b) WHERE …;`), when every column is a field.
+    fn partial_unique(&self, f: &Finding, fix: &str) -> Option<String> {
+        let table = f.table.as_ref()?;
+        let statement = fix
+            .lines()
+            .find(|l| l.starts_with("CREATE UNIQUE INDEX") && l.contains(" WHERE "))?;
+        let predicate = statement
+            .split_once(" WHERE ")?
+            .1
+            .trim_end()
+            .trim_end_matches(';');
+        let keys = statement.split_once(" (")?.1.split_once(") WHERE ")?.0;
+        let mut fields = Vec::new();
+        for key in keys.split(", ") {
+            let column = key.trim().trim_matches('"').replace("\"\"", "\"");
+            let field = self.lowered.fields.get(&(
+                table.schema.to_string(),
+                table.name.to_string(),
+                column,
+            ))?;
+            fields.push(field.clone());
+        }
+        let raw = predicate.replace('\\', "\\\\").replace('"', "\\\"");
+        Some(format!(
+            "@@unique([{}], where: raw(\"{raw}\"))",
+            fields.join(", ")
+        ))
     }
 }
 

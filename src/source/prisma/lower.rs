@@ -361,6 +361,48 @@ impl<'a> Lowering<'a> {
         out
     }
 
+    /// Attributes Prisma does not know are errors, as in Prisma (a typo such as
+    /// `@uniqe` must not silently grade another schema), and so are index types.
+    fn check_attributes(&mut self, block: &Block) {
+        const FIELD: [&str; 7] = [
+            "id",
+            "default",
+            "unique",
+            "relation",
+            "map",
+            "updatedAt",
+            "ignore",
+        ];
+        const BLOCK: [&str; 6] = ["id", "unique", "index", "map", "schema", "ignore"];
+        const TYPES: [&str; 6] = ["BTree", "Hash", "Gist", "Gin", "SpGist", "Brin"];
+        for field in &block.fields {
+            for a in &field.attributes {
+                if !FIELD.contains(&a.name.as_str()) && !a.name.starts_with("db.") {
+                    self.errors.push((
+                        a.span,
+                        format!("unknown field attribute `@{}` (Prisma's are @id, @default, @unique, @relation, @map, @updatedAt, @ignore and @db.*)", a.name),
+                    ));
+                }
+            }
+        }
+        for a in &block.attributes {
+            if !BLOCK.contains(&a.name.as_str()) {
+                self.errors.push((
+                    a.span,
+                    format!("unknown block attribute `@@{}` (Prisma's are @@id, @@unique, @@index, @@map, @@schema and @@ignore on PostgreSQL)", a.name),
+                ));
+            }
+            if let Some(t) = a.arg("type", false) {
+                if !t.as_const().is_some_and(|t| TYPES.contains(&t)) {
+                    self.errors.push((
+                        a.span,
+                        "index type must be BTree, Hash, Gist, Gin, SpGist or Brin".into(),
+                    ));
+                }
+            }
+        }
+    }
+
     /// The column type Prisma renders for a scalar field, without `[]`.
     fn column_type(&mut self, field: &Field) -> Option<String> {
         if let Some(text) = &field.unsupported {
@@ -462,6 +504,7 @@ impl<'a> Lowering<'a> {
             Origin::Table(schema.clone(), table.clone()),
             block.name.span,
         ));
+        self.check_attributes(block);
         let mut lines = Vec::new();
         let mut primary: Option<(String, Vec<String>, Span)> = None;
         for field in &block.fields {
@@ -668,10 +711,10 @@ impl<'a> Lowering<'a> {
                 }),
                 _ => false,
             };
-            let action = |key: &str, default: &str| -> String {
+            let mut action = |key: &str, default: &str| -> String {
                 let named = relation
                     .arg(key, false)
-                    .and_then(Expr::as_const)
+                    .map(|e| e.as_const().unwrap_or("?"))
                     .unwrap_or(default);
                 match named {
                     "Cascade" => "CASCADE",
@@ -679,7 +722,13 @@ impl<'a> Lowering<'a> {
                     "NoAction" => "NO ACTION",
                     "SetNull" => "SET NULL",
                     "SetDefault" => "SET DEFAULT",
-                    _ => "NO ACTION",
+                    other => {
+                        self.errors.push((
+                            relation.span,
+                            format!("{key}: {other} is not a referential action (Cascade, Restrict, NoAction, SetNull or SetDefault)"),
+                        ));
+                        "NO ACTION"
+                    }
                 }
                 .to_string()
             };

@@ -81,16 +81,38 @@ fn prisma_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// The files a list of inputs names (each folder's `*.prisma` files).
-pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+/// The files a list of inputs names: a folder's `*.prisma` files are one schema
+/// (Prisma's multi-file schema), but where several of them declare a datasource they
+/// are several schemas, and the folder's `schema.prisma` (Prisma's default location)
+/// is the one read; the second list holds the files left out.
+pub fn input_files_and_left_out(
+    paths: &[PathBuf],
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), InputError> {
     let mut files = Vec::new();
+    let mut left_out = Vec::new();
     for path in paths {
         let shown = path.display().to_string();
         if path.is_dir() {
-            let found = prisma_files(path).map_err(|e| InputError::Unreadable {
+            let mut found = prisma_files(path).map_err(|e| InputError::Unreadable {
                 path: shown.clone(),
                 reason: e.to_string(),
             })?;
+            let declares_datasource = |f: &PathBuf| {
+                std::fs::read_to_string(f).is_ok_and(|text| {
+                    text.lines().any(|l| {
+                        let mut words = l.split_whitespace();
+                        words.next() == Some("datasource") && l.trim_end().ends_with('{')
+                    })
+                })
+            };
+            let main = path.join("schema.prisma");
+            if found.len() > 1
+                && main.is_file()
+                && found.iter().filter(|f| declares_datasource(f)).count() > 1
+            {
+                left_out.extend(found.iter().filter(|f| **f != main).cloned());
+                found = vec![main];
+            }
             files.extend(found);
         } else if path.exists() {
             files.push(path.clone());
@@ -98,7 +120,12 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             return Err(InputError::NotFound(shown));
         }
     }
-    Ok(files)
+    Ok((files, left_out))
+}
+
+/// The files a list of inputs names (see [`input_files_and_left_out`]).
+pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    input_files_and_left_out(paths).map(|(files, _)| files)
 }
 
 /// Read the Prisma schema the inputs name into the model. Syntax and schema errors
@@ -110,7 +137,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, InputError> {
 /// [`load`] for a Prisma major version (`prisma_version` in dblint.toml), or, when
 /// `None`, the one the project's package.json names ([`project_major`]).
 pub fn load_as(paths: &[PathBuf], prisma_major: Option<u32>) -> Result<Loaded, InputError> {
-    let files = input_files(paths)?;
+    let (files, left_out) = input_files_and_left_out(paths)?;
     let mut sources = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).map_err(|e| InputError::Unreadable {
@@ -122,7 +149,19 @@ pub fn load_as(paths: &[PathBuf], prisma_major: Option<u32>) -> Result<Loaded, I
     let major = prisma_major
         .or_else(|| files.first().and_then(|f| project_major(f)))
         .unwrap_or(CURRENT_MAJOR);
-    Ok(load_texts_as(&sources, major))
+    let mut loaded = load_texts_as(&sources, major);
+    for file in left_out {
+        loaded.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            location: None,
+            message: format!(
+                "{} is left out: it declares a datasource of its own beside {}, so it is another schema (lint it on its own)",
+                file.display(),
+                files.first().map_or(String::new(), |f| f.display().to_string())
+            ),
+        });
+    }
+    Ok(loaded)
 }
 
 /// The Prisma major version assumed when nothing says otherwise.
@@ -266,24 +305,27 @@ pub fn load_texts_as(sources: &[(PathBuf, String)], prisma_major: u32) -> Loaded
 
 /// Where a file's declarations start and what comments it has, for `// dblint-ignore`
 /// (`inline_ignores`): a model, a field, a block attribute, an enum each count as a
-/// statement does in SQL, so an ignore on its line or just above it covers it.
+/// statement does in SQL, so an ignore on its line or just above it covers it (a
+/// model's, all of the model, as one above `CREATE TABLE` covers the table).
 fn outline(file: &Arc<str>, path: &Path, text: &str, ast: &parse::Ast) -> sql::FileOutline {
     let line = |offset: usize| text[..offset.min(text.len())].matches('\n').count() as u32 + 1;
-    let mut starts: Vec<usize> = Vec::new();
+    // (start, end) of each declaration: a model or enum to its closing brace.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     for block in &ast.blocks {
-        starts.push(block.span.start);
-        starts.extend(block.fields.iter().map(|f| f.span.start));
-        starts.extend(block.attributes.iter().map(|a| a.span.start));
+        spans.push((block.span.start, block.span.end));
+        spans.extend(block.fields.iter().map(|f| (f.span.start, f.span.end)));
+        spans.extend(block.attributes.iter().map(|a| (a.span.start, a.span.end)));
     }
     for e in &ast.enums {
-        starts.push(e.span.start);
+        spans.push((e.span.start, e.span.end));
     }
-    starts.sort_unstable();
-    starts.dedup();
+    spans.sort_unstable();
+    spans.dedup_by_key(|s| s.0);
     sql::FileOutline {
         file: file.clone(),
         path: path.to_path_buf(),
-        statements: starts.iter().map(|&s| (line(s), s)).collect(),
+        statements: spans.iter().map(|&(s, _)| (line(s), s)).collect(),
+        covers_until: spans.iter().map(|&(_, e)| line(e)).collect(),
         comments: ast
             .comments
             .iter()

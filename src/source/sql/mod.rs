@@ -56,6 +56,10 @@ pub struct FileOutline {
     pub path: PathBuf,
     /// (line, byte offset) of each statement's first token.
     pub statements: Vec<(u32, usize)>,
+    /// The last line an ignore of each statement covers, parallel to `statements`;
+    /// empty for SQL, where a statement's findings are all on its first line. A Prisma
+    /// model covers its fields, down to its closing brace.
+    pub covers_until: Vec<u32>,
     pub comments: Vec<split::Comment>,
     /// Byte offset of each comment, parallel to `comments`.
     pub comment_offsets: Vec<usize>,
@@ -363,6 +367,7 @@ pub fn prepare(file: &str, text: &str) -> PreparedFile {
             .iter()
             .map(|s| (s.line, s.offset))
             .collect(),
+        covers_until: Vec::new(),
         comment_offsets: split.comment_offsets,
         comments: split.comments,
     };
