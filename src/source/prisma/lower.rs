@@ -123,7 +123,7 @@ pub fn lower_for(asts: &[Ast], prisma_major: u32) -> Lowered {
         join_tables: BTreeMap::new(),
     };
     for block in blocks.iter().filter(|b| b.kind == BlockKind::Model) {
-        let table = block_attr(&block.attributes, "map")
+        let table = attr(&block.attributes, "map")
             .and_then(|a| a.arg("name", true))
             .and_then(Expr::as_str)
             .unwrap_or(&block.name.name)
@@ -147,7 +147,7 @@ pub fn lower_for(asts: &[Ast], prisma_major: u32) -> Lowered {
         );
     }
     for e in &enums {
-        let db_name = block_attr(&e.attributes, "map")
+        let db_name = attr(&e.attributes, "map")
             .and_then(|a| a.arg("name", true))
             .and_then(Expr::as_str)
             .unwrap_or(&e.name.name)
@@ -212,7 +212,7 @@ pub fn lower_for(asts: &[Ast], prisma_major: u32) -> Lowered {
             .values
             .iter()
             .map(|v| {
-                let name = field_attr(&v.attributes, "map")
+                let name = attr(&v.attributes, "map")
                     .and_then(|a| a.arg("name", true))
                     .and_then(Expr::as_str)
                     .unwrap_or(&v.name.name);
@@ -254,16 +254,13 @@ pub fn lower_for(asts: &[Ast], prisma_major: u32) -> Lowered {
     }
 }
 
-fn block_attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
-    attrs.iter().find(|a| a.name == name)
-}
-
-fn field_attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
+/// The attribute named `name` (`map` for `@map` or `@@map`) in a list.
+fn attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Attribute> {
     attrs.iter().find(|a| a.name == name)
 }
 
 fn schema_of(attrs: &[Attribute]) -> String {
-    block_attr(attrs, "schema")
+    attr(attrs, "schema")
         .and_then(|a| a.arg("name", true))
         .and_then(Expr::as_str)
         .unwrap_or(DEFAULT_SCHEMA)
@@ -309,7 +306,7 @@ pub fn default_name(table: &str, columns: &[String], suffix: &str) -> String {
 
 impl<'a> Lowering<'a> {
     fn column_name(field: &Field) -> String {
-        field_attr(&field.attributes, "map")
+        attr(&field.attributes, "map")
             .and_then(|a| a.arg("name", true))
             .and_then(Expr::as_str)
             .unwrap_or(&field.name.name)
@@ -408,8 +405,7 @@ impl<'a> Lowering<'a> {
         if let Some(text) = &field.unsupported {
             return Some(text.clone());
         }
-        if let Some((e, schema, db_name)) = self.enums.get(field.type_name.name.as_str()) {
-            let _ = e;
+        if let Some((_, schema, db_name)) = self.enums.get(field.type_name.name.as_str()) {
             return Some(qualified(schema, db_name));
         }
         if let Some(native) = field.attributes.iter().find(|a| a.name.starts_with("db.")) {
@@ -524,7 +520,7 @@ impl<'a> Lowering<'a> {
                 continue;
             };
             let list = field.arity == Arity::List;
-            let default = field_attr(&field.attributes, "default");
+            let default = attr(&field.attributes, "default");
             let serial = default
                 .and_then(|d| d.arg("value", true))
                 .is_some_and(|v| matches!(v, Expr::Call(n, _) if n == "autoincrement"));
@@ -546,7 +542,7 @@ impl<'a> Lowering<'a> {
                 }
             }
             lines.push(line);
-            if let Some(id) = field_attr(&field.attributes, "id") {
+            if let Some(id) = attr(&field.attributes, "id") {
                 let name = id
                     .arg("map", false)
                     .and_then(Expr::as_str)
@@ -554,7 +550,7 @@ impl<'a> Lowering<'a> {
                     .unwrap_or_else(|| format!("{}_pkey", cut(&table, MAX_NAME - 5)));
                 primary = Some((name, vec![column.clone()], id.span));
             }
-            if let Some(unique) = field_attr(&field.attributes, "unique") {
+            if let Some(unique) = attr(&field.attributes, "unique") {
                 let name = unique
                     .arg("map", false)
                     .and_then(Expr::as_str)
@@ -680,7 +676,7 @@ impl<'a> Lowering<'a> {
             let Some(target) = self.models.get(field.type_name.name.as_str()) else {
                 continue;
             };
-            let Some(relation) = field_attr(&field.attributes, "relation") else {
+            let Some(relation) = attr(&field.attributes, "relation") else {
                 continue;
             };
             let Some(fields_expr) = relation.arg("fields", false) else {
@@ -846,7 +842,7 @@ impl<'a> Lowering<'a> {
                 .values
                 .iter()
                 .find(|v| v.name.name == name)
-                .and_then(|v| field_attr(&v.attributes, "map"))
+                .and_then(|v| attr(&v.attributes, "map"))
                 .and_then(|a| a.arg("name", true))
                 .and_then(Expr::as_str)
                 .unwrap_or(name);
@@ -907,7 +903,7 @@ impl<'a> Lowering<'a> {
                 if !self.models.contains_key(target) || views.contains(&target) {
                     continue;
                 }
-                let relation = field_attr(&field.attributes, "relation");
+                let relation = attr(&field.attributes, "relation");
                 if relation.is_some_and(|r| r.arg("fields", false).is_some()) {
                     continue;
                 }
@@ -921,12 +917,12 @@ impl<'a> Lowering<'a> {
                     f.type_name.name == model
                         && f.arity == Arity::List
                         && !(target == model && f.name.name == field.name.name)
-                        && field_attr(&f.attributes, "relation")
+                        && attr(&f.attributes, "relation")
                             .and_then(|r| r.arg("name", true))
                             .and_then(Expr::as_str)
                             .map(str::to_string)
                             == rel_name
-                        && field_attr(&f.attributes, "relation")
+                        && attr(&f.attributes, "relation")
                             .is_none_or(|r| r.arg("fields", false).is_none())
                 });
                 if back.is_none() {
@@ -950,18 +946,16 @@ impl<'a> Lowering<'a> {
                     let pk_field = blk
                         .fields
                         .iter()
-                        .find(|f| field_attr(&f.attributes, "id").is_some())
+                        .find(|f| attr(&f.attributes, "id").is_some())
                         .or_else(|| {
-                            let id = block_attr(&blk.attributes, "id")?;
+                            let id = attr(&blk.attributes, "id")?;
                             match id.arg("fields", true)? {
                                 Expr::Array(items) => Self::field(blk, items.first()?.as_const()?),
                                 _ => None,
                             }
                         })?;
                     let (schema, table) = (info.schema.clone(), info.table.clone());
-                    let column = Self::column_name(pk_field);
                     let ty = l.column_type(pk_field)?;
-                    let _ = column;
                     Some((qualified(&schema, &table), Self::column_name(pk_field), ty))
                 };
                 let (Some((a_table, a_col, a_type)), Some((b_table, b_col, b_type))) =
