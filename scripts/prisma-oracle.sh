@@ -53,12 +53,18 @@ ln -s "$(cd "$corpus/prisma-documenso-schema" && pwd)/schema.prisma" "$tmp/cases
 # Every Prisma fix that edits a schema leaves one Prisma's engine accepts.
 mkdir -p "$tmp/fixed"
 DBLINT_PRISMA_FIXED_DIR="$tmp/fixed" cargo test --locked --quiet --test prisma -- --exact prisma_fixes_edit_the_schema_and_remove_their_finding || status=1
-for fixed in "$tmp"/fixed/*/; do
-  if ! node "$oracle/oracle.mjs" "$fixed/schema.prisma" > /dev/null; then
-    echo "prisma-oracle: Prisma's engine rejects the schema a fix edits: $(basename "$fixed")" >&2
+# ... and dblint reads each edited schema as Prisma Migrate creates it (two at a time).
+export oracle tmp
+find "$tmp/fixed" -mindepth 1 -maxdepth 1 -type d | sort | xargs -r -P 2 -I{} bash -c '
+  fixed="$1"
+  case="$tmp/cases/fixed-$(basename "$fixed")"
+  mkdir -p "$case"
+  cp "$fixed/schema.prisma" "$case/schema.prisma"
+  if ! node "$oracle/oracle.mjs" "$fixed/schema.prisma" > "$case/expected.sql"; then
+    echo "prisma-oracle: Prisma'"'"'s engine rejects the schema a fix edits: $(basename "$fixed")" >&2
     cat "$fixed/schema.prisma" >&2
-    status=1
-  fi
-done
+    rm -r "$case"
+    exit 1
+  fi' _ {} || status=1
 DBLINT_PRISMA_CASES="$tmp/cases" cargo test --locked --quiet --test prisma -- --exact every_schema_reads_as_prisma_migrate_creates_it || status=1
 exit "$status"

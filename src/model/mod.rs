@@ -6,6 +6,7 @@ pub mod compare;
 pub mod default_names;
 mod names;
 mod objects;
+pub mod opclasses;
 mod types;
 
 pub use names::{needs_quotes, quote_ident, Location, Name, QualifiedName};

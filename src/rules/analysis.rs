@@ -804,6 +804,68 @@ pub fn length_check_fix(table: &Table, column: &str, max: i64) -> String {
     )
 }
 
+/// The indexes of `table` that key `column` with an operator class of its old type
+/// (`timestamp_minmax_multi_ops`), which `ALTER COLUMN … TYPE` cannot keep: PostgreSQL
+/// refuses the change ("operator class … does not accept data type …", checked on
+/// PostgreSQL 18). Returns the statements that drop them before the type change and
+/// those that build them again after it with the new type's class (`classes`: the
+/// old type's prefix, replaced by the new type's), or `None` when one cannot be
+/// rebuilt so: the index of a constraint, a class not named for the old type, or any
+/// class when `classes` is `None`.
+pub fn opclass_rebuilds(
+    table: &Table,
+    column: &str,
+    classes: Option<(&str, &str)>,
+) -> Option<(Vec<String>, Vec<String>)> {
+    let (mut drops, mut creates) = (Vec::new(), Vec::new());
+    for index in &table.indexes {
+        let classed =
+            |k: &crate::model::IndexElement| k.column_name() == Some(column) && k.opclass.is_some();
+        if !index.keys.iter().any(classed) {
+            continue;
+        }
+        if index.role != crate::model::IndexRole::Plain {
+            return None;
+        }
+        let mut keys = Vec::new();
+        for key in &index.keys {
+            let mut key = key.clone();
+            if classed(&key) {
+                let (old_prefix, new_prefix) = classes?;
+                let class = key.opclass.as_deref()?;
+                let bare = class.strip_prefix("pg_catalog.").unwrap_or(class);
+                key.opclass = Some(format!("{new_prefix}{}", bare.strip_prefix(old_prefix)?));
+            }
+            keys.push(key.sql());
+        }
+        let include = if index.include.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = index
+                .include
+                .iter()
+                .map(|c| crate::model::quote_ident(c))
+                .collect();
+            format!(" INCLUDE ({})", names.join(", "))
+        };
+        let predicate = index
+            .predicate
+            .as_ref()
+            .map(|p| format!(" WHERE {p}"))
+            .unwrap_or_default();
+        drops.push(format!("DROP INDEX {};", index.name.sql()));
+        creates.push(format!(
+            "CREATE {}INDEX {} ON {} USING {} ({}){include}{predicate};",
+            if index.unique { "UNIQUE " } else { "" },
+            crate::model::quote_ident(&index.name.name),
+            table.name.sql(),
+            index.method,
+            keys.join(", ")
+        ));
+    }
+    Some((drops, creates))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::model::quote_ident;
-use crate::rules::analysis::own_foreign_keys;
+use crate::rules::analysis::{opclass_rebuilds, own_foreign_keys};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -68,11 +68,32 @@ impl Rule for FkTypeMismatch {
                         .location(fk.location.as_ref());
                     // Only ever widen: the child takes the key's type when that holds
                     // every child value; a child wider than its key is left as it is.
-                    let finding = if referenced.data_type.holds_all_of(&child.data_type) {
+                    // An index keyed with an integer operator class is rebuilt with
+                    // the new type's (`int4_minmax_ops` → `int8_minmax_ops`).
+                    let short = |t: &crate::model::DataType| match t.name.as_str() {
+                        _ if t.array_dims > 0 => None,
+                        "smallint" => Some("int2_"),
+                        "integer" => Some("int4_"),
+                        "bigint" => Some("int8_"),
+                        _ => None,
+                    };
+                    let classes = short(&child.data_type).zip(short(&referenced.data_type));
+                    let rebuilds = opclass_rebuilds(table, col, classes);
+                    let finding = if let (true, Some((drops, creates))) = (
+                        referenced.data_type.holds_all_of(&child.data_type),
+                        &rebuilds,
+                    ) {
+                        let before: String = drops.iter().map(|s| format!("{s}\n")).collect();
+                        let after: String = creates.iter().map(|s| format!("\n{s}")).collect();
                         finding.fix(format!(
-                            "ALTER TABLE {} ALTER COLUMN {} TYPE {};",
+                            "{before}ALTER TABLE {} ALTER COLUMN {} TYPE {};{after}",
                             table.name.sql(),
                             quote_ident(col),
+                            referenced.data_type.sql(),
+                        ))
+                    } else if referenced.data_type.holds_all_of(&child.data_type) {
+                        finding.help(format!(
+                            "an index keys {col} with an operator class that the type change cannot keep (PostgreSQL refuses it): drop the index or its constraint, change the type to {}, and create it again with the new type's class",
                             referenced.data_type.sql()
                         ))
                     } else if child.data_type.holds_all_of(&referenced.data_type) {

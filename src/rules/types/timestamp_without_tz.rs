@@ -1,5 +1,6 @@
 use crate::finding::Finding;
 use crate::model::quote_ident;
+use crate::rules::analysis::opclass_rebuilds;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
@@ -47,6 +48,23 @@ impl Rule for TimestampWithoutTz {
                     continue;
                 }
                 let c = quote_ident(&column.name);
+                // An index keyed with a timestamp operator class is rebuilt with the
+                // timestamptz one; an index that cannot be leaves the fix to a person.
+                let Some((drops, creates)) =
+                    opclass_rebuilds(table, &column.name, Some(("timestamp_", "timestamptz_")))
+                else {
+                    out.push(
+                        ctx.finding(&table.name,
+                            format!("{}.{} is {}: what instant it means depends on the writer's time zone", table.name.name, column.name, column.data_type),
+                        )
+                        .columns(&[&column.name])
+                        .help("an index of a constraint keys the column with a timestamp operator class, which the type change cannot keep (PostgreSQL refuses it): drop the constraint, change the type with TimeZone UTC, and add it again with the timestamptz class")
+                        .location(column.location.as_ref()),
+                    );
+                    continue;
+                };
+                let rebuilds =
+                    |v: &[String]| v.iter().map(|s| format!("{s}\n")).collect::<String>();
                 let precision = column
                     .data_type
                     .modifiers
@@ -59,8 +77,10 @@ impl Rule for TimestampWithoutTz {
                     )
                     .columns(&[&column.name])
                     .fix(format!(
-                        "-- takes the stored values as UTC (what Prisma, Rails and Django write); for another zone's\n-- local time, add USING {c} AT TIME ZONE '<zone>' (which rewrites the table)\nSET timezone = 'UTC';\nALTER TABLE {} ALTER COLUMN {c} TYPE timestamp{precision} with time zone;\n{}",
+                        "-- takes the stored values as UTC (what Prisma, Rails and Django write); for another zone's\n-- local time, add USING {c} AT TIME ZONE '<zone>' (which rewrites the table)\nSET timezone = 'UTC';\n{}ALTER TABLE {} ALTER COLUMN {c} TYPE timestamp{precision} with time zone;\n{}{}",
+                        rebuilds(&drops),
                         table.name.sql(),
+                        rebuilds(&creates),
                         if precision.is_empty() {
                             "-- with TimeZone UTC, PostgreSQL 12+ changes only the catalog: no rewrite"
                         } else {

@@ -9,6 +9,8 @@ use super::parse::{self, Arity, Ast, Block, BlockKind, Field, Span};
 use crate::finding::Finding;
 use std::path::PathBuf;
 
+mod from_sql;
+
 /// One replacement of the bytes `start..end` of file `file` by `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
@@ -31,6 +33,8 @@ pub struct Schema {
     pub sources: Vec<(PathBuf, String)>,
     asts: Vec<Ast>,
     lowered: Lowered,
+    /// The Prisma major version the project uses (`prisma_version` or package.json).
+    prisma_major: u32,
 }
 
 /// `text` with `edits` (all in one file) applied.
@@ -56,6 +60,7 @@ impl Schema {
             sources,
             asts,
             lowered,
+            prisma_major,
         }
     }
 
@@ -87,20 +92,23 @@ impl Schema {
 
     /// The field's source line with `edits` applied (edits outside it are ignored).
     fn edited_field(&self, field: &Field, edits: &[Edit]) -> String {
-        let text = &self.sources[field.span.file].1;
+        self.edited(field.span, edits)
+    }
+
+    /// The source text of `span` with the edits inside it applied.
+    fn edited(&self, span: Span, edits: &[Edit]) -> String {
+        let text = &self.sources[span.file].1;
         let inside: Vec<Edit> = edits
             .iter()
-            .filter(|e| {
-                e.file == field.span.file && e.start >= field.span.start && e.end <= field.span.end
-            })
+            .filter(|e| e.file == span.file && e.start >= span.start && e.end <= span.end)
             .map(|e| Edit {
-                start: e.start - field.span.start,
-                end: e.end - field.span.start,
+                start: e.start - span.start,
+                end: e.end - span.start,
                 ..e.clone()
             })
             .collect();
         let refs: Vec<&Edit> = inside.iter().collect();
-        apply(&text[field.span.start..field.span.end], &refs)
+        apply(&text[span.start..span.end], &refs)
     }
 
     /// The Prisma fix of one finding, if it has a fix at all.
@@ -201,10 +209,21 @@ impl Schema {
                         text: format!(" {attr}"),
                     },
                 };
-                let edits = vec![edit];
+                // Indexes keyed with a timestamp operator class take the timestamptz one.
+                let rebuilt = self.rebuilt_indexes(f.fix.as_deref()?, schema)?;
+                let indexes = if rebuilt.steps.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "\nand its indexes' operator classes (PostgreSQL refuses the type change under a timestamp class)\n{}",
+                        rebuilt.describe(self)
+                    )
+                };
+                let mut edits = vec![edit];
+                edits.extend(rebuilt.edits);
                 Some(PrismaFix {
                     text: format!(
-                        "in model {model} ({}), make the field\n  {}\nthen `prisma migrate dev --create-only`, and put `SET TIME ZONE 'UTC';` first in its migration.sql (Prisma stores DateTime values as UTC, and the type change reads them in the session's TimeZone); keeping a precision rewrites the table, while `@db.Timestamptz` without one changes only the catalog (PostgreSQL 12+)",
+                        "in model {model} ({}), make the field\n  {}{indexes}\nthen `prisma migrate dev --create-only`, and put `SET TIME ZONE 'UTC';` first in its migration.sql (Prisma stores DateTime values as UTC, and the type change reads them in the session's TimeZone); keeping a precision rewrites the table, while `@db.Timestamptz` without one changes only the catalog (PostgreSQL 12+)",
                         self.where_is(field.span),
                         self.edited_field(field, &edits)
                     ),
@@ -247,26 +266,7 @@ impl Schema {
                 })?;
                 let text = &self.sources[span.file].1;
                 let attribute = &text[span.start..span.end];
-                let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-                let own_line = text[line_start..span.start].trim().is_empty();
-                let edit = if own_line && attribute.starts_with("@@") {
-                    let end = text[span.end..]
-                        .find('\n')
-                        .map_or(text.len(), |i| span.end + i + 1);
-                    Edit {
-                        file: span.file,
-                        start: line_start,
-                        end,
-                        text: String::new(),
-                    }
-                } else {
-                    Edit {
-                        file: span.file,
-                        start: text[..span.start].trim_end().len(),
-                        end: span.end,
-                        text: String::new(),
-                    }
-                };
+                let edit = from_sql::remove_attribute(text, span);
                 Some(PrismaFix {
                     text: format!(
                         "in model {model} ({}), remove\n  {attribute}\nthen `prisma migrate dev`",
@@ -283,8 +283,82 @@ impl Schema {
                     .and_then(|action| self.on_delete(f, block, schema, name, action, fix))
                     .or_else(|| self.by_migration(f, model))
             }
-            _ => self.by_migration(f, model),
+            "unbounded-varchar" => self.varchar_length(f, block, model),
+            _ => self.translated(f).or_else(|| self.by_migration(f, model)),
         }
+    }
+
+    /// A fix whose every statement has a Prisma form (see [`from_sql`]): the edits,
+    /// and for a table in use the SQL to put in Prisma's migration instead.
+    fn translated(&self, f: &Finding) -> Option<PrismaFix> {
+        let fix = f.fix.as_deref()?;
+        let translation = self.translate(fix, &f.table.as_ref()?.schema)?;
+        let careful = ["CONCURRENTLY", "NOT VALID", "USING INDEX"]
+            .iter()
+            .any(|k| fix.contains(k));
+        let in_use = if careful {
+            format!(
+                "\nOn a table in use: `prisma migrate dev --create-only`, and change its migration.sql to take no long lock the way this SQL does (keep the names Prisma chose; a CONCURRENTLY statement must be alone in its migration.sql):\n{fix}"
+            )
+        } else {
+            String::new()
+        };
+        let partial = if translation.partial_index {
+            "\nA partial index (`where:`) needs Prisma 7.4 or later with the partialIndexes preview feature: before, Prisma cannot declare one, and `prisma migrate dev` drops one it does not know."
+        } else {
+            ""
+        };
+        // What dblint's lock review says of the SQL holds for Prisma's migration too.
+        let review: String = fix
+            .lines()
+            .filter_map(|l| l.strip_prefix("-- review: "))
+            .map(|l| format!("\nbeware: {l}"))
+            .collect();
+        Some(PrismaFix {
+            text: format!(
+                "{}\nthen `prisma migrate dev`{review}{partial}{in_use}",
+                translation.describe(self)
+            ),
+            edits: translation.edits,
+        })
+    }
+
+    /// `@db.VarChar(n)` for a `@db.VarChar` without a length. The SQL fix is a CHECK,
+    /// which Prisma cannot declare; the length can, at the cost of a rewrite.
+    fn varchar_length(&self, f: &Finding, block: &Block, model: &str) -> Option<PrismaFix> {
+        let column = f.columns.first()?;
+        let field = self
+            .lowered
+            .fields
+            .get(&(
+                f.table.as_ref()?.schema.to_string(),
+                f.table.as_ref()?.name.to_string(),
+                column.clone(),
+            ))
+            .and_then(|name| block.fields.iter().find(|x| x.name.name == *name))?;
+        let native = field
+            .attributes
+            .iter()
+            .find(|a| a.name == "db.VarChar" && a.args.is_empty())?;
+        let fix = f.fix.as_deref()?;
+        let limit = fix
+            .split_once("<= ")
+            .and_then(|(_, rest)| rest.split(')').next())
+            .and_then(|n| n.trim().parse::<u32>().ok())?;
+        let edits = vec![Edit {
+            file: native.span.file,
+            start: native.span.start,
+            end: native.span.end,
+            text: format!("@db.VarChar({limit})"),
+        }];
+        Some(PrismaFix {
+            text: format!(
+                "in model {model} ({}), make the field\n  {}\nthen `prisma migrate dev`: its ALTER COLUMN … TYPE varchar({limit}) rewrites the table under an ACCESS EXCLUSIVE lock (blocks every read and write) and fails if a value is longer. On a table in use, keep the field and bound it with a CHECK instead, which Prisma cannot declare: `prisma migrate dev --create-only`, and put in the new migration.sql\n{fix}",
+                self.where_is(field.span),
+                self.edited_field(field, &edits)
+            ),
+            edits,
+        })
     }
 
     /// A foreign key's new ON DELETE action (and the columns made nullable for a SET

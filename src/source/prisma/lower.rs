@@ -238,19 +238,47 @@ pub fn lower_for(asts: &[Ast], prisma_major: u32) -> Lowered {
     sql.push_str(&join_indexes);
     sql.push_str(&fks);
     sql.push_str(&join_fks);
+    // Keyed by the names PostgreSQL keeps: it cuts a longer table or column name
+    // (Prisma cuts only the constraint and index names it makes up).
+    let kept = |s: &str| cut(s, MAX_NAME).to_string();
     let models = l
         .models
         .iter()
-        .map(|(name, m)| ((m.schema.clone(), m.table.clone()), name.to_string()))
+        .map(|(name, m)| ((kept(&m.schema), kept(&m.table)), name.to_string()))
+        .collect();
+    let origins = l
+        .origins
+        .into_iter()
+        .map(|(o, span)| {
+            let o = match o {
+                Origin::Table(s, t) => Origin::Table(kept(&s), kept(&t)),
+                Origin::Column(s, t, c) => Origin::Column(kept(&s), kept(&t), kept(&c)),
+                Origin::Constraint(s, t, c) => Origin::Constraint(kept(&s), kept(&t), kept(&c)),
+                Origin::Enum(s, e) => Origin::Enum(kept(&s), kept(&e)),
+            };
+            (o, span)
+        })
         .collect();
     Lowered {
         sql,
-        origins: l.origins,
+        origins,
         errors: l.errors,
         models,
-        fields: l.fields,
-        relations: l.relations,
-        join_tables: l.join_tables,
+        fields: l
+            .fields
+            .into_iter()
+            .map(|((s, t, c), f)| ((kept(&s), kept(&t), kept(&c)), f))
+            .collect(),
+        relations: l
+            .relations
+            .into_iter()
+            .map(|((s, t, c), f)| ((kept(&s), kept(&t), kept(&c)), f))
+            .collect(),
+        join_tables: l
+            .join_tables
+            .into_iter()
+            .map(|((s, t), ab)| ((kept(&s), kept(&t)), ab))
+            .collect(),
     }
 }
 
@@ -1094,7 +1122,7 @@ fn decimal_string(text: &str) -> Option<String> {
 /// A named operator class as PostgreSQL names it: `JsonbPathOps` → `jsonb_path_ops`,
 /// `TimestampTzMinMaxMultiOps` → `timestamptz_minmax_multi_ops`, `VarBitMinMaxOps` →
 /// `varbit_minmax_ops` (prisma-engines' `SQLOperatorClassKind`).
-fn opclass_name(name: &str) -> String {
+pub(super) fn opclass_name(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_ascii_uppercase() && i > 0 {

@@ -599,7 +599,21 @@ impl Replayer {
             method: ci.method.clone(),
             unique: ci.unique,
             nulls_not_distinct: ci.nulls_not_distinct,
-            keys: ci.keys.clone(),
+            // A default class written out is the class of a key that names none.
+            keys: ci
+                .keys
+                .iter()
+                .map(|k| {
+                    let mut k = k.clone();
+                    if k.opclass
+                        .as_deref()
+                        .is_some_and(|c| crate::model::opclasses::is_default_opclass(&ci.method, c))
+                    {
+                        k.opclass = None;
+                    }
+                    k
+                })
+                .collect(),
             include: ci.include.clone(),
             predicate: ci.predicate.clone(),
             valid: !only_parent,
