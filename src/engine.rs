@@ -271,7 +271,27 @@ const NOT_FOR_FIXES: &[&str] = &["lock-timeout-missing"];
 /// that breaks code). So no fix hides what running it does; the rule that wrote the
 /// fix offers the safer sequence where there is one.
 pub fn review_fixes(db: &Database, plan: &Plan, pg_version: u32, findings: &mut [Finding]) {
-    let reviewing = Plan {
+    let reviewing = fix_review_plan(plan);
+    if reviewing.rules.is_empty() {
+        return;
+    }
+    // Each fix replays on a copy of the part of the model it can touch, not of the
+    // whole model (thousands of fixes on a large schema made a copy each).
+    let neighbourhoods = crate::source::sql::neighbourhood::Neighbourhoods::new(db);
+    for finding in findings.iter_mut() {
+        let Some(fix) = finding.fix.as_deref() else {
+            continue;
+        };
+        let notes = review_fix(&neighbourhoods.around(fix), &reviewing, pg_version, fix);
+        if !notes.is_empty() {
+            finding.fix = Some(annotate(fix, &notes));
+        }
+    }
+}
+
+/// The migration rules of `plan` that review fixes ([`review_fixes`]).
+pub fn fix_review_plan(plan: &Plan) -> Plan {
+    Plan {
         rules: plan
             .rules
             .iter()
@@ -284,18 +304,6 @@ pub fn review_fixes(db: &Database, plan: &Plan, pg_version: u32, findings: &mut 
             })
             .collect(),
         packs: Vec::new(),
-    };
-    if reviewing.rules.is_empty() {
-        return;
-    }
-    for finding in findings.iter_mut() {
-        let Some(fix) = finding.fix.as_deref() else {
-            continue;
-        };
-        let notes = review_fix(db, &reviewing, pg_version, fix);
-        if !notes.is_empty() {
-            finding.fix = Some(annotate(fix, &notes));
-        }
     }
 }
 

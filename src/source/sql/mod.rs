@@ -5,6 +5,7 @@ pub mod delivery;
 pub mod dependents;
 pub mod large;
 pub mod locks;
+pub mod neighbourhood;
 pub mod order;
 pub mod parse;
 pub mod parser_thread;
