@@ -84,6 +84,14 @@ impl Schema {
             .find(|b| b.kind == BlockKind::Model && b.name.name == *name)
     }
 
+    /// Where the constraint or index `name` of a table is declared (its attribute).
+    fn constraint_span(&self, schema: &str, table: &str, name: &str) -> Option<Span> {
+        self.lowered.origins.iter().find_map(|(o, s)| match o {
+            Origin::Constraint(sch, t, n) if sch == schema && t == table && n == name => Some(*s),
+            _ => None,
+        })
+    }
+
     fn where_is(&self, span: Span) -> String {
         let (path, text) = &self.sources[span.file];
         let line = text[..span.start].matches('\n').count() + 1;
@@ -256,14 +264,7 @@ impl Schema {
                 if !f.fix.as_deref()?.contains("DROP INDEX") {
                     return None;
                 }
-                let span = self.lowered.origins.iter().find_map(|(o, s)| {
-                    (*o == Origin::Constraint(
-                        schema.to_string(),
-                        name.to_string(),
-                        index.to_string(),
-                    ))
-                    .then_some(*s)
-                })?;
+                let span = self.constraint_span(schema, name, index)?;
                 let text = &self.sources[span.file].1;
                 let attribute = &text[span.start..span.end];
                 let edit = from_sql::remove_attribute(text, span);
@@ -417,22 +418,12 @@ impl Schema {
                     continue;
                 };
                 if scalar.arity == Arity::Required {
-                    edits.push(Edit {
-                        file: scalar.type_name.span.file,
-                        start: scalar.type_name.span.end,
-                        end: scalar.type_name.span.end,
-                        text: "?".into(),
-                    });
+                    edits.push(from_sql::arity_edit(scalar, Arity::Optional));
                     changed.insert(0, scalar);
                 }
             }
             if field.arity == Arity::Required {
-                edits.push(Edit {
-                    file: field.type_name.span.file,
-                    start: field.type_name.span.end,
-                    end: field.type_name.span.end,
-                    text: "?".into(),
-                });
+                edits.push(from_sql::arity_edit(field, Arity::Optional));
             }
         }
         let lines: Vec<String> = changed

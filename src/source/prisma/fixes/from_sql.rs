@@ -440,40 +440,12 @@ impl<'s> Draft<'s> {
         if !self.arity_changed.insert(key) {
             return Some(());
         }
-        let t = &field.type_name.span;
-        self.out.edits.push(match arity {
-            Arity::Optional => Edit {
-                file: t.file,
-                start: t.end,
-                end: t.end,
-                text: "?".into(),
-            },
-            _ => Edit {
-                file: t.file,
-                start: t.end,
-                end: t.end + 1,
-                text: String::new(),
-            },
-        });
+        self.out.edits.push(arity_edit(field, arity));
         // A relation over these fields follows them.
         let relation_field = self.relation_over(target.block, &field.name.name);
         if let Some(rel) = relation_field {
             if rel.arity != arity && self.arity_changed.insert((rel.span.file, rel.span.start)) {
-                let t = &rel.type_name.span;
-                self.out.edits.push(match arity {
-                    Arity::Optional => Edit {
-                        file: t.file,
-                        start: t.end,
-                        end: t.end,
-                        text: "?".into(),
-                    },
-                    _ => Edit {
-                        file: t.file,
-                        start: t.end,
-                        end: t.end + 1,
-                        text: String::new(),
-                    },
-                });
+                self.out.edits.push(arity_edit(rel, arity));
             }
         }
         self.step(target, "make", Shown::Source(field.span));
@@ -726,17 +698,7 @@ impl<'s> Draft<'s> {
         let name = index.name.as_deref()?;
         let span = self
             .schema
-            .lowered
-            .origins
-            .iter()
-            .find_map(|(o, s)| match o {
-                Origin::Constraint(sch, table, n)
-                    if *sch == target.schema && *table == target.table && n == name =>
-                {
-                    Some(*s)
-                }
-                _ => None,
-            })?;
+            .constraint_span(&target.schema, &target.table, name)?;
         let attribute = find_attribute(target.block, span)?;
         let Some(Expr::Array(items)) = attribute.arg("fields", true) else {
             return None;
@@ -947,17 +909,7 @@ impl<'s> Draft<'s> {
         }
         let span = self
             .schema
-            .lowered
-            .origins
-            .iter()
-            .find_map(|(o, s)| match o {
-                Origin::Constraint(sch, table, name)
-                    if *sch == target.schema && *table == target.table && name == index =>
-                {
-                    Some(*s)
-                }
-                _ => None,
-            })?;
+            .constraint_span(&target.schema, &target.table, index)?;
         let text = &self.schema.sources[span.file].1;
         let attribute = &text[span.start..span.end];
         let (old, new) = if attribute.starts_with("@@unique") {
@@ -999,6 +951,26 @@ impl Schema {
                             if items.iter().any(|i| i.as_str() == Some("partialIndexes")))
                 })
         })
+    }
+}
+
+/// The edit that makes a required field optional (`Int` → `Int?`) or an optional one
+/// required (`Int?` → `Int`): the `?` after its type, added or removed.
+pub(super) fn arity_edit(field: &Field, arity: Arity) -> Edit {
+    let t = &field.type_name.span;
+    match arity {
+        Arity::Optional => Edit {
+            file: t.file,
+            start: t.end,
+            end: t.end,
+            text: "?".into(),
+        },
+        _ => Edit {
+            file: t.file,
+            start: t.end,
+            end: t.end + 1,
+            text: String::new(),
+        },
     }
 }
 
