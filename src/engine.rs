@@ -130,12 +130,14 @@ pub const ALONE_EACH: &str =
 /// Run the schema rules on the model.
 pub fn run(db: &Database, plan: &Plan) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let links = crate::rules::links::Links::new(db);
     for active in &plan.rules {
         if active.rule.meta().is_migration() {
             continue;
         }
         let ctx = Context {
             db,
+            links: &links,
             options: &active.options,
             meta: active.rule.meta(),
         };
@@ -278,14 +280,71 @@ pub fn review_fixes(db: &Database, plan: &Plan, pg_version: u32, findings: &mut 
     // Each fix replays on a copy of the part of the model it can touch, not of the
     // whole model (thousands of fixes on a large schema made a copy each).
     let neighbourhoods = crate::source::sql::neighbourhood::Neighbourhoods::new(db);
-    for finding in findings.iter_mut() {
-        let Some(fix) = finding.fix.as_deref() else {
-            continue;
-        };
-        let notes = review_fix(&neighbourhoods.around(fix), &reviewing, pg_version, fix);
-        if !notes.is_empty() {
-            finding.fix = Some(annotate(fix, &notes));
+    let mut fixed: Vec<&mut Finding> = findings.iter_mut().filter(|f| f.fix.is_some()).collect();
+    // Fixes are reviewed independently, so they are shared out among threads in
+    // contiguous runs; each finding gets the same notes whichever thread reviews it.
+    let threads = if fixed.len() < FIXES_PER_THREAD {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_REVIEW_THREADS)
+            .min(fixed.len() / FIXES_PER_THREAD)
+    };
+    let run = fixed.len().div_ceil(threads).max(1);
+    let runs: Vec<std::sync::Mutex<&mut [&mut Finding]>> =
+        fixed.chunks_mut(run).map(std::sync::Mutex::new).collect();
+    std::thread::scope(|scope| {
+        for run in &runs {
+            let review_run = || {
+                let mut run = run.lock().unwrap_or_else(|e| e.into_inner());
+                for finding in run.iter_mut() {
+                    review_one(&neighbourhoods, &reviewing, pg_version, finding);
+                }
+            };
+            // Fixes are parsed on the reviewing thread (`prepare_here`), which needs the
+            // parsing thread's stack for a fix that quotes a deeply nested expression.
+            let spawned = std::thread::Builder::new()
+                .name("dblint-review".into())
+                .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
+                .spawn_scoped(scope, review_run);
+            if spawned.is_err() {
+                // No thread to be had: review here, parsing on the parsing thread.
+                let mut run = run.lock().unwrap_or_else(|e| e.into_inner());
+                for finding in run.iter_mut() {
+                    let fix = finding.fix.clone().unwrap_or_default();
+                    let around = neighbourhoods.around(&fix);
+                    let notes = review_fix(&around, &reviewing, pg_version, &fix);
+                    if !notes.is_empty() {
+                        finding.fix = Some(annotate(&fix, &notes));
+                    }
+                }
+            }
         }
+    });
+}
+
+/// Fixes below this many are reviewed on one thread; above, each thread gets at least
+/// this many (starting a thread costs about as much as reviewing a few fixes).
+const FIXES_PER_THREAD: usize = 64;
+const MAX_REVIEW_THREADS: usize = 4;
+
+/// Review `finding`'s fix on the part of the model it can touch ([`review_fixes`]),
+/// parsing it on this thread.
+fn review_one(
+    neighbourhoods: &crate::source::sql::neighbourhood::Neighbourhoods,
+    plan: &Plan,
+    pg_version: u32,
+    finding: &mut Finding,
+) {
+    let Some(fix) = finding.fix.as_deref() else {
+        return;
+    };
+    let prepared = crate::source::sql::prepare_here("fix.sql", fix);
+    let db = neighbourhoods.around_parsed(fix, prepared.statements().as_deref());
+    let notes = review_prepared(db, plan, pg_version, prepared);
+    if !notes.is_empty() {
+        finding.fix = Some(annotate(fix, &notes));
     }
 }
 
@@ -310,17 +369,27 @@ pub fn fix_review_plan(plan: &Plan) -> Plan {
 /// What the migration rules of `plan` say about `fix` run against `db`, as (line of
 /// the fix, one-line message), at `warning` or `error`.
 pub fn review_fix(db: &Database, plan: &Plan, pg_version: u32, fix: &str) -> Vec<(u32, String)> {
-    let mut replayer = crate::source::sql::replay::Replayer::over(db.clone());
+    let prepared = crate::source::sql::prepare("fix.sql", fix);
+    review_prepared(db.clone(), plan, pg_version, prepared)
+}
+
+/// [`review_fix`] for a fix split and being parsed, on `db` (which the replay changes).
+fn review_prepared(
+    db: Database,
+    plan: &Plan,
+    pg_version: u32,
+    prepared: crate::source::sql::PreparedFile,
+) -> Vec<(u32, String)> {
+    let mut replayer = crate::source::sql::replay::Replayer::over(db);
     let mut state = crate::source::sql::session::FileState::new(
         std::path::Path::new("fix.sql"),
         crate::source::sql::delivery::Sending::default(),
-        crate::source::sql::split::split(fix).statements.len(),
+        prepared.len(),
     );
     let mut reviewed = Vec::new();
-    crate::source::sql::replay_observed(
+    crate::source::sql::replay_prepared(
         &mut replayer,
-        "fix.sql",
-        fix,
+        prepared,
         &mut state,
         &mut Vec::new(),
         &mut Default::default(),

@@ -79,3 +79,53 @@ fn a_fix_is_reviewed_alike_on_its_neighbourhood_and_on_the_whole_model() {
     assert!(total > 300, "only {total} fixes compared");
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// `engine::review_fixes` shares fixes out among threads once there are enough of
+/// them: each fix must still get the notes its own review gives, on the whole model.
+#[test]
+fn fixes_reviewed_on_several_threads_get_their_own_notes() {
+    let scratch = tempfile::tempdir().unwrap();
+    let file = scratch.path().join("many.sql");
+    let mut sql =
+        String::from("CREATE TABLE hub (id bigint PRIMARY KEY, deleted_at timestamptz);\n");
+    for i in 0..150 {
+        // Fixes that rewrite the table (integer → bigint, timestamp(3) → with time
+        // zone) beside fixes without notes, naming a different table each.
+        sql.push_str(&format!(
+            "CREATE TABLE t{i} (id serial PRIMARY KEY, hub_id bigint NOT NULL REFERENCES hub ON DELETE CASCADE, other_id integer REFERENCES hub, at timestamp(3), code varchar);\n"
+        ));
+    }
+    std::fs::write(&file, sql).unwrap();
+    let loaded = dblint::source::sql::load(&[file]).unwrap();
+    let db = &loaded.database;
+    let plan = engine::plan(&dblint::settings::Settings::default()).unwrap();
+    let reviewing = engine::fix_review_plan(&plan);
+    let mut findings = engine::run(db, &plan);
+    let originals: Vec<Option<String>> = findings.iter().map(|f| f.fix.clone()).collect();
+    let fixes = originals.iter().flatten().count();
+    assert!(
+        fixes >= 4 * 64,
+        "only {fixes} fixes: too few for several threads"
+    );
+    engine::review_fixes(db, &plan, 15, &mut findings);
+    let mut annotated = 0;
+    for (finding, original) in findings.iter().zip(&originals) {
+        let Some(original) = original else {
+            assert!(finding.fix.is_none());
+            continue;
+        };
+        let notes = engine::review_fix(db, &reviewing, 15, original);
+        // What `review_fixes` writes: each note as a `-- review:` line above its line.
+        let mut expected = Vec::new();
+        for (i, line) in original.lines().enumerate() {
+            for (_, note) in notes.iter().filter(|(l, _)| *l as usize == i + 1) {
+                expected.push(format!("-- review: {note}"));
+            }
+            expected.push(line.to_string());
+        }
+        let fix = finding.fix.as_deref().unwrap();
+        assert_eq!(fix, expected.join("\n"), "{}", finding.fingerprint());
+        annotated += usize::from(!notes.is_empty());
+    }
+    assert!(annotated > 100, "only {annotated} fixes have notes");
+}

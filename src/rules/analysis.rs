@@ -288,14 +288,11 @@ pub const ACTIVE_COLUMNS: OptionSpec = OptionSpec {
 /// is a table of tombstones (MusicBrainz's `deleted_entity`), whose `deleted_at`
 /// records when something else went.
 pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDelete<'a>> {
-    let deleted = options.string_list(&DELETED_COLUMNS);
-    let active = options.string_list(&ACTIVE_COLUMNS);
-    let lower = |c: &Column| c.name.to_ascii_lowercase();
-    if let Some(c) = table
-        .columns
-        .iter()
-        .find(|c| deleted.iter().any(|d| d.to_ascii_lowercase() == lower(c)))
-    {
+    // Lower-cased once per option set; compared without allocating per column.
+    let deleted = options.lowered(&DELETED_COLUMNS);
+    let active = options.lowered(&ACTIVE_COLUMNS);
+    let listed = |list: &[String], c: &Column| list.iter().any(|d| c.name.eq_ignore_ascii_case(d));
+    if let Some(c) = table.columns.iter().find(|c| listed(deleted, c)) {
         if c.not_null && is_point_in_time(c) {
             return None;
         }
@@ -304,10 +301,7 @@ pub fn soft_delete<'a>(table: &'a Table, options: &RuleOptions) -> Option<SoftDe
     table
         .columns
         .iter()
-        .find(|c| {
-            c.data_type.name == "boolean"
-                && active.iter().any(|d| d.to_ascii_lowercase() == lower(c))
-        })
+        .find(|c| c.data_type.name == "boolean" && listed(active, c))
         .map(SoftDelete::Active)
 }
 
@@ -441,13 +435,16 @@ fn free_index_name(
 /// indexes of an `ON ONLY` index that would serve them once valid (rather than build
 /// a second index beside it), or else build an index on `columns` and drop the
 /// indexes it makes redundant.
-pub fn fk_index_fix(db: &Database, table: &Table, columns: &[Name]) -> String {
-    let has_partitions = db
-        .tables
-        .values()
-        .any(|t| t.partition_of.as_ref() == Some(&table.name));
+pub fn fk_index_fix(
+    db: &Database,
+    links: &crate::rules::links::Links,
+    table: &Table,
+    columns: &[Name],
+) -> String {
     match unattached_parent_index(table, columns) {
-        Some(parent) if has_partitions => attach_partition_indexes_sql(db, table, parent),
+        Some(parent) if !links.partitions(&table.name).is_empty() => {
+            attach_partition_indexes_sql(db, table, parent)
+        }
         // No partition left to attach: build the index again (instant on a
         // partitioned table without partitions).
         Some(parent) => format!(

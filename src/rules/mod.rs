@@ -10,6 +10,7 @@
 #[macro_use]
 mod declare;
 pub mod analysis;
+pub mod links;
 mod options;
 
 mod cascades;
@@ -141,6 +142,8 @@ impl RuleMeta {
 /// it, so they carry the rule's id.
 pub struct Context<'a> {
     pub db: &'a Database,
+    /// Who references whom in `db`, read once for all rules.
+    pub links: &'a links::Links<'a>,
     pub options: &'a RuleOptions,
     pub meta: &'static RuleMeta,
 }

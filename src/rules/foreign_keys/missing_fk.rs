@@ -164,7 +164,7 @@ impl Rule for MissingFk {
                         let index = if covering_index(table, &columns).is_some() {
                             String::new()
                         } else {
-                            fk_index_fix(ctx.db, table, &columns) + "\n"
+                            fk_index_fix(ctx.db, ctx.links, table, &columns) + "\n"
                         };
                         let definition = format!(
                             "FOREIGN KEY ({}) REFERENCES {} ({})",

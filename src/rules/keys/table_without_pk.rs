@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::model::{quote_ident, Database, Table, TableKind};
+use crate::model::{quote_ident, Table, TableKind};
 use crate::rules::analysis::{drop_index_sql, drop_made_redundant};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -91,7 +91,7 @@ impl Rule for TableWithoutPk {
                 ),
             }
             .location(table.location.as_ref());
-            out.push(with_fix(ctx.db, table, finding));
+            out.push(with_fix(ctx, table, finding));
         }
         out
     }
@@ -111,7 +111,7 @@ fn identifies_rows(table: &Table, index: &crate::model::Index) -> bool {
 
 /// The finding with its fix, or advice where no statement can be given (see the
 /// rule's `## Fix`).
-fn with_fix(db: &Database, table: &Table, finding: Finding) -> Finding {
+fn with_fix(ctx: &Context, table: &Table, finding: Finding) -> Finding {
     let partitioned = table.kind == TableKind::Partitioned;
     let pkey = format!("{}_pkey", table.name.name);
     // One that can become the key as it is: a default-order btree without INCLUDE.
@@ -124,15 +124,12 @@ fn with_fix(db: &Database, table: &Table, finding: Finding) -> Finding {
             })
     });
     let referenced = |columns: &[&str]| {
-        db.tables.values().any(|t| {
-            t.foreign_keys.iter().any(|fk| {
-                fk.references == table.name
-                    && fk.referenced_columns.len() == columns.len()
-                    && fk
-                        .referenced_columns
-                        .iter()
-                        .all(|c| columns.contains(&c.as_str()))
-            })
+        ctx.links.referencing(&table.name).any(|(_, fk)| {
+            fk.referenced_columns.len() == columns.len()
+                && fk
+                    .referenced_columns
+                    .iter()
+                    .all(|c| columns.contains(&c.as_str()))
         })
     };
     let t = table.name.sql();

@@ -1,7 +1,8 @@
 use crate::finding::Finding;
 use crate::model::{quote_ident, FkAction, ForeignKey, Table};
 use crate::rules::analysis::{
-    is_actor_column, is_link_table, own_foreign_keys, replace_fk_sql, soft_delete, SoftDelete,
+    inherited_from_parent, is_actor_column, is_link_table, own_foreign_keys, replace_fk_sql,
+    soft_delete, SoftDelete,
 };
 use crate::rules::options::words;
 use crate::rules::soft_delete::soft_delete_unique::{
@@ -98,12 +99,13 @@ impl Rule for SoftDeleteInconsistent {
                 let Some(parent) = ctx.db.table(&fk.references) else {
                     continue;
                 };
-                if !depends(ctx, table, fk) {
-                    continue;
-                }
+                // The parent's soft delete first: it rules out most foreign keys, cheaply.
                 let Some(marker) = soft_delete(parent, ctx.options) else {
                     continue;
                 };
+                if !depends(ctx, table, fk) {
+                    continue;
+                }
                 let column = marker.column();
                 out.push(
                     ctx.finding(&table.name,
@@ -284,7 +286,7 @@ fn fix(ctx: &Context, child: &Table, marker: &NewMarker) -> String {
             quote_ident(&marker.name),
             marker.sql_type
         ));
-        for index in unscoped_keys(ctx.db, table, &marker.name, ctx.options) {
+        for index in unscoped_keys(ctx, table, &marker.name) {
             statements.push(live_key_sql(
                 ctx.db,
                 table,
@@ -293,21 +295,20 @@ fn fix(ctx: &Context, child: &Table, marker: &NewMarker) -> String {
                 &marker.live,
             ));
         }
-        for referencing in ctx.db.tables.values() {
-            for fk in own_foreign_keys(ctx.db, referencing).filter(|fk| fk.references == table.name)
-            {
-                if fk.on_delete == FkAction::Cascade {
-                    statements.push(replace_fk_sql(
-                        referencing,
-                        fk,
-                        crate::rules::analysis::FkChange::OnDelete(
-                            crate::model::FkAction::Restrict,
-                        ),
-                    ));
-                }
-                if depends(ctx, referencing, fk) && seen.insert(&referencing.name) {
-                    queue.push_back(referencing);
-                }
+        let referencing = ctx
+            .links
+            .referencing(&table.name)
+            .filter(|(t, fk)| !inherited_from_parent(ctx.db, t, fk));
+        for (referencing, fk) in referencing {
+            if fk.on_delete == FkAction::Cascade {
+                statements.push(replace_fk_sql(
+                    referencing,
+                    fk,
+                    crate::rules::analysis::FkChange::OnDelete(crate::model::FkAction::Restrict),
+                ));
+            }
+            if depends(ctx, referencing, fk) && seen.insert(&referencing.name) {
+                queue.push_back(referencing);
             }
         }
     }

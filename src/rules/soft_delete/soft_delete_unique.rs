@@ -82,7 +82,7 @@ impl Rule for SoftDeleteUnique {
                 continue;
             };
             let marker_name = &marker.column().name;
-            for index in unscoped_keys(ctx.db, table, marker_name, ctx.options) {
+            for index in unscoped_keys(ctx, table, marker_name) {
                 let includes_marker = index
                     .keys
                     .iter()
@@ -122,12 +122,7 @@ impl Rule for SoftDeleteUnique {
 /// The unique keys of `table` this rule reports when the table soft-deletes by the
 /// column `marker` (which it may not have yet: `soft-delete-inconsistent`'s fix adds
 /// it and scopes these keys in the same breath).
-pub fn unscoped_keys<'a>(
-    db: &Database,
-    table: &'a Table,
-    marker: &str,
-    options: &RuleOptions,
-) -> Vec<&'a Index> {
+pub fn unscoped_keys<'a>(ctx: &Context, table: &'a Table, marker: &str) -> Vec<&'a Index> {
     table
         .indexes
         .iter()
@@ -137,13 +132,13 @@ pub fn unscoped_keys<'a>(
                 .as_deref()
                 .is_some_and(|p| mentions_column(p, marker))
         })
-        .filter(|i| !permanent_key(db, table, i, marker, options))
+        .filter(|i| !permanent_key(ctx.links, table, i, marker, ctx.options))
         .collect()
 }
 
 /// A key that identifies a row for good (see the rule's docs).
 fn permanent_key(
-    db: &Database,
+    links: &crate::rules::links::Links,
     table: &Table,
     index: &Index,
     marker: &str,
@@ -164,11 +159,9 @@ fn permanent_key(
     let same_set = |cols: &[Name]| {
         cols.len() == key_columns.len() && cols.iter().all(|c| key_columns.contains(&c.as_str()))
     };
-    let referenced = db.tables.values().any(|t| {
-        t.foreign_keys
-            .iter()
-            .any(|fk| fk.references == table.name && same_set(&fk.referenced_columns))
-    });
+    let referenced = links
+        .referencing(&table.name)
+        .any(|(_, fk)| same_set(&fk.referenced_columns));
     let one_to_one = index.plain_key_columns().is_some()
         && table.foreign_keys.iter().any(|fk| same_set(&fk.columns));
     let own: Vec<&crate::model::Column> = key_columns

@@ -355,6 +355,20 @@ pub struct PreparedFile {
 
 /// Split a file and start parsing its statements.
 pub fn prepare(file: &str, text: &str) -> PreparedFile {
+    prepare_with(file, text, parser_thread::submit)
+}
+
+/// Split a file and parse its statements on this thread (see
+/// [`parser_thread::parse_here`]): for short SQL dblint writes, such as a fix.
+pub fn prepare_here(file: &str, text: &str) -> PreparedFile {
+    prepare_with(file, text, parser_thread::parse_here)
+}
+
+fn prepare_with(
+    file: &str,
+    text: &str,
+    parse: fn(Vec<parser_thread::Job>) -> parser_thread::Pending,
+) -> PreparedFile {
     // dbmate applies a file's up block only.
     let text = delivery::applied_text(text);
     let split = split::split(&text);
@@ -394,8 +408,25 @@ pub fn prepare(file: &str, text: &str) -> PreparedFile {
         lines,
         unterminated,
         last_line: u32::try_from(text.lines().count()).unwrap_or(u32::MAX),
-        parsing: parser_thread::submit(jobs),
+        parsing: parse(jobs),
         sending,
+    }
+}
+
+impl PreparedFile {
+    /// How many statements the file was split into.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Its statements, when they were parsed on this thread ([`prepare_here`]) and all
+    /// parsed; see [`parser_thread::Pending::statements`].
+    pub fn statements(&self) -> Option<Vec<&statement::Statement>> {
+        self.parsing.statements()
     }
 }
 

@@ -10,6 +10,7 @@
 //! the neighbourhood as on the whole model.
 
 use crate::model::{Database, QualifiedName};
+use crate::source::sql::statement::Statement;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Lookups over one model, built once (O(model)) for many [`Neighbourhoods::around`].
@@ -86,9 +87,24 @@ impl<'a> Neighbourhoods<'a> {
     /// target) brings its partition and inheritance family. SQL that does not parse
     /// gives the whole model.
     pub fn around(&self, sql: &str) -> Database {
-        let Some(subjects) = subjects(sql) else {
+        let file = crate::source::sql::split::split(sql);
+        let mut parsed = Vec::new();
+        for raw in &file.statements {
+            match crate::source::sql::parse::parse_statement(&raw.sql) {
+                Ok(statements) => parsed.extend(statements),
+                Err(_) => return self.db.clone(),
+            }
+        }
+        self.around_parsed(sql, Some(&parsed.iter().collect::<Vec<_>>()))
+    }
+
+    /// [`Neighbourhoods::around`] for SQL already parsed into `statements` (`None`: it
+    /// did not parse, and the whole model is copied).
+    pub fn around_parsed(&self, sql: &str, statements: Option<&[&Statement]>) -> Database {
+        let Some(statements) = statements else {
             return self.db.clone();
         };
+        let subjects = subjects(statements);
         let mut seen: BTreeSet<&QualifiedName> = BTreeSet::new();
         // (table, whether it may hop along a foreign key)
         let mut queue: Vec<(&QualifiedName, bool)> = Vec::new();
@@ -151,36 +167,33 @@ impl<'a> Neighbourhoods<'a> {
     }
 }
 
-/// The names (as [`words`] spells them) of the relations the statements of `sql` act
-/// on; `Some(None)` when a statement is of a kind not told apart here (every name then
-/// counts as acted on); `None` when the SQL does not parse.
-fn subjects(sql: &str) -> Option<Option<BTreeSet<String>>> {
+/// The names (as [`words`] spells them) of the relations `statements` act on; `None`
+/// when a statement is of a kind not told apart here (every name then counts as acted
+/// on).
+fn subjects(statements: &[&Statement]) -> Option<BTreeSet<String>> {
     use crate::source::sql::statement::Statement as S;
-    let file = crate::source::sql::split::split(sql);
     let mut out = BTreeSet::new();
     let mut add = |o: &crate::source::sql::statement::ObjectName| {
         out.insert(o.name.to_string());
     };
     let mut all = false;
-    for raw in &file.statements {
-        for statement in crate::source::sql::parse::parse_statement(&raw.sql).ok()? {
-            match &statement {
-                S::AlterTable { table, .. }
-                | S::RenameColumn { table, .. }
-                | S::RenameConstraint { table, .. }
-                | S::RowChange { table, .. } => add(table),
-                S::CreateIndex(i) => add(&i.table),
-                S::Drop { objects, .. } => objects.iter().for_each(&mut add),
-                S::Rename { object, .. } | S::SetSchema { object, .. } => add(object),
-                S::Truncate { tables } | S::LockTable { tables, .. } => {
-                    tables.iter().for_each(&mut add)
-                }
-                S::Transaction { .. } | S::SetConfig { .. } | S::SetSearchPath(_) => {}
-                _ => all = true,
+    for statement in statements {
+        match statement {
+            S::AlterTable { table, .. }
+            | S::RenameColumn { table, .. }
+            | S::RenameConstraint { table, .. }
+            | S::RowChange { table, .. } => add(table),
+            S::CreateIndex(i) => add(&i.table),
+            S::Drop { objects, .. } => objects.iter().for_each(&mut add),
+            S::Rename { object, .. } | S::SetSchema { object, .. } => add(object),
+            S::Truncate { tables } | S::LockTable { tables, .. } => {
+                tables.iter().for_each(&mut add)
             }
+            S::Transaction { .. } | S::SetConfig { .. } | S::SetSearchPath(_) => {}
+            _ => all = true,
         }
     }
-    Some((!all).then_some(out))
+    (!all).then_some(out)
 }
 
 /// The identifiers of `sql`: bare words (lower-cased, as PostgreSQL folds them) and

@@ -21,7 +21,8 @@ use std::cell::RefCell;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 
 /// Stack of the parsing thread: twice what the deepest tree libpg_query produces needs.
-const PARSER_STACK: usize = if cfg!(debug_assertions) {
+/// A thread that parses with [`parse_here`] needs as much.
+pub const PARSER_STACK: usize = if cfg!(debug_assertions) {
     512 << 20
 } else {
     64 << 20
@@ -61,6 +62,8 @@ thread_local! {
 /// something else (such as replaying the previous file).
 pub struct Pending {
     replies: Option<Receiver<Vec<Done>>>,
+    /// Statements parsed already, on this thread ([`parse_here`]).
+    ready: Option<Vec<Done>>,
     count: usize,
 }
 
@@ -69,6 +72,19 @@ pub fn submit(jobs: Vec<Job>) -> Pending {
     let count = jobs.len();
     Pending {
         replies: send(jobs),
+        ready: None,
+        count,
+    }
+}
+
+/// Parse `jobs` on this thread, now, sparing the hand-over to the parsing thread
+/// (which costs more than parsing a short statement). For SQL dblint writes itself,
+/// such as a fix, on a thread with a stack of [`PARSER_STACK`].
+pub fn parse_here(jobs: Vec<Job>) -> Pending {
+    let count = jobs.len();
+    Pending {
+        replies: None,
+        ready: Some(jobs.into_iter().map(run).collect()),
         count,
     }
 }
@@ -77,6 +93,15 @@ impl Pending {
     /// Give each statement's text and result to `each`, in order, on this thread. A
     /// panic while parsing is raised here.
     pub fn for_each(self, each: &mut dyn FnMut(usize, &str, Option<Parsed>)) {
+        if let Some(ready) = self.ready {
+            for (i, (sql, parsed)) in ready.into_iter().enumerate() {
+                match parsed {
+                    Ok(parsed) => each(i, &sql, parsed),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            return;
+        }
         let Some(replies) = self.replies else {
             return;
         };
@@ -89,6 +114,19 @@ impl Pending {
             done += 1;
         }
         assert_eq!(done, self.count, "the parsing thread stopped");
+    }
+
+    /// The statements parsed already ([`parse_here`]), in order; `None` while they are
+    /// being parsed on the parsing thread, or when one was not parsed or did not parse.
+    pub fn statements(&self) -> Option<Vec<&Statement>> {
+        let mut out = Vec::new();
+        for (_, parsed) in self.ready.as_ref()? {
+            match parsed {
+                Ok(Some(Ok(statements))) => out.extend(statements),
+                _ => return None,
+            }
+        }
+        Some(out)
     }
 }
 
