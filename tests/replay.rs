@@ -810,3 +810,64 @@ fn alter_domain_adds_checks_and_not_null() {
     assert!(price.not_null);
     assert!(!db.domains[&q("label")].not_null);
 }
+
+/// `Database::partitions` answers from a lookup that replay keeps as statements create,
+/// attach, detach, rename, move and drop partitions: after every statement it must
+/// give, for every table, what a scan of all tables gives.
+#[test]
+fn the_partition_lookup_follows_every_statement() {
+    let statements = [
+        "CREATE SCHEMA other",
+        "CREATE TABLE p (id int, at date) PARTITION BY RANGE (at)",
+        "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')",
+        "CREATE INDEX ON p (id)",
+        "ALTER TABLE p RENAME TO q",
+        "ALTER TABLE p1 RENAME TO q1",
+        "CREATE TABLE q2 (id int, at date)",
+        "ALTER TABLE q ATTACH PARTITION q2 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01')",
+        "CREATE TABLE q3 PARTITION OF q FOR VALUES FROM ('2022-01-01') TO ('2023-01-01') PARTITION BY RANGE (at)",
+        "CREATE TABLE q3a PARTITION OF q3 DEFAULT",
+        "ALTER TABLE q DETACH PARTITION q2",
+        "ALTER TABLE q1 SET SCHEMA other",
+        "CREATE INDEX q_at_idx ON q (at)",
+        "DROP TABLE q3a",
+        "CREATE TABLE q3a (id int, at date)",
+        "ALTER TABLE q2 RENAME TO q4",
+        "ALTER TABLE q ATTACH PARTITION q4 DEFAULT",
+        "DROP TABLE q",
+        "CREATE TABLE q (id int, at date) PARTITION BY LIST (at)",
+        "CREATE TABLE q5 PARTITION OF q DEFAULT",
+    ];
+    let mut replayer = dblint::source::sql::replay::Replayer::new();
+    let mut checked = 0;
+    for sql in statements {
+        let mut diagnostics = Vec::new();
+        dblint::source::sql::replay_text(
+            &mut replayer,
+            "steps.sql",
+            &format!("{sql};"),
+            &mut diagnostics,
+            &mut Default::default(),
+        );
+        assert!(diagnostics.is_empty(), "{sql}: {diagnostics:?}");
+        let db = &replayer.db;
+        for parent in db.tables.keys() {
+            let looked_up: Vec<&QualifiedName> =
+                db.partitions(parent).iter().map(|t| &t.name).collect();
+            let scanned: Vec<&QualifiedName> = db
+                .tables
+                .values()
+                .filter(|t| t.partition_of.as_ref() == Some(parent))
+                .map(|t| &t.name)
+                .collect();
+            assert_eq!(looked_up, scanned, "after {sql}: partitions of {parent}");
+            checked += scanned.len();
+        }
+    }
+    assert!(checked > 20, "only {checked} partitions seen");
+    // DROP TABLE q took its partitions along, q1 too (moved to `other`, still attached).
+    let db = &replayer.db;
+    assert_eq!(db.partitions(&q("q")).len(), 1);
+    assert!(!db.tables.contains_key(&QualifiedName::new("other", "q1")));
+    assert!(db.tables.contains_key(&q("q3a")));
+}

@@ -7,10 +7,12 @@ pub mod default_names;
 mod names;
 mod objects;
 pub mod opclasses;
+mod partitions;
 mod types;
 
 pub use names::{needs_quotes, quote_ident, Location, Name, QualifiedName};
 pub use objects::*;
+pub use partitions::PartitionIndex;
 pub use types::DataType;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,6 +49,9 @@ pub struct Database {
     /// Table locks held by transactions that run nothing, at the moment `inspect`
     /// read the catalog (live only; empty from SQL).
     pub held_locks: Vec<HeldLock>,
+    /// Partitions by parent: a lookup for [`Database::partitions`], not part of the
+    /// model's value (see `model/partitions.rs`).
+    pub partition_index: PartitionIndex,
 }
 
 /// A table lock granted to a transaction that is not running a statement: a session

@@ -435,14 +435,9 @@ fn free_index_name(
 /// indexes of an `ON ONLY` index that would serve them once valid (rather than build
 /// a second index beside it), or else build an index on `columns` and drop the
 /// indexes it makes redundant.
-pub fn fk_index_fix(
-    db: &Database,
-    links: &crate::rules::links::Links,
-    table: &Table,
-    columns: &[Name],
-) -> String {
+pub fn fk_index_fix(db: &Database, table: &Table, columns: &[Name]) -> String {
     match unattached_parent_index(table, columns) {
-        Some(parent) if !links.partitions(&table.name).is_empty() => {
+        Some(parent) if !db.partitions(&table.name).is_empty() => {
             attach_partition_indexes_sql(db, table, parent)
         }
         // No partition left to attach: build the index again (instant on a
@@ -571,11 +566,7 @@ pub fn attach_partition_indexes_sql(db: &Database, table: &Table, parent: &Index
         .collect();
     let mut statements = Vec::new();
     let mut named = Vec::new();
-    for partition in db
-        .tables
-        .values()
-        .filter(|t| t.partition_of.as_ref() == Some(&table.name))
-    {
+    for partition in db.partitions(&table.name) {
         let existing = partition.indexes.iter().find(|i| {
             i.valid
                 && i.predicate.is_none()

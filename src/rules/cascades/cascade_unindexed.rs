@@ -70,7 +70,7 @@ impl Rule for CascadeUnindexed {
                     )
                     .columns(&fk.columns)
                     .object(&fk.name)
-                    .fix(fk_index_fix(ctx.db, ctx.links, table, &fk.columns))
+                    .fix(fk_index_fix(ctx.db, table, &fk.columns))
                     .location(fk.location.as_ref()),
                     table,
                     fk,

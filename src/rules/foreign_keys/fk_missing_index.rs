@@ -79,7 +79,7 @@ impl Rule for FkMissingIndex {
                     continue;
                 }
                 let unattached = unattached_parent_index(table, &fk.columns);
-                let fix = fk_index_fix(ctx.db, ctx.links, table, &fk.columns);
+                let fix = fk_index_fix(ctx.db, table, &fk.columns);
                 if let Some((index, served)) = partly_covering_index(table, &fk.columns) {
                     let missing: Vec<&Name> =
                         fk.columns.iter().filter(|c| !served.contains(c)).collect();

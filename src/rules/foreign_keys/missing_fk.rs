@@ -164,7 +164,7 @@ impl Rule for MissingFk {
                         let index = if covering_index(table, &columns).is_some() {
                             String::new()
                         } else {
-                            fk_index_fix(ctx.db, ctx.links, table, &columns) + "\n"
+                            fk_index_fix(ctx.db, table, &columns) + "\n"
                         };
                         let definition = format!(
                             "FOREIGN KEY ({}) REFERENCES {} ({})",
@@ -278,12 +278,8 @@ fn constrains(table: &Table, column: &str) -> bool {
 /// row lives in a partition, so every row is checked (pg_dump writes such keys per
 /// partition when they were added to each partition rather than to the parent).
 fn every_partition_constrains(db: &Database, parent: &Table, column: &str) -> bool {
-    let mut partitions = db
-        .tables
-        .values()
-        .filter(|t| t.partition_of.as_ref() == Some(&parent.name))
-        .peekable();
-    partitions.peek().is_some() && partitions.all(|p| constrains(p, column))
+    let partitions = db.partitions(&parent.name);
+    !partitions.is_empty() && partitions.iter().all(|p| constrains(p, column))
 }
 
 /// The candidate's key is itself named as a reference to something else

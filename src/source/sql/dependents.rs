@@ -205,8 +205,8 @@ pub fn of_table(db: &Database, name: &QualifiedName) -> Removed {
     let mut doomed = vec![name.clone()];
     let mut i = 0;
     while i < doomed.len() {
-        for t in db.tables.values() {
-            if t.partition_of.as_ref() == Some(&doomed[i]) && !doomed.contains(&t.name) {
+        for t in db.partitions(&doomed[i]) {
+            if !doomed.contains(&t.name) {
                 doomed.push(t.name.clone());
             }
         }

@@ -174,13 +174,11 @@ pub fn partitions_of(db: &Database, parent: &QualifiedName) -> Vec<(QualifiedNam
     let mut out = Vec::new();
     let mut queue = vec![parent.clone()];
     while let Some(next) = queue.pop() {
-        for t in db.tables.values() {
-            if t.partition_of.as_ref() == Some(&next) {
-                let leaf = t.kind != crate::model::TableKind::Partitioned;
-                out.push((t.name.clone(), leaf));
-                if !leaf {
-                    queue.push(t.name.clone());
-                }
+        for t in db.partitions(&next) {
+            let leaf = t.kind != crate::model::TableKind::Partitioned;
+            out.push((t.name.clone(), leaf));
+            if !leaf {
+                queue.push(t.name.clone());
             }
         }
     }
@@ -260,13 +258,7 @@ pub fn effects(
                 .and_then(|t| db.table(t))
                 .filter(|t| t.kind == crate::model::TableKind::Partitioned);
             let builds = match partitioned {
-                Some(parent) => {
-                    !ci.only
-                        && db
-                            .tables
-                            .values()
-                            .any(|t| t.partition_of.as_ref() == Some(&parent.name))
-                }
+                Some(parent) => !ci.only && !db.partitions(&parent.name).is_empty(),
                 None => true,
             };
             out.extend(effect(target, level, false, builds));
@@ -274,12 +266,10 @@ pub fn effects(
             if let (Some(parent), false) = (partitioned, ci.only) {
                 let mut queue = vec![parent.name.clone()];
                 while let Some(next) = queue.pop() {
-                    for t in db.tables.values() {
-                        if t.partition_of.as_ref() == Some(&next) {
-                            let leaf = t.kind != crate::model::TableKind::Partitioned;
-                            out.extend(effect(Some(t.name.clone()), level, false, leaf));
-                            queue.push(t.name.clone());
-                        }
+                    for t in db.partitions(&next) {
+                        let leaf = t.kind != crate::model::TableKind::Partitioned;
+                        out.extend(effect(Some(t.name.clone()), level, false, leaf));
+                        queue.push(t.name.clone());
                     }
                 }
             }
@@ -357,11 +347,9 @@ pub fn effects(
                             .collect();
                         out.extend(effect(owner, level, false, false));
                         while let Some(next) = queue.pop() {
-                            for t in db.tables.values() {
-                                if t.partition_of.as_ref() == Some(&next) {
-                                    out.extend(effect(Some(t.name.clone()), level, false, false));
-                                    queue.push(t.name.clone());
-                                }
+                            for t in db.partitions(&next) {
+                                out.extend(effect(Some(t.name.clone()), level, false, false));
+                                queue.push(t.name.clone());
                             }
                         }
                     }
@@ -1110,11 +1098,7 @@ pub fn attach_scans(
     let attached_table = attached.and_then(|a| db.table(a));
     // A DEFAULT partition holds what no other partition takes: with none, that is
     // everything, and there is nothing to check (`dblint trace`: no scan).
-    let others = parent.is_some_and(|p| {
-        db.tables
-            .values()
-            .any(|t| t.partition_of.as_ref() == Some(p) && Some(&t.name) != attached)
-    });
+    let others = parent.is_some_and(|p| db.partitions(p).iter().any(|t| Some(&t.name) != attached));
     let proof = match (attached_table, key) {
         (_, _) if *bound == PartitionBound::Default && !others && parent_table.is_some() => {
             Proof::Proven
@@ -1345,9 +1329,9 @@ pub fn domain_columns(db: &Database, domain: &QualifiedName) -> Vec<(QualifiedNa
 
 /// The DEFAULT partition of a partitioned table, if it has one.
 pub fn default_partition(db: &Database, parent: &QualifiedName) -> Option<QualifiedName> {
-    db.tables
-        .values()
-        .find(|t| t.default_partition && t.partition_of.as_ref() == Some(parent))
+    db.partitions(parent)
+        .into_iter()
+        .find(|t| t.default_partition)
         .map(|t| t.name.clone())
 }
 

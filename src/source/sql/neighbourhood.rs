@@ -163,6 +163,7 @@ impl<'a> Neighbourhoods<'a> {
                 .filter(|l| seen.contains(&l.table))
                 .cloned()
                 .collect(),
+            partition_index: Default::default(),
         }
     }
 }

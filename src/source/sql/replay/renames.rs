@@ -165,6 +165,8 @@ impl Replayer {
                 }
             }
         }
+        // The table and its partitions' parent changed names.
+        self.db.forget_partitions();
         Ok(())
     }
 

@@ -103,6 +103,7 @@ impl Replayer {
         let partition_of = table.partition_of.clone();
         self.db.tables.insert(name.clone(), table);
         if let Some(parent) = partition_of {
+            self.db.note_partition(&name, &parent);
             self.partition_gets_indexes(&parent, &name);
         }
         // serial and identity columns own a sequence PostgreSQL creates for them.
@@ -384,6 +385,7 @@ impl Replayer {
                 let t = self.table_mut(&child)?;
                 t.partition_of = Some(name.clone());
                 t.default_partition = matches!(bound, PartitionBound::Default);
+                self.db.note_partition(&child, name);
                 self.partition_gets_indexes(name, &child);
             }
             TableAction::DetachPartition { partition, .. } => {
@@ -443,9 +445,8 @@ impl Replayer {
 
     pub(super) fn partitions_of(&self, parent: &QualifiedName) -> Vec<QualifiedName> {
         self.db
-            .tables
-            .values()
-            .filter(|t| t.partition_of.as_ref() == Some(parent))
+            .partitions(parent)
+            .into_iter()
             .map(|t| t.name.clone())
             .collect()
     }
