@@ -423,6 +423,60 @@ fn rules_fit_80_columns() {
 /// A report a person can read: high-volume rules summarised (count, tables, a few
 /// examples; `--verbose` for all), only tables with findings listed, the header's
 /// counts equal to the scorecard rows, and the verdict repeated at the end.
+/// Past 30 tables with findings, the terminal lists the 30 with the most severe ones
+/// (errors, then warnings, then info) and counts the rest; `--verbose` lists them all.
+#[test]
+fn the_terminal_lists_the_tables_with_the_worst_findings_first() {
+    let mut sql = String::new();
+    for i in 0..40 {
+        // One warning each (timestamp without time zone) ...
+        sql.push_str(&format!(
+            "CREATE TABLE t{i:02} (id bigint PRIMARY KEY, created_at timestamp);\n"
+        ));
+    }
+    // ... and an error (no primary key) on two tables named last.
+    sql.push_str("CREATE TABLE z1 (name text, created_at timestamp);\n");
+    sql.push_str("CREATE TABLE z2 (name text);\n");
+    let dir = temp_tree(&[("s.sql", &sql)]);
+    let run = dblint_in(dir.path(), &["lint", "s.sql", "--fail-on", "none"]);
+    let out = &run.stdout;
+    assert!(
+        out.contains("Tables (the 30 with the most severe findings)"),
+        "{out}"
+    );
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("┆ public.") || l.contains("┆ t") || l.contains("┆ z"))
+        .collect();
+    assert_eq!(rows.len(), 30, "{out}");
+    // z1 has an error and a warning, z2 an error: both first, z1 before z2.
+    assert!(
+        rows[0].contains("z1") && rows[1].contains("z2"),
+        "{rows:#?}"
+    );
+    assert!(
+        rows[2].contains("t00") && rows[29].contains("t27"),
+        "{rows:#?}"
+    );
+    assert!(
+        out.contains(
+            "… 12 more tables with findings, fewer or less severe (`--verbose` lists them all)"
+        ),
+        "{out}"
+    );
+    let verbose = dblint_in(
+        dir.path(),
+        &["lint", "s.sql", "--verbose", "--fail-on", "none"],
+    );
+    let rows = verbose
+        .stdout
+        .lines()
+        .filter(|l| l.contains("┆ public.") || l.contains("┆ t") || l.contains("┆ z"))
+        .count();
+    assert_eq!(rows, 42, "{}", verbose.stdout);
+    assert!(!verbose.stdout.contains("more tables with findings"));
+}
+
 #[test]
 fn the_terminal_report_summarises_and_ends_with_the_verdict() {
     let mut sql = String::new();

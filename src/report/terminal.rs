@@ -49,6 +49,9 @@ fn human_count(n: f64) -> String {
 const SUMMARISE_OVER: usize = 8;
 /// Examples shown of a summarised rule.
 const EXAMPLES: usize = 3;
+/// Tables with findings listed unless `--verbose`: past this many, the ones with the
+/// most severe findings (a 10,000-table schema made a 10,000-row table).
+const TABLES_LISTED: usize = 30;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -257,7 +260,7 @@ pub fn render(report: &Report) -> String {
         }
         None => &s.tables,
     };
-    let flagged: Vec<_> = statuses
+    let mut flagged: Vec<_> = statuses
         .iter()
         .filter(|t| t.status != TableState::Ok)
         .collect();
@@ -268,16 +271,35 @@ pub fn render(report: &Report) -> String {
             .filter(|t| t.status == TableState::Ok)
             .collect(),
     };
-    let _ = writeln!(
-        out,
-        "{}",
-        if report.scope.is_some() {
-            "Tables with findings of this change"
-        } else {
-            "Tables"
-        }
-        .bold()
-    );
+    let unlisted = if !report.verbose && flagged.len() > TABLES_LISTED {
+        // Most errors first, then warnings, then info; by name among equals.
+        flagged.sort_by(|a, b| {
+            a.status
+                .cmp(&b.status)
+                .then_with(|| b.findings.error.cmp(&a.findings.error))
+                .then_with(|| b.findings.warning.cmp(&a.findings.warning))
+                .then_with(|| b.findings.info.cmp(&a.findings.info))
+                .then_with(|| a.table.cmp(&b.table))
+        });
+        let unlisted = flagged.len() - TABLES_LISTED;
+        flagged.truncate(TABLES_LISTED);
+        unlisted
+    } else {
+        0
+    };
+    let heading = if report.scope.is_some() {
+        "Tables with findings of this change"
+    } else {
+        "Tables"
+    };
+    let _ = match unlisted {
+        0 => writeln!(out, "{}", heading.bold()),
+        _ => writeln!(
+            out,
+            "{} (the {TABLES_LISTED} with the most severe findings)",
+            heading.bold()
+        ),
+    };
     if report.scope.is_some() && flagged.is_empty() {
         let _ = writeln!(out, "none");
     }
@@ -305,6 +327,13 @@ pub fn render(report: &Report) -> String {
             ]);
         }
         let _ = writeln!(out, "{tables}");
+    }
+    if unlisted > 0 {
+        let _ = writeln!(
+            out,
+            "… {unlisted} more {} with findings, fewer or less severe (`--verbose` lists them all)",
+            if unlisted == 1 { "table" } else { "tables" }
+        );
     }
     if !clean.is_empty() {
         if report.verbose {

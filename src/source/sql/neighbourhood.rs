@@ -82,7 +82,7 @@ impl<'a> Neighbourhoods<'a> {
 
     /// A copy of the model holding only the tables `sql` can reach (see the module
     /// docs); every other kind of object is copied whole. A table a statement acts on
-    /// (ALTER, DROP, RENAME, TRUNCATE, an index's table, a row change) brings the tables
+    /// (ALTER, DROP, RENAME, TRUNCATE, a row change) brings the tables
     /// its foreign keys link it to, both ways; a table only named (a foreign key's
     /// target) brings its partition and inheritance family. SQL that does not parse
     /// gives the whole model.
@@ -184,7 +184,9 @@ fn subjects(statements: &[&Statement]) -> Option<BTreeSet<String>> {
             | S::RenameColumn { table, .. }
             | S::RenameConstraint { table, .. }
             | S::RowChange { table, .. } => add(table),
-            S::CreateIndex(i) => add(&i.table),
+            // An index build reads and locks its table and the table's partitions (its
+            // family, copied anyway), nothing its foreign keys link it to.
+            S::CreateIndex(_) => {}
             S::Drop { objects, .. } => objects.iter().for_each(&mut add),
             S::Rename { object, .. } | S::SetSchema { object, .. } => add(object),
             S::Truncate { tables } | S::LockTable { tables, .. } => {
