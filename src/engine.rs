@@ -273,6 +273,18 @@ const NOT_FOR_FIXES: &[&str] = &["lock-timeout-missing"];
 /// that breaks code). So no fix hides what running it does; the rule that wrote the
 /// fix offers the safer sequence where there is one.
 pub fn review_fixes(db: &Database, plan: &Plan, pg_version: u32, findings: &mut [Finding]) {
+    review_fixes_where(db, plan, pg_version, findings, &|_| true);
+}
+
+/// [`review_fixes`] for the findings `wanted` accepts only (a report that shows a few
+/// of them: `report::publish`).
+pub fn review_fixes_where(
+    db: &Database,
+    plan: &Plan,
+    pg_version: u32,
+    findings: &mut [Finding],
+    wanted: &dyn Fn(&Finding) -> bool,
+) {
     let reviewing = fix_review_plan(plan);
     if reviewing.rules.is_empty() {
         return;
@@ -280,7 +292,10 @@ pub fn review_fixes(db: &Database, plan: &Plan, pg_version: u32, findings: &mut 
     // Each fix replays on a copy of the part of the model it can touch, not of the
     // whole model (thousands of fixes on a large schema made a copy each).
     let neighbourhoods = crate::source::sql::neighbourhood::Neighbourhoods::new(db);
-    let mut fixed: Vec<&mut Finding> = findings.iter_mut().filter(|f| f.fix.is_some()).collect();
+    let mut fixed: Vec<&mut Finding> = findings
+        .iter_mut()
+        .filter(|f| f.fix.is_some() && wanted(f))
+        .collect();
     // Fixes are reviewed independently, so they are shared out among threads in
     // contiguous runs; each finding gets the same notes whichever thread reviews it.
     let threads = if fixed.len() < FIXES_PER_THREAD {

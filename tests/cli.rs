@@ -477,6 +477,53 @@ fn the_terminal_lists_the_tables_with_the_worst_findings_first() {
     assert!(!verbose.stdout.contains("more tables with findings"));
 }
 
+/// The terminal shows a few fixes of each rule and reviews those; JSON shows and
+/// reviews them all. Either way a shown fix carries its review notes.
+#[test]
+fn shown_fixes_carry_their_review_in_every_format() {
+    let mut sql = String::from("CREATE TABLE hub (id bigint PRIMARY KEY);\n");
+    for i in 0..20 {
+        // integer → bigint to match hub.id rewrites the table: a `-- review:` note.
+        sql.push_str(&format!(
+            "CREATE TABLE t{i:02} (id bigint PRIMARY KEY, hub_id integer NOT NULL REFERENCES hub);\n"
+        ));
+    }
+    let dir = temp_tree(&[("s.sql", &sql)]);
+    let human = dblint_in(dir.path(), &["lint", "s.sql", "--fail-on", "none"]);
+    let out = &human.stdout;
+    assert!(out.contains("fk-type-mismatch"), "{out}");
+    let notes = out.matches("-- review: changing ").count();
+    assert_eq!(notes, 3, "{out}");
+    let verbose = dblint_in(
+        dir.path(),
+        &["lint", "s.sql", "--verbose", "--fail-on", "none"],
+    );
+    assert_eq!(
+        verbose.stdout.matches("-- review: changing ").count(),
+        20,
+        "{}",
+        verbose.stdout
+    );
+    let json = dblint_in(
+        dir.path(),
+        &["lint", "s.sql", "--format", "json", "--fail-on", "none"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let reviewed = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "fk-type-mismatch")
+        .filter(|f| {
+            f["fix"]
+                .as_str()
+                .unwrap_or("")
+                .contains("-- review: changing ")
+        })
+        .count();
+    assert_eq!(reviewed, 20, "{}", json.stdout);
+}
+
 #[test]
 fn the_terminal_report_summarises_and_ends_with_the_verdict() {
     let mut sql = String::new();

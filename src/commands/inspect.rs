@@ -130,14 +130,13 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
     if let Some(b) = &bar {
         b.set_message("running rules");
     }
-    let mut findings = crate::engine::run(&database, &plan);
+    let findings = crate::engine::run(&database, &plan);
     // The migration rules judge each fix for the server it would run on.
     let major = database
         .live
         .as_ref()
         .and_then(|l| u32::try_from(l.server_version / 10000).ok())
         .unwrap_or(settings.pg_version);
-    crate::engine::review_fixes(&database, &plan, major, &mut findings);
     let mut suppressions = crate::suppress::Suppressions::from_settings(&settings)?;
     let graded = crate::grade::grade(&database, &plan, findings, &mut suppressions);
     for line in suppressions.unused_globs() {
@@ -158,6 +157,11 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
             review: None,
             hint: None,
             prior: None,
+            fixes: Some(crate::report::FixReview {
+                db: &database,
+                plan: &plan,
+                pg_version: major,
+            }),
         },
     )
 }

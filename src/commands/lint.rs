@@ -101,8 +101,9 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         .join(" ");
     let migration_findings = reviewed.len();
     let mut findings = crate::engine::run(&loaded.database, &plan);
-    crate::engine::review_fixes(&loaded.database, &plan, pg_version, &mut findings);
     if prisma {
+        // The Prisma edits are read back from the reviewed SQL fixes, all of them.
+        crate::engine::review_fixes(&loaded.database, &plan, pg_version, &mut findings);
         // Fixes in Prisma's terms: the change to schema.prisma, not SQL that the next
         // `prisma migrate dev` would undo.
         let sources = loaded
@@ -211,6 +212,11 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             review,
             hint,
             prior,
+            fixes: (!prisma).then_some(crate::report::FixReview {
+                db: &loaded.database,
+                plan: &plan,
+                pg_version,
+            }),
         },
     )
 }

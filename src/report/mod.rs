@@ -272,6 +272,18 @@ pub struct Publication<'a> {
     /// The schema at the base the change is measured from: its findings are left
     /// out of the report and the gate.
     pub prior: Option<Prior>,
+    /// Where the schema findings' fixes are reviewed (`engine::review_fixes`), when
+    /// the report reviews them itself: then only the fixes it shows are, after the
+    /// baseline and the change's base have left findings out. `None`: the fixes were
+    /// reviewed already, or are not to be.
+    pub fixes: Option<FixReview<'a>>,
+}
+
+/// The model a report's fixes are reviewed on, with the rules and server version.
+pub struct FixReview<'a> {
+    pub db: &'a crate::model::Database,
+    pub plan: &'a crate::engine::Plan,
+    pub pg_version: u32,
 }
 
 /// What the base a change is measured from already had (`lint` replays it:
@@ -358,6 +370,33 @@ pub fn publish(
         }
         None => (findings, None),
     };
+    let mut findings = findings;
+    if let Some(review) = &publication.fixes {
+        // A terminal report without --verbose shows a few fixes of each rule: only
+        // those are reviewed (each fix review replays it, which on a large schema is
+        // most of the run). Every other format, and --output, shows them all.
+        let shown =
+            (args.format == crate::args::Format::Human && args.output.is_none() && !args.verbose)
+                .then(|| terminal::shown_fixes(&findings));
+        let schema_rules: std::collections::BTreeSet<&str> = review
+            .plan
+            .rules
+            .iter()
+            .map(|a| a.rule.meta())
+            .filter(|m| !m.is_migration())
+            .map(|m| m.id)
+            .collect();
+        crate::engine::review_fixes_where(
+            review.db,
+            review.plan,
+            review.pg_version,
+            &mut findings,
+            &|f| {
+                schema_rules.contains(f.rule)
+                    && shown.as_ref().is_none_or(|s| s.contains(&f.fingerprint()))
+            },
+        );
+    }
     let report = Report {
         source: publication.source,
         scorecard: &scorecard,

@@ -53,6 +53,28 @@ const EXAMPLES: usize = 3;
 /// most severe findings (a 10,000-table schema made a 10,000-row table).
 const TABLES_LISTED: usize = 30;
 
+/// How many of a rule's `findings` the report shows.
+fn examples_shown(findings: usize, verbose: bool) -> usize {
+    if !verbose && findings > SUMMARISE_OVER {
+        EXAMPLES
+    } else {
+        findings
+    }
+}
+
+/// The fingerprints of the findings [`render`] shows with their fix, without
+/// `--verbose`: the first few of each rule, by severity.
+pub fn shown_fixes(findings: &[crate::finding::Finding]) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        for (_, fs) in super::grouped(findings, severity) {
+            let shown = examples_shown(fs.len(), false);
+            out.extend(fs.iter().take(shown).map(|f| f.fingerprint()));
+        }
+    }
+    out
+}
+
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let s = report.scorecard;
@@ -397,7 +419,7 @@ pub fn render(report: &Report) -> String {
                         }
                     );
                 }
-                let shown = if summarise { EXAMPLES } else { fs.len() };
+                let shown = examples_shown(fs.len(), report.verbose);
                 for f in fs.iter().take(shown) {
                     let size = f
                         .table_rows
