@@ -324,7 +324,8 @@ pub fn review_fixes_where(
                 .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
                 .spawn_scoped(scope, review_run);
             if spawned.is_err() {
-                // No thread to be had: review here, parsing on the parsing thread.
+                // No thread to be had: review here, as before threads (the fix is parsed on
+                // this thread for its neighbourhood, and on the parsing thread for replay).
                 let mut run = run.lock().unwrap_or_else(|e| e.into_inner());
                 for finding in run.iter_mut() {
                     let fix = finding.fix.clone().unwrap_or_default();
