@@ -286,16 +286,16 @@ pub fn review_fixes_where(
     wanted: &dyn Fn(&Finding) -> bool,
 ) {
     let reviewing = fix_review_plan(plan);
-    if reviewing.rules.is_empty() {
+    let mut fixed: Vec<&mut Finding> = findings
+        .iter_mut()
+        .filter(|f| f.fix.is_some() && wanted(f))
+        .collect();
+    if reviewing.rules.is_empty() || fixed.is_empty() {
         return;
     }
     // Each fix replays on a copy of the part of the model it can touch, not of the
     // whole model (thousands of fixes on a large schema made a copy each).
     let neighbourhoods = crate::source::sql::neighbourhood::Neighbourhoods::new(db);
-    let mut fixed: Vec<&mut Finding> = findings
-        .iter_mut()
-        .filter(|f| f.fix.is_some() && wanted(f))
-        .collect();
     // Fixes are reviewed independently, so they are shared out among threads in
     // contiguous runs; each finding gets the same notes whichever thread reviews it.
     let threads = if fixed.len() < FIXES_PER_THREAD {
@@ -324,17 +324,8 @@ pub fn review_fixes_where(
                 .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
                 .spawn_scoped(scope, review_run);
             if spawned.is_err() {
-                // No thread to be had: review here, as before threads (the fix is parsed on
-                // this thread for its neighbourhood, and on the parsing thread for replay).
-                let mut run = run.lock().unwrap_or_else(|e| e.into_inner());
-                for finding in run.iter_mut() {
-                    let fix = finding.fix.clone().unwrap_or_default();
-                    let around = neighbourhoods.around(&fix);
-                    let notes = review_fix(&around, &reviewing, pg_version, &fix);
-                    if !notes.is_empty() {
-                        finding.fix = Some(annotate(&fix, &notes));
-                    }
-                }
+                // No thread to be had: review here, on this thread's stack.
+                review_run();
             }
         }
     });

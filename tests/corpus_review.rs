@@ -18,6 +18,7 @@ mod common;
 #[path = "corpus_review/evidence.rs"]
 mod evidence;
 
+use common::corpus::{Set, SETS};
 use dblint::finding::Severity;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
@@ -28,97 +29,6 @@ use std::process::Command;
 /// The server the findings are checked on, and the version they are linted for: the
 /// newest, which runs every set (lemmy's history needs 16, pagila 18).
 const REVIEW_MAJOR: u32 = 18;
-
-/// One reviewed unit: a name and the inputs, as its project applies them.
-struct Set {
-    name: &'static str,
-    inputs: &'static [&'static str],
-    /// A migration history, traced for its migration findings' evidence.
-    history: bool,
-    /// SQL run in the evidence database before the set (what the project's installer
-    /// does first); `{db}` is the database's name.
-    prepare: &'static str,
-}
-
-/// The sets, relative to the corpus. Pagila's jsonb variant repeats its schema; Synapse
-/// is graded as a new installation builds it (the full schemas of version 72, the
-/// deltas before them being history), MusicBrainz in psql's order (admin/InitDb.pl), into
-/// public (as dblint replays it) with InitDb.pl's musicbrainz schema beside it and a
-/// stand-in for its ICU collation (CreateCollations.sql is not in the corpus; a
-/// collation changes nothing the evidence reads).
-const SETS: &[Set] = &[
-    Set {
-        name: "gisia",
-        inputs: &["gitlab-derived-gisia/structure.sql"],
-        history: false,
-        prepare: "",
-    },
-    Set {
-        name: "lago",
-        inputs: &["rails-structure/lago-structure.sql"],
-        history: false,
-        prepare: "",
-    },
-    Set {
-        name: "pagila",
-        inputs: &["pagila/pagila-schema.sql"],
-        history: false,
-        prepare: "",
-    },
-    Set {
-        name: "musicbrainz",
-        inputs: &[
-            "musicbrainz/Extensions.sql",
-            "musicbrainz/CreateTypes.sql",
-            "musicbrainz/CreateTables.sql",
-            "musicbrainz/CreatePrimaryKeys.sql",
-            "musicbrainz/CreateFunctions.sql",
-            "musicbrainz/CreateConstraints.sql",
-            "musicbrainz/CreateFKConstraints.sql",
-            "musicbrainz/CreateIndexes.sql",
-            "musicbrainz/CreateViews.sql",
-            "musicbrainz/CreateTriggers.sql",
-        ],
-        history: false,
-        prepare: "CREATE SCHEMA musicbrainz; \
-                  CREATE COLLATION musicbrainz.musicbrainz FROM \"C\"; \
-                  ALTER DATABASE {db} SET search_path = public, musicbrainz",
-    },
-    Set {
-        name: "documenso",
-        inputs: &["prisma-documenso"],
-        history: true,
-        prepare: "",
-    },
-    Set {
-        name: "lemmy",
-        inputs: &["diesel-lemmy"],
-        history: true,
-        prepare: "",
-    },
-    Set {
-        name: "hawkbit-pre-baseline",
-        inputs: &["flyway-hawkbit/pre-baseline"],
-        history: true,
-        prepare: "",
-    },
-    Set {
-        name: "hawkbit-current",
-        inputs: &["flyway-hawkbit/current"],
-        history: true,
-        prepare: "",
-    },
-    Set {
-        name: "synapse",
-        inputs: &[
-            "synapse/common/full_schemas/72/full.sql.postgres",
-            "synapse/main/full_schemas/72/full.sql.postgres",
-            "synapse/state/full_schemas/72/full.sql.postgres",
-        ],
-        history: false,
-        prepare: "",
-    },
-];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

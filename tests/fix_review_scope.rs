@@ -133,44 +133,19 @@ fn fixes_reviewed_on_several_threads_get_their_own_notes() {
 /// The same on the real schemas and migration histories of `../shared/corpus`.
 #[test]
 fn a_fix_is_reviewed_alike_on_its_neighbourhood_and_on_the_whole_model_on_the_corpus() {
-    let corpus = common::root().join("../shared/corpus");
-    let sets: &[&[&str]] = &[
-        &["gitlab-derived-gisia/structure.sql"],
-        &["rails-structure/lago-structure.sql"],
-        &["pagila/pagila-schema.sql"],
-        &[
-            "musicbrainz/Extensions.sql",
-            "musicbrainz/CreateTypes.sql",
-            "musicbrainz/CreateTables.sql",
-            "musicbrainz/CreatePrimaryKeys.sql",
-            "musicbrainz/CreateFunctions.sql",
-            "musicbrainz/CreateConstraints.sql",
-            "musicbrainz/CreateFKConstraints.sql",
-            "musicbrainz/CreateIndexes.sql",
-            "musicbrainz/CreateViews.sql",
-            "musicbrainz/CreateTriggers.sql",
-        ],
-        &["prisma-documenso"],
-        &["diesel-lemmy"],
-        &["flyway-hawkbit/current"],
-        &[
-            "synapse/common/full_schemas/72/full.sql.postgres",
-            "synapse/main/full_schemas/72/full.sql.postgres",
-            "synapse/state/full_schemas/72/full.sql.postgres",
-        ],
-    ];
+    let corpus = common::corpus::corpus();
     let mut problems = Vec::new();
     let mut total = 0;
-    for set in sets {
-        let files: Vec<PathBuf> = set.iter().map(|f| corpus.join(f)).collect();
+    for set in common::corpus::SETS {
+        let files: Vec<PathBuf> = set.inputs.iter().map(|f| corpus.join(f)).collect();
         assert!(
             files.iter().all(|f| f.exists()),
             "corpus missing: {files:?}"
         );
         let (differ, compared) = differing_reviews(&files);
-        assert!(compared > 0, "{set:?}: no fix compared");
+        assert!(compared > 0, "{}: no fix compared", set.name);
         total += compared;
-        problems.extend(differ.into_iter().map(|d| format!("{set:?}: {d}")));
+        problems.extend(differ.into_iter().map(|d| format!("{}: {d}", set.name)));
     }
     assert!(total > 1000, "only {total} fixes compared");
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));

@@ -4,31 +4,25 @@
 //! A table's partitions: [`Database::partitions`].
 
 use crate::model::{Database, ForeignKey, QualifiedName, Table};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Foreign keys by the table they reference.
 ///
-/// Built by [`Links::new`] in O(tables + foreign keys); lists keep the model's order
+/// Built by [`Links::new`] from [`Database::referencing_keys`] in O(foreign keys ×
+/// log tables); lists keep the model's order
 /// (tables by name, a table's foreign keys as declared), so rules that walk them stay
 /// deterministic.
 pub struct Links<'a> {
     /// Referenced table → (referencing table, one of its foreign keys to it), every
     /// foreign key of the model, partition clones included.
-    referencing: HashMap<&'a QualifiedName, Vec<(&'a Table, &'a ForeignKey)>>,
+    referencing: BTreeMap<&'a QualifiedName, Vec<(&'a Table, &'a ForeignKey)>>,
 }
 
 impl<'a> Links<'a> {
     pub fn new(db: &'a Database) -> Self {
-        let mut referencing: HashMap<_, Vec<_>> = HashMap::new();
-        for table in db.tables.values() {
-            for fk in &table.foreign_keys {
-                referencing
-                    .entry(&fk.references)
-                    .or_default()
-                    .push((table, fk));
-            }
+        Links {
+            referencing: db.referencing_keys(),
         }
-        Links { referencing }
     }
 
     /// The foreign keys that reference `table`, each with the table that declares it,

@@ -116,3 +116,96 @@ pub fn apply(url: &str, files: &[PathBuf]) -> Vec<String> {
     }
     errors
 }
+
+/// One reviewed unit of the corpus: a name and the inputs, as its project applies them
+/// (`tests/corpus_review.rs` grades them; `tests/fix_review_scope.rs` reviews their
+/// fixes).
+pub struct Set {
+    pub name: &'static str,
+    pub inputs: &'static [&'static str],
+    /// A migration history, traced for its migration findings' evidence.
+    pub history: bool,
+    /// SQL run in the evidence database before the set (what the project's installer
+    /// does first); `{db}` is the database's name.
+    pub prepare: &'static str,
+}
+
+/// The sets, relative to the corpus. Pagila's jsonb variant repeats its schema; Synapse
+/// is graded as a new installation builds it (the full schemas of version 72, the
+/// deltas before them being history), MusicBrainz in psql's order (admin/InitDb.pl), into
+/// public (as dblint replays it) with InitDb.pl's musicbrainz schema beside it and a
+/// stand-in for its ICU collation (CreateCollations.sql is not in the corpus; a
+/// collation changes nothing the evidence reads).
+pub const SETS: &[Set] = &[
+    Set {
+        name: "gisia",
+        inputs: &["gitlab-derived-gisia/structure.sql"],
+        history: false,
+        prepare: "",
+    },
+    Set {
+        name: "lago",
+        inputs: &["rails-structure/lago-structure.sql"],
+        history: false,
+        prepare: "",
+    },
+    Set {
+        name: "pagila",
+        inputs: &["pagila/pagila-schema.sql"],
+        history: false,
+        prepare: "",
+    },
+    Set {
+        name: "musicbrainz",
+        inputs: &[
+            "musicbrainz/Extensions.sql",
+            "musicbrainz/CreateTypes.sql",
+            "musicbrainz/CreateTables.sql",
+            "musicbrainz/CreatePrimaryKeys.sql",
+            "musicbrainz/CreateFunctions.sql",
+            "musicbrainz/CreateConstraints.sql",
+            "musicbrainz/CreateFKConstraints.sql",
+            "musicbrainz/CreateIndexes.sql",
+            "musicbrainz/CreateViews.sql",
+            "musicbrainz/CreateTriggers.sql",
+        ],
+        history: false,
+        prepare: "CREATE SCHEMA musicbrainz; \
+                  CREATE COLLATION musicbrainz.musicbrainz FROM \"C\"; \
+                  ALTER DATABASE {db} SET search_path = public, musicbrainz",
+    },
+    Set {
+        name: "documenso",
+        inputs: &["prisma-documenso"],
+        history: true,
+        prepare: "",
+    },
+    Set {
+        name: "lemmy",
+        inputs: &["diesel-lemmy"],
+        history: true,
+        prepare: "",
+    },
+    Set {
+        name: "hawkbit-pre-baseline",
+        inputs: &["flyway-hawkbit/pre-baseline"],
+        history: true,
+        prepare: "",
+    },
+    Set {
+        name: "hawkbit-current",
+        inputs: &["flyway-hawkbit/current"],
+        history: true,
+        prepare: "",
+    },
+    Set {
+        name: "synapse",
+        inputs: &[
+            "synapse/common/full_schemas/72/full.sql.postgres",
+            "synapse/main/full_schemas/72/full.sql.postgres",
+            "synapse/state/full_schemas/72/full.sql.postgres",
+        ],
+        history: false,
+        prepare: "",
+    },
+];

@@ -87,15 +87,8 @@ impl<'a> Neighbourhoods<'a> {
     /// target) brings its partition and inheritance family. SQL that does not parse
     /// gives the whole model.
     pub fn around(&self, sql: &str) -> Database {
-        let file = crate::source::sql::split::split(sql);
-        let mut parsed = Vec::new();
-        for raw in &file.statements {
-            match crate::source::sql::parse::parse_statement(&raw.sql) {
-                Ok(statements) => parsed.extend(statements),
-                Err(_) => return self.db.clone(),
-            }
-        }
-        self.around_parsed(sql, Some(&parsed.iter().collect::<Vec<_>>()))
+        let prepared = crate::source::sql::prepare_here("fix.sql", sql);
+        self.around_parsed(sql, prepared.statements().as_deref())
     }
 
     /// [`Neighbourhoods::around`] for SQL already parsed into `statements` (`None`: it
