@@ -61,9 +61,16 @@ pub enum ColorChoice {
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
-    /// SQL files and migration directories, replayed in the order given
+    /// SQL files and migration directories, replayed in the order given; `-` reads
+    /// standard input
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// The file standard input (`-`) stands for: its name places findings, finds
+    /// dblint.toml and tells the migration tool (Flyway, Prisma, …). A file of that
+    /// name inside a folder being linted is replaced by standard input (an editor's
+    /// unsaved buffer)
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// PostgreSQL major version the migrations will run on (default 15, or `pg_version`)
     #[arg(long, value_name = "MAJOR", value_parser = clap::value_parser!(u32).range(10..=19))]
     pub pg_version: Option<u32>,

@@ -30,7 +30,8 @@ pub struct BaselineSummary {
     pub fixed: Vec<String>,
 }
 
-pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, String> {
+/// The baseline file recording `findings`: (number of entries, the file's text).
+pub fn render(findings: &[Finding]) -> Result<(usize, String), String> {
     let mut entries: Vec<BaselineEntry> = findings
         .iter()
         .map(|f| BaselineEntry {
@@ -47,8 +48,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<usize, String> {
         findings: entries,
     };
     let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())? + "\n";
-    crate::output::write_file_atomically(path, text.as_bytes())?;
-    Ok(count)
+    Ok((count, text))
 }
 
 pub fn read(path: &Path) -> Result<BTreeSet<String>, String> {

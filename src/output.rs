@@ -1,5 +1,6 @@
 //! Writing what dblint prints: stdout (a closed pipe is not an error), files written
-//! whole or not at all, and whether to colour.
+//! whole or not at all (staged, then committed once nothing else can fail), and
+//! whether to colour.
 
 use std::io::Write;
 
@@ -21,38 +22,76 @@ pub fn write_stdout(
     }
 }
 
-/// Write a report or baseline to `path`. A regular file (or a new one) is written whole
-/// or not at all: a temporary file beside it, renamed into place (through a symlink,
-/// beside the file it points to, so the link stays). Anything else — a character device
-/// such as `/dev/null`, a FIFO, a socket, or a link into `/dev` or `/proc` such as
-/// `/dev/stdout` — is opened and written in place, never replaced.
+/// Write a report or baseline to `path`, whole or not at all: [`stage`] then
+/// [`Staged::commit`].
 pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    use std::io::Write as _;
-    let shown = path.display();
-    let write_in_place = || -> Result<(), String> {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .truncate(true)
-            .open(path)
-            .map_err(|e| format!("{shown}: cannot write: {e}"))?;
-        match file.write_all(bytes).and_then(|_| file.flush()) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            Err(e) => Err(format!("{shown}: cannot write: {e}")),
-        }
+    stage(path, bytes.to_vec())?.commit()
+}
+
+/// A file prepared by [`stage`] and not yet in place. Dropped without
+/// [`commit`](Staged::commit), it leaves nothing behind.
+pub struct Staged {
+    shown: String,
+    how: Staging,
+}
+
+enum Staging {
+    /// A regular file (or a new one): the bytes are in a temporary file beside the
+    /// target, renamed over it on commit.
+    Replace {
+        tmp: tempfile::NamedTempFile,
+        target: std::path::PathBuf,
+    },
+    /// Opened and written on commit: a device, a FIFO, a socket, a file reached
+    /// through `/proc` or `/dev`, or a file the user may write in a folder they may not.
+    InPlace {
+        path: std::path::PathBuf,
+        bytes: Vec<u8>,
+        truncate: bool,
+    },
+    /// The path names dblint's own standard output or error (`/dev/stdout`,
+    /// `/proc/self/fd/2`, or a link to them): written through the descriptor dblint
+    /// holds, which any user may write whoever opened it, after what dblint printed
+    /// there.
+    Stream { stderr: bool, bytes: Vec<u8> },
+}
+
+/// Prepare writing `bytes` to `path` without touching it: everything that can fail
+/// before the file changes (a directory, a folder that cannot be written, a full
+/// disk for the temporary copy) fails here. A regular file, or a new one, is written
+/// to a temporary file beside it, renamed into place on commit (through a symlink,
+/// beside the file it points to, so the link stays). A character device such as
+/// `/dev/null`, a FIFO, a socket, a path through `/proc` or `/dev` (`/dev/stdout`,
+/// `/proc/self/fd/1`, or a link to them), and an existing file in a folder the user
+/// may not write are opened and written in place on commit, never replaced.
+///
+/// Errors: one line naming `path`.
+pub fn stage(path: &std::path::Path, bytes: Vec<u8>) -> Result<Staged, String> {
+    let shown = path.display().to_string();
+    let in_place = |truncate: bool, bytes: Vec<u8>| Staged {
+        shown: shown.clone(),
+        how: Staging::InPlace {
+            path: path.to_path_buf(),
+            bytes,
+            truncate,
+        },
     };
-    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let through_streams = passes_through_streams(path);
     let target = match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => return Err(format!("{shown}: is a directory")),
-        Ok(meta) if !meta.is_file() => return write_in_place(),
-        Ok(_) if is_link => {
-            let real = std::fs::canonicalize(path).map_err(|e| format!("{shown}: {e}"))?;
-            if real.starts_with("/proc") || real.starts_with("/dev") {
-                return write_in_place();
-            }
-            real
+        Ok(meta) if through_streams && own_stream(&meta).is_some() => {
+            return Ok(Staged {
+                shown,
+                how: Staging::Stream {
+                    stderr: own_stream(&meta) == Some(2),
+                    bytes,
+                },
+            })
         }
-        _ => path.to_path_buf(),
+        Ok(meta) if !meta.is_file() => return Ok(in_place(false, bytes)),
+        Ok(_) if through_streams => return Ok(in_place(true, bytes)),
+        Ok(_) => std::fs::canonicalize(path).map_err(|e| format!("{shown}: {e}"))?,
+        Err(_) => path.to_path_buf(),
     };
     let dir = target
         .parent()
@@ -62,15 +101,120 @@ pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(),
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.dblint-{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("{shown}: cannot write: {e}")
-    })?;
-    std::fs::rename(&tmp, &target).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("{shown}: cannot write: {e}")
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".dblint.tmp")
+        .tempfile_in(dir);
+    let mut tmp = match tmp {
+        Ok(tmp) => tmp,
+        // A file the user may write in a folder they may not: written in place.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::PermissionDenied
+                && std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&target)
+                    .is_ok() =>
+        {
+            return Ok(in_place(true, bytes));
+        }
+        Err(e) => return Err(format!("{shown}: cannot write: {e}")),
+    };
+    tmp.write_all(&bytes)
+        .and_then(|_| tmp.flush())
+        .map_err(|e| format!("{shown}: cannot write: {e}"))?;
+    Ok(Staged {
+        shown,
+        how: Staging::Replace { tmp, target },
     })
+}
+
+impl Staged {
+    /// Put the file in place. Errors: one line naming the path.
+    pub fn commit(self) -> Result<(), String> {
+        let shown = self.shown;
+        match self.how {
+            Staging::Replace { tmp, target } => tmp
+                .persist(&target)
+                .map(|_| ())
+                .map_err(|e| format!("{shown}: cannot write: {}", e.error)),
+            Staging::Stream {
+                stderr: false,
+                bytes,
+            } => write_stdout(|out| out.write_all(&bytes)).map_err(|e| format!("{shown}: {e}")),
+            Staging::Stream {
+                stderr: true,
+                bytes,
+            } => {
+                let mut err = std::io::stderr().lock();
+                err.write_all(&bytes)
+                    .and_then(|_| err.flush())
+                    .map_err(|e| format!("{shown}: cannot write: {e}"))
+            }
+            Staging::InPlace {
+                path,
+                bytes,
+                truncate,
+            } => {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(truncate)
+                    .open(&path)
+                    .map_err(|e| format!("{shown}: cannot write: {e}"))?;
+                match file.write_all(&bytes).and_then(|_| file.flush()) {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    Err(e) => Err(format!("{shown}: cannot write: {e}")),
+                }
+            }
+        }
+    }
+}
+
+/// Whether `path`, or a symbolic link on the way from it to the file, is under
+/// `/proc` or `/dev`: a name for a stream (`/dev/stdout` → `/proc/self/fd/1`), not a
+/// file to replace.
+fn passes_through_streams(path: &std::path::Path) -> bool {
+    let stream = |p: &std::path::Path| p.starts_with("/proc") || p.starts_with("/dev");
+    let mut current = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // Linux follows at most 40 links in one lookup.
+    for _ in 0..40 {
+        if stream(&current) {
+            return true;
+        }
+        let Ok(next) = std::fs::read_link(&current) else {
+            return false;
+        };
+        current = match current.parent() {
+            Some(parent) => parent.join(next),
+            None => next,
+        };
+    }
+    false
+}
+
+/// Which of dblint's own streams `meta` is the file of: 1 (standard output), 2
+/// (standard error), or neither.
+#[cfg(unix)]
+fn own_stream(meta: &std::fs::Metadata) -> Option<u8> {
+    use std::os::fd::{AsFd, BorrowedFd};
+    use std::os::unix::fs::MetadataExt;
+    let same = |fd: BorrowedFd| {
+        fd.try_clone_to_owned()
+            .and_then(|fd| std::fs::File::from(fd).metadata())
+            .is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino())
+    };
+    if same(std::io::stdout().as_fd()) {
+        Some(1)
+    } else if same(std::io::stderr().as_fd()) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn own_stream(_: &std::fs::Metadata) -> Option<u8> {
+    None
 }
 
 /// Whether to colour the terminal report.

@@ -1111,10 +1111,10 @@ fn control_characters_in_names_are_escaped() {
 }
 
 /// An order file names files inside its folder only; a FIFO named `*.sql` in a folder
-/// is not read (it would block).
+/// is an error naming it, read neither (it would block) nor left out.
 #[cfg(unix)]
 #[test]
-fn order_files_stay_inside_their_folder_and_fifos_are_skipped() {
+fn order_files_stay_inside_their_folder_and_fifos_are_refused() {
     let dir = temp_tree(&[("m/001.sql", TABLE), ("outside.sql", TABLE)]);
     for entry in ["../outside.sql", "/etc/passwd", "sub/../../outside.sql"] {
         std::fs::write(
@@ -1140,8 +1140,15 @@ fn order_files_stay_inside_their_folder_and_fifos_are_skipped() {
         .success());
     let started = Instant::now();
     let run = dblint_in(dir.path(), &["lint", "m", "--fail-on", "none"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("m/002.sql: cannot read: not a regular file"),
+        "{}",
+        run.stderr
+    );
     assert!(started.elapsed() < Duration::from_secs(30));
+    std::fs::remove_file(dir.path().join("m/002.sql")).unwrap();
     // And the report never overwrites an input.
     let run = dblint_in(
         dir.path(),

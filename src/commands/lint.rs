@@ -7,12 +7,23 @@ use crate::report::Publication;
 use crate::source::sql;
 
 pub fn run(args: &LintArgs) -> Result<Verdict> {
-    let settings = crate::settings::resolve(&args.report, &args.paths)?;
+    let stdin = read_stdin(args)?;
+    // The inputs as paths: `-` stands for the file --stdin-filename names (for finding
+    // dblint.toml, git's view of the change and the base), or for nothing.
+    let paths: Vec<std::path::PathBuf> = args
+        .paths
+        .iter()
+        .filter_map(|p| match (&stdin, p.as_os_str() == sql::STDIN) {
+            (Some(_), true) => args.stdin_filename.clone(),
+            _ => Some(p.clone()),
+        })
+        .collect();
+    let settings = crate::settings::resolve(&args.report, &paths)?;
     let plan = crate::engine::plan(&settings)?;
     let pg_version = args.pg_version.unwrap_or(settings.pg_version);
     let assume = |file: &std::path::Path| settings.delivery(file);
-    let scope = super::pending::scope(
-        &args.paths,
+    let mut scope = super::pending::scope(
+        &paths,
         args.since.as_deref(),
         args.all,
         args.require_base,
@@ -20,8 +31,11 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     )?;
     // A Prisma schema is a schema, not migrations: nothing to review statement by
     // statement, the model is what Prisma Migrate creates from it.
-    let prisma = crate::source::prisma::is_prisma_input(&args.paths)
-        .map_err(|e| crate::error::Error::new(e.to_string()))?;
+    let prisma = match &stdin {
+        Some(stdin) => stdin_is_prisma(stdin, &args.paths)?,
+        None => crate::source::prisma::is_prisma_input(&args.paths)
+            .map_err(|e| crate::error::Error::new(e.to_string()))?,
+    };
     if args.locks && prisma {
         return Err(
             "--locks reviews the statements of migrations, and a Prisma schema has none: lint its migrations folder (prisma/migrations)"
@@ -32,14 +46,16 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         if let Some(note) = scope.note.as_ref().filter(|_| scope.loud) {
             eprintln!("dblint: note: {note}");
         }
-        return super::locks::run(&args.paths, &assume, pg_version, &scope);
+        scope.stdin = stdin.as_ref().map(stdin_name);
+        return super::locks::run(&args.paths, stdin.as_ref(), &assume, pg_version, &scope);
     }
     let mut reviewed = Vec::new();
     let mut last_file: Option<(std::sync::Arc<str>, bool)> = None;
-    let mut loaded = if prisma {
-        crate::source::prisma::load_as(&args.paths, settings.prisma_version)
-    } else {
-        sql::load_with(&args.paths, &assume, &mut |event| {
+    scope.stdin = stdin.as_ref().map(stdin_name);
+    let mut loaded = match &stdin {
+        Some(stdin) if prisma => Ok(prisma_from_stdin(stdin, settings.prisma_version)?),
+        None if prisma => crate::source::prisma::load_as(&args.paths, settings.prisma_version),
+        _ => sql::load_inputs(&args.paths, stdin.as_ref(), &assume, &mut |event| {
             let file = &event.location.file;
             let pending = match &last_file {
                 Some((f, pending)) if f == file => *pending,
@@ -52,21 +68,26 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             if pending {
                 crate::engine::review_statement(event, &plan, pg_version, &mut reviewed)
             }
-        })
+        }),
     }
     .map_err(|e| crate::error::Error::new(e.to_string()))?;
-    if let Some(output) = &args.report.output {
-        // The files replay read, so the report never replaces one of them.
-        let target = std::fs::canonicalize(output).ok();
-        if target.is_some_and(|t| {
-            loaded
-                .files
-                .iter()
-                .any(|i| std::fs::canonicalize(i).ok() == Some(t.clone()))
-        }) {
+    // The files replay read: neither the report nor the baseline ever replaces one.
+    for (flag, path) in [
+        ("--output", &args.report.output),
+        ("--write-baseline", &args.report.write_baseline),
+    ] {
+        let Some(target) = path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()) else {
+            continue;
+        };
+        if loaded
+            .files
+            .iter()
+            .any(|i| std::fs::canonicalize(i).ok().as_ref() == Some(&target))
+        {
             return Err(format!(
-                "--output {}: that is one of the input files; write the report elsewhere",
-                output.display()
+                "{flag} {}: that is one of the input files; write it elsewhere",
+                path.as_ref()
+                    .map_or(String::new(), |p| p.display().to_string())
             )
             .into());
         }
@@ -78,7 +99,7 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     // A Prisma project folder with migrations is graded from them: say the schema
     // file beside them was not read.
     if !prisma {
-        for dir in args.paths.iter().filter(|p| p.is_dir()) {
+        for dir in paths.iter().filter(|p| p.is_dir()) {
             let schema = dir.join("schema.prisma");
             if schema.is_file() && dir.join("migrations").is_dir() {
                 eprintln!(
@@ -96,7 +117,10 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     let source = args
         .paths
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| match (&loaded.stdin, p.as_os_str() == sql::STDIN) {
+            (Some(name), true) => format!("{} (standard input)", name.display()),
+            _ => p.display().to_string(),
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let migration_findings = reviewed.len();
@@ -109,7 +133,13 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         let sources = loaded
             .files
             .iter()
-            .map(|p| Ok((p.clone(), std::fs::read_to_string(p)?)))
+            .map(|p| match &stdin {
+                Some(stdin) if loaded.stdin.as_ref() == Some(p) => Ok((
+                    p.clone(),
+                    String::from_utf8_lossy(&stdin.bytes).into_owned(),
+                )),
+                _ => Ok((p.clone(), std::fs::read_to_string(p)?)),
+            })
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(|e| crate::error::Error::new(e.to_string()))?;
         let major = loaded
@@ -177,8 +207,11 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         eprintln!("dblint: note: {note}");
     }
     // The schema at the base: its findings were there before the change.
+    // The base replays the inputs that are files: standard input's file, when it
+    // has no file of its name, is new.
+    let on_disk: Vec<std::path::PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
     let prior = match &scope.base {
-        Some(base) => match super::prior::replay(base, &args.paths, &settings, &plan) {
+        Some(base) => match super::prior::replay(base, &on_disk, &settings, &plan) {
             Ok(prior) => Some(prior),
             Err(why) => {
                 if args.require_base {
@@ -219,6 +252,86 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
             }),
         },
     )
+}
+
+/// Standard input, when `-` is among the inputs (read whole). Errors: `-` given
+/// twice, `--stdin-filename` without `-`, standard input unreadable.
+fn read_stdin(args: &LintArgs) -> Result<Option<sql::StdinFile>> {
+    let dashes = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() == sql::STDIN)
+        .count();
+    if dashes > 1 {
+        return Err("`-` (standard input) is given more than once".into());
+    }
+    if dashes == 0 {
+        return match &args.stdin_filename {
+            Some(_) => Err(
+                "--stdin-filename names the file standard input stands for: give `-` among the inputs"
+                    .into(),
+            ),
+            None => Ok(None),
+        };
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| format!("standard input: cannot read: {e}"))?;
+    Ok(Some(sql::StdinFile {
+        name: args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| sql::StdinFile::UNNAMED.into()),
+        bytes,
+    }))
+}
+
+/// How replay names standard input's file (the name migration review reports under).
+fn stdin_name(stdin: &sql::StdinFile) -> String {
+    stdin.name.display().to_string()
+}
+
+/// Whether standard input is a Prisma schema (`--stdin-filename` ending in
+/// `.prisma`); then it is the only input.
+fn stdin_is_prisma(stdin: &sql::StdinFile, paths: &[std::path::PathBuf]) -> Result<bool> {
+    if stdin.name.extension().is_none_or(|e| e != "prisma") {
+        let others: Vec<std::path::PathBuf> = paths
+            .iter()
+            .filter(|p| p.as_os_str() != sql::STDIN)
+            .cloned()
+            .collect();
+        if crate::source::prisma::is_prisma_input(&others)
+            .map_err(|e| crate::error::Error::new(e.to_string()))?
+        {
+            return Err(format!(
+                "{} is a Prisma schema and standard input is SQL: lint them in separate runs",
+                others[0].display()
+            )
+            .into());
+        }
+        return Ok(false);
+    }
+    if paths.len() > 1 {
+        return Err(format!(
+            "{} (standard input) is a Prisma schema: lint it alone",
+            stdin.name.display()
+        )
+        .into());
+    }
+    Ok(true)
+}
+
+/// A Prisma schema read from standard input, for the Prisma major version of the
+/// project its name is in (as for a file).
+fn prisma_from_stdin(stdin: &sql::StdinFile, prisma_version: Option<u32>) -> Result<sql::Loaded> {
+    let text = String::from_utf8(stdin.bytes.clone())
+        .map_err(|_| format!("{} (standard input): not UTF-8 text", stdin.name.display()))?;
+    let major = prisma_version
+        .or_else(|| crate::source::prisma::project_major(&stdin.name))
+        .unwrap_or(crate::source::prisma::CURRENT_MAJOR);
+    let mut loaded = crate::source::prisma::load_texts_as(&[(stdin.name.clone(), text)], major);
+    loaded.stdin = Some(stdin.name.clone());
+    Ok(loaded)
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -28,13 +28,14 @@ fn excerpt(sql: &str) -> String {
 /// against the schema as it was just before it.
 pub fn render(
     paths: &[std::path::PathBuf],
+    stdin: Option<&sql::StdinFile>,
     assume: &dyn Fn(&std::path::Path) -> Option<crate::source::sql::delivery::Delivery>,
     pg_version: u32,
     scope: &super::pending::Scope,
 ) -> Result<(String, Vec<crate::source::Diagnostic>), String> {
     let mut rows = Vec::new();
     let mut last_file: Option<(std::sync::Arc<str>, bool)> = None;
-    let loaded = sql::load_with(paths, assume, &mut |event| {
+    let loaded = sql::load_inputs(paths, stdin, assume, &mut |event| {
         let file = &event.location.file;
         let covered = match &last_file {
             Some((f, covered)) if f == file => *covered,
@@ -118,11 +119,12 @@ pub fn render(
 
 pub fn run(
     paths: &[std::path::PathBuf],
+    stdin: Option<&sql::StdinFile>,
     assume: &dyn Fn(&std::path::Path) -> Option<crate::source::sql::delivery::Delivery>,
     pg_version: u32,
     scope: &super::pending::Scope,
 ) -> crate::error::Result<crate::error::Verdict> {
-    let (table, diagnostics) = render(paths, assume, pg_version, scope)?;
+    let (table, diagnostics) = render(paths, stdin, assume, pg_version, scope)?;
     for d in &diagnostics {
         eprintln!("{d}");
     }

@@ -34,6 +34,9 @@ pub struct Scope {
     /// schema replayed there tells the change's own findings from those already on
     /// the base branch ([`super::prior`]).
     pub base: Option<Base>,
+    /// The file read from standard input (`dblint lint -`), as replay names it: always
+    /// reviewed, since it is the change being written.
+    pub stdin: Option<String>,
 }
 
 /// The commit a change is measured from.
@@ -57,9 +60,11 @@ impl Base {
 impl Scope {
     /// Whether migration findings in `file` are reported.
     pub fn covers(&self, file: &str) -> bool {
-        self.pending
-            .as_ref()
-            .is_none_or(|set| std::fs::canonicalize(file).is_ok_and(|p| set.contains(&p)))
+        self.stdin.as_deref() == Some(file)
+            || self
+                .pending
+                .as_ref()
+                .is_none_or(|set| std::fs::canonicalize(file).is_ok_and(|p| set.contains(&p)))
     }
 
     fn everything(why: &str, note: Option<String>) -> Scope {
@@ -69,6 +74,7 @@ impl Scope {
             note,
             loud: false,
             base: None,
+            stdin: None,
         }
     }
 
@@ -187,7 +193,7 @@ fn find_scope(
         return Ok(Scope::everything("--all", None));
     }
     let Some(first) = inputs.first() else {
-        return Ok(Scope::everything("no input", None));
+        return Ok(Scope::everything("standard input", None));
     };
     let dir = anchor(first);
     let top = match git_text(&dir, &["rev-parse", "--show-toplevel"]) {
@@ -345,6 +351,7 @@ fn pending_since(top: &Path, reference: &str, why: &str) -> Result<Scope, String
         why: why.to_string(),
         note: None,
         loud: false,
+        stdin: None,
         base: Some(Base {
             top: top.to_path_buf(),
             commit: base,

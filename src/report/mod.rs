@@ -300,10 +300,11 @@ pub struct Prior {
     pub scorecard: Option<Scorecard>,
 }
 
-/// The end of `lint` and `inspect`: write the baseline (`--write-baseline`, only when
-/// the input had no errors), apply the baseline (`--baseline`: the grade counts every
-/// finding, the gate only new ones), print the report (and `--output`), and judge the
-/// gate, saying why it failed.
+/// The end of `lint` and `inspect`: apply the baseline (`--baseline`: the grade counts
+/// every finding, the gate only new ones), print the report, write `--write-baseline`
+/// and `--output`, and judge the gate, saying why it failed. Files are written last,
+/// once nothing else can fail, and not at all when the input had errors: a run that
+/// exits 2 leaves every file as it was.
 pub fn publish(
     args: &crate::args::ReportArgs,
     settings: &crate::settings::Settings,
@@ -312,7 +313,7 @@ pub fn publish(
     publication: Publication,
 ) -> crate::error::Result<crate::error::Verdict> {
     use crate::error::Verdict;
-    use crate::output::{print_stdout, use_color, write_file_atomically, write_stdout};
+    use crate::output::{print_stdout, stage, use_color, write_stdout};
     let crate::grade::Graded {
         findings,
         suppressed,
@@ -322,6 +323,23 @@ pub fn publish(
         .diagnostics
         .iter()
         .any(|d| d.level == crate::source::DiagnosticLevel::Error);
+    // A run that exits 2 writes no file: everything that can fail is done before the
+    // first file is put in place (the baseline read, rendering, temporary copies),
+    // and an input with errors writes neither the baseline nor --output.
+    if let (Some(output), Some(baseline)) = (&args.output, &args.write_baseline) {
+        if same_file(output, baseline) {
+            return Err(format!(
+                "--output and --write-baseline both name {}: give them different files",
+                output.display()
+            )
+            .into());
+        }
+    }
+    let known = match &args.baseline {
+        Some(path) => Some(crate::baseline::read(path)?),
+        None => None,
+    };
+    let mut staged = Vec::new();
     if let Some(path) = &args.write_baseline {
         if failed {
             eprintln!(
@@ -329,19 +347,21 @@ pub fn publish(
                 path.display()
             );
         } else {
-            let count = crate::baseline::write(path, &findings)?;
-            eprintln!(
-                "dblint: wrote {count} finding(s) to baseline {}",
-                path.display()
-            );
+            let (count, text) = crate::baseline::render(&findings)?;
+            staged.push((
+                stage(path, text.into_bytes())?,
+                format!(
+                    "dblint: wrote {count} finding(s) to baseline {}",
+                    path.display()
+                ),
+            ));
         }
     }
     let present: std::collections::BTreeSet<String> =
         findings.iter().map(Finding::fingerprint).collect();
-    let (findings, summary) = match &args.baseline {
-        Some(path) => {
-            let known = crate::baseline::read(path)?;
-            let (new, summary) = crate::suppress::against_baseline(findings, &known);
+    let (findings, summary) = match &known {
+        Some(known) => {
+            let (new, summary) = crate::suppress::against_baseline(findings, known);
             (new, Some(summary))
         }
         None => (findings, None),
@@ -415,11 +435,19 @@ pub fn publish(
     };
     let rules: Vec<&'static str> = plan.rules.iter().map(|r| r.rule.meta().id).collect();
     match &args.output {
+        Some(path) if failed => {
+            eprintln!(
+                "dblint: report {} not written: the input has errors (see above)",
+                path.display()
+            );
+            colored::control::set_override(use_color(args.color));
+            print_stdout(&terminal::render(&report))?;
+        }
         Some(path) => {
             let mut bytes = Vec::new();
             colored::control::set_override(false);
             write(args.format, &report, &rules, &mut bytes).map_err(|e| e.to_string())?;
-            write_file_atomically(path, &bytes)?;
+            staged.push((stage(path, bytes)?, String::new()));
             colored::control::set_override(use_color(args.color));
             print_stdout(&terminal::render(&report))?;
         }
@@ -435,6 +463,13 @@ pub fn publish(
     if args.format == crate::args::Format::Github {
         if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
             append_step_summary(std::path::Path::new(&summary), &markdown::render(&report))?;
+        }
+    }
+    // Nothing can fail any more but putting the files in place.
+    for (file, said) in staged {
+        file.commit()?;
+        if !said.is_empty() {
+            eprintln!("{said}");
         }
     }
     if failed {
@@ -456,6 +491,14 @@ pub fn publish(
     } else {
         Verdict::Fail
     })
+}
+
+/// Whether two paths name the same file (one that exists, or the same new path).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
+    }
 }
 
 /// Append `text` to GitHub's job summary file.

@@ -33,7 +33,9 @@ pub struct PrismaStats {
 /// migrations, which are what the database has).
 fn is_prisma(path: &Path) -> bool {
     if path.is_dir() {
-        let sql = sql::order::migration_files(path).is_ok_and(|f| !f.is_empty());
+        // A folder whose entries cannot all be read is read as SQL, which names the
+        // entry, rather than graded from its .prisma files alone.
+        let sql = sql::order::migration_files(path).map_or(true, |f| !f.is_empty());
         !sql && !prisma_files(path).unwrap_or_default().is_empty()
     } else {
         path.extension().is_some_and(|e| e == "prisma")
@@ -62,13 +64,23 @@ fn prisma_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     let mut seen = std::collections::BTreeSet::new();
+    let unreadable = |path: &Path, e: std::io::Error| {
+        std::io::Error::other(format!("{}: cannot read: {e}", path.display()))
+    };
     while let Some(d) = stack.pop() {
-        if !seen.insert(std::fs::canonicalize(&d)?) {
+        // A link loop leads back to a folder read already: nothing is left out.
+        if !seen.insert(std::fs::canonicalize(&d).map_err(|e| unreadable(&d, e))?) {
             continue;
         }
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
+        let entries = std::fs::read_dir(&d)
+            .and_then(|entries| entries.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| unreadable(&d, e))?;
+        for entry in entries {
+            let path = entry.path();
+            // Every entry is known to be a folder, a file or neither, or is an error:
+            // a dangling link or a folder without permission is never skipped.
+            let meta = std::fs::metadata(&path).map_err(|e| unreadable(&path, e))?;
+            if meta.is_dir() {
                 if path.file_name().is_some_and(|n| n != "node_modules") {
                     stack.push(path);
                 }
@@ -93,10 +105,7 @@ pub fn input_files_and_left_out(
     for path in paths {
         let shown = path.display().to_string();
         if path.is_dir() {
-            let mut found = prisma_files(path).map_err(|e| InputError::Unreadable {
-                path: shown.clone(),
-                reason: e.to_string(),
-            })?;
+            let mut found = prisma_files(path).map_err(|e| InputError::Folder(e.to_string()))?;
             let declares_datasource = |f: &PathBuf| {
                 std::fs::read_to_string(f).is_ok_and(|text| {
                     text.lines().any(|l| {
@@ -300,6 +309,7 @@ pub fn load_texts_as(sources: &[(PathBuf, String)], prisma_major: u32) -> Loaded
         stats,
         files: sources.iter().map(|(p, _)| p.clone()).collect(),
         outlines,
+        stdin: None,
     }
 }
 

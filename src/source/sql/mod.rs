@@ -48,6 +48,8 @@ pub struct Loaded {
     pub files: Vec<PathBuf>,
     /// Comments and statement starts of each file (for `-- dblint-ignore`).
     pub outlines: Vec<FileOutline>,
+    /// The entry of `files` whose contents came from standard input, if any.
+    pub stdin: Option<PathBuf>,
 }
 
 /// Where a file's statements start and what comments it has.
@@ -73,6 +75,10 @@ pub enum InputError {
     NotFound(String),
     #[error("{path}: cannot read: {reason}")]
     Unreadable { path: String, reason: String },
+    /// A migration folder's entry (or its `dblint.order`) that cannot be read; the
+    /// message names it.
+    #[error("{0}")]
+    Folder(String),
     #[error("{0}: directory contains no .sql files")]
     EmptyDirectory(String),
     #[error("{prisma} is a Prisma schema and {sql} is SQL: lint them in separate runs")]
@@ -84,12 +90,16 @@ pub fn input_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
     for path in paths {
         let shown = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|_| InputError::NotFound(shown.clone()))?;
-        if meta.is_dir() {
-            let found = order::migration_files(path).map_err(|e| InputError::Unreadable {
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => InputError::NotFound(shown.clone()),
+            _ => InputError::Unreadable {
                 path: shown.clone(),
                 reason: e.to_string(),
-            })?;
+            },
+        })?;
+        if meta.is_dir() {
+            let found =
+                order::migration_files(path).map_err(|e| InputError::Folder(e.to_string()))?;
             if found.is_empty() {
                 return Err(InputError::EmptyDirectory(shown));
             }
@@ -114,15 +124,85 @@ pub fn load_with(
     delivery: &dyn Fn(&std::path::Path) -> Option<delivery::Delivery>,
     observer: &mut dyn FnMut(&session::StatementEvent),
 ) -> Result<Loaded, InputError> {
-    let files = input_files(paths)?;
+    load_inputs(paths, None, delivery, observer)
+}
+
+/// The command line's name for standard input among the inputs.
+pub const STDIN: &str = "-";
+
+/// Standard input read as one of the files (`dblint lint -`).
+#[derive(Debug, Clone)]
+pub struct StdinFile {
+    /// The name it is replayed under: `--stdin-filename`, else `<stdin>`. It places
+    /// findings and decides the migration tool's conventions, as a file's path does.
+    pub name: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl StdinFile {
+    /// The name `-` stands for when `--stdin-filename` gives none.
+    pub const UNNAMED: &'static str = "<stdin>";
+}
+
+/// [`load_with`], where a `-` among `paths` is `stdin`. When `stdin`'s name is a file
+/// a folder among the inputs holds (an editor's unsaved buffer of a migration), the
+/// folder is replayed with that file's contents taken from `stdin`; otherwise `stdin`
+/// is replayed where `-` stands; [`Loaded::stdin`] is the name it was replayed under.
+pub fn load_inputs(
+    paths: &[PathBuf],
+    stdin: Option<&StdinFile>,
+    delivery: &dyn Fn(&std::path::Path) -> Option<delivery::Delivery>,
+    observer: &mut dyn FnMut(&session::StatementEvent),
+) -> Result<Loaded, InputError> {
+    let on_disk: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != STDIN)
+        .cloned()
+        .collect();
+    let mut files = Vec::new();
     // Files named on the command line are one deployment (a psql script set): a
     // table created by an earlier one is new for the later ones too.
-    let named: std::collections::BTreeSet<PathBuf> =
-        paths.iter().filter(|p| p.is_file()).cloned().collect();
+    let mut named: std::collections::BTreeSet<PathBuf> =
+        on_disk.iter().filter(|p| p.is_file()).cloned().collect();
+    let mut stdin_at = None;
+    for path in paths {
+        match stdin {
+            Some(stdin) if path.as_os_str() == STDIN => {
+                stdin_at = Some(files.len());
+                files.push(stdin.name.clone());
+                named.insert(stdin.name.clone());
+            }
+            _ => files.extend(input_files(std::slice::from_ref(path))?),
+        }
+    }
+    // The file standard input stands for, when the inputs hold it already.
+    if let (Some(at), Some(stdin)) = (stdin_at, stdin) {
+        let same = |f: &PathBuf| {
+            f == &stdin.name
+                || matches!(
+                    (std::fs::canonicalize(f), std::fs::canonicalize(&stdin.name)),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        };
+        if let Some(held) = (0..files.len()).find(|&i| i != at && same(&files[i])) {
+            files.remove(at);
+            named.remove(&stdin.name);
+            let held = if held > at { held - 1 } else { held };
+            // Findings are placed under the name given for standard input.
+            files[held] = stdin.name.clone();
+            stdin_at = Some(held);
+        }
+    }
+    let stdin_path = stdin_at.map(|at| files[at].clone());
     let mut loaded = replay_files(
         files,
         &named,
         &mut |file| {
+            if let (Some(path), Some(stdin)) = (&stdin_path, stdin) {
+                if file == path {
+                    return Ok(decode(file, stdin.bytes.clone()));
+                }
+            }
             let bytes = std::fs::read(file).map_err(|e| InputError::Unreadable {
                 path: file.display().to_string(),
                 reason: e.to_string(),
@@ -132,7 +212,8 @@ pub fn load_with(
         delivery,
         observer,
     )?;
-    loaded.out_of_order = out_of_order(paths, &loaded.files, &mut loaded.diagnostics);
+    loaded.out_of_order = out_of_order(&on_disk, &loaded.files, &mut loaded.diagnostics);
+    loaded.stdin = stdin_path;
     Ok(loaded)
 }
 
@@ -221,6 +302,7 @@ fn replay_files<E>(
         files,
         outlines,
         out_of_order: Vec::new(),
+        stdin: None,
     })
 }
 

@@ -38,7 +38,7 @@ pub const ORDER_FILE: &str = "dblint.order";
 /// Files in `dir` to replay, in migration order (or the order `dblint.order` states).
 pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    collect(dir, &mut files)?;
+    collect(dir, &mut files, &mut Vec::new())?;
     files.retain(|p| is_migration(p));
     let files = match layout(&files) {
         Layout::Flyway => flyway_order(&files),
@@ -141,7 +141,9 @@ fn diesel_version(relative: &str) -> String {
 
 /// The files `dblint.order` lists, in its order.
 fn stated_order(dir: &Path, order_file: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let text = std::fs::read_to_string(order_file)?;
+    let text = std::fs::read_to_string(order_file).map_err(|e| {
+        std::io::Error::other(format!("{}: cannot read: {e}", order_file.display()))
+    })?;
     let mut listed: Vec<PathBuf> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let entry = line.trim().trim_start_matches('\u{feff}');
@@ -188,23 +190,61 @@ fn relative(path: &Path, dir: &Path) -> String {
         .into_owned()
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+/// Every file below `dir` to consider, following links to files and folders; hidden
+/// entries (`.git`, an editor's `.x.sql.swp`) are left out. Every other entry is read or
+/// is an error naming it: a dangling link, a link loop, a folder dblint may not read,
+/// or a FIFO, device or socket named like a migration. Leaving any of them out would
+/// replay a different history than the one deployed.
+fn collect(dir: &Path, out: &mut Vec<PathBuf>, open: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let unreadable = |path: &Path, why: String| {
+        std::io::Error::other(format!("{}: cannot read: {why}", path.display()))
+    };
+    let real = std::fs::canonicalize(dir).map_err(|e| unreadable(dir, e.to_string()))?;
+    if open.contains(&real) {
+        return Err(unreadable(
+            dir,
+            "a link loop (it leads back to a folder being read)".into(),
+        ));
+    }
+    open.push(real);
+    let read = std::fs::read_dir(dir)
+        .and_then(|entries| entries.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| unreadable(dir, e.to_string()))?;
+    let mut entries = read;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        if entry.file_type()?.is_dir() {
-            collect(&path, out)?;
-        } else if path.is_file() {
-            // Regular files only (through links): a FIFO or device named `*.sql`
-            // would block or never end.
+        // Through links: what the entry is, or why it cannot be known.
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) => {
+                let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                let why = match e.kind() {
+                    std::io::ErrorKind::NotFound if link => {
+                        "a symbolic link to nothing (dangling)".to_string()
+                    }
+                    _ if e.raw_os_error() == Some(40) => "a symbolic link loop (ELOOP)".to_string(),
+                    _ => e.to_string(),
+                };
+                return Err(unreadable(&path, why));
+            }
+        };
+        if meta.is_dir() {
+            collect(&path, out, open)?;
+        } else if meta.is_file() {
             out.push(path);
+        } else if is_migration(&path) {
+            // A FIFO would block and a device never end: not a migration file.
+            return Err(unreadable(
+                &path,
+                "not a regular file (a FIFO, device or socket)".into(),
+            ));
         }
     }
+    open.pop();
     Ok(())
 }
 
