@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Install what building and testing dblint need and a fresh machine may lack: a C
 # compiler and libclang (pg_query compiles libpg_query, the PostgreSQL parser, and
-# generates its bindings with bindgen), and Node 18+ with npm (the tests run Prisma's
-# schema engine as an oracle). Idempotent: does nothing when everything is present.
+# generates its bindings with bindgen), Node 18+ with npm (the tests run Prisma's
+# schema engine as an oracle, and install the npm packages they build), and Python 3
+# with venv and pip (the packaging tests build the PyPI wheel with maturin and install
+# it into a fresh virtual environment). Idempotent: does nothing when everything is
+# present.
 #
 #   scripts/setup.sh           install what is missing (apt-get; sudo when not root)
 #   scripts/setup.sh --check   only say what is missing (exit 1 if anything is)
@@ -80,12 +83,33 @@ has_node() {
   fi
 }
 
+# Python 3 that can make a virtual environment with pip in it (scripts/packaging.sh).
+# Debian's python3 cannot until python3-venv brings pip's wheel
+# (/usr/share/python-wheels); other builds carry it in ensurepip/_bundled.
+has_python_venv() {
+  if [ -n "$root" ]; then
+    [ -x "$root/usr/bin/python3" ] || [ -x "$root/usr/local/bin/python3" ] || return 1
+    compgen -G "$root/usr/share/python-wheels/pip-*.whl" >/dev/null \
+      || compgen -G "$root/usr/lib/python3*/ensurepip/_bundled/pip-*.whl" >/dev/null \
+      || compgen -G "$root/usr/local/lib/python3*/ensurepip/_bundled/pip-*.whl" >/dev/null
+  else
+    command -v python3 >/dev/null 2>&1 || return 1
+    local probe
+    probe="$(mktemp -d)"
+    python3 -m venv "$probe/venv" >/dev/null 2>&1 && [ -x "$probe/venv/bin/pip" ]
+    local ok=$?
+    rm -rf "$probe"
+    return $ok
+  fi
+}
+
 missing=()
 has_cc || missing+=(gcc)
 if ! has_libclang || ! has_clang_headers; then
   missing+=(libclang-dev)
 fi
 has_node || missing+=(nodejs npm)
+has_python_venv || missing+=(python3 python3-venv)
 
 if $check_only; then
   if ((${#missing[@]})); then
@@ -105,6 +129,10 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   if ! has_node; then
     echo "setup: nodejs and npm are installed but no Node 18 or later was found (the Prisma oracle needs it); install Node 18+ from nodesource.com or nvm" >&2
+    exit 1
+  fi
+  if ! has_python_venv; then
+    echo "setup: python3 and python3-venv are installed but \`python3 -m venv\` cannot make an environment with pip (the packaging tests need it)" >&2
     exit 1
   fi
   if ! has_libclang || ! has_clang_headers; then

@@ -17,4 +17,5 @@ if [ -z "${DBLINT_TEST_DATABASE_URL:-}" ]; then
 fi
 cargo test --locked
 scripts/prisma-oracle.sh
+scripts/packaging.sh
 scripts/matrix.sh

@@ -210,6 +210,22 @@ pub struct ReportArgs {
     /// otherwise summarised: count, tables, a few examples)
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Keep one comment on the GitHub pull request up to date with the Markdown report
+    /// (GitHub Actions: GITHUB_TOKEN with `pull-requests: write`, GITHUB_REPOSITORY,
+    /// GITHUB_EVENT_PATH; GITHUB_API_URL for GitHub Enterprise). When GitHub refuses (a
+    /// fork's read-only token), the report goes to the job summary and annotations;
+    /// the exit code is the gate's either way
+    #[arg(long)]
+    pub github_comment: bool,
+    /// Keep one note on the GitLab merge request up to date with the Markdown report
+    /// (CI_API_V4_URL, CI_PROJECT_ID, CI_MERGE_REQUEST_IID; a token with the api scope
+    /// in DBLINT_GITLAB_TOKEN)
+    #[arg(long, conflicts_with = "github_comment")]
+    pub gitlab_comment: bool,
+    /// Tells this job's comment apart from other dblint jobs' on the same pull request
+    /// (letters, digits, `.`, `_`, `-`)
+    #[arg(long, value_name = "KEY", default_value = "default")]
+    pub comment_key: String,
 }
 
 #[derive(clap::Args, Debug)]

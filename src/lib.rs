@@ -7,6 +7,7 @@ pub mod args;
 pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod comment;
 pub mod docs;
 pub mod encoding;
 pub mod engine;

@@ -36,6 +36,9 @@ const CC: &str = "/usr/bin/cc";
 const NODE: &str = "/usr/bin/node";
 const NPM: &str = "/usr/bin/npm";
 const HEADERS: &str = "/usr/lib/llvm-14/lib/clang/14.0.6/include/stddef.h";
+const PYTHON: &str = "/usr/bin/python3";
+/// What Debian's python3-venv brings: pip's wheel, for `python3 -m venv`.
+const PIP_WHEEL: &str = "/usr/share/python-wheels/pip-23.0.1-py3-none-any.whl";
 
 #[test]
 fn libclang_cpp_alone_is_not_libclang() {
@@ -46,6 +49,8 @@ fn libclang_cpp_alone_is_not_libclang() {
             CC,
             NODE,
             NPM,
+            PYTHON,
+            PIP_WHEEL,
             "/usr/lib/llvm-14/lib/libclang-cpp.so.14",
             "/usr/lib/x86_64-linux-gnu/libclang-cpp.so.14"
         ]),
@@ -62,7 +67,7 @@ fn versioned_libclang_with_headers_is_enough() {
         "/usr/local/lib/libclang.so.17",
     ] {
         assert_eq!(
-            check(&[CC, lib, HEADERS, NODE, NPM]),
+            check(&[CC, lib, HEADERS, NODE, NPM, PYTHON, PIP_WHEEL]),
             (0, "setup: nothing missing".to_string()),
             "{lib}"
         );
@@ -72,7 +77,14 @@ fn versioned_libclang_with_headers_is_enough() {
 #[test]
 fn libclang_without_its_headers_is_not_enough() {
     assert_eq!(
-        check(&[CC, NODE, NPM, "/usr/lib/llvm-14/lib/libclang-14.so.1"]),
+        check(&[
+            CC,
+            NODE,
+            NPM,
+            PYTHON,
+            PIP_WHEEL,
+            "/usr/lib/llvm-14/lib/libclang-14.so.1"
+        ]),
         (1, "setup: missing libclang-dev".to_string())
     );
 }
@@ -80,22 +92,64 @@ fn libclang_without_its_headers_is_not_enough() {
 #[test]
 fn a_missing_compiler_is_reported() {
     assert_eq!(
-        check(&["/usr/lib/llvm-14/lib/libclang-14.so.1", HEADERS, NODE, NPM]),
+        check(&[
+            "/usr/lib/llvm-14/lib/libclang-14.so.1",
+            HEADERS,
+            NODE,
+            NPM,
+            PYTHON,
+            PIP_WHEEL
+        ]),
         (1, "setup: missing gcc".to_string())
     );
     assert_eq!(
         check(&[]),
-        (1, "setup: missing gcc libclang-dev nodejs npm".to_string())
+        (
+            1,
+            "setup: missing gcc libclang-dev nodejs npm python3 python3-venv".to_string()
+        )
     );
 }
 
 #[test]
 fn node_and_npm_are_needed_for_the_prisma_oracle() {
-    let build = ["/usr/lib/llvm-14/lib/libclang-14.so.1", HEADERS, CC];
+    let build = [
+        "/usr/lib/llvm-14/lib/libclang-14.so.1",
+        HEADERS,
+        CC,
+        PYTHON,
+        PIP_WHEEL,
+    ];
     assert_eq!(check(&build), (1, "setup: missing nodejs npm".to_string()));
     // Debian's nodejs package without npm (they are separate packages).
+    let mut without_npm = build.to_vec();
+    without_npm.push(NODE);
     assert_eq!(
-        check(&[build[0], build[1], build[2], NODE]),
+        check(&without_npm),
         (1, "setup: missing nodejs npm".to_string())
     );
+}
+
+#[test]
+fn python_needs_venv_with_pip_for_the_packaging_tests() {
+    let rest = [
+        "/usr/lib/llvm-14/lib/libclang-14.so.1",
+        HEADERS,
+        CC,
+        NODE,
+        NPM,
+    ];
+    // Debian's python3 alone: `python3 -m venv` has no pip to put in.
+    let mut debian = rest.to_vec();
+    debian.push(PYTHON);
+    debian.push("/usr/lib/python3.11/ensurepip/__init__.py");
+    assert_eq!(
+        check(&debian),
+        (1, "setup: missing python3 python3-venv".to_string())
+    );
+    // A Python that carries pip's wheel itself (python.org's, pyenv's).
+    let mut bundled = rest.to_vec();
+    bundled.push("/usr/local/bin/python3");
+    bundled.push("/usr/local/lib/python3.11/ensurepip/_bundled/pip-24.0-py3-none-any.whl");
+    assert_eq!(check(&bundled), (0, "setup: nothing missing".to_string()));
 }

@@ -339,6 +339,7 @@ pub fn publish(
         Some(path) => Some(crate::baseline::read(path)?),
         None => None,
     };
+    let comment = crate::comment::destination(args, &|k| std::env::var(k).ok())?;
     let mut staged = Vec::new();
     if let Some(path) = &args.write_baseline {
         if failed {
@@ -460,9 +461,10 @@ pub fn publish(
     }
     // GitHub shows ten annotations per level and step: the whole report goes to the
     // job summary too (appended, as GitHub asks of every step).
+    let summary_path = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
     if args.format == crate::args::Format::Github {
-        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-            append_step_summary(std::path::Path::new(&summary), &markdown::render(&report))?;
+        if let Some(summary) = &summary_path {
+            append_step_summary(std::path::Path::new(summary), &markdown::render(&report))?;
         }
     }
     // Nothing can fail any more but putting the files in place.
@@ -470,6 +472,25 @@ pub fn publish(
         file.commit()?;
         if !said.is_empty() {
             eprintln!("{said}");
+        }
+    }
+    // The pull request's comment, last: whatever the platform answers, the exit code is
+    // the gate's. When GitHub refuses, the report goes where the job can show it.
+    if let Some(destination) = comment {
+        let github = matches!(destination, crate::comment::Destination::GitHub(_));
+        let posted =
+            crate::comment::post(destination, &args.comment_key, &markdown::render(&report));
+        if !posted && github && args.format != crate::args::Format::Github {
+            let summary = summary_path.as_ref().map(|summary| {
+                append_step_summary(std::path::Path::new(summary), &markdown::render(&report))
+            });
+            let annotations = print_stdout(&github::render(&report));
+            for e in [summary.and_then(Result::err), annotations.err()]
+                .into_iter()
+                .flatten()
+            {
+                eprintln!("dblint: warning: {e}");
+            }
         }
     }
     if failed {
