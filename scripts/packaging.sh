@@ -117,7 +117,10 @@ code=0; message="$("$work/no-platform/node_modules/.bin/dblint" --version 2>&1)"
   || fail "without its platform package the launcher says: $message (exit $code)"
 say "npm packages install offline and run"
 
-# 4. The release workflow and the action, offline.
+# 4. The release workflow and the action, offline; the action installs the release it
+# belongs to by default.
+grep -A 2 '^  version:' action.yml | grep -q "default: \"$version\"" \
+  || fail "action.yml's version input does not default to Cargo.toml's version $version"
 say "zizmor and check-jsonschema"
 "$venv/bin/zizmor" --offline --quiet .github/workflows/release.yml action.yml
 "$venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
@@ -145,7 +148,7 @@ code=0
   GITHUB_TOKEN=unused bash -e "$work/lint-step.sh" > "$work/step.log" 2>&1
 ) || code=$?
 [ "$code" = 0 ] || { cat "$work/step.log" >&2; fail "the action's lint step exited $code"; }
-grep -qx "exit-code=0" "$work/output" && grep -qx "sarif=written" "$work/output" \
+grep -qx "exit-code=0" "$work/output" && grep -qx "sarif=$work/runner/dblint-default.sarif" "$work/output" \
   || fail "the action's lint step wrote: $(cat "$work/output")"
-grep -q '"version": "2.1.0"' "$work/runner/dblint.sarif" || fail "the action's SARIF file"
+grep -q '"version": "2.1.0"' "$work/runner/dblint-default.sarif" || fail "the action's SARIF file"
 say "all packaging checks pass"

@@ -101,10 +101,19 @@ pub fn stage(path: &std::path::Path, bytes: Vec<u8>) -> Result<Staged, String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".dblint.tmp")
-        .tempfile_in(dir);
+    // The file keeps its mode; a new one gets 0666 less the umask, as any file the
+    // user creates (tempfile's own default, 0600, would hide a report from the
+    // group).
+    let existing = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".dblint.tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir);
     let mut tmp = match tmp {
         Ok(tmp) => tmp,
         // A file the user may write in a folder they may not: written in place.
@@ -121,6 +130,10 @@ pub fn stage(path: &std::path::Path, bytes: Vec<u8>) -> Result<Staged, String> {
     };
     tmp.write_all(&bytes)
         .and_then(|_| tmp.flush())
+        .and_then(|_| match existing {
+            Some(permissions) => std::fs::set_permissions(tmp.path(), permissions),
+            None => Ok(()),
+        })
         .map_err(|e| format!("{shown}: cannot write: {e}"))?;
     Ok(Staged {
         shown,
@@ -129,6 +142,12 @@ pub fn stage(path: &std::path::Path, bytes: Vec<u8>) -> Result<Staged, String> {
 }
 
 impl Staged {
+    /// Whether committing writes through a stream or device (which can fail) rather
+    /// than renaming a finished copy into place.
+    pub fn in_place(&self) -> bool {
+        !matches!(self.how, Staging::Replace { .. })
+    }
+
     /// Put the file in place. Errors: one line naming the path.
     pub fn commit(self) -> Result<(), String> {
         let shown = self.shown;
@@ -170,9 +189,9 @@ impl Staged {
     }
 }
 
-/// Whether `path`, or a symbolic link on the way from it to the file, is under
-/// `/proc` or `/dev`: a name for a stream (`/dev/stdout` → `/proc/self/fd/1`), not a
-/// file to replace.
+/// Whether `path`, or a symbolic link on the way from it to the file (its folders'
+/// included), is under `/proc` or `/dev`: a name for a stream (`/dev/stdout` →
+/// `/proc/self/fd/1`, `fds/1` with `fds` → `/proc/self/fd`), not a file to replace.
 fn passes_through_streams(path: &std::path::Path) -> bool {
     let stream = |p: &std::path::Path| p.starts_with("/proc") || p.starts_with("/dev");
     let mut current = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -181,12 +200,21 @@ fn passes_through_streams(path: &std::path::Path) -> bool {
         if stream(&current) {
             return true;
         }
-        let Ok(next) = std::fs::read_link(&current) else {
+        // The folders resolved (a link among them is followed), the name not.
+        let (Some(parent), Some(name)) = (current.parent(), current.file_name()) else {
             return false;
         };
-        current = match current.parent() {
-            Some(parent) => parent.join(next),
-            None => next,
+        let Ok(parent) = std::fs::canonicalize(parent) else {
+            return false;
+        };
+        let here = parent.join(name);
+        if stream(&here) {
+            return true;
+        }
+        current = match std::fs::read_link(&here) {
+            Ok(next) if next.is_absolute() => next,
+            Ok(next) => parent.join(next),
+            Err(_) => return false,
         };
     }
     false

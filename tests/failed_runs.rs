@@ -99,6 +99,7 @@ fn a_run_that_exits_two_writes_no_file() {
         ("corrupt.json", "{ not json"),
         ("old-baseline.json", "old baseline"),
         ("old-report.json", "old report"),
+        ("sub/.keep", ""),
     ]);
     let unchanged = |name: &str, was: &str| {
         assert_eq!(
@@ -138,9 +139,21 @@ fn a_run_that_exits_two_writes_no_file() {
             vec!["lint", "a.sql", "--output", "same.json"],
             "both name",
         ),
+        // ... however it is spelled.
+        (
+            "--output = --write-baseline, spelled otherwise",
+            vec!["lint", "a.sql", "--output", "./sub/../same.json"],
+            "both name",
+        ),
+        // A device that fails when written: the baseline is not put in place either.
+        (
+            "--output /dev/full",
+            vec!["lint", "a.sql", "b.sql", "--output", "/dev/full"],
+            "No space left on device",
+        ),
     ];
     for (name, mut args, says) in cases {
-        let baseline = if name == "--output = --write-baseline" {
+        let baseline = if name.starts_with("--output = --write-baseline") {
             "same.json"
         } else {
             "old-baseline.json"
@@ -215,6 +228,47 @@ fn a_run_that_exits_two_writes_no_file() {
     assert!(report.contains("\"findings\""), "{report}");
     let baseline = std::fs::read_to_string(dir.path().join("old-baseline.json")).unwrap();
     assert!(baseline.contains("dblint_baseline"), "{baseline}");
+    // A new file gets the mode the user's umask gives; a file replaced keeps its own.
+    let umask = Command::new("sh").args(["-c", "umask"]).output().unwrap();
+    let umask = u32::from_str_radix(String::from_utf8_lossy(&umask.stdout).trim(), 8).unwrap();
+    let mode = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let run = dblint_in(
+        dir.path(),
+        &[
+            "lint",
+            "a.sql",
+            "--format",
+            "json",
+            "--output",
+            "fresh.json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(mode("fresh.json"), 0o666 & !umask);
+    std::fs::set_permissions(
+        dir.path().join("fresh.json"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    let run = dblint_in(
+        dir.path(),
+        &[
+            "lint",
+            "a.sql",
+            "--format",
+            "json",
+            "--output",
+            "fresh.json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(mode("fresh.json"), 0o640);
     // Neither may replace an input.
     for flag in ["--output", "--write-baseline"] {
         let run = dblint_in(dir.path(), &["lint", "a.sql", flag, "a.sql"]);
@@ -229,8 +283,9 @@ fn a_run_that_exits_two_writes_no_file() {
 }
 
 /// An entry of a migration folder that cannot be read is an error naming it: a
-/// dangling link, a link loop, a FIFO named like a migration, a folder without
-/// permission (as an unprivileged user). A link to a folder or a file is followed.
+/// dangling link, a link loop, a link to a folder (migration tools do not follow
+/// them), a FIFO named like a migration, a folder without permission (as an
+/// unprivileged user). A link to a file is followed.
 #[test]
 fn unreadable_folder_entries_are_errors_naming_them() {
     use std::os::unix::fs::symlink;
@@ -240,9 +295,13 @@ fn unreadable_folder_entries_are_errors_naming_them() {
             ("elsewhere/002_orders.sql", ORDERS),
         ])
     };
-    // Links to a file and to a folder are read.
+    // A link to a file is read.
     let dir = fresh();
-    symlink("../elsewhere", dir.path().join("m/sub")).unwrap();
+    symlink(
+        "../elsewhere/002_orders.sql",
+        dir.path().join("m/002_orders.sql"),
+    )
+    .unwrap();
     let run = dblint_in(
         dir.path(),
         &["lint", "m", "--format", "json", "--fail-on", "none"],
@@ -250,7 +309,7 @@ fn unreadable_folder_entries_are_errors_naming_them() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("orders"),
-        "the linked folder was not read"
+        "the linked file was not read"
     );
 
     type MakeEntry = Box<dyn Fn(&Path)>;
@@ -268,10 +327,16 @@ fn unreadable_folder_entries_are_errors_naming_them() {
             "dangling",
         ),
         (
-            "link loop",
+            "link to a folder",
+            Box::new(|m: &Path| symlink("../elsewhere", m.join("sub")).unwrap()),
+            "m/sub",
+            "a link to a folder",
+        ),
+        (
+            "link loop through a folder",
             Box::new(|m: &Path| symlink(".", m.join("again")).unwrap()),
             "m/again",
-            "loop",
+            "a link to a folder",
         ),
         (
             "link to itself",
@@ -345,7 +410,8 @@ fn output_to_own_streams_writes_through_them() {
     let dir = open_tree(&[("a.sql", TABLE)]);
     std::os::unix::fs::symlink("/proc/self/fd/1", dir.path().join("fd1")).unwrap();
     std::os::unix::fs::symlink("/dev/stdout", dir.path().join("out")).unwrap();
-    for target in ["/dev/stdout", "/proc/self/fd/1", "fd1", "out"] {
+    std::os::unix::fs::symlink("/proc/self/fd", dir.path().join("fds")).unwrap();
+    for target in ["/dev/stdout", "/proc/self/fd/1", "fd1", "out", "fds/1"] {
         // Standard output is a regular file.
         let sink = tempfile::NamedTempFile::new().unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_dblint"))

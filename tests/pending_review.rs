@@ -760,3 +760,133 @@ fn documenso_as_a_pull_request() {
     let annotations = github.lines().filter(|l| l.starts_with("::")).count();
     assert!(annotations <= 30, "{github}");
 }
+
+/// A migration that is a symbolic link to a file is replayed at the base as in the
+/// working tree (git keeps the link, the base's tree writes it as a link): its
+/// findings are already on the base, not the pull request's.
+#[cfg(unix)]
+#[test]
+fn a_linked_migration_is_on_the_base_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("shared")).unwrap();
+    std::fs::create_dir_all(root.join("m")).unwrap();
+    // No primary key: a schema finding on the base.
+    std::fs::write(
+        root.join("shared/V1__events.sql"),
+        "CREATE TABLE events (id bigint, at timestamptz);\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../shared/V1__events.sql", root.join("m/V1__events.sql")).unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(
+        root.join("m/V2__users.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n",
+    )
+    .unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "users"]);
+    let out = run(
+        root,
+        &[
+            "lint",
+            "m",
+            "--since",
+            "main",
+            "--format",
+            "json",
+            "--fail-on",
+            "info",
+        ],
+        &[],
+    );
+    let doc = json_doc(&out);
+    let new: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["table"].as_str())
+        .collect();
+    assert!(
+        !new.iter().any(|t| t.contains("events")),
+        "the linked migration's findings were judged new: {new:?}\n{}",
+        out.stderr
+    );
+    assert!(
+        doc["scope"]["already_on_base"].as_u64().unwrap_or(0) > 0,
+        "{}",
+        doc["scope"]
+    );
+}
+
+/// Standard input standing for a migration of the pull request, in a folder: the base
+/// replays the folder as it was (not the file twice), and the migration is reviewed
+/// from standard input.
+#[test]
+fn standard_input_in_a_pull_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("m")).unwrap();
+    std::fs::write(
+        root.join("m/V1__users.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n",
+    )
+    .unwrap();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(root.join("m/V2__index.sql"), "SELECT 1;\n").unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "wip"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dblint"))
+        .args([
+            "lint",
+            "m",
+            "-",
+            "--stdin-filename",
+            "m/V2__index.sql",
+            "--since",
+            "main",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ])
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env("GIT_CEILING_DIRECTORIES", root.parent().unwrap())
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("DBLINT_CONFIG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"CREATE INDEX users_email_idx ON users (email);\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("cannot replay"), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["scope"]["base"], "main", "{}", doc["scope"]);
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"create-index-not-concurrently"),
+        "{rules:?}"
+    );
+}

@@ -38,7 +38,22 @@ struct State {
     faults: Vec<u16>,
     /// Answer every write with 403 (a fork's read-only token).
     read_only: bool,
+    /// Who wrote each comment: (login, GitHub user type, GitLab user id); the bot
+    /// the workflow token writes as when not listed.
+    authors: BTreeMap<u64, (String, String, u64)>,
+    /// The token is this user's (GitHub answers `GET /user`); `None`: a workflow token,
+    /// which writes as github-actions[bot] and may not ask `GET /user`.
+    github_user: Option<String>,
+    /// Statuses to answer the next POSTs with (a gateway that did the POST, then
+    /// failed).
+    post_faults: Vec<u16>,
+    /// Link the next page on this origin instead of the fake's own.
+    next_origin: Option<String>,
+    /// Answer listing with a redirect here.
+    redirect_to: Option<String>,
 }
+
+const BOT: (&str, &str, u64) = ("github-actions[bot]", "Bot", 99);
 
 /// A fake GitHub (paths `/repos/o/r/issues/7/comments`, `/repos/o/r/issues/comments/ID`)
 /// and GitLab (`/api/v4/projects/42/merge_requests/7/notes[/ID]`) comment API.
@@ -80,6 +95,17 @@ impl Fake {
         let id = s.next_id;
         s.comments.push((id, body.to_string()));
         id
+    }
+
+    /// A comment by someone else (a person typing the marker).
+    fn add_by(&self, body: &str, login: &str, kind: &str, id: u64) -> u64 {
+        let comment = self.add(body);
+        self.state
+            .lock()
+            .unwrap()
+            .authors
+            .insert(comment, (login.into(), kind.into(), id));
+        comment
     }
 
     /// The requests since the last call, as `METHOD path` (query left out).
@@ -167,6 +193,16 @@ fn answer(state: &Mutex<State>, request: Request, port: u16) -> (u16, String, St
             .unwrap()
             .to_string()
     };
+    if request.method == "POST" && !s.post_faults.is_empty() {
+        let status = s.post_faults.remove(0);
+        s.next_id += 1;
+        let id = s.next_id;
+        s.comments.push((id, "a comment the gateway stored".into()));
+        return (status, String::new(), r#"{"message":"bad gateway"}"#.into());
+    }
+    if let Some(to) = s.redirect_to.clone().filter(|_| request.method == "GET") {
+        return (302, format!("Location: {to}\r\n"), String::new());
+    }
     let is_list = path == "/repos/o/r/issues/7/comments"
         || path == "/api/v4/projects/42/merge_requests/7/notes";
     let item = path
@@ -180,6 +216,33 @@ fn answer(state: &Mutex<State>, request: Request, port: u16) -> (u16, String, St
             r#"{"message":"Resource not accessible by integration"}"#.into(),
         );
     }
+    let author_of = |s: &State, id: u64| {
+        s.authors
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| (BOT.0.to_string(), BOT.1.to_string(), BOT.2))
+    };
+    if request.method == "GET" && path == "/user" {
+        return match &s.github_user {
+            Some(login) => (
+                200,
+                String::new(),
+                format!(r#"{{"login":"{login}","type":"User"}}"#),
+            ),
+            None => (
+                403,
+                String::new(),
+                r#"{"message":"Resource not accessible by integration"}"#.into(),
+            ),
+        };
+    }
+    if request.method == "GET" && path == "/api/v4/user" {
+        return (
+            200,
+            String::new(),
+            r#"{"id":99,"username":"project_42_bot"}"#.into(),
+        );
+    }
     match (request.method.as_str(), is_list, item) {
         ("GET", true, _) => {
             let per_page = param("per_page").unwrap_or(30).min(100);
@@ -188,7 +251,14 @@ fn answer(state: &Mutex<State>, request: Request, port: u16) -> (u16, String, St
                 .comments
                 .iter()
                 .map(|(id, body)| {
-                    serde_json::json!({"id": id, "body": body, "user": {"login": "github-actions[bot]", "type": "Bot"}})
+                    let (login, kind, user_id) = author_of(&s, *id);
+                    serde_json::json!({
+                        "id": id,
+                        "body": body,
+                        "user": {"login": login, "type": kind},
+                        "author": {"id": user_id, "username": login},
+                        "system": false
+                    })
                 })
                 .collect();
             let chunk: Vec<_> = all
@@ -198,8 +268,12 @@ fn answer(state: &Mutex<State>, request: Request, port: u16) -> (u16, String, St
                 .cloned()
                 .collect();
             let link = if page * per_page < all.len() {
+                let origin = s
+                    .next_origin
+                    .clone()
+                    .unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
                 format!(
-                    "Link: <http://127.0.0.1:{port}{path}?per_page={per_page}&page={}>; rel=\"next\"\r\n",
+                    "Link: <{origin}{path}?per_page={per_page}&page={}>; rel=\"next\"\r\n",
                     page + 1
                 )
             } else {
@@ -211,6 +285,9 @@ fn answer(state: &Mutex<State>, request: Request, port: u16) -> (u16, String, St
             s.next_id += 1;
             let id = s.next_id;
             s.comments.push((id, body_of(&request.body)));
+            if let Some(login) = s.github_user.clone() {
+                s.authors.insert(id, (login, "User".into(), 7));
+            }
             (201, String::new(), format!(r#"{{"id":{id}}}"#))
         }
         ("PATCH" | "PUT", false, Some(id)) => {
@@ -322,6 +399,7 @@ fn one_comment_is_created_updated_and_kept() {
     assert_eq!(
         summary(&requests),
         [
+            "GET /user",
             "GET /repos/o/r/issues/7/comments",
             "POST /repos/o/r/issues/7/comments"
         ]
@@ -348,13 +426,17 @@ fn one_comment_is_created_updated_and_kept() {
     let again = github_run(dir.path(), &fake, &["a.sql", "b.sql"], &[]);
     assert_eq!(again.code, 1);
     assert!(again.stderr.contains("unchanged"), "{}", again.stderr);
-    assert_eq!(summary(&fake.take()), ["GET /repos/o/r/issues/7/comments"]);
+    assert_eq!(
+        summary(&fake.take()),
+        ["GET /user", "GET /repos/o/r/issues/7/comments"]
+    );
     // The finding is fixed: the same comment says so (no stale comment).
     let fixed = github_run(dir.path(), &fake, &["a.sql"], &[]);
     assert_eq!(fixed.code, 0, "{}", fixed.stderr);
     assert_eq!(
         summary(&fake.take()),
         [
+            "GET /user".to_string(),
             "GET /repos/o/r/issues/7/comments".to_string(),
             format!("PATCH /repos/o/r/issues/comments/{id}")
         ]
@@ -375,6 +457,7 @@ fn one_comment_is_created_updated_and_kept() {
     assert_eq!(
         summary(&fake.take()),
         [
+            "GET /user".to_string(),
             "GET /repos/o/r/issues/7/comments".to_string(),
             format!("PATCH /repos/o/r/issues/comments/{other_job}")
         ]
@@ -397,7 +480,7 @@ fn every_page_is_read_and_duplicates_are_removed() {
     let requests = fake.take();
     let pages: Vec<&str> = requests
         .iter()
-        .filter(|r| r.method == "GET")
+        .filter(|r| r.method == "GET" && r.path.starts_with("/repos"))
         .map(|r| r.path.as_str())
         .collect();
     assert_eq!(
@@ -431,7 +514,17 @@ fn faults_are_retried_and_refusals_fall_back() {
     let run = github_run(dir.path(), &fake, &["a.sql", "b.sql"], &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("created"), "{}", run.stderr);
-    assert_eq!(fake.take().len(), 4, "two faults, the list, the POST");
+    assert_eq!(
+        summary(&fake.take()),
+        [
+            "GET /user",
+            "GET /user",
+            "GET /user",
+            "GET /repos/o/r/issues/7/comments",
+            "POST /repos/o/r/issues/7/comments"
+        ],
+        "two faults retried, then who the token is, the list, the POST"
+    );
     // A fork's read-only token: a warning, the job summary and annotations, and the
     // exit code a run without --github-comment has.
     {
@@ -473,14 +566,15 @@ fn faults_are_retried_and_refusals_fall_back() {
     assert_eq!(
         summary(&fake.take()),
         [
+            "GET /user",
             "GET /repos/o/r/issues/7/comments",
             "POST /repos/o/r/issues/7/comments",
-            "GET /repos/o/r/issues/7/comments",
-            "GET /repos/o/r/issues/7/comments",
-            "GET /repos/o/r/issues/7/comments",
-            "GET /repos/o/r/issues/7/comments"
+            "GET /user",
+            "GET /user",
+            "GET /user",
+            "GET /user"
         ],
-        "the 403 run's list and POST, then 4 attempts"
+        "the 403 run's requests, then 4 attempts"
     );
 }
 
@@ -608,6 +702,7 @@ fn gitlab_merge_request_notes() {
     assert_eq!(
         summary(&requests),
         [
+            "GET /api/v4/user",
             "GET /api/v4/projects/42/merge_requests/7/notes",
             "GET /api/v4/projects/42/merge_requests/7/notes",
             "POST /api/v4/projects/42/merge_requests/7/notes"
@@ -681,4 +776,97 @@ fn a_long_report_fits_in_one_comment() {
     assert!(body.contains("1500"), "the count of findings is said");
     let again = github_run(dir.path(), &fake, &["schema.sql"], &[]);
     assert!(again.stderr.contains("unchanged"), "{}", again.stderr);
+}
+
+/// Anyone can type the marker: only comments the token itself wrote are updated or
+/// deleted. A workflow token writes as a bot; a person's token (which GitHub names on
+/// `GET /user`) as that person, and then a bot's marker comment is not its own either.
+#[test]
+fn only_the_tokens_own_comments_are_touched() {
+    let fake = Fake::start();
+    let dir = temp_tree(&[("a.sql", USERS), ("b.sql", ORDERS)]);
+    let forged = fake.add_by(
+        &format!("{MARKER}\nall clear, nothing to see"),
+        "mallory",
+        "User",
+        5,
+    );
+    let run = github_run(dir.path(), &fake, &["a.sql", "b.sql"], &[]);
+    assert!(run.stderr.contains("created"), "{}", run.stderr);
+    let writes: Vec<String> = summary(&fake.take())
+        .into_iter()
+        .filter(|r| !r.starts_with("GET"))
+        .collect();
+    assert_eq!(writes, ["POST /repos/o/r/issues/7/comments"]);
+    assert!(fake
+        .comments()
+        .contains(&(forged, format!("{MARKER}\nall clear, nothing to see"))));
+    // A person's token: the bot's report comment is not its own.
+    fake.state.lock().unwrap().github_user = Some("alice".into());
+    let run = github_run(dir.path(), &fake, &["a.sql", "b.sql"], &[]);
+    assert!(run.stderr.contains("created"), "{}", run.stderr);
+    let again = github_run(dir.path(), &fake, &["a.sql", "b.sql"], &[]);
+    assert!(again.stderr.contains("unchanged"), "{}", again.stderr);
+    let ours = fake
+        .comments()
+        .iter()
+        .filter(|(_, b)| b.starts_with(MARKER))
+        .count();
+    assert_eq!(ours, 3, "mallory's, the bot's and alice's");
+}
+
+/// What must not happen to the token or the thread: a redirect is not followed (the
+/// token header would go with it), a next page on another host is not followed and not
+/// taken for the last page (no second report comment), a POST the server may have done
+/// is not sent again, and a JSON report on stdout stays one document when GitHub
+/// refuses the comment.
+#[test]
+fn redirects_foreign_pages_and_lost_posts_are_not_followed() {
+    let fake = Fake::start();
+    let elsewhere = Fake::start();
+    let dir = temp_tree(&[("a.sql", USERS), ("b.sql", ORDERS)]);
+    fake.state.lock().unwrap().redirect_to = Some(format!("{}/steal", elsewhere.url()));
+    let run = github_run(dir.path(), &fake, &["a.sql", "b.sql"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("HTTP 302"), "{}", run.stderr);
+    assert!(elsewhere.take().is_empty(), "the redirect was followed");
+    fake.state.lock().unwrap().redirect_to = None;
+    fake.take();
+    // 150 comments, ours on page 2, the next page linked on another host.
+    for i in 0..120 {
+        fake.add(&format!("comment {i}"));
+    }
+    fake.add(&format!("{MARKER}\nan old report"));
+    fake.state.lock().unwrap().next_origin = Some(elsewhere.url());
+    let run = github_run(dir.path(), &fake, &["a.sql", "b.sql"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("another host"), "{}", run.stderr);
+    assert!(elsewhere.take().is_empty(), "the foreign page was read");
+    assert!(
+        !summary(&fake.take()).iter().any(|r| r.starts_with("POST")),
+        "a second report comment was created"
+    );
+    fake.state.lock().unwrap().next_origin = None;
+    // A POST answered 502 (the gateway stored it): sent once, then the fallback.
+    let dir = temp_tree(&[("a.sql", USERS), ("b.sql", ORDERS)]);
+    fake.state.lock().unwrap().comments.clear();
+    fake.state.lock().unwrap().post_faults = vec![502, 502, 502];
+    let run = github_run(
+        dir.path(),
+        &fake,
+        &["a.sql", "b.sql"],
+        &["--format", "json"],
+    );
+    assert_eq!(run.code, 1);
+    let posts = summary(&fake.take())
+        .iter()
+        .filter(|r| r.starts_with("POST"))
+        .count();
+    assert_eq!(posts, 1, "the POST was sent again");
+    assert!(run.stderr.contains("HTTP 502"), "{}", run.stderr);
+    // The fallback kept stdout one JSON document; the summary has the report.
+    serde_json::from_str::<serde_json::Value>(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document: {e}: {}", run.stdout));
+    let summary_md = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary_md.contains("## dblint: 1 finding"), "{summary_md}");
 }

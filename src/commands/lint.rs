@@ -208,8 +208,18 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
     }
     // The schema at the base: its findings were there before the change.
     // The base replays the inputs that are files: standard input's file, when it
-    // has no file of its name, is new.
-    let on_disk: Vec<std::path::PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+    // has no file of its name, is new; inside a folder input, the folder brings it.
+    let stdin_file = stdin.as_ref().and(args.stdin_filename.as_ref());
+    let in_a_folder = |p: &std::path::Path| {
+        paths
+            .iter()
+            .any(|d| d.is_dir() && sql::order::inside(d, p).is_some())
+    };
+    let on_disk: Vec<std::path::PathBuf> = paths
+        .iter()
+        .filter(|p| p.exists() && !(stdin_file == Some(*p) && in_a_folder(p)))
+        .cloned()
+        .collect();
     let prior = match &scope.base {
         Some(base) => match super::prior::replay(base, &on_disk, &settings, &plan) {
             Ok(prior) => Some(prior),

@@ -46,7 +46,8 @@ pub fn replay(
         })?;
         relative.push(inside.to_path_buf());
     }
-    let blobs = list_blobs(&base.top, &base.commit, &relative)?;
+    let mut blobs = list_blobs(&base.top, &base.commit, &relative)?;
+    add_link_targets(&base.top, &base.commit, &mut blobs)?;
     write_blobs(&base.top, &blobs, tree.path())?;
     let at_base: Vec<PathBuf> = relative
         .iter()
@@ -101,11 +102,7 @@ pub fn replay(
 
 /// (object id, path relative to the top) of every regular file under `paths` at
 /// `commit`.
-fn list_blobs(
-    top: &Path,
-    commit: &str,
-    paths: &[PathBuf],
-) -> Result<Vec<(String, PathBuf)>, String> {
+fn list_blobs(top: &Path, commit: &str, paths: &[PathBuf]) -> Result<Vec<Blob>, String> {
     let mut command = Command::new("git");
     command
         .arg("-C")
@@ -139,17 +136,90 @@ fn list_blobs(
         else {
             continue;
         };
-        // Regular files only: not links (120000) nor submodules.
-        if kind == "blob" && mode.starts_with("100") {
-            blobs.push((object.to_string(), path_from_bytes(&entry[tab + 1..])));
+        // Files and symbolic links (120000: the blob is the link's target), as the
+        // working tree has them; not submodules.
+        if kind == "blob" && (mode.starts_with("100") || mode == "120000") {
+            blobs.push(Blob {
+                id: object.to_string(),
+                path: path_from_bytes(&entry[tab + 1..]),
+                link: mode == "120000",
+            });
         }
     }
     Ok(blobs)
 }
 
-/// Write each blob's contents to `into/<path>`, reading them all through one `git
-/// cat-file --batch`.
-fn write_blobs(top: &Path, blobs: &[(String, PathBuf)], into: &Path) -> Result<(), String> {
+/// The files the symbolic links among `blobs` point to inside the repository (a
+/// migration linked from a shared folder), added as the base had them, so that a link
+/// leads in the base's tree where it leads in the working tree. Links to outside the
+/// repository keep pointing there (git does not hold it). Chains are followed, at most
+/// 40 deep, as the kernel does.
+fn add_link_targets(top: &Path, commit: &str, blobs: &mut Vec<Blob>) -> Result<(), String> {
+    let mut done = 0;
+    for _ in 0..40 {
+        let mut wanted = Vec::new();
+        for blob in &blobs[done..] {
+            if !blob.link {
+                continue;
+            }
+            let out = Command::new("git")
+                .arg("-C")
+                .arg(top)
+                .args(["cat-file", "blob", &blob.id])
+                .output()
+                .map_err(|e| format!("cannot run git: {e}"))?;
+            let target = path_from_bytes(&out.stdout);
+            let Some(inside) = blob
+                .path
+                .parent()
+                .and_then(|dir| inside_repository(&dir.join(&target)))
+            else {
+                continue;
+            };
+            if !blobs.iter().any(|b| b.path == inside) && !wanted.contains(&inside) {
+                wanted.push(inside);
+            }
+        }
+        done = blobs.len();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        blobs.extend(list_blobs(top, commit, &wanted)?);
+    }
+    Ok(())
+}
+
+/// `path` (relative to the repository's top) with `.` and `..` worked out, or `None`
+/// when it is absolute or leaves the repository.
+fn inside_repository(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::Normal(p) => out.push(p),
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// A file or symbolic link of the base's tree.
+struct Blob {
+    id: String,
+    path: PathBuf,
+    /// A symbolic link: the contents are its target.
+    link: bool,
+}
+
+/// Write each blob's contents to `into/<path>` (a link as a link, so replay follows
+/// it or refuses it as it does in the working tree), reading them all through one
+/// `git cat-file --batch`.
+fn write_blobs(top: &Path, blobs: &[Blob], into: &Path) -> Result<(), String> {
     if blobs.is_empty() {
         return Ok(());
     }
@@ -163,7 +233,7 @@ fn write_blobs(top: &Path, blobs: &[(String, PathBuf)], into: &Path) -> Result<(
         .spawn()
         .map_err(|e| format!("cannot run git: {e}"))?;
     let mut stdin = child.stdin.take().expect("piped");
-    let ids: Vec<String> = blobs.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<String> = blobs.iter().map(|b| b.id.clone()).collect();
     // Written on a thread of its own, so a full pipe on either side cannot block both.
     let feeder = std::thread::spawn(move || {
         for id in ids {
@@ -174,7 +244,7 @@ fn write_blobs(top: &Path, blobs: &[(String, PathBuf)], into: &Path) -> Result<(
     });
     let mut reader = BufReader::new(child.stdout.take().expect("piped"));
     let failed = |what: &str| format!("git cat-file: {what}");
-    for (id, path) in blobs {
+    for Blob { id, path, link } in blobs {
         let mut header = String::new();
         reader
             .read_line(&mut header)
@@ -194,6 +264,15 @@ fn write_blobs(top: &Path, blobs: &[(String, PathBuf)], into: &Path) -> Result<(
         let target = into.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        if *link {
+            #[cfg(unix)]
+            {
+                let to = path_from_bytes(&contents);
+                std::os::unix::fs::symlink(&to, &target)
+                    .map_err(|e| format!("{}: {e}", target.display()))?;
+            }
+            continue;
         }
         std::fs::write(&target, contents).map_err(|e| format!("{}: {e}", target.display()))?;
     }

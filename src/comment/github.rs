@@ -17,6 +17,9 @@ pub struct PullRequest {
     client: Client,
     repository: String,
     pub number: u64,
+    /// The token's user (`GET /user`), once asked: `None` when GitHub does not say
+    /// (a workflow's or app's token), and then the token writes as a bot.
+    me: Option<Option<String>>,
 }
 
 /// The pull request this run is for, from `env` (GitHub Actions' variables), or why
@@ -80,6 +83,7 @@ pub fn pull_request(env: &dyn Fn(&str) -> Option<String>) -> Result<Target<PullR
         client,
         repository,
         number,
+        me: None,
     }))
 }
 
@@ -104,8 +108,34 @@ fn invalid(what: &str, e: impl std::fmt::Display) -> Failure {
     }
 }
 
+impl PullRequest {
+    /// The login of the token's user; `None` for a token that is not a user's
+    /// (`GITHUB_TOKEN`, an app's): GitHub answers `GET /user` with 403 then.
+    fn me(&mut self) -> Result<Option<String>, Failure> {
+        if let Some(me) = &self.me {
+            return Ok(me.clone());
+        }
+        let me = match self
+            .client
+            .request(Method::Get, &self.client.url("/user"), None)
+        {
+            Ok(reply) => serde_json::from_str::<serde_json::Value>(&reply.body)
+                .ok()
+                .and_then(|v| v.get("login")?.as_str().map(str::to_string)),
+            Err(Failure {
+                status: Some(401 | 403 | 404),
+                ..
+            }) => None,
+            Err(e) => return Err(e),
+        };
+        self.me = Some(me.clone());
+        Ok(me)
+    }
+}
+
 impl Thread for PullRequest {
     fn list(&mut self) -> Result<Vec<Note>, Failure> {
+        let me = self.me()?;
         let mut notes = Vec::new();
         let mut url = Some(format!("{}?per_page=100", self.comments_url()));
         while let Some(page) = url.take() {
@@ -119,9 +149,20 @@ impl Thread for PullRequest {
                 ) else {
                     continue;
                 };
+                let login = item
+                    .pointer("/user/login")
+                    .and_then(serde_json::Value::as_str);
+                let bot = item
+                    .pointer("/user/type")
+                    .and_then(serde_json::Value::as_str)
+                    == Some("Bot");
                 notes.push(Note {
                     id,
                     body: body.to_string(),
+                    mine: match &me {
+                        Some(me) => login == Some(me.as_str()),
+                        None => bot,
+                    },
                 });
             }
             url = reply.next;

@@ -18,6 +18,20 @@ pub struct MergeRequest {
     pub iid: u64,
 }
 
+impl MergeRequest {
+    /// The id of the token's user (`GET /user`; a project access token's is its bot
+    /// user).
+    fn me(&self) -> Result<u64, Failure> {
+        let reply = self
+            .client
+            .request(Method::Get, &self.client.url("/user"), None)?;
+        serde_json::from_str::<serde_json::Value>(&reply.body)
+            .ok()
+            .and_then(|v| v.get("id")?.as_u64())
+            .ok_or_else(|| invalid("asking who the token is", "no id"))
+    }
+}
+
 /// The merge request this pipeline is for, from `env`, or why there is none.
 /// Errors: a missing or malformed setting, named.
 pub fn merge_request(env: &dyn Fn(&str) -> Option<String>) -> Result<Target<MergeRequest>, String> {
@@ -66,6 +80,7 @@ fn invalid(what: &str, e: impl std::fmt::Display) -> Failure {
 
 impl Thread for MergeRequest {
     fn list(&mut self) -> Result<Vec<Note>, Failure> {
+        let me = self.me()?;
         let mut notes = Vec::new();
         let mut url = Some(format!(
             "{}?per_page=100&sort=asc&order_by=created_at",
@@ -89,6 +104,10 @@ impl Thread for MergeRequest {
                 notes.push(Note {
                     id,
                     body: body.to_string(),
+                    mine: item
+                        .pointer("/author/id")
+                        .and_then(serde_json::Value::as_u64)
+                        == Some(me),
                 });
             }
             url = reply.next;

@@ -5,7 +5,10 @@
 //! clear. Answers 5xx, 429 and rate-limited 403 are retried (up to 3 times, waiting
 //! `Retry-After` when given, at most 30 s, else 1, 2, 4 s). Pages are followed through
 //! `Link: <…>; rel="next"` only on the API's own origin, so the token is never sent
-//! elsewhere.
+//! elsewhere, and redirects are never followed (the answer is a failure), so a
+//! redirect cannot carry the token to another host either. POST is not retried on a
+//! server fault or a lost answer (it may have been done: a second comment), only on
+//! rate limits, which refuse before doing anything.
 
 use super::Failure;
 use std::time::Duration;
@@ -64,10 +67,17 @@ pub fn origin(url: &str, setting: &str) -> Result<String, String> {
             "{setting}: `{url}` needs a host (and no user name in the URL)"
         ));
     }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => authority.split(':').next().unwrap_or(""),
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').unwrap_or((v6, "")),
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, port),
+            None => (authority, ""),
+        },
     };
+    let port = port.strip_prefix(':').unwrap_or(port);
+    if !port.bytes().all(|b| b.is_ascii_digit()) || port.len() > 5 {
+        return Err(format!("{setting}: `{url}` has no valid port"));
+    }
     match scheme.to_ascii_lowercase().as_str() {
         "https" => {}
         "http" if matches!(host, "127.0.0.1" | "localhost" | "::1") => {}
@@ -104,6 +114,10 @@ impl Client {
         };
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            // A redirect is an answer, not followed: a redirect to another host would
+            // take the token header with it (ureq strips only Authorization).
+            .max_redirects(0)
+            .max_redirects_will_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
             .user_agent(format!("dblint/{}", env!("CARGO_PKG_VERSION")))
             .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build())
@@ -136,11 +150,16 @@ impl Client {
         loop {
             attempt += 1;
             let result = self.send(method, url, body);
+            // A POST that failed on the server's side, or whose answer was lost, may
+            // have been done: only a rate limit (nothing done) is retried.
+            let again = |status: u16, headers: &[(String, String)]| {
+                rate_limited(status, headers) || (status >= 500 && method != Method::Post)
+            };
             let retry_after = match &result {
-                Ok((status, headers, _)) if retryable(*status, headers) => {
+                Ok((status, headers, _)) if again(*status, headers) => {
                     Some(header(headers, "retry-after").and_then(|v| v.trim().parse::<u64>().ok()))
                 }
-                Err(_) => Some(None),
+                Err(_) if method != Method::Post => Some(None),
                 _ => None,
             };
             if let (Some(after), true) = (retry_after, attempt <= 3) {
@@ -156,7 +175,13 @@ impl Client {
                 }),
                 Ok((status, headers, text)) if (200..300).contains(&status) => Ok(Reply {
                     status,
-                    next: header(&headers, "link").and_then(|l| self.next_page(&l)),
+                    next: match header(&headers, "link") {
+                        Some(link) => self.next_page(&link).map_err(|message| Failure {
+                            status: Some(status),
+                            message: format!("{what}: {message}"),
+                        })?,
+                        None => None,
+                    },
                     body: text,
                 }),
                 Ok((status, _, text)) => Err(Failure {
@@ -218,16 +243,31 @@ impl Client {
         Ok((status, headers, text))
     }
 
-    /// The `rel="next"` target of a `Link` header, if it is on this API's origin.
-    fn next_page(&self, link: &str) -> Option<String> {
-        link.split(',').find_map(|part| {
+    /// The `rel="next"` target of a `Link` header. Errors when it is on another origin
+    /// than the API's: not followed (the token would go there), and not taken for the
+    /// last page either (a report comment on a later page would be missed).
+    fn next_page(&self, link: &str) -> Result<Option<String>, String> {
+        let next = link.split(',').find_map(|part| {
             let (target, params) = part.trim().split_once(';')?;
             let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
-            let next = params
+            params
                 .split(';')
-                .any(|p| p.trim().replace(' ', "") == "rel=\"next\"");
-            (next && target.starts_with(&format!("{}/", self.origin))).then(|| target.to_string())
-        })
+                .any(|p| p.trim().replace(' ', "") == "rel=\"next\"")
+                .then(|| target.to_string())
+        });
+        match next {
+            None => Ok(None),
+            Some(target)
+                if origin(&target, "").is_ok_and(|o| same_origin(&o, &self.origin))
+                    && target.len() > self.origin.len() =>
+            {
+                Ok(Some(target))
+            }
+            Some(target) => Err(format!(
+                "the next page of comments is on another host ({}), which dblint does not send the token to",
+                target.split('?').next().unwrap_or(&target)
+            )),
+        }
     }
 
     /// `path` (starting with `/`) below the API's base URL.
@@ -243,14 +283,27 @@ fn header(headers: &[(String, String)], name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-/// A server fault, or a rate limit (429; GitHub's secondary limits answer 403 with
-/// `Retry-After` or `x-ratelimit-remaining: 0`).
-fn retryable(status: u16, headers: &[(String, String)]) -> bool {
-    status >= 500
-        || status == 429
+/// A rate limit: 429, or GitHub's secondary limits, which answer 403 with
+/// `Retry-After` or `x-ratelimit-remaining: 0`.
+fn rate_limited(status: u16, headers: &[(String, String)]) -> bool {
+    status == 429
         || (status == 403
             && (header(headers, "retry-after").is_some()
                 || header(headers, "x-ratelimit-remaining").as_deref() == Some("0")))
+}
+
+/// Whether two origins from [`origin`] are the same, as a browser compares them: the
+/// scheme and host without case, the default port written or not.
+fn same_origin(a: &str, b: &str) -> bool {
+    let normal = |o: &str| {
+        let o = o.to_ascii_lowercase();
+        o.strip_suffix(":443")
+            .filter(|_| o.starts_with("https://"))
+            .or_else(|| o.strip_suffix(":80").filter(|_| o.starts_with("http://")))
+            .map(str::to_string)
+            .unwrap_or(o)
+    };
+    normal(a) == normal(b)
 }
 
 /// `: <message>` from a JSON error answer (`{"message": "…"}`), one line, short.
@@ -302,16 +355,14 @@ mod tests {
     }
 
     #[test]
-    fn faults_and_rate_limits_are_retried() {
+    fn rate_limits_are_told_apart() {
         let h = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
-        assert!(retryable(500, &[]));
-        assert!(retryable(503, &[]));
-        assert!(retryable(429, &[]));
-        assert!(retryable(403, &h("retry-after", "60")));
-        assert!(retryable(403, &h("x-ratelimit-remaining", "0")));
-        assert!(!retryable(403, &h("x-ratelimit-remaining", "4999")));
-        assert!(!retryable(404, &[]));
-        assert!(!retryable(422, &[]));
+        assert!(rate_limited(429, &[]));
+        assert!(rate_limited(403, &h("retry-after", "60")));
+        assert!(rate_limited(403, &h("x-ratelimit-remaining", "0")));
+        assert!(!rate_limited(403, &h("x-ratelimit-remaining", "4999")));
+        assert!(!rate_limited(500, &[]));
+        assert!(!rate_limited(404, &[]));
         assert_eq!(
             api_message(r#"{"message":"Bad\n credentials"}"#),
             ": Bad credentials"
@@ -324,19 +375,23 @@ mod tests {
         let client = Client::new("http://127.0.0.1:1", "X", Vec::new()).unwrap();
         assert_eq!(
             client.next_page(r#"<http://127.0.0.1:1/r?page=2>; rel="next", <http://127.0.0.1:1/r?page=9>; rel="last""#),
-            Some("http://127.0.0.1:1/r?page=2".into())
+            Ok(Some("http://127.0.0.1:1/r?page=2".into()))
         );
         assert_eq!(
             client.next_page(r#"<http://127.0.0.1:1/r?page=1>; rel="prev""#),
-            None
+            Ok(None)
         );
+        for foreign in [
+            r#"<https://evil.example/r?page=2>; rel="next""#,
+            r#"<http://127.0.0.1:10/r>; rel="next""#,
+            r#"<http://127.0.0.1:1.evil.example/r>; rel="next""#,
+        ] {
+            assert!(client.next_page(foreign).is_err(), "{foreign}");
+        }
+        let github = Client::new("https://api.github.com", "X", Vec::new()).unwrap();
         assert_eq!(
-            client.next_page(r#"<https://evil.example/r?page=2>; rel="next""#),
-            None
-        );
-        assert_eq!(
-            client.next_page(r#"<http://127.0.0.1:10/r>; rel="next""#),
-            None
+            github.next_page(r#"<https://API.github.com:443/r?page=2>; rel="next""#),
+            Ok(Some("https://API.github.com:443/r?page=2".into()))
         );
     }
 }

@@ -7,7 +7,8 @@
 //! if its text changed (no notification for nothing). Several (two jobs raced, or an
 //! older dblint): the oldest is updated and the others are deleted. A run with no
 //! findings updates it to say so, so a comment never goes stale. Comments without the
-//! marker, or with another key, are never touched.
+//! marker, with another key, or written by someone else (anyone can type the marker)
+//! are never touched.
 //!
 //! When the platform refuses (a pull request from a fork gets a read-only token: 403;
 //! a missing permission: 403/404) or cannot be reached, dblint says so in one line and
@@ -127,6 +128,10 @@ pub enum Target<T> {
 pub struct Note {
     pub id: u64,
     pub body: String,
+    /// Written by the token's own identity (GitHub: the token's user, or a bot when a
+    /// workflow or app token cannot say who it is; GitLab: the token's user). Only such
+    /// comments are updated or deleted: anyone can type the marker.
+    pub mine: bool,
 }
 
 /// A failed request: the HTTP status when there was an answer, and one line saying
@@ -198,7 +203,7 @@ pub fn upsert(thread: &mut dyn Thread, key: &str, body: &str) -> Result<Outcome,
     let ours: Vec<Note> = thread
         .list()?
         .into_iter()
-        .filter(|n| n.body.lines().next().map(str::trim) == Some(head.as_str()))
+        .filter(|n| n.mine && n.body.lines().next().map(str::trim) == Some(head.as_str()))
         .collect();
     let Some(first) = ours.first() else {
         return thread.create(body).map(Outcome::Created);
@@ -235,6 +240,7 @@ mod tests {
             self.notes.push(Note {
                 id: self.next,
                 body: body.into(),
+                mine: true,
             });
             Ok(self.next)
         }
@@ -261,10 +267,18 @@ mod tests {
         fake.notes.push(Note {
             id: 1,
             body: "<!-- dblint:report key=other -->\nanother job's".into(),
+            mine: true,
         });
         fake.notes.push(Note {
             id: 2,
             body: "LGTM <!-- dblint:report key=default -->".into(),
+            mine: true,
+        });
+        // Someone else's comment that starts with the marker.
+        fake.notes.push(Note {
+            id: 3,
+            body: "<!-- dblint:report key=default -->\nall clear, trust me".into(),
+            mine: false,
         });
         let a = body("default", "report A", 65_536, "");
         assert_eq!(upsert(&mut fake, "default", &a), Ok(Outcome::Created(101)));
@@ -278,6 +292,7 @@ mod tests {
         fake.notes.push(Note {
             id: 200,
             body: a.clone(),
+            mine: true,
         });
         assert_eq!(upsert(&mut fake, "default", &a), Ok(Outcome::Updated(101)));
         assert!(fake.calls.contains(&"delete 200".to_string()));

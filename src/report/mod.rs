@@ -467,7 +467,9 @@ pub fn publish(
             append_step_summary(std::path::Path::new(summary), &markdown::render(&report))?;
         }
     }
-    // Nothing can fail any more but putting the files in place.
+    // Nothing can fail any more but putting the files in place: streams and devices
+    // first (writing one can fail, a full disk behind /dev/stdout), renames last.
+    staged.sort_by_key(|(file, _)| !file.in_place());
     for (file, said) in staged {
         file.commit()?;
         if !said.is_empty() {
@@ -484,7 +486,14 @@ pub fn publish(
             let summary = summary_path.as_ref().map(|summary| {
                 append_step_summary(std::path::Path::new(summary), &markdown::render(&report))
             });
-            let annotations = print_stdout(&github::render(&report));
+            // Annotations go to stdout only where it carries the human report: a
+            // JSON or SARIF document there must stay one document.
+            let human = args.format == crate::args::Format::Human || args.output.is_some();
+            let annotations = if human {
+                print_stdout(&github::render(&report))
+            } else {
+                Ok(())
+            };
             for e in [summary.and_then(Result::err), annotations.err()]
                 .into_iter()
                 .flatten()
@@ -514,10 +523,18 @@ pub fn publish(
     })
 }
 
-/// Whether two paths name the same file (one that exists, or the same new path).
+/// Whether two paths name the same file, existing or new (`out.json` and
+/// `sub/../out.json`, or a path through a linked folder).
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
+    let resolved = |p: &std::path::Path| {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = std::fs::canonicalize(parent.unwrap_or(std::path::Path::new("."))).ok()?;
+            Some(dir.join(p.file_name()?))
+        })
+    };
+    match (resolved(a), resolved(b)) {
+        (Some(a), Some(b)) => a == b,
         _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
     }
 }

@@ -436,14 +436,20 @@ impl TempCluster {
     }
 
     fn prepare(&self) -> Result<(), String> {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| format!("{}: {e}", self.dir.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| format!("{}: {e}", self.dir.display()))?;
+        }
         if let Some(user) = &self.run_as {
-            let uid = user_id("-u", Some(user));
-            let gid = user_id("-g", Some(user));
-            std::os::unix::fs::chown(&self.dir, uid, gid)
-                .map_err(|e| format!("cannot give {} to {user}: {e}", self.dir.display()))?;
+            #[cfg(unix)]
+            {
+                let uid = user_id("-u", Some(user));
+                let gid = user_id("-g", Some(user));
+                std::os::unix::fs::chown(&self.dir, uid, gid)
+                    .map_err(|e| format!("cannot give {} to {user}: {e}", self.dir.display()))?;
+            }
             let check = self.program("initdb").arg("--version").output();
             if !check.is_ok_and(|o| o.status.success()) {
                 return Err(format!(
@@ -509,7 +515,6 @@ impl TempCluster {
     /// A server program, run as the cluster's owner, in a process group of its own so
     /// that Ctrl-C in the terminal reaches dblint only (dblint then stops the server).
     fn program(&self, name: &str) -> Command {
-        use std::os::unix::process::CommandExt;
         let path = self.bin.join(name);
         let mut command = match &self.run_as {
             Some(user) => {
@@ -519,7 +524,12 @@ impl TempCluster {
             }
             None => Command::new(path),
         };
-        command.process_group(0).current_dir(&self.dir);
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        command.current_dir(&self.dir);
         command
     }
 }

@@ -165,12 +165,32 @@ pub fn load_inputs(
     let mut named: std::collections::BTreeSet<PathBuf> =
         on_disk.iter().filter(|p| p.is_file()).cloned().collect();
     let mut stdin_at = None;
+    // A new migration on standard input, named inside a folder being read: it takes
+    // its place in that folder's order (the name tells where), not the place of `-`.
+    let mut placed: Option<PathBuf> = None;
     for path in paths {
         match stdin {
             Some(stdin) if path.as_os_str() == STDIN => {
                 stdin_at = Some(files.len());
                 files.push(stdin.name.clone());
                 named.insert(stdin.name.clone());
+            }
+            Some(stdin)
+                if placed.is_none()
+                    && path.is_dir()
+                    && !std::fs::exists(&stdin.name).unwrap_or(true) =>
+            {
+                match order::inside(path, &stdin.name) {
+                    Some(extra) => {
+                        let found = order::migration_files_with(path, Some(&extra))
+                            .map_err(|e| InputError::Folder(e.to_string()))?;
+                        if found.contains(&extra) {
+                            placed = Some(extra);
+                        }
+                        files.extend(found);
+                    }
+                    None => files.extend(input_files(std::slice::from_ref(path))?),
+                }
             }
             _ => files.extend(input_files(std::slice::from_ref(path))?),
         }
@@ -179,6 +199,7 @@ pub fn load_inputs(
     if let (Some(at), Some(stdin)) = (stdin_at, stdin) {
         let same = |f: &PathBuf| {
             f == &stdin.name
+                || placed.as_ref() == Some(f)
                 || matches!(
                     (std::fs::canonicalize(f), std::fs::canonicalize(&stdin.name)),
                     (Ok(a), Ok(b)) if a == b

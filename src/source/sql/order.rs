@@ -37,8 +37,16 @@ pub const ORDER_FILE: &str = "dblint.order";
 
 /// Files in `dir` to replay, in migration order (or the order `dblint.order` states).
 pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    migration_files_with(dir, None)
+}
+
+/// [`migration_files`] with `extra`, a path inside `dir` whose file is not on disk
+/// (standard input standing for a new migration), among them in its place in the
+/// migration order. A `dblint.order` lists what it lists: `extra` comes after it.
+pub fn migration_files_with(dir: &Path, extra: Option<&Path>) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     collect(dir, &mut files, &mut Vec::new())?;
+    files.extend(extra.map(Path::to_path_buf));
     files.retain(|p| is_migration(p));
     let files = match layout(&files) {
         Layout::Flyway => flyway_order(&files),
@@ -68,7 +76,36 @@ pub fn migration_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     if !order_file.is_file() {
         return Ok(files);
     }
-    stated_order(dir, &order_file)
+    let mut stated = stated_order(dir, &order_file)?;
+    stated.extend(
+        extra
+            .filter(|e| !stated.iter().any(|s| s == e))
+            .map(Path::to_path_buf),
+    );
+    Ok(stated)
+}
+
+/// `name` as a path inside the folder `dir` (`dir` joined with the rest), when it is
+/// inside it: compared through the folders that exist (links and `..` resolved), so
+/// `./m/V4__x.sql` and `m/new/V4__x.sql` (a folder not made yet) are inside `m`.
+pub fn inside(dir: &Path, name: &Path) -> Option<PathBuf> {
+    let dir_real = std::fs::canonicalize(dir).ok()?;
+    let absolute = std::path::absolute(name).ok()?;
+    let mut rest = Vec::new();
+    let mut existing = absolute.as_path();
+    let real = loop {
+        rest.push(existing.file_name()?.to_os_string());
+        existing = existing.parent()?;
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            break real;
+        }
+    };
+    let relative = real.strip_prefix(&dir_real).ok()?;
+    let mut path = dir.join(relative);
+    for part in rest.iter().rev() {
+        path.push(part);
+    }
+    Some(path)
 }
 
 /// Whose migrations a folder holds, for their order.
@@ -190,11 +227,11 @@ fn relative(path: &Path, dir: &Path) -> String {
         .into_owned()
 }
 
-/// Every file below `dir` to consider, following links to files and folders; hidden
-/// entries (`.git`, an editor's `.x.sql.swp`) are left out. Every other entry is read or
-/// is an error naming it: a dangling link, a link loop, a folder dblint may not read,
-/// or a FIFO, device or socket named like a migration. Leaving any of them out would
-/// replay a different history than the one deployed.
+/// Every file below `dir` to consider, following links to files; hidden entries
+/// (`.git`, an editor's `.x.sql.swp`) are left out. Every other entry is read or is an
+/// error naming it: a dangling link, a link loop, a link to a folder, a folder dblint
+/// may not read, or a FIFO, device or socket named like a migration. Leaving any of
+/// them out would replay a different history than the one deployed.
 fn collect(dir: &Path, out: &mut Vec<PathBuf>, open: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let unreadable = |path: &Path, why: String| {
         std::io::Error::other(format!("{}: cannot read: {why}", path.display()))
@@ -232,6 +269,15 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>, open: &mut Vec<PathBuf>) -> std::
                 return Err(unreadable(&path, why));
             }
         };
+        if meta.is_dir() && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink()) {
+            // Migration tools list folders without following links (Prisma's
+            // `readdir` entries, Flyway's and golang-migrate's walks), and the base of a
+            // pull request is read from git, which stores the link, not the folder.
+            return Err(unreadable(
+                &path,
+                "a link to a folder, which migration tools do not follow: put the folder there, or name it as an input of its own".into(),
+            ));
+        }
         if meta.is_dir() {
             collect(&path, out, open)?;
         } else if meta.is_file() {
