@@ -15,6 +15,12 @@
 #      audits) and check-jsonschema (GitHub's workflow and action schemas);
 #   5. the action's lint step, run as GitHub would run it, on a sample.
 #
+#   scripts/packaging.sh --zig   also builds a manylinux_2_28 wheel with zig as the C
+#                                compiler and linker (as the release workflow does for
+#                                glibc Linux; not in CI: about 9 minutes on 2 cores, in
+#                                target/zig), checks that it needs no glibc newer than
+#                                2.28, installs it and compares its report.
+#
 # The wheel and the crate are built with the dev profile, which shares its compiled
 # dependencies with the test build (the release workflow builds --release). Python
 # tools (tools/packaging/requirements.txt, pinned) live in a virtual environment cached
@@ -151,4 +157,20 @@ code=0
 grep -qx "exit-code=0" "$work/output" && grep -qx "sarif=$work/runner/dblint-default.sarif" "$work/output" \
   || fail "the action's lint step wrote: $(cat "$work/output")"
 grep -q '"version": "2.1.0"' "$work/runner/dblint-default.sarif" || fail "the action's SARIF file"
+if [ "${1:-}" = "--zig" ]; then
+  say "maturin build --zig (manylinux_2_28)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ziglang==0.17.1
+  PATH="$venv/bin:$PATH" CARGO_TARGET_DIR=target/zig "$venv/bin/maturin" build --locked --profile dev --strip \
+    --zig --compatibility manylinux_2_28 --out "$work/zig" --quiet 2> "$work/zig.log" \
+    || { cat "$work/zig.log" >&2; fail "maturin build --zig"; }
+  zig_wheel="$(ls "$work"/zig/dblint-"$version"-py3-none-manylinux_2_28_*.whl)"
+  python3 -m venv "$work/zig-venv"
+  "$work/zig-venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-index "$zig_wheel"
+  newest="$(objdump -T "$work/zig-venv/bin/dblint" | grep -o 'GLIBC_[0-9.]*' | sort -V -u | tail -n 1)"
+  [ "$(printf '%s\nGLIBC_2.28\n' "$newest" | sort -V | tail -n 1)" = GLIBC_2.28 ] \
+    || fail "the zig wheel needs $newest"
+  "$work/zig-venv/bin/dblint" lint "$sample" --format json --all --fail-on none > "$work/zig.json"
+  cmp -s "$reference" "$work/zig.json" || fail "the zig wheel lints $sample differently"
+  say "$(basename "$zig_wheel") needs glibc up to ${newest#GLIBC_}, installs and runs"
+fi
 say "all packaging checks pass"
