@@ -149,7 +149,7 @@ code=0
 (
   cd "$work"
   RUNNER_TEMP="$work/runner" GITHUB_OUTPUT="$work/output" \
-  DBLINT_PATHS="$(printf '  space dir/benchwarmers  \n\n')" DBLINT_CONFIG_INPUT="" \
+  DBLINT_WORKDIR="space dir" DBLINT_PATHS="$(printf '  benchwarmers  \n\n')" DBLINT_CONFIG_INPUT="" \
   DBLINT_FAIL_ON_INPUT="none" DBLINT_COMMENT=false DBLINT_COMMENT_KEY=default DBLINT_SARIF=true \
   GITHUB_TOKEN=unused bash -e "$work/lint-step.sh" > "$work/step.log" 2>&1
 ) || code=$?
@@ -157,6 +157,8 @@ code=0
 grep -qx "exit-code=0" "$work/output" && grep -qx "sarif=$work/runner/dblint-default.sarif" "$work/output" \
   || fail "the action's lint step wrote: $(cat "$work/output")"
 grep -q '"version": "2.1.0"' "$work/runner/dblint-default.sarif" || fail "the action's SARIF file"
+grep -q '"uri": "space dir/benchwarmers/' "$work/runner/dblint-default.sarif" \
+  || fail "the action's SARIF names files from outside working-directory's view"
 if [ "${1:-}" = "--zig" ]; then
   say "maturin build --zig (manylinux_2_28)"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check ziglang==0.17.1

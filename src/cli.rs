@@ -23,16 +23,16 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match cli.command {
-        Command::Lint(args) => commands::lint::run(&args),
-        Command::Inspect(args) => commands::inspect::run(&args),
-        Command::Trace(args) => commands::trace::run(&args),
-        Command::Rules(args) => commands::rules::run(&args),
-        Command::Explain { topic } => commands::explain::run(&topic),
-        Command::Init { force } => commands::init::run(force),
+    let result = match &cli.command {
+        Command::Lint(args) => commands::lint::run(args),
+        Command::Inspect(args) => commands::inspect::run(args),
+        Command::Trace(args) => commands::trace::run(args),
+        Command::Rules(args) => commands::rules::run(args),
+        Command::Explain { topic } => commands::explain::run(topic),
+        Command::Init { force } => commands::init::run(*force),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "dblint", &mut std::io::stdout());
+            clap_complete::generate(*shell, &mut cmd, "dblint", &mut std::io::stdout());
             Ok(Verdict::Pass)
         }
     };
@@ -42,10 +42,18 @@ pub fn run() -> ExitCode {
         Ok(Verdict::InvalidInput) => ExitCode::from(2),
         Err(error) => {
             let args: Vec<String> = std::env::args().skip(1).collect();
-            eprintln!(
-                "dblint: error: {}",
-                redact_connection_strings(&error.to_string(), &args)
-            );
+            let message = redact_connection_strings(&error.to_string(), &args);
+            eprintln!("dblint: error: {message}");
+            // The pull request's comment must not keep saying what an earlier run
+            // found: it says this run stopped, and why.
+            let report = match &cli.command {
+                Command::Lint(a) => Some(&a.report),
+                Command::Inspect(a) => Some(&a.report),
+                _ => None,
+            };
+            if let Some(report) = report {
+                crate::comment::post_failure(report, &message);
+            }
             ExitCode::from(2)
         }
     }

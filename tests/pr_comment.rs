@@ -870,3 +870,49 @@ fn redirects_foreign_pages_and_lost_posts_are_not_followed() {
     let summary_md = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
     assert!(summary_md.contains("## dblint: 1 finding"), "{summary_md}");
 }
+
+/// A run that stops with an error (exit 2) says so in the comment, so the pull request
+/// never shows an earlier run's verdict; GitLab without a token (a fork's merge request,
+/// a protected variable) is a note, not a failed job.
+#[test]
+fn an_error_replaces_the_verdict_and_a_missing_gitlab_token_is_no_failure() {
+    let fake = Fake::start();
+    let dir = temp_tree(&[("a.sql", USERS)]);
+    let first = github_run(dir.path(), &fake, &["a.sql"], &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let id = fake.comments().last().unwrap().0;
+    fake.take();
+    let broken = github_run(dir.path(), &fake, &["a.sql"], &["--config", "missing.toml"]);
+    assert_eq!(broken.code, 2, "{}", broken.stderr);
+    assert!(
+        broken.stderr.contains("configuration file not found"),
+        "{}",
+        broken.stderr
+    );
+    assert_eq!(
+        summary(&fake.take()).last().unwrap(),
+        &format!("PATCH /repos/o/r/issues/comments/{id}")
+    );
+    let body = fake.comments().last().unwrap().1.clone();
+    assert!(body.starts_with(MARKER), "{body}");
+    assert!(
+        body.contains("no verdict") && body.contains("missing.toml"),
+        "{body}"
+    );
+    let gitlab = run(
+        dir.path(),
+        &["lint", "a.sql", "--gitlab-comment"],
+        &[
+            ("CI_API_V4_URL", format!("{}/api/v4", fake.url())),
+            ("CI_PROJECT_ID", "42".to_string()),
+            ("CI_MERGE_REQUEST_IID", "7".to_string()),
+        ],
+    );
+    assert_eq!(gitlab.code, 0, "{}", gitlab.stderr);
+    assert!(
+        gitlab.stderr.contains("DBLINT_GITLAB_TOKEN is not set"),
+        "{}",
+        gitlab.stderr
+    );
+    assert!(fake.take().is_empty());
+}

@@ -230,12 +230,31 @@ fn misuse_is_one_line_and_exit_two() {
             vec!["lint", "a.sql", "-", "--stdin-filename", "s.prisma"],
             "lint it alone",
         ),
+        // The report may not take the name standard input stood for.
+        (
+            vec![
+                "lint",
+                "a.sql",
+                "-",
+                "--stdin-filename",
+                "new.sql",
+                "--format",
+                "json",
+                "--output",
+                "new.sql",
+            ],
+            "one of the input files",
+        ),
     ] {
         let run = with_stdin(dir.path(), &args, USERS);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
         assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
     }
+    assert!(
+        !dir.path().join("new.sql").exists(),
+        "the report took new.sql"
+    );
 }
 
 /// A new migration on standard input, named inside a folder: replayed in its place in

@@ -71,18 +71,26 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
         }),
     }
     .map_err(|e| crate::error::Error::new(e.to_string()))?;
-    // The files replay read: neither the report nor the baseline ever replaces one.
+    // The files replay read: neither the report nor the baseline ever replaces one,
+    // nor takes the name standard input stood for (a new migration).
+    let resolved = |p: &std::path::Path| {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = std::fs::canonicalize(parent.unwrap_or(std::path::Path::new("."))).ok()?;
+            Some(dir.join(p.file_name()?))
+        })
+    };
     for (flag, path) in [
         ("--output", &args.report.output),
         ("--write-baseline", &args.report.write_baseline),
     ] {
-        let Some(target) = path.as_ref().and_then(|p| std::fs::canonicalize(p).ok()) else {
+        let Some(target) = path.as_deref().and_then(resolved) else {
             continue;
         };
         if loaded
             .files
             .iter()
-            .any(|i| std::fs::canonicalize(i).ok().as_ref() == Some(&target))
+            .any(|i| resolved(i).as_ref() == Some(&target))
         {
             return Err(format!(
                 "{flag} {}: that is one of the input files; write it elsewhere",

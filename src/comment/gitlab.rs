@@ -51,9 +51,14 @@ pub fn merge_request(env: &dyn Fn(&str) -> Option<String>) -> Result<Target<Merg
         ));
     }
     let api = set("CI_API_V4_URL").ok_or("--gitlab-comment: CI_API_V4_URL is not set")?;
-    let token = set("DBLINT_GITLAB_TOKEN").or_else(|| set("GITLAB_TOKEN")).ok_or(
-        "--gitlab-comment: DBLINT_GITLAB_TOKEN is not set (a project access token with the api scope; CI_JOB_TOKEN may not write merge request notes)",
-    )?;
+    // A merge request from a fork, or from an unprotected branch when the variable is
+    // protected, gets no token: like a fork's read-only token on GitHub, that is no
+    // comment, not a failed job.
+    let Some(token) = set("DBLINT_GITLAB_TOKEN").or_else(|| set("GITLAB_TOKEN")) else {
+        return Ok(Target::Nowhere(
+            "DBLINT_GITLAB_TOKEN is not set in this pipeline (a project access token with the api scope; a protected variable is not given to unprotected branches or forks; CI_JOB_TOKEN may not write notes)".into(),
+        ));
+    };
     let client = Client::new(&api, "CI_API_V4_URL", vec![("PRIVATE-TOKEN", token)])?;
     Ok(Target::Here(MergeRequest {
         client,

@@ -108,6 +108,27 @@ pub fn post(destination: Destination, key: &str, report: &str) -> bool {
     }
 }
 
+/// After a run that stopped with an error (exit 2) before its report: the comment says
+/// so, with the error line, instead of still showing an earlier run's verdict. Quiet
+/// when the comment cannot be placed (the error may be about that very setting).
+pub fn post_failure(args: &crate::args::ReportArgs, error: &str) {
+    let Ok(Some(destination)) = destination(args, &|k| std::env::var(k).ok()) else {
+        return;
+    };
+    let shown: String = error
+        .chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let body = format!(
+        "## dblint: no verdict · ❌ dblint stopped with an error\n\n`{shown}`\n\nThe job's log has the rest. What an earlier run reported here no longer holds.\n"
+    );
+    post(destination, &args.comment_key, &body);
+}
+
 impl<T> Target<T> {
     fn map<U>(self, f: impl FnOnce(T) -> U) -> Target<U> {
         match self {
