@@ -65,7 +65,7 @@ CONF
      DBLINT_TEST_WITHOUT_POSTGIS=1 \
      DBLINT_TRACE_SUMMARY="$summaries/$major" \
      DBLINT_PARITY_SUMMARY="$summaries/$major.parity" \
-     cargo test --quiet --no-fail-fast --test trace_differential --test live --test hostile_database --test corpus_parity -- \
+     cargo test --quiet --no-fail-fast --test trace_differential --test live --test hostile_database --test corpus_parity --test diff -- \
        --skip connection_errors --skip tls_modes >"$summaries/$major.log" 2>&1; then
     cat "$summaries/$major"
     echo "PostgreSQL $major: inspect = lint: $(sort "$summaries/$major.parity" | paste -sd ';' | sed 's/;/; /g'); live and hostile-owner tests pass"

@@ -58,6 +58,13 @@ sample=sample-dbs/benchwarmers
 # 1. The crate.
 say "cargo package"
 cargo package --locked --quiet --allow-dirty 2> "$work/package.log" || { cat "$work/package.log" >&2; fail "cargo package"; }
+# cargo package verifies the crate in this target directory, and the dev build's
+# fingerprints then point at target/package/'s copies of the sources: later edits to
+# src/ would look up to date to `cargo build` and `cargo test`. Drop those fingerprints
+# so the next build compiles the working tree again.
+for dep in target/debug/.fingerprint/dblint-*/dep-*; do
+  if [ -f "$dep" ] && grep -aq "package/dblint-" "$dep"; then rm -rf "$(dirname "$dep")"; fi
+done
 listed="$(cargo package --locked --list --allow-dirty 2>/dev/null)"
 if grep -E '^(tests|sample-dbs|scripts|examples|tools|npm|\.ci|\.github|docs)/' <<< "$listed"; then
   fail "the crate holds files that are not dblint's sources (above): fix include in Cargo.toml"

@@ -18,6 +18,9 @@ pub enum Command {
     Lint(LintArgs),
     /// Read a live database's catalog (read-only) and grade it
     Inspect(InspectArgs),
+    /// Compare schemas: is the database what its migrations (or another database, or
+    /// a schema.prisma) say? Exit 0 equal, 1 different, 2 error
+    Diff(DiffArgs),
     /// Apply migrations to a throwaway PostgreSQL and show, per statement, the locks,
     /// rewrites and scans it really took beside what `lint --locks` predicts
     Trace(TraceArgs),
@@ -226,6 +229,62 @@ pub struct ReportArgs {
     /// (letters, digits, `.`, `_`, `-`)
     #[arg(long, value_name = "KEY", default_value = "default")]
     pub comment_key: String,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// Two or more sides, the first the reference: a connection string (`-` for
+    /// DATABASE_URL or the PG* variables), a SQL file or migrations folder, or a
+    /// schema.prisma
+    #[arg(required = true, num_args = 2.., value_name = "SIDE")]
+    pub sides: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Leave out differences whose path matches GLOB (`table public.* index hotfix_*`,
+    /// `* column * comment`) or a group (`names`: default constraint names against
+    /// others; `validity`); repeatable, added to dblint.toml's [diff] ignore
+    #[arg(long, value_name = "GLOB")]
+    pub ignore: Vec<String>,
+    /// Compare the order of columns too (a rollback that re-adds a column moves it)
+    #[arg(long)]
+    pub strict: bool,
+    /// Fail (exit 1) when objects of kinds dblint does not compare were seen, or
+    /// statements replay cannot follow
+    #[arg(long)]
+    pub strict_coverage: bool,
+    /// Compare only schemas matching GLOB (repeatable)
+    #[arg(long = "schema", value_name = "GLOB")]
+    pub schemas: Vec<String>,
+    /// Leave out schemas matching GLOB (repeatable)
+    #[arg(long = "exclude-schema", value_name = "GLOB")]
+    pub exclude_schemas: Vec<String>,
+    /// Longest a catalog query may run on a database side, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=2_147_483))]
+    pub statement_timeout: u64,
+    /// Longest a catalog query may wait for a lock, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=2_147_483))]
+    pub lock_timeout: u64,
+    /// Configuration file (default: dblint.toml near the first file side, or above
+    /// the current directory)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore dblint.toml
+    #[arg(long)]
+    pub no_config: bool,
+    /// Write the report to FILE instead of stdout (whole or not at all)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour the terminal report
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(clap::Args, Debug)]

@@ -26,6 +26,7 @@ pub fn run() -> ExitCode {
     let result = match &cli.command {
         Command::Lint(args) => commands::lint::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Diff(args) => commands::diff::run(args),
         Command::Trace(args) => commands::trace::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain { topic } => commands::explain::run(topic),

@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod comment;
+pub mod compare;
 pub mod docs;
 pub mod encoding;
 pub mod engine;

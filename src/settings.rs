@@ -57,6 +57,20 @@ pub struct Settings {
     pub prisma_version: Option<u32>,
     /// The configuration file that was read, if any.
     pub config_file: Option<PathBuf>,
+    /// `[diff]`: what `dblint diff` leaves out and how strict it is.
+    pub diff: DiffSettings,
+}
+
+/// `[diff]` in dblint.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiffSettings {
+    /// Globs over a difference's path (`table public.* index hotfix_*`,
+    /// `* column * comment`) or a group name (`names`, `validity`).
+    pub ignore: Vec<String>,
+    /// Compare column order too.
+    pub strict: bool,
+    /// Objects of kinds dblint does not compare make the run fail (exit 1).
+    pub strict_coverage: bool,
 }
 
 impl Default for Settings {
@@ -74,6 +88,7 @@ impl Default for Settings {
             prisma_version: None,
             paths: Vec::new(),
             config_file: None,
+            diff: DiffSettings::default(),
         }
     }
 }
@@ -380,8 +395,42 @@ impl Settings {
                         settings.paths.push((glob.clone(), path));
                     }
                 }
+                "diff" => {
+                    let body = value
+                        .as_table()
+                        .ok_or_else(|| err(None, key, "diff must be a [diff] section".into()))?;
+                    for (k, v) in body {
+                        match k.as_str() {
+                            "ignore" => {
+                                settings.diff.ignore = string_list(v).ok_or_else(|| {
+                                    err(Some("diff"), k, "ignore must be a list of strings".into())
+                                })?;
+                                for g in &settings.diff.ignore {
+                                    check_glob(g).map_err(|e| err(Some("diff"), k, e))?;
+                                }
+                            }
+                            "strict" | "strict_coverage" => {
+                                let flag = v.as_bool().ok_or_else(|| {
+                                    err(Some("diff"), k, format!("{k} must be true or false, not {v}"))
+                                })?;
+                                if k == "strict" {
+                                    settings.diff.strict = flag;
+                                } else {
+                                    settings.diff.strict_coverage = flag;
+                                }
+                            }
+                            other => {
+                                return Err(err(
+                                    Some("diff"),
+                                    k,
+                                    format!("unknown key `{other}` in [diff] (expected ignore, strict, strict_coverage)"),
+                                ))
+                            }
+                        }
+                    }
+                }
                 _ => {
-                    let known = "fail_on, min_grade, pg_version, prisma_version, packs, enable, disable, ignore, [rules.<id>], [options.<pack>], [paths.\"<glob>\"]";
+                    let known = "fail_on, min_grade, pg_version, prisma_version, packs, enable, disable, ignore, [rules.<id>], [options.<pack>], [paths.\"<glob>\"], [diff]";
                     return Err(err(
                         None,
                         key,

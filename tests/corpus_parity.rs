@@ -7,7 +7,7 @@
 //! string, or statement by statement), and then:
 //!
 //! - the catalog's model and the replayed one are compared field by field
-//!   (`model::compare`, the same comparison as the fixture parity of tests/live.rs);
+//!   (`dblint::compare`, the same comparison as the fixture parity of tests/live.rs);
 //! - `inspect`'s findings and `lint`'s (whole schema) are compared by fingerprint
 //!   (rules that need statistics, and migration rules, left out);
 //! - a statement PostgreSQL rejects while the set is applied is a difference too.
@@ -112,7 +112,7 @@ fn replay_equals_the_catalog_on_every_corpus_history() {
         let catalog = catalog_model(&db);
         tables += catalog.tables.len();
         found.extend(
-            dblint::model::compare::differences(&catalog, &replayed)
+            dblint::compare::differences(&catalog, &replayed)
                 .iter()
                 .map(|d| ("model", d.to_string())),
         );

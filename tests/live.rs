@@ -8,8 +8,9 @@
 
 mod common;
 use common::pg::{
-    admin_url, catalog_model, extension_available, fingerprints, fresh_db, load, may_lack_postgis,
-    min_server_version, parity_summary as summary, server_major, try_load, url_for, PASSWORD,
+    admin_url, catalog_model, extension_available, fingerprints, fresh_db, load, logged_statements,
+    may_lack_postgis, min_server_version, parity_summary as summary, server_major, try_load,
+    url_for, PASSWORD,
 };
 use common::{dblint, root};
 use std::collections::BTreeSet;
@@ -44,7 +45,7 @@ fn parity(tag: &str, files: Vec<PathBuf>) -> Result<(), String> {
     // The models, field by field (not only the findings): a property one source
     // drops fails here.
     let replayed = dblint::source::sql::load(&files).unwrap().database;
-    let differences = dblint::model::compare::differences(&catalog_model(&db), &replayed);
+    let differences = dblint::compare::differences(&catalog_model(&db), &replayed);
     if !differences.is_empty() {
         return Err(format!(
             "{tag}: the catalog's model (left) and the replayed one (right) differ:\n{}",
@@ -224,26 +225,6 @@ fn inspect_matches_lint_on_every_rule_fixture() {
         problems.len()
     ));
     assert_no_problems("rule fixtures", problems);
-}
-
-/// Statements the server logged for one application name (log_statement = all).
-fn logged_statements(application: &str) -> Vec<String> {
-    let log =
-        std::env::var("DBLINT_TEST_PG_LOG").expect("DBLINT_TEST_PG_LOG (set by scripts/pg.sh)");
-    let text = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{log}: {e}"));
-    let marker = format!(" {application}: LOG:  ");
-    text.lines()
-        .filter_map(|l| l.split_once(&marker).map(|(_, rest)| rest.to_string()))
-        .filter_map(|rest| {
-            rest.strip_prefix("statement: ")
-                .map(str::to_string)
-                .or_else(|| {
-                    rest.split_once(": ")
-                        .filter(|(head, _)| head.starts_with("execute"))
-                        .map(|(_, s)| s.to_string())
-                })
-        })
-        .collect()
 }
 
 fn wide_schema(tables: usize) -> PathBuf {

@@ -9,8 +9,8 @@
 mod common;
 
 use common::{dblint_in, temp_tree};
+use dblint::compare;
 use dblint::engine;
-use dblint::model::compare;
 use dblint::source::{prisma, sql, DiagnosticLevel};
 use std::path::{Path, PathBuf};
 

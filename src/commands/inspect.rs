@@ -57,49 +57,22 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
     let exclude = schema_globs(&args.exclude_schemas, "--exclude-schema")?;
 
     let bar = progress(&format!("connecting to {}", info.describe()));
-    let result = (|| -> std::result::Result<Read, String> {
-        let mut client = connect(&info).map_err(|e| e.to_string())?;
-        watchdog(Duration::from_secs(args.statement_timeout));
+    let limits = SessionLimits {
+        statement_timeout: Duration::from_secs(args.statement_timeout),
+        lock_timeout: Duration::from_secs(args.lock_timeout),
+    };
+    watchdog(limits.statement_timeout);
+    let result = if args.print_queries {
+        print_queries(&info, limits).map(Read::Queries)
+    } else {
         if let Some(b) = &bar {
             b.set_message("reading the catalog");
         }
-        let limits = SessionLimits {
-            statement_timeout: Duration::from_secs(args.statement_timeout),
-            lock_timeout: Duration::from_secs(args.lock_timeout),
-        };
-        let mut tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
-        let server_info = server(&mut tx).map_err(|e| e.to_string())?;
-        let version = server_info.version;
-        if args.print_queries {
-            let text: String = crate::source::catalog::queries::all(version)
-                .iter()
-                .map(|q| format!("{q};\n\n"))
-                .collect();
-            return Ok(Read::Queries(text));
-        }
-        if version < 120000 {
-            return Err(format!(
-                "PostgreSQL {} is not supported: dblint needs 12 or later",
-                version / 10000
-            ));
-        }
-        let (mut db, gaps) = read_catalog(&mut tx, &server_info).map_err(|e| e.to_string())?;
-        db.live = Some(crate::model::LiveInfo {
-            server_version: version,
-            stats_age_days: server_info.stats_age_days,
-        });
-        // Nothing was written; end the snapshot without committing anything.
-        tx.rollback().map_err(|e| {
-            format!(
-                "cannot end the read-only transaction: {}",
-                crate::source::catalog::build::server_message(&e)
-            )
-        })?;
-        // The catalog is read: the watchdog stands down.
-        crate::source::catalog::build::LAST_SENT_MS
-            .store(u64::MAX, std::sync::atomic::Ordering::Relaxed);
-        Ok(Read::Database(Box::new(db), gaps))
-    })();
+        read_live(&info, limits, false).map(|r| Read::Database(Box::new(r.database), r.gaps))
+    };
+    // The catalog is read: the watchdog stands down.
+    crate::source::catalog::build::LAST_SENT_MS
+        .store(u64::MAX, std::sync::atomic::Ordering::Relaxed);
     let read = result.map_err(|e| {
         if let Some(b) = &bar {
             b.finish_and_clear();
@@ -166,11 +139,80 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
     )
 }
 
+/// One database, read: its model, what could not be read, and (when asked) the
+/// objects of kinds the model does not hold.
+pub(crate) struct LiveRead {
+    pub database: crate::model::Database,
+    pub gaps: ReadGaps,
+    pub unmodelled: Vec<crate::source::catalog::build::Unmodelled>,
+    /// The migration tool's history table, when asked for and found.
+    pub history: Option<crate::source::catalog::history::History>,
+}
+
+/// Read one database: connect, one read-only snapshot, the catalog queries (and, for
+/// `dblint diff`, [`queries::unmodelled`](crate::source::catalog::queries::unmodelled)
+/// and the migration history), then end the snapshot without committing anything. The
+/// caller runs the [`watchdog`].
+pub(crate) fn read_live(
+    info: &ConnInfo,
+    limits: SessionLimits,
+    for_diff: bool,
+) -> std::result::Result<LiveRead, String> {
+    let mut client = connect(info).map_err(|e| e.to_string())?;
+    let mut tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
+    let server_info = server(&mut tx).map_err(|e| e.to_string())?;
+    let version = server_info.version;
+    if version < 120000 {
+        return Err(format!(
+            "PostgreSQL {} is not supported: dblint needs 12 or later",
+            version / 10000
+        ));
+    }
+    let (mut db, gaps) = read_catalog(&mut tx, &server_info).map_err(|e| e.to_string())?;
+    let (unmodelled, history) = if for_diff {
+        (
+            crate::source::catalog::build::unmodelled(&mut tx).map_err(|e| e.to_string())?,
+            crate::source::catalog::history::read(&mut tx, &server_info.locked_tables)
+                .map_err(|e| e.to_string())?,
+        )
+    } else {
+        (Vec::new(), None)
+    };
+    db.live = Some(crate::model::LiveInfo {
+        server_version: version,
+        stats_age_days: server_info.stats_age_days,
+    });
+    // Nothing was written; end the snapshot without committing anything.
+    tx.rollback().map_err(|e| {
+        format!(
+            "cannot end the read-only transaction: {}",
+            crate::source::catalog::build::server_message(&e)
+        )
+    })?;
+    Ok(LiveRead {
+        database: db,
+        gaps,
+        unmodelled,
+        history,
+    })
+}
+
+/// `--print-queries`: the catalog queries for this server's version.
+fn print_queries(info: &ConnInfo, limits: SessionLimits) -> std::result::Result<String, String> {
+    let mut client = connect(info).map_err(|e| e.to_string())?;
+    let mut tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
+    let version = server(&mut tx).map_err(|e| e.to_string())?.version;
+    Ok(crate::source::catalog::queries::all(version)
+        .iter()
+        .map(|q| format!("{q};\n\n"))
+        .collect())
+}
+
 /// Give up on a server that stops answering: each catalog statement must get its
 /// answer within `statement_timeout` (which the server enforces) plus a margin, or
 /// inspect ends with one line and exit 2 instead of waiting forever. Runs until the
 /// process ends; nothing has been printed to stdout while the catalog is read.
-fn watchdog(statement_timeout: Duration) {
+pub(crate) fn watchdog(statement_timeout: Duration) {
     use crate::source::catalog::build::{sending, LAST_SENT_MS};
     use std::sync::atomic::Ordering;
     let limit = statement_timeout.saturating_add(Duration::from_secs(10));
@@ -220,7 +262,7 @@ fn nothing_to_grade(target: &str, read_tables: usize, args: &InspectArgs) -> Str
     format!("nothing to grade in {target}: {why} (--allow-empty accepts an empty schema)")
 }
 
-fn schema_globs(
+pub(crate) fn schema_globs(
     globs: &[String],
     flag: &str,
 ) -> std::result::Result<Option<globset::GlobSet>, String> {
@@ -237,7 +279,7 @@ fn schema_globs(
         .map_err(|e| format!("{flag}: {e}"))
 }
 
-fn filter_schemas(
+pub(crate) fn filter_schemas(
     db: &mut crate::model::Database,
     include: Option<&globset::GlobSet>,
     exclude: Option<&globset::GlobSet>,

@@ -1,5 +1,6 @@
 //! One file per subcommand. Each returns the exit code, or an error message (exit 2).
 
+pub mod diff;
 pub mod explain;
 pub mod init;
 pub mod inspect;

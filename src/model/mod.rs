@@ -2,7 +2,6 @@
 //! replaying SQL (`source::sql`) or, later, by reading a live catalog. Rules only ever
 //! see these types, never parser nodes or database rows.
 
-pub mod compare;
 pub mod default_names;
 mod names;
 mod objects;
@@ -41,7 +40,7 @@ pub struct Database {
     pub index_owner: BTreeMap<QualifiedName, QualifiedName>,
     /// Functions the replayed SQL created (each name's overloads), for the volatility
     /// of column defaults (`source::sql::volatility`). Replay only: `inspect` leaves
-    /// it empty and the parity comparison (`compare::facts`) leaves it out, since only
+    /// it empty and the parity comparison (`crate::compare::facts`) leaves it out, since only
     /// migration review, which always replays, asks about volatility.
     pub functions: BTreeMap<QualifiedName, Vec<Function>>,
     /// Set when the model was read from a live server.

@@ -2,6 +2,7 @@
 //! file here, the `Format` enum (`args.rs`) and [`write`]. [`publish`] is the end of
 //! every grading command: baseline files, the report, `--output`, the gate.
 
+pub mod diff;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;

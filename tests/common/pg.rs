@@ -353,3 +353,23 @@ pub fn parity_summary(line: &str) {
         writeln!(f, "{line}").unwrap();
     }
 }
+
+/// Statements the server logged for one application name (log_statement = all).
+pub fn logged_statements(application: &str) -> Vec<String> {
+    let log =
+        std::env::var("DBLINT_TEST_PG_LOG").expect("DBLINT_TEST_PG_LOG (set by scripts/pg.sh)");
+    let text = std::fs::read_to_string(&log).unwrap_or_else(|e| panic!("{log}: {e}"));
+    let marker = format!(" {application}: LOG:  ");
+    text.lines()
+        .filter_map(|l| l.split_once(&marker).map(|(_, rest)| rest.to_string()))
+        .filter_map(|rest| {
+            rest.strip_prefix("statement: ")
+                .map(str::to_string)
+                .or_else(|| {
+                    rest.split_once(": ")
+                        .filter(|(head, _)| head.starts_with("execute"))
+                        .map(|(_, s)| s.to_string())
+                })
+        })
+        .collect()
+}

@@ -46,7 +46,7 @@ impl Rule for ExclusionConstraintLock {
         actions
             .iter()
             .filter_map(|a| match a {
-                TableAction::AddConstraint(ConstraintSpec::Exclusion { name }) => Some(name),
+                TableAction::AddConstraint(ConstraintSpec::Exclusion { name, .. }) => Some(name),
                 _ => None,
             })
             .map(|name| {

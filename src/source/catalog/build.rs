@@ -96,6 +96,9 @@ pub struct ServerInfo {
     pub block_size: i64,
     /// Tables (oids) another session holds or waits for an ACCESS EXCLUSIVE lock on.
     pub locked_tables: Vec<i64>,
+    /// The user's schemas, empty ones too (not `pg_catalog`, `information_schema`,
+    /// `pg_toast*`, `pg_temp_*`, nor one an extension created).
+    pub schemas: Vec<String>,
 }
 
 pub fn server(client: &mut impl GenericClient) -> Result<ServerInfo, CatalogError> {
@@ -109,6 +112,7 @@ pub fn server(client: &mut impl GenericClient) -> Result<ServerInfo, CatalogErro
         stats_age_days: get::<Option<f64>>(row, "stats_age_days")?.unwrap_or(0.0),
         block_size: get(row, "block_size")?,
         locked_tables: get(row, "locked_tables")?,
+        schemas: get(row, "schemas")?,
     })
 }
 
@@ -245,6 +249,12 @@ pub fn read_catalog(
         block_size: server.block_size,
         locked: server.locked_tables.clone(),
     };
+    reader.db.schemas.extend(
+        server
+            .schemas
+            .iter()
+            .map(|s| crate::model::Name::from(s.as_str())),
+    );
     reader.tables(client)?;
     reader.columns(client)?;
     let keys = reader.constraints(client, server.version)?;
@@ -866,4 +876,30 @@ mod tests {
         let t = data_type("\"Status\"", "\"Status\"", "Status", "public", "e", false);
         assert_eq!(t.to_string(), "public.Status");
     }
+}
+
+/// One object of a kind the model does not hold (see [`queries::unmodelled`]): what
+/// `dblint diff` lists as "not compared".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Unmodelled {
+    /// `function`, `trigger`, `statistics object`, … (one of the query's kinds).
+    pub kind: String,
+    /// Empty for kinds outside schemas (casts, event triggers, publications).
+    pub schema: String,
+    /// A function's name with its argument types; a trigger or rule as `table.name`.
+    pub name: String,
+}
+
+/// The objects of kinds the model does not hold, in one query.
+pub fn unmodelled(client: &mut impl GenericClient) -> Result<Vec<Unmodelled>, CatalogError> {
+    query(client, &queries::unmodelled())?
+        .iter()
+        .map(|row| {
+            Ok(Unmodelled {
+                kind: get(row, "kind")?,
+                schema: get(row, "schema")?,
+                name: get(row, "name")?,
+            })
+        })
+        .collect()
 }

@@ -4,4 +4,5 @@
 pub mod build;
 pub mod connect;
 pub mod conninfo;
+pub mod history;
 pub mod queries;

@@ -55,8 +55,8 @@ const TABLE_KINDS: &str =
     "c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'f']::pg_catalog.\"char\"[])";
 
 /// Version, database, how many days the usage statistics cover, the block size (bytes
-/// per page, to turn `relpages` into bytes), and the tables another session holds or
-/// waits for an ACCESS EXCLUSIVE lock on (directly or on one of their indexes: a
+/// per page, to turn `relpages` into bytes), the user's schemas (empty ones too; not
+/// the system's nor an extension's), and the tables another session holds or waits for an ACCESS EXCLUSIVE lock on (directly or on one of their indexes: a
 /// migration, `VACUUM FULL`, `REINDEX`, `CLUSTER`).
 ///
 /// Deparsing an expression (`pg_get_expr` with a relation, `pg_get_indexdef`,
@@ -68,6 +68,13 @@ pub const SERVER: &str = "SELECT pg_catalog.current_setting('server_version_num'
         (EXTRACT(EPOCH FROM pg_catalog.now() OPERATOR(pg_catalog.-) COALESCE(d.stats_reset, pg_catalog.pg_postmaster_start_time()))
            OPERATOR(pg_catalog./) 86400)::pg_catalog.float8 AS stats_age_days,
         pg_catalog.current_setting('block_size')::pg_catalog.int8 AS block_size,
+        ARRAY(SELECT n.nspname::pg_catalog.text FROM pg_catalog.pg_namespace n
+              WHERE n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema']::pg_catalog.name[])
+                AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp\\_%'
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                                WHERE dep.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass
+                                  AND dep.objid OPERATOR(pg_catalog.=) n.oid AND dep.deptype OPERATOR(pg_catalog.=) 'e')
+              ORDER BY 1) AS schemas,
         ARRAY(SELECT DISTINCT COALESCE(x.indrelid, l.relation)::pg_catalog.int8
               FROM pg_catalog.pg_locks l
               LEFT JOIN pg_catalog.pg_index x ON x.indexrelid OPERATOR(pg_catalog.=) l.relation
@@ -423,4 +430,80 @@ pub fn all(version: i32) -> Vec<String> {
         policies(),
         held_locks(),
     ]
+}
+
+/// Objects of kinds the model does not hold, one row each (`kind`, `schema`, `name`),
+/// for `dblint diff`'s "not compared" inventory: functions, procedures, aggregates,
+/// triggers, rules, statistics objects, composite, range and base types, collations,
+/// operators, text search configurations, casts, event triggers and publications
+/// that belong to the user (not in a system schema, not created by an extension).
+/// Names only: nothing is deparsed, so no table lock is taken.
+pub fn unmodelled() -> String {
+    format!(
+        "SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
+                     WHEN 'w' THEN 'window function' ELSE 'function' END AS kind,
+                n.nspname::pg_catalog.text AS schema,
+                (p.proname::pg_catalog.text OPERATOR(pg_catalog.||) '(' OPERATOR(pg_catalog.||)
+                 pg_catalog.oidvectortypes(p.proargtypes) OPERATOR(pg_catalog.||) ')') AS name
+         FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid {eq} p.pronamespace
+         WHERE {user_proc}
+         UNION ALL
+         SELECT 'trigger', n.nspname::pg_catalog.text,
+                (c.relname::pg_catalog.text OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) tg.tgname::pg_catalog.text)
+         FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid {eq} tg.tgrelid
+              JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         WHERE NOT tg.tgisinternal AND {USER_RELATION}
+         UNION ALL
+         SELECT 'rule', n.nspname::pg_catalog.text,
+                (c.relname::pg_catalog.text OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) r.rulename::pg_catalog.text)
+         FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid {eq} r.ev_class
+              JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+         WHERE r.rulename OPERATOR(pg_catalog.<>) '_RETURN' AND {USER_RELATION}
+         UNION ALL
+         SELECT 'statistics object', n.nspname::pg_catalog.text, s.stxname::pg_catalog.text
+         FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid {eq} s.stxnamespace
+         WHERE {user_statistics}
+         UNION ALL
+         SELECT CASE t.typtype WHEN 'c' THEN 'composite type' WHEN 'b' THEN 'base type' ELSE 'range type' END,
+                n.nspname::pg_catalog.text, t.typname::pg_catalog.text
+         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid {eq} t.typnamespace
+              LEFT JOIN pg_catalog.pg_class c ON c.oid {eq} t.typrelid
+         WHERE ((t.typtype {eq} 'c' AND c.relkind {eq} 'c') OR t.typtype {eq} 'r'
+                OR (t.typtype {eq} 'b' AND t.typcategory OPERATOR(pg_catalog.<>) 'A'))
+           AND {USER_TYPE}
+         UNION ALL
+         SELECT 'collation', n.nspname::pg_catalog.text, co.collname::pg_catalog.text
+         FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid {eq} co.collnamespace
+         WHERE {user_collation}
+         UNION ALL
+         SELECT 'operator', n.nspname::pg_catalog.text, o.oprname::pg_catalog.text
+         FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid {eq} o.oprnamespace
+         WHERE {user_operator}
+         UNION ALL
+         SELECT 'text search configuration', n.nspname::pg_catalog.text, ts.cfgname::pg_catalog.text
+         FROM pg_catalog.pg_ts_config ts JOIN pg_catalog.pg_namespace n ON n.oid {eq} ts.cfgnamespace
+         WHERE {user_ts_config}
+         UNION ALL
+         SELECT 'cast', '', (pg_catalog.format_type(ca.castsource, NULL) OPERATOR(pg_catalog.||) ' AS '
+                             OPERATOR(pg_catalog.||) pg_catalog.format_type(ca.casttarget, NULL))
+         FROM pg_catalog.pg_cast ca
+         WHERE ca.oid OPERATOR(pg_catalog.>=) 16384
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                           WHERE d.classid {eq} 'pg_catalog.pg_cast'::pg_catalog.regclass
+                             AND d.objid {eq} ca.oid AND d.deptype {eq} 'e')
+         UNION ALL
+         SELECT 'event trigger', '', e.evtname::pg_catalog.text FROM pg_catalog.pg_event_trigger e
+         WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                           WHERE d.classid {eq} 'pg_catalog.pg_event_trigger'::pg_catalog.regclass
+                             AND d.objid {eq} e.oid AND d.deptype {eq} 'e')
+         UNION ALL
+         SELECT 'publication', '', pub.pubname::pg_catalog.text FROM pg_catalog.pg_publication pub
+         ORDER BY 1, 2, 3",
+        eq = eq!(),
+        user_proc = user_object!("pg_proc", "p.oid"),
+        user_statistics = user_object!("pg_statistic_ext", "s.oid"),
+        user_collation = user_object!("pg_collation", "co.oid"),
+        user_operator = user_object!("pg_operator", "o.oid"),
+        user_ts_config = user_object!("pg_ts_config", "ts.oid"),
+    )
 }

@@ -703,6 +703,7 @@ pub fn effects(
                     | TableAction::DropConstraint { .. }
                     | TableAction::AddIdentity { .. }
                     | TableAction::DropIdentity { .. }
+                    | TableAction::SetIdentity { .. }
                     | TableAction::RowSecurity(_)
                     | TableAction::ForceRowSecurity(_)
                     | TableAction::AddInherit(_)
@@ -800,8 +801,8 @@ pub fn effects(
                 ));
             }
         }
-        Statement::AlterSequenceOwnedBy {
-            owned_by: Some((owner, _)),
+        Statement::AlterSequence {
+            owned_by: Some(Some((owner, _))),
             ..
         } => out.extend(effect(table(owner), LockLevel::AccessShare, false, false)),
         Statement::Comment {
@@ -934,7 +935,10 @@ pub fn effects(
         | Statement::AlterEnumRenameValue { .. }
         | Statement::CreateDomain { .. }
         | Statement::CreateSequence { .. }
-        | Statement::AlterSequenceOwnedBy { owned_by: None, .. }
+        | Statement::AlterSequence {
+            owned_by: None | Some(None),
+            ..
+        }
         | Statement::Comment {
             target: CommentTarget::Other,
             ..

@@ -316,7 +316,7 @@ impl FileState {
             | Statement::AlterEnumRenameValue { .. }
             | Statement::CreateDomain { .. }
             | Statement::CreateSequence { .. }
-            | Statement::AlterSequenceOwnedBy { .. }
+            | Statement::AlterSequence { .. }
             | Statement::Comment { .. }
             | Statement::CreatePolicy { .. }
             | Statement::AttachIndexPartition { .. }

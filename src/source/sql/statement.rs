@@ -121,9 +121,12 @@ pub enum Statement {
         data_type: Option<TypeRef>,
         owned_by: Option<(ObjectName, Name)>,
     },
-    AlterSequenceOwnedBy {
+    /// `ALTER SEQUENCE`: `AS type` when given; `OWNED BY` when given (`Some(None)`
+    /// for `OWNED BY NONE`).
+    AlterSequence {
         name: ObjectName,
-        owned_by: Option<(ObjectName, Name)>,
+        data_type: Option<TypeRef>,
+        owned_by: Option<Option<(ObjectName, Name)>>,
     },
     Comment {
         target: CommentTarget,
@@ -335,8 +338,14 @@ pub enum ConstraintSpec {
         not_valid: bool,
     },
     ForeignKey(ForeignKeySpec),
+    /// `EXCLUDE USING method (element WITH operator, …) [INCLUDE (…)] [WHERE (…)]`:
+    /// the constraint and the index PostgreSQL builds for it.
     Exclusion {
         name: Option<Name>,
+        method: Name,
+        keys: Vec<crate::model::IndexElement>,
+        include: Vec<Name>,
+        predicate: Option<String>,
     },
     NotNull {
         column: Name,
@@ -416,6 +425,12 @@ pub enum TableAction {
     },
     DropIdentity {
         column: Name,
+    },
+    /// `ALTER COLUMN … SET GENERATED ALWAYS | BY DEFAULT` (and/or sequence options):
+    /// the new kind, `None` when only the sequence's options change.
+    SetIdentity {
+        column: Name,
+        identity: Option<Identity>,
     },
     AttachPartition {
         partition: ObjectName,

@@ -4,6 +4,7 @@
 //! `indexes`, `renames` (DROP, RENAME, SET SCHEMA), `objects` (types, domains,
 //! sequences, comments, policies), with `names`, `expressions` and `types` shared.
 
+mod canonical;
 mod expressions;
 mod functions;
 mod indexes;
@@ -13,6 +14,7 @@ mod renames;
 mod tables;
 mod types;
 
+pub use canonical::canonical_expression;
 use expressions::*;
 pub use expressions::{
     function_calls, key_terms, length_limited_columns, mentions_column, not_null_columns,
@@ -20,6 +22,7 @@ pub use expressions::{
     KeyTerm,
 };
 use functions::*;
+pub use indexes::index_column_name;
 use indexes::*;
 use names::*;
 use objects::*;

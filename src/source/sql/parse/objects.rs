@@ -122,28 +122,34 @@ pub(super) fn owned_by(options: &[Node]) -> Option<Option<(ObjectName, Name)>> {
     None
 }
 
-pub(super) fn create_sequence(s: &protobuf::CreateSeqStmt) -> Statement {
-    let Some(rv) = &s.sequence else {
-        return other("CREATE SEQUENCE");
-    };
-    let data_type = s.options.iter().find_map(|opt| match opt.node.as_ref()? {
+/// A sequence's `AS type` option.
+fn sequence_type(options: &[Node]) -> Option<TypeRef> {
+    options.iter().find_map(|opt| match opt.node.as_ref()? {
         NodeEnum::DefElem(d) if d.defname == "as" => match d.arg.as_deref()?.node.as_ref()? {
             NodeEnum::TypeName(t) => Some(type_ref(t)),
             _ => None,
         },
         _ => None,
-    });
+    })
+}
+
+pub(super) fn create_sequence(s: &protobuf::CreateSeqStmt) -> Statement {
+    let Some(rv) = &s.sequence else {
+        return other("CREATE SEQUENCE");
+    };
     Statement::CreateSequence {
         name: range_name(rv),
-        data_type,
+        data_type: sequence_type(&s.options),
         owned_by: owned_by(&s.options).flatten(),
     }
 }
 
 pub(super) fn alter_sequence(s: &protobuf::AlterSeqStmt) -> Statement {
-    match (&s.sequence, owned_by(&s.options)) {
-        (Some(rv), Some(owner)) => Statement::AlterSequenceOwnedBy {
+    let (data_type, owner) = (sequence_type(&s.options), owned_by(&s.options));
+    match &s.sequence {
+        Some(rv) if data_type.is_some() || owner.is_some() => Statement::AlterSequence {
             name: range_name(rv),
+            data_type,
             owned_by: owner,
         },
         _ => other("ALTER SEQUENCE"),

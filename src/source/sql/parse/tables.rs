@@ -418,6 +418,25 @@ pub(super) fn constraint_spec(
         }),
         ConstrType::ConstrExclusion => ConstraintSpec::Exclusion {
             name: opt_name(&c.conname),
+            method: if c.access_method.is_empty() {
+                "btree".into()
+            } else {
+                c.access_method.to_ascii_lowercase().into()
+            },
+            // Each item is a list: the index element, then the operator's name.
+            keys: c
+                .exclusions
+                .iter()
+                .filter_map(|pair| match pair.node.as_ref() {
+                    Some(NodeEnum::List(l)) => match l.items.first()?.node.as_ref() {
+                        Some(NodeEnum::IndexElem(e)) => Some(index_element(e)),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+            include: own_columns(&c.including),
+            predicate: c.where_clause.as_deref().map(expr_sql),
         },
         ConstrType::ConstrNotnull => ConstraintSpec::NotNull {
             column: own_columns(&c.keys).into_iter().next()?,
@@ -521,6 +540,24 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
             }
         }
         (AlterTableType::AtDropIdentity, _) => TableAction::DropIdentity { column },
+        // `SET GENERATED …` is a `generated` option holding the kind's letter
+        // (`ATTRIBUTE_IDENTITY_ALWAYS` 'a', `…_BY_DEFAULT` 'd') as an integer.
+        (AlterTableType::AtSetIdentity, Some(NodeEnum::List(options))) => {
+            TableAction::SetIdentity {
+                column,
+                identity: options.items.iter().find_map(|o| match o.node.as_ref()? {
+                    NodeEnum::DefElem(d) if d.defname == "generated" => {
+                        match d.arg.as_deref()?.node.as_ref()? {
+                            NodeEnum::Integer(i) => {
+                                Some(identity_kind(&char::from_u32(i.ival as u32)?.to_string()))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                }),
+            }
+        }
         (AlterTableType::AtAttachPartition, Some(NodeEnum::PartitionCmd(p))) => match &p.name {
             Some(rv) => TableAction::AttachPartition {
                 partition: range_name(rv),

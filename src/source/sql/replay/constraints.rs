@@ -91,12 +91,39 @@ impl Replayer {
                 });
                 Ok(())
             }
-            ConstraintSpec::Exclusion { name } => {
-                let table = self.table_mut(table_name)?;
+            ConstraintSpec::Exclusion {
+                name,
+                method,
+                keys,
+                include,
+                predicate,
+            } => {
+                let names = super::tables::key_names(keys);
+                let columns: Vec<&str> = names.iter().map(String::as_str).collect();
                 let name = name
                     .clone()
-                    .unwrap_or_else(|| object_name(&table_name.name, &[], "excl"));
+                    .unwrap_or_else(|| object_name(&table_name.name, &columns, "excl"));
+                let index_name = QualifiedName::new(table_name.schema.clone(), name.clone());
+                let table = self.table_mut(table_name)?;
                 table.exclusions.push(name);
+                // The index that enforces it ("An exclusion constraint is implemented
+                // using an index", CREATE TABLE), named as the constraint.
+                table.indexes.push(Index {
+                    name: index_name.clone(),
+                    table: table_name.clone(),
+                    method: method.clone(),
+                    unique: false,
+                    nulls_not_distinct: false,
+                    keys: keys.clone(),
+                    include: include.clone(),
+                    predicate: predicate.clone(),
+                    valid: true,
+                    only_parent: false,
+                    role: IndexRole::Exclusion,
+                    location: Some(location.clone()),
+                    stats: None,
+                });
+                self.db.index_owner.insert(index_name, table_name.clone());
                 Ok(())
             }
             ConstraintSpec::NotNull { column } => {

@@ -214,8 +214,17 @@ impl Replayer {
                 data_type,
                 owned_by,
             } => self.create_sequence(name, data_type.as_ref(), owned_by.as_ref(), location)?,
-            Statement::AlterSequenceOwnedBy { name, owned_by } => {
-                self.sequence_owned_by(name, owned_by.as_ref())?
+            Statement::AlterSequence {
+                name,
+                data_type,
+                owned_by,
+            } => {
+                if let Some(owned_by) = owned_by {
+                    self.sequence_owned_by(name, owned_by.as_ref())?
+                }
+                if let Some(t) = data_type {
+                    self.sequence_type(name, t)?
+                }
             }
             Statement::Comment { target, text } => self.comment(target, text.clone())?,
             Statement::CreatePolicy { table, policy } => {
@@ -348,4 +357,46 @@ pub fn creation_schema(db: &Database, search_path: &[Name]) -> Option<Name> {
         .iter()
         .find(|s| db.schemas.contains(*s))
         .cloned()
+}
+
+/// A relation's name as a `regclass` literal in a stored default names it: quoted
+/// where it needs quoting, with its schema unless that is `public`.
+pub(super) fn regclass_text(q: &QualifiedName) -> String {
+    let name = crate::model::quote_ident(&q.name);
+    let text = if q.schema == "public" {
+        name
+    } else {
+        format!("{}.{name}", crate::model::quote_ident(&q.schema))
+    };
+    text.replace('\'', "''")
+}
+
+impl Replayer {
+    /// Column defaults that call `nextval` of the sequence `old` now name `new`:
+    /// PostgreSQL stores the sequence's OID in the default, so it follows a rename
+    /// or a move to another schema.
+    pub(super) fn follow_sequence(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        let mut forms = vec![
+            format!("'{}'", regclass_text(old)),
+            format!(
+                "'{}.{}'",
+                crate::model::quote_ident(&old.schema),
+                crate::model::quote_ident(&old.name)
+            ),
+        ];
+        if old.schema == "public" {
+            forms.push(format!("'{}'", crate::model::quote_ident(&old.name)));
+        }
+        let replacement = format!("'{}'", regclass_text(new));
+        for t in self.db.tables.values_mut() {
+            for c in &mut t.columns {
+                let Some(d) = c.default.as_mut().filter(|d| d.contains("nextval(")) else {
+                    continue;
+                };
+                if let Some(form) = forms.iter().find(|f| d.contains(f.as_str())) {
+                    *d = d.replace(form.as_str(), &replacement);
+                }
+            }
+        }
+    }
 }

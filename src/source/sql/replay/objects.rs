@@ -232,6 +232,24 @@ impl Replayer {
             .find(|v| *v == old)
             .ok_or_else(|| format!("{old} is not a value of {name}"))?;
         *v = Name::from(new);
+        // A default of this type stores the label's OID, so it shows the new label.
+        let (from, to) = (
+            format!("'{}'", old.replace('\'', "''")),
+            format!("'{}'", new.replace('\'', "''")),
+        );
+        for t in self.db.tables.values_mut() {
+            for c in &mut t.columns {
+                let of_type = c.data_type.name == q.name
+                    && c.data_type.schema.as_deref().is_none_or(|s| s == q.schema);
+                if let Some(d) = c
+                    .default
+                    .as_mut()
+                    .filter(|d| of_type && d.starts_with(&from))
+                {
+                    *d = format!("{to}{}", &d[from.len()..]);
+                }
+            }
+        }
         Ok(())
     }
 
@@ -315,6 +333,21 @@ impl Replayer {
         };
         if let Some(s) = self.db.sequences.get_mut(&q) {
             s.owned_by = owner;
+        }
+        Ok(())
+    }
+
+    /// `ALTER SEQUENCE … AS type`.
+    pub(super) fn sequence_type(
+        &mut self,
+        name: &ObjectName,
+        data_type: &TypeRef,
+    ) -> Result<(), ApplyError> {
+        let q = self
+            .resolve_in(&self.db.sequences, name)
+            .ok_or_else(|| format!("sequence {name} does not exist"))?;
+        if let Some(s) = self.db.sequences.get_mut(&q) {
+            s.data_type = data_type.data_type.clone();
         }
         Ok(())
     }

@@ -63,7 +63,9 @@ impl Replayer {
                     .ok_or_else(|| format!("sequence {object} does not exist"))?;
                 let mut seq = self.db.sequences.remove(&old).ok_or("sequence vanished")?;
                 seq.name = QualifiedName::new(old.schema.clone(), new_name);
+                let new = seq.name.clone();
                 self.db.sequences.insert(seq.name.clone(), seq);
+                self.follow_sequence(&old, &new);
                 Ok(())
             }
             ObjectKind::Type | ObjectKind::Domain => {

@@ -168,10 +168,11 @@ impl Replayer {
         if column.serial {
             let seq = object_name(&table.name, &[&column.name], "seq");
             // As PostgreSQL shows it: the regclass literal quotes the name when it
-            // needs quoting (`nextval('"projects_projectNumber_seq"'::regclass)`).
+            // needs quoting (`nextval('"projects_projectNumber_seq"'::regclass)`),
+            // and names the schema when it is not `public`.
             column.default = Some(format!(
                 "nextval('{}'::regclass)",
-                crate::model::quote_ident(&seq).replace('\'', "''")
+                super::regclass_text(&QualifiedName::new(table.schema.clone(), seq))
             ));
         } else if column
             .default
@@ -369,6 +370,17 @@ impl Replayer {
                 col.identity = Some(*identity);
                 col.not_null = true;
                 self.implicit_sequence(name, column, location);
+            }
+            TableAction::SetIdentity { column, identity } => {
+                let col = self.column_mut(name, column)?;
+                if col.identity.is_none() {
+                    return Err(format!(
+                        "column {column} of {name} is not an identity column"
+                    ));
+                }
+                if let Some(identity) = identity {
+                    col.identity = Some(*identity);
+                }
             }
             TableAction::DropIdentity { column } => {
                 self.column_mut(name, column)?.identity = None;
@@ -570,14 +582,8 @@ impl Replayer {
             }
             return Err(format!("table {} does not exist", ci.table));
         };
-        let columns: Vec<&str> = ci
-            .keys
-            .iter()
-            .map(|k| match &k.key {
-                IndexKey::Column(c) => c.as_str(),
-                IndexKey::Expression(_) => "expr",
-            })
-            .collect();
+        let names = key_names(&ci.keys);
+        let columns: Vec<&str> = names.iter().map(String::as_str).collect();
         let index_name = match &ci.name {
             Some(n) => n.clone(),
             None => object_name(&table_name.name, &columns, "idx"),
@@ -723,11 +729,8 @@ impl Replayer {
         if has_match {
             return;
         }
-        let columns: Vec<&str> = index
-            .keys
-            .iter()
-            .map(|k| k.column_name().unwrap_or("expr"))
-            .collect();
+        let names = key_names(&index.keys);
+        let columns: Vec<&str> = names.iter().map(String::as_str).collect();
         let base = object_name(&partition.name, &columns, "idx");
         let schema = partition.schema.clone();
         let taken = |n: &str| {
@@ -807,4 +810,16 @@ impl Replayer {
                 .insert(partition.clone());
         }
     }
+}
+
+/// The names PostgreSQL chooses an index's default name from: each key's column, or
+/// an expression's figured name (`lower(email)` → `lower`; see
+/// [`index_column_name`](crate::source::sql::parse::index_column_name)).
+pub(super) fn key_names(keys: &[crate::model::IndexElement]) -> Vec<String> {
+    keys.iter()
+        .map(|k| match &k.key {
+            IndexKey::Column(c) => c.to_string(),
+            IndexKey::Expression(e) => crate::source::sql::parse::index_column_name(e.as_str()),
+        })
+        .collect()
 }

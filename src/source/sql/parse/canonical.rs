@@ -1,0 +1,750 @@
+//! Expressions in a canonical form, so that an expression as a migration wrote it and
+//! as PostgreSQL stored it (`pg_get_expr`, `pg_get_indexdef`) compare equal exactly
+//! when PostgreSQL would have stored the same thing. Used by `dblint diff` and by the
+//! lint-versus-inspect parity tests (one comparison for both).
+//!
+//! Both texts are parsed with libpg_query and rendered as a small prefix notation
+//! (`any(=)(status, array('a', 'b'))`), with what the parse analysis of PostgreSQL adds
+//! or spells its own way taken out (the rules, each from what `ruleutils.c` prints for
+//! the analysed tree):
+//! - a cast of a literal (`'a'::text`, `'-1'::integer`, `'t_id_seq'::regclass`): the
+//!   literal alone, its value as text. Analysis turns an untyped literal into a
+//!   constant of the type the context needs, and prints it with that cast;
+//! - a cast to `text`, `varchar`, `bpchar` or `name` (or an array of them) without a
+//!   length: its argument. Analysis adds them where a `varchar` or `char` column meets
+//!   a `text` operator or function (`(email)::text`), which are binary coercions;
+//! - `x IN (a, b)` is `x = ANY (ARRAY[a, b])`, `NOT IN` is `<> ALL (…)`;
+//!   `x BETWEEN a AND b` is `x >= a AND x <= b` (and `NOT BETWEEN` / `SYMMETRIC` as
+//!   `transformAExprBetween` expands them); `a IS NOT DISTINCT FROM b` is
+//!   `NOT (a IS DISTINCT FROM b)`; `LIKE` / `ILIKE` are the operators `~~` / `~~*`;
+//! - nested `AND` / `OR` are flattened, parentheses do not exist in the tree;
+//! - the schema `pg_catalog` is left out of function, operator, type and collation
+//!   names, and so is `public` (the catalog is read with `search_path = pg_catalog`,
+//!   so it qualifies every name outside it; a migration usually does not). A function
+//!   of the same name in two schemas other than these two still compares apart;
+//! - the sequence named by `nextval('…')` is compared without `public.` and with the
+//!   case folding of an unquoted name;
+//! - an interval literal as the server prints it (`'12 months'::interval` is
+//!   `'1 year'::interval`), when cast to `interval`;
+//! - `EXTRACT(field FROM x)` is `date_part('field', x)`, as PostgreSQL 12 and 13 store
+//!   it (14 and later keep `EXTRACT`, which returns `numeric`: the two compare equal).
+//!
+//! - a cast to `numeric` of an operand beside a decimal literal (`length / 60.0` is
+//!   stored `(length)::numeric / 60.0`).
+//!
+//! What the notation does not know, it prints with pg_query's deparser, unchanged:
+//! such an expression compares equal only when both sides print alike. Types are not
+//! known here, so two literals of one value compare equal whatever their type (`60`
+//! and `60.0`, `'1'` and `1`): a default or a comparison coerces them to one type, but
+//! `x / 60` and `x / 60.0` compare equal too.
+
+use pg_query::protobuf::{self, a_const, AExprKind, BoolExprType, BoolTestType, NullTestType};
+use pg_query::{Node, NodeEnum};
+
+/// The canonical form of one expression (`text` as a default, a CHECK body, an index
+/// key or predicate, a policy clause); `CHECK (…)` as `pg_get_constraintdef` prints it
+/// is accepted too. `None` for text that is not one expression, or too deep to walk.
+pub fn canonical_expression(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    let text = match trimmed.get(..6) {
+        Some(head) if head.eq_ignore_ascii_case("CHECK ") => &trimmed[6..],
+        _ => trimmed,
+    };
+    // A target list, not a WHERE clause: a default may be any expression, and
+    // parenthesised so the text can only be one.
+    let parsed = pg_query::parse(&format!("SELECT ({text})"), 0).ok()?;
+    let [raw] = parsed.protobuf.stmts.as_slice() else {
+        return None;
+    };
+    let NodeEnum::SelectStmt(select) = raw.stmt.as_ref()?.node.as_ref()? else {
+        return None;
+    };
+    let [target] = select.target_list.as_slice() else {
+        return None;
+    };
+    let Some(NodeEnum::ResTarget(target)) = target.node.as_ref() else {
+        return None;
+    };
+    let mut out = String::new();
+    Canon { depth: 0 }.node(target.val.as_deref()?, &mut out)?;
+    Some(out)
+}
+
+/// Deeper than any expression written by hand; the parser's own limit bounds the rest.
+const MAX_DEPTH: usize = 1000;
+
+struct Canon {
+    depth: usize,
+}
+
+fn string_of(node: &Node) -> Option<&str> {
+    match node.node.as_ref()? {
+        NodeEnum::String(s) => Some(&s.sval),
+        _ => None,
+    }
+}
+
+/// A qualified name with `pg_catalog` and `public` left out, joined with `.`.
+fn name_of(parts: &[Node]) -> String {
+    let names: Vec<&str> = parts.iter().filter_map(string_of).collect();
+    let start = match names.as_slice() {
+        [schema, _, ..] if *schema == "pg_catalog" || *schema == "public" => 1,
+        _ => 0,
+    };
+    names[start..].join(".")
+}
+
+/// Casts analysis adds between binary-coercible string types.
+fn is_binary_string_cast(t: &protobuf::TypeName) -> bool {
+    if !t.typmods.is_empty() || t.array_bounds.len() > 1 {
+        return false;
+    }
+    matches!(
+        name_of(&t.names).as_str(),
+        "text" | "varchar" | "bpchar" | "name"
+    )
+}
+
+fn literal(c: &protobuf::AConst) -> String {
+    if c.isnull {
+        return "NULL".into();
+    }
+    let value = match c.val.as_ref() {
+        Some(a_const::Val::Ival(i)) => i.ival.to_string(),
+        Some(a_const::Val::Fval(f)) => f.fval.clone(),
+        Some(a_const::Val::Boolval(b)) => b.boolval.to_string(),
+        Some(a_const::Val::Sval(s)) => s.sval.clone(),
+        Some(a_const::Val::Bsval(b)) => b.bsval.clone(),
+        None => String::new(),
+    };
+    format!("'{}'", normal_value(&value).replace('\'', "''"))
+}
+
+/// A literal's value as PostgreSQL prints the constant it becomes, where the text
+/// alone decides it: a decimal number without trailing zeros in its fraction (`1.50`
+/// and `1.5`; `1.0` and the `'1'::double precision` a float column stores), a time of
+/// day with its seconds (`'00:00'` and `'00:00:00'::time`), a timestamp at midnight as
+/// its date (`'2020-01-01'` and `'2020-01-01 00:00:00'::timestamp`).
+fn normal_value(value: &str) -> String {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = value.strip_prefix(['-', '+']).unwrap_or(value);
+    if let Some((whole, fraction)) = unsigned.split_once('.') {
+        if digits(whole) && (fraction.is_empty() || digits(fraction)) {
+            let fraction = fraction.trim_end_matches('0');
+            let sign = if value.starts_with('-') { "-" } else { "" };
+            let number = if fraction.is_empty() {
+                whole.to_string()
+            } else {
+                format!("{whole}.{fraction}")
+            };
+            return if number.bytes().all(|b| b == b'0' || b == b'.') {
+                number
+            } else {
+                format!("{sign}{number}")
+            };
+        }
+    }
+    let b = value.as_bytes();
+    let time =
+        |b: &[u8]| b.len() == 5 && b[2] == b':' && digits(&value[..2]) && digits(&value[3..]);
+    if time(b) {
+        return format!("{value}:00");
+    }
+    if let Some(date) = value.strip_suffix(" 00:00:00") {
+        let d = date.as_bytes();
+        if d.len() == 10 && d[4] == b'-' && d[7] == b'-' {
+            return date.to_string();
+        }
+    }
+    value.to_string()
+}
+
+/// `x::numeric` (no precision) of something that is not a literal: the cast analysis
+/// adds to an integer operand beside a decimal literal.
+fn numeric_cast_of(node: &Node) -> Option<&Node> {
+    match node.node.as_ref()? {
+        NodeEnum::TypeCast(t)
+            if t.type_name.as_ref().is_some_and(|tn| {
+                name_of(&tn.names) == "numeric"
+                    && tn.typmods.is_empty()
+                    && tn.array_bounds.is_empty()
+            }) && as_literal(t.arg.as_deref()?).is_none() =>
+        {
+            t.arg.as_deref()
+        }
+        _ => None,
+    }
+}
+
+/// A decimal literal (`60.0`), which is `numeric`.
+fn is_decimal(node: &Node) -> bool {
+    matches!(
+        node.node.as_ref(),
+        Some(NodeEnum::AConst(protobuf::AConst {
+            val: Some(a_const::Val::Fval(_)),
+            ..
+        }))
+    )
+}
+
+/// The literal under any number of casts, if the node is one.
+fn as_literal(node: &Node) -> Option<&protobuf::AConst> {
+    match node.node.as_ref()? {
+        NodeEnum::AConst(c) => Some(c),
+        NodeEnum::TypeCast(t) => as_literal(t.arg.as_deref()?),
+        _ => None,
+    }
+}
+
+/// `ARRAY[…]` of literals (or of such arrays): analysis moves a cast of the array onto
+/// each element (`ARRAY['a', 'b']::status[]` is stored as `ARRAY['a'::status, …]`).
+fn is_literal_array(node: &Node) -> bool {
+    match node.node.as_ref() {
+        Some(NodeEnum::AArrayExpr(a)) => a
+            .elements
+            .iter()
+            .all(|e| as_literal(e).is_some() || is_literal_array(e)),
+        Some(NodeEnum::TypeCast(t)) => t.arg.as_deref().is_some_and(is_literal_array),
+        _ => false,
+    }
+}
+
+/// An interval literal as PostgreSQL prints it (`IntervalStyle` `postgres`): `'12
+/// months'` is `1 year`, `'2 weeks'` is `14 days`, `'90 minutes'` is `01:30:00`.
+/// Only non-negative whole amounts of the usual units (and `hh:mm[:ss]`); `None` for
+/// anything else, which then compares as written.
+fn interval_text(text: &str) -> Option<String> {
+    let (mut months, mut days, mut seconds) = (0u64, 0u64, 0u64);
+    let mut words = text.split_whitespace().peekable();
+    while let Some(word) = words.next() {
+        if let Some((h, rest)) = word.split_once(':') {
+            let mut parts = std::iter::once(h).chain(rest.split(':'));
+            let h: u64 = parts.next()?.parse().ok()?;
+            let m: u64 = parts.next()?.parse().ok()?;
+            let s: u64 = parts.next().map_or(Some(0), |s| s.parse().ok())?;
+            if parts.next().is_some() || m > 59 || s > 59 {
+                return None;
+            }
+            seconds += h * 3600 + m * 60 + s;
+            continue;
+        }
+        let n: u64 = word.parse().ok()?;
+        let unit = words.next()?.to_ascii_lowercase();
+        if unit == "ms" || unit.starts_with("milli") || unit.starts_with("micro") {
+            return None;
+        }
+        match unit.trim_end_matches('s') {
+            "year" | "yr" | "y" => months += 12 * n,
+            "month" | "mon" => months += n,
+            "week" | "w" => days += 7 * n,
+            "day" | "d" => days += n,
+            "hour" | "hr" | "h" => seconds += 3600 * n,
+            "minute" | "min" | "m" => seconds += 60 * n,
+            "second" | "sec" | "" => seconds += n,
+            _ => return None,
+        }
+    }
+    let mut parts = Vec::new();
+    let plural = |n: u64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    if months / 12 > 0 {
+        parts.push(plural(months / 12, "year"));
+    }
+    if months % 12 > 0 {
+        parts.push(plural(months % 12, "mon"));
+    }
+    if days > 0 {
+        parts.push(plural(days, "day"));
+    }
+    if seconds > 0 || parts.is_empty() {
+        parts.push(format!(
+            "{:02}:{:02}:{:02}",
+            seconds / 3600,
+            seconds / 60 % 60,
+            seconds % 60
+        ));
+    }
+    Some(parts.join(" "))
+}
+
+/// A relation name given as text (`'Public.t_id_seq'`), folded as `regclass` input is:
+/// unquoted parts lower-cased, `public.` left out.
+fn regclass_text(text: &str) -> String {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let mut part = String::new();
+            let mut chars = quoted.char_indices().peekable();
+            let mut end = quoted.len();
+            while let Some((i, ch)) = chars.next() {
+                if ch == '"' {
+                    if chars.peek().is_some_and(|(_, c)| *c == '"') {
+                        chars.next();
+                        part.push('"');
+                        continue;
+                    }
+                    end = i + 1;
+                    break;
+                }
+                part.push(ch);
+            }
+            parts.push(part);
+            rest = &quoted[end..];
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            parts.push(rest[..end].to_lowercase());
+            rest = &rest[end..];
+        }
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+    }
+    if parts.len() > 1 && (parts[0] == "public" || parts[0] == "pg_catalog") {
+        parts.remove(0);
+    }
+    parts.join(".")
+}
+
+impl Canon {
+    fn list(&mut self, nodes: &[Node], out: &mut String) -> Option<()> {
+        out.push('(');
+        for (i, n) in nodes.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.node(n, out)?;
+        }
+        out.push(')');
+        Some(())
+    }
+
+    fn call(&mut self, head: &str, args: &[&Node], out: &mut String) -> Option<()> {
+        out.push_str(head);
+        out.push('(');
+        for (i, n) in args.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.node(n, out)?;
+        }
+        out.push(')');
+        Some(())
+    }
+
+    fn type_name(&mut self, t: &protobuf::TypeName, out: &mut String) -> Option<()> {
+        out.push_str(&name_of(&t.names));
+        if !t.typmods.is_empty() {
+            self.list(&t.typmods, out)?;
+        }
+        for _ in &t.array_bounds {
+            out.push_str("[]");
+        }
+        Some(())
+    }
+
+    /// The terms of nested boolean operators of one kind, flattened.
+    fn flatten<'a>(op: i32, args: &'a [Node], terms: &mut Vec<&'a Node>) {
+        for a in args {
+            match a.node.as_ref() {
+                Some(NodeEnum::BoolExpr(b)) if b.boolop == op => Self::flatten(op, &b.args, terms),
+                _ => terms.push(a),
+            }
+        }
+    }
+
+    fn node(&mut self, node: &Node, out: &mut String) -> Option<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let done = self.node_inner(node, out);
+        self.depth -= 1;
+        done
+    }
+
+    fn node_inner(&mut self, node: &Node, out: &mut String) -> Option<()> {
+        match node.node.as_ref()? {
+            NodeEnum::AConst(c) => out.push_str(&literal(c)),
+            NodeEnum::TypeCast(t) => {
+                let arg = t.arg.as_deref()?;
+                let type_name = t.type_name.as_ref()?;
+                let interval =
+                    name_of(&type_name.names) == "interval" && type_name.typmods.is_empty();
+                let text = |c: &protobuf::AConst| match c.val.as_ref() {
+                    Some(a_const::Val::Sval(s)) => Some(s.sval.clone()),
+                    _ => None,
+                };
+                if let Some(normal) = as_literal(arg)
+                    .filter(|_| interval)
+                    .and_then(text)
+                    .and_then(|t| interval_text(&t))
+                {
+                    out.push_str(&format!("'{normal}'"));
+                } else if let Some(c) = as_literal(arg) {
+                    out.push_str(&literal(c));
+                } else if is_binary_string_cast(type_name) || is_literal_array(arg) {
+                    self.node(arg, out)?;
+                } else {
+                    out.push_str("cast(");
+                    self.node(arg, out)?;
+                    out.push_str(" as ");
+                    self.type_name(type_name, out)?;
+                    out.push(')');
+                }
+            }
+            NodeEnum::ColumnRef(c) => {
+                let parts: Vec<String> = c
+                    .fields
+                    .iter()
+                    .map(|f| match f.node.as_ref() {
+                        Some(NodeEnum::String(s)) => s.sval.clone(),
+                        Some(NodeEnum::AStar(_)) => "*".into(),
+                        _ => "?".into(),
+                    })
+                    .collect();
+                out.push_str(&format!("\"{}\"", parts.join("\".\"")));
+            }
+            NodeEnum::FuncCall(f) => {
+                let mut name = name_of(&f.funcname);
+                // `EXTRACT(field FROM x)`: PostgreSQL 12 and 13 store it as
+                // `date_part('field', x)`, 14 and later as `EXTRACT(field FROM x)`.
+                if name == "extract" {
+                    name = "date_part".into();
+                }
+                out.push_str(&name);
+                if f.agg_star {
+                    out.push_str("(*)");
+                } else if matches!(name.as_str(), "nextval" | "currval" | "setval")
+                    && f.args.first().and_then(as_literal).is_some()
+                {
+                    let mut args = f.args.iter();
+                    let first = args.next().and_then(as_literal)?;
+                    let text = match first.val.as_ref() {
+                        Some(a_const::Val::Sval(s)) => regclass_text(&s.sval),
+                        _ => literal(first),
+                    };
+                    out.push_str(&format!("('{}'", text.replace('\'', "''")));
+                    for a in args {
+                        out.push_str(", ");
+                        self.node(a, out)?;
+                    }
+                    out.push(')');
+                } else {
+                    if f.agg_distinct {
+                        out.push_str("distinct");
+                    }
+                    if f.func_variadic {
+                        out.push_str("variadic");
+                    }
+                    self.list(&f.args, out)?;
+                    if !f.agg_order.is_empty() || f.agg_filter.is_some() || f.over.is_some() {
+                        // Aggregates and window calls: as the deparser prints them.
+                        out.push_str(&deparsed(node));
+                    }
+                }
+            }
+            NodeEnum::NamedArgExpr(n) => {
+                out.push_str(&format!("{} => ", n.name));
+                self.node(n.arg.as_deref()?, out)?;
+            }
+            NodeEnum::AExpr(e) => self.a_expr(e, out)?,
+            NodeEnum::BoolExpr(b) => {
+                let head = match BoolExprType::try_from(b.boolop).ok()? {
+                    BoolExprType::AndExpr => "and",
+                    BoolExprType::OrExpr => "or",
+                    _ => "not",
+                };
+                let mut terms = Vec::new();
+                if head == "not" {
+                    terms.extend(b.args.iter());
+                } else {
+                    Self::flatten(b.boolop, &b.args, &mut terms);
+                }
+                self.call(head, &terms, out)?;
+            }
+            NodeEnum::NullTest(t) => {
+                let head = if t.nulltesttype == NullTestType::IsNull as i32 {
+                    "is_null"
+                } else {
+                    "is_not_null"
+                };
+                self.call(head, &[t.arg.as_deref()?], out)?;
+            }
+            NodeEnum::BooleanTest(t) => {
+                let head = match BoolTestType::try_from(t.booltesttype).ok()? {
+                    BoolTestType::IsTrue => "is_true",
+                    BoolTestType::IsNotTrue => "is_not_true",
+                    BoolTestType::IsFalse => "is_false",
+                    BoolTestType::IsNotFalse => "is_not_false",
+                    BoolTestType::IsUnknown => "is_unknown",
+                    _ => "is_not_unknown",
+                };
+                self.call(head, &[t.arg.as_deref()?], out)?;
+            }
+            NodeEnum::AArrayExpr(a) => {
+                out.push_str("array");
+                self.list(&a.elements, out)?;
+            }
+            NodeEnum::CoalesceExpr(c) => {
+                out.push_str("coalesce");
+                self.list(&c.args, out)?;
+            }
+            NodeEnum::MinMaxExpr(m) => {
+                out.push_str(if m.op == protobuf::MinMaxOp::IsGreatest as i32 {
+                    "greatest"
+                } else {
+                    "least"
+                });
+                self.list(&m.args, out)?;
+            }
+            NodeEnum::RowExpr(r) => {
+                out.push_str("row");
+                self.list(&r.args, out)?;
+            }
+            NodeEnum::CollateClause(c) => {
+                out.push_str("collate(");
+                self.node(c.arg.as_deref()?, out)?;
+                out.push_str(&format!(", \"{}\")", name_of(&c.collname)));
+            }
+            NodeEnum::CaseExpr(c) => {
+                out.push_str("case(");
+                if let Some(arg) = c.arg.as_deref() {
+                    self.node(arg, out)?;
+                }
+                for w in &c.args {
+                    let Some(NodeEnum::CaseWhen(w)) = w.node.as_ref() else {
+                        return None;
+                    };
+                    out.push_str("; when ");
+                    self.node(w.expr.as_deref()?, out)?;
+                    out.push_str(" then ");
+                    self.node(w.result.as_deref()?, out)?;
+                }
+                // No ELSE is ELSE NULL, which analysis writes out.
+                if let Some(d) = c
+                    .defresult
+                    .as_deref()
+                    .filter(|d| !as_literal(d).is_some_and(|c| c.isnull))
+                {
+                    out.push_str("; else ");
+                    self.node(d, out)?;
+                }
+                out.push(')');
+            }
+            _ => out.push_str(&deparsed(node)),
+        }
+        Some(())
+    }
+
+    fn a_expr(&mut self, e: &protobuf::AExpr, out: &mut String) -> Option<()> {
+        let op = name_of(&e.name);
+        let left = e.lexpr.as_deref();
+        let right = e.rexpr.as_deref();
+        let binary = |this: &mut Self, op: &str, l: &Node, r: &Node, out: &mut String| {
+            this.call(&format!("op({op})"), &[l, r], out)
+        };
+        match AExprKind::try_from(e.kind).ok()? {
+            AExprKind::AexprOp | AExprKind::AexprLike | AExprKind::AexprIlike => {
+                let mut args: Vec<&Node> = left.into_iter().chain(right).collect();
+                if let [l, r] = args.as_mut_slice() {
+                    // `length / 60.0` is stored `(length)::numeric / 60.0`: a decimal
+                    // literal makes analysis cast the other operand to numeric.
+                    if let Some(inner) = numeric_cast_of(l).filter(|_| is_decimal(r)) {
+                        *l = inner;
+                    } else if let Some(inner) = numeric_cast_of(r).filter(|_| is_decimal(l)) {
+                        *r = inner;
+                    }
+                }
+                self.call(&format!("op({op})"), &args, out)?;
+            }
+            AExprKind::AexprOpAny | AExprKind::AexprOpAll => {
+                let head = if e.kind == AExprKind::AexprOpAny as i32 {
+                    "any"
+                } else {
+                    "all"
+                };
+                self.call(&format!("{head}({op})"), &[left?, right?], out)?;
+            }
+            AExprKind::AexprIn => {
+                let Some(NodeEnum::List(items)) = right?.node.as_ref() else {
+                    return None;
+                };
+                let head = if op == "=" { "any" } else { "all" };
+                out.push_str(&format!("{head}({op})("));
+                self.node(left?, out)?;
+                out.push_str(", array");
+                self.list(&items.items, out)?;
+                out.push(')');
+            }
+            AExprKind::AexprDistinct => self.call("distinct", &[left?, right?], out)?,
+            AExprKind::AexprNotDistinct => {
+                out.push_str("not(");
+                self.call("distinct", &[left?, right?], out)?;
+                out.push(')');
+            }
+            AExprKind::AexprNullif => self.call("nullif", &[left?, right?], out)?,
+            AExprKind::AexprBetween
+            | AExprKind::AexprNotBetween
+            | AExprKind::AexprBetweenSym
+            | AExprKind::AexprNotBetweenSym => {
+                let Some(NodeEnum::List(bounds)) = right?.node.as_ref() else {
+                    return None;
+                };
+                let [low, high] = bounds.items.as_slice() else {
+                    return None;
+                };
+                let x = left?;
+                let kind = AExprKind::try_from(e.kind).ok()?;
+                let not = matches!(
+                    kind,
+                    AExprKind::AexprNotBetween | AExprKind::AexprNotBetweenSym
+                );
+                let (join, lo_op, hi_op) = if not {
+                    ("or", "<", ">")
+                } else {
+                    ("and", ">=", "<=")
+                };
+                let one = |this: &mut Self, lo: &Node, hi: &Node, out: &mut String| {
+                    out.push_str(join);
+                    out.push('(');
+                    binary(this, lo_op, x, lo, out)?;
+                    out.push_str(", ");
+                    binary(this, hi_op, x, hi, out)?;
+                    out.push(')');
+                    Some(())
+                };
+                if matches!(
+                    kind,
+                    AExprKind::AexprBetweenSym | AExprKind::AexprNotBetweenSym
+                ) {
+                    // `transformAExprBetween`: (x >= a AND x <= b) OR (x >= b AND x <= a);
+                    // negated, (x < a OR x > b) AND (x < b OR x > a).
+                    out.push_str(if not { "and(" } else { "or(" });
+                    one(self, low, high, out)?;
+                    out.push_str(", ");
+                    one(self, high, low, out)?;
+                    out.push(')');
+                } else {
+                    one(self, low, high, out)?;
+                }
+            }
+            _ => out.push_str(&deparsed(&Node {
+                node: Some(NodeEnum::AExpr(Box::new(e.clone()))),
+            })),
+        }
+        Some(())
+    }
+}
+
+/// pg_query's own text of an expression node.
+fn deparsed(node: &Node) -> String {
+    super::expressions::expr_sql(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_expression as c;
+
+    fn same(a: &str, b: &str) {
+        assert_eq!(c(a), c(b), "{a}  vs  {b}");
+        assert!(c(a).is_some(), "{a} did not parse");
+    }
+
+    fn differ(a: &str, b: &str) {
+        assert_ne!(c(a), c(b), "{a}  vs  {b}");
+    }
+
+    #[test]
+    fn stored_and_written_forms_are_equal() {
+        same("'x'", "'x'::text");
+        same("'x'", "'x'::character varying");
+        same("-1", "'-1'::integer");
+        same("'{}'", "'{}'::jsonb");
+        same("0.5", "'0.5'::real");
+        same(
+            "nextval('orders_id_seq')",
+            "nextval('orders_id_seq'::regclass)",
+        );
+        same(
+            "nextval('public.Orders_id_seq')",
+            "nextval('orders_id_seq'::regclass)",
+        );
+        same(
+            "status IN ('a', 'b')",
+            "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
+        );
+        same("x NOT IN (1, 2)", "(x <> ALL (ARRAY[1, 2]))");
+        same("x BETWEEN 1 AND 5", "((x >= 1) AND (x <= 5))");
+        same("x NOT BETWEEN 1 AND 5", "((x < 1) OR (x > 5))");
+        same("a IS NOT DISTINCT FROM b", "(NOT (a IS DISTINCT FROM b))");
+        same("name LIKE 'a%'", "((name)::text ~~ 'a%'::text)");
+        same(
+            "a > 0 AND (b > 0 AND c > 0)",
+            "((a > 0) AND (b > 0) AND (c > 0))",
+        );
+        same("lower(email)", "lower((email)::text)");
+        same("gen_id()", "public.gen_id()");
+        same("now()", "pg_catalog.now()");
+        same("CHECK (price > 0)", "(price > (0)::numeric)");
+        same("t >= '00:00'", "(t >= '00:00:00'::time without time zone)");
+        same(
+            "'2020-01-01'",
+            "'2020-01-01 00:00:00'::timestamp without time zone",
+        );
+        same("1.0", "'1'::double precision");
+        same("1.50", "1.5");
+        same("deleted_at IS NULL", "(deleted_at IS NULL)");
+        same("x::int", "(x)::integer");
+        same(
+            "extract ('epoch' FROM now()) * 1000",
+            "(date_part('epoch'::text, now()) * (1000)::double precision)",
+        );
+        same("EXTRACT(epoch FROM now())", "EXTRACT(epoch FROM now())");
+        same(
+            "now() - random() * '12 months'::interval",
+            "(now() - (random() * '1 year'::interval))",
+        );
+        same("'2 weeks'::interval", "'14 days'::interval");
+        same("'90 minutes'::interval", "'01:30:00'::interval");
+        same("'1 day 2 hours'::interval", "'1 day 02:00:00'::interval");
+        same(
+            "round(length / 60.0, 2)",
+            "round(((length)::numeric / 60.0), 2)",
+        );
+        same("ARRAY[1, 3]::int[]", "ARRAY[1, 3]");
+        same(
+            "CASE WHEN y > 0 THEN x END",
+            "CASE WHEN (y > 0) THEN x ELSE NULL::text END",
+        );
+        same(
+            "ARRAY['in_app', 'email']::\"NotificationChannel\"[]",
+            "ARRAY['in_app'::public.\"NotificationChannel\", 'email'::public.\"NotificationChannel\"]",
+        );
+    }
+
+    #[test]
+    fn real_differences_stay_apart() {
+        differ("price > 0", "price >= 0");
+        differ("1", "0");
+        differ("lower(email)", "upper(email)");
+        differ("deleted_at IS NULL", "NOT deleted");
+        differ("x::int", "x::bigint");
+        differ("x::varchar(10)", "x");
+        differ("a AND b", "a OR b");
+        differ("app.gen_id()", "gen_id()");
+        differ("x BETWEEN 1 AND 5", "x BETWEEN 1 AND 6");
+        differ("'a'", "'b'");
+        differ("1.5", "1.05");
+        differ(
+            "CASE WHEN y > 0 THEN x END",
+            "CASE WHEN y > 0 THEN x ELSE 'a' END",
+        );
+        differ("'1 year'::interval", "'11 months'::interval");
+        differ("length::numeric / 60", "length / 60");
+        differ("'10:30'", "'10:00:30'");
+    }
+
+    #[test]
+    fn not_an_expression() {
+        assert_eq!(c("1; DROP TABLE t"), None);
+        assert_eq!(c(") FROM t WHERE (1"), None);
+    }
+}
