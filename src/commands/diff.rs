@@ -67,8 +67,22 @@ const UNMODELLED_STATEMENTS: &[(&str, &str)] = &[
 ];
 
 /// Statements whose effect on the schema replay cannot know: what they create is
-/// unverifiable, not missing.
-const OPAQUE_STATEMENTS: &[&str] = &["DO", "OTHER", "CREATE TABLE AS", "SELECT"];
+/// unverifiable, not missing. A `DO` block counts only when its body could change the
+/// schema (see [`may_change_schema`]); a `SELECT` (`setval`, `set_config`) never does.
+const OPAQUE_STATEMENTS: &[&str] = &["DO", "OTHER", "CREATE TABLE AS"];
+
+/// Whether a `DO` block's text holds a word that changes the schema (`CREATE`,
+/// `ALTER`, `DROP`, `RENAME`, `COMMENT`, or `EXECUTE` of dynamic SQL); a block that
+/// only inserts or updates rows does not.
+fn may_change_schema(sql: &str) -> bool {
+    sql.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .skip(1)
+        .any(|w| {
+            ["create", "alter", "drop", "rename", "comment", "execute"]
+                .iter()
+                .any(|k| w.eq_ignore_ascii_case(k))
+        })
+}
 
 pub fn run(args: &DiffArgs) -> Result<Verdict> {
     let sources = args
@@ -143,22 +157,48 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
         sides.push(r.map_err(|e| Error::new(e).context(format!("side {}", i + 1)))?);
     }
     for side in &mut sides {
+        let before = side.database.schemas.len();
         crate::commands::inspect::filter_schemas(
             &mut side.database,
             include.as_ref(),
             exclude.as_ref(),
         );
+        if before > 0 && side.database.schemas.is_empty() && !args.schemas.is_empty() {
+            eprintln!(
+                "dblint: warning: {}: --schema {} matches none of its schemas",
+                side.info.label,
+                args.schemas.join(" --schema ")
+            );
+        }
     }
-    let history = apply_history(&mut sides)?;
-    let mut notes = leave_out_history_tables(&mut sides);
+    let mut notes = Vec::new();
+    let history = apply_history(&mut sides, &mut notes)?;
+    notes.extend(leave_out_history_tables(&mut sides));
 
     let options = Options {
         column_order: strict,
     };
-    let facts: Vec<_> = sides
-        .iter()
-        .map(|s| compare::facts(&s.database, &options))
-        .collect();
+    // On a thread with the parser's stack: expressions are parsed to compare them.
+    let facts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = sides
+            .iter()
+            .map(|s| {
+                std::thread::Builder::new()
+                    .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
+                    .spawn_scoped(scope, || compare::facts(&s.database, &options))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(&sides)
+            .map(|(h, s)| match h {
+                Ok(h) => h
+                    .join()
+                    .unwrap_or_else(|_| compare::facts(&s.database, &options)),
+                Err(_) => compare::facts(&s.database, &options),
+            })
+            .collect()
+    });
     let mut comparisons = Vec::new();
     let mut ignore_used = vec![0usize; ignore_set.globs.len()];
     // Statements whose effect replay cannot know (`DO` blocks), by side.
@@ -172,14 +212,27 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
                 .collect()
         })
         .collect();
+    let mut prisma_order = 0;
     for (i, side) in sides.iter().enumerate().skip(1) {
         let all = compare::changes(&facts[0], &facts[i], &is_default_name);
         let mut changes = Vec::new();
         let mut unverifiable = Vec::new();
         let mut ignored = 0;
+        let prisma = [&sides[0], side]
+            .iter()
+            .any(|s| s.info.kind == "schema.prisma");
         for change in all {
-            if let Some(g) = ignore_set.matching(&change) {
-                ignore_used[g] += 1;
+            // Prisma Migrate appends a new enum label and never reorders: a
+            // schema.prisma's label order says nothing about the database's.
+            if prisma && is_label_order_only(&change) {
+                prisma_order += 1;
+                continue;
+            }
+            let matched = ignore_set.matching(&change);
+            if !matched.is_empty() {
+                for g in matched {
+                    ignore_used[g] += 1;
+                }
                 ignored += 1;
                 continue;
             }
@@ -205,8 +258,15 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
     }
     for (glob, used) in ignore_set.globs.iter().zip(&ignore_used) {
         if *used == 0 {
-            eprintln!("dblint: warning: --ignore `{glob}` matches no difference");
+            eprintln!(
+                "dblint: warning: ignore `{glob}` (--ignore or [diff] ignore) matches no difference"
+            );
         }
+    }
+    if prisma_order > 0 {
+        notes.push(format!(
+            "{prisma_order} enum(s) hold the same labels in another order than schema.prisma: Prisma Migrate never reorders labels, so their order is not compared with a schema.prisma"
+        ));
     }
     if sides.iter().any(|s| s.info.kind == "schema.prisma") {
         notes
@@ -242,6 +302,11 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
         Some(path) => crate::output::stage(path, text.into_bytes())?.commit()?,
         None => crate::output::print_stdout(&text)?,
     }
+    if uncovered && !different {
+        eprintln!(
+            "dblint: --strict-coverage: what was not compared (listed in the report) fails the run"
+        );
+    }
     Ok(if different || uncovered {
         Verdict::Fail
     } else {
@@ -271,6 +336,16 @@ fn source_of(n: usize, side: &str) -> std::result::Result<Source, String> {
         Ok(Source::Database(Box::new(info)))
     };
     if side == "-" {
+        let set = std::env::vars_os().any(|(k, v)| {
+            !v.is_empty()
+                && k.to_str()
+                    .is_some_and(|k| k == "DATABASE_URL" || k.starts_with("PG"))
+        });
+        if !set {
+            return Err(format!(
+                "side {n}: `-` reads the connection from DATABASE_URL (or the PG* variables), and none is set"
+            ));
+        }
         return database(ConnInfo::from_env(&env).map_err(|e| e.to_string()));
     }
     if side.starts_with("postgres://") || side.starts_with("postgresql://") {
@@ -322,9 +397,9 @@ fn read_side(
                     unverifiable: false,
                 });
             }
-            if let Some(line) = read.gaps.summary() {
-                eprintln!("dblint: note: {label}: {line}");
-            }
+            // `read.gaps` says what inspect's rules could not judge (sequence
+            // positions): nothing diff compares.
+            let _ = read.gaps;
             Ok(Side {
                 info: SideInfo {
                     label,
@@ -359,7 +434,19 @@ fn load_files(
                 crate::source::prisma::load_as(&paths, prisma_version)
             } else {
                 crate::source::sql::load_with(&paths, &|_| None, &mut |event| {
+                    if let Statement::CreateFunction { .. } = event.statement {
+                        not_compared.push(NotCompared {
+                            side: label.clone(),
+                            kind: "function".into(),
+                            name: String::new(),
+                            location: Some(event.location.clone()),
+                            unverifiable: false,
+                        });
+                    }
                     if let Statement::Other { tag } = event.statement {
+                        if tag == "DO" && !may_change_schema(event.sql) {
+                            return;
+                        }
                         if let Some(entry) = not_compared_statement(tag, event.location) {
                             not_compared.push(NotCompared {
                                 side: label.clone(),
@@ -372,6 +459,14 @@ fn load_files(
             .map_err(|e| e.to_string())?;
             if let Some(first) = loaded.out_of_order.first() {
                 return Err(first.clone());
+            }
+            // SQL the grammar rejects: the side is not what its files say.
+            if let Some(d) = loaded
+                .diagnostics
+                .iter()
+                .find(|d| d.message.starts_with("cannot parse"))
+            {
+                return Err(d.to_string());
             }
             for d in &loaded.diagnostics {
                 eprintln!("dblint: {d}");
@@ -439,7 +534,10 @@ fn not_compared_statement(tag: &str, location: &Location) -> Option<NotCompared>
 /// the folder, recorded as failed or rolled back, or (Prisma) whose file changed after
 /// it ran is history drift. `None` when the sides are not one such pair, or the folder
 /// holds no file the history's tool would have named.
-fn apply_history(sides: &mut [Side]) -> std::result::Result<Option<HistoryReport>, String> {
+fn apply_history(
+    sides: &mut [Side],
+    notes: &mut Vec<String>,
+) -> std::result::Result<Option<HistoryReport>, String> {
     let databases: Vec<usize> = (0..sides.len())
         .filter(|&i| sides[i].info.kind == "database")
         .collect();
@@ -454,6 +552,13 @@ fn apply_history(sides: &mut [Side]) -> std::result::Result<Option<HistoryReport
     let Some(history) = sides[*db].history.clone() else {
         return Ok(None);
     };
+    if history.unreadable {
+        notes.push(format!(
+            "{} is a migration history this role may not read (SELECT on it, USAGE on its schema): every file in the folder is compared as applied",
+            history.table
+        ));
+        return Ok(None);
+    }
     let path = sides[*folder].path.clone().unwrap_or_default();
     let files =
         crate::source::sql::input_files(std::slice::from_ref(&path)).map_err(|e| e.to_string())?;
@@ -464,6 +569,15 @@ fn apply_history(sides: &mut [Side]) -> std::result::Result<Option<HistoryReport
         }
         _ => id.to_string(),
     };
+    // The last row of a migration decides (a rollback, then an apply again); goose's
+    // version 0 is its own bookkeeping row.
+    let mut last: std::collections::BTreeMap<String, &crate::source::catalog::history::Applied> =
+        std::collections::BTreeMap::new();
+    for e in &history.entries {
+        if !(tool == Tool::Goose && norm(&e.id).is_empty()) {
+            last.insert(norm(&e.id), e);
+        }
+    }
     // golang-migrate keeps one row: the version reached, every file up to it applied.
     let reached: Option<(u128, bool)> = (tool == Tool::GolangMigrate)
         .then(|| {
@@ -474,9 +588,22 @@ fn apply_history(sides: &mut [Side]) -> std::result::Result<Option<HistoryReport
                 .max()
         })
         .flatten();
+    // Flyway's baselines: `flyway baseline` (`BASELINE`) says the database already is
+    // what the files up to that version make, so they are replayed; a baseline file
+    // that ran (`SQL_BASELINE`) stands for the files up to its version, which are not.
+    let version = |v: &str| -> Vec<u64> { v.split('.').filter_map(|p| p.parse().ok()).collect() };
+    let baseline_of = |kind: &str| -> Option<Vec<u64>> {
+        history
+            .entries
+            .iter()
+            .filter(|e| e.ok && e.kind.as_deref() == Some(kind))
+            .map(|e| version(&e.id))
+            .max()
+    };
+    let (marker, ran_baseline) = (baseline_of("BASELINE"), baseline_of("SQL_BASELINE"));
     let (mut applied, mut pending, mut drift) = (Vec::new(), Vec::new(), Vec::new());
     let mut seen = std::collections::BTreeSet::new();
-    let mut named = 0;
+    let (mut named, mut applied_named) = (0, 0);
     for file in &files {
         let Some(id) = tool.id_of(file).map(|id| norm(&id)) else {
             applied.push(file.clone());
@@ -487,7 +614,8 @@ fn apply_history(sides: &mut [Side]) -> std::result::Result<Option<HistoryReport
             let version = id.parse::<u128>().unwrap_or(u128::MAX);
             match reached {
                 Some((at, ok)) if version < at || (version == at && ok) => {
-                    applied.push(file.clone())
+                    applied.push(file.clone());
+                    applied_named += 1;
                 }
                 Some((at, false)) if version == at => drift.push(format!(
                     "{}: {} marks it dirty (it failed part-way)",
@@ -501,51 +629,56 @@ fn apply_history(sides: &mut [Side]) -> std::result::Result<Option<HistoryReport
             }
             continue;
         }
-        let entries: Vec<_> = history
-            .entries
-            .iter()
-            .filter(|e| norm(&e.id) == id)
-            .collect();
-        if entries.is_empty() {
+        let Some(entry) = last.get(&id) else {
+            let baseline_file = tool == Tool::Flyway && is_flyway_baseline(file);
+            if !baseline_file && marker.as_ref().is_some_and(|b| version(&id) <= *b) {
+                applied.push(file.clone());
+                applied_named += 1;
+                continue;
+            }
+            let superseded = (!baseline_file
+                && ran_baseline.as_ref().is_some_and(|b| version(&id) <= *b))
+                || (baseline_file && last.keys().any(|v| version(v) > version(&id)));
+            if !superseded {
+                pending.push(file.display().to_string());
+            }
+            continue;
+        };
+        seen.insert(id.clone());
+        // Rolled back (goose's down, Prisma's `migrate resolve --rolled-back`): not
+        // applied, so pending; failed part-way: history drift.
+        if !entry.ok && (tool == Tool::Goose || entry.kind.as_deref() == Some("ROLLED_BACK")) {
             pending.push(file.display().to_string());
             continue;
         }
-        seen.insert(id.clone());
-        match entries.iter().find(|e| e.ok) {
-            Some(entry) => {
-                applied.push(file.clone());
-                if let Some(recorded) = &entry.checksum {
-                    let bytes = std::fs::read(file)
-                        .map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
-                    let now: String = sha2::Sha256::digest(&bytes)
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect();
-                    if !now.eq_ignore_ascii_case(recorded) {
-                        drift.push(format!(
-                            "{}: changed after it was applied (its checksum in {} differs)",
-                            file.display(),
-                            history.table
-                        ));
-                    }
-                }
-            }
-            None => drift.push(format!(
-                "{}: recorded as failed or rolled back in {}, not applied",
+        if !entry.ok {
+            drift.push(format!(
+                "{}: recorded as failed in {} (it did not finish)",
                 file.display(),
                 history.table
-            )),
+            ));
+            continue;
+        }
+        applied.push(file.clone());
+        applied_named += 1;
+        if let Some(recorded) = &entry.checksum {
+            let bytes =
+                std::fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+            if !prisma_checksum_matches(&bytes, recorded) {
+                drift.push(format!(
+                    "{}: changed after it was applied (its checksum in {} differs)",
+                    file.display(),
+                    history.table
+                ));
+            }
         }
     }
     if named == 0 {
         return Ok(None);
     }
-    for entry in history
-        .entries
-        .iter()
-        .filter(|e| e.ok || tool == Tool::GolangMigrate)
-    {
-        if seen.insert(norm(&entry.id)) {
+    for (id, entry) in &last {
+        let marker = matches!(entry.kind.as_deref(), Some("BASELINE"));
+        if (entry.ok || tool == Tool::GolangMigrate) && !marker && seen.insert(id.clone()) {
             drift.push(format!(
                 "{} is applied ({}) but not in {}",
                 entry.id,
@@ -554,7 +687,7 @@ fn apply_history(sides: &mut [Side]) -> std::result::Result<Option<HistoryReport
             ));
         }
     }
-    if !pending.is_empty() {
+    if applied.len() != files.len() {
         let info = sides[*folder].info.clone();
         let mut side = if applied.is_empty() {
             Side {
@@ -568,16 +701,70 @@ fn apply_history(sides: &mut [Side]) -> std::result::Result<Option<HistoryReport
             load_files(&path, &applied, None)?
         };
         side.info.label = info.label;
-        side.info.detail = format!("{}, {} pending", side.info.detail, pending.len());
+        if !pending.is_empty() {
+            side.info.detail = format!("{}, {} pending", side.info.detail, pending.len());
+        }
         sides[*folder] = side;
     }
     Ok(Some(HistoryReport {
         table: history.table.clone(),
-        tool: format!("{tool:?}"),
-        applied: history.entries.iter().filter(|e| e.ok).count(),
+        tool: match tool {
+            Tool::Prisma => "Prisma",
+            Tool::Flyway => "Flyway",
+            Tool::Diesel => "Diesel",
+            Tool::Goose => "goose",
+            Tool::GolangMigrate => "golang-migrate",
+            Tool::SchemaMigrations => "schema_migrations",
+        }
+        .into(),
+        applied: applied_named,
         pending,
         drift,
     }))
+}
+
+/// A Flyway baseline migration (`B1_1__x.sql`).
+fn is_flyway_baseline(file: &std::path::Path) -> bool {
+    file.file_name()
+        .and_then(|f| f.to_str())
+        .is_some_and(|f| f.starts_with('B'))
+}
+
+/// Whether a file's bytes match the checksum Prisma recorded: the SHA-256 in hex, of
+/// the file with either line ending (Prisma accepts both), and in the unpadded hex
+/// Prisma wrote before 2.15 (prisma-engines#1887).
+fn prisma_checksum_matches(bytes: &[u8], recorded: &str) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let lf = text.replace("\r\n", "\n");
+    let crlf = lf.replace('\n', "\r\n");
+    [bytes.to_vec(), lf.into_bytes(), crlf.into_bytes()]
+        .iter()
+        .any(|b| {
+            let digest = sha2::Sha256::digest(b);
+            let padded: String = digest.iter().map(|x| format!("{x:02x}")).collect();
+            let unpadded: String = digest.iter().map(|x| format!("{x:x}")).collect();
+            recorded.eq_ignore_ascii_case(&padded) || recorded.eq_ignore_ascii_case(&unpadded)
+        })
+}
+
+/// An enum whose labels differ in order only.
+fn is_label_order_only(change: &Change) -> bool {
+    let Change::Changed(d) = change else {
+        return false;
+    };
+    if !d.key.object.starts_with("enum ") || d.key.property != "values" {
+        return false;
+    }
+    let set = |f: &Option<compare::Fact>| -> Option<std::collections::BTreeSet<String>> {
+        let v = &f.as_ref()?.value;
+        Some(
+            v.trim_matches(|c| c == '(' || c == ')')
+                .split(", ")
+                .map(str::to_string)
+                .collect(),
+        )
+    };
+    set(&d.left).is_some() && set(&d.left) == set(&d.right)
 }
 
 /// Migration history tables that some sides have and others lack leave every side,
@@ -634,10 +821,10 @@ fn is_default_name(
     };
     let fact = |p: &str| facts.get(p).map(|f| f.shown.as_str()).unwrap_or_default();
     let list = |p: &str| -> Vec<String> {
-        let v = fact(p).trim_matches(|c| c == '[' || c == ']');
+        let v = fact(p).trim_matches(|c| c == '(' || c == ')');
         v.split(", ")
             .filter(|s| !s.is_empty())
-            .map(|s| s.trim_matches('"').to_string())
+            .map(str::to_string)
             .collect()
     };
     let (columns, label): (Vec<String>, &str) = match kind {
@@ -657,14 +844,14 @@ fn is_default_name(
             }
         }
         "index" => {
-            let label = match fact("role") {
-                "PrimaryKey" => "pkey",
-                "UniqueConstraint" => "key",
-                "Exclusion" => "excl",
-                _ if fact("unique") == "true" => "key",
-                _ => "idx",
-            };
-            (key_names(fact("keys")), label)
+            // `ChooseIndexName`: `pkey` (no columns) for a primary key, `key` for a
+            // unique constraint, `excl`, else `idx` (a unique index too).
+            match fact("role") {
+                "primary key" => (Vec::new(), "pkey"),
+                "unique constraint" => (key_names(fact("keys")), "key"),
+                "exclusion constraint" => (key_names(fact("keys")), "excl"),
+                _ => (key_names(fact("keys")), "idx"),
+            }
         }
         _ => return false,
     };
@@ -733,14 +920,17 @@ impl IgnoreSet {
         })
     }
 
-    /// The first glob that takes `change` out.
-    fn matching(&self, change: &Change) -> Option<usize> {
+    /// Every glob that takes `change` out.
+    fn matching(&self, change: &Change) -> Vec<usize> {
         let path = change.path();
         let group = change.group();
         self.matchers
             .iter()
             .zip(&self.globs)
-            .position(|(m, g)| g == group || m.is_match(&path))
+            .enumerate()
+            .filter(|(_, (m, g))| *g == group || m.is_match(&path))
+            .map(|(i, _)| i)
+            .collect()
     }
 }
 
@@ -771,7 +961,7 @@ mod tests {
         let t = "table public.orders";
         let none = facts(&[]);
         assert!(is_default_name(t, "primary key", "orders_pkey", &none));
-        let fk = facts(&[("columns", "[\"customer_id\"]")]);
+        let fk = facts(&[("columns", "(customer_id)")]);
         assert!(is_default_name(
             t,
             "foreign key",
@@ -779,11 +969,11 @@ mod tests {
             &fk
         ));
         assert!(!is_default_name(t, "foreign key", "fk_rails_abc", &fk));
-        let unique = facts(&[("columns", "[\"email\"]")]);
+        let unique = facts(&[("columns", "(email)")]);
         assert!(is_default_name(t, "unique", "orders_email_key1", &unique));
         let index = facts(&[
             ("keys", "created_at DESC, (lower(email))"),
-            ("role", "Plain"),
+            ("role", "plain index"),
             ("unique", "false"),
         ]);
         assert!(is_default_name(

@@ -112,7 +112,7 @@ pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
     }
     for e in db.enums.values() {
         let o = format!("enum {}", e.name);
-        let values = format!("{:?}", e.values);
+        let values = names(&e.values);
         f.put(&o, "", "values", &values, e.location.as_ref());
     }
     for d in db.domains.values() {
@@ -154,13 +154,7 @@ pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
         f.put(&o, "", "exists", "present", l);
         if v.materialized {
             f.put(&o, "", "populated", &v.populated.to_string(), l);
-            f.put(
-                &o,
-                "",
-                "unique_indexes",
-                &format!("{:?}", v.unique_indexes),
-                l,
-            );
+            f.put(&o, "", "unique_indexes", &names(&v.unique_indexes), l);
         }
     }
     for s in db.sequences.values() {
@@ -171,13 +165,39 @@ pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
             .owned_by
             .as_ref()
             .map(|(t, c)| format!("{t}.{c}"))
-            .unwrap_or_default();
+            .unwrap_or_else(|| "(none)".into());
         f.put(&o, "", "owned_by", &owner, l);
     }
     f.out
 }
 
+/// Names as a person writes them: `(a, b)`, `()` for none.
+fn names<T: std::fmt::Display>(list: &[T]) -> String {
+    format!(
+        "({})",
+        list.iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// An optional text: itself, or `(none)`.
+fn or_none(text: Option<&str>) -> String {
+    match text {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => "(none)".into(),
+    }
+}
+
+/// Expressions longer than this are compared as written: parsing one is the only
+/// part of the comparison whose stack grows with the input's nesting.
+const LONGEST_CANONICAL: usize = 16 * 1024;
+
 fn canonical(text: &str) -> String {
+    if text.len() > LONGEST_CANONICAL {
+        return text.to_string();
+    }
     canonical_expression(text).unwrap_or_else(|| text.to_string())
 }
 
@@ -253,13 +273,23 @@ impl Facts {
 fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
     let o = format!("table {}", t.name);
     let tl = t.location.as_ref();
-    f.put(&o, "", "kind", &format!("{:?}", t.kind), tl);
+    f.put(
+        &o,
+        "",
+        "kind",
+        &match t.kind {
+            crate::model::TableKind::Partitioned => "partitioned table".to_string(),
+            crate::model::TableKind::Foreign => "foreign table".to_string(),
+            other => format!("{other:?}").to_ascii_lowercase(),
+        },
+        tl,
+    );
     f.put(&o, "", "unlogged", &t.unlogged.to_string(), tl);
     let parent = t
         .partition_of
         .as_ref()
         .map(|q| q.to_string())
-        .unwrap_or_default();
+        .unwrap_or_else(|| "(none)".into());
     f.put(&o, "", "partition_of", &parent, tl);
     f.put(
         &o,
@@ -272,17 +302,27 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
         &o,
         "",
         "partition_key",
-        &format!("{:?}", t.partition_key),
+        &or_none(
+            t.partition_key
+                .as_ref()
+                .map(|k| {
+                    let columns: Vec<&str> = k
+                        .columns
+                        .iter()
+                        .map(|c| c.as_deref().unwrap_or("(expression)"))
+                        .collect();
+                    format!(
+                        "{} {}",
+                        format!("{:?}", k.strategy).to_ascii_uppercase(),
+                        names(&columns)
+                    )
+                })
+                .as_deref(),
+        ),
         tl,
     );
-    f.put(&o, "", "inherits", &format!("{:?}", t.inherits), tl);
-    f.put(
-        &o,
-        "",
-        "comment",
-        t.comment.as_deref().unwrap_or_default(),
-        tl,
-    );
+    f.put(&o, "", "inherits", &names(&t.inherits), tl);
+    f.put(&o, "", "comment", &or_none(t.comment.as_deref()), tl);
     f.put(&o, "", "row_security", &t.row_security.to_string(), tl);
     f.put(
         &o,
@@ -307,30 +347,40 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
         f.put(&o, &m, "not_null", &c.not_null.to_string(), l);
         // A `serial` column's default is the `nextval` of its own sequence, which
         // replay and the catalog name alike; the flag says the rest.
-        f.expr(&o, &m, "default", c.default.as_deref(), l);
-        f.put(&o, &m, "identity", &format!("{:?}", c.identity), l);
-        f.expr(&o, &m, "generated", c.generated.as_deref(), l);
-        f.put(&o, &m, "serial", &c.serial.to_string(), l);
+        // A NULL default is no default (PostgreSQL keeps `NULL::character varying`
+        // for a typed column, where a NULL constant alone stores nothing).
+        let default = c
+            .default
+            .as_deref()
+            .filter(|d| canonical_expression(d).as_deref() != Some("NULL"));
+        f.expr(&o, &m, "default", default, l);
         f.put(
             &o,
             &m,
-            "comment",
-            c.comment.as_deref().unwrap_or_default(),
+            "identity",
+            match c.identity {
+                None => "(none)",
+                Some(crate::model::Identity::Always) => "GENERATED ALWAYS",
+                Some(crate::model::Identity::ByDefault) => "GENERATED BY DEFAULT",
+            },
             l,
         );
+        f.expr(&o, &m, "generated", c.generated.as_deref(), l);
+        f.put(&o, &m, "serial", &c.serial.to_string(), l);
+        f.put(&o, &m, "comment", &or_none(c.comment.as_deref()), l);
     }
     if let Some(pk) = &t.primary_key {
         let m = format!("primary key {}", pk.name);
         let l = pk.location.as_ref().or(tl);
-        f.put(&o, &m, "columns", &format!("{:?}", pk.columns), l);
-        f.put(&o, &m, "include", &format!("{:?}", pk.include), l);
+        f.put(&o, &m, "columns", &names(&pk.columns), l);
+        f.put(&o, &m, "include", &names(&pk.include), l);
         f.put(&o, &m, "deferrable", &pk.deferrable.to_string(), l);
     }
     for u in &t.unique_constraints {
         let m = format!("unique {}", u.name);
         let l = u.location.as_ref().or(tl);
-        f.put(&o, &m, "columns", &format!("{:?}", u.columns), l);
-        f.put(&o, &m, "include", &format!("{:?}", u.include), l);
+        f.put(&o, &m, "columns", &names(&u.columns), l);
+        f.put(&o, &m, "include", &names(&u.include), l);
         f.put(
             &o,
             &m,
@@ -352,25 +402,31 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
     for fk in &t.foreign_keys {
         let m = format!("foreign key {}", fk.name);
         let l = fk.location.as_ref().or(tl);
-        f.put(&o, &m, "columns", &format!("{:?}", fk.columns), l);
+        f.put(&o, &m, "columns", &names(&fk.columns), l);
         f.put(&o, &m, "references", &fk.references.to_string(), l);
         f.put(
             &o,
             &m,
             "referenced_columns",
-            &format!("{:?}", fk.referenced_columns),
+            &names(&fk.referenced_columns),
             l,
         );
-        f.put(&o, &m, "on_delete", &format!("{:?}", fk.on_delete), l);
-        f.put(&o, &m, "on_update", &format!("{:?}", fk.on_update), l);
+        f.put(&o, &m, "on_delete", fk.on_delete.sql(), l);
+        f.put(&o, &m, "on_update", fk.on_update.sql(), l);
         f.put(
             &o,
             &m,
             "delete_set_columns",
-            &format!("{:?}", fk.delete_set_columns),
+            &names(&fk.delete_set_columns),
             l,
         );
-        f.put(&o, &m, "match", &format!("{:?}", fk.match_type), l);
+        f.put(
+            &o,
+            &m,
+            "match",
+            &format!("{:?}", fk.match_type).to_ascii_uppercase(),
+            l,
+        );
         f.put(&o, &m, "deferrable", &fk.deferrable.to_string(), l);
         f.put(
             &o,
@@ -393,10 +449,21 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
             &i.nulls_not_distinct.to_string(),
             l,
         );
-        f.put(&o, &m, "include", &format!("{:?}", i.include), l);
+        f.put(&o, &m, "include", &names(&i.include), l);
         f.expr(&o, &m, "predicate", i.predicate.as_deref(), l);
         f.put(&o, &m, "valid", &i.valid.to_string(), l);
-        f.put(&o, &m, "role", &format!("{:?}", i.role), l);
+        f.put(
+            &o,
+            &m,
+            "role",
+            match i.role {
+                crate::model::IndexRole::Plain => "plain index",
+                crate::model::IndexRole::PrimaryKey => "primary key",
+                crate::model::IndexRole::UniqueConstraint => "unique constraint",
+                crate::model::IndexRole::Exclusion => "exclusion constraint",
+            },
+            l,
+        );
         let keys: Vec<(String, String)> = i
             .keys
             .iter()
@@ -441,7 +508,7 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
         let m = format!("policy {}", pol.name);
         f.put(&o, &m, "command", &pol.command, tl);
         f.put(&o, &m, "permissive", &pol.permissive.to_string(), tl);
-        f.put(&o, &m, "roles", &format!("{:?}", pol.roles), tl);
+        f.put(&o, &m, "roles", &names(&pol.roles), tl);
         f.expr(&o, &m, "using", pol.using.as_deref(), tl);
         f.expr(&o, &m, "with_check", pol.with_check.as_deref(), tl);
     }

@@ -302,6 +302,7 @@ pub fn changes(
                         default_name: default,
                     });
                 }
+                _ if is_constraint_index(m, &only_a) => {}
                 _ => out.push(Change::Only {
                     object: (*o).clone(),
                     member: (*m).clone(),
@@ -310,7 +311,10 @@ pub fn changes(
                 }),
             }
         }
-        for n in only_b.iter().filter(|n| !renamed_b.contains(n)) {
+        for n in only_b
+            .iter()
+            .filter(|n| !renamed_b.contains(n) && !is_constraint_index(n, &only_b))
+        {
             out.push(Change::Only {
                 object: (*o).clone(),
                 member: (*n).clone(),
@@ -364,6 +368,17 @@ pub fn changes(
     }
     out.sort_by(|x, y| (x.object(), x.path(), x.group()).cmp(&(y.object(), y.path(), y.group())));
     out
+}
+
+/// `index X` where the same side also has a key or exclusion constraint `X` only it
+/// has: the constraint's own index, reported with the constraint.
+fn is_constraint_index(member: &str, only: &[&String]) -> bool {
+    let Some(name) = member.strip_prefix("index ") else {
+        return false;
+    };
+    ["primary key", "unique", "exclusion"]
+        .iter()
+        .any(|kind| only.iter().any(|m| **m == format!("{kind} {name}")))
 }
 
 fn same_values(a: &BTreeMap<String, Fact>, b: &BTreeMap<String, Fact>) -> bool {

@@ -68,6 +68,11 @@ impl DataType {
         } else {
             schema.map(super::Name::from)
         };
+        // `numeric(10)` is `numeric(10,0)`: the scale defaults to zero.
+        let mut modifiers = modifiers;
+        if canonical == "numeric" && schema.is_none() && modifiers.len() == 1 {
+            modifiers.push(0);
+        }
         (
             DataType {
                 name: canonical,

@@ -112,10 +112,17 @@ fn describe_facts(facts: &BTreeMap<String, Fact>) -> String {
         if let Some(p) = pick("predicate").filter(|p| p != "(none)") {
             let _ = write!(s, " WHERE {p}");
         }
+        if pick("valid").as_deref() == Some("false") {
+            s.push_str(" INVALID");
+        }
         return s;
     }
     if let Some(e) = pick("expression") {
-        return e;
+        return if pick("validated").as_deref() == Some("false") {
+            format!("{e} NOT VALID")
+        } else {
+            e
+        };
     }
     if let (Some(c), Some(r)) = (pick("columns"), pick("references")) {
         return format!("{c} → {r}");
@@ -131,6 +138,11 @@ fn describe_facts(facts: &BTreeMap<String, Fact>) -> String {
 
 /// One line for a change, without its object: `column total type: a ≠ b`.
 fn line(change: &Change, reference: &str, side: &str) -> (char, String) {
+    let (mark, text) = line_text(change, reference, side);
+    (mark, one_line(&text))
+}
+
+fn line_text(change: &Change, reference: &str, side: &str) -> (char, String) {
     match change {
         Change::Only {
             member,
@@ -203,10 +215,10 @@ fn enum_order_note(d: &crate::compare::Difference, reference: &str, side: &str) 
         f.as_ref()
             .map(|f| {
                 f.value
-                    .trim_matches(|c| c == '[' || c == ']')
+                    .trim_matches(|c| c == '(' || c == ')')
                     .split(", ")
                     .filter(|s| !s.is_empty())
-                    .map(|s| s.trim_matches('"').to_string())
+                    .map(str::to_string)
                     .collect()
             })
             .unwrap_or_default()
@@ -223,16 +235,8 @@ fn enum_order_note(d: &crate::compare::Difference, reference: &str, side: &str) 
     let common_b: Vec<&String> = b.iter().filter(|v| a.contains(v)).collect();
     if common_a != common_b {
         notes.push("order differs".into());
-    } else {
-        for v in b.iter().filter(|v| a.contains(v)) {
-            let (i, j) = (
-                a.iter().position(|x| x == v).unwrap_or(0),
-                b.iter().position(|x| x == v).unwrap_or(0),
-            );
-            if i != j && notes.iter().all(|n| !n.starts_with("position")) {
-                notes.push(format!("position of {v}: {} → {}", i + 1, j + 1));
-            }
-        }
+    } else if a.iter().all(|v| b.contains(v)) && b.iter().all(|v| a.contains(v)) {
+        notes.push("same labels".into());
     }
     (!notes.is_empty()).then(|| notes.join("; "))
 }
@@ -399,8 +403,28 @@ pub fn human(report: &DiffReport, color: bool) -> String {
     out
 }
 
+/// Text safe in a Markdown table cell: Markdown's own characters escaped, HTML
+/// brackets as entities, one line.
 fn escape_md(s: &str) -> String {
-    s.replace('|', "\\|").replace('`', "'").replace('\n', " ")
+    let mut out = String::with_capacity(s.len());
+    for ch in one_line(s).chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '|' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// Runs of white space (line breaks in an expression or a comment) as one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Markdown: a table of changes per side.

@@ -40,18 +40,36 @@ impl Tool {
         }
     }
 
-    /// The columns read: id, checksum (or NULL), whether it applied cleanly.
-    fn select(self) -> &'static str {
+    /// The columns read (id, checksum or NULL, whether it applied cleanly, the row's
+    /// kind or NULL) and their order: the last row of an id decides.
+    fn select(self) -> (&'static str, &'static str) {
         match self {
-            Tool::Prisma => {
+            Tool::Prisma => (
                 "migration_name::pg_catalog.text, checksum::pg_catalog.text, \
-                 (finished_at IS NOT NULL AND rolled_back_at IS NULL)"
-            }
-            Tool::Flyway => "version::pg_catalog.text, NULL::pg_catalog.text, success",
-            Tool::Diesel => "version::pg_catalog.text, NULL::pg_catalog.text, true",
-            Tool::Goose => "version_id::pg_catalog.text, NULL::pg_catalog.text, is_applied",
-            Tool::GolangMigrate => "version::pg_catalog.text, NULL::pg_catalog.text, NOT dirty",
-            Tool::SchemaMigrations => "version::pg_catalog.text, NULL::pg_catalog.text, true",
+                 (finished_at IS NOT NULL AND rolled_back_at IS NULL), \
+                 CASE WHEN rolled_back_at IS NOT NULL THEN 'ROLLED_BACK' END",
+                "ORDER BY started_at",
+            ),
+            Tool::Flyway => (
+                "version::pg_catalog.text, NULL::pg_catalog.text, success, type::pg_catalog.text",
+                "ORDER BY installed_rank",
+            ),
+            Tool::Diesel => (
+                "version::pg_catalog.text, NULL::pg_catalog.text, true, NULL::pg_catalog.text",
+                "",
+            ),
+            Tool::Goose => (
+                "version_id::pg_catalog.text, NULL::pg_catalog.text, is_applied, NULL::pg_catalog.text",
+                "ORDER BY id",
+            ),
+            Tool::GolangMigrate => (
+                "version::pg_catalog.text, NULL::pg_catalog.text, NOT dirty, NULL::pg_catalog.text",
+                "",
+            ),
+            Tool::SchemaMigrations => (
+                "version::pg_catalog.text, NULL::pg_catalog.text, true, NULL::pg_catalog.text",
+                "",
+            ),
         }
     }
 
@@ -63,10 +81,11 @@ impl Tool {
                 "checksum",
                 "finished_at",
                 "rolled_back_at",
+                "started_at",
             ],
-            Tool::Flyway => &["version", "success"],
+            Tool::Flyway => &["version", "success", "type", "installed_rank"],
             Tool::Diesel => &["version"],
-            Tool::Goose => &["version_id", "is_applied"],
+            Tool::Goose => &["id", "version_id", "is_applied"],
             Tool::GolangMigrate => &["version", "dirty"],
             Tool::SchemaMigrations => &["version"],
         }
@@ -87,15 +106,20 @@ impl Tool {
     /// → `1.1`, and the leading digits of golang-migrate, dbmate and goose files.
     pub fn id_of(self, path: &std::path::Path) -> Option<String> {
         let file = path.file_name()?.to_str()?;
-        let folder = path.parent()?.file_name()?.to_str()?;
+        // The folder matters to Prisma and Diesel only (`./0001_x.sql` has none).
+        let folder = || path.parent()?.file_name()?.to_str();
         match self {
-            Tool::Prisma => (file == "migration.sql").then(|| folder.to_string()),
+            Tool::Prisma => (file == "migration.sql")
+                .then(folder)
+                .flatten()
+                .map(str::to_string),
             Tool::Diesel => {
-                let version = folder.split('_').next()?.replace('-', "");
+                let version = folder()?.split('_').next()?.replace('-', "");
                 (file == "up.sql" && !version.is_empty()).then_some(version)
             }
+            // `V1_1__x.sql` and a baseline `B1_1__x.sql` are version 1.1.
             Tool::Flyway => {
-                let rest = file.strip_prefix('V')?;
+                let rest = file.strip_prefix('V').or_else(|| file.strip_prefix('B'))?;
                 let (version, _) = rest.split_once("__")?;
                 Some(version.replace('_', "."))
             }
@@ -123,8 +147,13 @@ pub struct Applied {
     pub id: String,
     /// Prisma: the SHA-256 of `migration.sql` when it was applied, in hex.
     pub checksum: Option<String>,
-    /// Finished and not rolled back (Prisma), `success` (Flyway), `is_applied` (goose).
+    /// Finished and not rolled back (Prisma), `success` (Flyway), `is_applied` (goose),
+    /// not `dirty` (golang-migrate).
     pub ok: bool,
+    /// Flyway's `type` (`BASELINE` marks a version below which nothing was run,
+    /// `SQL_BASELINE` a baseline file that was); `ROLLED_BACK` for a Prisma migration
+    /// marked rolled back.
+    pub kind: Option<String>,
 }
 
 /// What the history table says.
@@ -133,7 +162,11 @@ pub struct History {
     pub tool: Tool,
     /// `schema.table` as read.
     pub table: String,
+    /// In the order the tool recorded them.
     pub entries: Vec<Applied>,
+    /// The table exists but this role may not read it (no `SELECT`, or no `USAGE` on
+    /// its schema): `entries` is empty.
+    pub unreadable: bool,
 }
 
 /// Find the history table and read it: at most two queries, whatever the schema's
@@ -153,6 +186,8 @@ pub fn read(
                           WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid
                             AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
                             AND t.typnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace) AS builtin_columns,
+                    (pg_catalog.has_schema_privilege(n.oid, 'USAGE')
+                     AND pg_catalog.has_table_privilege(c.oid, 'SELECT')) AS readable,
                     (SELECT pg_catalog.count(*) FROM pg_catalog.pg_attribute a
                      WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid
                        AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)::pg_catalog.int8 AS all_columns
@@ -179,13 +214,23 @@ pub fn read(
             continue;
         };
         let schema: String = row.get("schema");
+        let readable: bool = row.get("readable");
+        if !readable {
+            return Ok(Some(History {
+                tool,
+                table: format!("{schema}.{}", tool.table()),
+                entries: Vec::new(),
+                unreadable: true,
+            }));
+        }
         let table = format!(
             "{}.{}",
             crate::model::quote_ident(&schema),
             crate::model::quote_ident(tool.table())
         );
+        let (columns, order) = tool.select();
         let rows = client
-            .query(&format!("SELECT {} FROM {table}", tool.select()), &[])
+            .query(&format!("SELECT {columns} FROM {table} {order}"), &[])
             .map_err(|e| {
                 CatalogError(format!(
                     "reading the migration history ({table}): {}",
@@ -199,6 +244,7 @@ pub fn read(
                     id: r.get::<_, Option<String>>(0)?,
                     checksum: r.get(1),
                     ok: r.get::<_, Option<bool>>(2).unwrap_or(false),
+                    kind: r.get(3),
                 })
             })
             .collect();
@@ -206,6 +252,7 @@ pub fn read(
             tool,
             table: format!("{schema}.{}", tool.table()),
             entries,
+            unreadable: false,
         }));
     }
     Ok(None)
@@ -231,6 +278,18 @@ mod tests {
         assert_eq!(
             id(Tool::Flyway, "db/V1_1__orders.sql").as_deref(),
             Some("1.1")
+        );
+        assert_eq!(
+            id(Tool::Flyway, "db/B1_20_0__base.sql").as_deref(),
+            Some("1.20.0")
+        );
+        assert_eq!(
+            id(Tool::SchemaMigrations, "./000003_x.sql").as_deref(),
+            Some("000003")
+        );
+        assert_eq!(
+            id(Tool::SchemaMigrations, "000003_x.sql").as_deref(),
+            Some("000003")
         );
         assert_eq!(
             id(Tool::SchemaMigrations, "db/000003_orders.up.sql").as_deref(),

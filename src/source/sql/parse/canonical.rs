@@ -114,7 +114,12 @@ fn literal(c: &protobuf::AConst) -> String {
         Some(a_const::Val::Fval(f)) => f.fval.clone(),
         Some(a_const::Val::Boolval(b)) => b.boolval.to_string(),
         Some(a_const::Val::Sval(s)) => s.sval.clone(),
-        Some(a_const::Val::Bsval(b)) => b.bsval.clone(),
+        // `B'101'` is the bit string `101`, as `'101'::bit(3)` prints it.
+        Some(a_const::Val::Bsval(b)) => b
+            .bsval
+            .strip_prefix(['b', 'B'])
+            .unwrap_or(&b.bsval)
+            .to_string(),
         None => String::new(),
     };
     format!("'{}'", normal_value(&value).replace('\'', "''"))
@@ -127,6 +132,36 @@ fn literal(c: &protobuf::AConst) -> String {
 /// its date (`'2020-01-01'` and `'2020-01-01 00:00:00'::timestamp`).
 fn normal_value(value: &str) -> String {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match value.to_ascii_lowercase().as_str() {
+        "t" | "true" => return "true".into(),
+        "f" | "false" => return "false".into(),
+        // An empty `bytea`, as the server prints it.
+        "\\x" => return String::new(),
+        _ => {}
+    }
+    if value.starts_with(['{', '[']) {
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(value) {
+            let mut out = String::new();
+            jsonb_text(&json, &mut out);
+            return out;
+        }
+    }
+    if value.bytes().any(|b| b.is_ascii_alphabetic()) {
+        if let Some(interval) = interval_text(value) {
+            return interval;
+        }
+    }
+    // `.5`, `1e3`: the number the server prints.
+    if let Some(rest) = value.strip_prefix('.').filter(|r| digits(r)) {
+        return normal_value(&format!("0.{rest}"));
+    }
+    if value.contains(['e', 'E']) && !value.contains(['x', 'X']) {
+        if let Ok(f) = value.parse::<f64>() {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                return format!("{}", f as i64);
+            }
+        }
+    }
     let unsigned = value.strip_prefix(['-', '+']).unwrap_or(value);
     if let Some((whole, fraction)) = unsigned.split_once('.') {
         if digits(whole) && (fraction.is_empty() || digits(fraction)) {
@@ -144,19 +179,65 @@ fn normal_value(value: &str) -> String {
             };
         }
     }
-    let b = value.as_bytes();
     let time =
-        |b: &[u8]| b.len() == 5 && b[2] == b':' && digits(&value[..2]) && digits(&value[3..]);
-    if time(b) {
+        |s: &str| s.len() == 5 && s.as_bytes()[2] == b':' && digits(&s[..2]) && digits(&s[3..]);
+    if time(value) {
         return format!("{value}:00");
     }
-    if let Some(date) = value.strip_suffix(" 00:00:00") {
-        let d = date.as_bytes();
-        if d.len() == 10 && d[4] == b'-' && d[7] == b'-' {
-            return date.to_string();
-        }
+    // A date and time: seconds written out, a UTC offset of `+00` left out, and a
+    // midnight as the date alone (`'2024-01-01'` and `'2024-01-01 00:00:00+00'`).
+    if value.len() >= 10
+        && value.is_char_boundary(10)
+        && value.as_bytes()[4] == b'-'
+        && value.as_bytes()[7] == b'-'
+    {
+        let (date, rest) = value.split_at(10);
+        let rest = rest.trim_start_matches([' ', 'T']);
+        let rest = rest.strip_suffix("+00").unwrap_or(rest);
+        let time = match rest.len() {
+            0 => "00:00:00".to_string(),
+            5 if time(rest) => format!("{rest}:00"),
+            _ => rest.to_string(),
+        };
+        return if time == "00:00:00" {
+            date.to_string()
+        } else {
+            format!("{date} {time}")
+        };
     }
     value.to_string()
+}
+
+/// JSON as `jsonb` prints it: `", "` and `": "` between items, object keys in
+/// `jsonb`'s order (shorter first, then bytewise), the last of duplicate keys kept.
+fn jsonb_text(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by(|a, b| (a.len(), a.as_bytes()).cmp(&(b.len(), b.as_bytes())));
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&serde_json::Value::String((*k).clone()).to_string());
+                out.push_str(": ");
+                jsonb_text(&map[*k], out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                jsonb_text(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
 }
 
 /// `x::numeric` (no precision) of something that is not a literal: the cast analysis
@@ -173,6 +254,25 @@ fn numeric_cast_of(node: &Node) -> Option<&Node> {
             t.arg.as_deref()
         }
         _ => None,
+    }
+}
+
+/// `x` for `x::numeric` (or `int8`, `int4`, `float8`, `float4`, without a precision)
+/// of something that is not a literal: the widening analysis adds in a comparison.
+fn widened(node: &Node) -> &Node {
+    match node.node.as_ref() {
+        Some(NodeEnum::TypeCast(t))
+            if t.type_name.as_ref().is_some_and(|tn| {
+                matches!(
+                    name_of(&tn.names).as_str(),
+                    "numeric" | "int8" | "int4" | "int2" | "float8" | "float4"
+                ) && tn.typmods.is_empty()
+                    && tn.array_bounds.is_empty()
+            }) && t.arg.as_deref().is_some_and(|a| as_literal(a).is_none()) =>
+        {
+            t.arg.as_deref().map_or(node, widened)
+        }
+        _ => node,
     }
 }
 
@@ -542,8 +642,22 @@ impl Canon {
             this.call(&format!("op({op})"), &[l, r], out)
         };
         match AExprKind::try_from(e.kind).ok()? {
-            AExprKind::AexprOp | AExprKind::AexprLike | AExprKind::AexprIlike => {
+            AExprKind::AexprOp
+            | AExprKind::AexprLike
+            | AExprKind::AexprIlike
+            | AExprKind::AexprSimilar => {
                 let mut args: Vec<&Node> = left.into_iter().chain(right).collect();
+                // Comparisons and `+ - *` give the same answer on an integer operand
+                // widened to numeric or float (which analysis does to a column beside
+                // a wider one, and to a domain over a number); `/` and `%` do not.
+                if matches!(
+                    op.as_str(),
+                    "=" | "<>" | "!=" | "<" | ">" | "<=" | ">=" | "+" | "-" | "*"
+                ) {
+                    for a in args.iter_mut() {
+                        *a = widened(a);
+                    }
+                }
                 if let [l, r] = args.as_mut_slice() {
                     // `length / 60.0` is stored `(length)::numeric / 60.0`: a decimal
                     // literal makes analysis cast the other operand to numeric.
@@ -561,15 +675,19 @@ impl Canon {
                 } else {
                     "all"
                 };
-                self.call(&format!("{head}({op})"), &[left?, right?], out)?;
+                self.call(&format!("{head}({op})"), &[widened(left?), right?], out)?;
             }
             AExprKind::AexprIn => {
                 let Some(NodeEnum::List(items)) = right?.node.as_ref() else {
                     return None;
                 };
+                // `x IN ('a')` is stored `x = 'a'`.
+                if let [only] = items.items.as_slice() {
+                    return self.call(&format!("op({op})"), &[widened(left?), only], out);
+                }
                 let head = if op == "=" { "any" } else { "all" };
                 out.push_str(&format!("{head}({op})("));
-                self.node(left?, out)?;
+                self.node(widened(left?), out)?;
                 out.push_str(", array");
                 self.list(&items.items, out)?;
                 out.push(')');
@@ -591,7 +709,7 @@ impl Canon {
                 let [low, high] = bounds.items.as_slice() else {
                     return None;
                 };
-                let x = left?;
+                let x = widened(left?);
                 let kind = AExprKind::try_from(e.kind).ok()?;
                 let not = matches!(
                     kind,
@@ -710,6 +828,33 @@ mod tests {
             "round(((length)::numeric / 60.0), 2)",
         );
         same("ARRAY[1, 3]::int[]", "ARRAY[1, 3]");
+        same("n > i", "(n > (i)::numeric)");
+        same("q < 100", "((q)::integer < 100)");
+        same("p * q", "(p * (q)::numeric)");
+        same("k IN ('abc')", "((k)::text = 'abc'::text)");
+        same(
+            "x SIMILAR TO 'a%'",
+            "((x)::text ~ similar_to_escape('a%'::text))",
+        );
+        same(
+            "'{\"b\":2,\"a\":[1,2]}'",
+            "'{\"a\": [1, 2], \"b\": 2}'::jsonb",
+        );
+        same("'1 day 2 hours'", "'1 day 02:00:00'::interval");
+        same("'1 week'", "'7 days'::interval");
+        same(
+            "'2024-01-01'",
+            "'2024-01-01 00:00:00+00'::timestamp with time zone",
+        );
+        same(
+            "'2020-01-01 10:00'",
+            "'2020-01-01 10:00:00'::timestamp without time zone",
+        );
+        same(".5", "0.5");
+        same("1e10", "'10000000000'::double precision");
+        same("'t'", "true");
+        same("B'101'", "'101'::\"bit\"");
+        same("''::bytea", "'\\x'::bytea");
         same(
             "CASE WHEN y > 0 THEN x END",
             "CASE WHEN (y > 0) THEN x ELSE NULL::text END",
@@ -739,6 +884,16 @@ mod tests {
         );
         differ("'1 year'::interval", "'11 months'::interval");
         differ("length::numeric / 60", "length / 60");
+        differ("i::numeric / 2", "i / 2");
+        differ(
+            "created_at::date = '2020-01-01'",
+            "created_at = '2020-01-01'",
+        );
+        differ("'{\"a\": 1}'", "'{\"a\": 2}'");
+        differ("'2024-01-01 10:00'", "'2024-01-01 11:00'");
+        // Text that only looks like a date or a time is left alone, whatever it holds.
+        assert!(c("'2024-01-0é日本'").is_some());
+        assert!(c("'1é:00'").is_some());
         differ("'10:30'", "'10:00:30'");
     }
 

@@ -2,7 +2,6 @@
 
 use super::super::statement::{ConstraintSpec, KeySpec};
 use super::{ApplyError, Replayer};
-use crate::model::default_names::object_name;
 use crate::model::{
     CheckConstraint, ForeignKey, Index, IndexElement, IndexKey, IndexRole, KeyConstraint, Location,
     Name, QualifiedName,
@@ -24,19 +23,36 @@ impl Replayer {
                 expression,
                 not_valid,
             } => {
-                let table = self.table_mut(table_name)?;
                 // PostgreSQL names an unnamed CHECK `tab_col_check` when it uses exactly
-                // one column, `tab_check` otherwise.
-                let name = name.clone().unwrap_or_else(|| {
-                    let used: Vec<&str> = table
-                        .columns
-                        .iter()
-                        .map(|c| c.name.as_str())
-                        .filter(|c| crate::source::sql::parse::mentions_column(expression, c))
-                        .collect();
-                    let label: Vec<&str> = if used.len() == 1 { used } else { Vec::new() };
-                    object_name(&table_name.name, &label, "check")
-                });
+                // one column, `tab_check` otherwise (then `tab_col_check1`, …).
+                let name = match name {
+                    Some(n) => n.clone(),
+                    None => {
+                        // The columns the expression names outside its literals (`'a%'`
+                        // names no column `a`). A word search, not a parse: a CHECK may
+                        // nest thousands of levels deep.
+                        let code = without_literals(expression);
+                        let used: Vec<Name> = self
+                            .table_mut(table_name)?
+                            .columns
+                            .iter()
+                            .map(|c| c.name.clone())
+                            .filter(|c| crate::source::sql::parse::mentions_column(&code, c))
+                            .collect();
+                        let label: Vec<&str> = if used.len() == 1 {
+                            vec![used[0].as_str()]
+                        } else {
+                            Vec::new()
+                        };
+                        self.free_constraint_name(
+                            &table_name.schema,
+                            &table_name.name,
+                            &label,
+                            "check",
+                        )
+                    }
+                };
+                let table = self.table_mut(table_name)?;
                 table.checks.push(CheckConstraint {
                     name,
                     expression: expression.clone(),
@@ -69,12 +85,17 @@ impl Replayer {
                         .map(|pk| pk.columns.clone())
                         .unwrap_or_default();
                 }
-                let table = self.table_mut(table_name)?;
                 let columns: Vec<&str> = fk.columns.iter().map(|c| c.as_str()).collect();
-                let name = fk
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| object_name(&table_name.name, &columns, "fkey"));
+                let name = match &fk.name {
+                    Some(n) => n.clone(),
+                    None => self.free_constraint_name(
+                        &table_name.schema,
+                        &table_name.name,
+                        &columns,
+                        "fkey",
+                    ),
+                };
+                let table = self.table_mut(table_name)?;
                 table.foreign_keys.push(ForeignKey {
                     name,
                     columns: fk.columns.clone(),
@@ -100,9 +121,15 @@ impl Replayer {
             } => {
                 let names = super::tables::key_names(keys);
                 let columns: Vec<&str> = names.iter().map(String::as_str).collect();
-                let name = name
-                    .clone()
-                    .unwrap_or_else(|| object_name(&table_name.name, &columns, "excl"));
+                let name = match name {
+                    Some(n) => n.clone(),
+                    None => self.free_relation_name(
+                        &table_name.schema,
+                        &table_name.name,
+                        &columns,
+                        "excl",
+                    ),
+                };
                 let index_name = QualifiedName::new(table_name.schema.clone(), name.clone());
                 let table = self.table_mut(table_name)?;
                 table.exclusions.push(name);
@@ -166,13 +193,18 @@ impl Replayer {
             existing_index = Some(index);
         }
         let cols: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
-        let name = key.name.clone().unwrap_or_else(|| {
-            if primary {
-                object_name(&table_name.name, &[], "pkey")
-            } else {
-                object_name(&table_name.name, &cols, "key")
+        let name = match (&key.name, &key.using_index) {
+            (Some(n), _) => n.clone(),
+            // `ADD PRIMARY KEY USING INDEX idx`: the constraint takes the index's name.
+            (None, Some(index)) => index.clone(),
+            (None, None) if primary => {
+                self.free_relation_name(&table_name.schema, &table_name.name, &[], "pkey")
             }
-        });
+            (None, None) => {
+                self.free_relation_name(&table_name.schema, &table_name.name, &cols, "key")
+            }
+        };
+        let table = self.table_mut(table_name)?;
         if primary && table.primary_key.is_some() {
             return Err(format!(
                 "multiple primary keys for table {table_name} are not allowed"
@@ -301,4 +333,27 @@ impl Replayer {
         }
         found
     }
+}
+
+/// SQL text with the contents of its `'…'` literals left out (`''` inside one is a
+/// quote), so a word search finds only names.
+fn without_literals(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut in_literal = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match (in_literal, ch) {
+            (false, '\'') => in_literal = true,
+            (true, '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            (true, '\'') => {
+                in_literal = false;
+                out.push_str("''");
+            }
+            (false, c) => out.push(c),
+            (true, _) => {}
+        }
+    }
+    out
 }

@@ -400,3 +400,61 @@ impl Replayer {
         }
     }
 }
+
+impl Replayer {
+    /// The name PostgreSQL gives a relation it names itself (an index, a key's index):
+    /// `makeObjectName(table, columns, label)`, then `label1`, `label2`, … while a
+    /// relation of that name exists in the schema (`ChooseRelationName`).
+    pub(super) fn free_relation_name(
+        &self,
+        schema: &Name,
+        table: &str,
+        columns: &[&str],
+        label: &str,
+    ) -> Name {
+        let taken = |n: &str| {
+            let q = QualifiedName::new(schema.clone(), n);
+            self.db.index_owner.contains_key(&q)
+                || self.db.tables.contains_key(&q)
+                || self.db.views.contains_key(&q)
+                || self.db.sequences.contains_key(&q)
+        };
+        free_name(table, columns, label, &taken)
+    }
+
+    /// The name PostgreSQL gives a constraint it names itself (a CHECK, a foreign
+    /// key): as [`Self::free_relation_name`], while a constraint of that name exists
+    /// on any table of the schema (`ChooseConstraintName`).
+    pub(super) fn free_constraint_name(
+        &self,
+        schema: &Name,
+        table: &str,
+        columns: &[&str],
+        label: &str,
+    ) -> Name {
+        let taken = |n: &str| {
+            self.db
+                .tables
+                .range(QualifiedName::new(schema.clone(), "")..)
+                .take_while(|(q, _)| q.schema == *schema)
+                .any(|(_, t)| {
+                    t.primary_key.as_ref().is_some_and(|k| k.name == n)
+                        || t.unique_constraints.iter().any(|k| k.name == n)
+                        || t.checks.iter().any(|c| c.name == n)
+                        || t.foreign_keys.iter().any(|f| f.name == n)
+                        || t.exclusions.iter().any(|x| x == n)
+                })
+        };
+        free_name(table, columns, label, &taken)
+    }
+}
+
+fn free_name(table: &str, columns: &[&str], label: &str, taken: &dyn Fn(&str) -> bool) -> Name {
+    let mut name = crate::model::default_names::object_name(table, columns, label);
+    let mut n = 0;
+    while taken(&name) {
+        n += 1;
+        name = crate::model::default_names::object_name(table, columns, &format!("{label}{n}"));
+    }
+    name
+}

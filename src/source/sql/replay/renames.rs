@@ -167,6 +167,24 @@ impl Replayer {
                 }
             }
         }
+        // SET SCHEMA takes the sequences the table owns along (`AlterTableNamespace`).
+        if old.schema != new.schema {
+            let owned: Vec<QualifiedName> = self
+                .db
+                .sequences
+                .values()
+                .filter(|s| s.owned_by.as_ref().is_some_and(|(t, _)| *t == new))
+                .map(|s| s.name.clone())
+                .collect();
+            for q in owned {
+                if let Some(mut seq) = self.db.sequences.remove(&q) {
+                    seq.name = QualifiedName::new(new.schema.clone(), q.name.clone());
+                    let moved = seq.name.clone();
+                    self.db.sequences.insert(moved.clone(), seq);
+                    self.follow_sequence(&q, &moved);
+                }
+            }
+        }
         // The table and its partitions' parent changed names.
         self.db.forget_partitions();
         Ok(())

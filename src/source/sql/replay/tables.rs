@@ -113,7 +113,19 @@ impl Replayer {
             }
         }
         for spec in &deferred {
-            self.add_constraint(&name, spec, location, notes)?;
+            // `NOT VALID` in CREATE TABLE: the table is empty, so PostgreSQL marks the
+            // constraint validated.
+            let mut spec = spec.clone();
+            match &mut spec {
+                crate::source::sql::statement::ConstraintSpec::Check { not_valid, .. } => {
+                    *not_valid = false
+                }
+                crate::source::sql::statement::ConstraintSpec::ForeignKey(fk) => {
+                    fk.not_valid = false
+                }
+                _ => {}
+            }
+            self.add_constraint(&name, &spec, location, notes)?;
         }
         Ok(())
     }
@@ -586,7 +598,13 @@ impl Replayer {
         let columns: Vec<&str> = names.iter().map(String::as_str).collect();
         let index_name = match &ci.name {
             Some(n) => n.clone(),
-            None => object_name(&table_name.name, &columns, "idx"),
+            None => self.free_relation_name(
+                &table_name.schema,
+                &table_name.name,
+                &columns,
+                // `ChooseIndexName`: `key` only for a constraint's index.
+                "idx",
+            ),
         };
         let qualified = QualifiedName::new(table_name.schema.clone(), index_name);
         if self.db.index_owner.contains_key(&qualified) {
