@@ -509,6 +509,15 @@ impl Canon {
                 if name == "extract" {
                     name = "date_part".into();
                 }
+                // `SIMILAR TO`'s pattern: PostgreSQL 12 stores `similar_escape(p, NULL)`,
+                // 13 and later `similar_to_escape(p)`.
+                let mut args: Vec<&Node> = f.args.iter().collect();
+                if name == "similar_escape" {
+                    name = "similar_to_escape".into();
+                    if args.len() == 2 && as_literal(args[1]).is_some_and(|c| c.isnull) {
+                        args.pop();
+                    }
+                }
                 out.push_str(&name);
                 if f.agg_star {
                     out.push_str("(*)");
@@ -534,7 +543,7 @@ impl Canon {
                     if f.func_variadic {
                         out.push_str("variadic");
                     }
-                    self.list(&f.args, out)?;
+                    self.call("", &args, out)?;
                     if !f.agg_order.is_empty() || f.agg_filter.is_some() || f.over.is_some() {
                         // Aggregates and window calls: as the deparser prints them.
                         out.push_str(&deparsed(node));
@@ -828,6 +837,10 @@ mod tests {
             "round(((length)::numeric / 60.0), 2)",
         );
         same("ARRAY[1, 3]::int[]", "ARRAY[1, 3]");
+        same(
+            "x SIMILAR TO 'a%'",
+            "((x)::text ~ similar_escape('a%'::text, NULL::text))",
+        );
         same("n > i", "(n > (i)::numeric)");
         same("q < 100", "((q)::integer < 100)");
         same("p * q", "(p * (q)::numeric)");
