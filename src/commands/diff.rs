@@ -397,9 +397,6 @@ fn read_side(
                     unverifiable: false,
                 });
             }
-            // `read.gaps` says what inspect's rules could not judge (sequence
-            // positions): nothing diff compares.
-            let _ = read.gaps;
             Ok(Side {
                 info: SideInfo {
                     label,
@@ -423,88 +420,83 @@ fn load_files(
     files: &[PathBuf],
     prisma_version: Option<u32>,
 ) -> std::result::Result<Side, String> {
-    {
-        {
-            let paths = files.to_vec();
-            let label = path.display().to_string();
-            let prisma =
-                crate::source::prisma::is_prisma_input(&paths).map_err(|e| e.to_string())?;
-            let mut not_compared = Vec::new();
-            let loaded = if prisma {
-                crate::source::prisma::load_as(&paths, prisma_version)
-            } else {
-                crate::source::sql::load_with(&paths, &|_| None, &mut |event| {
-                    if let Statement::CreateFunction { .. } = event.statement {
-                        not_compared.push(NotCompared {
-                            side: label.clone(),
-                            kind: "function".into(),
-                            name: String::new(),
-                            location: Some(event.location.clone()),
-                            unverifiable: false,
-                        });
-                    }
-                    if let Statement::Other { tag } = event.statement {
-                        if tag == "DO" && !may_change_schema(event.sql) {
-                            return;
-                        }
-                        if let Some(entry) = not_compared_statement(tag, event.location) {
-                            not_compared.push(NotCompared {
-                                side: label.clone(),
-                                ..entry
-                            });
-                        }
-                    }
-                })
-            }
-            .map_err(|e| e.to_string())?;
-            if let Some(first) = loaded.out_of_order.first() {
-                return Err(first.clone());
-            }
-            // SQL the grammar rejects: the side is not what its files say.
-            if let Some(d) = loaded
-                .diagnostics
-                .iter()
-                .find(|d| d.message.starts_with("cannot parse"))
-            {
-                return Err(d.to_string());
-            }
-            for d in &loaded.diagnostics {
-                eprintln!("dblint: {d}");
-            }
-            for d in loaded
-                .diagnostics
-                .iter()
-                .filter(|d| d.level == crate::source::DiagnosticLevel::Error)
-            {
+    let paths = files.to_vec();
+    let label = path.display().to_string();
+    let prisma = crate::source::prisma::is_prisma_input(&paths).map_err(|e| e.to_string())?;
+    let mut not_compared = Vec::new();
+    let loaded = if prisma {
+        crate::source::prisma::load_as(&paths, prisma_version)
+    } else {
+        crate::source::sql::load_with(&paths, &|_| None, &mut |event| {
+            if let Statement::CreateFunction { .. } = event.statement {
                 not_compared.push(NotCompared {
                     side: label.clone(),
-                    kind: "statement replay could not apply".into(),
-                    name: d.message.clone(),
-                    location: d.location.clone(),
-                    unverifiable: true,
+                    kind: "function".into(),
+                    name: String::new(),
+                    location: Some(event.location.clone()),
+                    unverifiable: false,
                 });
             }
-            Ok(Side {
-                history: None,
-                path: Some(path.to_path_buf()),
-                info: SideInfo {
-                    label,
-                    kind: if prisma {
-                        "schema.prisma"
-                    } else {
-                        "migrations"
-                    }
-                    .into(),
-                    detail: format!(
-                        "{} file(s), {} statement(s)",
-                        loaded.stats.files, loaded.stats.statements
-                    ),
-                },
-                database: loaded.database,
-                not_compared,
-            })
-        }
+            if let Statement::Other { tag } = event.statement {
+                if tag == "DO" && !may_change_schema(event.sql) {
+                    return;
+                }
+                if let Some(entry) = not_compared_statement(tag, event.location) {
+                    not_compared.push(NotCompared {
+                        side: label.clone(),
+                        ..entry
+                    });
+                }
+            }
+        })
     }
+    .map_err(|e| e.to_string())?;
+    if let Some(first) = loaded.out_of_order.first() {
+        return Err(first.clone());
+    }
+    // SQL the grammar rejects: the side is not what its files say.
+    if let Some(d) = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.message.starts_with("cannot parse"))
+    {
+        return Err(d.to_string());
+    }
+    for d in &loaded.diagnostics {
+        eprintln!("dblint: {d}");
+    }
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == crate::source::DiagnosticLevel::Error)
+    {
+        not_compared.push(NotCompared {
+            side: label.clone(),
+            kind: "statement replay could not apply".into(),
+            name: d.message.clone(),
+            location: d.location.clone(),
+            unverifiable: true,
+        });
+    }
+    Ok(Side {
+        history: None,
+        path: Some(path.to_path_buf()),
+        info: SideInfo {
+            label,
+            kind: if prisma {
+                "schema.prisma"
+            } else {
+                "migrations"
+            }
+            .into(),
+            detail: format!(
+                "{} file(s), {} statement(s)",
+                loaded.stats.files, loaded.stats.statements
+            ),
+        },
+        database: loaded.database,
+        not_compared,
+    })
 }
 
 fn not_compared_statement(tag: &str, location: &Location) -> Option<NotCompared> {

@@ -403,6 +403,29 @@ pub fn human(report: &DiffReport, color: bool) -> String {
     out
 }
 
+/// One Markdown list item per unverifiable change, each after `lead`.
+fn unverifiable_markdown(
+    out: &mut String,
+    unverifiable: &[(Change, Vec<Location>)],
+    reference: &str,
+    side: &str,
+    lead: &str,
+) {
+    for (change, from) in unverifiable {
+        let (_, text) = line(change, reference, side);
+        let _ = writeln!(
+            out,
+            "{lead}- unverifiable: `{}` {}; possibly made by {}",
+            escape_md(change.object()),
+            escape_md(&text),
+            from.iter()
+                .map(|l| format!("`{}`", escape_md(&l.to_string())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+}
+
 /// Text safe in a Markdown table cell: Markdown's own characters escaped, HTML
 /// brackets as entities, one line.
 fn escape_md(s: &str) -> String {
@@ -469,19 +492,7 @@ pub fn markdown(report: &DiffReport) -> String {
                     format!("no difference, {} unverifiable", c.unverifiable.len())
                 }
             );
-            for (change, from) in &c.unverifiable {
-                let (_, text) = line(change, ref_name, side_name);
-                let _ = writeln!(
-                    out,
-                    "- unverifiable: `{}` {}; possibly made by {}",
-                    escape_md(change.object()),
-                    escape_md(&text),
-                    from.iter()
-                        .map(|l| format!("`{}`", escape_md(&l.to_string())))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
+            unverifiable_markdown(&mut out, &c.unverifiable, ref_name, side_name, "");
             let _ = writeln!(out);
             continue;
         }
@@ -507,19 +518,7 @@ pub fn markdown(report: &DiffReport) -> String {
         if c.ignored > 0 {
             let _ = writeln!(out, "\n{} more left out by `--ignore`.", c.ignored);
         }
-        for (change, from) in &c.unverifiable {
-            let (_, text) = line(change, ref_name, side_name);
-            let _ = writeln!(
-                out,
-                "\n- unverifiable: `{}` {}; possibly made by {}",
-                escape_md(change.object()),
-                escape_md(&text),
-                from.iter()
-                    .map(|l| format!("`{}`", escape_md(&l.to_string())))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
+        unverifiable_markdown(&mut out, &c.unverifiable, ref_name, side_name, "\n");
         let _ = writeln!(out);
     }
     let counts = not_compared_counts(report);
