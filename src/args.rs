@@ -285,6 +285,22 @@ pub struct DiffArgs {
     /// Colour the terminal report
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print SQL instead of the report: `database` makes the database side match the
+    /// migrations side, `migrations` is a new migration that adopts the database's
+    /// state. Each statement is reviewed by the migration rules; nothing is run
+    #[arg(long, value_enum, value_name = "SIDE", conflicts_with = "format")]
+    pub fix: Option<FixTarget>,
+    /// With --fix: write the DROP statements for what only the side being fixed has
+    /// (otherwise they are printed commented out)
+    #[arg(long, requires = "fix")]
+    pub allow_drop: bool,
+}
+
+/// Which side `dblint diff --fix` writes SQL for.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixTarget {
+    Database,
+    Migrations,
 }
 
 #[derive(clap::Args, Debug)]

@@ -417,7 +417,7 @@ fn review_prepared(
 }
 
 /// `fix` with each note as a `-- review:` line above its line.
-fn annotate(fix: &str, notes: &[(u32, String)]) -> String {
+pub fn annotate(fix: &str, notes: &[(u32, String)]) -> String {
     let mut out = String::with_capacity(fix.len() + 120 * notes.len());
     for (i, line) in fix.lines().enumerate() {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);

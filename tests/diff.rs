@@ -237,6 +237,81 @@ fn template(key: &compare::Key) -> String {
     )
 }
 
+/// `dblint diff --fix`'s statements from `have` to `want`, run on database `db` (whose
+/// model is `have`) one by one: afterwards the database must differ from `want` in
+/// exactly the changes the plan said it has no statement for. Those paths, or what
+/// went wrong.
+fn fix_round_trip(
+    label: &str,
+    have: &dblint::model::Database,
+    want: &dblint::model::Database,
+    db: &str,
+    major: u32,
+) -> Result<Vec<String>, String> {
+    let options = Options::default();
+    let found = compare::changes(
+        &compare::facts(have, &options),
+        &compare::facts(want, &options),
+        &|_, _, _, _| false,
+    );
+    let plan = compare::reconcile::plan(
+        have,
+        want,
+        &found,
+        true,
+        compare::reconcile::Settings {
+            allow_drop: true,
+            pg_version: major,
+        },
+    );
+    let script = plan.script(&[]);
+    let mut client = postgres::Client::connect(&url_for(db, ""), postgres::NoTls).unwrap();
+    for s in dblint::source::sql::split::split(&script).statements {
+        if let Err(e) = client.simple_query(&s.sql) {
+            return Err(format!(
+                "{label}: PostgreSQL {major} rejects `{}`: {e}\n{script}",
+                s.sql
+            ));
+        }
+    }
+    drop(client);
+    let (left, _) = changes(&catalog_model(db), want);
+    let mut skipped: Vec<String> = plan.skipped.iter().map(|(p, _)| p.clone()).collect();
+    skipped.sort();
+    skipped.dedup();
+    if left != skipped {
+        return Err(format!(
+            "{label}: after the fix {left:?}; the plan left {skipped:?}\n{script}"
+        ));
+    }
+    Ok(skipped)
+}
+
+/// The mutations whose fix, in one direction, has no statement for some change:
+/// what PostgreSQL cannot do in place, or what the model does not hold.
+const FIX_LEAVES: &[&str] = &[
+    "column order (fix: base → database)",
+    "column order (fix: database → base)",
+    "partition detached (fix: database → base)",
+    "default partition (fix: base → database)",
+    "default partition (fix: database → base)",
+    "check not validated (fix: base → database)",
+    "exclusion dropped (fix: database → base)",
+    "foreign key not validated (fix: base → database)",
+    "index invalid (fix: base → database)",
+    "enum value added (fix: database → base)",
+    "enum value order (fix: database → base)",
+    "domain default (fix: base → database)",
+    "domain default (fix: database → base)",
+    "domain check (fix: base → database)",
+    "domain check (fix: database → base)",
+    "view dropped (fix: database → base)",
+    "materialized view dropped (fix: database → base)",
+    "materialized view not populated (fix: base → database)",
+    "materialized view unique index (fix: base → database)",
+    "materialized view unique index (fix: database → base)",
+];
+
 /// The one comparison both frontends share: each mutation gives exactly its changes,
 /// in both argument orders, replayed from SQL and read from a database; every property
 /// of the base is changed by some mutation.
@@ -257,6 +332,9 @@ fn every_property_is_compared_on_both_frontends_in_both_directions() {
         "the base read from its database differs from its SQL: {same:#?}"
     );
 
+    let base_catalog = catalog_model(&base_db);
+    // Mutations whose fix leaves something (FIX_LEAVES).
+    let mut leaves: BTreeSet<String> = BTreeSet::new();
     let mut admin = postgres::Client::connect(&admin_url(), postgres::NoTls).unwrap();
     let mutations = mutations();
     for (i, mutation) in mutations.iter().enumerate() {
@@ -317,6 +395,35 @@ fn every_property_is_compared_on_both_frontends_in_both_directions() {
                     ));
                 }
             }
+            // `--fix migrations`: the base made like the mutated database, on a copy
+            // of the base's database.
+            let copy = format!("{base_db}_f{i}");
+            admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {copy}"))
+                .unwrap();
+            admin
+                .batch_execute(&format!("CREATE DATABASE {copy} TEMPLATE {base_db}"))
+                .unwrap();
+            let label = format!("{} (fix: base → database)", mutation.name);
+            match fix_round_trip(&label, &base_catalog, &catalog, &copy, major) {
+                Ok(left) if !left.is_empty() => {
+                    leaves.insert(label);
+                }
+                Ok(_) => {}
+                Err(e) => failures.push(e),
+            }
+            admin
+                .batch_execute(&format!("DROP DATABASE {copy}"))
+                .unwrap();
+            // `--fix database`: the mutated database made like the base.
+            let label = format!("{} (fix: database → base)", mutation.name);
+            match fix_round_trip(&label, &catalog, &base_model, &name, major) {
+                Ok(left) if !left.is_empty() => {
+                    leaves.insert(label);
+                }
+                Ok(_) => {}
+                Err(e) => failures.push(e),
+            }
             admin
                 .batch_execute(&format!("DROP DATABASE {name}"))
                 .unwrap();
@@ -343,6 +450,17 @@ fn every_property_is_compared_on_both_frontends_in_both_directions() {
     assert!(
         unproven.is_empty(),
         "properties no mutation changes: {unproven:?}"
+    );
+    // Changing a generation expression in place needs PostgreSQL 17.
+    let mut expected_leaves: BTreeSet<String> = FIX_LEAVES.iter().map(|s| s.to_string()).collect();
+    if major < 17 {
+        for direction in ["base → database", "database → base"] {
+            expected_leaves.insert(format!("generated expression (fix: {direction})"));
+        }
+    }
+    assert_eq!(
+        leaves, expected_leaves,
+        "the mutations whose fix leaves a change without a statement"
     );
     let _ = O;
 }
@@ -1128,4 +1246,140 @@ fn history_conventions_of_each_tool() {
     let json = json_of(&run);
     assert_eq!(run.code, 0, "{json:#}");
     assert_eq!(json["history"]["drift"], serde_json::json!([]));
+}
+
+/// Drift of most kinds at once, for `--fix` through the command line.
+const DRIFT: &str = "\
+CREATE INDEX CONCURRENTLY hotfix_orders_total ON orders (total);
+ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);
+ALTER TABLE customers ALTER COLUMN email DROP NOT NULL;
+ALTER TABLE orders ALTER COLUMN total SET DEFAULT 1;
+ALTER TABLE orders DROP CONSTRAINT orders_price_check;
+ALTER TABLE orders ADD CONSTRAINT orders_price_check CHECK (price >= 0);
+ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE DEFERRABLE;
+ALTER TABLE orders DROP CONSTRAINT orders_customer_check;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_check FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+ALTER INDEX orders_live RENAME TO orders_live_idx;
+ALTER TABLE customers RENAME COLUMN full_name TO name;
+DROP INDEX customers_email;
+CREATE INDEX customers_email ON customers (upper(email)) INCLUDE (name);
+ALTER TYPE status ADD VALUE 'archived';
+CREATE TABLE extra (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text CHECK (note <> ''), o bigint REFERENCES orders ON DELETE SET NULL);
+CREATE SEQUENCE s2 AS integer;
+CREATE TYPE mood AS ENUM ('sad', 'ok');
+ALTER TABLE orders ADD COLUMN m mood DEFAULT 'ok' NOT NULL;
+ALTER TABLE orders ADD COLUMN ser bigserial;
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p1 ON orders FOR SELECT TO public USING (total > 0);
+CREATE UNIQUE INDEX CONCURRENTLY orders_n_key ON orders (n);
+ALTER TABLE orders ADD CONSTRAINT orders_n_key UNIQUE USING INDEX orders_n_key;
+";
+
+/// `--fix database` run on the database, or `--fix migrations` saved as the next
+/// migration, leaves nothing but what PostgreSQL cannot change in place (an enum
+/// label cannot be dropped); the script carries the migration rules' review, drops
+/// only with `--allow-drop`, and `--fix` with the wrong sides is an error.
+#[test]
+fn fix_sql_makes_the_sides_equal() {
+    // The database made like the migrations.
+    let (dir, db) = planted("fix_database", DRIFT);
+    let url = url_for(&db, "");
+    let migrations = dir.path().join("migrations").display().to_string();
+    let guarded = dblint(&["diff", &url, &migrations, "--fix", "database"]);
+    assert_eq!(guarded.code, 1, "{}", guarded.stderr);
+    for expected in [
+        "-- needs --allow-drop: DROP TABLE public.extra;",
+        "-- needs --allow-drop: DROP INDEX CONCURRENTLY public.hotfix_orders_total;",
+        "(alter-column-type-rewrite)\nALTER TABLE public.orders ALTER COLUMN total TYPE numeric(12,2);",
+        "(rename-breaks-code)\nALTER TABLE public.customers RENAME COLUMN name TO full_name;",
+        "ALTER TABLE public.orders VALIDATE CONSTRAINT orders_customer_check;",
+        "--   enum public.status values: PostgreSQL cannot drop an enum label (archived)",
+    ] {
+        assert!(
+            guarded.stdout.contains(expected),
+            "{expected}\n---\n{}",
+            guarded.stdout
+        );
+    }
+    assert!(
+        guarded.stderr.contains("dblint: --fix database: "),
+        "{}",
+        guarded.stderr
+    );
+    let fix = dblint(&[
+        "diff",
+        &url,
+        &migrations,
+        "--fix",
+        "database",
+        "--allow-drop",
+    ]);
+    assert_eq!(fix.code, 1, "{}", fix.stderr);
+    assert!(
+        fix.stdout
+            .contains("\n-- review: DROP TABLE public.extra deletes the table"),
+        "{}",
+        fix.stdout
+    );
+    run_sql(&db, &fix.stdout);
+    let (code, changes, _) = diff_json(&db, &dir, &[]);
+    assert_eq!(
+        changes,
+        vec![triple("changed", "structure", "enum public.status values")]
+    );
+    assert_eq!(code, 1);
+
+    // The migrations made like the database: a new migration.
+    let (dir, db) = planted("fix_migrations", DRIFT);
+    let url = url_for(&db, "");
+    let migrations = dir.path().join("migrations").display().to_string();
+    let fix = dblint(&["diff", &url, &migrations, "--fix", "migrations"]);
+    assert_eq!(fix.code, 1, "{}", fix.stderr);
+    assert!(
+        fix.stdout.contains("ALTER TYPE public.status ADD VALUE 'archived' AFTER 'done';")
+            && fix.stdout.contains("CREATE UNIQUE INDEX CONCURRENTLY orders_n_key_dblint ON public.orders (n);")
+            && fix.stdout.contains("--   table public.orders foreign key orders_customer_check validated: a validated constraint cannot be made NOT VALID again"),
+        "{}",
+        fix.stdout
+    );
+    std::fs::write(dir.path().join("migrations/0003_adopt.sql"), &fix.stdout).unwrap();
+    let (code, changes, _) = diff_json(&db, &dir, &[]);
+    assert_eq!(
+        (code, changes),
+        (
+            1,
+            vec![triple(
+                "changed",
+                "validity",
+                "table public.orders foreign key orders_customer_check validated"
+            )]
+        )
+    );
+
+    // Wrong sides and flags.
+    for (args, message) in [
+        (
+            vec!["diff", &migrations, &migrations, "--fix", "database"],
+            "--fix database: needs exactly two sides, one a database",
+        ),
+        (vec!["diff", &url, &migrations, "--allow-drop"], "--fix"),
+        (
+            vec![
+                "diff",
+                &url,
+                &migrations,
+                "--fix",
+                "database",
+                "--format",
+                "json",
+            ],
+            "cannot be used with",
+        ),
+    ] {
+        let run = dblint(&args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stdout);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
 }

@@ -108,6 +108,19 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
     let exclude =
         crate::commands::inspect::schema_globs(&args.exclude_schemas, "--exclude-schema")?;
     let ignore_set = IgnoreSet::new(&ignore)?;
+    if let Some(target) = args.fix {
+        let databases = sources
+            .iter()
+            .filter(|s| matches!(s, Source::Database(_)))
+            .count();
+        if sources.len() != 2 || databases != 1 {
+            return Err(format!(
+                "--fix {}: needs exactly two sides, one a database and one migrations (or SQL, or a schema.prisma)",
+                fix_word(target)
+            )
+            .into());
+        }
+    }
     if let Some(output) = &args.output {
         for path in &file_sides {
             if same_file(output, path) {
@@ -291,6 +304,18 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
                 .comparisons
                 .iter()
                 .any(|c| !c.unverifiable.is_empty()));
+    if let Some(target) = args.fix {
+        let text = fix_script(target, args.allow_drop, &sides, &report, &settings)?;
+        match &args.output {
+            Some(path) => crate::output::stage(path, text.into_bytes())?.commit()?,
+            None => crate::output::print_stdout(&text)?,
+        }
+        return Ok(if different || uncovered {
+            Verdict::Fail
+        } else {
+            Verdict::Pass
+        });
+    }
     let text = match args.format {
         crate::args::DiffFormat::Human => {
             crate::report::diff::human(&report, crate::output::use_color(args.color))
@@ -312,6 +337,116 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
     } else {
         Verdict::Pass
     })
+}
+
+fn fix_word(target: crate::args::FixTarget) -> &'static str {
+    match target {
+        crate::args::FixTarget::Database => "database",
+        crate::args::FixTarget::Migrations => "migrations",
+    }
+}
+
+/// `--fix`: the SQL that makes the database side match the other side (`database`),
+/// or a new migration that adopts the database's state (`migrations`), reviewed by
+/// the migration rules on the side it runs on (a statement that would lock or rewrite
+/// a large table gets a `-- review:` line above it).
+fn fix_script(
+    target: crate::args::FixTarget,
+    allow_drop: bool,
+    sides: &[Side],
+    report: &DiffReport,
+    settings: &crate::settings::Settings,
+) -> Result<String> {
+    let database = sides
+        .iter()
+        .position(|s| s.info.kind == "database")
+        .unwrap_or(0);
+    let have = match target {
+        crate::args::FixTarget::Database => database,
+        crate::args::FixTarget::Migrations => 1 - database,
+    };
+    let want = 1 - have;
+    let pg_version = sides
+        .iter()
+        .find_map(|s| s.database.live.map(|l| (l.server_version / 10000) as u32))
+        .unwrap_or(12);
+    let comparison = &report.comparisons[0];
+    let mut plan = compare::reconcile::plan(
+        &sides[have].database,
+        &sides[want].database,
+        &comparison.changes,
+        have == 0,
+        compare::reconcile::Settings {
+            allow_drop,
+            pg_version,
+        },
+    );
+    for (change, from) in &comparison.unverifiable {
+        let places: Vec<String> = from.iter().map(|l| l.to_string()).collect();
+        plan.skipped.push((
+            change.path(),
+            format!(
+                "possibly made by a statement replay cannot follow ({})",
+                places.join(", ")
+            ),
+        ));
+    }
+    let differences = comparison.changes.len() + comparison.unverifiable.len();
+    let statements = plan.steps.iter().filter(|s| !s.commented).count();
+    let mut header = vec![match target {
+        crate::args::FixTarget::Database => format!(
+            "dblint diff --fix database: makes {} match {}",
+            sides[have].info.label, sides[want].info.label
+        ),
+        crate::args::FixTarget::Migrations => format!(
+            "dblint diff --fix migrations: a new migration for {} that adopts the state of {}",
+            sides[have].info.label, sides[want].info.label
+        ),
+    }];
+    header.push(format!(
+        "{statements} statement(s) for {differences} difference(s){}. Nothing was run.",
+        match plan.skipped.len() {
+            0 => String::new(),
+            n => format!("; {n} without a statement (listed at the end)"),
+        }
+    ));
+    header.push(
+        "Run the statements one by one (psql -f), not in one transaction: CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY cannot run inside a transaction block."
+            .into(),
+    );
+    if target == crate::args::FixTarget::Migrations {
+        header.push(
+            "As a migration: mark it non-transactional where the tool wraps migrations in a transaction (Flyway executeInTransaction=false, Rails disable_ddl_transaction!, Django atomic = False)."
+                .into(),
+        );
+    }
+    let script = plan.script(&header);
+    let rules = crate::engine::fix_review_plan(&crate::engine::plan(settings)?);
+    let have_db = &sides[have].database;
+    let notes = if rules.rules.is_empty() {
+        Vec::new()
+    } else {
+        // Parsed on a thread with the parser's stack (deeply nested expressions).
+        std::thread::scope(|scope| {
+            let review = || crate::engine::review_fix(have_db, &rules, pg_version, &script);
+            match std::thread::Builder::new()
+                .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
+                .spawn_scoped(scope, review)
+            {
+                Ok(h) => h.join().unwrap_or_default(),
+                Err(_) => review(),
+            }
+        })
+    };
+    eprintln!(
+        "dblint: --fix {}: {statements} statement(s) for {differences} difference(s); {} without a statement; {} review note(s)",
+        fix_word(target),
+        plan.skipped.len(),
+        notes.len()
+    );
+    let mut text = crate::engine::annotate(&script, &notes);
+    text.push('\n');
+    Ok(text)
 }
 
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {

@@ -6,6 +6,7 @@
 //! property one source drops fails a test.
 
 pub mod facts;
+pub mod reconcile;
 
 pub use facts::{facts, Fact, Key, Options};
 use std::collections::BTreeMap;

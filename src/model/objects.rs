@@ -263,7 +263,14 @@ impl IndexElement {
             IndexKey::Expression(e) => format!("({e})"),
         };
         if let Some(c) = &self.collation {
-            out.push_str(&format!(" COLLATE {c}"));
+            // As written in SQL (`"C"`), or as the catalog names it (`C`,
+            // `pg_catalog.C`): then each part is quoted where PostgreSQL needs it.
+            if c.starts_with('"') {
+                out.push_str(&format!(" COLLATE {c}"));
+            } else {
+                let parts: Vec<String> = c.split('.').map(super::names::quote_ident).collect();
+                out.push_str(&format!(" COLLATE {}", parts.join(".")));
+            }
         }
         if let Some(o) = &self.opclass {
             out.push_str(&format!(" {o}"));
