@@ -85,6 +85,7 @@ fn mutations() -> Vec<Mutation> {
         m("identity", "ALTER TABLE customers ALTER COLUMN id SET GENERATED ALWAYS;", &["table public.customers column id identity"]),
         m("generated expression", "ALTER TABLE orders DROP COLUMN doubled; ALTER TABLE orders ADD COLUMN doubled numeric GENERATED ALWAYS AS (total * 3) STORED;", &["table public.orders column doubled generated"]),
         m("serial", "ALTER TABLE orders ALTER COLUMN id DROP DEFAULT;", &["table public.orders column id default", "table public.orders column id serial"]),
+        m("column collation", "ALTER TABLE customers ALTER COLUMN name TYPE text COLLATE \"C\";", &["table public.customers column name collation"]),
         m("column comment", "COMMENT ON COLUMN orders.note IS 'other';", &["table public.orders column note comment"]),
         m("table comment", "COMMENT ON TABLE orders IS NULL;", &["table public.orders comment"]),
         m("unlogged", "ALTER TABLE scratch SET LOGGED;", &["table public.scratch unlogged"]),

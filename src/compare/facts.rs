@@ -367,6 +367,7 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
         );
         f.expr(&o, &m, "generated", c.generated.as_deref(), l);
         f.put(&o, &m, "serial", &c.serial.to_string(), l);
+        f.put(&o, &m, "collation", &or_none(c.collation.as_deref()), l);
         f.put(&o, &m, "comment", &or_none(c.comment.as_deref()), l);
     }
     if let Some(pk) = &t.primary_key {

@@ -550,6 +550,7 @@ impl<'a> Writer<'a> {
     /// `name type [GENERATED …] [DEFAULT …] [NOT NULL]`, as `want` holds it.
     fn column_sql(&self, t: &Table, c: &Column) -> String {
         let mut sql = format!("{} {}", quote_ident(&c.name), c.data_type.sql());
+        sql.push_str(&collate_sql(c.collation.as_deref()));
         if let Some(g) = &c.generated {
             sql.push_str(&format!(" GENERATED ALWAYS AS ({g}) STORED"));
         } else if let Some(identity) = c.identity {
@@ -1009,6 +1010,18 @@ impl<'a> Writer<'a> {
             quote_ident(&w.name)
         );
         match property {
+            // A type change writes the collation too (without COLLATE the column
+            // takes the type's), so a change of both is one statement.
+            "collation" if h.data_type != w.data_type => {}
+            "collation" => self.step(
+                phase::COLUMN,
+                path,
+                format!(
+                    "{prefix} TYPE {}{};",
+                    w.data_type.sql(),
+                    collate_sql(w.collation.as_deref())
+                ),
+            ),
             "type" => {
                 let using = if h.data_type.name != w.data_type.name
                     || h.data_type.array_dims != w.data_type.array_dims
@@ -1020,7 +1033,11 @@ impl<'a> Writer<'a> {
                 self.step(
                     phase::COLUMN,
                     path,
-                    format!("{prefix} TYPE {}{using};", w.data_type.sql()),
+                    format!(
+                        "{prefix} TYPE {}{}{using};",
+                        w.data_type.sql(),
+                        collate_sql(w.collation.as_deref())
+                    ),
                 );
             }
             "not_null" if w.not_null => {
@@ -1440,6 +1457,17 @@ impl<'a> Writer<'a> {
             _ => return self.skip(path, "no statement for this property"),
         };
         self.step(phase::OWNED_BY, path, sql);
+    }
+}
+
+/// ` COLLATE "C"` for a collation named as the model holds it (`C`, `public.x`).
+fn collate_sql(collation: Option<&str>) -> String {
+    match collation {
+        Some(c) => {
+            let parts: Vec<String> = c.split('.').map(quote_ident).collect();
+            format!(" COLLATE {}", parts.join("."))
+        }
+        None => String::new(),
     }
 }
 

@@ -118,6 +118,10 @@ pub struct Column {
     pub generated: Option<String>,
     /// Declared `serial`/`bigserial`, or its default is `nextval()` of a sequence it owns.
     pub serial: bool,
+    /// A collation other than its type's (`pg_attribute.attcollation` against
+    /// `pg_type.typcollation`), named as PostgreSQL prints it unquoted: `C`, `en_US`,
+    /// or `schema.name` outside `pg_catalog`.
+    pub collation: Option<String>,
     pub comment: Option<String>,
     pub location: Option<Location>,
 }
@@ -132,6 +136,7 @@ impl Column {
             identity: None,
             generated: None,
             serial: false,
+            collation: None,
             comment: None,
             location: None,
         }

@@ -66,6 +66,7 @@ impl Rule for AlterColumnTypeRewrite {
                 column,
                 data_type,
                 using,
+                ..
             } = action
             else {
                 continue;

@@ -421,6 +421,7 @@ impl Reader {
                     .is_some_and(|d| d.starts_with("nextval("));
                 column.default = default;
             }
+            column.collation = get(&row, "collation")?;
             column.comment = get(&row, "comment")?;
             if let Some(table) = self.table_mut(oid) {
                 table.columns.push(column);

@@ -140,6 +140,10 @@ pub fn columns() -> String {
                      WHEN {locked} THEN NULL
                      ELSE pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,
                 a.attidentity::pg_catalog.text AS identity, a.attgenerated::pg_catalog.text AS generated,
+                CASE WHEN a.attcollation {eq} t.typcollation THEN NULL
+                     WHEN con.nspname {eq} 'pg_catalog' THEN co.collname::pg_catalog.text
+                     ELSE con.nspname::pg_catalog.text OPERATOR(pg_catalog.||) '.'
+                          OPERATOR(pg_catalog.||) co.collname::pg_catalog.text END AS collation,
                 (SELECT ds.description FROM pg_catalog.pg_description ds
                   WHERE ds.objoid {eq} a.attrelid AND ds.classoid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass
                     AND ds.objsubid {eq} a.attnum::pg_catalog.int4) AS comment
@@ -151,6 +155,8 @@ pub fn columns() -> String {
                                                        THEN t.typelem ELSE t.oid END
          JOIN pg_catalog.pg_namespace btn ON btn.oid {eq} bt.typnamespace
          LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid {eq} a.attrelid AND ad.adnum {eq} a.attnum
+         LEFT JOIN pg_catalog.pg_collation co ON co.oid {eq} a.attcollation
+         LEFT JOIN pg_catalog.pg_namespace con ON con.oid {eq} co.collnamespace
          WHERE a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND {TABLE_KINDS} AND {USER_RELATION}
          ORDER BY a.attrelid, a.attnum",
         eq = eq!(),

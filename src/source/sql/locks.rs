@@ -520,6 +520,7 @@ pub fn effects(
                         column,
                         data_type,
                         using,
+                        ..
                     } => {
                         // A foreign key on the column, either side, is dropped and
                         // added again: ACCESS EXCLUSIVE on the other table for its

@@ -394,6 +394,8 @@ pub enum TableAction {
         column: Name,
         data_type: TypeRef,
         using: Using,
+        /// `COLLATE x`; without it the column takes the new type's collation.
+        collation: Option<String>,
     },
     SetDefault {
         column: Name,

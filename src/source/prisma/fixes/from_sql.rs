@@ -350,6 +350,7 @@ impl<'s> Draft<'s> {
                 column,
                 data_type,
                 using: Using::Column,
+                ..
             } if !data_type.serial => self.column_type(target, column, &data_type.data_type),
             TableAction::SetNotNull { column } => self.set_arity(target, column, Arity::Required),
             TableAction::DropNotNull { column } => self.set_arity(target, column, Arity::Optional),

@@ -300,6 +300,25 @@ pub(super) fn collect_range_vars(nodes: &[Node], out: &mut Vec<ObjectName>) {
     }
 }
 
+/// A `COLLATE` clause's collation as the catalog reader names it: `C`, `en_US`, or
+/// `schema.name` outside `pg_catalog`; `None` for `"default"` (the type's own).
+pub(super) fn collation_name(clause: &protobuf::CollateClause) -> Option<String> {
+    let parts: Vec<&str> = clause
+        .collname
+        .iter()
+        .filter_map(|n| match n.node.as_ref() {
+            Some(NodeEnum::String(s)) => Some(s.sval.as_str()),
+            _ => None,
+        })
+        .collect();
+    let name = match parts.as_slice() {
+        ["pg_catalog", name] | [name] => name.to_string(),
+        [schema, name] => format!("{schema}.{name}"),
+        _ => return None,
+    };
+    (name != "default").then_some(name)
+}
+
 pub(super) fn column_spec(cd: &protobuf::ColumnDef) -> ColumnSpec {
     let tref = cd.type_name.as_ref().map(type_ref).unwrap_or(TypeRef {
         data_type: DataType::simple("unknown"),
@@ -308,6 +327,7 @@ pub(super) fn column_spec(cd: &protobuf::ColumnDef) -> ColumnSpec {
     });
     let mut column = Column::new(cd.colname.clone(), tref.data_type);
     column.serial = tref.serial;
+    column.collation = cd.coll_clause.as_deref().and_then(collation_name);
     column.not_null = cd.is_not_null || tref.serial;
     if let Some(d) = &cd.raw_default {
         column.default = Some(expr_sql(d));
@@ -505,6 +525,7 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         (AlterTableType::AtAlterColumnType, Some(NodeEnum::ColumnDef(cd))) => match &cd.type_name {
             Some(t) => TableAction::AlterColumnType {
                 using: using(cd.raw_default.as_deref(), &column),
+                collation: cd.coll_clause.as_deref().and_then(collation_name),
                 column,
                 data_type: type_ref(t),
             },

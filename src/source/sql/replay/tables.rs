@@ -320,11 +320,15 @@ impl Replayer {
                 self.table_mut(name)?.columns.retain(|c| c.name != *column);
             }
             TableAction::AlterColumnType {
-                column, data_type, ..
+                column,
+                data_type,
+                collation,
+                ..
             } => {
                 let resolved = self.resolve_type(data_type);
                 let col = self.column_mut(name, column)?;
                 col.data_type = resolved;
+                col.collation = collation.clone();
             }
             TableAction::SetDefault { column, default } => {
                 let data_type = self.column_mut(name, column)?.data_type.clone();
