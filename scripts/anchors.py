@@ -133,7 +133,7 @@ CASES = [
     ("D27", "sequence INCREMENT changed", "diff", "", "ALTER SEQUENCE tickets INCREMENT 10;", ""),
     ("D28", "partition detached", "diff", "", "ALTER TABLE events DETACH PARTITION events_2024;", ""),
     ("D29", "column dropped and re-added by a rollback (now last)", "same", "",
-     "ALTER TABLE customers DROP COLUMN full_name; ALTER TABLE customers ADD COLUMN full_name text;", ""),
+     "ALTER TABLE orders DROP COLUMN code; ALTER TABLE orders ADD COLUMN code varchar(20);", ""),
     ("D31", "extended statistics object added", "diff", "",
      "CREATE STATISTICS orders_stats ON customer_id, state FROM orders;", "kind:statistics"),
     ("D33", "table created by a DO block in a migration", "same",
@@ -200,11 +200,10 @@ def ensure_tools():
                        stdout=subprocess.DEVNULL)
     dblint = os.environ.get("DBLINT")
     if not dblint:
-        for profile in ("release", "debug"):
-            candidate = os.path.join(ROOT, "target", profile, "dblint")
-            if os.path.exists(candidate):
-                dblint = candidate
-                break
+        # The newer of the two builds.
+        builds = [os.path.join(ROOT, "target", p, "dblint") for p in ("release", "debug")]
+        builds = [b for b in builds if os.path.exists(b)]
+        dblint = max(builds, key=os.path.getmtime, default=None)
     if not dblint:
         die("no dblint build (cargo build --release, or set DBLINT)")
     return migra, dblint

@@ -167,6 +167,13 @@ pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
             .map(|(t, c)| format!("{t}.{c}"))
             .unwrap_or_else(|| "(none)".into());
         f.put(&o, "", "owned_by", &owner, l);
+        let p = &s.params;
+        f.put(&o, "", "increment", &p.increment.to_string(), l);
+        f.put(&o, "", "min_value", &p.min_value.to_string(), l);
+        f.put(&o, "", "max_value", &p.max_value.to_string(), l);
+        f.put(&o, "", "start", &p.start.to_string(), l);
+        f.put(&o, "", "cache", &p.cache.to_string(), l);
+        f.put(&o, "", "cycle", &p.cycle.to_string(), l);
     }
     f.out
 }

@@ -59,6 +59,7 @@ mod phase {
     pub const SCHEMA: u8 = 10;
     pub const TYPE: u8 = 15;
     pub const SEQUENCE: u8 = 20;
+    pub const SEQUENCE_PARAMS: u8 = 21;
     pub const TABLE: u8 = 30;
     pub const COLUMN_DEFAULT_OFF: u8 = 38;
     pub const COLUMN: u8 = 40;
@@ -422,7 +423,12 @@ impl<'a> Writer<'a> {
                         return;
                     }
                 }
-                let sql = format!("CREATE SEQUENCE {} AS {};", s.name.sql(), s.data_type.sql());
+                let sql = format!(
+                    "CREATE SEQUENCE {} AS {}{};",
+                    s.name.sql(),
+                    s.data_type.sql(),
+                    params_sql(&s.params, None)
+                );
                 self.step(phase::SEQUENCE, path, sql);
                 if let Some((t, c)) = &s.owned_by {
                     let sql = format!(
@@ -577,19 +583,22 @@ impl<'a> Writer<'a> {
                 .as_ref()
                 .is_some_and(|(o, col)| *o == t.name && *col == c.name)
         });
-        match owned {
-            Some(s)
-                if s.name.schema != t.name.schema
-                    || s.name.name
-                        != crate::model::default_names::object_name(
-                            &t.name.name,
-                            &[&c.name],
-                            "seq",
-                        ) =>
-            {
-                format!(" (SEQUENCE NAME {})", s.name.sql())
-            }
-            _ => String::new(),
+        let Some(s) = owned else {
+            return String::new();
+        };
+        let mut options = String::new();
+        if s.name.schema != t.name.schema
+            || s.name.name
+                != crate::model::default_names::object_name(&t.name.name, &[&c.name], "seq")
+        {
+            options = format!(" SEQUENCE NAME {}", s.name.sql());
+        }
+        let defaults = crate::model::SequenceParams::new(&c.data_type, &Default::default());
+        options.push_str(&params_sql(&s.params, Some(&defaults)));
+        if options.is_empty() {
+            options
+        } else {
+            format!(" ({})", options.trim_start())
         }
     }
 
@@ -1444,7 +1453,51 @@ impl<'a> Writer<'a> {
             return self.skip(path, "not found in the model");
         };
         let sql = match property {
-            "type" => format!("ALTER SEQUENCE {} AS {};", h.name.sql(), w.data_type.sql()),
+            // The type first: a limit may need the wider type.
+            "type" => {
+                let sql = format!("ALTER SEQUENCE {} AS {};", h.name.sql(), w.data_type.sql());
+                return self.step(phase::SEQUENCE, path, sql);
+            }
+            "increment" | "min_value" | "max_value" | "start" | "cache" | "cycle" => {
+                let one = crate::model::SequenceParams {
+                    increment: if property == "increment" {
+                        w.params.increment
+                    } else {
+                        h.params.increment
+                    },
+                    min_value: if property == "min_value" {
+                        w.params.min_value
+                    } else {
+                        h.params.min_value
+                    },
+                    max_value: if property == "max_value" {
+                        w.params.max_value
+                    } else {
+                        h.params.max_value
+                    },
+                    start: if property == "start" {
+                        w.params.start
+                    } else {
+                        h.params.start
+                    },
+                    cache: if property == "cache" {
+                        w.params.cache
+                    } else {
+                        h.params.cache
+                    },
+                    cycle: if property == "cycle" {
+                        w.params.cycle
+                    } else {
+                        h.params.cycle
+                    },
+                };
+                let sql = format!(
+                    "ALTER SEQUENCE {}{};",
+                    h.name.sql(),
+                    params_sql(&one, Some(&h.params))
+                );
+                return self.step(phase::SEQUENCE_PARAMS, path, sql);
+            }
             "owned_by" => format!(
                 "ALTER SEQUENCE {} OWNED BY {};",
                 h.name.sql(),
@@ -1469,6 +1522,35 @@ fn collate_sql(collation: Option<&str>) -> String {
         }
         None => String::new(),
     }
+}
+
+/// ` INCREMENT BY … MINVALUE … MAXVALUE … START WITH … CACHE … [NO] CYCLE`, only the
+/// parameters that differ from `from` (all of them without it).
+fn params_sql(
+    p: &crate::model::SequenceParams,
+    from: Option<&crate::model::SequenceParams>,
+) -> String {
+    let mut sql = String::new();
+    let differs = |f: fn(&crate::model::SequenceParams) -> i64| from.is_none_or(|o| f(o) != f(p));
+    if differs(|x| x.increment) {
+        sql.push_str(&format!(" INCREMENT BY {}", p.increment));
+    }
+    if differs(|x| x.min_value) {
+        sql.push_str(&format!(" MINVALUE {}", p.min_value));
+    }
+    if differs(|x| x.max_value) {
+        sql.push_str(&format!(" MAXVALUE {}", p.max_value));
+    }
+    if differs(|x| x.start) {
+        sql.push_str(&format!(" START WITH {}", p.start));
+    }
+    if differs(|x| x.cache) {
+        sql.push_str(&format!(" CACHE {}", p.cache));
+    }
+    if from.is_none_or(|o| o.cycle != p.cycle) {
+        sql.push_str(if p.cycle { " CYCLE" } else { " NO CYCLE" });
+    }
+    sql
 }
 
 fn identity_sql(identity: Identity) -> String {

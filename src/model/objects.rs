@@ -460,11 +460,134 @@ pub struct View {
 pub struct Sequence {
     pub name: QualifiedName,
     pub data_type: DataType,
+    /// `pg_sequence`'s parameters.
+    pub params: SequenceParams,
     /// `OWNED BY table.column`.
     pub owned_by: Option<(QualifiedName, Name)>,
     /// Live only: the last value handed out (NULL before the first `nextval`).
     pub last_value: Option<i64>,
     pub location: Option<Location>,
+}
+
+/// A sequence's parameters as `pg_sequence` holds them (`seqincrement`, `seqmin`,
+/// `seqmax`, `seqstart`, `seqcache`, `seqcycle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SequenceParams {
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub start: i64,
+    pub cache: i64,
+    pub cycle: bool,
+}
+
+/// Parameters a `CREATE`/`ALTER SEQUENCE` (or an identity's options) gives; `min_value`
+/// and `max_value` are `Some(None)` for `NO MINVALUE`/`NO MAXVALUE`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SequenceOptions {
+    pub increment: Option<i64>,
+    pub min_value: Option<Option<i64>>,
+    pub max_value: Option<Option<i64>>,
+    pub start: Option<i64>,
+    pub cache: Option<i64>,
+    pub cycle: Option<bool>,
+}
+
+impl SequenceOptions {
+    pub fn is_empty(&self) -> bool {
+        *self == SequenceOptions::default()
+    }
+}
+
+/// The range of a sequence's type: `smallint`, `integer`, else `bigint`.
+fn type_range(data_type: &DataType) -> (i64, i64) {
+    match data_type.name.as_str() {
+        "smallint" => (i16::MIN.into(), i16::MAX.into()),
+        "integer" => (i32::MIN.into(), i32::MAX.into()),
+        _ => (i64::MIN, i64::MAX),
+    }
+}
+
+impl SequenceParams {
+    /// What `CREATE SEQUENCE … AS data_type` with `options` makes (`init_params` in
+    /// PostgreSQL's sequence.c): increment 1, the type's range above zero (below it
+    /// for a negative increment), starting at the end it counts from, cache 1.
+    pub fn new(data_type: &DataType, options: &SequenceOptions) -> SequenceParams {
+        let mut p = SequenceParams {
+            increment: 1,
+            min_value: 1,
+            max_value: type_range(data_type).1,
+            start: 1,
+            cache: 1,
+            cycle: false,
+        };
+        p.apply(data_type, options, true, None);
+        p
+    }
+
+    /// `ALTER SEQUENCE`: the options given, and with a new type (`AS`) a minimum or
+    /// maximum that was the old type's limit becomes the new type's.
+    pub fn alter(&mut self, data_type: &DataType, options: &SequenceOptions, old_type: &DataType) {
+        self.apply(data_type, options, false, Some(old_type));
+    }
+
+    fn apply(
+        &mut self,
+        data_type: &DataType,
+        options: &SequenceOptions,
+        init: bool,
+        old_type: Option<&DataType>,
+    ) {
+        let (mut reset_min, mut reset_max) = (init, init);
+        if let Some(old) = old_type.filter(|o| *o != data_type) {
+            let (old_min, old_max) = type_range(old);
+            reset_max |= self.max_value == old_max;
+            reset_min |= self.min_value == old_min;
+        }
+        if let Some(i) = options.increment {
+            self.increment = i;
+        }
+        if let Some(c) = options.cycle {
+            self.cycle = c;
+        }
+        let (type_min, type_max) = type_range(data_type);
+        match options.max_value {
+            Some(Some(m)) => {
+                self.max_value = m;
+                reset_max = false;
+            }
+            Some(None) => reset_max = true,
+            None => {}
+        }
+        if reset_max {
+            self.max_value = if self.increment > 0 { type_max } else { -1 };
+        }
+        match options.min_value {
+            Some(Some(m)) => {
+                self.min_value = m;
+                reset_min = false;
+            }
+            Some(None) => reset_min = true,
+            None => {}
+        }
+        if reset_min {
+            self.min_value = if self.increment > 0 { 1 } else { type_min };
+        }
+        match options.start {
+            Some(s) => self.start = s,
+            None if init => {
+                self.start = if self.increment > 0 {
+                    self.min_value
+                } else {
+                    self.max_value
+                }
+            }
+            None => {}
+        }
+        if let Some(c) = options.cache {
+            self.cache = c;
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -755,6 +755,14 @@ impl Reader {
                 name.clone(),
                 Sequence {
                     name,
+                    params: crate::model::SequenceParams {
+                        increment: get(&row, "increment")?,
+                        min_value: get(&row, "min_value")?,
+                        max_value: get(&row, "max_value")?,
+                        start: get(&row, "start_value")?,
+                        cache: get(&row, "cache")?,
+                        cycle: get(&row, "cycle")?,
+                    },
                     data_type: DataType::simple(&formatted),
                     owned_by,
                     last_value: get(&row, "last_value")?,

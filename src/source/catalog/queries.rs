@@ -328,6 +328,9 @@ fn sequences_query(last_value: &str) -> String {
     format!(
         "SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
                 pg_catalog.format_type(s.seqtypid, NULL) AS data_type, s.seqmax::pg_catalog.int8 AS max_value,
+                s.seqmin::pg_catalog.int8 AS min_value, s.seqstart::pg_catalog.int8 AS start_value,
+                s.seqincrement::pg_catalog.int8 AS increment, s.seqcache::pg_catalog.int8 AS cache,
+                s.seqcycle AS cycle,
                 tn.nspname::pg_catalog.text AS owner_schema, tc.relname::pg_catalog.text AS owner_table,
                 a.attname::pg_catalog.text AS owner_column,
                 pg_catalog.has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable,

@@ -120,6 +120,7 @@ pub enum Statement {
         name: ObjectName,
         data_type: Option<TypeRef>,
         owned_by: Option<(ObjectName, Name)>,
+        options: crate::model::SequenceOptions,
     },
     /// `ALTER SEQUENCE`: `AS type` when given; `OWNED BY` when given (`Some(None)`
     /// for `OWNED BY NONE`).
@@ -127,6 +128,7 @@ pub enum Statement {
         name: ObjectName,
         data_type: Option<TypeRef>,
         owned_by: Option<Option<(ObjectName, Name)>>,
+        options: crate::model::SequenceOptions,
     },
     Comment {
         target: CommentTarget,
@@ -322,6 +324,8 @@ pub struct QueryColumn {
 pub struct ColumnSpec {
     /// The column; its type still needs user-type schema resolution (see `type_ref`).
     pub column: Column,
+    /// An identity column's sequence options.
+    pub sequence_options: crate::model::SequenceOptions,
     pub type_builtin: bool,
     /// Inline constraints (`REFERENCES`, `UNIQUE`, `PRIMARY KEY`, `CHECK`), with
     /// their column list filled in.
@@ -424,6 +428,8 @@ pub enum TableAction {
     AddIdentity {
         column: Name,
         identity: Identity,
+        /// The identity's sequence options (`START WITH`, `INCREMENT BY`, …).
+        options: crate::model::SequenceOptions,
     },
     DropIdentity {
         column: Name,
@@ -433,6 +439,7 @@ pub enum TableAction {
     SetIdentity {
         column: Name,
         identity: Option<Identity>,
+        options: crate::model::SequenceOptions,
     },
     AttachPartition {
         partition: ObjectName,

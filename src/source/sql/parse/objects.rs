@@ -122,6 +122,36 @@ pub(super) fn owned_by(options: &[Node]) -> Option<Option<(ObjectName, Name)>> {
     None
 }
 
+/// A sequence's parameters among `options` (`INCREMENT BY`, `MINVALUE`/`NO MINVALUE`,
+/// `MAXVALUE`/`NO MAXVALUE`, `START WITH`, `CACHE`, `[NO] CYCLE`); `RESTART` changes
+/// no parameter.
+pub(super) fn sequence_options(options: &[Node]) -> crate::model::SequenceOptions {
+    let mut out = crate::model::SequenceOptions::default();
+    for opt in options {
+        let Some(NodeEnum::DefElem(d)) = opt.node.as_ref() else {
+            continue;
+        };
+        let number = || -> Option<i64> {
+            match d.arg.as_deref()?.node.as_ref()? {
+                NodeEnum::Integer(i) => Some(i.ival.into()),
+                NodeEnum::Float(f) => f.fval.parse().ok(),
+                NodeEnum::Boolean(b) => Some(b.boolval.into()),
+                _ => None,
+            }
+        };
+        match d.defname.as_str() {
+            "increment" => out.increment = number(),
+            "minvalue" => out.min_value = Some(number()),
+            "maxvalue" => out.max_value = Some(number()),
+            "start" => out.start = number(),
+            "cache" => out.cache = number(),
+            "cycle" => out.cycle = Some(number().is_some_and(|n| n != 0)),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A sequence's `AS type` option.
 fn sequence_type(options: &[Node]) -> Option<TypeRef> {
     options.iter().find_map(|opt| match opt.node.as_ref()? {
@@ -141,17 +171,22 @@ pub(super) fn create_sequence(s: &protobuf::CreateSeqStmt) -> Statement {
         name: range_name(rv),
         data_type: sequence_type(&s.options),
         owned_by: owned_by(&s.options).flatten(),
+        options: sequence_options(&s.options),
     }
 }
 
 pub(super) fn alter_sequence(s: &protobuf::AlterSeqStmt) -> Statement {
     let (data_type, owner) = (sequence_type(&s.options), owned_by(&s.options));
+    let options = sequence_options(&s.options);
     match &s.sequence {
-        Some(rv) if data_type.is_some() || owner.is_some() => Statement::AlterSequence {
-            name: range_name(rv),
-            data_type,
-            owned_by: owner,
-        },
+        Some(rv) if data_type.is_some() || owner.is_some() || !options.is_empty() => {
+            Statement::AlterSequence {
+                name: range_name(rv),
+                data_type,
+                owned_by: owner,
+                options,
+            }
+        }
         _ => other("ALTER SEQUENCE"),
     }
 }

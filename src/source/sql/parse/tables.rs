@@ -333,6 +333,7 @@ pub(super) fn column_spec(cd: &protobuf::ColumnDef) -> ColumnSpec {
         column.default = Some(expr_sql(d));
     }
     let mut constraints = Vec::new();
+    let mut sequence_options = crate::model::SequenceOptions::default();
     for c in cd.constraints.iter().filter_map(|n| match n.node.as_ref() {
         Some(NodeEnum::Constraint(c)) => Some(c),
         _ => None,
@@ -344,6 +345,7 @@ pub(super) fn column_spec(cd: &protobuf::ColumnDef) -> ColumnSpec {
             ConstrType::ConstrIdentity => {
                 column.identity = Some(identity_kind(&c.generated_when));
                 column.not_null = true;
+                sequence_options = super::objects::sequence_options(&c.options);
             }
             ConstrType::ConstrGenerated => column.generated = c.raw_expr.as_deref().map(expr_sql),
             ConstrType::ConstrPrimary => {
@@ -359,6 +361,7 @@ pub(super) fn column_spec(cd: &protobuf::ColumnDef) -> ColumnSpec {
     }
     ColumnSpec {
         column,
+        sequence_options,
         type_builtin: tref.builtin,
         constraints,
     }
@@ -558,6 +561,7 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
             TableAction::AddIdentity {
                 column,
                 identity: identity_kind(&c.generated_when),
+                options: super::objects::sequence_options(&c.options),
             }
         }
         (AlterTableType::AtDropIdentity, _) => TableAction::DropIdentity { column },
@@ -566,6 +570,7 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
         (AlterTableType::AtSetIdentity, Some(NodeEnum::List(options))) => {
             TableAction::SetIdentity {
                 column,
+                options: super::objects::sequence_options(&options.items),
                 identity: options.items.iter().find_map(|o| match o.node.as_ref()? {
                     NodeEnum::DefElem(d) if d.defname == "generated" => {
                         match d.arg.as_deref()?.node.as_ref()? {

@@ -213,17 +213,25 @@ impl Replayer {
                 name,
                 data_type,
                 owned_by,
-            } => self.create_sequence(name, data_type.as_ref(), owned_by.as_ref(), location)?,
+                options,
+            } => self.create_sequence(
+                name,
+                data_type.as_ref(),
+                owned_by.as_ref(),
+                options,
+                location,
+            )?,
             Statement::AlterSequence {
                 name,
                 data_type,
                 owned_by,
+                options,
             } => {
                 if let Some(owned_by) = owned_by {
                     self.sequence_owned_by(name, owned_by.as_ref())?
                 }
-                if let Some(t) = data_type {
-                    self.sequence_type(name, t)?
+                if data_type.is_some() || !options.is_empty() {
+                    self.alter_sequence(name, data_type.as_ref(), options)?
                 }
             }
             Statement::Comment { target, text } => self.comment(target, text.clone())?,

@@ -288,6 +288,7 @@ impl Replayer {
         name: &ObjectName,
         data_type: Option<&TypeRef>,
         owned_by: Option<&(ObjectName, Name)>,
+        options: &crate::model::SequenceOptions,
         location: &Location,
     ) -> Result<(), ApplyError> {
         let name = self.new_name(name)?;
@@ -306,6 +307,7 @@ impl Replayer {
             name.clone(),
             Sequence {
                 name,
+                params: crate::model::SequenceParams::new(&data_type, options),
                 data_type,
                 owned_by,
                 last_value: None,
@@ -337,17 +339,23 @@ impl Replayer {
         Ok(())
     }
 
-    /// `ALTER SEQUENCE … AS type`.
-    pub(super) fn sequence_type(
+    /// `ALTER SEQUENCE … [AS type] [parameters]`.
+    pub(super) fn alter_sequence(
         &mut self,
         name: &ObjectName,
-        data_type: &TypeRef,
+        data_type: Option<&TypeRef>,
+        options: &crate::model::SequenceOptions,
     ) -> Result<(), ApplyError> {
         let q = self
             .resolve_in(&self.db.sequences, name)
             .ok_or_else(|| format!("sequence {name} does not exist"))?;
         if let Some(s) = self.db.sequences.get_mut(&q) {
-            s.data_type = data_type.data_type.clone();
+            let old = s.data_type.clone();
+            if let Some(t) = data_type {
+                s.data_type = t.data_type.clone();
+            }
+            let new = s.data_type.clone();
+            s.params.alter(&new, options, &old);
         }
         Ok(())
     }

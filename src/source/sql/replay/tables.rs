@@ -109,7 +109,7 @@ impl Replayer {
         // serial and identity columns own a sequence PostgreSQL creates for them.
         for spec in &ct.columns {
             if spec.column.serial || spec.column.identity.is_some() {
-                self.implicit_sequence(&name, &spec.column.name, location);
+                self.implicit_sequence(&name, &spec.column.name, &spec.sequence_options, location);
             }
         }
         for spec in &deferred {
@@ -218,7 +218,13 @@ impl Replayer {
         }
     }
 
-    fn implicit_sequence(&mut self, table: &QualifiedName, column: &str, location: &Location) {
+    fn implicit_sequence(
+        &mut self,
+        table: &QualifiedName,
+        column: &str,
+        options: &crate::model::SequenceOptions,
+        location: &Location,
+    ) {
         let seq = QualifiedName::new(
             table.schema.clone(),
             object_name(&table.name, &[column], "seq"),
@@ -234,6 +240,7 @@ impl Replayer {
             seq.clone(),
             Sequence {
                 name: seq,
+                params: crate::model::SequenceParams::new(&data_type, options),
                 data_type,
                 owned_by: Some((table.clone(), Name::from(column))),
                 last_value: None,
@@ -289,7 +296,12 @@ impl Replayer {
                 let col = self.column_from_spec(name, column, location);
                 self.table_mut(name)?.columns.push(col);
                 if column.column.serial || column.column.identity.is_some() {
-                    self.implicit_sequence(name, &column.column.name, location);
+                    self.implicit_sequence(
+                        name,
+                        &column.column.name,
+                        &column.sequence_options,
+                        location,
+                    );
                 }
                 for spec in &column.constraints {
                     self.add_constraint(name, spec, location, notes)?;
@@ -327,8 +339,21 @@ impl Replayer {
             } => {
                 let resolved = self.resolve_type(data_type);
                 let col = self.column_mut(name, column)?;
-                col.data_type = resolved;
+                let identity = col.identity.is_some();
+                col.data_type = resolved.clone();
                 col.collation = collation.clone();
+                // An identity's sequence takes the column's new type (and a limit
+                // that was the old type's, the new type's).
+                let owner = Some((name.clone(), Name::from(column.as_str())));
+                if let Some(s) = self
+                    .db
+                    .sequences
+                    .values_mut()
+                    .find(|s| identity && s.owned_by == owner)
+                {
+                    let old = std::mem::replace(&mut s.data_type, resolved.clone());
+                    s.params.alter(&resolved, &Default::default(), &old);
+                }
             }
             TableAction::SetDefault { column, default } => {
                 let data_type = self.column_mut(name, column)?.data_type.clone();
@@ -381,13 +406,21 @@ impl Replayer {
                     check.validated = true;
                 }
             }
-            TableAction::AddIdentity { column, identity } => {
+            TableAction::AddIdentity {
+                column,
+                identity,
+                options,
+            } => {
                 let col = self.column_mut(name, column)?;
                 col.identity = Some(*identity);
                 col.not_null = true;
-                self.implicit_sequence(name, column, location);
+                self.implicit_sequence(name, column, options, location);
             }
-            TableAction::SetIdentity { column, identity } => {
+            TableAction::SetIdentity {
+                column,
+                identity,
+                options,
+            } => {
                 let col = self.column_mut(name, column)?;
                 if col.identity.is_none() {
                     return Err(format!(
@@ -396,6 +429,11 @@ impl Replayer {
                 }
                 if let Some(identity) = identity {
                     col.identity = Some(*identity);
+                }
+                let owner = Some((name.clone(), Name::from(column.as_str())));
+                if let Some(s) = self.db.sequences.values_mut().find(|s| s.owned_by == owner) {
+                    let data_type = s.data_type.clone();
+                    s.params.alter(&data_type, options, &data_type);
                 }
             }
             TableAction::DropIdentity { column } => {
