@@ -145,6 +145,7 @@ fn mutations() -> Vec<Mutation> {
         m("policy roles", "DROP POLICY own ON orders; CREATE POLICY own ON orders FOR SELECT TO pg_monitor USING (customer_id = 1);", &["table public.orders policy own roles"]),
         m("policy using", "DROP POLICY own ON orders; CREATE POLICY own ON orders FOR SELECT TO public USING (customer_id = 2);", &["table public.orders policy own using"]),
         m("policy with check", "DROP POLICY ins ON orders; CREATE POLICY ins ON orders FOR INSERT TO public WITH CHECK (total >= 0);", &["table public.orders policy ins with_check"]),
+        m("policy subquery", "DROP POLICY mine ON orders; CREATE POLICY mine ON orders FOR DELETE TO public USING (EXISTS (SELECT 1 FROM customers c WHERE c.id = other_customer_id AND c.code > 0));", &["table public.orders policy mine using"]),
         m("policy added", "CREATE POLICY upd ON orders FOR UPDATE USING (true);", &["table public.orders policy upd"]),
         m("enum value added", "ALTER TYPE status ADD VALUE 'late';", &["enum public.status values"]),
         m("enum value order", "ALTER TYPE status ADD VALUE 'early' BEFORE 'new';", &["enum public.status values"]),
@@ -1390,4 +1391,53 @@ fn fix_sql_makes_the_sides_equal() {
         assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
     }
+}
+
+/// Names in stored expressions are resolved through the `search_path` each migration
+/// ran under: a function, sequence, type and subquery table of schema `app`, used
+/// unqualified after `SET search_path = app`, are what the catalog prints qualified;
+/// a default that calls another schema's sequence is still a difference.
+#[test]
+fn names_in_expressions_resolve_through_the_search_path() {
+    const APP: &str = "\
+CREATE SCHEMA app;
+CREATE FUNCTION public.pos(i int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT i >= 0';
+SET search_path = app, public;
+CREATE TYPE st AS ENUM ('a', 'b');
+CREATE SEQUENCE s;
+CREATE SEQUENCE public.s;
+CREATE FUNCTION pos(i int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT i > 0';
+CREATE TABLE members (org int, u text);
+CREATE TABLE t (
+    id int DEFAULT nextval('s'),
+    v st DEFAULT 'a',
+    w st CHECK (w <> 'b'::st),
+    n int CHECK (pos(n))
+);
+CREATE INDEX t_n ON t (n) WHERE pos(n);
+ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON t USING (EXISTS (SELECT 1 FROM members m WHERE m.org = t.id AND pos(m.org)));
+";
+    let dir = temp_tree(&[("migrations/0001_app.sql", APP)]);
+    let db = fresh_db("search_path");
+    load(&db, &[dir.path().join("migrations/0001_app.sql")]);
+    let (code, changes, json) = diff_json(&db, &dir, &[]);
+    assert_eq!((code, changes), (0, vec![]), "{json:#}");
+    // The database's default now calls public.s: the same text, another sequence.
+    run_sql(
+        &db,
+        "ALTER TABLE app.t ALTER COLUMN id SET DEFAULT nextval('public.s')",
+    );
+    let (code, changes, _) = diff_json(&db, &dir, &[]);
+    assert_eq!(
+        (code, changes),
+        (
+            1,
+            vec![triple(
+                "changed",
+                "structure",
+                "table app.t column id default"
+            )]
+        )
+    );
 }

@@ -103,6 +103,7 @@ impl Default for Options {
 pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
     let mut f = Facts {
         out: BTreeMap::new(),
+        table: None,
     };
     for schema in &db.schemas {
         f.put(&format!("schema {schema}"), "", "exists", "present", None);
@@ -202,14 +203,22 @@ fn or_none(text: Option<&str>) -> String {
 const LONGEST_CANONICAL: usize = 16 * 1024;
 
 fn canonical(text: &str) -> String {
+    canonical_in(text, None)
+}
+
+/// [`canonical`] of an expression on table `table` (see `canonical_expression_in`).
+fn canonical_in(text: &str, table: Option<&str>) -> String {
     if text.len() > LONGEST_CANONICAL {
         return text.to_string();
     }
-    canonical_expression(text).unwrap_or_else(|| text.to_string())
+    crate::source::sql::parse::canonical_expression_in(text, table)
+        .unwrap_or_else(|| text.to_string())
 }
 
 struct Facts {
     out: BTreeMap<Key, Fact>,
+    /// The table whose facts are being put, for its expressions.
+    table: Option<String>,
 }
 
 impl Facts {
@@ -268,7 +277,7 @@ impl Facts {
                 object,
                 member,
                 property,
-                canonical(t),
+                canonical_in(t, self.table.as_deref()),
                 t.to_string(),
                 location,
             ),
@@ -278,6 +287,7 @@ impl Facts {
 }
 
 fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
+    f.table = Some(t.name.name.to_string());
     let o = format!("table {}", t.name);
     let tl = t.location.as_ref();
     f.put(
@@ -479,7 +489,7 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
                 let shown = k.sql();
                 let key = match &k.key {
                     crate::model::IndexKey::Column(c) => format!("\"{c}\""),
-                    crate::model::IndexKey::Expression(e) => canonical(e),
+                    crate::model::IndexKey::Expression(e) => canonical_in(e, Some(&t.name.name)),
                 };
                 let mut value = key;
                 for (on, word) in [
@@ -520,4 +530,5 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
         f.expr(&o, &m, "using", pol.using.as_deref(), tl);
         f.expr(&o, &m, "with_check", pol.with_check.as_deref(), tl);
     }
+    f.table = None;
 }

@@ -45,6 +45,14 @@ use pg_query::{Node, NodeEnum};
 /// key or predicate, a policy clause); `CHECK (…)` as `pg_get_constraintdef` prints it
 /// is accepted too. `None` for text that is not one expression, or too deep to walk.
 pub fn canonical_expression(text: &str) -> Option<String> {
+    canonical_expression_in(text, None)
+}
+
+/// [`canonical_expression`] of an expression on table `table` (a CHECK, a default, an
+/// index key or predicate, a policy clause): a column reference qualified by the
+/// table's own name (`orders.id`, as the catalog prints an outer reference inside a
+/// policy's subquery) is the bare column.
+pub fn canonical_expression_in(text: &str, table: Option<&str>) -> Option<String> {
     let trimmed = text.trim();
     let text = match trimmed.get(..6) {
         Some(head) if head.eq_ignore_ascii_case("CHECK ") => &trimmed[6..],
@@ -66,15 +74,17 @@ pub fn canonical_expression(text: &str) -> Option<String> {
         return None;
     };
     let mut out = String::new();
-    Canon { depth: 0 }.node(target.val.as_deref()?, &mut out)?;
+    Canon { depth: 0, table }.node(target.val.as_deref()?, &mut out)?;
     Some(out)
 }
 
 /// Deeper than any expression written by hand; the parser's own limit bounds the rest.
 const MAX_DEPTH: usize = 1000;
 
-struct Canon {
+struct Canon<'t> {
     depth: usize,
+    /// The table the expression belongs to: `table.column` is `column`.
+    table: Option<&'t str>,
 }
 
 fn string_of(node: &Node) -> Option<&str> {
@@ -92,6 +102,13 @@ fn name_of(parts: &[Node]) -> String {
         _ => 0,
     };
     names[start..].join(".")
+}
+
+/// A qualified name's `pg_catalog.` or `public.` taken off.
+fn unqualify(parts: &mut Vec<Node>) {
+    if parts.len() > 1 && matches!(string_of(&parts[0]), Some("pg_catalog" | "public")) {
+        parts.remove(0);
+    }
 }
 
 /// Casts analysis adds between binary-coercible string types.
@@ -403,7 +420,7 @@ fn regclass_text(text: &str) -> String {
     parts.join(".")
 }
 
-impl Canon {
+impl Canon<'_> {
     fn list(&mut self, nodes: &[Node], out: &mut String) -> Option<()> {
         out.push('(');
         for (i, n) in nodes.iter().enumerate() {
@@ -500,6 +517,8 @@ impl Canon {
                         _ => "?".into(),
                     })
                     .collect();
+                let own = parts.len() == 2 && self.table.is_some_and(|t| t == parts[0]);
+                let parts = if own { &parts[1..] } else { &parts[..] };
                 out.push_str(&format!("\"{}\"", parts.join("\".\"")));
             }
             NodeEnum::FuncCall(f) => {
@@ -637,6 +656,38 @@ impl Canon {
                     self.node(d, out)?;
                 }
                 out.push(')');
+            }
+            // A subquery (a policy's `EXISTS (SELECT …)`): printed whole, with what
+            // the catalog adds taken out: `public.`/`pg_catalog.` before relations,
+            // functions and types, and the table's own name before its columns.
+            NodeEnum::SubLink(_) => {
+                let mut copy = node.clone();
+                let table = self.table;
+                super::expressions::walk_mut(
+                    &mut copy,
+                    &mut |n| match n.node.as_mut() {
+                        Some(NodeEnum::RangeVar(r))
+                            if r.schemaname == "public" || r.schemaname == "pg_catalog" =>
+                        {
+                            r.schemaname.clear()
+                        }
+                        Some(NodeEnum::ColumnRef(c))
+                            if c.fields.len() == 2
+                                && table.is_some_and(|t| string_of(&c.fields[0]) == Some(t)) =>
+                        {
+                            c.fields.remove(0);
+                        }
+                        Some(NodeEnum::FuncCall(f)) => unqualify(&mut f.funcname),
+                        Some(NodeEnum::TypeCast(t)) => {
+                            if let Some(tn) = t.type_name.as_mut() {
+                                unqualify(&mut tn.names)
+                            }
+                        }
+                        _ => {}
+                    },
+                    0,
+                );
+                out.push_str(&deparsed(&copy));
             }
             _ => out.push_str(&deparsed(node)),
         }

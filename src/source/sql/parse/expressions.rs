@@ -795,3 +795,262 @@ fn rename_in(node: &mut Node, old: &str, new: &str) {
         _ => {}
     }
 }
+
+/// What an unqualified name in an expression stands for ([`qualify_names_in_expression`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    Function,
+    /// A type named in a cast.
+    Type,
+    /// A table or view in a subquery's `FROM`.
+    Relation,
+    /// The text argument of `nextval`, `currval` or `setval`.
+    Sequence,
+}
+
+/// `expression` with each unqualified function, cast type, subquery relation and
+/// `nextval('…')` sequence qualified by the schema `resolve(kind, name)` gives: the
+/// names as PostgreSQL resolved them through the `search_path` the statement ran
+/// under, which a stored expression keeps (it holds the objects' OIDs; the catalog
+/// prints them qualified). The text is unchanged when `resolve` gives nothing;
+/// `None` when it cannot be parsed.
+pub fn qualify_names_in_expression(
+    expression: &str,
+    resolve: &dyn Fn(NameKind, &str) -> Option<String>,
+) -> Option<String> {
+    let parsed = pg_query::parse(&format!("SELECT {expression}"), 0).ok()?;
+    let stmt = parsed.protobuf.stmts.first()?.stmt.as_deref()?;
+    let NodeEnum::SelectStmt(select) = stmt.node.as_ref()? else {
+        return None;
+    };
+    let NodeEnum::ResTarget(target) = select.target_list.first()?.node.as_ref()? else {
+        return None;
+    };
+    let mut node = (**target.val.as_ref()?).clone();
+    let mut changed = false;
+    qualify_in(&mut node, resolve, &mut changed, 0);
+    Some(if changed {
+        expr_sql(&node)
+    } else {
+        expression.to_string()
+    })
+}
+
+/// Deeper than written expressions go; the rest is left as it is.
+const QUALIFY_DEPTH: usize = 200;
+
+fn qualify_in(
+    node: &mut Node,
+    resolve: &dyn Fn(NameKind, &str) -> Option<String>,
+    changed: &mut bool,
+    depth: usize,
+) {
+    if depth > QUALIFY_DEPTH {
+        return;
+    }
+    let each = |nodes: &mut Vec<Node>, changed: &mut bool| {
+        for n in nodes.iter_mut() {
+            qualify_in(n, resolve, changed, depth + 1);
+        }
+    };
+    let one = |n: &mut Option<Box<Node>>, changed: &mut bool| {
+        if let Some(n) = n.as_deref_mut() {
+            qualify_in(n, resolve, changed, depth + 1);
+        }
+    };
+    let string = |s: &str| Node {
+        node: Some(NodeEnum::String(protobuf::String { sval: s.into() })),
+    };
+    match node.node.as_mut() {
+        Some(NodeEnum::FuncCall(f)) => {
+            let name = match f.funcname.as_slice() {
+                [Node {
+                    node: Some(NodeEnum::String(s)),
+                }] => Some(s.sval.clone()),
+                _ => None,
+            };
+            if let Some(name) = &name {
+                if matches!(name.as_str(), "nextval" | "currval" | "setval") {
+                    if let Some(arg) = f.args.first_mut() {
+                        qualify_sequence_text(arg, resolve, changed);
+                    }
+                } else if let Some(schema) = resolve(NameKind::Function, name) {
+                    f.funcname = vec![string(&schema), string(name)];
+                    *changed = true;
+                }
+            }
+            each(&mut f.args, changed);
+            each(&mut f.agg_order, changed);
+            one(&mut f.agg_filter, changed);
+        }
+        Some(NodeEnum::TypeCast(t)) => {
+            if let Some(tn) = t.type_name.as_mut() {
+                if let [Node {
+                    node: Some(NodeEnum::String(s)),
+                }] = tn.names.as_slice()
+                {
+                    let name = s.sval.clone();
+                    if let Some(schema) = resolve(NameKind::Type, &name) {
+                        tn.names = vec![string(&schema), string(&name)];
+                        *changed = true;
+                    }
+                }
+            }
+            one(&mut t.arg, changed);
+        }
+        Some(NodeEnum::RangeVar(r)) => {
+            if r.schemaname.is_empty() {
+                if let Some(schema) = resolve(NameKind::Relation, &r.relname) {
+                    r.schemaname = schema;
+                    *changed = true;
+                }
+            }
+        }
+        Some(NodeEnum::SubLink(s)) => {
+            one(&mut s.testexpr, changed);
+            one(&mut s.subselect, changed);
+        }
+        Some(NodeEnum::SelectStmt(s)) => {
+            each(&mut s.target_list, changed);
+            each(&mut s.from_clause, changed);
+            one(&mut s.where_clause, changed);
+            each(&mut s.group_clause, changed);
+            one(&mut s.having_clause, changed);
+        }
+        Some(NodeEnum::ResTarget(r)) => one(&mut r.val, changed),
+        Some(NodeEnum::JoinExpr(j)) => {
+            one(&mut j.larg, changed);
+            one(&mut j.rarg, changed);
+            one(&mut j.quals, changed);
+        }
+        Some(NodeEnum::RangeSubselect(r)) => one(&mut r.subquery, changed),
+        Some(NodeEnum::AExpr(e)) => {
+            one(&mut e.lexpr, changed);
+            one(&mut e.rexpr, changed);
+        }
+        Some(NodeEnum::CollateClause(c)) => one(&mut c.arg, changed),
+        Some(NodeEnum::CoalesceExpr(c)) => each(&mut c.args, changed),
+        Some(NodeEnum::MinMaxExpr(m)) => each(&mut m.args, changed),
+        Some(NodeEnum::BoolExpr(b)) => each(&mut b.args, changed),
+        Some(NodeEnum::NullTest(t)) => one(&mut t.arg, changed),
+        Some(NodeEnum::BooleanTest(t)) => one(&mut t.arg, changed),
+        Some(NodeEnum::RowExpr(r)) => each(&mut r.args, changed),
+        Some(NodeEnum::AArrayExpr(a)) => each(&mut a.elements, changed),
+        Some(NodeEnum::List(l)) => each(&mut l.items, changed),
+        Some(NodeEnum::AIndirection(i)) => one(&mut i.arg, changed),
+        Some(NodeEnum::NamedArgExpr(a)) => one(&mut a.arg, changed),
+        Some(NodeEnum::SortBy(s)) => one(&mut s.node, changed),
+        Some(NodeEnum::CaseExpr(c)) => {
+            one(&mut c.arg, changed);
+            each(&mut c.args, changed);
+            one(&mut c.defresult, changed);
+        }
+        Some(NodeEnum::CaseWhen(w)) => {
+            one(&mut w.expr, changed);
+            one(&mut w.result, changed);
+        }
+        _ => {}
+    }
+}
+
+/// `nextval('s')`'s argument (a string, or a string cast to `regclass`): an
+/// unqualified plain name gets the schema `resolve` gives for the sequence.
+fn qualify_sequence_text(
+    arg: &mut Node,
+    resolve: &dyn Fn(NameKind, &str) -> Option<String>,
+    changed: &mut bool,
+) {
+    let constant = match arg.node.as_mut() {
+        Some(NodeEnum::AConst(c)) => c,
+        Some(NodeEnum::TypeCast(t)) => match t.arg.as_deref_mut().and_then(|a| a.node.as_mut()) {
+            Some(NodeEnum::AConst(c)) => c,
+            _ => return,
+        },
+        _ => return,
+    };
+    let Some(protobuf::a_const::Val::Sval(s)) = constant.val.as_mut() else {
+        return;
+    };
+    let plain = !s.sval.is_empty()
+        && s.sval
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if plain {
+        if let Some(schema) = resolve(NameKind::Sequence, &s.sval) {
+            s.sval = format!("{}.{}", crate::model::quote_ident(&schema), s.sval);
+            *changed = true;
+        }
+    }
+}
+
+/// Call `f` on `node` and every node below it that an expression can hold (operators,
+/// calls, casts, `CASE`, subqueries with their `FROM`, `WHERE` and targets), parents
+/// first, to `QUALIFY_DEPTH` levels.
+pub(super) fn walk_mut(node: &mut Node, f: &mut dyn FnMut(&mut Node), depth: usize) {
+    if depth > QUALIFY_DEPTH {
+        return;
+    }
+    f(node);
+    let each = |nodes: &mut Vec<Node>, f: &mut dyn FnMut(&mut Node)| {
+        for n in nodes.iter_mut() {
+            walk_mut(n, f, depth + 1);
+        }
+    };
+    let one = |n: &mut Option<Box<Node>>, f: &mut dyn FnMut(&mut Node)| {
+        if let Some(n) = n.as_deref_mut() {
+            walk_mut(n, f, depth + 1);
+        }
+    };
+    match node.node.as_mut() {
+        Some(NodeEnum::FuncCall(c)) => {
+            each(&mut c.args, f);
+            each(&mut c.agg_order, f);
+            one(&mut c.agg_filter, f);
+        }
+        Some(NodeEnum::TypeCast(t)) => one(&mut t.arg, f),
+        Some(NodeEnum::SubLink(s)) => {
+            one(&mut s.testexpr, f);
+            one(&mut s.subselect, f);
+        }
+        Some(NodeEnum::SelectStmt(s)) => {
+            each(&mut s.target_list, f);
+            each(&mut s.from_clause, f);
+            one(&mut s.where_clause, f);
+            each(&mut s.group_clause, f);
+            one(&mut s.having_clause, f);
+        }
+        Some(NodeEnum::ResTarget(r)) => one(&mut r.val, f),
+        Some(NodeEnum::JoinExpr(j)) => {
+            one(&mut j.larg, f);
+            one(&mut j.rarg, f);
+            one(&mut j.quals, f);
+        }
+        Some(NodeEnum::RangeSubselect(r)) => one(&mut r.subquery, f),
+        Some(NodeEnum::AExpr(e)) => {
+            one(&mut e.lexpr, f);
+            one(&mut e.rexpr, f);
+        }
+        Some(NodeEnum::CollateClause(c)) => one(&mut c.arg, f),
+        Some(NodeEnum::CoalesceExpr(c)) => each(&mut c.args, f),
+        Some(NodeEnum::MinMaxExpr(m)) => each(&mut m.args, f),
+        Some(NodeEnum::BoolExpr(b)) => each(&mut b.args, f),
+        Some(NodeEnum::NullTest(t)) => one(&mut t.arg, f),
+        Some(NodeEnum::BooleanTest(t)) => one(&mut t.arg, f),
+        Some(NodeEnum::RowExpr(r)) => each(&mut r.args, f),
+        Some(NodeEnum::AArrayExpr(a)) => each(&mut a.elements, f),
+        Some(NodeEnum::List(l)) => each(&mut l.items, f),
+        Some(NodeEnum::AIndirection(i)) => one(&mut i.arg, f),
+        Some(NodeEnum::NamedArgExpr(a)) => one(&mut a.arg, f),
+        Some(NodeEnum::SortBy(s)) => one(&mut s.node, f),
+        Some(NodeEnum::CaseExpr(c)) => {
+            one(&mut c.arg, f);
+            each(&mut c.args, f);
+            one(&mut c.defresult, f);
+        }
+        Some(NodeEnum::CaseWhen(w)) => {
+            one(&mut w.expr, f);
+            one(&mut w.result, f);
+        }
+        _ => {}
+    }
+}

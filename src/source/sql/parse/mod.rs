@@ -14,12 +14,12 @@ mod renames;
 mod tables;
 mod types;
 
-pub use canonical::canonical_expression;
+pub use canonical::{canonical_expression, canonical_expression_in};
 use expressions::*;
 pub use expressions::{
     function_calls, key_terms, length_limited_columns, mentions_column, not_null_columns,
-    proves_not_null, referenced_columns, rename_column_in_expression, CompareOp, FunctionCall,
-    KeyTerm,
+    proves_not_null, qualify_names_in_expression, referenced_columns, rename_column_in_expression,
+    CompareOp, FunctionCall, KeyTerm, NameKind,
 };
 use functions::*;
 pub use indexes::index_column_name;

@@ -52,10 +52,11 @@ impl Replayer {
                         )
                     }
                 };
+                let expression = self.qualify(expression);
                 let table = self.table_mut(table_name)?;
                 table.checks.push(CheckConstraint {
                     name,
-                    expression: expression.clone(),
+                    expression,
                     validated: !not_valid,
                     location: Some(location.clone()),
                 });

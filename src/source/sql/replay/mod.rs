@@ -55,6 +55,39 @@ impl Replayer {
         &self.search_path
     }
 
+    /// An expression about to be stored (a default, CHECK, index expression or
+    /// predicate, policy clause, generated column, domain CHECK) with the names it
+    /// uses qualified as the current `search_path` resolves them, when that is a
+    /// schema other than `public` (`SET search_path = app` before `DEFAULT
+    /// nextval('s')` stores `nextval('app.s')`): PostgreSQL keeps the objects
+    /// themselves, and the catalog prints them qualified.
+    pub(super) fn qualify(&self, expression: &str) -> String {
+        if self
+            .search_path
+            .iter()
+            .all(|s| s == "public" || s == "pg_catalog" || s == "$user")
+        {
+            return expression.to_string();
+        }
+        let db = &self.db;
+        let path = &self.search_path;
+        let resolve = |kind: crate::source::sql::parse::NameKind, name: &str| -> Option<String> {
+            use crate::source::sql::parse::NameKind;
+            let schema = path.iter().find(|schema| {
+                let q = QualifiedName::new((*schema).clone(), name);
+                match kind {
+                    NameKind::Function => db.functions.contains_key(&q),
+                    NameKind::Type => db.enums.contains_key(&q) || db.domains.contains_key(&q),
+                    NameKind::Relation => db.tables.contains_key(&q) || db.views.contains_key(&q),
+                    NameKind::Sequence => db.sequences.contains_key(&q),
+                }
+            })?;
+            (schema != "public" && schema != "pg_catalog").then(|| schema.to_string())
+        };
+        crate::source::sql::parse::qualify_names_in_expression(expression, &resolve)
+            .unwrap_or_else(|| expression.to_string())
+    }
+
     /// An existing table, found the way the server would find it.
     /// A table by name the way the server would find it, or else a (materialized) view.
     pub fn find_table(&self, name: &ObjectName) -> Option<QualifiedName> {
@@ -147,11 +180,13 @@ impl Replayer {
                         _ => Err(format!("domain {name} does not exist")),
                     };
                 };
+                let qualified = match action {
+                    DomainAction::AddCheck { expression, .. } => self.qualify(expression),
+                    _ => String::new(),
+                };
                 if let Some(d) = self.db.domains.get_mut(&q) {
                     match action {
-                        DomainAction::AddCheck { expression, .. } => {
-                            d.checks.push(expression.clone())
-                        }
+                        DomainAction::AddCheck { .. } => d.checks.push(qualified),
                         DomainAction::SetNotNull => d.not_null = true,
                         DomainAction::DropNotNull => d.not_null = false,
                         DomainAction::SetDefault(present) => d.has_default = *present,
@@ -239,8 +274,11 @@ impl Replayer {
                 let name = self
                     .resolve_table(table)
                     .ok_or_else(|| format!("table {table} does not exist"))?;
+                let mut policy = policy.clone();
+                policy.using = policy.using.map(|e| self.qualify(&e));
+                policy.with_check = policy.with_check.map(|e| self.qualify(&e));
                 if let Some(t) = self.db.tables.get_mut(&name) {
-                    t.policies.push(policy.clone());
+                    t.policies.push(policy);
                 }
             }
             Statement::AttachIndexPartition { parent, child } => {

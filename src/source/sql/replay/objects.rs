@@ -276,7 +276,7 @@ impl Replayer {
                 base,
                 not_null,
                 has_default,
-                checks: checks.to_vec(),
+                checks: checks.iter().map(|c| self.qualify(c)).collect(),
                 location: Some(location.clone()),
             },
         );

@@ -194,6 +194,8 @@ impl Replayer {
             column.serial = true;
         }
         column.default = self.stored_default(&column.data_type, column.default.take());
+        column.default = column.default.map(|d| self.qualify(&d));
+        column.generated = column.generated.map(|g| self.qualify(&g));
         column.location = Some(location.clone());
         column
     }
@@ -357,7 +359,9 @@ impl Replayer {
             }
             TableAction::SetDefault { column, default } => {
                 let data_type = self.column_mut(name, column)?.data_type.clone();
-                let default = self.stored_default(&data_type, default.clone());
+                let default = self
+                    .stored_default(&data_type, default.clone())
+                    .map(|d| self.qualify(&d));
                 let col = self.column_mut(name, column)?;
                 // A column takes its values from a sequence while its default calls
                 // nextval(): DROP DEFAULT (or another default) ends that.
@@ -672,6 +676,9 @@ impl Replayer {
                 .iter()
                 .map(|k| {
                     let mut k = k.clone();
+                    if let IndexKey::Expression(e) = &k.key {
+                        k.key = IndexKey::Expression(self.qualify(e));
+                    }
                     if k.opclass
                         .as_deref()
                         .is_some_and(|c| crate::model::opclasses::is_default_opclass(&ci.method, c))
@@ -682,7 +689,7 @@ impl Replayer {
                 })
                 .collect(),
             include: ci.include.clone(),
-            predicate: ci.predicate.clone(),
+            predicate: ci.predicate.as_deref().map(|p| self.qualify(p)),
             valid: !only_parent,
             only_parent,
             role: IndexRole::Plain,
