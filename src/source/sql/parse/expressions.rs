@@ -898,12 +898,10 @@ fn qualify_in(
             }
             one(&mut t.arg, changed);
         }
-        Some(NodeEnum::RangeVar(r)) => {
-            if r.schemaname.is_empty() {
-                if let Some(schema) = resolve(NameKind::Relation, &r.relname) {
-                    r.schemaname = schema;
-                    *changed = true;
-                }
+        Some(NodeEnum::RangeVar(r)) if r.schemaname.is_empty() => {
+            if let Some(schema) = resolve(NameKind::Relation, &r.relname) {
+                r.schemaname = schema;
+                *changed = true;
             }
         }
         Some(NodeEnum::SubLink(s)) => {
