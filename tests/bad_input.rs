@@ -933,6 +933,61 @@ fn a_restricted_role_grades_what_it_can_see() {
     assert!(!run.stderr.contains("note:"), "{}", run.stderr);
 }
 
+/// More sequences than half the server's shared lock table: their values are not read
+/// (each read locks the sequence until the end of the snapshot, taking slots other
+/// sessions need, and past the table's size failing with "out of shared memory"); the
+/// run grades the rest and says so in one line. With exactly half, values are read.
+#[test]
+fn more_sequences_than_the_lock_share_are_graded_without_their_values() {
+    let db = database_with_tables("many_sequences");
+    let mut client = admin(&db);
+    let share: i64 = client
+        .query_one(
+            "SELECT current_setting('max_locks_per_transaction')::int8
+                    * (current_setting('max_connections')::int8
+                       + current_setting('max_prepared_transactions')::int8) / 2",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let existing: i64 = client
+        .query_one("SELECT count(*) FROM pg_sequence", &[])
+        .unwrap()
+        .get(0);
+    client
+        .batch_execute(&format!(
+            "DO $$ BEGIN FOR i IN 1..{} LOOP EXECUTE format('CREATE SEQUENCE many_%s', i); END LOOP; END $$;",
+            share - existing
+        ))
+        .unwrap();
+    let args = [
+        "inspect",
+        &url_for(&db, ""),
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ];
+    let run = run_with_env(&args, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("note:"), "{}", run.stderr);
+    client
+        .batch_execute("CREATE SEQUENCE one_too_many")
+        .unwrap();
+    let run = run_with_env(&args, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let notes: Vec<&str> = run.stderr.lines().filter(|l| l.contains("note:")).collect();
+    assert_eq!(notes.len(), 1, "{}", run.stderr);
+    assert!(
+        notes[0].contains(&format!("{} sequences", share + 1))
+            && notes[0].contains("max_locks_per_transaction")
+            && notes[0].contains("sequence-exhaustion was skipped"),
+        "{}",
+        notes[0]
+    );
+    assert!(run.stdout.contains("fk-missing-index"), "{}", run.stdout);
+}
+
 /// Several inspect and lint runs at once: same answers, and concurrent `--output` to
 /// one file leaves one whole report.
 #[test]

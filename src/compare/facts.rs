@@ -104,6 +104,7 @@ pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
     let mut f = Facts {
         out: BTreeMap::new(),
         table: None,
+        memo: Memo::default(),
     };
     for schema in &db.schemas {
         f.put(&format!("schema {schema}"), "", "exists", "present", None);
@@ -215,10 +216,31 @@ fn canonical_in(text: &str, table: Option<&str>) -> String {
         .unwrap_or_else(|| text.to_string())
 }
 
+/// Canonical forms already made, by text (and table, for a text that may name one):
+/// a schema repeats its defaults and predicates (`now()`, `deleted_at IS NULL`), and
+/// parsing each one is most of the comparison's cost on a large schema.
+#[derive(Default)]
+struct Memo(std::collections::HashMap<(String, Option<String>), String>);
+
+impl Memo {
+    fn canonical(&mut self, text: &str, table: Option<&str>) -> String {
+        // Only a qualified name can be the table's own (`orders.id`).
+        let table = table.filter(|_| text.contains('.'));
+        let key = (text.to_string(), table.map(str::to_string));
+        if let Some(done) = self.0.get(&key) {
+            return done.clone();
+        }
+        let done = canonical_in(text, table);
+        self.0.insert(key, done.clone());
+        done
+    }
+}
+
 struct Facts {
     out: BTreeMap<Key, Fact>,
     /// The table whose facts are being put, for its expressions.
     table: Option<String>,
+    memo: Memo,
 }
 
 impl Facts {
@@ -273,14 +295,10 @@ impl Facts {
         location: Option<&Location>,
     ) {
         match text {
-            Some(t) => self.put_expr(
-                object,
-                member,
-                property,
-                canonical_in(t, self.table.as_deref()),
-                t.to_string(),
-                location,
-            ),
+            Some(t) => {
+                let value = self.memo.canonical(t, self.table.as_deref());
+                self.put_expr(object, member, property, value, t.to_string(), location)
+            }
             None => self.put(object, member, property, "(none)", location),
         }
     }
@@ -489,7 +507,9 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
                 let shown = k.sql();
                 let key = match &k.key {
                     crate::model::IndexKey::Column(c) => format!("\"{c}\""),
-                    crate::model::IndexKey::Expression(e) => canonical_in(e, Some(&t.name.name)),
+                    crate::model::IndexKey::Expression(e) => {
+                        f.memo.canonical(e, Some(&t.name.name))
+                    }
                 };
                 let mut value = key;
                 for (on, word) in [

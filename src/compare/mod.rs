@@ -57,17 +57,30 @@ pub fn differences_with(left: &Database, right: &Database, options: &Options) ->
 
 /// The facts that differ between two fact maps, in key order.
 pub fn fact_differences(a: &BTreeMap<Key, Fact>, b: &BTreeMap<Key, Fact>) -> Vec<Difference> {
-    let mut keys: Vec<&Key> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .filter(|k| a.get(*k).map(|f| &f.value) != b.get(*k).map(|f| &f.value))
-        .map(|k| Difference {
-            key: k.clone(),
-            left: a.get(k).cloned(),
-            right: b.get(k).cloned(),
-        })
-        .collect()
+    // Both maps are in key order: one pass over each.
+    let mut out = Vec::new();
+    let (mut x, mut y) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let (left, right) = match (x.peek(), y.peek()) {
+            (None, None) => break,
+            (Some((ka, _)), Some((kb, _))) if ka == kb => (x.next(), y.next()),
+            (Some((ka, _)), Some((kb, _))) if ka < kb => (x.next(), None),
+            (Some(_), None) => (x.next(), None),
+            _ => (None, y.next()),
+        };
+        let key = left.or(right).map(|(k, _)| k);
+        let (l, r) = (left.map(|(_, f)| f), right.map(|(_, f)| f));
+        if l.map(|f| &f.value) != r.map(|f| &f.value) {
+            if let Some(key) = key {
+                out.push(Difference {
+                    key: key.clone(),
+                    left: l.cloned(),
+                    right: r.cloned(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Whether a member's name is PostgreSQL's default for it: `(object, member kind,
@@ -182,34 +195,29 @@ pub fn changes(
     b: &BTreeMap<Key, Fact>,
     default_name: &DefaultName,
 ) -> Vec<Change> {
-    // (object, member) → its facts, per side.
-    type Members = BTreeMap<(String, String), BTreeMap<String, Fact>>;
-    let group = |m: &BTreeMap<Key, Fact>| -> Members {
-        let mut out: Members = BTreeMap::new();
-        for (k, f) in m {
-            out.entry((k.object.clone(), k.member.clone()))
-                .or_default()
-                .insert(k.property.clone(), f.clone());
-        }
-        out
+    let owned = |facts: &BTreeMap<&str, &Fact>| -> BTreeMap<String, Fact> {
+        facts
+            .iter()
+            .map(|(p, f)| (p.to_string(), (*f).clone()))
+            .collect()
     };
     let (ga, gb) = (group(a), group(b));
-    let objects_a: std::collections::BTreeSet<&String> = ga.keys().map(|(o, _)| o).collect();
-    let objects_b: std::collections::BTreeSet<&String> = gb.keys().map(|(o, _)| o).collect();
+    let objects_a: std::collections::BTreeSet<&str> = ga.keys().map(|(o, _)| *o).collect();
+    let objects_b: std::collections::BTreeSet<&str> = gb.keys().map(|(o, _)| *o).collect();
     let mut out = Vec::new();
     // Objects only one side has, of one kind and with every fact equal (members and
     // their properties, by name): a renamed object.
     let whole = |g: &Members, o: &str| -> BTreeMap<(String, String), String> {
-        g.range((o.to_string(), String::new())..)
-            .take_while(|((obj, _), _)| obj == o)
+        g.range((o, "")..)
+            .take_while(|((obj, _), _)| *obj == o)
             .flat_map(|((_, m), facts)| {
                 facts
                     .iter()
-                    .map(move |(p, f)| ((m.clone(), p.clone()), f.value.clone()))
+                    .map(move |(p, f)| ((m.to_string(), p.to_string()), f.value.clone()))
             })
             .collect()
     };
-    let mut renamed_objects: Vec<(&String, &String)> = Vec::new();
+    let mut renamed_objects: Vec<(&str, &str)> = Vec::new();
     for o in objects_a.difference(&objects_b) {
         let kind = object_kind(o);
         if kind.is_empty() || kind == "schema" {
@@ -224,11 +232,11 @@ pub fn changes(
         if let Some(n) = twin {
             renamed_objects.push((o, n));
             let location = |g: &Members, o: &str| {
-                g.get(&(o.to_string(), String::new()))
+                g.get(&(o, ""))
                     .and_then(|f| f.values().find_map(|f| f.location.clone()))
             };
             out.push(Change::Renamed {
-                object: (*o).clone(),
+                object: o.to_string(),
                 kind: kind.to_string(),
                 from: o[kind.len() + 1..].to_string(),
                 to: n[kind.len() + 1..].to_string(),
@@ -250,12 +258,9 @@ pub fn changes(
             {
                 continue;
             }
-            let facts = g
-                .get(&((*o).clone(), String::new()))
-                .cloned()
-                .unwrap_or_default();
+            let facts = g.get(&(*o, "")).map(owned).unwrap_or_default();
             out.push(Change::Only {
-                object: (*o).clone(),
+                object: o.to_string(),
                 member: String::new(),
                 left: side_left,
                 facts,
@@ -264,40 +269,42 @@ pub fn changes(
     }
     // Members of objects both sides have.
     for o in objects_a.intersection(&objects_b) {
-        let members = |g: &Members| -> Vec<String> {
-            g.range(((*o).clone(), String::new())..)
-                .take_while(|((obj, _), _)| obj == *o)
-                .map(|((_, m), _)| m.clone())
+        let o: &str = o;
+        let members = |g: &Members<'_>| -> Vec<String> {
+            g.range((o, "")..)
+                .take_while(|((obj, _), _)| *obj == o)
+                .map(|((_, m), _)| m.to_string())
                 .filter(|m| !m.is_empty())
                 .collect()
         };
         let (ma, mb) = (members(&ga), members(&gb));
+        if ma == mb {
+            continue;
+        }
         let only_a: Vec<&String> = ma.iter().filter(|m| !mb.contains(m)).collect();
         let only_b: Vec<&String> = mb.iter().filter(|m| !ma.contains(m)).collect();
         let mut renamed_b: Vec<&String> = Vec::new();
         for m in &only_a {
-            let fa = &ga[&((*o).clone(), (*m).clone())];
+            let fa = &ga[&(o, m.as_str())];
             let kind = facts::member_kind(m);
             let twin = only_b.iter().find(|n| {
                 !renamed_b.contains(n)
                     && facts::member_kind(n) == kind
-                    && same_values(fa, &gb[&((*o).clone(), (**n).clone())])
+                    && same_values(fa, &gb[&(o, n.as_str())])
             });
             match twin {
                 Some(n) if !kind.is_empty() => {
                     renamed_b.push(n);
                     let from = facts::member_name(m).to_string();
                     let to = facts::member_name(n).to_string();
-                    let fb = &gb[&((*o).clone(), (**n).clone())];
-                    let default =
-                        default_name(o, kind, &from, fa) || default_name(o, kind, &to, fb);
+                    let fb = &gb[&(o, n.as_str())];
+                    let default = default_name(o, kind, &from, &owned(fa))
+                        || default_name(o, kind, &to, &owned(fb));
                     out.push(Change::Renamed {
-                        object: (*o).clone(),
+                        object: o.to_string(),
                         kind: kind.to_string(),
                         left: fa.values().find_map(|f| f.location.clone()),
-                        right: gb[&((*o).clone(), (**n).clone())]
-                            .values()
-                            .find_map(|f| f.location.clone()),
+                        right: fb.values().find_map(|f| f.location.clone()),
                         from,
                         to,
                         default_name: default,
@@ -305,10 +312,10 @@ pub fn changes(
                 }
                 _ if is_constraint_index(m, &only_a) => {}
                 _ => out.push(Change::Only {
-                    object: (*o).clone(),
+                    object: o.to_string(),
                     member: (*m).clone(),
                     left: true,
-                    facts: fa.clone(),
+                    facts: owned(fa),
                 }),
             }
         }
@@ -317,10 +324,10 @@ pub fn changes(
             .filter(|n| !renamed_b.contains(n) && !is_constraint_index(n, &only_b))
         {
             out.push(Change::Only {
-                object: (*o).clone(),
+                object: o.to_string(),
                 member: (*n).clone(),
                 left: false,
-                facts: gb[&((*o).clone(), (**n).clone())].clone(),
+                facts: owned(&gb[&(o, n.as_str())]),
             });
         }
     }
@@ -358,7 +365,7 @@ pub fn changes(
         if follows_rename(&d) {
             continue;
         }
-        let both = |g: &Members| g.contains_key(&(d.key.object.clone(), d.key.member.clone()));
+        let both = |g: &Members| g.contains_key(&(d.key.object.as_str(), d.key.member.as_str()));
         if both(&ga) && both(&gb) && d.left.is_some() && d.right.is_some() {
             out.push(Change::Changed(d));
         } else if both(&ga) && both(&gb) {
@@ -382,7 +389,29 @@ fn is_constraint_index(member: &str, only: &[&String]) -> bool {
         .any(|kind| only.iter().any(|m| **m == format!("{kind} {name}")))
 }
 
-fn same_values(a: &BTreeMap<String, Fact>, b: &BTreeMap<String, Fact>) -> bool {
+/// (object, member) → its facts, borrowed from a fact map (a large schema has
+/// millions of facts: copying them cost more than comparing them).
+type Members<'a> = BTreeMap<(&'a str, &'a str), MemberFacts<'a>>;
+
+/// One member's facts by property, borrowed.
+type MemberFacts<'a> = BTreeMap<&'a str, &'a Fact>;
+
+fn group(m: &BTreeMap<Key, Fact>) -> Members<'_> {
+    let mut out: Vec<((&str, &str), MemberFacts)> = Vec::new();
+    for (k, f) in m {
+        let at = (k.object.as_str(), k.member.as_str());
+        match out.last_mut() {
+            Some((last, facts)) if *last == at => {
+                facts.insert(k.property.as_str(), f);
+            }
+            _ => out.push((at, BTreeMap::from([(k.property.as_str(), f)]))),
+        }
+    }
+    // In key order already: built in bulk.
+    out.into_iter().collect()
+}
+
+fn same_values(a: &BTreeMap<&str, &Fact>, b: &BTreeMap<&str, &Fact>) -> bool {
     a.len() == b.len()
         && a.iter()
             .all(|(p, f)| b.get(p).is_some_and(|g| g.value == f.value))

@@ -173,6 +173,9 @@ pub struct ReadGaps {
     /// Sequence values were not read at all: a lock held on a sequence outlasted
     /// `lock_timeout`.
     pub sequence_values_locked: bool,
+    /// Sequence values were not read: there are more sequences than half the
+    /// server's lock table (`queries::sequences`); the count.
+    pub sequence_values_skipped: Option<usize>,
     /// Objects dropped while inspect ran (seen in the snapshot, gone from the
     /// server's caches), left out of the model.
     pub dropped_while_reading: usize,
@@ -205,7 +208,11 @@ impl ReadGaps {
                 first_few(&self.locked_tables)
             ));
         }
-        if self.sequence_values_locked {
+        if let Some(n) = self.sequence_values_skipped {
+            parts.push(format!(
+                "sequence values were not read: a lock per sequence for {n} sequences is more than half the server's lock table (max_locks_per_transaction × (max_connections + max_prepared_transactions)); sequence-exhaustion was skipped"
+            ));
+        } else if self.sequence_values_locked {
             parts.push(
                 "could not read sequence values (a lock on a sequence was held past lock_timeout); \
                  sequence-exhaustion was skipped"
@@ -727,6 +734,11 @@ impl Reader {
             }
             Err(e) => return Err(CatalogError(server_message(&e))),
         };
+        if let Some(row) = rows.first() {
+            if !get::<bool>(row, "values_fit")? {
+                self.gaps.sequence_values_skipped = Some(rows.len());
+            }
+        }
         for row in rows {
             let name =
                 QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);

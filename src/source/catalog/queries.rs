@@ -312,11 +312,27 @@ pub fn views() -> String {
 /// sequence (`readable`); reading it takes a RowExclusiveLock on the sequence, so a
 /// lock held on it ends this query at `lock_timeout` and inspect reads the sequences
 /// again without values ([`sequences_without_values`]).
+/// Half the server's shared lock table, in locks: `max_locks_per_transaction ×
+/// (max_connections + max_prepared_transactions)` ("Lock Management" in the
+/// documentation's server configuration chapter).
+const LOCK_TABLE_HALF: &str = "pg_catalog.current_setting('max_locks_per_transaction')::pg_catalog.int8
+        OPERATOR(pg_catalog.*) (pg_catalog.current_setting('max_connections')::pg_catalog.int8
+            OPERATOR(pg_catalog.+) pg_catalog.current_setting('max_prepared_transactions')::pg_catalog.int8)
+        OPERATOR(pg_catalog./) 2";
+
+/// Reading a sequence's value takes a lock on it until the end of the transaction.
+/// The values are read only while the sequences fit in half the server's shared lock
+/// table ([`LOCK_TABLE_HALF`]): all sessions share it, so more would take slots the
+/// application's transactions need, and past its size the read fails with "out of
+/// shared memory". `values_fit` says whether they were read.
 pub fn sequences() -> String {
-    sequences_query(
+    sequences_query(&format!(
         "CASE WHEN pg_catalog.has_sequence_privilege(c.oid, 'SELECT,USAGE')
+                   AND (SELECT pg_catalog.count(*) FROM pg_catalog.pg_sequence)
+                       OPERATOR(pg_catalog.<=) ({half})
               THEN pg_catalog.pg_sequence_last_value(c.oid)::pg_catalog.int8 END",
-    )
+        half = LOCK_TABLE_HALF
+    ))
 }
 
 /// [`sequences`] without reading any sequence's value (no lock on any sequence).
@@ -334,6 +350,8 @@ fn sequences_query(last_value: &str) -> String {
                 tn.nspname::pg_catalog.text AS owner_schema, tc.relname::pg_catalog.text AS owner_table,
                 a.attname::pg_catalog.text AS owner_column,
                 pg_catalog.has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable,
+                (SELECT pg_catalog.count(*) FROM pg_catalog.pg_sequence)
+                    OPERATOR(pg_catalog.<=) ({half}) AS values_fit,
                 {last_value} AS last_value
          FROM pg_catalog.pg_sequence s
          JOIN pg_catalog.pg_class c ON c.oid {eq} s.seqrelid
@@ -346,6 +364,7 @@ fn sequences_query(last_value: &str) -> String {
          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid {eq} d.refobjid AND a.attnum {eq} d.refobjsubid
          WHERE {USER_RELATION}
          ORDER BY n.nspname, c.relname",
+        half = LOCK_TABLE_HALF,
         eq = eq!()
     )
 }
