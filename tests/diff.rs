@@ -98,6 +98,7 @@ fn mutations() -> Vec<Mutation> {
         m("primary key columns", "ALTER TABLE keyed DROP CONSTRAINT keyed_pkey; ALTER TABLE keyed ADD CONSTRAINT keyed_pkey PRIMARY KEY (a, c);", &["table public.keyed index keyed_pkey keys", "table public.keyed primary key keyed_pkey columns"]),
         m("primary key include", "ALTER TABLE keyed DROP CONSTRAINT keyed_pkey; ALTER TABLE keyed ADD CONSTRAINT keyed_pkey PRIMARY KEY (a) INCLUDE (c);", &["table public.keyed index keyed_pkey include", "table public.keyed primary key keyed_pkey include"]),
         m("primary key deferrable", "ALTER TABLE keyed DROP CONSTRAINT keyed_pkey; ALTER TABLE keyed ADD CONSTRAINT keyed_pkey PRIMARY KEY (a) DEFERRABLE;", &["table public.keyed primary key keyed_pkey deferrable"]),
+        m("referenced primary key", "ALTER TABLE orders DROP CONSTRAINT orders_customer_fk; ALTER TABLE customers DROP CONSTRAINT customers_pkey; ALTER TABLE customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id) INCLUDE (code); ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE;", &["table public.customers index customers_pkey include", "table public.customers primary key customers_pkey include"]),
         m("unique columns", "ALTER TABLE keyed DROP CONSTRAINT keyed_b_key; ALTER TABLE keyed ADD CONSTRAINT keyed_b_key UNIQUE (b, c);", &["table public.keyed index keyed_b_key keys", "table public.keyed unique keyed_b_key columns"]),
         m("unique include", "ALTER TABLE keyed DROP CONSTRAINT keyed_b_key; ALTER TABLE keyed ADD CONSTRAINT keyed_b_key UNIQUE (b) INCLUDE (c);", &["table public.keyed index keyed_b_key include", "table public.keyed unique keyed_b_key include"]),
         since(m("unique nulls not distinct", "ALTER TABLE keyed DROP CONSTRAINT keyed_b_key; ALTER TABLE keyed ADD CONSTRAINT keyed_b_key UNIQUE NULLS NOT DISTINCT (b);", &["table public.keyed index keyed_b_key nulls_not_distinct", "table public.keyed unique keyed_b_key nulls_not_distinct"]), 15),
@@ -304,6 +305,8 @@ const FIX_LEAVES: &[&str] = &[
     "partition detached (fix: database → base)",
     "default partition (fix: base → database)",
     "default partition (fix: database → base)",
+    "referenced primary key (fix: base → database)",
+    "referenced primary key (fix: database → base)",
     "check not validated (fix: base → database)",
     "exclusion dropped (fix: database → base)",
     "foreign key not validated (fix: base → database)",
@@ -1348,7 +1351,9 @@ fn fix_sql_makes_the_sides_equal() {
     assert!(
         fix.stdout.contains("ALTER TYPE public.status ADD VALUE 'archived' AFTER 'done';")
             && fix.stdout.contains("CREATE UNIQUE INDEX CONCURRENTLY orders_n_key_dblint ON public.orders (n);")
-            && fix.stdout.contains("--   table public.orders foreign key orders_customer_check validated: a validated constraint cannot be made NOT VALID again"),
+            && fix.stdout.contains("--   table public.orders foreign key orders_customer_check validated: a validated constraint cannot be made NOT VALID again")
+            && fix.stdout.contains("already has this state: record the migration there as applied without running it")
+            && !fix.stdout.contains("prisma migrate dev --create-only"),
         "{}",
         fix.stdout
     );

@@ -419,6 +419,24 @@ fn fix_script(
             "As a migration: mark it non-transactional where the tool wraps migrations in a transaction (Flyway executeInTransaction=false, Rails disable_ddl_transaction!, Django atomic = False)."
                 .into(),
         );
+        let prisma = sides[have].path.as_deref().is_some_and(|p| {
+            p.join("migration_lock.toml").is_file()
+                || std::fs::read_dir(p).is_ok_and(|entries| {
+                    entries
+                        .flatten()
+                        .any(|e| e.path().join("migration.sql").is_file())
+                })
+        });
+        if prisma {
+            header.push(
+                "Prisma: `npx prisma migrate dev --create-only --name adopt_drift` makes the folder; put this in its migration.sql."
+                    .into(),
+            );
+        }
+        header.push(format!(
+            "{} already has this state: record the migration there as applied without running it (Prisma: `prisma migrate resolve --applied <name>`).",
+            sides[want].info.label
+        ));
     }
     let script = plan.script(&header);
     let rules = crate::engine::fix_review_plan(&crate::engine::plan(settings)?);

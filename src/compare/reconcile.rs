@@ -138,6 +138,7 @@ pub fn plan(
         settings,
         plan: Plan::default(),
         recreated_keys: BTreeSet::new(),
+        unrecreatable_keys: Default::default(),
         rebuilt_foreign_keys,
         renamed_columns,
     };
@@ -158,6 +159,8 @@ struct Writer<'a> {
     /// Keys (table, constraint name) already recreated for a change of the
     /// constraint or of its index: the other change needs nothing more.
     recreated_keys: BTreeSet<(String, String)>,
+    /// Keys that cannot be recreated, with the reason.
+    unrecreatable_keys: std::collections::BTreeMap<(String, String), String>,
     /// `(object, member)` of foreign keys dropped and added again.
     rebuilt_foreign_keys: BTreeSet<(String, String)>,
     /// `(object, old column name)` → new name, for the renames in the plan.
@@ -1124,12 +1127,38 @@ impl<'a> Writer<'a> {
     /// A key constraint whose definition differs: a new index built beside it, then
     /// the constraint dropped and added on the new index in one statement.
     fn recreate_key(&mut self, h: &Table, name: &str, path: &str) {
-        if self
-            .recreated_keys
-            .insert((h.name.to_string(), name.to_string()))
-        {
-            self.add_key(h, name, path, true);
+        let id = (h.name.to_string(), name.to_string());
+        if let Some(why) = self.unrecreatable_keys.get(&id) {
+            // Its other changes have no statement either.
+            let why = why.clone();
+            return self.skip(path, why);
         }
+        if !self.recreated_keys.insert(id.clone()) {
+            return;
+        }
+        // PostgreSQL refuses to drop a key foreign keys depend on.
+        let key_columns = h
+            .primary_key
+            .iter()
+            .chain(&h.unique_constraints)
+            .find(|k| k.name == name)
+            .map(|k| k.columns.clone())
+            .unwrap_or_default();
+        let referencing: Vec<String> = self
+            .have
+            .foreign_keys()
+            .filter(|(_, fk)| fk.references == h.name && fk.referenced_columns == key_columns)
+            .map(|(t, fk)| format!("{}.{}", t.name, fk.name))
+            .collect();
+        if !referencing.is_empty() {
+            let why = format!(
+                "foreign keys depend on it ({}): PostgreSQL cannot drop it while they exist; drop them, recreate the key, and add them back",
+                referencing.join(", ")
+            );
+            self.unrecreatable_keys.insert(id, why.clone());
+            return self.skip(path, why);
+        }
+        self.add_key(h, name, path, true);
     }
 
     #[allow(clippy::too_many_arguments)]
