@@ -11,8 +11,10 @@
 //!
 //! **No relation locks on user objects**: sizes come from `relpages` (estimates kept by
 //! VACUUM and ANALYZE), not `pg_total_relation_size`, which locks the relation and waits
-//! behind a migration's ACCESS EXCLUSIVE lock. Sequence values are read only where the
-//! role may read them. Every column has a name; `build.rs` reads rows by those names.
+//! behind a migration's ACCESS EXCLUSIVE lock. Sequence values, the one read that
+//! locks (each sequence until the snapshot ends), are read only where the role may
+//! read them and only while the sequences fit in half the server's lock table
+//! ([`sequences`]). Every column has a name; `build.rs` reads rows by those names.
 
 /// `a = b` with PostgreSQL's own operator.
 macro_rules! eq {
