@@ -305,8 +305,6 @@ const FIX_LEAVES: &[&str] = &[
     "partition detached (fix: database → base)",
     "default partition (fix: base → database)",
     "default partition (fix: database → base)",
-    "referenced primary key (fix: base → database)",
-    "referenced primary key (fix: database → base)",
     "check not validated (fix: base → database)",
     "exclusion dropped (fix: database → base)",
     "foreign key not validated (fix: base → database)",

@@ -132,6 +132,43 @@ pub fn plan(
             _ => None,
         })
         .collect();
+    // Foreign keys that depend on a key to be recreated: dropped before it and added
+    // back (as "want" has them) after; their own changes need nothing more.
+    let mut moved_foreign_keys = BTreeSet::new();
+    for c in changes {
+        let Change::Changed(d) = c else { continue };
+        let name = member_name(&d.key.member);
+        let Some(h) = table(have, &d.key.object) else {
+            continue;
+        };
+        let key = match d.key.member_kind() {
+            "primary key" | "unique" => true,
+            "index" => {
+                !matches!(d.key.property.as_str(), "valid" | "role")
+                    && h.indexes.iter().any(|i| {
+                        i.name.name == name
+                            && matches!(i.role, IndexRole::PrimaryKey | IndexRole::UniqueConstraint)
+                    })
+            }
+            _ => false,
+        };
+        if key {
+            let dependents = dependent_foreign_keys(have, h, name);
+            // A dependent that goes needs --allow-drop; without it the key is not
+            // recreated (`Writer::recreate_key`) and the foreign keys keep their own
+            // changes.
+            let going = dependents.iter().any(|(child, fk)| {
+                want.table(&child.name)
+                    .is_none_or(|t| !t.foreign_keys.iter().any(|f| f.name == fk.name))
+            });
+            if settings.allow_drop || !going {
+                for (child, fk) in dependents {
+                    moved_foreign_keys
+                        .insert((format!("table {}", child.name), fk.name.to_string()));
+                }
+            }
+        }
+    }
     let mut w = Writer {
         have,
         want,
@@ -139,6 +176,7 @@ pub fn plan(
         plan: Plan::default(),
         recreated_keys: BTreeSet::new(),
         unrecreatable_keys: Default::default(),
+        moved_foreign_keys,
         rebuilt_foreign_keys,
         renamed_columns,
     };
@@ -159,6 +197,8 @@ struct Writer<'a> {
     /// Keys (table, constraint name) already recreated for a change of the
     /// constraint or of its index: the other change needs nothing more.
     recreated_keys: BTreeSet<(String, String)>,
+    /// `(child table object, name)` of foreign keys moved around a recreated key.
+    moved_foreign_keys: BTreeSet<(String, String)>,
     /// Keys that cannot be recreated, with the reason.
     unrecreatable_keys: std::collections::BTreeMap<(String, String), String>,
     /// `(object, member)` of foreign keys dropped and added again.
@@ -556,6 +596,12 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Whether foreign key `name` of table `object` moves around a recreated key.
+    fn moved(&self, object: &str, name: &str) -> bool {
+        self.moved_foreign_keys
+            .contains(&(object.to_string(), name.to_string()))
+    }
+
     /// `name type [GENERATED …] [DEFAULT …] [NOT NULL]`, as `want` holds it.
     fn column_sql(&self, t: &Table, c: &Column) -> String {
         let mut sql = format!("{} {}", quote_ident(&c.name), c.data_type.sql());
@@ -770,6 +816,8 @@ impl<'a> Writer<'a> {
                 Some(_) => {}
                 None => self.skip(path, "not found in the model"),
             },
+            // Dropped with the key it depends on.
+            "foreign key" if self.moved(object, name) => {}
             "foreign key" => {
                 self.drop_step(phase::DROP_FOREIGN_KEY, path, constraint);
             }
@@ -860,6 +908,8 @@ impl<'a> Writer<'a> {
                     None => return self.skip(path, "not found in the model"),
                 }
             }
+            // Dropped and added back under its new name around the key it depends on.
+            "foreign key" if self.moved(object, old) => return,
             "primary key" | "unique" | "check" | "foreign key" | "exclusion" => format!(
                 "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
                 t.name.sql(),
@@ -914,6 +964,8 @@ impl<'a> Writer<'a> {
             },
             "primary key" | "unique" => self.recreate_key(h, name, path),
             "check" => self.check_property(h, w, name, property, have, want, path),
+            // Added back, as "want" has it, around the key it depends on.
+            "foreign key" if self.moved(object, name) => {}
             "foreign key"
                 if self
                     .rebuilt_foreign_keys
@@ -1136,27 +1188,41 @@ impl<'a> Writer<'a> {
         if !self.recreated_keys.insert(id.clone()) {
             return;
         }
-        // PostgreSQL refuses to drop a key foreign keys depend on.
-        let key_columns = h
-            .primary_key
+        // PostgreSQL refuses to drop a key foreign keys depend on: they are dropped
+        // first and added back after, as "want" has them (or left out, where it has
+        // them no more).
+        let dependents = dependent_foreign_keys(self.have, h, name);
+        let going: Vec<String> = dependents
             .iter()
-            .chain(&h.unique_constraints)
-            .find(|k| k.name == name)
-            .map(|k| k.columns.clone())
-            .unwrap_or_default();
-        let referencing: Vec<String> = self
-            .have
-            .foreign_keys()
-            .filter(|(_, fk)| fk.references == h.name && fk.referenced_columns == key_columns)
-            .map(|(t, fk)| format!("{}.{}", t.name, fk.name))
+            .filter(|(child, fk)| {
+                self.want
+                    .table(&child.name)
+                    .is_none_or(|t| !t.foreign_keys.iter().any(|f| f.name == fk.name))
+            })
+            .map(|(child, fk)| format!("{}.{}", child.name, fk.name))
             .collect();
-        if !referencing.is_empty() {
+        if !going.is_empty() && !self.settings.allow_drop {
             let why = format!(
-                "foreign keys depend on it ({}): PostgreSQL cannot drop it while they exist; drop them, recreate the key, and add them back",
-                referencing.join(", ")
+                "foreign keys depend on it and go ({}): recreating it needs --allow-drop",
+                going.join(", ")
             );
             self.unrecreatable_keys.insert(id, why.clone());
             return self.skip(path, why);
+        }
+        for (child, fk) in &dependents {
+            let sql = format!(
+                "ALTER TABLE {} DROP CONSTRAINT {};",
+                child.name.sql(),
+                quote_ident(&fk.name)
+            );
+            self.step(phase::DROP_FOREIGN_KEY, path, sql);
+            let back = self
+                .want
+                .table(&child.name)
+                .and_then(|t| t.foreign_keys.iter().find(|f| f.name == fk.name));
+            if let Some(back) = back {
+                self.add_foreign_key(child, back, path, true);
+            }
         }
         self.add_key(h, name, path, true);
     }
@@ -1580,6 +1646,27 @@ fn params_sql(
         sql.push_str(if p.cycle { " CYCLE" } else { " NO CYCLE" });
     }
     sql
+}
+
+/// The foreign keys (of any table) that depend on key `name` of `t`: they reference
+/// its columns.
+fn dependent_foreign_keys<'a>(
+    db: &'a Database,
+    t: &Table,
+    name: &str,
+) -> Vec<(&'a Table, &'a ForeignKey)> {
+    let Some(columns) = t
+        .primary_key
+        .iter()
+        .chain(&t.unique_constraints)
+        .find(|k| k.name == name)
+        .map(|k| &k.columns)
+    else {
+        return Vec::new();
+    };
+    db.foreign_keys()
+        .filter(|(_, fk)| fk.references == t.name && fk.referenced_columns == *columns)
+        .collect()
 }
 
 fn identity_sql(identity: Identity) -> String {
