@@ -143,26 +143,12 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
     // Every side at once: two databases are read concurrently, each in its own
     // read-only snapshot, while the SQL sides replay.
     let prisma_version = settings.prisma_version;
-    let read: Vec<std::result::Result<Side, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = sources
-            .iter()
-            .map(|source| {
-                std::thread::Builder::new()
-                    .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
-                    .spawn_scoped(scope, move || read_side(source, limits, prisma_version))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(&sources)
-            .map(|(h, source)| match h {
-                Ok(h) => h
-                    .join()
-                    .unwrap_or_else(|_| Err("reading a side failed unexpectedly".into())),
-                Err(_) => read_side(source, limits, prisma_version),
-            })
-            .collect()
-    });
+    let read: Vec<std::result::Result<Side, String>> = on_parser_stacks(&sources, &|source| {
+        read_side(source, limits, prisma_version)
+    })
+    .into_iter()
+    .map(|r| r.unwrap_or_else(|| Err("reading a side failed unexpectedly".into())))
+    .collect();
     crate::source::catalog::build::LAST_SENT_MS
         .store(u64::MAX, std::sync::atomic::Ordering::Relaxed);
     let mut sides = Vec::new();
@@ -192,26 +178,11 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
         column_order: strict,
     };
     // On a thread with the parser's stack: expressions are parsed to compare them.
-    let facts: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = sides
-            .iter()
-            .map(|s| {
-                std::thread::Builder::new()
-                    .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
-                    .spawn_scoped(scope, || compare::facts(&s.database, &options))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(&sides)
-            .map(|(h, s)| match h {
-                Ok(h) => h
-                    .join()
-                    .unwrap_or_else(|_| compare::facts(&s.database, &options)),
-                Err(_) => compare::facts(&s.database, &options),
-            })
-            .collect()
-    });
+    let facts: Vec<_> = on_parser_stacks(&sides, &|s| compare::facts(&s.database, &options))
+        .into_iter()
+        .zip(&sides)
+        .map(|(f, s)| f.unwrap_or_else(|| compare::facts(&s.database, &options)))
+        .collect();
     let mut comparisons = Vec::new();
     let mut ignore_used = vec![0usize; ignore_set.globs.len()];
     // Statements whose effect replay cannot know (`DO` blocks), by side.
@@ -339,6 +310,33 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
     })
 }
 
+/// `work` on each item at once, each on a thread of its own with the parser's stack
+/// (expressions are parsed, and may nest deeply); where no thread can be had, on this
+/// one. `None` for an item whose work panicked.
+fn on_parser_stacks<T: Sync, R: Send>(
+    items: &[T],
+    work: &(dyn Fn(&T) -> R + Sync),
+) -> Vec<Option<R>> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .iter()
+            .map(|item| {
+                std::thread::Builder::new()
+                    .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
+                    .spawn_scoped(scope, move || work(item))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(items)
+            .map(|(h, item)| match h {
+                Ok(h) => h.join().ok(),
+                Err(_) => Some(work(item)),
+            })
+            .collect()
+    })
+}
+
 fn fix_word(target: crate::args::FixTarget) -> &'static str {
     match target {
         crate::args::FixTarget::Database => "database",
@@ -444,17 +442,12 @@ fn fix_script(
     let notes = if rules.rules.is_empty() {
         Vec::new()
     } else {
-        // Parsed on a thread with the parser's stack (deeply nested expressions).
-        std::thread::scope(|scope| {
-            let review = || crate::engine::review_fix(have_db, &rules, pg_version, &script);
-            match std::thread::Builder::new()
-                .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
-                .spawn_scoped(scope, review)
-            {
-                Ok(h) => h.join().unwrap_or_default(),
-                Err(_) => review(),
-            }
+        on_parser_stacks(&[()], &|_| {
+            crate::engine::review_fix(have_db, &rules, pg_version, &script)
         })
+        .pop()
+        .flatten()
+        .unwrap_or_default()
     };
     eprintln!(
         "dblint: --fix {}: {statements} statement(s) for {differences} difference(s); {} without a statement; {} review note(s)",

@@ -1554,38 +1554,17 @@ impl<'a> Writer<'a> {
                 return self.step(phase::SEQUENCE, path, sql);
             }
             "increment" | "min_value" | "max_value" | "start" | "cache" | "cycle" => {
-                let one = crate::model::SequenceParams {
-                    increment: if property == "increment" {
-                        w.params.increment
-                    } else {
-                        h.params.increment
-                    },
-                    min_value: if property == "min_value" {
-                        w.params.min_value
-                    } else {
-                        h.params.min_value
-                    },
-                    max_value: if property == "max_value" {
-                        w.params.max_value
-                    } else {
-                        h.params.max_value
-                    },
-                    start: if property == "start" {
-                        w.params.start
-                    } else {
-                        h.params.start
-                    },
-                    cache: if property == "cache" {
-                        w.params.cache
-                    } else {
-                        h.params.cache
-                    },
-                    cycle: if property == "cycle" {
-                        w.params.cycle
-                    } else {
-                        h.params.cycle
-                    },
-                };
+                // Only this property as "want" has it.
+                let mut one = h.params;
+                let w = w.params;
+                match property {
+                    "increment" => one.increment = w.increment,
+                    "min_value" => one.min_value = w.min_value,
+                    "max_value" => one.max_value = w.max_value,
+                    "start" => one.start = w.start,
+                    "cache" => one.cache = w.cache,
+                    _ => one.cycle = w.cycle,
+                }
                 let sql = format!(
                     "ALTER SEQUENCE {}{};",
                     h.name.sql(),

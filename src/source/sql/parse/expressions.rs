@@ -839,116 +839,61 @@ pub fn qualify_names_in_expression(
 /// Deeper than written expressions go; the rest is left as it is.
 const QUALIFY_DEPTH: usize = 200;
 
+/// Qualify the names `node` and every node below it use ([`walk_mut`]'s reach).
 fn qualify_in(
     node: &mut Node,
     resolve: &dyn Fn(NameKind, &str) -> Option<String>,
     changed: &mut bool,
     depth: usize,
 ) {
-    if depth > QUALIFY_DEPTH {
-        return;
-    }
-    let each = |nodes: &mut Vec<Node>, changed: &mut bool| {
-        for n in nodes.iter_mut() {
-            qualify_in(n, resolve, changed, depth + 1);
-        }
-    };
-    let one = |n: &mut Option<Box<Node>>, changed: &mut bool| {
-        if let Some(n) = n.as_deref_mut() {
-            qualify_in(n, resolve, changed, depth + 1);
-        }
-    };
     let string = |s: &str| Node {
         node: Some(NodeEnum::String(protobuf::String { sval: s.into() })),
     };
-    match node.node.as_mut() {
-        Some(NodeEnum::FuncCall(f)) => {
-            let name = match f.funcname.as_slice() {
-                [Node {
-                    node: Some(NodeEnum::String(s)),
-                }] => Some(s.sval.clone()),
-                _ => None,
-            };
-            if let Some(name) = &name {
+    walk_mut(
+        node,
+        &mut |node| match node.node.as_mut() {
+            Some(NodeEnum::FuncCall(f)) => {
+                let name = match f.funcname.as_slice() {
+                    [Node {
+                        node: Some(NodeEnum::String(s)),
+                    }] => s.sval.clone(),
+                    _ => return,
+                };
                 if matches!(name.as_str(), "nextval" | "currval" | "setval") {
                     if let Some(arg) = f.args.first_mut() {
                         qualify_sequence_text(arg, resolve, changed);
                     }
-                } else if let Some(schema) = resolve(NameKind::Function, name) {
-                    f.funcname = vec![string(&schema), string(name)];
+                } else if let Some(schema) = resolve(NameKind::Function, &name) {
+                    f.funcname = vec![string(&schema), string(&name)];
                     *changed = true;
                 }
             }
-            each(&mut f.args, changed);
-            each(&mut f.agg_order, changed);
-            one(&mut f.agg_filter, changed);
-        }
-        Some(NodeEnum::TypeCast(t)) => {
-            if let Some(tn) = t.type_name.as_mut() {
-                if let [Node {
+            Some(NodeEnum::TypeCast(t)) => {
+                let Some(tn) = t.type_name.as_mut() else {
+                    return;
+                };
+                let [Node {
                     node: Some(NodeEnum::String(s)),
                 }] = tn.names.as_slice()
-                {
-                    let name = s.sval.clone();
-                    if let Some(schema) = resolve(NameKind::Type, &name) {
-                        tn.names = vec![string(&schema), string(&name)];
-                        *changed = true;
-                    }
+                else {
+                    return;
+                };
+                let name = s.sval.clone();
+                if let Some(schema) = resolve(NameKind::Type, &name) {
+                    tn.names = vec![string(&schema), string(&name)];
+                    *changed = true;
                 }
             }
-            one(&mut t.arg, changed);
-        }
-        Some(NodeEnum::RangeVar(r)) if r.schemaname.is_empty() => {
-            if let Some(schema) = resolve(NameKind::Relation, &r.relname) {
-                r.schemaname = schema;
-                *changed = true;
+            Some(NodeEnum::RangeVar(r)) if r.schemaname.is_empty() => {
+                if let Some(schema) = resolve(NameKind::Relation, &r.relname) {
+                    r.schemaname = schema;
+                    *changed = true;
+                }
             }
-        }
-        Some(NodeEnum::SubLink(s)) => {
-            one(&mut s.testexpr, changed);
-            one(&mut s.subselect, changed);
-        }
-        Some(NodeEnum::SelectStmt(s)) => {
-            each(&mut s.target_list, changed);
-            each(&mut s.from_clause, changed);
-            one(&mut s.where_clause, changed);
-            each(&mut s.group_clause, changed);
-            one(&mut s.having_clause, changed);
-        }
-        Some(NodeEnum::ResTarget(r)) => one(&mut r.val, changed),
-        Some(NodeEnum::JoinExpr(j)) => {
-            one(&mut j.larg, changed);
-            one(&mut j.rarg, changed);
-            one(&mut j.quals, changed);
-        }
-        Some(NodeEnum::RangeSubselect(r)) => one(&mut r.subquery, changed),
-        Some(NodeEnum::AExpr(e)) => {
-            one(&mut e.lexpr, changed);
-            one(&mut e.rexpr, changed);
-        }
-        Some(NodeEnum::CollateClause(c)) => one(&mut c.arg, changed),
-        Some(NodeEnum::CoalesceExpr(c)) => each(&mut c.args, changed),
-        Some(NodeEnum::MinMaxExpr(m)) => each(&mut m.args, changed),
-        Some(NodeEnum::BoolExpr(b)) => each(&mut b.args, changed),
-        Some(NodeEnum::NullTest(t)) => one(&mut t.arg, changed),
-        Some(NodeEnum::BooleanTest(t)) => one(&mut t.arg, changed),
-        Some(NodeEnum::RowExpr(r)) => each(&mut r.args, changed),
-        Some(NodeEnum::AArrayExpr(a)) => each(&mut a.elements, changed),
-        Some(NodeEnum::List(l)) => each(&mut l.items, changed),
-        Some(NodeEnum::AIndirection(i)) => one(&mut i.arg, changed),
-        Some(NodeEnum::NamedArgExpr(a)) => one(&mut a.arg, changed),
-        Some(NodeEnum::SortBy(s)) => one(&mut s.node, changed),
-        Some(NodeEnum::CaseExpr(c)) => {
-            one(&mut c.arg, changed);
-            each(&mut c.args, changed);
-            one(&mut c.defresult, changed);
-        }
-        Some(NodeEnum::CaseWhen(w)) => {
-            one(&mut w.expr, changed);
-            one(&mut w.result, changed);
-        }
-        _ => {}
-    }
+            _ => {}
+        },
+        depth,
+    );
 }
 
 /// `nextval('s')`'s argument (a string, or a string cast to `regclass`): an
