@@ -140,6 +140,13 @@ CASES = [
      "DO $$ BEGIN EXECUTE 'CREATE TABLE dyn (id int)'; END $$;",
      "DO $$ BEGIN EXECUTE 'CREATE TABLE dyn (id int)'; END $$;", ""),
     ("D34", "identical", "same", "", "", ""),
+    ("D35", "view query changed in a console", "diff",
+     "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;",
+     "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 1000;", ""),
+    ("D36", "view written with *, BETWEEN and ORDER BY 2 vs as stored", "same",
+     "CREATE VIEW first_customers AS SELECT * FROM customers WHERE id BETWEEN 1 AND 5 ORDER BY 2;",
+     "CREATE VIEW first_customers AS SELECT customers.id, customers.email, customers.full_name "
+     "FROM public.customers WHERE ((customers.id >= 1) AND (customers.id <= 5)) ORDER BY customers.email;", ""),
 ]
 
 

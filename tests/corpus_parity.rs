@@ -96,6 +96,7 @@ fn replay_equals_the_catalog_on_every_corpus_history() {
     let mut used = vec![false; reviewed.entries.len()];
     let mut unexplained = Vec::new();
     let (mut applied, mut tables, mut differences, mut skipped) = (0, 0, 0, Vec::new());
+    let mut views = 0;
     for (name, since, path) in &sets {
         if major < *since {
             skipped.push(format!("{name} (needs {since})"));
@@ -115,6 +116,13 @@ fn replay_equals_the_catalog_on_every_corpus_history() {
             dblint::compare::differences(&catalog, &replayed)
                 .iter()
                 .map(|d| ("model", d.to_string())),
+        );
+        views += catalog.views.len();
+        found.extend(
+            common::pg::unread_view_queries(&catalog, "catalog")
+                .into_iter()
+                .chain(common::pg::unread_view_queries(&replayed, "replay"))
+                .map(|d| ("model", d)),
         );
         let url = url_for(&db, "");
         let mut args = vec!["inspect", url.as_str()];
@@ -169,7 +177,7 @@ fn replay_equals_the_catalog_on_every_corpus_history() {
         .map(|(e, _)| format!("{} {} `{}` ({})", e.set, e.kind, e.matches, e.reason))
         .collect();
     let line = format!(
-        "corpus histories: {applied} applied ({tables} tables), {differences} differences, {} unexplained{}",
+        "corpus histories: {applied} applied ({tables} tables, {views} views), {differences} differences, {} unexplained{}",
         unexplained.len(),
         if skipped.is_empty() {
             String::new()

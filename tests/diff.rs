@@ -151,9 +151,15 @@ fn mutations() -> Vec<Mutation> {
         m("enum value added", "ALTER TYPE status ADD VALUE 'late';", &["enum public.status values"]),
         m("enum value order", "ALTER TYPE status ADD VALUE 'early' BEFORE 'new';", &["enum public.status values"]),
         m("domain nullable", "ALTER DOMAIN positive DROP NOT NULL;", &["domain public.positive not_null"]),
-        m("domain default", "ALTER DOMAIN positive DROP DEFAULT;", &["domain public.positive has_default"]),
+        m("domain default", "ALTER DOMAIN positive DROP DEFAULT;", &["domain public.positive default"]),
+        m("domain default value", "ALTER DOMAIN positive SET DEFAULT 5;", &["domain public.positive default"]),
         m("domain check", "ALTER DOMAIN positive ADD CONSTRAINT below CHECK (VALUE < 100);", &["domain public.positive checks"]),
         m("view dropped", "DROP VIEW order_totals;", &["view public.order_totals"]),
+        m("view query", "CREATE OR REPLACE VIEW order_totals AS SELECT id, total FROM orders WHERE total > 0;", &["view public.order_totals query"]),
+        m("view column renamed", "ALTER VIEW order_totals RENAME COLUMN total TO amount;", &["view public.order_totals columns"]),
+        m("view column added", "CREATE OR REPLACE VIEW order_totals AS SELECT id, total, note FROM orders;", &["view public.order_totals columns", "view public.order_totals query"]),
+        m("materialized view query", "DROP MATERIALIZED VIEW order_counts; CREATE MATERIALIZED VIEW order_counts AS SELECT count(*) AS n FROM orders WHERE total > 0; CREATE UNIQUE INDEX order_counts_n ON order_counts (n);", &["materialized view public.order_counts query"]),
+        m("materialized view column renamed", "ALTER MATERIALIZED VIEW order_counts RENAME COLUMN n TO total_n;", &["materialized view public.order_counts columns"]),
         m("materialized view dropped", "DROP MATERIALIZED VIEW order_counts;", &["materialized view public.order_counts"]),
         m("materialized view not populated", "DROP MATERIALIZED VIEW order_counts; CREATE MATERIALIZED VIEW order_counts AS SELECT count(*) AS n FROM orders WITH NO DATA; CREATE UNIQUE INDEX order_counts_n ON order_counts (n);", &["materialized view public.order_counts populated"]),
         m("materialized view unique index", "DROP INDEX order_counts_n;", &["materialized view public.order_counts unique_indexes"]),
@@ -311,12 +317,11 @@ const FIX_LEAVES: &[&str] = &[
     "index invalid (fix: base → database)",
     "enum value added (fix: database → base)",
     "enum value order (fix: database → base)",
-    "domain default (fix: base → database)",
-    "domain default (fix: database → base)",
     "domain check (fix: base → database)",
     "domain check (fix: database → base)",
-    "view dropped (fix: database → base)",
     "materialized view dropped (fix: database → base)",
+    "materialized view query (fix: base → database)",
+    "materialized view query (fix: database → base)",
     "materialized view not populated (fix: base → database)",
     "materialized view unique index (fix: base → database)",
     "materialized view unique index (fix: database → base)",
@@ -1443,4 +1448,132 @@ CREATE POLICY p ON t USING (EXISTS (SELECT 1 FROM members m WHERE m.org = t.id A
             )]
         )
     );
+}
+
+/// View queries are compared as PostgreSQL stores them: `*` expanded when the view was
+/// created (a column added later is not in it), every column qualified, output names
+/// added, `IN`/`BETWEEN`/positional `GROUP BY`/`ORDER BY` as the catalog prints them,
+/// names through the `search_path`, and renames of what a view reads followed. A
+/// changed condition is one difference; `--fix database` replaces the view.
+#[test]
+fn view_queries_compare_as_postgresql_stores_them() {
+    const VIEWS: &str = "\
+CREATE SCHEMA app;
+CREATE TABLE customers (id int PRIMARY KEY, name varchar(40), status text, region text);
+CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers, total numeric, placed_at timestamptz);
+CREATE VIEW all_customers AS SELECT * FROM customers;
+CREATE VIEW order_summary AS
+  SELECT c.name, count(*), sum(o.total) AS total, max(placed_at)
+  FROM customers c JOIN orders o ON o.customer_id = c.id
+  WHERE status IN ('active', 'trial') AND o.total BETWEEN 1 AND 100
+  GROUP BY 1 ORDER BY 2 DESC;
+CREATE VIEW customer_orders AS SELECT * FROM customers JOIN orders USING (id);
+CREATE VIEW recent (order_id, who) AS
+  SELECT id, customer_id FROM orders
+  WHERE placed_at > now() - interval '7 days'
+    AND EXISTS (SELECT 1 FROM customers WHERE customers.id = orders.customer_id);
+CREATE VIEW everyone AS SELECT id, name FROM customers UNION SELECT id, NULL FROM orders;
+CREATE VIEW big_spenders AS
+  WITH big AS (SELECT * FROM orders WHERE total > 100)
+  SELECT customer_id, count(*) AS n FROM big GROUP BY customer_id;
+CREATE MATERIALIZED VIEW totals AS SELECT customer_id, sum(total) FROM orders GROUP BY customer_id;
+SET search_path = app, public;
+CREATE TABLE items (id int, label text);
+CREATE VIEW item_labels AS SELECT label, lower(label) FROM items WHERE upper(label) LIKE 'A%';
+SET search_path = public;
+ALTER TABLE customers ADD COLUMN note text;
+ALTER TABLE customers RENAME COLUMN name TO full_name;
+ALTER TABLE orders RENAME TO purchases;
+ALTER VIEW recent RENAME COLUMN who TO customer;
+";
+    let dir = temp_tree(&[("migrations/0001_views.sql", VIEWS)]);
+    let db = fresh_db("views");
+    load(&db, &[dir.path().join("migrations/0001_views.sql")]);
+    let (code, changes, json) = diff_json(&db, &dir, &[]);
+    assert_eq!((code, changes), (0, vec![]), "{json:#}");
+
+    // A condition changed by hand: one difference, and the fix replaces the view.
+    run_sql(
+        &db,
+        "CREATE OR REPLACE VIEW order_summary AS
+           SELECT c.full_name AS name, count(*) AS count, sum(o.total) AS total, max(placed_at) AS max
+           FROM customers c JOIN purchases o ON o.customer_id = c.id
+           WHERE status IN ('active') AND o.total BETWEEN 1 AND 100
+           GROUP BY 1 ORDER BY 2 DESC",
+    );
+    let (code, changes, _) = diff_json(&db, &dir, &[]);
+    assert_eq!(
+        (code, changes),
+        (
+            1,
+            vec![triple(
+                "changed",
+                "structure",
+                "view public.order_summary query"
+            )]
+        )
+    );
+    let fix = dblint(&[
+        "diff",
+        &url_for(&db, ""),
+        dir.path().join("migrations").to_str().unwrap(),
+        "--fix",
+        "database",
+    ]);
+    assert!(
+        fix.stdout
+            .contains("CREATE OR REPLACE VIEW public.order_summary"),
+        "{}",
+        fix.stdout
+    );
+    run_sql(&db, &fix.stdout);
+    let (code, changes, json) = diff_json(&db, &dir, &[]);
+    assert_eq!((code, changes), (0, vec![]), "{json:#}");
+}
+
+/// Reading a view's query (`pg_get_viewdef`) locks the view and what it reads until
+/// the snapshot ends: queries are read while those relations fit in a quarter of the
+/// server's lock table, and past it every view's query is listed as not compared.
+#[test]
+fn view_queries_are_read_within_a_quarter_of_the_lock_table() {
+    let db = fresh_db("view_locks");
+    let url = url_for(&db, "");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let quarter: i64 = client
+        .query_one(
+            "SELECT current_setting('max_locks_per_transaction')::int8
+                    * (current_setting('max_connections')::int8
+                       + current_setting('max_prepared_transactions')::int8) / 2 / 2",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    // The table and `quarter - 1` views on it: exactly a quarter.
+    client
+        .batch_execute(&format!(
+            "CREATE TABLE t (id int);
+             DO $$ BEGIN FOR i IN 1..{} LOOP
+               EXECUTE format('CREATE VIEW v_%s AS SELECT id FROM t', i);
+             END LOOP; END $$;",
+            quarter - 1
+        ))
+        .unwrap();
+    let unread = |client: &mut postgres::Client| {
+        let _ = client;
+        let run = dblint(&["diff", &url, &url, "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        json["not_compared"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["kind"] == "view query")
+            .count()
+    };
+    assert_eq!(unread(&mut client), 0);
+    client
+        .batch_execute("CREATE VIEW one_too_many AS SELECT id FROM t")
+        .unwrap();
+    // Both sides, every view.
+    assert_eq!(unread(&mut client), 2 * quarter as usize);
 }

@@ -244,12 +244,38 @@ fn shadowed_builtins_never_run_and_findings_match_lint() {
     queries.push(dblint::source::catalog::queries::sequences_without_values());
     let locked: Vec<i64> = Vec::new();
     for q in &queries {
-        let result = if dblint::source::catalog::queries::takes_locked_tables(q) {
-            tx.query(q.as_str(), &[&locked])
-        } else {
-            tx.query(q.as_str(), &[])
+        let run = |tx: &mut postgres::Transaction| {
+            if dblint::source::catalog::queries::takes_locked_tables(q) {
+                tx.query(q.as_str(), &[&locked])
+            } else {
+                tx.query(q.as_str(), &[])
+            }
         };
-        if let Err(e) = result {
+        if q.contains("pg_get_viewdef") {
+            // pg_get_viewdef finds the view's rule with a query of its own (`… FROM
+            // pg_catalog.pg_rewrite WHERE ev_class = $1 …`, PostgreSQL 12-18) whose
+            // `=` is resolved through the search path: with the hostile path it runs
+            // the owner's operator; with the path inspect pins (pg_catalog first) it
+            // cannot.
+            tx.batch_execute("SAVEPOINT viewdef").unwrap();
+            let e = run(&mut tx).expect_err("the server's own lookup should meet the trap");
+            assert!(
+                e.as_db_error()
+                    .is_some_and(|d| d.message().contains("hostile")
+                        && d.where_().is_some_and(|w| w.contains("pg_rewrite"))),
+                "{e:?}"
+            );
+            tx.batch_execute(
+                "ROLLBACK TO SAVEPOINT viewdef; SET LOCAL search_path = pg_catalog, pg_temp",
+            )
+            .unwrap();
+            if let Err(e) = run(&mut tx) {
+                panic!("the views query ran hostile code under the pinned path: {e:?}\n{q}");
+            }
+            tx.batch_execute(HOSTILE_PATH).unwrap();
+            continue;
+        }
+        if let Err(e) = run(&mut tx) {
             panic!("a catalog query resolved a name through the search path: {e:?}\n{q}");
         }
     }

@@ -45,15 +45,17 @@ fn parity(tag: &str, files: Vec<PathBuf>) -> Result<(), String> {
     // The models, field by field (not only the findings): a property one source
     // drops fails here.
     let replayed = dblint::source::sql::load(&files).unwrap().database;
-    let differences = dblint::compare::differences(&catalog_model(&db), &replayed);
+    let catalog = catalog_model(&db);
+    let mut differences: Vec<String> = dblint::compare::differences(&catalog, &replayed)
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    differences.extend(common::pg::unread_view_queries(&catalog, "catalog"));
+    differences.extend(common::pg::unread_view_queries(&replayed, "replay"));
     if !differences.is_empty() {
         return Err(format!(
             "{tag}: the catalog's model (left) and the replayed one (right) differ:\n{}",
-            differences
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
+            differences.join("\n")
         ));
     }
     let url = url_for(&db, "");

@@ -257,13 +257,27 @@ pub fn run(args: &DiffArgs) -> Result<Verdict> {
             .push("schema.prisma is compared as the SQL Prisma Migrate would create for it".into());
     }
     notes.push(
-        "not compared by any side: view and function definitions, triggers, grants, owners, extensions' versions".into(),
+        "not compared by any side: function definitions, triggers, grants, owners, extensions' versions".into(),
     );
+    let mut not_compared: Vec<NotCompared> =
+        sides.iter().flat_map(|s| s.not_compared.clone()).collect();
+    // A view whose query a side could not read (see `View::query`).
+    for side in &sides {
+        for view in side.database.views.values().filter(|v| v.query.is_none()) {
+            not_compared.push(NotCompared {
+                side: side.info.label.clone(),
+                kind: "view query".into(),
+                name: view.name.to_string(),
+                location: view.location.clone(),
+                unverifiable: false,
+            });
+        }
+    }
     let report = DiffReport {
         history,
         reference: sides[0].info.clone(),
         comparisons,
-        not_compared: sides.iter().flat_map(|s| s.not_compared.clone()).collect(),
+        not_compared,
         notes,
         strict,
     };

@@ -122,7 +122,13 @@ pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
         let l = d.location.as_ref();
         f.put(&o, "", "base", &d.base.to_string(), l);
         f.put(&o, "", "not_null", &d.not_null.to_string(), l);
-        f.put(&o, "", "has_default", &d.has_default.to_string(), l);
+        match &d.default {
+            Some(e) => {
+                let canonical = f.memo.canonical(e, None);
+                f.put_expr(&o, "", "default", canonical, e.clone(), l);
+            }
+            None => f.put(&o, "", "default", "(none)", l),
+        }
         let mut checks: Vec<(String, &str)> = d
             .checks
             .iter()
@@ -154,6 +160,14 @@ pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
         );
         let l = v.location.as_ref();
         f.put(&o, "", "exists", "present", l);
+        f.put(&o, "", "columns", &names(&v.columns), l);
+        match &v.query {
+            Some(query) => {
+                let canonical = view_query(db, query);
+                f.put_expr(&o, "", "query", canonical, query.trim().to_string(), l);
+            }
+            None => f.put(&o, "", "query", NOT_READ, l),
+        }
         if v.materialized {
             f.put(&o, "", "populated", &v.populated.to_string(), l);
             f.put(&o, "", "unique_indexes", &names(&v.unique_indexes), l);
@@ -192,6 +206,29 @@ fn names<T: std::fmt::Display>(list: &[T]) -> String {
 }
 
 /// An optional text: itself, or `(none)`.
+/// The value of a fact one side could not read (a view's query it did not decode):
+/// never a difference; `dblint diff` lists it as not compared.
+pub const NOT_READ: &str = "(not read)";
+
+/// The canonical form of a view's query (see `canonical_query`), the relations it
+/// reads looked up in `db` (an unqualified name is in `public`, as the catalog prints
+/// every other schema's).
+fn view_query(db: &Database, query: &str) -> String {
+    if query.len() > LONGEST_CANONICAL {
+        return query.to_string();
+    }
+    let relations = |schema: Option<&str>, name: &str| -> Option<Vec<String>> {
+        let q = crate::model::QualifiedName::new(schema.unwrap_or("public"), name);
+        if let Some(t) = db.tables.get(&q) {
+            return Some(t.columns.iter().map(|c| c.name.to_string()).collect());
+        }
+        let v = db.views.get(&q)?;
+        Some(v.columns.iter().map(|c| c.to_string()).collect())
+    };
+    crate::source::sql::parse::canonical_query(query, &relations)
+        .unwrap_or_else(|| query.to_string())
+}
+
 fn or_none(text: Option<&str>) -> String {
     match text {
         Some(t) if !t.is_empty() => t.to_string(),

@@ -70,6 +70,10 @@ pub fn fact_differences(a: &BTreeMap<Key, Fact>, b: &BTreeMap<Key, Fact>) -> Vec
         };
         let key = left.or(right).map(|(k, _)| k);
         let (l, r) = (left.map(|(_, f)| f), right.map(|(_, f)| f));
+        let unread = |f: Option<&Fact>| f.is_some_and(|f| f.value == facts::NOT_READ);
+        if l.is_some() && r.is_some() && (unread(l) || unread(r)) {
+            continue;
+        }
         if l.map(|f| &f.value) != r.map(|f| &f.value) {
             if let Some(key) = key {
                 out.push(Difference {

@@ -23,7 +23,7 @@ use super::facts::{member_kind, member_name};
 use super::{object_kind, Change};
 use crate::model::{
     quote_ident, Column, Database, EnumType, FkAction, ForeignKey, Identity, Index, IndexRole,
-    KeyConstraint, MatchType, Policy, QualifiedName, Table, TableKind,
+    KeyConstraint, MatchType, Name, Policy, QualifiedName, Table, TableKind, View,
 };
 use std::collections::BTreeSet;
 
@@ -56,6 +56,8 @@ mod phase {
     // depend on cannot change type while they exist.
     pub const DROP_FOREIGN_KEY: u8 = 6;
     pub const DROP_MEMBER: u8 = 7;
+    // A view that goes is dropped before the columns and tables it reads change.
+    pub const DROP_VIEW: u8 = 8;
     pub const SCHEMA: u8 = 10;
     pub const TYPE: u8 = 15;
     pub const SEQUENCE: u8 = 20;
@@ -71,8 +73,9 @@ mod phase {
     pub const FOREIGN_KEY: u8 = 60;
     pub const POLICY: u8 = 70;
     pub const COMMENT: u8 = 75;
+    // Views after the columns they read exist, before the ones they no longer read go.
+    pub const VIEW: u8 = 80;
     pub const DROP_COLUMN: u8 = 85;
-    pub const DROP_VIEW: u8 = 90;
     pub const DROP_TABLE: u8 = 93;
     pub const DROP_SEQUENCE: u8 = 95;
     pub const DROP_TYPE: u8 = 97;
@@ -179,6 +182,16 @@ pub fn plan(
         moved_foreign_keys,
         rebuilt_foreign_keys,
         renamed_columns,
+        replaced_views: BTreeSet::new(),
+        changed_view_queries: changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Changed(d) if d.key.property == "query" && d.key.member.is_empty() => {
+                    Some(d.key.object.clone())
+                }
+                _ => None,
+            })
+            .collect(),
     };
     for change in changes {
         w.change(change, have_is_left);
@@ -205,6 +218,10 @@ struct Writer<'a> {
     rebuilt_foreign_keys: BTreeSet<(String, String)>,
     /// `(object, old column name)` → new name, for the renames in the plan.
     renamed_columns: std::collections::BTreeMap<(String, String), String>,
+    /// Views replaced (for a change of their query or columns, written once).
+    replaced_views: BTreeSet<String>,
+    /// Views whose query differs.
+    changed_view_queries: BTreeSet<String>,
 }
 
 /// An object of the model, found by its object string (`table public.orders`).
@@ -261,6 +278,23 @@ fn table<'a>(db: &'a Database, object: &str) -> Option<&'a Table> {
         Some(Object::Table(t)) => Some(t),
         _ => None,
     }
+}
+
+/// `CREATE [MATERIALIZED] VIEW name (columns) AS query`; `None` when the query was
+/// not read.
+fn view_sql(v: &View) -> Option<String> {
+    let query = v.query.as_deref()?.trim().trim_end_matches(';').trim();
+    Some(format!(
+        "CREATE {}VIEW {} ({}) AS {query}{};",
+        if v.materialized { "MATERIALIZED " } else { "" },
+        v.name.sql(),
+        names_sql(&v.columns),
+        match (v.materialized, v.populated) {
+            (false, _) => "",
+            (true, true) => " WITH DATA",
+            (true, false) => " WITH NO DATA",
+        }
+    ))
 }
 
 /// A string as an SQL literal.
@@ -439,6 +473,9 @@ impl<'a> Writer<'a> {
             }
             Some(Object::Domain(d)) => {
                 let mut sql = format!("CREATE DOMAIN {} AS {}", d.name.sql(), d.base.sql());
+                if let Some(e) = &d.default {
+                    sql.push_str(&format!(" DEFAULT {e}"));
+                }
                 if d.not_null {
                     sql.push_str(" NOT NULL");
                 }
@@ -447,12 +484,6 @@ impl<'a> Writer<'a> {
                 }
                 sql.push(';');
                 self.step(phase::TYPE, path, sql);
-                if d.has_default {
-                    self.skip(
-                        path,
-                        "the domain's default value is not compared: add its DEFAULT by hand",
-                    );
-                }
             }
             Some(Object::Sequence(s)) => {
                 // An identity column's sequence comes with the identity.
@@ -483,10 +514,18 @@ impl<'a> Writer<'a> {
                     self.step(phase::OWNED_BY, path, sql);
                 }
             }
-            Some(Object::View(_)) => self.skip(
-                path,
-                "view definitions are not compared, so no statement can be written for one",
-            ),
+            Some(Object::View(v)) => match view_sql(v) {
+                Some(sql) => {
+                    self.step(phase::VIEW, path, sql);
+                    if !v.unique_indexes.is_empty() {
+                        self.skip(
+                            &format!("{path} unique_indexes"),
+                            "a materialized view's indexes are compared by name only: create them as the migrations do",
+                        );
+                    }
+                }
+                None => self.skip(path, "its query was not read, so it cannot be written"),
+            },
             None => self.skip(path, "not found in the model"),
         }
     }
@@ -943,6 +982,12 @@ impl<'a> Writer<'a> {
             "enum" => return self.enum_values(object, path),
             "domain" => return self.domain_property(object, property, want, path),
             "sequence" => return self.sequence_property(object, property, path),
+            "view" if matches!(property, "query" | "columns") => {
+                return self.replace_view(object, path)
+            }
+            "materialized view" if matches!(property, "query" | "columns") => {
+                return self.replace_view(object, path)
+            }
             "materialized view" if property == "populated" && want == "true" => {
                 if let Some(Object::View(v)) = find(self.want, object) {
                     let sql = format!("REFRESH MATERIALIZED VIEW {};", v.name.sql());
@@ -976,6 +1021,60 @@ impl<'a> Writer<'a> {
             "policy" => self.policy_property(h, w, name, property, path),
             _ => self.skip(path, "no statement for this property"),
         }
+    }
+
+    /// A view whose query or columns differ, once for both: `CREATE OR REPLACE VIEW`
+    /// where "want" keeps "have"'s columns and adds some at the end (what PostgreSQL
+    /// allows, "CREATE VIEW" in the documentation), `RENAME COLUMN` where only names
+    /// differ, else a drop and create in one transaction (which fails, changing
+    /// nothing, if other views depend on it).
+    fn replace_view(&mut self, object: &str, path: &str) {
+        if !self.replaced_views.insert(object.to_string()) {
+            return;
+        }
+        let (Some(Object::View(h)), Some(Object::View(w))) =
+            (find(self.have, object), find(self.want, object))
+        else {
+            return self.skip(path, "not found in the model");
+        };
+        let same_query = !self.changed_view_queries.contains(object);
+        if same_query && h.columns.len() == w.columns.len() {
+            let renames: Vec<(&Name, &Name)> = h
+                .columns
+                .iter()
+                .zip(&w.columns)
+                .filter(|(a, b)| a != b)
+                .collect();
+            let clash = renames.iter().any(|(_, new)| h.columns.contains(new));
+            if !clash {
+                for (old, new) in renames {
+                    let sql = format!(
+                        "ALTER {}VIEW {} RENAME COLUMN {} TO {};",
+                        if w.materialized { "MATERIALIZED " } else { "" },
+                        w.name.sql(),
+                        quote_ident(old),
+                        quote_ident(new)
+                    );
+                    self.step(phase::VIEW, path, sql);
+                }
+                return;
+            }
+        }
+        if w.materialized {
+            return self.skip(
+                path,
+                "recreating a materialized view drops its data and indexes: replace it by hand (CREATE … WITH NO DATA beside it, its indexes, REFRESH, then swap the names)",
+            );
+        }
+        let Some(create) = view_sql(w) else {
+            return self.skip(path, "its query was not read, so it cannot be written");
+        };
+        let sql = if w.columns.starts_with(&h.columns) {
+            create.replacen("CREATE VIEW", "CREATE OR REPLACE VIEW", 1)
+        } else {
+            format!("BEGIN;\nDROP VIEW {};\n{create}\nCOMMIT;", h.name.sql())
+        };
+        self.step(phase::VIEW, path, sql);
     }
 
     fn table_property(&mut self, h: &Table, w: &Table, property: &str, path: &str) {
@@ -1527,6 +1626,16 @@ impl<'a> Writer<'a> {
         let Some(Object::Domain(d)) = find(self.have, object) else {
             return self.skip(path, "not found in the model");
         };
+        if property == "default" {
+            let Some(Object::Domain(w)) = find(self.want, object) else {
+                return self.skip(path, "not found in the model");
+            };
+            let sql = match &w.default {
+                Some(e) => format!("ALTER DOMAIN {} SET DEFAULT {e};", d.name.sql()),
+                None => format!("ALTER DOMAIN {} DROP DEFAULT;", d.name.sql()),
+            };
+            return self.step(phase::TYPE, path, sql);
+        }
         if property == "not_null" {
             let sql = format!(
                 "ALTER DOMAIN {} {} NOT NULL;",
@@ -1537,7 +1646,7 @@ impl<'a> Writer<'a> {
         }
         self.skip(
             path,
-            "a domain's base type, default and unnamed checks are not written: change the domain by hand",
+            "a domain's base type and unnamed checks are not written: change the domain by hand",
         );
     }
 

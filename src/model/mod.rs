@@ -186,7 +186,7 @@ impl Database {
         for _ in 0..16 {
             let Some(d) = current else { break };
             not_null |= d.not_null;
-            default |= d.has_default;
+            default |= d.default.is_some();
             current = (d.base.array_dims == 0)
                 .then(|| self.domain_for(&d.base))
                 .flatten();

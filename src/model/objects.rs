@@ -370,10 +370,10 @@ pub struct Domain {
     pub name: QualifiedName,
     pub base: DataType,
     pub not_null: bool,
-    /// The domain has a default (`pg_type.typdefaultbin`; `DEFAULT NULL` is none:
-    /// PostgreSQL stores none for it). Columns of the domain without a default of
-    /// their own take it.
-    pub has_default: bool,
+    /// The domain's default (`pg_get_expr(pg_type.typdefaultbin)`; `DEFAULT NULL` is
+    /// none: PostgreSQL stores none for it). Columns of the domain without a default
+    /// of their own take it.
+    pub default: Option<String>,
     pub checks: Vec<String>,
     pub location: Option<Location>,
 }
@@ -453,6 +453,14 @@ pub struct View {
     /// CONCURRENTLY` can use: valid, no WHERE clause, column keys only (the server
     /// refuses CONCURRENTLY without one).
     pub unique_indexes: Vec<Name>,
+    /// Output column names, in order (`pg_attribute`; replay: the query's select list
+    /// with `*` expanded, renamed by the view's column list).
+    pub columns: Vec<Name>,
+    /// The query: as `pg_get_viewdef` prints it (live), or as written with each `*`
+    /// expanded to the columns it stood for at `CREATE` (replay). `None` when it was
+    /// not read: a statement too large to decode in full, a `*` over a relation the
+    /// model does not hold, or a view on a table another session held locked.
+    pub query: Option<String>,
     pub location: Option<Location>,
 }
 

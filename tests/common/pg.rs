@@ -339,6 +339,16 @@ pub fn catalog_model(db: &str) -> dblint::model::Database {
     live
 }
 
+/// The views whose query `side` (`catalog`, `replay`) did not read: the comparison
+/// skips them (not compared), so a parity test that ignored them could not fail.
+pub fn unread_view_queries(db: &dblint::model::Database, side: &str) -> Vec<String> {
+    db.views
+        .values()
+        .filter(|v| v.query.is_none())
+        .map(|v| format!("view {} query not read by {side}", v.name))
+        .collect()
+}
+
 /// `DBLINT_PARITY_SUMMARY=FILE`: a line of figures appended to FILE, for
 /// scripts/matrix.sh.
 pub fn parity_summary(line: &str) {

@@ -684,7 +684,7 @@ impl Reader {
                     name,
                     base: base_type,
                     not_null: get(&row, "not_null")?,
-                    has_default: get(&row, "has_default")?,
+                    default: get(&row, "default_value")?,
                     checks: checks.into_iter().flatten().collect(),
                     location: None,
                 },
@@ -694,7 +694,7 @@ impl Reader {
     }
 
     fn views(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
-        for row in query(client, &queries::views())? {
+        for row in query_around(client, &queries::views(), &self.locked)? {
             let name =
                 QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);
             self.db.views.insert(
@@ -707,6 +707,11 @@ impl Reader {
                         .into_iter()
                         .map(Name::from)
                         .collect(),
+                    columns: get::<Vec<String>>(&row, "columns")?
+                        .into_iter()
+                        .map(Name::from)
+                        .collect(),
+                    query: get(&row, "query")?,
                     location: None,
                 },
             );

@@ -283,7 +283,7 @@ pub fn domains() -> String {
         "SELECT n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
                 pg_catalog.format_type(t.typbasetype, t.typtypmod) AS full_type,
                 pg_catalog.format_type(t.typbasetype, NULL) AS base_formatted, t.typnotnull AS not_null,
-                (t.typdefaultbin IS NOT NULL) AS has_default,
+                pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS default_value,
                 ARRAY(SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c
                       WHERE c.contypid {eq} t.oid AND c.contype {eq} 'c' ORDER BY c.conname) AS checks
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid {eq} t.typnamespace
@@ -293,10 +293,48 @@ pub fn domains() -> String {
     )
 }
 
+/// Views and materialized views, with their columns and query. Deparsing a query
+/// (`pg_get_viewdef`) takes an ACCESS SHARE lock on the view and on every relation it
+/// reads, held until the snapshot ends. So the query (NULL when not read) is read only
+/// for a view that reads no locked table (`$1`, see [`SERVER`]), and only while the
+/// relations all views would lock fit in a quarter of the server's lock table
+/// ([`LOCK_TABLE_HALF`] / 2; sequence values may take the next half).
+///
+/// `pg_get_viewdef` finds the view's rule with a query of its own (PostgreSQL 12–18)
+/// whose `=` is resolved through the search path: it is safe against a hostile owner
+/// only because the session's path is pinned with `pg_catalog` first
+/// (`tests/hostile_database.rs` shows both).
 pub fn views() -> String {
     format!(
         "SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
                 c.relkind {eq} 'm' AS materialized, c.relispopulated AS populated,
+                ARRAY(SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a
+                      WHERE a.attrelid {eq} c.oid AND a.attnum OPERATOR(pg_catalog.>) 0
+                        AND NOT a.attisdropped
+                      ORDER BY a.attnum) AS columns,
+                CASE WHEN (SELECT pg_catalog.count(*) FROM (
+                             SELECT c.oid FROM pg_catalog.pg_class c
+                             JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+                             WHERE c.relkind {eq} ANY (ARRAY['v', 'm']::pg_catalog.\"char\"[]) AND {USER_RELATION}
+                             UNION
+                             SELECT d.refobjid FROM pg_catalog.pg_class c
+                             JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
+                             JOIN pg_catalog.pg_rewrite r ON r.ev_class {eq} c.oid
+                             JOIN pg_catalog.pg_depend d
+                               ON d.classid {eq} 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+                              AND d.objid {eq} r.oid
+                              AND d.refclassid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass
+                             WHERE c.relkind {eq} ANY (ARRAY['v', 'm']::pg_catalog.\"char\"[]) AND {USER_RELATION}) l)
+                          OPERATOR(pg_catalog.>) (({LOCK_TABLE_HALF}) OPERATOR(pg_catalog./) 2)
+                       OR {locked_view} OR EXISTS (
+                       SELECT 1 FROM pg_catalog.pg_rewrite r
+                       JOIN pg_catalog.pg_depend d
+                         ON d.classid {eq} 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+                        AND d.objid {eq} r.oid
+                       WHERE r.ev_class {eq} c.oid
+                         AND d.refclassid {eq} 'pg_catalog.pg_class'::pg_catalog.regclass
+                         AND {locked_reference})
+                     THEN NULL ELSE pg_catalog.pg_get_viewdef(c.oid) END AS query,
                 ARRAY(SELECT i.relname::pg_catalog.text
                       FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid {eq} x.indexrelid
                       WHERE x.indrelid {eq} c.oid AND c.relkind {eq} 'm' AND x.indisunique
@@ -306,7 +344,9 @@ pub fn views() -> String {
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid {eq} c.relnamespace
          WHERE c.relkind {eq} ANY (ARRAY['v', 'm']::pg_catalog.\"char\"[]) AND {USER_RELATION}
          ORDER BY n.nspname, c.relname",
-        eq = eq!()
+        eq = eq!(),
+        locked_view = locked("c.oid"),
+        locked_reference = locked("d.refobjid"),
     )
 }
 

@@ -77,6 +77,31 @@ pub fn submit(jobs: Vec<Job>) -> Pending {
     }
 }
 
+/// Run `work` on a thread with a stack of [`PARSER_STACK`] and wait for it (here, if
+/// no thread can be started): for walking a tree pg_query made of text that may be
+/// nested as deep as PostgreSQL allows.
+pub fn on_parser_stack<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    let slot = std::sync::Mutex::new(Some(work));
+    let ran = std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || {
+                let work = slot.lock().ok().and_then(|mut w| w.take());
+                work.map(|w| w())
+            })
+            .ok()?;
+        Some(handle.join())
+    });
+    match ran {
+        Some(Ok(Some(done))) => done,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        _ => {
+            let work = slot.into_inner().ok().flatten().expect("work not run");
+            work()
+        }
+    }
+}
+
 /// Parse `jobs` on this thread, now, sparing the hand-over to the parsing thread
 /// (which costs more than parsing a short statement). For SQL dblint writes itself,
 /// such as a fix, on a thread with a stack of [`PARSER_STACK`].

@@ -36,6 +36,10 @@ pub enum Statement {
         /// A materialized view created `WITH NO DATA` is not populated (plain views
         /// and `WITH DATA`: true).
         with_data: bool,
+        /// The query as pg_query prints it; `None` when not decoded (large statements).
+        query: Option<String>,
+        /// `CREATE VIEW v (a, b)`: the names given to the first output columns.
+        columns: Vec<Name>,
     },
     /// `REFRESH MATERIALIZED VIEW [CONCURRENTLY] name [WITH [NO] DATA]`.
     RefreshMatView {
@@ -97,9 +101,10 @@ pub enum Statement {
         name: ObjectName,
         base: TypeRef,
         not_null: bool,
-        /// `DEFAULT`: `Some(true)` for a value, `Some(false)` for the null value
-        /// (which removes a default the base domain would give), `None` without one.
-        default: Option<bool>,
+        /// `DEFAULT`: `Some(Some(expression))` for a value, `Some(None)` for the null
+        /// value (which removes a default the base domain would give), `None` without
+        /// one.
+        default: Option<Option<String>>,
         checks: Vec<String>,
     },
     /// `CREATE [OR REPLACE] [CONSTRAINT] TRIGGER ... ON table`.
@@ -502,9 +507,9 @@ pub enum DomainAction {
     },
     SetNotNull,
     DropNotNull,
-    /// `SET DEFAULT expr` (true unless the expression is the null value) or `DROP
-    /// DEFAULT` (false).
-    SetDefault(bool),
+    /// `SET DEFAULT expr` (the expression, unless it is the null value) or `DROP
+    /// DEFAULT` (`None`).
+    SetDefault(Option<String>),
     /// DROP CONSTRAINT, owner, rename, ...
     Other,
 }

@@ -74,17 +74,19 @@ pub fn canonical_expression_in(text: &str, table: Option<&str>) -> Option<String
         return None;
     };
     let mut out = String::new();
-    Canon { depth: 0, table }.node(target.val.as_deref()?, &mut out)?;
+    Canon::new(table).node(target.val.as_deref()?, &mut out)?;
     Some(out)
 }
 
 /// Deeper than any expression written by hand; the parser's own limit bounds the rest.
 const MAX_DEPTH: usize = 1000;
 
-struct Canon<'t> {
+pub(super) struct Canon<'t> {
     depth: usize,
     /// The table the expression belongs to: `table.column` is `column`.
     table: Option<&'t str>,
+    /// Set for a view's query: the relations in scope (see [`super::query`]).
+    pub(super) query: Option<super::query::QueryContext<'t>>,
 }
 
 fn string_of(node: &Node) -> Option<&str> {
@@ -420,8 +422,18 @@ fn regclass_text(text: &str) -> String {
     parts.join(".")
 }
 
+impl<'t> Canon<'t> {
+    pub(super) fn new(table: Option<&'t str>) -> Self {
+        Canon {
+            depth: 0,
+            table,
+            query: None,
+        }
+    }
+}
+
 impl Canon<'_> {
-    fn list(&mut self, nodes: &[Node], out: &mut String) -> Option<()> {
+    pub(super) fn list(&mut self, nodes: &[Node], out: &mut String) -> Option<()> {
         out.push('(');
         for (i, n) in nodes.iter().enumerate() {
             if i > 0 {
@@ -467,7 +479,7 @@ impl Canon<'_> {
         }
     }
 
-    fn node(&mut self, node: &Node, out: &mut String) -> Option<()> {
+    pub(super) fn node(&mut self, node: &Node, out: &mut String) -> Option<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
@@ -517,6 +529,10 @@ impl Canon<'_> {
                         _ => "?".into(),
                     })
                     .collect();
+                if let Some(placed) = self.column_in_query(&parts) {
+                    out.push_str(&placed);
+                    return Some(());
+                }
                 let own = parts.len() == 2 && self.table.is_some_and(|t| t == parts[0]);
                 let parts = if own { &parts[1..] } else { &parts[..] };
                 out.push_str(&format!("\"{}\"", parts.join("\".\"")));
@@ -583,10 +599,28 @@ impl Canon<'_> {
                 let mut terms = Vec::new();
                 if head == "not" {
                     terms.extend(b.args.iter());
-                } else {
-                    Self::flatten(b.boolop, &b.args, &mut terms);
+                    return self.call(head, &terms, out);
                 }
-                self.call(head, &terms, out)?;
+                Self::flatten(b.boolop, &b.args, &mut terms);
+                // `a AND x BETWEEN 1 AND 5` is stored `a AND (x >= 1 AND x <= 5)`, whose
+                // nested AND flattens: the BETWEEN's two comparisons are terms too.
+                out.push_str(head);
+                out.push('(');
+                for (i, t) in terms.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    if let Some(NodeEnum::AExpr(e)) = t.node.as_ref() {
+                        if let Some((join, low, high)) = self.between_terms(e) {
+                            if join == head {
+                                out.push_str(&format!("{low}, {high}"));
+                                continue;
+                            }
+                        }
+                    }
+                    self.node(t, out)?;
+                }
+                out.push(')');
             }
             NodeEnum::NullTest(t) => {
                 let head = if t.nulltesttype == NullTestType::IsNull as i32 {
@@ -660,6 +694,7 @@ impl Canon<'_> {
             // A subquery (a policy's `EXISTS (SELECT …)`): printed whole, with what
             // the catalog adds taken out: `public.`/`pg_catalog.` before relations,
             // functions and types, and the table's own name before its columns.
+            NodeEnum::SubLink(l) if self.query.is_some() => self.sublink_in_query(l, out)?,
             NodeEnum::SubLink(_) => {
                 let mut copy = node.clone();
                 let table = self.table;
@@ -692,6 +727,32 @@ impl Canon<'_> {
             _ => out.push_str(&deparsed(node)),
         }
         Some(())
+    }
+
+    /// A `BETWEEN` (`NOT BETWEEN`) that is not `SYMMETRIC` as the two comparisons
+    /// analysis makes of it, and the operator that joins them (`and`, `or`).
+    fn between_terms(&mut self, e: &protobuf::AExpr) -> Option<(&'static str, String, String)> {
+        let not = match AExprKind::try_from(e.kind).ok()? {
+            AExprKind::AexprBetween => false,
+            AExprKind::AexprNotBetween => true,
+            _ => return None,
+        };
+        let Some(NodeEnum::List(bounds)) = e.rexpr.as_deref()?.node.as_ref() else {
+            return None;
+        };
+        let [low, high] = bounds.items.as_slice() else {
+            return None;
+        };
+        let x = widened(e.lexpr.as_deref()?);
+        let (join, low_op, high_op) = if not {
+            ("or", "<", ">")
+        } else {
+            ("and", ">=", "<=")
+        };
+        let (mut a, mut b) = (String::new(), String::new());
+        self.call(&format!("op({low_op})"), &[x, low], &mut a)?;
+        self.call(&format!("op({high_op})"), &[x, high], &mut b)?;
+        Some((join, a, b))
     }
 
     fn a_expr(&mut self, e: &protobuf::AExpr, out: &mut String) -> Option<()> {
@@ -852,6 +913,14 @@ mod tests {
         same("x NOT IN (1, 2)", "(x <> ALL (ARRAY[1, 2]))");
         same("x BETWEEN 1 AND 5", "((x >= 1) AND (x <= 5))");
         same("x NOT BETWEEN 1 AND 5", "((x < 1) OR (x > 5))");
+        same(
+            "a > 0 AND x BETWEEN 1 AND 5",
+            "((a > 0) AND ((x >= 1) AND (x <= 5)))",
+        );
+        same(
+            "a > 0 OR x NOT BETWEEN 1 AND 5",
+            "((a > 0) OR ((x < 1) OR (x > 5)))",
+        );
         same("a IS NOT DISTINCT FROM b", "(NOT (a IS DISTINCT FROM b))");
         same("name LIKE 'a%'", "((name)::text ~~ 'a%'::text)");
         same(

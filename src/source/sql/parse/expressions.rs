@@ -836,6 +836,26 @@ pub fn qualify_names_in_expression(
     })
 }
 
+/// [`qualify_names_in_expression`] for a whole query (a view's): every relation,
+/// function, cast type and sequence it names. `None` when it cannot be parsed.
+pub fn qualify_names_in_query(
+    query: &str,
+    resolve: &dyn Fn(NameKind, &str) -> Option<String>,
+) -> Option<String> {
+    let parsed = pg_query::parse(query, 0).ok()?;
+    let [raw] = parsed.protobuf.stmts.as_slice() else {
+        return None;
+    };
+    let mut node = (**raw.stmt.as_ref()?).clone();
+    let mut changed = false;
+    qualify_in(&mut node, resolve, &mut changed, 0);
+    if changed {
+        super::query::query_sql(&node)
+    } else {
+        Some(query.to_string())
+    }
+}
+
 /// Deeper than written expressions go; the rest is left as it is.
 const QUALIFY_DEPTH: usize = 200;
 
@@ -956,12 +976,31 @@ pub(super) fn walk_mut(node: &mut Node, f: &mut dyn FnMut(&mut Node), depth: usi
             one(&mut s.subselect, f);
         }
         Some(NodeEnum::SelectStmt(s)) => {
+            if let Some(w) = s.with_clause.as_mut() {
+                each(&mut w.ctes, f);
+            }
             each(&mut s.target_list, f);
             each(&mut s.from_clause, f);
             one(&mut s.where_clause, f);
             each(&mut s.group_clause, f);
             one(&mut s.having_clause, f);
+            each(&mut s.sort_clause, f);
+            one(&mut s.limit_count, f);
+            one(&mut s.limit_offset, f);
+            // The branches of a set operation are statements, not nodes.
+            for side in [&mut s.larg, &mut s.rarg] {
+                if let Some(branch) = side.take() {
+                    let mut n = Node {
+                        node: Some(NodeEnum::SelectStmt(branch)),
+                    };
+                    walk_mut(&mut n, f, depth + 1);
+                    if let Some(NodeEnum::SelectStmt(branch)) = n.node {
+                        *side = Some(branch);
+                    }
+                }
+            }
         }
+        Some(NodeEnum::CommonTableExpr(c)) => one(&mut c.ctequery, f),
         Some(NodeEnum::ResTarget(r)) => one(&mut r.val, f),
         Some(NodeEnum::JoinExpr(j)) => {
             one(&mut j.larg, f);

@@ -10,6 +10,7 @@ mod functions;
 mod indexes;
 mod names;
 mod objects;
+mod query;
 mod renames;
 mod tables;
 mod types;
@@ -18,14 +19,16 @@ pub use canonical::{canonical_expression, canonical_expression_in};
 use expressions::*;
 pub use expressions::{
     function_calls, key_terms, length_limited_columns, mentions_column, not_null_columns,
-    proves_not_null, qualify_names_in_expression, referenced_columns, rename_column_in_expression,
-    CompareOp, FunctionCall, KeyTerm, NameKind,
+    proves_not_null, qualify_names_in_expression, qualify_names_in_query, referenced_columns,
+    rename_column_in_expression, CompareOp, FunctionCall, KeyTerm, NameKind,
 };
 use functions::*;
 pub use indexes::index_column_name;
 use indexes::*;
 use names::*;
 use objects::*;
+use query::query_sql;
+pub use query::{canonical_query, expand_query, rename_in_query, QueryRename, RelationColumns};
 use renames::*;
 use tables::*;
 use types::*;
@@ -104,6 +107,8 @@ pub(super) fn translate(node: &NodeEnum) -> Statement {
                 name: range_name(v),
                 materialized: false,
                 with_data: true,
+                query: s.query.as_deref().and_then(query_sql),
+                columns: strings(&s.aliases),
             },
             None => other("CREATE VIEW"),
         },

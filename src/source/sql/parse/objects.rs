@@ -42,7 +42,8 @@ pub(super) fn create_domain(s: &protobuf::CreateDomainStmt) -> Statement {
                 default = Some(
                     c.raw_expr
                         .as_deref()
-                        .is_some_and(|e| !crate::model::is_null_default(&expr_sql(e))),
+                        .map(expr_sql)
+                        .filter(|e| !crate::model::is_null_default(e)),
                 )
             }
             ConstrType::ConstrCheck => checks.extend(c.raw_expr.as_deref().map(expr_sql)),
@@ -89,7 +90,8 @@ pub(super) fn alter_domain(s: &protobuf::AlterDomainStmt) -> Statement {
         "T" => DomainAction::SetDefault(
             s.def
                 .as_deref()
-                .is_some_and(|e| !crate::model::is_null_default(&expr_sql(e))),
+                .map(expr_sql)
+                .filter(|e| !crate::model::is_null_default(e)),
         ),
         "N" => DomainAction::DropNotNull,
         _ => DomainAction::Other,

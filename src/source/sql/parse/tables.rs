@@ -71,6 +71,8 @@ pub(super) fn create_table_as(s: &protobuf::CreateTableAsStmt) -> Statement {
             name: range_name(rv),
             materialized: true,
             with_data: !s.into.as_ref().is_some_and(|i| i.skip_data),
+            query: s.query.as_deref().and_then(query_sql),
+            columns: s.into.iter().flat_map(|i| strings(&i.col_names)).collect(),
         };
     }
     let columns = s.query.as_deref().map(query_columns).unwrap_or_default();

@@ -31,6 +31,12 @@ impl Default for Replayer {
     }
 }
 
+/// `qualify_names_in_expression` or `qualify_names_in_query`.
+type Qualifier = fn(
+    &str,
+    &dyn Fn(crate::source::sql::parse::NameKind, &str) -> Option<String>,
+) -> Option<String>;
+
 impl Replayer {
     pub fn new() -> Self {
         let mut db = Database::default();
@@ -62,6 +68,18 @@ impl Replayer {
     /// nextval('s')` stores `nextval('app.s')`): PostgreSQL keeps the objects
     /// themselves, and the catalog prints them qualified.
     pub(super) fn qualify(&self, expression: &str) -> String {
+        self.qualify_with(
+            expression,
+            crate::source::sql::parse::qualify_names_in_expression,
+        )
+    }
+
+    /// [`Self::qualify`] for a whole query (a view's).
+    pub(super) fn qualify_query(&self, query: &str) -> String {
+        self.qualify_with(query, crate::source::sql::parse::qualify_names_in_query)
+    }
+
+    fn qualify_with(&self, expression: &str, qualify: Qualifier) -> String {
         if self
             .search_path
             .iter()
@@ -84,8 +102,7 @@ impl Replayer {
             })?;
             (schema != "public" && schema != "pg_catalog").then(|| schema.to_string())
         };
-        crate::source::sql::parse::qualify_names_in_expression(expression, &resolve)
-            .unwrap_or_else(|| expression.to_string())
+        qualify(expression, &resolve).unwrap_or_else(|| expression.to_string())
     }
 
     /// An existing table, found the way the server would find it.
@@ -141,7 +158,15 @@ impl Replayer {
                 name,
                 materialized,
                 with_data,
-            } => self.create_view(name, *materialized, *with_data, location)?,
+                query,
+                columns,
+            } => self.create_view(
+                name,
+                (*materialized, *with_data),
+                query.as_deref(),
+                columns,
+                location,
+            )?,
             Statement::RefreshMatView {
                 name, with_data, ..
             } => {
@@ -181,7 +206,8 @@ impl Replayer {
                     };
                 };
                 let qualified = match action {
-                    DomainAction::AddCheck { expression, .. } => self.qualify(expression),
+                    DomainAction::AddCheck { expression, .. }
+                    | DomainAction::SetDefault(Some(expression)) => self.qualify(expression),
                     _ => String::new(),
                 };
                 if let Some(d) = self.db.domains.get_mut(&q) {
@@ -189,7 +215,9 @@ impl Replayer {
                         DomainAction::AddCheck { .. } => d.checks.push(qualified),
                         DomainAction::SetNotNull => d.not_null = true,
                         DomainAction::DropNotNull => d.not_null = false,
-                        DomainAction::SetDefault(present) => d.has_default = *present,
+                        DomainAction::SetDefault(value) => {
+                            d.default = value.as_ref().map(|_| qualified)
+                        }
                         // DROP CONSTRAINT: the model keeps a domain's checks without
                         // their names.
                         DomainAction::ValidateConstraint { .. } | DomainAction::Other => {}
@@ -243,7 +271,7 @@ impl Replayer {
                 not_null,
                 default,
                 checks,
-            } => self.create_domain(name, base, *not_null, *default, checks, location)?,
+            } => self.create_domain(name, base, *not_null, default.as_ref(), checks, location)?,
             Statement::CreateSequence {
                 name,
                 data_type,

@@ -258,7 +258,7 @@ impl Replayer {
         name: &ObjectName,
         base: &TypeRef,
         not_null: bool,
-        default: Option<bool>,
+        default: Option<&Option<String>>,
         checks: &[String],
         location: &Location,
     ) -> Result<(), ApplyError> {
@@ -266,16 +266,20 @@ impl Replayer {
         let base = self.resolve_type(base);
         // Without a DEFAULT clause a domain over a domain copies its default
         // (`DefineDomain`; `pg_type.typdefaultbin` shows it).
-        let has_default = default.unwrap_or_else(|| {
-            (base.array_dims == 0) && self.db.domain_for(&base).is_some_and(|d| d.has_default)
-        });
+        let default = match default {
+            Some(value) => value.as_deref().map(|e| self.qualify(e)),
+            None if base.array_dims == 0 => {
+                self.db.domain_for(&base).and_then(|d| d.default.clone())
+            }
+            None => None,
+        };
         self.db.domains.insert(
             name.clone(),
             Domain {
                 name,
                 base,
                 not_null,
-                has_default,
+                default,
                 checks: checks.iter().map(|c| self.qualify(c)).collect(),
                 location: Some(location.clone()),
             },

@@ -3,6 +3,7 @@
 use super::super::statement::{ObjectKind, ObjectName};
 use super::{ApplyError, Replayer};
 use crate::model::{IndexKey, Name, QualifiedName};
+use crate::source::sql::parse::{rename_in_query, QueryRename};
 
 impl Replayer {
     pub(super) fn rename(
@@ -17,6 +18,11 @@ impl Replayer {
                     .resolve_table(object)
                     .ok_or_else(|| format!("table {object} does not exist"))?;
                 let new = QualifiedName::new(old.schema.clone(), new_name);
+                self.rename_in_views(QueryRename::Relation {
+                    schema: &old.schema,
+                    old: &old.name,
+                    new: new_name,
+                });
                 self.move_table(&old, new)
             }
             ObjectKind::Index => {
@@ -52,6 +58,11 @@ impl Replayer {
                 let old = self
                     .resolve_in(&self.db.views, object)
                     .ok_or_else(|| format!("view {object} does not exist"))?;
+                self.rename_in_views(QueryRename::Relation {
+                    schema: &old.schema,
+                    old: &old.name,
+                    new: new_name,
+                });
                 let mut view = self.db.views.remove(&old).ok_or("view vanished")?;
                 view.name = QualifiedName::new(old.schema.clone(), new_name);
                 self.db.views.insert(view.name.clone(), view);
@@ -198,11 +209,21 @@ impl Replayer {
     ) -> Result<(), ApplyError> {
         let Some(name) = self.resolve_table(table) else {
             // ALTER TABLE ... RENAME COLUMN also works on views.
-            return if self.resolve_in(&self.db.views, table).is_some() {
-                Ok(())
-            } else {
-                Err(format!("table {table} does not exist"))
+            let Some(view) = self.resolve_in(&self.db.views, table) else {
+                return Err(format!("table {table} does not exist"));
             };
+            self.rename_in_views(QueryRename::Column {
+                schema: &view.schema,
+                relation: &view.name,
+                old: column,
+                new: new_name,
+            });
+            let view = self.db.views.get_mut(&view).ok_or("view vanished")?;
+            let Some(c) = view.columns.iter_mut().find(|c| *c == column) else {
+                return Err(format!("column {column} of {table} does not exist"));
+            };
+            *c = Name::from(new_name);
+            return Ok(());
         };
         let rename = |cols: &mut Vec<Name>| {
             for c in cols.iter_mut() {
@@ -211,6 +232,14 @@ impl Replayer {
                 }
             }
         };
+        if self.table(&name)?.column(column).is_some() {
+            self.rename_in_views(QueryRename::Column {
+                schema: &name.schema,
+                relation: &name.name,
+                old: column,
+                new: new_name,
+            });
+        }
         let t = self.table_mut(&name)?;
         if !rename_in_table(t, column, new_name) {
             return Err(format!("column {column} of {name} does not exist"));
@@ -235,6 +264,44 @@ impl Replayer {
             }
         }
         Ok(())
+    }
+
+    /// The queries of the views that read a renamed relation or column, as the
+    /// catalog prints them afterwards (see `rename_in_query`). Called before the
+    /// model's own rename: a column is found by its old name.
+    fn rename_in_views(&mut self, what: QueryRename<'_>) {
+        let db = &self.db;
+        let relations = |schema: Option<&str>, relation: &str| -> Option<Vec<String>> {
+            let q = QualifiedName::new(schema.unwrap_or("public"), relation);
+            if let Some(t) = db.tables.get(&q) {
+                return Some(t.columns.iter().map(|c| c.name.to_string()).collect());
+            }
+            let v = db.views.get(&q)?;
+            Some(v.columns.iter().map(|c| c.to_string()).collect())
+        };
+        let renamed: Vec<(QualifiedName, Option<String>)> = db
+            .views
+            .values()
+            .filter_map(|v| {
+                let query = v.query.as_deref()?;
+                let old = match what {
+                    QueryRename::Column { old, .. } | QueryRename::Relation { old, .. } => old,
+                };
+                if !query.contains(old) {
+                    return None;
+                }
+                // Decoding pg_query's tree recurses as deep as the query nests.
+                let after = crate::source::sql::parser_thread::on_parser_stack(|| {
+                    rename_in_query(query, &relations, what)
+                });
+                (after.as_deref() != Some(query)).then(|| (v.name.clone(), after))
+            })
+            .collect();
+        for (name, query) in renamed {
+            if let Some(v) = self.db.views.get_mut(&name) {
+                v.query = query;
+            }
+        }
     }
 
     pub(super) fn rename_constraint(

@@ -9,6 +9,7 @@ use crate::model::{
     Column, Index, IndexKey, IndexRole, Location, Name, QualifiedName, Sequence, Table, TableKind,
     View,
 };
+use crate::source::sql::parse::expand_query;
 
 impl Replayer {
     pub(super) fn create_table(
@@ -251,14 +252,46 @@ impl Replayer {
         );
     }
 
+    /// `CREATE [MATERIALIZED] VIEW`: its query is kept with each `*` expanded to the
+    /// columns it stands for now, as PostgreSQL stores it.
     pub(super) fn create_view(
         &mut self,
         name: &ObjectName,
-        materialized: bool,
-        with_data: bool,
+        (materialized, with_data): (bool, bool),
+        query: Option<&str>,
+        given: &[Name],
         location: &Location,
     ) -> Result<(), ApplyError> {
         let name = self.new_name(name)?;
+        let relations = |schema: Option<&str>, relation: &str| -> Option<Vec<String>> {
+            let object = ObjectName {
+                schema: schema.map(Name::from),
+                name: Name::from(relation),
+            };
+            if let Some(t) = self.resolve_table(&object) {
+                let t = self.db.tables.get(&t)?;
+                return Some(t.columns.iter().map(|c| c.name.to_string()).collect());
+            }
+            let v = self.resolve_in(&self.db.views, &object)?;
+            let v = self.db.views.get(&v)?;
+            Some(v.columns.iter().map(|c| c.to_string()).collect())
+        };
+        // Decoding pg_query's tree recurses as deep as the query nests (`a || b || …`).
+        let expanded = query.and_then(|q| {
+            crate::source::sql::parser_thread::on_parser_stack(|| {
+                expand_query(&self.qualify_query(q), &relations)
+            })
+        });
+        let (query, mut columns) = match expanded {
+            Some((query, names)) => (Some(query), names.into_iter().map(Name::from).collect()),
+            None => (None, Vec::new()),
+        };
+        if columns.len() < given.len() {
+            columns.resize(given.len(), Name::default());
+        }
+        for (column, given) in columns.iter_mut().zip(given) {
+            *column = given.clone();
+        }
         self.db.views.insert(
             name.clone(),
             View {
@@ -266,6 +299,8 @@ impl Replayer {
                 materialized,
                 populated: with_data,
                 unique_indexes: Vec::new(),
+                columns,
+                query,
                 location: Some(location.clone()),
             },
         );
