@@ -90,7 +90,8 @@ fn mutations() -> Vec<Mutation> {
         m("table comment", "COMMENT ON TABLE orders IS NULL;", &["table public.orders comment"]),
         m("unlogged", "ALTER TABLE scratch SET LOGGED;", &["table public.scratch unlogged"]),
         m("partition detached", "ALTER TABLE events DETACH PARTITION events_2020;", &["table public.events_2020 partition_of"]),
-        m("default partition", "ALTER TABLE events DETACH PARTITION events_2020; ALTER TABLE events ATTACH PARTITION events_2020 DEFAULT;", &["table public.events_2020 default_partition"]),
+        m("default partition", "ALTER TABLE events DETACH PARTITION events_2020; ALTER TABLE events ATTACH PARTITION events_2020 DEFAULT;", &["table public.events_2020 partition_of"]),
+        m("partition bounds", "ALTER TABLE events DETACH PARTITION events_2020; ALTER TABLE events ATTACH PARTITION events_2020 FOR VALUES FROM ('2019-01-01') TO ('2021-01-01');", &["table public.events_2020 partition_of"]),
         m("inheritance", "ALTER TABLE app_log NO INHERIT base_log;", &["table public.app_log inherits"]),
         m("row security", "ALTER TABLE orders DISABLE ROW LEVEL SECURITY;", &["table public.orders row_security"]),
         m("forced row security", "ALTER TABLE orders FORCE ROW LEVEL SECURITY;", &["table public.orders force_row_security"]),
@@ -156,7 +157,7 @@ fn mutations() -> Vec<Mutation> {
         m("domain check", "ALTER DOMAIN positive ADD CONSTRAINT below CHECK (VALUE < 100);", &["domain public.positive checks"]),
         m("view dropped", "DROP VIEW order_totals;", &["view public.order_totals"]),
         m("view query", "CREATE OR REPLACE VIEW order_totals AS SELECT id, total FROM orders WHERE total > 0;", &["view public.order_totals query"]),
-        m("view column renamed", "ALTER VIEW order_totals RENAME COLUMN total TO amount;", &["view public.order_totals columns"]),
+        m("view column renamed", "ALTER TABLE order_totals RENAME COLUMN total TO amount;", &["view public.order_totals columns"]),
         m("view column added", "CREATE OR REPLACE VIEW order_totals AS SELECT id, total, note FROM orders;", &["view public.order_totals columns", "view public.order_totals query"]),
         m("materialized view query", "DROP MATERIALIZED VIEW order_counts; CREATE MATERIALIZED VIEW order_counts AS SELECT count(*) AS n FROM orders WHERE total > 0; CREATE UNIQUE INDEX order_counts_n ON order_counts (n);", &["materialized view public.order_counts query"]),
         m("materialized view column renamed", "ALTER MATERIALIZED VIEW order_counts RENAME COLUMN n TO total_n;", &["materialized view public.order_counts columns"]),
@@ -308,9 +309,6 @@ fn fix_round_trip(
 const FIX_LEAVES: &[&str] = &[
     "column order (fix: base → database)",
     "column order (fix: database → base)",
-    "partition detached (fix: database → base)",
-    "default partition (fix: base → database)",
-    "default partition (fix: database → base)",
     "check not validated (fix: base → database)",
     "exclusion dropped (fix: database → base)",
     "foreign key not validated (fix: base → database)",
@@ -1484,7 +1482,7 @@ SET search_path = public;
 ALTER TABLE customers ADD COLUMN note text;
 ALTER TABLE customers RENAME COLUMN name TO full_name;
 ALTER TABLE orders RENAME TO purchases;
-ALTER VIEW recent RENAME COLUMN who TO customer;
+ALTER TABLE recent RENAME COLUMN who TO customer;
 ";
     let dir = temp_tree(&[("migrations/0001_views.sql", VIEWS)]);
     let db = fresh_db("views");

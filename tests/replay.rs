@@ -127,6 +127,26 @@ fn golang_migrate_and_diesel_skip_down_files() {
     );
 }
 
+/// goose and dbmate files hold their rollback below a marker: only the part above it
+/// is applied, so the model keeps what the migrations made.
+#[test]
+fn goose_and_dbmate_down_sections_are_not_replayed() {
+    let dir = temp_tree(&[
+        (
+            "20240101000000_users.sql",
+            "-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE users (id bigint PRIMARY KEY);\n-- +goose StatementEnd\n\n-- +goose Down\nDROP TABLE users;\n",
+        ),
+        (
+            "20240102000000_posts.sql",
+            "-- migrate:up\nCREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n\n-- migrate:down\nDROP TABLE posts;\n",
+        ),
+    ]);
+    let loaded = load(&[dir.path().to_path_buf()]).unwrap();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    assert!(loaded.database.table(&q("users")).is_some());
+    assert!(loaded.database.table(&q("posts")).is_some());
+}
+
 #[test]
 fn numbered_prefixes_compare_as_numbers_and_the_rest_lexically() {
     assert_eq!(

@@ -357,19 +357,23 @@ fn table_facts(t: &Table, options: &Options, f: &mut Facts) {
         tl,
     );
     f.put(&o, "", "unlogged", &t.unlogged.to_string(), tl);
-    let parent = t
-        .partition_of
-        .as_ref()
-        .map(|q| q.to_string())
-        .unwrap_or_else(|| "(none)".into());
-    f.put(&o, "", "partition_of", &parent, tl);
-    f.put(
-        &o,
-        "",
-        "default_partition",
-        &t.default_partition.to_string(),
-        tl,
-    );
+    // The parent and the bound, one fact: detaching is one change, and so is a bound.
+    match (&t.partition_of, &t.partition_bound) {
+        (Some(parent), Some(bound)) => {
+            let canonical = crate::source::sql::parse::canonical_partition_bound(bound)
+                .unwrap_or_else(|| bound.clone());
+            f.put_expr(
+                &o,
+                "",
+                "partition_of",
+                format!("{parent} {canonical}"),
+                format!("{parent} {bound}"),
+                tl,
+            );
+        }
+        (Some(parent), None) => f.put(&o, "", "partition_of", &parent.to_string(), tl),
+        (None, _) => f.put(&o, "", "partition_of", "(none)", tl),
+    }
     f.put(
         &o,
         "",

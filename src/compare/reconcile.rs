@@ -13,8 +13,9 @@
 //! labels, `RENAME` for renames. Drops are written only when the caller allows them.
 //! What PostgreSQL cannot do in place (reorder columns or enum labels, drop an enum
 //! label, make a validated constraint unvalidated) or what the model does not hold
-//! (a view's query, a partition's bounds, an exclusion constraint's operators) gets no
-//! statement: it is listed in [`Plan::skipped`] with the reason.
+//! (an exclusion constraint's operators), or what takes more than the model knows (a
+//! new partition, a materialized view's new query) gets no statement: it is listed in
+//! [`Plan::skipped`] with the reason.
 //!
 //! Nothing here runs anything; `commands::diff` reviews the script with the migration
 //! rules before printing it.
@@ -531,10 +532,15 @@ impl<'a> Writer<'a> {
     }
 
     fn create_table(&mut self, t: &Table, path: &str) {
-        if t.partition_of.is_some() {
+        if let Some(parent) = &t.partition_of {
             return self.skip(
                 path,
-                "a partition's bounds are not compared: create it with PARTITION OF … FOR VALUES as the migrations do",
+                format!(
+                    "a partition takes its parent's columns, keys and indexes and may add its own: create it as the migrations do (CREATE TABLE {} PARTITION OF {} {})",
+                    t.name.sql(),
+                    parent.sql(),
+                    t.partition_bound.as_deref().unwrap_or("FOR VALUES …")
+                ),
             );
         }
         if t.kind == TableKind::Foreign {
@@ -1048,9 +1054,15 @@ impl<'a> Writer<'a> {
             let clash = renames.iter().any(|(_, new)| h.columns.contains(new));
             if !clash {
                 for (old, new) in renames {
+                    // `ALTER VIEW … RENAME COLUMN` is PostgreSQL 13's; `ALTER TABLE`
+                    // renames a view's column on 12 too.
                     let sql = format!(
-                        "ALTER {}VIEW {} RENAME COLUMN {} TO {};",
-                        if w.materialized { "MATERIALIZED " } else { "" },
+                        "ALTER {} {} RENAME COLUMN {} TO {};",
+                        if w.materialized {
+                            "MATERIALIZED VIEW"
+                        } else {
+                            "TABLE"
+                        },
                         w.name.sql(),
                         quote_ident(old),
                         quote_ident(new)
@@ -1115,10 +1127,20 @@ impl<'a> Writer<'a> {
                 return;
             }
             "partition_of" => {
-                return self.skip(
-                    path,
-                    "a partition's bounds are not compared: attach it with ATTACH PARTITION … FOR VALUES as the migrations do",
-                )
+                let (Some(parent), Some(bound)) = (&w.partition_of, &w.partition_bound) else {
+                    return self.skip(path, "the partition's bound was not read");
+                };
+                let attach = format!("ALTER TABLE {} ATTACH PARTITION {t} {bound};", parent.sql());
+                let sql = match &h.partition_of {
+                    // Detached and attached again in one transaction: a failed ATTACH
+                    // (rows outside the bound) leaves it where it was.
+                    Some(old) => format!(
+                        "BEGIN;\nALTER TABLE {} DETACH PARTITION {t};\n{attach}\nCOMMIT;",
+                        old.sql()
+                    ),
+                    None => attach,
+                };
+                return self.step(phase::TABLE, path, sql);
             }
             "column_order" if self.order_follows(h, w) => return,
             "column_order" => {
@@ -1127,12 +1149,10 @@ impl<'a> Writer<'a> {
                     "PostgreSQL cannot reorder a table's columns; only recreating the table can",
                 )
             }
-            _ => {
-                return self.skip(
-                    path,
-                    "changing a table's kind, partitioning or inheritance needs the table recreated",
-                )
-            }
+            _ => return self.skip(
+                path,
+                "changing a table's kind, partitioning or inheritance needs the table recreated",
+            ),
         };
         let phase = if property == "comment" {
             phase::COMMENT

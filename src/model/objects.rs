@@ -18,6 +18,11 @@ pub struct Table {
     pub partition_of: Option<QualifiedName>,
     /// This table is its parent's DEFAULT partition (`pg_partitioned_table.partdefid`).
     pub default_partition: bool,
+    /// A partition's bound as SQL (`FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
+    /// `DEFAULT`): `pg_get_expr(pg_class.relpartbound)`, or as the migration wrote it.
+    /// `None` for a table that is no partition, or whose bound was not read (a table
+    /// another session held locked).
+    pub partition_bound: Option<String>,
     /// A partitioned table's key (`PARTITION BY`).
     pub partition_key: Option<PartitionKey>,
     /// Parents named in `INHERITS (...)`.
@@ -59,6 +64,7 @@ impl Table {
             unlogged: false,
             partition_of: None,
             default_partition: false,
+            partition_bound: None,
             partition_key: None,
             inherits: Vec::new(),
             columns: Vec::new(),

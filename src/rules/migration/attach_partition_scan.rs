@@ -63,7 +63,10 @@ impl Rule for AttachPartitionScan {
         let created = &ctx.event.file.created_tables;
         let mut out = Vec::new();
         for action in actions {
-            let TableAction::AttachPartition { partition, bound } = action else {
+            let TableAction::AttachPartition {
+                partition, bound, ..
+            } = action
+            else {
                 continue;
             };
             let attached = super::resolve(ctx, partition);

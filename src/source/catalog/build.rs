@@ -319,7 +319,7 @@ impl Reader {
 
     fn tables(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
         let mut pending_parents: Vec<(i64, bool, Vec<i64>)> = Vec::new();
-        for row in query(client, &queries::tables())? {
+        for row in query_around(client, &queries::tables(), &self.locked)? {
             let oid: i64 = get(&row, "oid")?;
             let name =
                 QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);
@@ -332,6 +332,7 @@ impl Reader {
             table.unlogged = get::<String>(&row, "persistence")? == "u";
             let is_partition: bool = get(&row, "is_partition")?;
             table.default_partition = get(&row, "default_partition")?;
+            table.partition_bound = get(&row, "partition_bound")?;
             table.partition_key = get::<Option<String>>(&row, "partition_strategy")?
                 .and_then(|s| match s.as_str() {
                     "r" => Some(PartitionStrategy::Range),

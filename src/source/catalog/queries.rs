@@ -98,6 +98,8 @@ pub fn tables() -> String {
                 c.relispartition AS is_partition, c.relrowsecurity AS row_security,
                 EXISTS (SELECT 1 FROM pg_catalog.pg_partitioned_table pt
                         WHERE pt.partdefid {eq} c.oid) AS default_partition,
+                CASE WHEN c.relispartition AND NOT {locked}
+                     THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
                 (SELECT pt.partstrat::pg_catalog.text FROM pg_catalog.pg_partitioned_table pt
                   WHERE pt.partrelid {eq} c.oid) AS partition_strategy,
                 ARRAY(SELECT COALESCE(a.attname::pg_catalog.text, '')
@@ -125,7 +127,8 @@ pub fn tables() -> String {
          LEFT JOIN pg_catalog.pg_stat_user_tables st ON st.relid {eq} c.oid
          WHERE {TABLE_KINDS} AND {USER_RELATION}
          ORDER BY n.nspname, c.relname",
-        eq = eq!()
+        eq = eq!(),
+        locked = locked("c.oid"),
     )
 }
 

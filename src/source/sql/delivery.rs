@@ -16,6 +16,9 @@
 //!   (`delivery = "transaction"`).
 //! - dbmate runs the `-- migrate:up` block in a transaction unless the directive says
 //!   `transaction:false`, then sends the block in one `Exec` (lib/pq, simple query).
+//! - goose runs the `-- +goose Up` section of a file in a transaction, sending its
+//!   statements one by one, unless the file says `-- +goose NO TRANSACTION` (goose's
+//!   README, "SQL Migrations"); the `-- +goose Down` section is for rolling back.
 //! - Diesel runs `up.sql` with `batch_execute` (one query string) inside a
 //!   transaction, unless the migration's `metadata.toml` says
 //!   `run_in_transaction = false`.
@@ -119,12 +122,46 @@ pub struct FileFacts<'a> {
     pub text: &'a str,
 }
 
-/// The text a migration tool applies: a dbmate file's up block, else all of it.
+/// The text a migration tool applies: a dbmate file's up block, a goose file's Up
+/// section, else all of it.
 pub fn applied_text(text: &str) -> std::borrow::Cow<'_, str> {
-    match dbmate_up_block(text) {
+    match dbmate_up_block(text).or_else(|| goose_up_section(text)) {
         Some(up) => std::borrow::Cow::Owned(up),
         None => std::borrow::Cow::Borrowed(text),
     }
+}
+
+/// Whether `line` is the goose annotation `annotation` (`-- +goose Up`, `-- +goose NO
+/// TRANSACTION`), compared without case.
+fn goose_annotation(line: &str, annotation: &str) -> bool {
+    line.trim()
+        .strip_prefix("--")
+        .map(str::trim_start)
+        .and_then(|rest| rest.strip_prefix("+goose"))
+        .is_some_and(|rest| rest.trim().eq_ignore_ascii_case(annotation))
+}
+
+/// Whether `text` is a goose migration (it has a `-- +goose Up` line).
+pub fn is_goose(text: &str) -> bool {
+    text.lines().any(|line| goose_annotation(line, "Up"))
+}
+
+/// A goose file's text with everything from its `-- +goose Down` line on blanked
+/// (line breaks kept, so lines keep their numbers): goose applies only the Up section.
+pub fn goose_up_section(text: &str) -> Option<String> {
+    if !is_goose(text) {
+        return None;
+    }
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if goose_annotation(line, "Down") {
+            let mut up = text[..offset].to_string();
+            up.extend(text[offset..].chars().filter(|c| *c == '\n'));
+            return Some(up);
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// [`detect`] for a file already split into statements (of its [`applied_text`]).
@@ -162,6 +199,25 @@ pub fn detect(path: &Path, facts: &FileFacts) -> Sending {
                 Delivery::Transaction,
                 "dbmate runs the migrate:up block in a transaction",
                 "alone in a `-- migrate:up transaction:false` migration of its own",
+            )
+        };
+    }
+    if is_goose(facts.text) {
+        return if facts
+            .text
+            .lines()
+            .any(|line| goose_annotation(line, "NO TRANSACTION"))
+        {
+            sending(
+                Delivery::Statements,
+                "goose runs a NO TRANSACTION migration statement by statement",
+                "in a `-- +goose NO TRANSACTION` migration",
+            )
+        } else {
+            sending(
+                Delivery::Transaction,
+                "goose runs the Up section in a transaction",
+                "in a `-- +goose NO TRANSACTION` migration",
             )
         };
     }
@@ -398,6 +454,29 @@ mod tests {
             "-- c\n/* d */ create unique index concurrently i on t (a)"
         ));
         assert!(!flyway_non_transactional("CREATE INDEX i ON t (a)"));
+    }
+
+    #[test]
+    fn goose_down_section_is_blanked_and_no_transaction_is_read() {
+        let text = "-- +goose Up\n-- +goose StatementBegin\nCREATE TABLE t (a int);\n-- +goose StatementEnd\n\n-- +goose Down\nDROP TABLE t;\n";
+        let up = goose_up_section(text).unwrap();
+        assert!(!up.contains("DROP"), "{up}");
+        assert_eq!(up.lines().count(), text.lines().count());
+        assert_eq!(applied_text(text), up);
+        assert!(goose_up_section("CREATE TABLE t (a int);\n-- +goose Down\n").is_none());
+        let sent = |text: &str| {
+            detect(
+                Path::new("20240101_x.sql"),
+                &FileFacts {
+                    statements: &[],
+                    text,
+                },
+            )
+        };
+        assert_eq!(sent(text).delivery, Delivery::Transaction);
+        let outside =
+            "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (a);\n";
+        assert_eq!(sent(outside).delivery, Delivery::Statements);
     }
 
     #[test]

@@ -572,7 +572,9 @@ pub fn effects(
                     // bound; a DEFAULT partition is locked ACCESS EXCLUSIVE too and
                     // scanned for rows the new partition takes (`ALTER TABLE`, ATTACH
                     // PARTITION; seen by `dblint trace` on 12-18).
-                    TableAction::AttachPartition { partition, bound } => {
+                    TableAction::AttachPartition {
+                partition, bound, ..
+            } => {
                         let attached = table(partition);
                         let scan = attach_scans(db, altered.as_ref(), attached.as_ref(), bound);
                         // The rows read are the partition's (and the DEFAULT one's),

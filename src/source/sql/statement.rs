@@ -298,6 +298,8 @@ pub struct CreateTable {
     pub partition_of: Option<ObjectName>,
     /// `PARTITION OF parent DEFAULT`.
     pub default_partition: bool,
+    /// `PARTITION OF parent FOR VALUES …` / `DEFAULT`: the bound as SQL.
+    pub partition_bound: Option<String>,
     /// `PARTITION BY ...`.
     pub partition_key: Option<PartitionKey>,
     pub inherits: Vec<ObjectName>,
@@ -449,6 +451,8 @@ pub enum TableAction {
     AttachPartition {
         partition: ObjectName,
         bound: PartitionBound,
+        /// The bound as SQL (`FOR VALUES …`, `DEFAULT`).
+        bound_sql: String,
     },
     DetachPartition {
         partition: ObjectName,

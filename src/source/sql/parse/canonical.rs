@@ -78,6 +78,52 @@ pub fn canonical_expression_in(text: &str, table: Option<&str>) -> Option<String
     Some(out)
 }
 
+/// The canonical form of a partition's bound (`FOR VALUES FROM ('2024-01-01') TO
+/// (MAXVALUE)`, `FOR VALUES IN (1, 2)`, `FOR VALUES WITH (MODULUS 4, REMAINDER 0)`,
+/// `DEFAULT`), as written or as `pg_get_expr(relpartbound)` prints it: each value as
+/// [`canonical_expression`] renders a literal (`'2024-01-01 00:00:00+00'` is
+/// `'2024-01-01'`, `'1'` is `1`), a list's values in any order (the catalog keeps the
+/// written order; the partition holds the same rows). `None` for text that is not a
+/// bound.
+pub fn canonical_partition_bound(text: &str) -> Option<String> {
+    let parsed = pg_query::parse(&format!("CREATE TABLE x PARTITION OF y {text}"), 0).ok()?;
+    let [raw] = parsed.protobuf.stmts.as_slice() else {
+        return None;
+    };
+    let NodeEnum::CreateStmt(create) = raw.stmt.as_ref()?.node.as_ref()? else {
+        return None;
+    };
+    let bound = create.partbound.as_ref()?;
+    if bound.is_default {
+        return Some("default".into());
+    }
+    let mut canon = Canon::new(None);
+    let mut values = |nodes: &[Node]| -> Option<Vec<String>> {
+        nodes
+            .iter()
+            .map(|n| {
+                let mut out = String::new();
+                canon.node(n, &mut out)?;
+                Some(out)
+            })
+            .collect()
+    };
+    Some(match bound.strategy.as_str() {
+        "r" => format!(
+            "from({}) to({})",
+            values(&bound.lowerdatums)?.join(", "),
+            values(&bound.upperdatums)?.join(", ")
+        ),
+        "l" => {
+            let mut list = values(&bound.listdatums)?;
+            list.sort();
+            list.dedup();
+            format!("in({})", list.join(", "))
+        }
+        _ => format!("hash({}, {})", bound.modulus, bound.remainder),
+    })
+}
+
 /// Deeper than any expression written by hand; the parser's own limit bounds the rest.
 const MAX_DEPTH: usize = 1000;
 
@@ -203,6 +249,12 @@ fn normal_value(value: &str) -> String {
     if time(value) {
         return format!("{value}:00");
     }
+    // A date and time with another UTC offset: the same instant in UTC (the catalog
+    // prints a `timestamptz` in the server's time zone, pg_dump in the dumping
+    // session's), then as below.
+    if let Some(utc) = in_utc(value) {
+        return normal_value(&utc);
+    }
     // A date and time: seconds written out, a UTC offset of `+00` left out, and a
     // midnight as the date alone (`'2024-01-01'` and `'2024-01-01 00:00:00+00'`).
     if value.len() >= 10
@@ -225,6 +277,29 @@ fn normal_value(value: &str) -> String {
         };
     }
     value.to_string()
+}
+
+/// A date, a time and a UTC offset other than `+00` (`+01`, `-05:30`), as PostgreSQL
+/// prints a `timestamptz`, as the same instant in UTC: `'2022-06-01 01:00:00+01'` is
+/// `'2022-06-01 00:00:00+00'`. `None` for anything else.
+fn in_utc(value: &str) -> Option<String> {
+    let split = value.rfind(['+', '-']).filter(|&i| i > 10)?;
+    let offset = &value[split..];
+    if offset == "+00" || offset == "-00" {
+        return None;
+    }
+    let parsed = chrono::DateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S%.f%#z").ok()?;
+    let utc = parsed
+        .naive_utc()
+        .format("%Y-%m-%d %H:%M:%S%.f")
+        .to_string();
+    // chrono writes a fraction in whole milliseconds (`.500`); the server does not.
+    let utc = match utc.split_once('.') {
+        Some((whole, fraction)) if fraction.trim_end_matches('0').is_empty() => whole.to_string(),
+        Some((whole, fraction)) => format!("{whole}.{}", fraction.trim_end_matches('0')),
+        None => utc,
+    };
+    Some(format!("{utc}+00"))
 }
 
 /// JSON as `jsonb` prints it: `", "` and `": "` between items, object keys in
@@ -980,6 +1055,15 @@ mod tests {
             "'2024-01-01 00:00:00+00'::timestamp with time zone",
         );
         same(
+            "'2022-06-01 01:00:00+01'",
+            "'2022-06-01 00:00:00+00'::timestamp with time zone",
+        );
+        same(
+            "'2022-06-01 00:30:00-05:30'",
+            "'2022-06-01 06:00:00+00'::timestamp with time zone",
+        );
+        same("'2022-06-01 00:00:00.5+02'", "'2022-05-31 22:00:00.5+00'");
+        same(
             "'2020-01-01 10:00'",
             "'2020-01-01 10:00:00'::timestamp without time zone",
         );
@@ -1024,10 +1108,40 @@ mod tests {
         );
         differ("'{\"a\": 1}'", "'{\"a\": 2}'");
         differ("'2024-01-01 10:00'", "'2024-01-01 11:00'");
+        differ("'2024-01-01 10:00:00+01'", "'2024-01-01 10:00:00+00'");
         // Text that only looks like a date or a time is left alone, whatever it holds.
         assert!(c("'2024-01-0é日本'").is_some());
         assert!(c("'1é:00'").is_some());
         differ("'10:30'", "'10:00:30'");
+    }
+
+    #[test]
+    fn partition_bounds_as_written_and_as_stored() {
+        use super::canonical_partition_bound as b;
+        let same = |a: &str, c: &str| {
+            assert_eq!(b(a), b(c), "{a}  vs  {c}");
+            assert!(b(a).is_some(), "{a}");
+        };
+        same(
+            "FOR VALUES FROM ('2024-01-01') TO (MAXVALUE)",
+            "FOR VALUES FROM ('2024-01-01 00:00:00+00') TO (MAXVALUE)",
+        );
+        same("FOR VALUES IN (3, 1, 2)", "FOR VALUES IN ('1', 2, 3)");
+        same(
+            "FOR VALUES WITH (MODULUS 4, REMAINDER 1)",
+            "FOR VALUES WITH (modulus 4, remainder 1)",
+        );
+        same("DEFAULT", "DEFAULT");
+        assert_ne!(b("FOR VALUES IN (1)"), b("FOR VALUES IN (2)"));
+        assert_ne!(
+            b("FOR VALUES FROM (1) TO (10)"),
+            b("FOR VALUES FROM (1) TO (20)")
+        );
+        assert_ne!(
+            b("FOR VALUES FROM (MINVALUE) TO (1)"),
+            b("FOR VALUES FROM (0) TO (1)")
+        );
+        assert_eq!(b("FOR VALUES"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod renames;
 mod tables;
 mod types;
 
-pub use canonical::{canonical_expression, canonical_expression_in};
+pub use canonical::{canonical_expression, canonical_expression_in, canonical_partition_bound};
 use expressions::*;
 pub use expressions::{
     function_calls, key_terms, length_limited_columns, mentions_column, not_null_columns,

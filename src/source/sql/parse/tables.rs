@@ -13,6 +13,7 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
         if_not_exists: s.if_not_exists,
         partition_of: None,
         default_partition: false,
+        partition_bound: None,
         partition_key: None,
         inherits: Vec::new(),
         like: Vec::new(),
@@ -33,6 +34,7 @@ pub(super) fn create_table(s: &protobuf::CreateStmt, foreign: bool) -> CreateTab
     if let Some(bound) = &s.partbound {
         table.partition_of = parents.into_iter().next();
         table.default_partition = bound.is_default;
+        table.partition_bound = Some(partition_bound_sql(bound));
     } else {
         table.inherits = parents;
     }
@@ -94,6 +96,7 @@ fn table_from_query(
         if_not_exists,
         partition_of: None,
         default_partition: false,
+        partition_bound: None,
         partition_key: None,
         inherits: Vec::new(),
         like: Vec::new(),
@@ -594,6 +597,11 @@ pub(super) fn table_action(cmd: &protobuf::AlterTableCmd) -> TableAction {
                     .as_ref()
                     .map(partition_bound)
                     .unwrap_or(PartitionBound::Hash),
+                bound_sql: p
+                    .bound
+                    .as_ref()
+                    .map(partition_bound_sql)
+                    .unwrap_or_default(),
             },
             None => TableAction::Other,
         },
@@ -712,6 +720,27 @@ fn partition_key(spec: &protobuf::PartitionSpec) -> Option<crate::model::Partiti
         })
         .collect();
     Some(crate::model::PartitionKey { strategy, columns })
+}
+
+/// A partition's bound as SQL: `FOR VALUES FROM (…) TO (…)`, `FOR VALUES IN (…)`,
+/// `FOR VALUES WITH (MODULUS m, REMAINDER r)` or `DEFAULT`.
+pub(super) fn partition_bound_sql(b: &protobuf::PartitionBoundSpec) -> String {
+    if b.is_default {
+        return "DEFAULT".into();
+    }
+    let values = |nodes: &[Node]| nodes.iter().map(expr_sql).collect::<Vec<_>>().join(", ");
+    match b.strategy.as_str() {
+        "r" => format!(
+            "FOR VALUES FROM ({}) TO ({})",
+            values(&b.lowerdatums),
+            values(&b.upperdatums)
+        ),
+        "l" => format!("FOR VALUES IN ({})", values(&b.listdatums)),
+        _ => format!(
+            "FOR VALUES WITH (MODULUS {}, REMAINDER {})",
+            b.modulus, b.remainder
+        ),
+    }
 }
 
 /// `FOR VALUES ...` / `DEFAULT` of `ATTACH PARTITION`.

@@ -51,6 +51,7 @@ impl Replayer {
                 .ok_or_else(|| format!("parent table {parent} does not exist"))?;
             table.partition_of = Some(parent.clone());
             table.default_partition = ct.default_partition;
+            table.partition_bound = ct.partition_bound.clone();
             sources.push(parent);
         }
         for parent in &ct.inherits {
@@ -482,7 +483,11 @@ impl Replayer {
                     s.owned_by.as_ref() != Some(&(name.clone(), Name::from(column.as_str())))
                 });
             }
-            TableAction::AttachPartition { partition, bound } => {
+            TableAction::AttachPartition {
+                partition,
+                bound,
+                bound_sql,
+            } => {
                 let child = self
                     .resolve_table(partition)
                     .ok_or_else(|| format!("partition {partition} does not exist"))?;
@@ -490,6 +495,7 @@ impl Replayer {
                 let t = self.table_mut(&child)?;
                 t.partition_of = Some(name.clone());
                 t.default_partition = matches!(bound, PartitionBound::Default);
+                t.partition_bound = Some(bound_sql.clone());
                 self.db.note_partition(&child, name);
                 self.partition_gets_indexes(name, &child);
             }
@@ -500,6 +506,7 @@ impl Replayer {
                 let t = self.table_mut(&child)?;
                 t.partition_of = None;
                 t.default_partition = false;
+                t.partition_bound = None;
             }
             TableAction::RowSecurity(on) => self.table_mut(name)?.row_security = *on,
             TableAction::ForceRowSecurity(on) => self.table_mut(name)?.force_row_security = *on,
