@@ -79,6 +79,7 @@ const FIXED: &[&str] = &[
 fn mutations() -> Vec<Mutation> {
     vec![
         m("column type", "ALTER TABLE orders ALTER COLUMN note TYPE varchar(10);", &["table public.orders column note type"]),
+        m("type of a column a view reads", "DROP VIEW order_totals; ALTER TABLE orders ALTER COLUMN id TYPE bigint; CREATE VIEW order_totals AS SELECT id, total FROM orders;", &["table public.orders column id type"]),
         m("column not null", "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;", &["table public.orders column note not_null"]),
         m("column default changed", "ALTER TABLE orders ALTER COLUMN total SET DEFAULT 1;", &["table public.orders column total default"]),
         m("column default dropped", "ALTER TABLE orders ALTER COLUMN created_at DROP DEFAULT;", &["table public.orders column created_at default"]),

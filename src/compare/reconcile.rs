@@ -184,6 +184,7 @@ pub fn plan(
         rebuilt_foreign_keys,
         renamed_columns,
         replaced_views: BTreeSet::new(),
+        views_around: BTreeSet::new(),
         changed_view_queries: changes
             .iter()
             .filter_map(|c| match c {
@@ -194,6 +195,7 @@ pub fn plan(
             })
             .collect(),
     };
+    w.views_around_column_types(changes);
     for change in changes {
         w.change(change, have_is_left);
     }
@@ -223,6 +225,9 @@ struct Writer<'a> {
     replaced_views: BTreeSet<String>,
     /// Views whose query differs.
     changed_view_queries: BTreeSet<String>,
+    /// Views dropped before a column they read changes type and created again after
+    /// (`views_around_column_types`): nothing else is written for them.
+    views_around: BTreeSet<String>,
 }
 
 /// An object of the model, found by its object string (`table public.orders`).
@@ -785,6 +790,9 @@ impl<'a> Writer<'a> {
     // ---------- objects and members only "have" has ----------
 
     fn drop(&mut self, object: &str, member: &str, path: &str) {
+        if self.views_around.contains(object) {
+            return;
+        }
         if member.is_empty() {
             let (phase, sql) = match find(self.have, object) {
                 Some(Object::Schema(s)) => (
@@ -983,6 +991,10 @@ impl<'a> Writer<'a> {
         want: &str,
         path: &str,
     ) {
+        if self.views_around.contains(object) {
+            // Created again as "want" has it.
+            return;
+        }
         match object_kind(object) {
             "table" => {}
             "enum" => return self.enum_values(object, path),
@@ -1035,7 +1047,7 @@ impl<'a> Writer<'a> {
     /// differ, else a drop and create in one transaction (which fails, changing
     /// nothing, if other views depend on it).
     fn replace_view(&mut self, object: &str, path: &str) {
-        if !self.replaced_views.insert(object.to_string()) {
+        if self.views_around.contains(object) || !self.replaced_views.insert(object.to_string()) {
             return;
         }
         let (Some(Object::View(h)), Some(Object::View(w))) =
@@ -1087,6 +1099,86 @@ impl<'a> Writer<'a> {
             format!("BEGIN;\nDROP VIEW {};\n{create}\nCOMMIT;", h.name.sql())
         };
         self.step(phase::VIEW, path, sql);
+    }
+
+    /// PostgreSQL refuses to change the type or collation of a column a view reads
+    /// ("cannot alter type of a column used by a view or rule"): such views, and the
+    /// views that read them, are dropped first (dependents first) and created again
+    /// at the end as "want" has them (a view "want" lacks is only dropped). A view is
+    /// found by its query naming the table and the column, so one that only seems to
+    /// read it is recreated too, which changes nothing.
+    fn views_around_column_types(&mut self, changes: &[Change]) {
+        let mut reads: Vec<(String, String)> = Vec::new();
+        for c in changes {
+            let Change::Changed(d) = c else { continue };
+            if d.key.member_kind() == "column"
+                && matches!(d.key.property.as_str(), "type" | "collation")
+            {
+                if let Some(t) = table(self.have, &d.key.object) {
+                    reads.push((
+                        t.name.name.to_string(),
+                        member_name(&d.key.member).to_string(),
+                    ));
+                }
+            }
+        }
+        if reads.is_empty() {
+            return;
+        }
+        let mentions = |v: &View, name: &str| v.query.as_deref().is_some_and(|q| q.contains(name));
+        let mut found: Vec<&View> = self
+            .have
+            .views
+            .values()
+            .filter(|v| reads.iter().any(|(t, c)| mentions(v, t) && mentions(v, c)))
+            .collect();
+        let mut i = 0;
+        while i < found.len() {
+            let name = found[i].name.name.to_string();
+            for v in self.have.views.values() {
+                if mentions(v, &name) && !found.iter().any(|f| f.name == v.name) {
+                    found.push(v);
+                }
+            }
+            i += 1;
+        }
+        let object = |v: &View| {
+            format!(
+                "{} {}",
+                if v.materialized {
+                    "materialized view"
+                } else {
+                    "view"
+                },
+                v.name
+            )
+        };
+        for v in found.iter().rev() {
+            let path = object(v);
+            self.views_around.insert(path.clone());
+            let sql = format!(
+                "DROP {}VIEW {};",
+                if v.materialized { "MATERIALIZED " } else { "" },
+                v.name.sql()
+            );
+            self.step(phase::DROP_VIEW, &path, sql);
+        }
+        for v in found {
+            let path = object(v);
+            let Some(Object::View(want)) = find(self.want, &path) else {
+                continue;
+            };
+            match view_sql(want) {
+                Some(sql) => self.step(phase::VIEW, &path, sql),
+                None => self.skip(&path, "its query was not read, so it cannot be written"),
+            }
+            if want.materialized && !want.unique_indexes.is_empty() {
+                self.skip(
+                    &format!("{path} unique_indexes"),
+                    "a materialized view's indexes are compared by name only: create them as the migrations do",
+                );
+            }
+        }
     }
 
     fn table_property(&mut self, h: &Table, w: &Table, property: &str, path: &str) {

@@ -299,11 +299,14 @@ pub(super) fn figure_colname(node: &Node) -> (String, u8) {
 /// The names a select list entry prints with.
 #[derive(Clone, Copy)]
 pub(super) enum Names<'a> {
-    /// The view's own column names, first to last (the rest: their own).
+    /// Names a column list gives (`WITH c (a, b) AS …`), first to last (the rest:
+    /// their own).
     Given(&'a [String]),
     /// Each entry's `AS` name or the name PostgreSQL figures.
     Own,
-    /// Not printed: a later branch of a set operation.
+    /// Not printed: the view's own select list (its columns are compared apart), a
+    /// later branch of a set operation (printed with the first branch's names), a
+    /// subquery in an expression (its names are never seen).
     Hidden,
 }
 
