@@ -149,15 +149,7 @@ pub fn facts(db: &Database, options: &Options) -> BTreeMap<Key, Fact> {
         );
     }
     for v in db.views.values() {
-        let o = format!(
-            "{} {}",
-            if v.materialized {
-                "materialized view"
-            } else {
-                "view"
-            },
-            v.name
-        );
+        let o = view_object(v);
         let l = v.location.as_ref();
         f.put(&o, "", "exists", "present", l);
         f.put(&o, "", "columns", &names(&v.columns), l);
@@ -206,6 +198,16 @@ fn names<T: std::fmt::Display>(list: &[T]) -> String {
 }
 
 /// An optional text: itself, or `(none)`.
+/// A view's object string: `view public.v`, `materialized view public.m`.
+pub fn view_object(v: &crate::model::View) -> String {
+    let kind = if v.materialized {
+        "materialized view"
+    } else {
+        "view"
+    };
+    format!("{kind} {}", v.name)
+}
+
 /// The value of a fact one side could not read (a view's query it did not decode):
 /// never a difference; `dblint diff` lists it as not compared.
 pub const NOT_READ: &str = "(not read)";
@@ -217,13 +219,11 @@ fn view_query(db: &Database, query: &str) -> String {
     if query.len() > LONGEST_CANONICAL {
         return query.to_string();
     }
-    let relations = |schema: Option<&str>, name: &str| -> Option<Vec<String>> {
-        let q = crate::model::QualifiedName::new(schema.unwrap_or("public"), name);
-        if let Some(t) = db.tables.get(&q) {
-            return Some(t.columns.iter().map(|c| c.name.to_string()).collect());
-        }
-        let v = db.views.get(&q)?;
-        Some(v.columns.iter().map(|c| c.to_string()).collect())
+    let relations = |schema: Option<&str>, name: &str| {
+        db.relation_columns(&crate::model::QualifiedName::new(
+            schema.unwrap_or("public"),
+            name,
+        ))
     };
     crate::source::sql::parse::canonical_query(query, &relations)
         .unwrap_or_else(|| query.to_string())

@@ -20,7 +20,7 @@
 //! Nothing here runs anything; `commands::diff` reviews the script with the migration
 //! rules before printing it.
 
-use super::facts::{member_kind, member_name};
+use super::facts::{member_kind, member_name, view_object};
 use super::{object_kind, Change};
 use crate::model::{
     quote_ident, Column, Database, EnumType, FkAction, ForeignKey, Identity, Index, IndexRole,
@@ -301,6 +301,12 @@ fn view_sql(v: &View) -> Option<String> {
             (true, false) => " WITH NO DATA",
         }
     ))
+}
+
+/// `DROP [MATERIALIZED] VIEW name`.
+fn drop_view_sql(v: &View) -> String {
+    let kind = if v.materialized { "MATERIALIZED " } else { "" };
+    format!("DROP {kind}VIEW {};", v.name.sql())
 }
 
 /// A string as an SQL literal.
@@ -823,14 +829,7 @@ impl<'a> Writer<'a> {
                         format!("DROP SEQUENCE IF EXISTS {};", s.name.sql()),
                     )
                 }
-                Some(Object::View(v)) => (
-                    phase::DROP_VIEW,
-                    format!(
-                        "DROP {}VIEW {};",
-                        if v.materialized { "MATERIALIZED " } else { "" },
-                        v.name.sql()
-                    ),
-                ),
+                Some(Object::View(v)) => (phase::DROP_VIEW, drop_view_sql(v)),
                 None => return self.skip(path, "not found in the model"),
             };
             return self.drop_step(phase, path, sql);
@@ -1142,29 +1141,13 @@ impl<'a> Writer<'a> {
             }
             i += 1;
         }
-        let object = |v: &View| {
-            format!(
-                "{} {}",
-                if v.materialized {
-                    "materialized view"
-                } else {
-                    "view"
-                },
-                v.name
-            )
-        };
         for v in found.iter().rev() {
-            let path = object(v);
+            let path = view_object(v);
             self.views_around.insert(path.clone());
-            let sql = format!(
-                "DROP {}VIEW {};",
-                if v.materialized { "MATERIALIZED " } else { "" },
-                v.name.sql()
-            );
-            self.step(phase::DROP_VIEW, &path, sql);
+            self.step(phase::DROP_VIEW, &path, drop_view_sql(v));
         }
         for v in found {
-            let path = object(v);
+            let path = view_object(v);
             let Some(Object::View(want)) = find(self.want, &path) else {
                 continue;
             };

@@ -123,6 +123,15 @@ impl Database {
         }
     }
 
+    /// The column names of table or view `name`, in order; `None` when it holds neither.
+    pub fn relation_columns(&self, name: &QualifiedName) -> Option<Vec<String>> {
+        if let Some(t) = self.tables.get(name) {
+            return Some(t.columns.iter().map(|c| c.name.to_string()).collect());
+        }
+        let v = self.views.get(name)?;
+        Some(v.columns.iter().map(|c| c.to_string()).collect())
+    }
+
     pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
         self.tables.get(name)
     }

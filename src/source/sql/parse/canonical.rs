@@ -135,7 +135,7 @@ pub(super) struct Canon<'t> {
     pub(super) query: Option<super::query::QueryContext<'t>>,
 }
 
-fn string_of(node: &Node) -> Option<&str> {
+pub(super) fn string_of(node: &Node) -> Option<&str> {
     match node.node.as_ref()? {
         NodeEnum::String(s) => Some(&s.sval),
         _ => None,

@@ -26,7 +26,7 @@
 //! relation the model does not hold, window clauses) it keeps as written, so such a
 //! query compares equal only when both sides spell it alike.
 
-use super::canonical::Canon;
+use super::canonical::{string_of, Canon};
 use pg_query::protobuf::{self, JoinType, SetOperation, SortByDir, SortByNulls, SubLinkType};
 use pg_query::{Node, NodeEnum};
 
@@ -166,13 +166,6 @@ pub fn rename_in_query(
 
 /// Deeper than a view's query goes by hand.
 const MAX_QUERY_DEPTH: usize = 100;
-
-fn string_of(node: &Node) -> Option<&str> {
-    match node.node.as_ref()? {
-        NodeEnum::String(s) => Some(&s.sval),
-        _ => None,
-    }
-}
 
 fn strings(nodes: &[Node]) -> Vec<String> {
     nodes
@@ -521,12 +514,14 @@ impl QueryContext<'_> {
         {
             visit(self, side, depth + 1)?;
         }
-        let mut subqueries = Vec::new();
-        for f in s.from_clause.iter_mut() {
-            from_subqueries(f, &mut subqueries);
-        }
-        for q in subqueries {
-            visit(self, q, depth + 1)?;
+        for leaf in from_parts(&mut s.from_clause).0 {
+            if let Some(NodeEnum::RangeSubselect(r)) = leaf.node.as_mut() {
+                if let Some(NodeEnum::SelectStmt(q)) =
+                    r.subquery.as_deref_mut().and_then(|q| q.node.as_mut())
+                {
+                    visit(self, q, depth + 1)?;
+                }
+            }
         }
         Some(ctes_before)
     }
@@ -570,26 +565,26 @@ impl QueryContext<'_> {
         // The scope as it is before the rename: a column is found by its old name.
         let scope = self.scope_of(&s.from_clause)?;
         if let QueryRename::Relation { schema, old, new } = what {
-            for f in s.from_clause.iter_mut() {
-                let ctes = &self.ctes;
-                each_range_var(f, &mut |r| {
-                    let named = if r.schemaname.is_empty() {
-                        "public"
-                    } else {
-                        &r.schemaname
-                    };
-                    let cte = r.schemaname.is_empty() && ctes.iter().any(|(n, _)| *n == r.relname);
-                    if !cte && named == schema && r.relname == old {
-                        if r.alias.is_none() {
-                            r.alias = Some(protobuf::Alias {
-                                aliasname: old.to_string(),
-                                colnames: Vec::new(),
-                            });
-                        }
-                        r.relname = new.to_string();
-                        changed.set(true);
+            for leaf in from_parts(&mut s.from_clause).0 {
+                let Some(NodeEnum::RangeVar(r)) = leaf.node.as_mut() else {
+                    continue;
+                };
+                let named = if r.schemaname.is_empty() {
+                    "public"
+                } else {
+                    &r.schemaname
+                };
+                let cte = r.schemaname.is_empty() && self.ctes.iter().any(|(n, _)| *n == r.relname);
+                if !cte && named == schema && r.relname == old {
+                    if r.alias.is_none() {
+                        r.alias = Some(protobuf::Alias {
+                            aliasname: old.to_string(),
+                            colnames: Vec::new(),
+                        });
                     }
-                });
+                    r.relname = new.to_string();
+                    changed.set(true);
+                }
             }
         }
         self.scopes.push(scope);
@@ -612,9 +607,7 @@ impl QueryContext<'_> {
         nodes.extend(s.having_clause.as_deref_mut());
         nodes.extend(s.group_clause.iter_mut());
         nodes.extend(s.sort_clause.iter_mut());
-        for f in s.from_clause.iter_mut() {
-            join_quals(f, &mut nodes);
-        }
+        nodes.extend(from_parts(&mut s.from_clause).1);
         let done = self.expression_queries(
             nodes,
             &mut |ctx, n| {
@@ -814,60 +807,39 @@ fn reattach_subqueries(node: &mut Node, taken: Vec<Node>) {
     );
 }
 
-/// The subqueries of a `FROM` entry (through its joins).
-fn from_subqueries<'a>(node: &'a mut Node, out: &mut Vec<&'a mut protobuf::SelectStmt>) {
-    match node.node.as_mut() {
-        Some(NodeEnum::RangeSubselect(r)) => {
-            if let Some(NodeEnum::SelectStmt(q)) =
-                r.subquery.as_deref_mut().and_then(|q| q.node.as_mut())
-            {
-                out.push(q);
-            }
-        }
-        Some(NodeEnum::JoinExpr(j)) => {
-            let j = &mut **j;
-            if let Some(l) = j.larg.as_deref_mut() {
-                from_subqueries(l, out);
-            }
-            if let Some(r) = j.rarg.as_deref_mut() {
-                from_subqueries(r, out);
-            }
-        }
-        _ => {}
+/// The parts of a `FROM` entry, through its joins: the relations, subqueries and
+/// functions it joins (`leaves`) and the joins' `ON` conditions (`quals`).
+fn join_tree<'a>(
+    node: &'a mut Node,
+    leaves: &mut Vec<&'a mut Node>,
+    quals: &mut Vec<&'a mut Node>,
+) {
+    if !matches!(node.node, Some(NodeEnum::JoinExpr(_))) {
+        leaves.push(node);
+        return;
+    }
+    let Some(NodeEnum::JoinExpr(j)) = node.node.as_mut() else {
+        return;
+    };
+    let j = &mut **j;
+    if let Some(l) = j.larg.as_deref_mut() {
+        join_tree(l, leaves, quals);
+    }
+    if let Some(r) = j.rarg.as_deref_mut() {
+        join_tree(r, leaves, quals);
+    }
+    if let Some(q) = j.quals.as_deref_mut() {
+        quals.push(q);
     }
 }
 
-/// The tables and views a `FROM` entry names (through its joins), to `each`.
-fn each_range_var(node: &mut Node, each: &mut dyn FnMut(&mut protobuf::RangeVar)) {
-    match node.node.as_mut() {
-        Some(NodeEnum::RangeVar(r)) => each(r),
-        Some(NodeEnum::JoinExpr(j)) => {
-            let j = &mut **j;
-            if let Some(l) = j.larg.as_deref_mut() {
-                each_range_var(l, each);
-            }
-            if let Some(r) = j.rarg.as_deref_mut() {
-                each_range_var(r, each);
-            }
-        }
-        _ => {}
+/// [`join_tree`] of every entry of a `FROM` list.
+fn from_parts(from: &mut [Node]) -> (Vec<&mut Node>, Vec<&mut Node>) {
+    let (mut leaves, mut quals) = (Vec::new(), Vec::new());
+    for f in from.iter_mut() {
+        join_tree(f, &mut leaves, &mut quals);
     }
-}
-
-/// The `ON` conditions of the joins in a `FROM` entry.
-fn join_quals<'a>(node: &'a mut Node, out: &mut Vec<&'a mut Node>) {
-    if let Some(NodeEnum::JoinExpr(j)) = node.node.as_mut() {
-        let j = &mut **j;
-        if let Some(l) = j.larg.as_deref_mut() {
-            join_quals(l, out);
-        }
-        if let Some(r) = j.rarg.as_deref_mut() {
-            join_quals(r, out);
-        }
-        if let Some(q) = j.quals.as_deref_mut() {
-            out.push(q);
-        }
-    }
+    (leaves, quals)
 }
 
 /// The first columns renamed by an alias's column list (`AS s (a, b)`).

@@ -271,13 +271,8 @@ impl Replayer {
     /// model's own rename: a column is found by its old name.
     fn rename_in_views(&mut self, what: QueryRename<'_>) {
         let db = &self.db;
-        let relations = |schema: Option<&str>, relation: &str| -> Option<Vec<String>> {
-            let q = QualifiedName::new(schema.unwrap_or("public"), relation);
-            if let Some(t) = db.tables.get(&q) {
-                return Some(t.columns.iter().map(|c| c.name.to_string()).collect());
-            }
-            let v = db.views.get(&q)?;
-            Some(v.columns.iter().map(|c| c.to_string()).collect())
+        let relations = |schema: Option<&str>, relation: &str| {
+            db.relation_columns(&QualifiedName::new(schema.unwrap_or("public"), relation))
         };
         let renamed: Vec<(QualifiedName, Option<String>)> = db
             .views

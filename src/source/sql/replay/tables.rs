@@ -264,18 +264,13 @@ impl Replayer {
         location: &Location,
     ) -> Result<(), ApplyError> {
         let name = self.new_name(name)?;
-        let relations = |schema: Option<&str>, relation: &str| -> Option<Vec<String>> {
+        // Found through the search path, as the server finds them.
+        let relations = |schema: Option<&str>, relation: &str| {
             let object = ObjectName {
                 schema: schema.map(Name::from),
                 name: Name::from(relation),
             };
-            if let Some(t) = self.resolve_table(&object) {
-                let t = self.db.tables.get(&t)?;
-                return Some(t.columns.iter().map(|c| c.name.to_string()).collect());
-            }
-            let v = self.resolve_in(&self.db.views, &object)?;
-            let v = self.db.views.get(&v)?;
-            Some(v.columns.iter().map(|c| c.to_string()).collect())
+            self.db.relation_columns(&self.find_table(&object)?)
         };
         // Decoding pg_query's tree recurses as deep as the query nests (`a || b || …`).
         let expanded = query.and_then(|q| {
