@@ -229,6 +229,41 @@ fn inspect_matches_lint_on_every_rule_fixture() {
     assert_no_problems("rule fixtures", problems);
 }
 
+/// Unnamed constraints: PostgreSQL names each one after its table, columns and kind,
+/// with a number while a constraint of that name exists anywhere in the schema
+/// (`ChooseConstraintName`). Replay keeps the names in use beside the model between
+/// statements; this sequence drops, renames and re-creates names between them, and
+/// within one `ALTER TABLE`, and the catalog must agree name for name.
+#[test]
+fn unnamed_constraints_are_named_as_postgresql_names_them() {
+    let sql = "CREATE SCHEMA app;
+CREATE TABLE app.a (id int PRIMARY KEY, x_y int CHECK (x_y > 0), z int, CHECK (x_y < z));
+CREATE TABLE app.a_x (y int CHECK (y > 0));
+CREATE INDEX a_x_y ON app.a_x (y);
+CREATE TABLE app.b (id int PRIMARY KEY, a_id int REFERENCES app.a, other int REFERENCES app.a);
+ALTER TABLE app.b ADD FOREIGN KEY (a_id) REFERENCES app.a;
+ALTER TABLE app.b ADD FOREIGN KEY (a_id) REFERENCES app.a, ADD UNIQUE (other);
+ALTER TABLE app.a ADD CHECK (z > 0), DROP CONSTRAINT a_x_y_check, ADD CHECK (x_y > 1);
+ALTER TABLE app.a_x ADD CHECK (y < 10);
+ALTER TABLE app.b RENAME CONSTRAINT b_a_id_fkey TO b_renamed;
+CREATE TABLE app.b2 (a_id int REFERENCES app.a);
+ALTER TABLE app.b ADD FOREIGN KEY (a_id) REFERENCES app.a;
+DROP TABLE app.a_x;
+CREATE TABLE app.a_x (y int CHECK (y > 0));
+CREATE TABLE a (x_y int CHECK (x_y > 0));
+COMMENT ON TABLE app.a IS 'kept';
+ALTER TABLE app.a_x ADD CHECK (y > 1);
+";
+    let path = std::env::temp_dir().join(format!("dblint-names-{}.sql", std::process::id()));
+    std::fs::write(&path, sql).unwrap();
+    let result = parity("constraint_names", vec![path.clone()]);
+    std::fs::remove_file(&path).ok();
+    assert_no_problems(
+        "unnamed constraint names",
+        result.err().into_iter().collect(),
+    );
+}
+
 fn wide_schema(tables: usize) -> PathBuf {
     let mut sql = String::from("CREATE TABLE parent (id bigint PRIMARY KEY, email text UNIQUE);\n");
     for i in 0..tables {

@@ -97,11 +97,19 @@ impl Table {
 
     /// Names of every constraint on the table (they share one namespace per table).
     pub fn has_constraint(&self, name: &str) -> bool {
-        self.primary_key.iter().any(|k| k.name == name)
-            || self.unique_constraints.iter().any(|k| k.name == name)
-            || self.checks.iter().any(|c| c.name == name)
-            || self.foreign_keys.iter().any(|f| f.name == name)
-            || self.exclusions.iter().any(|e| e == name)
+        self.constraint_names().any(|n| n == name)
+    }
+
+    /// The names of the table's constraints: primary key, unique, CHECK, foreign key,
+    /// exclusion (a name may repeat across kinds only in a model PostgreSQL refuses).
+    pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
+        self.primary_key
+            .iter()
+            .chain(&self.unique_constraints)
+            .map(|k| k.name.as_str())
+            .chain(self.checks.iter().map(|c| c.name.as_str()))
+            .chain(self.foreign_keys.iter().map(|f| f.name.as_str()))
+            .chain(self.exclusions.iter().map(|e| e.as_str()))
     }
 }
 

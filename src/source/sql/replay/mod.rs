@@ -20,6 +20,9 @@ pub struct Replayer {
     /// in the set.
     attached_indexes:
         std::collections::BTreeMap<QualifiedName, std::collections::BTreeSet<QualifiedName>>,
+    /// The constraint names in use, for naming an unnamed constraint without a scan of
+    /// its schema ([`ConstraintNames`]).
+    constraint_names: ConstraintNames,
 }
 
 /// Why a statement could not be applied.
@@ -45,6 +48,7 @@ impl Replayer {
             db,
             search_path: vec!["public".into()],
             attached_indexes: Default::default(),
+            constraint_names: Default::default(),
         }
     }
 
@@ -129,6 +133,9 @@ impl Replayer {
             .filter(|t| t.schema.as_str() == TEMP_SCHEMA)
             .cloned()
             .collect();
+        if !temporary.is_empty() {
+            self.constraint_names = ConstraintNames::default();
+        }
         for t in &temporary {
             self.drop_table(t);
         }
@@ -144,6 +151,70 @@ impl Replayer {
     /// Apply one statement. `Ok` carries non-fatal notes (e.g. an FK to a table that
     /// is not in the input).
     pub fn apply(
+        &mut self,
+        statement: &Statement,
+        location: &Location,
+    ) -> Result<Vec<String>, ApplyError> {
+        let changes = self.constraints_changed_by(statement);
+        self.constraint_names.open(&self.db, changes);
+        let applied = self.apply_statement(statement, location);
+        self.constraint_names.close(&self.db);
+        applied
+    }
+
+    /// Which tables' constraints `statement` can change: none, only one (the table
+    /// `CREATE TABLE` makes, onto which inherited and partition constraints are copied,
+    /// or the table an `ALTER TABLE` adds only keys and foreign keys to, when it has no
+    /// partitions to receive them), or any.
+    fn constraints_changed_by(&self, statement: &Statement) -> Changes {
+        use super::statement::{ConstraintSpec as C, TableAction as A};
+        match statement {
+            Statement::CreateTable(ct) if ct.temporary => Changes::Any,
+            Statement::CreateTable(ct) => {
+                self.new_name(&ct.name).map_or(Changes::Any, Changes::One)
+            }
+            Statement::AlterTable { table, actions, .. }
+                if actions.iter().all(|a| {
+                    matches!(
+                        a,
+                        A::AddConstraint(C::ForeignKey(_) | C::PrimaryKey(_) | C::Unique(_))
+                    )
+                }) =>
+            {
+                self.resolve_table(table)
+                    .filter(|t| self.db.partitions(t).is_empty())
+                    .map_or(Changes::Any, Changes::One)
+            }
+            Statement::CreateSchema { .. }
+            | Statement::CreateView { .. }
+            | Statement::RefreshMatView { .. }
+            | Statement::CreateIndex(_)
+            | Statement::CreateEnum { .. }
+            | Statement::AlterEnumAddValue { .. }
+            | Statement::AlterEnumRenameValue { .. }
+            | Statement::CreateDomain { .. }
+            | Statement::AlterDomain { .. }
+            | Statement::CreateTrigger { .. }
+            | Statement::DropTrigger { .. }
+            | Statement::CreateSequence { .. }
+            | Statement::AlterSequence { .. }
+            | Statement::Comment { .. }
+            | Statement::CreatePolicy { .. }
+            | Statement::CreateFunction { .. }
+            | Statement::AlterFunction { .. }
+            | Statement::SetSearchPath(_)
+            | Statement::SetConfig { .. }
+            | Statement::Reindex { .. }
+            | Statement::Vacuum { .. }
+            | Statement::Cluster { .. }
+            | Statement::LockTable { .. }
+            | Statement::Truncate { .. }
+            | Statement::RowChange { .. } => Changes::None,
+            _ => Changes::Any,
+        }
+    }
+
+    fn apply_statement(
         &mut self,
         statement: &Statement,
         location: &Location,
@@ -500,26 +571,138 @@ impl Replayer {
     /// key): as [`Self::free_relation_name`], while a constraint of that name exists
     /// on any table of the schema (`ChooseConstraintName`).
     pub(super) fn free_constraint_name(
-        &self,
+        &mut self,
         schema: &Name,
         table: &str,
         columns: &[&str],
         label: &str,
     ) -> Name {
-        let taken = |n: &str| {
-            self.db
-                .tables
+        let db = &self.db;
+        let scan = |n: &str| {
+            db.tables
                 .range(QualifiedName::new(schema.clone(), "")..)
                 .take_while(|(q, _)| q.schema == *schema)
-                .any(|(_, t)| {
-                    t.primary_key.as_ref().is_some_and(|k| k.name == n)
-                        || t.unique_constraints.iter().any(|k| k.name == n)
-                        || t.checks.iter().any(|c| c.name == n)
-                        || t.foreign_keys.iter().any(|f| f.name == n)
-                        || t.exclusions.iter().any(|x| x == n)
-                })
+                .any(|(_, t)| t.has_constraint(n))
         };
-        free_name(table, columns, label, &taken)
+        let names = &mut self.constraint_names;
+        if !names.kept {
+            return free_name(table, columns, label, &scan);
+        }
+        names.build(db);
+        let name = free_name(table, columns, label, &|n| names.taken(db, schema, n));
+        debug_assert_eq!(
+            name,
+            free_name(table, columns, label, &scan),
+            "the constraint names kept beside the model are out of date"
+        );
+        name
+    }
+}
+
+/// What a statement may do to the constraints of tables ([`ConstraintNames`]).
+enum Changes {
+    None,
+    One(QualifiedName),
+    Any,
+}
+
+/// The names of the constraints of every table, by schema, with how many tables hold
+/// each, so that naming an unnamed constraint (`free_constraint_name`) does not scan
+/// the schema: a file of thousands of tables with unnamed foreign keys made replay
+/// quadratic (issue 23).
+///
+/// Kept only while replay goes through statements that change the constraints of no
+/// table or of one known table ([`Replayer::constraints_changed_by`]): that table is taken out of the
+/// counts while its statement runs (its names are read from the table itself) and put
+/// back after. Any other statement drops the counts; the next unnamed constraint
+/// builds them again from the model.
+#[derive(Default)]
+struct ConstraintNames {
+    /// (schema, constraint name) → number of tables other than `open` holding it;
+    /// `None` until needed, and after a statement that may change any table.
+    counts: Option<std::collections::HashMap<(Name, Name), u32>>,
+    /// The table the current statement may change, left out of `counts`.
+    open: Option<QualifiedName>,
+    /// Whether the current statement lets the counts be kept (`false`: it may change
+    /// any table, and names are found by a scan).
+    kept: bool,
+}
+
+impl ConstraintNames {
+    /// Before a statement that makes `changes`.
+    fn open(&mut self, db: &Database, changes: Changes) {
+        self.kept = !matches!(changes, Changes::Any);
+        let confined = match changes {
+            Changes::None | Changes::Any => None,
+            Changes::One(table) => Some(table),
+        };
+        if !self.kept {
+            self.counts = None;
+        }
+        if let (Some(counts), Some(table)) = (&mut self.counts, &confined) {
+            for name in db
+                .tables
+                .get(table)
+                .iter()
+                .flat_map(|t| t.constraint_names())
+            {
+                let key = (table.schema.clone(), Name::from(name));
+                if let Some(n) = counts.get_mut(&key) {
+                    *n -= 1;
+                    if *n == 0 {
+                        counts.remove(&key);
+                    }
+                }
+            }
+        }
+        self.open = confined;
+    }
+
+    /// After the statement (applied or not).
+    fn close(&mut self, db: &Database) {
+        if let (Some(table), Some(counts)) = (self.open.take(), &mut self.counts) {
+            if let Some(t) = db.tables.get(&table) {
+                for name in t.constraint_names() {
+                    *counts
+                        .entry((table.schema.clone(), Name::from(name)))
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+
+    /// Count every table's constraints but the open one's, unless counted already.
+    fn build(&mut self, db: &Database) {
+        if self.counts.is_some() {
+            return;
+        }
+        let mut counts = std::collections::HashMap::new();
+        for (q, t) in &db.tables {
+            if Some(q) == self.open.as_ref() {
+                continue;
+            }
+            for name in t.constraint_names() {
+                *counts
+                    .entry((q.schema.clone(), Name::from(name)))
+                    .or_default() += 1;
+            }
+        }
+        self.counts = Some(counts);
+    }
+
+    /// Whether a constraint of a table in `schema` is named `name` (after [`Self::build`]).
+    fn taken(&self, db: &Database, schema: &Name, name: &str) -> bool {
+        let counted = self
+            .counts
+            .as_ref()
+            .is_some_and(|c| c.contains_key(&(schema.clone(), Name::from(name))));
+        counted
+            || self
+                .open
+                .as_ref()
+                .filter(|t| t.schema == *schema)
+                .and_then(|t| db.tables.get(t))
+                .is_some_and(|t| t.has_constraint(name))
     }
 }
 
