@@ -7,9 +7,12 @@
 #    largest real files of ../shared/corpus: mean wall time (hyperfine), peak memory
 #    (GNU time) and the human report's time over the JSON report's;
 # 2. growth: dblint on 5,000 to 40,000 generated tables, time per 1,000 tables and how
-#    much each doubling costs over twice the time (1.00 = linear).
+#    much each doubling costs over twice the time (1.00 = linear);
+# 3. `dblint inspect` of the same catalog loaded into PostgreSQL (1,000 and 10,000
+#    tables) against the psql reference floor (`../shared/bench/catalog_ref.sql`), with
+#    scripts/bench-inspect.sh.
 #
-# Prints two Markdown tables (the README's "Benchmarks" section is made from them).
+# Prints three Markdown tables (the README's "Benchmarks" section is made from them).
 # squawk comes from PyPI (squawk-cli), run with --reporter json, as dblint is with
 # --format json.
 #
@@ -85,3 +88,8 @@ for n in $growth; do
   echo "| $n | $(( $(stat -c %s "$input") / 1024 )) KB | $(ms "$d") | $per | $grow | $((dm / 1024)) MB |"
   previous="$n $d"
 done
+
+# 3. inspect against the psql reference floor (scripts/bench-inspect.sh: the catalogs
+#    are loaded into the throwaway cluster once and kept for later runs).
+echo
+SIZES="${INSPECT_SIZES:-1000 10000}" RUNS="$runs" "$root/scripts/bench-inspect.sh"

@@ -925,6 +925,7 @@ fn diff_only_reads_each_database() {
             assert!(
                 [
                     "SELECT",
+                    "WITH",
                     "SET LOCAL",
                     "START TRANSACTION",
                     "BEGIN",
@@ -944,7 +945,7 @@ fn diff_only_reads_each_database() {
         selects.push(
             statements
                 .iter()
-                .filter(|s| s.trim_start().to_ascii_uppercase().starts_with("SELECT"))
+                .filter(|s| common::pg::is_query(s))
                 .count(),
         );
     }

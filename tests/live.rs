@@ -303,6 +303,7 @@ fn inspect_only_reads_and_runs_a_constant_number_of_queries() {
             let head = s.trim_start().to_ascii_uppercase();
             let allowed = [
                 "SELECT",
+                "WITH",
                 "SET LOCAL",
                 "START TRANSACTION",
                 "BEGIN",
@@ -328,7 +329,7 @@ fn inspect_only_reads_and_runs_a_constant_number_of_queries() {
         counts.push(
             statements
                 .iter()
-                .filter(|s| s.trim_start().to_ascii_uppercase().starts_with("SELECT"))
+                .filter(|s| common::pg::is_query(s))
                 .count(),
         );
     }

@@ -365,6 +365,17 @@ pub fn parity_summary(line: &str) {
 }
 
 /// Statements the server logged for one application name (log_statement = all).
+/// Whether a logged statement is a query: a `SELECT`, or a `WITH` whose parts are
+/// `SELECT`s (no data-modifying part).
+pub fn is_query(statement: &str) -> bool {
+    let head = statement.trim_start().to_ascii_uppercase();
+    head.starts_with("SELECT")
+        || (head.starts_with("WITH")
+            && !["INSERT ", "UPDATE ", "DELETE ", "MERGE "]
+                .iter()
+                .any(|w| head.contains(w)))
+}
+
 pub fn logged_statements(application: &str) -> Vec<String> {
     let log =
         std::env::var("DBLINT_TEST_PG_LOG").expect("DBLINT_TEST_PG_LOG (set by scripts/pg.sh)");
