@@ -326,6 +326,8 @@ fn files_config_and_flags() {
             2,
             "--statement-timeout",
         ),
+        Case::new("--jobs zero", &["inspect", "--jobs", "0"], 2, "--jobs"),
+        Case::new("--jobs above 4", &["inspect", "--jobs", "5"], 2, "--jobs"),
         Case::new(
             "--lock-timeout not a number",
             &["inspect", "--lock-timeout", "soon"],

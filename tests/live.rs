@@ -343,6 +343,86 @@ fn inspect_only_reads_and_runs_a_constant_number_of_queries() {
     );
 }
 
+/// `--jobs 3`: the columns and indexes queries run on two more sessions that import
+/// the main session's snapshot; each session is read-only, reads only, and the report
+/// is the one a single session gives, byte for byte.
+#[test]
+fn inspect_over_three_sessions_reads_one_snapshot() {
+    let db = fresh_db("jobs");
+    load(&db, &[wide_schema(20)]);
+    let mut outputs = Vec::new();
+    for jobs in ["1", "3"] {
+        let application = format!("dblint_jobs_{}_{jobs}", std::process::id());
+        let url = url_for(&db, &format!("application_name={application}"));
+        let run = dblint(&[
+            "inspect",
+            &url,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--jobs",
+            jobs,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        outputs.push(run.stdout);
+        let statements = logged_statements(&application);
+        let upper: Vec<String> = statements
+            .iter()
+            .map(|s| s.trim_start().to_ascii_uppercase())
+            .collect();
+        for s in &upper {
+            assert!(
+                [
+                    "SELECT",
+                    "WITH",
+                    "SET LOCAL",
+                    "SET TRANSACTION SNAPSHOT",
+                    "START TRANSACTION",
+                    "BEGIN",
+                    "ROLLBACK",
+                    "SAVEPOINT",
+                    "SHOW"
+                ]
+                .iter()
+                .any(|a| s.starts_with(a)),
+                "inspect --jobs {jobs} ran a statement that is not a read: {s}"
+            );
+        }
+        let count = |head: &str| upper.iter().filter(|s| s.starts_with(head)).count();
+        let sessions: usize = jobs.parse().unwrap();
+        assert_eq!(
+            upper.iter().filter(|s| s.contains("READ ONLY")).count(),
+            sessions,
+            "one read-only transaction per session: {statements:#?}"
+        );
+        assert_eq!(
+            count("SET TRANSACTION SNAPSHOT"),
+            sessions - 1,
+            "{statements:#?}"
+        );
+        assert_eq!(
+            upper
+                .iter()
+                .filter(|s| s.contains("PG_EXPORT_SNAPSHOT"))
+                .count(),
+            usize::from(sessions > 1)
+        );
+        assert_eq!(
+            statements
+                .iter()
+                .filter(|s| common::pg::is_query(s))
+                .count(),
+            dblint::source::catalog::queries::all(150000).len() + usize::from(sessions > 1),
+            "{statements:#?}"
+        );
+    }
+    assert_eq!(
+        outputs[0], outputs[1],
+        "--jobs 3 reported another schema than --jobs 1"
+    );
+}
+
 fn assert_no_password(run: &common::Run) {
     assert!(!run.stdout.contains(PASSWORD), "password in stdout");
     assert!(

@@ -534,7 +534,7 @@ fn read_side(
 ) -> std::result::Result<Side, String> {
     match source {
         Source::Database(info) => {
-            let read = crate::commands::inspect::read_live(info, limits, true)?;
+            let read = crate::commands::inspect::read_live(info, limits, true, None)?;
             let version = read
                 .database
                 .live

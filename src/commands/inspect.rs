@@ -68,7 +68,8 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
         if let Some(b) = &bar {
             b.set_message("reading the catalog");
         }
-        read_live(&info, limits, false).map(|r| Read::Database(Box::new(r.database), r.gaps))
+        read_live(&info, limits, false, args.jobs.map(|n| n as usize))
+            .map(|r| Read::Database(Box::new(r.database), r.gaps))
     };
     // The catalog is read: the watchdog stands down.
     crate::source::catalog::build::LAST_SENT_MS
@@ -157,10 +158,11 @@ pub(crate) fn read_live(
     info: &ConnInfo,
     limits: SessionLimits,
     for_diff: bool,
+    sessions: Option<usize>,
 ) -> std::result::Result<LiveRead, String> {
     let mut client = connect(info).map_err(|e| e.to_string())?;
     let mut tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
-    let server_info = server(&mut tx).map_err(|e| e.to_string())?;
+    let mut server_info = server(&mut tx).map_err(|e| e.to_string())?;
     let version = server_info.version;
     if version < 120000 {
         return Err(format!(
@@ -168,7 +170,33 @@ pub(crate) fn read_live(
             version / 10000
         ));
     }
-    let (mut db, gaps) = read_catalog(&mut tx, &server_info).map_err(|e| e.to_string())?;
+    let sessions = sessions.unwrap_or(if server_info.tables >= SHARED_READ_FROM_TABLES {
+        SHARED_READ_SESSIONS
+    } else {
+        1
+    });
+    let mut helpers = None;
+    if sessions > 1 {
+        match crate::source::catalog::build::export_snapshot(&mut tx) {
+            Ok(snapshot) => {
+                helpers = Some(crate::source::catalog::build::Helpers {
+                    info,
+                    limits,
+                    snapshot,
+                    sessions: sessions - 1,
+                })
+            }
+            // The failed statement ended the transaction's usefulness: read alone, in
+            // a new one.
+            Err(_) => {
+                let _ = tx.rollback();
+                tx = begin_read_only(&mut client, limits).map_err(|e| e.to_string())?;
+                server_info = server(&mut tx).map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    let (mut db, gaps) =
+        read_catalog(&mut tx, &server_info, helpers.as_ref()).map_err(|e| e.to_string())?;
     let (unmodelled, history) = if for_diff {
         (
             crate::source::catalog::build::unmodelled(&mut tx).map_err(|e| e.to_string())?,
@@ -196,6 +224,12 @@ pub(crate) fn read_live(
         history,
     })
 }
+
+/// From this many tables (the system's included), the catalog is read over
+/// [`SHARED_READ_SESSIONS`] sessions sharing one snapshot unless `--jobs` says
+/// otherwise; below, a second and third connection cost more than they save.
+const SHARED_READ_FROM_TABLES: i64 = 2_000;
+const SHARED_READ_SESSIONS: usize = 3;
 
 /// `--print-queries`: the catalog queries for this server's version.
 fn print_queries(info: &ConnInfo, limits: SessionLimits) -> std::result::Result<String, String> {

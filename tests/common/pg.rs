@@ -334,7 +334,8 @@ pub fn catalog_model(db: &str) -> dblint::model::Database {
     let mut tx =
         dblint::source::catalog::connect::begin_read_only(&mut client, Default::default()).unwrap();
     let server = dblint::source::catalog::build::server(&mut tx).unwrap();
-    let (live, gaps) = dblint::source::catalog::build::read_catalog(&mut tx, &server).unwrap();
+    let (live, gaps) =
+        dblint::source::catalog::build::read_catalog(&mut tx, &server, None).unwrap();
     assert_eq!(gaps, Default::default());
     live
 }

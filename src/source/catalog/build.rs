@@ -99,6 +99,9 @@ pub struct ServerInfo {
     /// The user's schemas, empty ones too (not `pg_catalog`, `information_schema`,
     /// `pg_toast*`, `pg_temp_*`, nor one an extension created).
     pub schemas: Vec<String>,
+    /// Tables, partitioned tables and foreign tables in the database, the system's
+    /// included (to decide how many sessions read the catalog).
+    pub tables: i64,
 }
 
 pub fn server(client: &mut impl GenericClient) -> Result<ServerInfo, CatalogError> {
@@ -113,7 +116,17 @@ pub fn server(client: &mut impl GenericClient) -> Result<ServerInfo, CatalogErro
         block_size: get(row, "block_size")?,
         locked_tables: get(row, "locked_tables")?,
         schemas: get(row, "schemas")?,
+        tables: get(row, "tables")?,
     })
+}
+
+/// Export this session's snapshot for [`Helpers`] ([`queries::EXPORT_SNAPSHOT`]).
+pub fn export_snapshot(client: &mut impl GenericClient) -> Result<String, CatalogError> {
+    let rows = query(client, queries::EXPORT_SNAPSHOT)?;
+    let row = rows
+        .first()
+        .ok_or_else(|| CatalogError("no snapshot exported".into()))?;
+    get(row, "snapshot")
 }
 
 /// Modifiers written in a `format_type` result: `character varying(255)` → [255].
@@ -243,11 +256,28 @@ impl ReadGaps {
     }
 }
 
+/// Sessions that read part of the catalog beside the main one, each in the main
+/// session's snapshot (exported with [`queries::EXPORT_SNAPSHOT`], imported with `SET
+/// TRANSACTION SNAPSHOT`, as `pg_dump --jobs` does): the result is the one consistent
+/// picture a single session would read, in less time on a large catalog.
+pub struct Helpers<'a> {
+    pub info: &'a crate::source::catalog::conninfo::ConnInfo,
+    pub limits: crate::source::catalog::connect::SessionLimits,
+    /// The id `pg_export_snapshot()` returned in the main session.
+    pub snapshot: String,
+    /// How many sessions besides the main one (1 or more).
+    pub sessions: usize,
+}
+
 /// Read the whole schema: one query per kind of object ([`queries::all`]). Each
-/// function below reads one query's rows by column name.
+/// function below reads one query's rows by column name. With `helpers`, the columns
+/// and indexes queries (the largest with the constraints one) run on the helper
+/// sessions while this one reads the tables and constraints; a helper session that
+/// cannot be opened leaves its queries to this one.
 pub fn read_catalog(
     client: &mut impl GenericClient,
     server: &ServerInfo,
+    helpers: Option<&Helpers>,
 ) -> Result<(Database, ReadGaps), CatalogError> {
     let mut reader = Reader {
         db: Database::default(),
@@ -262,10 +292,13 @@ pub fn read_catalog(
             .iter()
             .map(|s| crate::model::Name::from(s.as_str())),
     );
-    reader.tables(client)?;
-    reader.columns(client)?;
-    let keys = reader.constraints(client, server.version)?;
-    reader.indexes(client, server.version, &keys)?;
+    let locked = reader.locked.clone();
+    let [tables, columns, constraints, indexes] =
+        read_largest(client, server.version, &locked, helpers)?;
+    reader.tables(tables)?;
+    reader.columns(columns)?;
+    let keys = reader.constraints(constraints)?;
+    reader.indexes(indexes, &keys)?;
     reader.enums(client)?;
     reader.domains(client)?;
     reader.views(client)?;
@@ -275,6 +308,95 @@ pub fn read_catalog(
     reader.leave_out_locked();
     reader.db.shrink_to_fit();
     Ok((reader.db, reader.gaps))
+}
+
+/// The rows of the tables, columns, constraints and indexes queries, in that order:
+/// here, or (columns and indexes) on the helper sessions at the same time.
+fn read_largest(
+    client: &mut impl GenericClient,
+    version: i32,
+    locked: &[i64],
+    helpers: Option<&Helpers>,
+) -> Result<[Vec<Row>; 4], CatalogError> {
+    let sql = [
+        queries::tables(),
+        queries::columns(),
+        queries::constraints(version),
+        queries::indexes(version),
+    ];
+    let Some(helpers) = helpers.filter(|h| h.sessions > 0) else {
+        let mut rows = sql.iter().map(|q| query_around(client, q, locked));
+        let mut next = || rows.next().unwrap_or_else(|| Ok(Vec::new()));
+        return Ok([next()?, next()?, next()?, next()?]);
+    };
+    // Columns and indexes, shared out among the helpers.
+    let lent: Vec<usize> = vec![1, 3];
+    let groups: Vec<Vec<usize>> = (0..helpers.sessions.min(lent.len()))
+        .map(|h| {
+            lent.iter()
+                .copied()
+                .skip(h)
+                .step_by(helpers.sessions.min(lent.len()))
+                .collect()
+        })
+        .collect();
+    let mut out: [Option<Vec<Row>>; 4] = Default::default();
+    std::thread::scope(|scope| -> Result<(), CatalogError> {
+        let running: Vec<_> = groups
+            .iter()
+            .map(|group| {
+                let sql = &sql;
+                (
+                    group,
+                    scope.spawn(move || {
+                        helper_reads(helpers, group.iter().map(|&i| &sql[i]), locked)
+                    }),
+                )
+            })
+            .collect();
+        let mine = [0, 2];
+        for i in mine {
+            out[i] = Some(query_around(client, &sql[i], locked)?);
+        }
+        for (group, handle) in running {
+            match handle.join() {
+                Ok(Some(rows)) => {
+                    for (&i, rows) in group.iter().zip(rows?) {
+                        out[i] = Some(rows);
+                    }
+                }
+                // The session could not be opened: read its queries here.
+                Ok(None) => {
+                    for &i in group {
+                        out[i] = Some(query_around(client, &sql[i], locked)?);
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        Ok(())
+    })?;
+    let mut take = |i: usize| out[i].take().unwrap_or_default();
+    Ok([take(0), take(1), take(2), take(3)])
+}
+
+/// Run `sql` on a new session in the helpers' snapshot, then end it. `None` when the
+/// session cannot be opened or cannot take the snapshot (the caller reads instead);
+/// a query's error is the error.
+fn helper_reads<'q>(
+    helpers: &Helpers,
+    sql: impl Iterator<Item = &'q String>,
+    locked: &[i64],
+) -> Option<Result<Vec<Vec<Row>>, CatalogError>> {
+    use crate::source::catalog::connect;
+    let mut client = connect::connect(helpers.info).ok()?;
+    let mut tx =
+        connect::begin_read_only_in(&mut client, helpers.limits, Some(&helpers.snapshot)).ok()?;
+    let rows: Result<Vec<Vec<Row>>, CatalogError> =
+        sql.map(|q| query_around(&mut tx, q, locked)).collect();
+    // Nothing was written: end the transaction without committing anything.
+    let _ = tx.rollback();
+    Some(rows)
 }
 
 struct Reader {
@@ -317,9 +439,9 @@ impl Reader {
             .and_then(|n| self.db.tables.get_mut(n))
     }
 
-    fn tables(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
+    fn tables(&mut self, rows: Vec<Row>) -> Result<(), CatalogError> {
         let mut pending_parents: Vec<(i64, bool, Vec<i64>)> = Vec::new();
-        for row in query_around(client, &queries::tables(), &self.locked)? {
+        for row in rows {
             let oid: i64 = get(&row, "oid")?;
             let name =
                 QualifiedName::new(get::<String>(&row, "schema")?, get::<String>(&row, "name")?);
@@ -383,8 +505,8 @@ impl Reader {
         Ok(())
     }
 
-    fn columns(&mut self, client: &mut impl GenericClient) -> Result<(), CatalogError> {
-        for row in query_around(client, &queries::columns(), &self.locked)? {
+    fn columns(&mut self, rows: Vec<Row>) -> Result<(), CatalogError> {
+        for row in rows {
             let oid: i64 = get(&row, "table_oid")?;
             // format_type reads the server's caches, not the snapshot: NULL when the
             // type went away while inspect ran.
@@ -438,14 +560,10 @@ impl Reader {
         Ok(())
     }
 
-    fn constraints(
-        &mut self,
-        client: &mut impl GenericClient,
-        version: i32,
-    ) -> Result<KeyIndexes, CatalogError> {
+    fn constraints(&mut self, rows: Vec<Row>) -> Result<KeyIndexes, CatalogError> {
         // Constraint clones on partitions, and the indexes behind them, are the parent's.
         let mut keys = KeyIndexes::default();
-        for row in query_around(client, &queries::constraints(version), &self.locked)? {
+        for row in rows {
             let table_oid: i64 = get(&row, "table_oid")?;
             let Some(table_name) = self.by_oid.get(&table_oid).cloned() else {
                 continue;
@@ -537,13 +655,8 @@ impl Reader {
         Ok(keys)
     }
 
-    fn indexes(
-        &mut self,
-        client: &mut impl GenericClient,
-        version: i32,
-        keys: &KeyIndexes,
-    ) -> Result<(), CatalogError> {
-        for row in query_around(client, &queries::indexes(version), &self.locked)? {
+    fn indexes(&mut self, rows: Vec<Row>, keys: &KeyIndexes) -> Result<(), CatalogError> {
+        for row in rows {
             let table_oid: i64 = get(&row, "table_oid")?;
             let Some(table_name) = self.by_oid.get(&table_oid).cloned() else {
                 continue;

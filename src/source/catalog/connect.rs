@@ -460,6 +460,19 @@ pub fn begin_read_only(
     client: &mut Client,
     limits: SessionLimits,
 ) -> Result<postgres::Transaction<'_>, ConnectError> {
+    begin_read_only_in(client, limits, None)
+}
+
+/// [`begin_read_only`], in the snapshot another session exported
+/// (`pg_export_snapshot`) when `snapshot` names one: `SET TRANSACTION SNAPSHOT` is the
+/// transaction's first statement, so it sees exactly what that session sees. The id
+/// comes from the server; one that is not the hexadecimal-and-dashes form PostgreSQL
+/// gives is refused, not quoted.
+pub fn begin_read_only_in<'c>(
+    client: &'c mut Client,
+    limits: SessionLimits,
+    snapshot: Option<&str>,
+) -> Result<postgres::Transaction<'c>, ConnectError> {
     let mut tx = client
         .build_transaction()
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
@@ -471,6 +484,20 @@ pub fn begin_read_only(
                 super::build::server_message(&e)
             ))
         })?;
+    if let Some(id) = snapshot {
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(ConnectError(format!(
+                "the server exported a snapshot id of an unexpected form: {id:?}"
+            )));
+        }
+        tx.batch_execute(&format!("SET TRANSACTION SNAPSHOT '{id}'"))
+            .map_err(|e| {
+                ConnectError(format!(
+                    "cannot share the read-only snapshot: {}",
+                    super::build::server_message(&e)
+                ))
+            })?;
+    }
     let ms = |d: Duration| d.as_millis().clamp(1, MAX_TIMEOUT_MS);
     let statement = ms(limits.statement_timeout);
     let settings = format!(

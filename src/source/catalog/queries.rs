@@ -84,7 +84,15 @@ pub const SERVER: &str = "SELECT pg_catalog.current_setting('server_version_num'
                 AND l.mode OPERATOR(pg_catalog.=) 'AccessExclusiveLock'
                 AND l.database OPERATOR(pg_catalog.=) d.datid
                 AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()) AS locked_tables
+,
+        (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c
+          WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'f']::pg_catalog.\"char\"[]))::pg_catalog.int8 AS tables
  FROM pg_catalog.pg_stat_database d WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()";
+
+/// Export the snapshot of the main session, for the sessions that read beside it
+/// (`SET TRANSACTION SNAPSHOT`, as `pg_dump --jobs` does): PostgreSQL keeps it while
+/// the exporting transaction is open. Run only when more than one session reads.
+pub const EXPORT_SNAPSHOT: &str = "SELECT pg_catalog.pg_export_snapshot() AS snapshot";
 
 /// `true` when the table `oid` is in `$1`, the locked tables of [`SERVER`].
 fn locked(oid: &str) -> String {
