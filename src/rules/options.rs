@@ -187,8 +187,17 @@ impl RuleOptions {
     /// Whether `name` matches one of the option's `*`-glob patterns,
     /// case-insensitively (`*audit*`, `*_log`, `history`).
     pub fn name_matches(&self, spec: &OptionSpec, name: &str) -> bool {
-        let name = name.to_ascii_lowercase();
-        self.lowered(spec).iter().any(|p| wildcard_match(p, &name))
+        let patterns = self.lowered(spec);
+        if patterns.is_empty() {
+            return false;
+        }
+        // Lower-cased only when it has upper case (most names have none).
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        };
+        patterns.iter().any(|p| wildcard_match(p, &name))
     }
 }
 

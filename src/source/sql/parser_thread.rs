@@ -10,9 +10,12 @@
 //! 260 MB unoptimised: more than the main thread's 8 MB or a test thread's 2 MB. The
 //! stack is reserved, not used: only the pages a deep statement touches are allocated.
 //!
-//! Each thread that replays SQL gets one parsing thread, started on first use and
-//! ended when the replaying thread ends; parsed statements come back in batches, so
-//! the two threads wake each other once per batch, and parsing overlaps replay.
+//! Each thread that replays SQL gets up to [`PARSING_THREADS`] parsing threads, started
+//! on first use and ended when the replaying thread ends. Statements go out in batches,
+//! dealt round-robin to the parsing threads (a short file to the first only), and come
+//! back batch by batch in the same order, so the threads wake each other once per batch,
+//! parsing runs on several cores and overlaps replay, and at most [`BATCHES_AHEAD`]
+//! batches per thread wait for replay.
 
 use super::parse::parse_statement;
 use super::statement::Statement;
@@ -33,8 +36,15 @@ pub const PARSER_STACK: usize = if cfg!(debug_assertions) {
 const BATCH_STATEMENTS: usize = 32;
 const BATCH_BYTES: usize = 64 << 10;
 
-/// How many batches may wait for replay.
+/// How many batches may wait for replay, per parsing thread.
 const BATCHES_AHEAD: usize = 4;
+
+/// Parsing threads per replaying thread, at most (fewer on fewer cores). Parsing is
+/// most of replaying a large file.
+pub const PARSING_THREADS: usize = 2;
+
+/// A file of fewer batches than this goes to one parsing thread.
+const SHARED_FROM_BATCHES: usize = 8;
 
 /// What parsing one statement gave.
 pub type Parsed = Result<Vec<Statement>, String>;
@@ -49,19 +59,21 @@ pub struct Job {
 /// or the panic parsing raised.
 type Done = (String, Result<Option<Parsed>, Box<dyn Any + Send>>);
 
+/// Batches for one parsing thread, each answered by one reply, in order.
 struct Request {
-    jobs: Vec<Job>,
+    batches: Vec<Vec<Job>>,
     replies: SyncSender<Vec<Done>>,
 }
 
 thread_local! {
-    static PARSER: RefCell<Option<Sender<Request>>> = const { RefCell::new(None) };
+    static PARSERS: RefCell<Vec<Option<Sender<Request>>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Statements handed to the parsing thread, being parsed while this thread does
 /// something else (such as replaying the previous file).
 pub struct Pending {
-    replies: Option<Receiver<Vec<Done>>>,
+    /// One receiver per parsing thread used; batch `b` comes from `replies[b % len]`.
+    replies: Option<Vec<Receiver<Vec<Done>>>>,
     /// Statements parsed already, on this thread ([`parse_here`]).
     ready: Option<Vec<Done>>,
     count: usize,
@@ -71,7 +83,7 @@ pub struct Pending {
 pub fn submit(jobs: Vec<Job>) -> Pending {
     let count = jobs.len();
     Pending {
-        replies: send(jobs),
+        replies: Some(send(jobs)),
         ready: None,
         count,
     }
@@ -127,16 +139,24 @@ impl Pending {
             }
             return;
         }
-        let Some(replies) = self.replies else {
+        let Some(replies) = self.replies.filter(|r| !r.is_empty()) else {
             return;
         };
         let mut done = 0;
-        for (i, (sql, parsed)) in replies.iter().flatten().enumerate() {
-            match parsed {
-                Ok(parsed) => each(i, &sql, parsed),
-                Err(panic) => std::panic::resume_unwind(panic),
+        'batches: for b in 0.. {
+            let Ok(batch) = replies[b % replies.len()].recv() else {
+                break;
+            };
+            for (sql, parsed) in batch {
+                match parsed {
+                    Ok(parsed) => each(done, &sql, parsed),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+                done += 1;
             }
-            done += 1;
+            if done == self.count {
+                break 'batches;
+            }
         }
         assert_eq!(done, self.count, "the parsing thread stopped");
     }
@@ -155,33 +175,92 @@ impl Pending {
     }
 }
 
-/// Hand `jobs` to the parsing thread, starting it if needed; when no thread can be
-/// started, parse them here instead.
-fn send(jobs: Vec<Job>) -> Option<Receiver<Vec<Done>>> {
-    let (replies, receiver) = sync_channel(BATCHES_AHEAD);
-    let mut request = Request { jobs, replies };
-    PARSER.with(|parser| {
-        let mut parser = parser.borrow_mut();
-        for _attempt in 0..2 {
+/// Cut `jobs` into batches of [`BATCH_STATEMENTS`] statements or [`BATCH_BYTES`] bytes.
+fn batches(jobs: Vec<Job>) -> Vec<Vec<Job>> {
+    let mut out = Vec::new();
+    let mut batch = Vec::with_capacity(BATCH_STATEMENTS);
+    let mut bytes = 0;
+    for job in jobs {
+        bytes += job.sql.len();
+        batch.push(job);
+        if batch.len() == BATCH_STATEMENTS || bytes >= BATCH_BYTES {
+            out.push(std::mem::replace(
+                &mut batch,
+                Vec::with_capacity(BATCH_STATEMENTS),
+            ));
+            bytes = 0;
+        }
+    }
+    if !batch.is_empty() {
+        out.push(batch);
+    }
+    out
+}
+
+/// Deal `jobs`, in batches, to the parsing threads, starting them if needed. A share
+/// no thread takes is parsed here instead (deep enough for all but the deepest
+/// input). The receivers in dealing order.
+fn send(jobs: Vec<Job>) -> Vec<Receiver<Vec<Done>>> {
+    let batches = batches(jobs);
+    let wanted = if batches.len() < SHARED_FROM_BATCHES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(PARSING_THREADS))
+    };
+    PARSERS.with(|parsers| {
+        let mut parsers = parsers.borrow_mut();
+        while parsers.len() < wanted {
+            parsers.push(None);
+        }
+        for parser in parsers.iter_mut().take(wanted) {
             if parser.is_none() {
                 *parser = start();
             }
-            let Some(sender) = parser.as_ref() else {
-                break;
+        }
+        // Only threads that are running take a share (at least one share, parsed here
+        // when no thread could be started).
+        let threads = parsers
+            .iter()
+            .take(wanted)
+            .filter(|p| p.is_some())
+            .count()
+            .max(1);
+        let mut dealt: Vec<Vec<Vec<Job>>> = (0..threads).map(|_| Vec::new()).collect();
+        for (b, batch) in batches.into_iter().enumerate() {
+            dealt[b % threads].push(batch);
+        }
+        let running: Vec<usize> = (0..parsers.len().min(wanted))
+            .filter(|&w| parsers[w].is_some())
+            .collect();
+        let mut receivers = Vec::with_capacity(threads);
+        for (slot, share) in dealt.into_iter().enumerate() {
+            let (replies, receiver) = sync_channel(BATCHES_AHEAD);
+            let mut request = Request {
+                batches: share,
+                replies,
             };
-            match sender.send(request) {
-                Ok(()) => return Some(receiver),
-                // The thread is gone (it cannot panic, but be sure): start another.
-                Err(returned) => {
-                    request = returned.0;
-                    *parser = None;
+            if let Some(&w) = running.get(slot) {
+                match parsers[w].as_ref().map(|p| p.send(request)) {
+                    Some(Ok(())) => {
+                        receivers.push(receiver);
+                        continue;
+                    }
+                    // The thread is gone (it cannot panic, but be sure).
+                    Some(Err(returned)) => {
+                        request = returned.0;
+                        parsers[w] = None;
+                    }
+                    None => unreachable!("a running parser has a sender"),
                 }
             }
+            // Parse this share here, every batch queued at once.
+            let (replies, receiver) = sync_channel(request.batches.len().max(1));
+            for batch in request.batches {
+                let _ = replies.send(batch.into_iter().map(run).collect());
+            }
+            receivers.push(receiver);
         }
-        // No thread: parse here, which is deep enough for all but the deepest input.
-        let done = request.jobs.into_iter().map(run).collect();
-        request.replies.send(done).ok()?;
-        Some(receiver)
+        receivers
     })
 }
 
@@ -196,22 +275,11 @@ fn start() -> Option<Sender<Request>> {
 }
 
 fn serve(requests: Receiver<Request>) {
-    for Request { jobs, replies } in requests {
-        let mut batch = Vec::with_capacity(BATCH_STATEMENTS);
-        let mut bytes = 0;
-        for job in jobs {
-            bytes += job.sql.len();
-            batch.push(run(job));
-            if batch.len() == BATCH_STATEMENTS || bytes >= BATCH_BYTES {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_STATEMENTS));
-                bytes = 0;
-                if replies.send(full).is_err() {
-                    break;
-                }
+    for Request { batches, replies } in requests {
+        for batch in batches {
+            if replies.send(batch.into_iter().map(run).collect()).is_err() {
+                break;
             }
-        }
-        if !batch.is_empty() {
-            let _ = replies.send(batch);
         }
     }
 }
