@@ -160,9 +160,9 @@ pub struct InspectArgs {
     /// Print the catalog queries dblint runs against this server, then exit
     #[arg(long)]
     pub print_queries: bool,
-    /// Read the catalog over this many connections sharing one snapshot, 1 to 4
+    /// Read the catalog over this many connections sharing one snapshot, 1 to 3
     /// (default: 3 from 2,000 tables, else 1)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=4))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=3))]
     pub jobs: Option<u64>,
     #[command(flatten)]
     pub report: ReportArgs,

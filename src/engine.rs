@@ -171,16 +171,26 @@ pub fn run(db: &Database, plan: &Plan) -> Vec<Finding> {
         let next = std::sync::atomic::AtomicUsize::new(0);
         let done: Vec<std::sync::Mutex<Vec<Finding>>> =
             schema_rules.iter().map(|_| Default::default()).collect();
+        let work = || loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(active) = schema_rules.get(i) else {
+                break;
+            };
+            let found = check(active);
+            *done[i].lock().unwrap_or_else(|e| e.into_inner()) = found;
+        };
         std::thread::scope(|scope| {
+            // Rules parse the model's expressions, which may nest as deep as
+            // PostgreSQL allows: the parser's stack. No thread to be had: the rules
+            // left are run here.
             for _ in 0..threads {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(active) = schema_rules.get(i) else {
-                        break;
-                    };
-                    let found = check(active);
-                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = found;
-                });
+                let spawned = std::thread::Builder::new()
+                    .name("dblint-rules".into())
+                    .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
+                    .spawn_scoped(scope, work);
+                if spawned.is_err() {
+                    work();
+                }
             }
         });
         done.into_iter()

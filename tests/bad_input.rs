@@ -327,7 +327,7 @@ fn files_config_and_flags() {
             "--statement-timeout",
         ),
         Case::new("--jobs zero", &["inspect", "--jobs", "0"], 2, "--jobs"),
-        Case::new("--jobs above 4", &["inspect", "--jobs", "5"], 2, "--jobs"),
+        Case::new("--jobs above 3", &["inspect", "--jobs", "4"], 2, "--jobs"),
         Case::new(
             "--lock-timeout not a number",
             &["inspect", "--lock-timeout", "soon"],
@@ -745,28 +745,37 @@ fn server_faults_give_one_line_and_exit_two() {
     let mut tx = migration.transaction().unwrap();
     tx.batch_execute("LOCK TABLE victim IN ACCESS EXCLUSIVE MODE")
         .unwrap();
-    let run = run_with_env(
-        &[
-            "inspect",
-            &url(""),
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-            "--lock-timeout",
-            "2",
-        ],
-        &[],
-    );
-    assert_eq!(run.code, 0, "a table lock stopped inspect: {}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("1 table(s) locked ACCESS EXCLUSIVE by another session")
-            && run.stderr.contains("were not graded: public.victim"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stdout.contains("fk-missing-index"), "{}", run.stdout);
+    // One session, and three sharing its snapshot (`--jobs 3`).
+    for jobs in ["1", "3"] {
+        let run = run_with_env(
+            &[
+                "inspect",
+                &url(""),
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+                "--lock-timeout",
+                "2",
+                "--jobs",
+                jobs,
+            ],
+            &[],
+        );
+        assert_eq!(
+            run.code, 0,
+            "a table lock stopped inspect --jobs {jobs}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("1 table(s) locked ACCESS EXCLUSIVE by another session")
+                && run.stderr.contains("were not graded: public.victim"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.contains("fk-missing-index"), "{}", run.stdout);
+    }
     tx.rollback().unwrap();
     // The same for an index being rebuilt (REINDEX locks the index).
     let mut tx = migration.transaction().unwrap();
@@ -793,14 +802,19 @@ fn server_faults_give_one_line_and_exit_two() {
     let mut tx = blocker.transaction().unwrap();
     tx.batch_execute("LOCK TABLE pg_catalog.pg_description IN ACCESS EXCLUSIVE MODE")
         .unwrap();
-    let run = run_with_env(&["inspect", &url(""), "--lock-timeout", "1"], &[]);
-    check_run(
-        "lock timeout",
-        &run,
-        2,
-        "canceling statement due to lock timeout",
-        None,
-    );
+    for jobs in ["1", "3"] {
+        let run = run_with_env(
+            &["inspect", &url(""), "--lock-timeout", "1", "--jobs", jobs],
+            &[],
+        );
+        check_run(
+            &format!("lock timeout, --jobs {jobs}"),
+            &run,
+            2,
+            "canceling statement due to lock timeout",
+            None,
+        );
+    }
     // statement_timeout below lock_timeout.
     let run = run_with_env(
         &[

@@ -179,6 +179,9 @@ pub(crate) fn read_live(
     if sessions > 1 {
         match crate::source::catalog::build::export_snapshot(&mut tx) {
             Ok(snapshot) => {
+                // Waiting for a helper, this session is idle in its transaction.
+                crate::source::catalog::connect::allow_idle_for(&mut tx, limits, 2)
+                    .map_err(|e| e.to_string())?;
                 helpers = Some(crate::source::catalog::build::Helpers {
                     info,
                     limits,

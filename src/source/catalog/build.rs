@@ -342,16 +342,18 @@ fn read_largest(
         .collect();
     let mut out: [Option<Vec<Row>>; 4] = Default::default();
     std::thread::scope(|scope| -> Result<(), CatalogError> {
+        // A thread that cannot be started leaves its queries to this session.
         let running: Vec<_> = groups
             .iter()
             .map(|group| {
                 let sql = &sql;
-                (
-                    group,
-                    scope.spawn(move || {
+                let spawned = std::thread::Builder::new()
+                    .name("dblint-catalog".into())
+                    .spawn_scoped(scope, move || {
                         helper_reads(helpers, group.iter().map(|&i| &sql[i]), locked)
-                    }),
-                )
+                    })
+                    .ok();
+                (group, spawned)
             })
             .collect();
         let mine = [0, 2];
@@ -359,13 +361,14 @@ fn read_largest(
             out[i] = Some(query_around(client, &sql[i], locked)?);
         }
         for (group, handle) in running {
-            match handle.join() {
+            match handle.map(|h| h.join()).unwrap_or(Ok(None)) {
                 Ok(Some(rows)) => {
                     for (&i, rows) in group.iter().zip(rows?) {
                         out[i] = Some(rows);
                     }
                 }
-                // The session could not be opened: read its queries here.
+                // The session could not be opened, or waited for a lock (see
+                // `helper_reads`): read its queries here.
                 Ok(None) => {
                     for &i in group {
                         out[i] = Some(query_around(client, &sql[i], locked)?);
@@ -381,8 +384,14 @@ fn read_largest(
 }
 
 /// Run `sql` on a new session in the helpers' snapshot, then end it. `None` when the
-/// session cannot be opened or cannot take the snapshot (the caller reads instead);
-/// a query's error is the error.
+/// session cannot be opened or take the snapshot, or a query's lock was not granted
+/// within `lock_timeout` (the caller reads instead); another error is the error.
+///
+/// A lock wait is not an error here: the main session may hold the ACCESS SHARE lock a
+/// query needs (deparsing an expression takes one) while a migration's ACCESS
+/// EXCLUSIVE request queues behind it, so the helper waits behind the migration, which
+/// waits for the main session, which waits for the helper. The main session already
+/// holds the lock or waits as it would have alone.
 fn helper_reads<'q>(
     helpers: &Helpers,
     sql: impl Iterator<Item = &'q String>,
@@ -392,11 +401,20 @@ fn helper_reads<'q>(
     let mut client = connect::connect(helpers.info).ok()?;
     let mut tx =
         connect::begin_read_only_in(&mut client, helpers.limits, Some(&helpers.snapshot)).ok()?;
-    let rows: Result<Vec<Vec<Row>>, CatalogError> =
-        sql.map(|q| query_around(&mut tx, q, locked)).collect();
+    let mut out = Vec::new();
+    for q in sql {
+        sending();
+        match tx.query(q.as_str(), &[&locked]) {
+            Ok(rows) => out.push(rows),
+            Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+                return None
+            }
+            Err(e) => return Some(Err(CatalogError(server_message(&e)))),
+        }
+    }
     // Nothing was written: end the transaction without committing anything.
     let _ = tx.rollback();
-    Some(rows)
+    Some(Ok(out))
 }
 
 struct Reader {

@@ -513,3 +513,31 @@ pub fn begin_read_only_in<'c>(
     })?;
     Ok(tx)
 }
+
+/// Let the main session of a read shared with helper sessions stay idle while it waits
+/// for them: `idle_in_transaction_session_timeout` becomes `statements` + 2 times
+/// `statement_timeout` (a helper runs up to `statements` queries after connecting),
+/// instead of twice it.
+pub fn allow_idle_for(
+    tx: &mut postgres::Transaction<'_>,
+    limits: SessionLimits,
+    statements: usize,
+) -> Result<(), ConnectError> {
+    let statement = limits
+        .statement_timeout
+        .as_millis()
+        .clamp(1, MAX_TIMEOUT_MS);
+    let factor = u128::try_from(statements)
+        .unwrap_or(u128::MAX)
+        .saturating_add(2);
+    tx.batch_execute(&format!(
+        "SET LOCAL idle_in_transaction_session_timeout = {}",
+        statement.saturating_mul(factor).min(MAX_TIMEOUT_MS)
+    ))
+    .map_err(|e| {
+        ConnectError(format!(
+            "cannot set session limits: {}",
+            super::build::server_message(&e)
+        ))
+    })
+}

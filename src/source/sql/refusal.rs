@@ -523,6 +523,10 @@ fn may_hold_long_identifier(sql: &str) -> bool {
                 i += 1;
             }
             let run = i - start;
+            // A run alone can hold a whole identifier made of quotes (`""""` is `"`).
+            if run.saturating_sub(2) / 2 > MAX_IDENTIFIER_BYTES {
+                return true;
+            }
             if run % 2 == 1 {
                 if let Some((end, previous)) = last_odd {
                     if start - end + (previous - 1) / 2 + (run - 1) / 2 > MAX_IDENTIFIER_BYTES {
@@ -647,6 +651,7 @@ mod tests {
                 "c".repeat(32)
             ),
             format!("CREATE TABLE \"{}\" (id int)", "x y ".repeat(16)),
+            format!("CREATE TABLE {} (id int)", "\"".repeat(130)),
             format!("CREATE TABLE {e32} (id int)"),
             format!("SELECT '\"' AS \"{a64}\""),
             format!("CREATE TABLE t (\"{a62}\" int, \"{a64}\" int)"),
