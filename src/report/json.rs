@@ -18,7 +18,7 @@ struct Document<'a> {
     score: Score<'a>,
     summary: Summary,
     tables: Vec<TableEntry<'a>>,
-    findings: Vec<FindingEntry<'a>>,
+    findings: Findings<'a>,
     diagnostics: &'a [Diagnostic],
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a crate::baseline::BaselineSummary>,
@@ -68,6 +68,16 @@ struct TableEntry<'a> {
     table: String,
     status: TableState,
     findings: &'a Counts,
+}
+
+/// The findings, written one by one as the document is written (not gathered first:
+/// 100,000 tables give half a million findings).
+struct Findings<'a>(&'a [Finding]);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(FindingEntry::from))
+    }
 }
 
 #[derive(Serialize)]
@@ -158,7 +168,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
                 findings: &t.findings,
             })
             .collect(),
-        findings: report.findings.iter().map(FindingEntry::from).collect(),
+        findings: Findings(report.findings),
         diagnostics: report.diagnostics,
         baseline: report.baseline,
         review: report.review,
