@@ -184,13 +184,11 @@ pub fn run(db: &Database, plan: &Plan) -> Vec<Finding> {
             // PostgreSQL allows: the parser's stack. No thread to be had: the rules
             // left are run here.
             for _ in 0..threads {
-                let spawned = std::thread::Builder::new()
-                    .name("dblint-rules".into())
-                    .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
-                    .spawn_scoped(scope, work);
-                if spawned.is_err() {
-                    work();
-                }
+                crate::source::sql::parser_thread::spawn_scoped_or_here(
+                    scope,
+                    "dblint-rules",
+                    work,
+                );
             }
         });
         done.into_iter()
@@ -392,14 +390,12 @@ pub fn review_fixes_where(
             };
             // Fixes are parsed on the reviewing thread (`prepare_here`), which needs the
             // parsing thread's stack for a fix that quotes a deeply nested expression.
-            let spawned = std::thread::Builder::new()
-                .name("dblint-review".into())
-                .stack_size(crate::source::sql::parser_thread::PARSER_STACK)
-                .spawn_scoped(scope, review_run);
-            if spawned.is_err() {
-                // No thread to be had: review here, on this thread's stack.
-                review_run();
-            }
+            // No thread to be had: review here, on this thread's stack.
+            crate::source::sql::parser_thread::spawn_scoped_or_here(
+                scope,
+                "dblint-review",
+                review_run,
+            );
         }
     });
 }

@@ -923,18 +923,7 @@ fn diff_only_reads_each_database() {
         for s in &statements {
             let head = s.trim_start().to_ascii_uppercase();
             assert!(
-                [
-                    "SELECT",
-                    "WITH",
-                    "SET LOCAL",
-                    "START TRANSACTION",
-                    "BEGIN",
-                    "ROLLBACK",
-                    "SAVEPOINT",
-                    "SHOW"
-                ]
-                .iter()
-                .any(|allowed| head.starts_with(allowed)),
+                common::pg::is_read(s, &[]),
                 "diff ran a statement that is not a read: {s}"
             );
             assert!(!head.contains("TEMP"), "a temporary object: {s}");

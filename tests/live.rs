@@ -301,18 +301,8 @@ fn inspect_only_reads_and_runs_a_constant_number_of_queries() {
         );
         for s in &statements {
             let head = s.trim_start().to_ascii_uppercase();
-            let allowed = [
-                "SELECT",
-                "WITH",
-                "SET LOCAL",
-                "START TRANSACTION",
-                "BEGIN",
-                "ROLLBACK",
-                "SAVEPOINT",
-                "SHOW",
-            ];
             assert!(
-                allowed.iter().any(|a| head.starts_with(a)),
+                common::pg::is_read(s, &[]),
                 "inspect ran a statement that is not a read: {s}"
             );
             assert!(
@@ -373,19 +363,7 @@ fn inspect_over_three_sessions_reads_one_snapshot() {
             .collect();
         for s in &upper {
             assert!(
-                [
-                    "SELECT",
-                    "WITH",
-                    "SET LOCAL",
-                    "SET TRANSACTION SNAPSHOT",
-                    "START TRANSACTION",
-                    "BEGIN",
-                    "ROLLBACK",
-                    "SAVEPOINT",
-                    "SHOW"
-                ]
-                .iter()
-                .any(|a| s.starts_with(a)),
+                common::pg::is_read(s, &["SET TRANSACTION SNAPSHOT"]),
                 "inspect --jobs {jobs} ran a statement that is not a read: {s}"
             );
         }

@@ -366,6 +366,26 @@ pub fn parity_summary(line: &str) {
 }
 
 /// Statements the server logged for one application name (log_statement = all).
+/// Whether a logged statement of a catalog read starts as a read does: a query, a
+/// transaction's start or end, a `SET LOCAL`, a savepoint, a `SHOW`, or one of `also`
+/// (upper case).
+pub fn is_read(statement: &str, also: &[&str]) -> bool {
+    let head = statement.trim_start().to_ascii_uppercase();
+    [
+        "SELECT",
+        "WITH",
+        "SET LOCAL",
+        "START TRANSACTION",
+        "BEGIN",
+        "ROLLBACK",
+        "SAVEPOINT",
+        "SHOW",
+    ]
+    .iter()
+    .chain(also)
+    .any(|a| head.starts_with(a))
+}
+
 /// Whether a logged statement is a query: a `SELECT`, or a `WITH` whose parts are
 /// `SELECT`s (no data-modifying part).
 pub fn is_query(statement: &str) -> bool {

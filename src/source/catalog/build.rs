@@ -324,40 +324,32 @@ fn read_largest(
         queries::constraints(version),
         queries::indexes(version),
     ];
-    let Some(helpers) = helpers.filter(|h| h.sessions > 0) else {
-        let mut rows = sql.iter().map(|q| query_around(client, q, locked));
-        let mut next = || rows.next().unwrap_or_else(|| Ok(Vec::new()));
-        return Ok([next()?, next()?, next()?, next()?]);
-    };
-    // Columns and indexes, shared out among the helpers.
-    let lent: Vec<usize> = vec![1, 3];
-    let groups: Vec<Vec<usize>> = (0..helpers.sessions.min(lent.len()))
-        .map(|h| {
-            lent.iter()
-                .copied()
-                .skip(h)
-                .step_by(helpers.sessions.min(lent.len()))
-                .collect()
-        })
+    // Columns and indexes (by place in `sql`), shared out among the helpers; this
+    // session reads the rest, in order.
+    const LENT: [usize; 2] = [1, 3];
+    let sessions = helpers.map_or(0, |h| h.sessions.min(LENT.len()));
+    let groups: Vec<Vec<usize>> = (0..sessions)
+        .map(|h| LENT.iter().copied().skip(h).step_by(sessions).collect())
         .collect();
     let mut out: [Option<Vec<Row>>; 4] = Default::default();
     std::thread::scope(|scope| -> Result<(), CatalogError> {
         // A thread that cannot be started leaves its queries to this session.
-        let running: Vec<_> = groups
-            .iter()
-            .map(|group| {
+        let running: Vec<_> = helpers
+            .into_iter()
+            .flat_map(|helpers| {
                 let sql = &sql;
-                let spawned = std::thread::Builder::new()
-                    .name("dblint-catalog".into())
-                    .spawn_scoped(scope, move || {
-                        helper_reads(helpers, group.iter().map(|&i| &sql[i]), locked)
-                    })
-                    .ok();
-                (group, spawned)
+                groups.iter().map(move |group| {
+                    let spawned = std::thread::Builder::new()
+                        .name("dblint-catalog".into())
+                        .spawn_scoped(scope, move || {
+                            helper_reads(helpers, group.iter().map(|&i| &sql[i]), locked)
+                        })
+                        .ok();
+                    (group, spawned)
+                })
             })
             .collect();
-        let mine = [0, 2];
-        for i in mine {
+        for i in (0..sql.len()).filter(|i| !groups.iter().any(|g| g.contains(i))) {
             out[i] = Some(query_around(client, &sql[i], locked)?);
         }
         for (group, handle) in running {

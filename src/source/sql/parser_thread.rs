@@ -114,6 +114,25 @@ pub fn on_parser_stack<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     }
 }
 
+/// Run `work` on a new thread of `scope` named `name`, with a stack of
+/// [`PARSER_STACK`] (for work that parses or walks text nested as deep as PostgreSQL
+/// allows), or here, on this thread's stack, when no thread can be started.
+pub fn spawn_scoped_or_here<'scope, F>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    work: F,
+) where
+    F: FnOnce() + Send + Copy + 'scope,
+{
+    let spawned = std::thread::Builder::new()
+        .name(name.into())
+        .stack_size(PARSER_STACK)
+        .spawn_scoped(scope, work);
+    if spawned.is_err() {
+        work();
+    }
+}
+
 /// Parse `jobs` on this thread, now, sparing the hand-over to the parsing thread
 /// (which costs more than parsing a short statement). For SQL dblint writes itself,
 /// such as a fix, on a thread with a stack of [`PARSER_STACK`].
@@ -219,19 +238,12 @@ fn send(jobs: Vec<Job>) -> Vec<Receiver<Vec<Done>>> {
         }
         // Only threads that are running take a share (at least one share, parsed here
         // when no thread could be started).
-        let threads = parsers
-            .iter()
-            .take(wanted)
-            .filter(|p| p.is_some())
-            .count()
-            .max(1);
+        let running: Vec<usize> = (0..wanted).filter(|&w| parsers[w].is_some()).collect();
+        let threads = running.len().max(1);
         let mut dealt: Vec<Vec<Vec<Job>>> = (0..threads).map(|_| Vec::new()).collect();
         for (b, batch) in batches.into_iter().enumerate() {
             dealt[b % threads].push(batch);
         }
-        let running: Vec<usize> = (0..parsers.len().min(wanted))
-            .filter(|&w| parsers[w].is_some())
-            .collect();
         let mut receivers = Vec::with_capacity(threads);
         for (slot, share) in dealt.into_iter().enumerate() {
             let (replies, receiver) = sync_channel(BATCHES_AHEAD);
@@ -240,17 +252,18 @@ fn send(jobs: Vec<Job>) -> Vec<Receiver<Vec<Done>>> {
                 replies,
             };
             if let Some(&w) = running.get(slot) {
-                match parsers[w].as_ref().map(|p| p.send(request)) {
-                    Some(Ok(())) => {
-                        receivers.push(receiver);
-                        continue;
+                if let Some(sender) = &parsers[w] {
+                    match sender.send(request) {
+                        Ok(()) => {
+                            receivers.push(receiver);
+                            continue;
+                        }
+                        // The thread is gone (it cannot panic, but be sure).
+                        Err(returned) => {
+                            request = returned.0;
+                            parsers[w] = None;
+                        }
                     }
-                    // The thread is gone (it cannot panic, but be sure).
-                    Some(Err(returned)) => {
-                        request = returned.0;
-                        parsers[w] = None;
-                    }
-                    None => unreachable!("a running parser has a sender"),
                 }
             }
             // Parse this share here, every batch queued at once.

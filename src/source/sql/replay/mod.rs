@@ -599,6 +599,19 @@ impl Replayer {
     }
 }
 
+/// Add the names of `table`'s constraints, in `schema`, to `counts`.
+fn count_names(
+    counts: &mut std::collections::HashMap<(Name, Name), u32>,
+    schema: &Name,
+    table: &crate::model::Table,
+) {
+    for name in table.constraint_names() {
+        *counts
+            .entry((schema.clone(), Name::from(name)))
+            .or_default() += 1;
+    }
+}
+
 /// What a statement may do to the constraints of tables ([`ConstraintNames`]).
 enum Changes {
     None,
@@ -662,11 +675,7 @@ impl ConstraintNames {
     fn close(&mut self, db: &Database) {
         if let (Some(table), Some(counts)) = (self.open.take(), &mut self.counts) {
             if let Some(t) = db.tables.get(&table) {
-                for name in t.constraint_names() {
-                    *counts
-                        .entry((table.schema.clone(), Name::from(name)))
-                        .or_default() += 1;
-                }
+                count_names(counts, &table.schema, t);
             }
         }
     }
@@ -678,13 +687,8 @@ impl ConstraintNames {
         }
         let mut counts = std::collections::HashMap::new();
         for (q, t) in &db.tables {
-            if Some(q) == self.open.as_ref() {
-                continue;
-            }
-            for name in t.constraint_names() {
-                *counts
-                    .entry((q.schema.clone(), Name::from(name)))
-                    .or_default() += 1;
+            if Some(q) != self.open.as_ref() {
+                count_names(&mut counts, &q.schema, t);
             }
         }
         self.counts = Some(counts);
