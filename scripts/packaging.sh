@@ -69,7 +69,8 @@ listed="$(cargo package --locked --list --allow-dirty 2>/dev/null)"
 if grep -E '^(tests|sample-dbs|scripts|examples|tools|npm|\.ci|\.github|docs)/' <<< "$listed"; then
   fail "the crate holds files that are not dblint's sources (above): fix include in Cargo.toml"
 fi
-for needed in src/main.rs rules/locks.toml data/pg_volatility.tsv LICENSE README.md; do
+for needed in src/main.rs rules/locks.toml data/pg_volatility.tsv LICENSE README.md \
+    vendor/elkjs/elk-worker.min.js vendor/elkjs/LICENSE.md src/report/html/page.js; do
   grep -qx "$needed" <<< "$listed" || fail "the crate lacks $needed"
 done
 

@@ -4,8 +4,10 @@
 # generates its bindings with bindgen), Node 18+ with npm (the tests run Prisma's
 # schema engine as an oracle, and install the npm packages they build), and Python 3
 # with venv and pip (the packaging tests build the PyPI wheel with maturin and install
-# it into a fresh virtual environment). Idempotent: does nothing when everything is
-# present.
+# it into a fresh virtual environment), and Debian's Chromium at /usr/bin/chromium (the
+# HTML report's real-browser test, scripts/browser-test.sh, drives it with
+# playwright-core, which downloads no browser of its own). Idempotent: does nothing
+# when everything is present.
 #
 #   scripts/setup.sh           install what is missing (apt-get; sudo when not root)
 #   scripts/setup.sh --check   only say what is missing (exit 1 if anything is)
@@ -72,8 +74,9 @@ has_cc() {
 }
 
 # Node 18+ and npm run Prisma's own schema engine (wasm), the test oracle for the
-# Prisma reader (scripts/prisma-oracle.sh); the test command needs them, building
-# dblint does not.
+# Prisma reader (scripts/prisma-oracle.sh), and playwright-core, which drives Chromium
+# in the HTML report's browser test (scripts/browser-test.sh); the test command needs
+# them, building dblint does not. Debian 12's nodejs is 18.
 has_node() {
   if [ -n "$root" ]; then
     [ -x "$root/usr/bin/node" ] && [ -x "$root/usr/bin/npm" ]
@@ -103,6 +106,13 @@ has_python_venv() {
   fi
 }
 
+# Debian's Chromium: scripts/browser-test.sh opens the HTML report in it (headless,
+# through playwright-core with executablePath /usr/bin/chromium). Only that path counts:
+# the test launches it by that path, and a snap's or Google's build elsewhere is not it.
+has_chromium() {
+  [ -x "$root/usr/bin/chromium" ]
+}
+
 missing=()
 has_cc || missing+=(gcc)
 if ! has_libclang || ! has_clang_headers; then
@@ -110,6 +120,7 @@ if ! has_libclang || ! has_clang_headers; then
 fi
 has_node || missing+=(nodejs npm)
 has_python_venv || missing+=(python3 python3-venv)
+has_chromium || missing+=(chromium)
 
 if $check_only; then
   if ((${#missing[@]})); then
@@ -121,18 +132,22 @@ if $check_only; then
 fi
 
 if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]} (apt-get; one time, about a minute)" >&2
+  echo "setup: installing ${missing[*]} (apt-get; one time, a minute or two)" >&2
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   if ! has_node; then
-    echo "setup: nodejs and npm are installed but no Node 18 or later was found (the Prisma oracle needs it); install Node 18+ from nodesource.com or nvm" >&2
+    echo "setup: nodejs and npm are installed but no Node 18 or later was found (the Prisma oracle and the browser test need it); install Node 18+ from nodesource.com or nvm" >&2
     exit 1
   fi
   if ! has_python_venv; then
     echo "setup: python3 and python3-venv are installed but \`python3 -m venv\` cannot make an environment with pip (the packaging tests need it)" >&2
+    exit 1
+  fi
+  if ! has_chromium; then
+    echo "setup: chromium is installed but /usr/bin/chromium is not an executable (the HTML report's browser test launches it by that path)" >&2
     exit 1
   fi
   if ! has_libclang || ! has_clang_headers; then

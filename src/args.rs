@@ -53,6 +53,8 @@ pub enum Format {
     Github,
     Gitlab,
     Junit,
+    /// One self-contained page: scorecard, findings and an ER diagram of the hazards
+    Html,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

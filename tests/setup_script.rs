@@ -1,7 +1,8 @@
 //! `scripts/setup.sh --check` finds libclang the way bindgen's loader (clang-sys) does:
 //! a `libclang-cpp` library alone is not libclang, and clang's own headers are needed
-//! too. Checked against made-up file trees (SETUP_ROOT), so the test says what happens
-//! on a machine without the packages, whatever this machine has.
+//! too. Node with npm, Python with venv and Debian's Chromium (for the tests) are
+//! checked the same way: against made-up file trees (SETUP_ROOT), so the test says what
+//! happens on a machine without the packages, whatever this machine has.
 
 mod common;
 use common::root;
@@ -39,6 +40,8 @@ const HEADERS: &str = "/usr/lib/llvm-14/lib/clang/14.0.6/include/stddef.h";
 const PYTHON: &str = "/usr/bin/python3";
 /// What Debian's python3-venv brings: pip's wheel, for `python3 -m venv`.
 const PIP_WHEEL: &str = "/usr/share/python-wheels/pip-23.0.1-py3-none-any.whl";
+/// Debian's chromium package: the browser scripts/browser-test.sh launches by this path.
+const CHROMIUM: &str = "/usr/bin/chromium";
 
 #[test]
 fn libclang_cpp_alone_is_not_libclang() {
@@ -51,6 +54,7 @@ fn libclang_cpp_alone_is_not_libclang() {
             NPM,
             PYTHON,
             PIP_WHEEL,
+            CHROMIUM,
             "/usr/lib/llvm-14/lib/libclang-cpp.so.14",
             "/usr/lib/x86_64-linux-gnu/libclang-cpp.so.14"
         ]),
@@ -67,7 +71,7 @@ fn versioned_libclang_with_headers_is_enough() {
         "/usr/local/lib/libclang.so.17",
     ] {
         assert_eq!(
-            check(&[CC, lib, HEADERS, NODE, NPM, PYTHON, PIP_WHEEL]),
+            check(&[CC, lib, HEADERS, NODE, NPM, PYTHON, PIP_WHEEL, CHROMIUM]),
             (0, "setup: nothing missing".to_string()),
             "{lib}"
         );
@@ -83,6 +87,7 @@ fn libclang_without_its_headers_is_not_enough() {
             NPM,
             PYTHON,
             PIP_WHEEL,
+            CHROMIUM,
             "/usr/lib/llvm-14/lib/libclang-14.so.1"
         ]),
         (1, "setup: missing libclang-dev".to_string())
@@ -98,7 +103,8 @@ fn a_missing_compiler_is_reported() {
             NODE,
             NPM,
             PYTHON,
-            PIP_WHEEL
+            PIP_WHEEL,
+            CHROMIUM
         ]),
         (1, "setup: missing gcc".to_string())
     );
@@ -106,7 +112,7 @@ fn a_missing_compiler_is_reported() {
         check(&[]),
         (
             1,
-            "setup: missing gcc libclang-dev nodejs npm python3 python3-venv".to_string()
+            "setup: missing gcc libclang-dev nodejs npm python3 python3-venv chromium".to_string()
         )
     );
 }
@@ -119,6 +125,7 @@ fn node_and_npm_are_needed_for_the_prisma_oracle() {
         CC,
         PYTHON,
         PIP_WHEEL,
+        CHROMIUM,
     ];
     assert_eq!(check(&build), (1, "setup: missing nodejs npm".to_string()));
     // Debian's nodejs package without npm (they are separate packages).
@@ -138,6 +145,7 @@ fn python_needs_venv_with_pip_for_the_packaging_tests() {
         CC,
         NODE,
         NPM,
+        CHROMIUM,
     ];
     // Debian's python3 alone: `python3 -m venv` has no pip to put in.
     let mut debian = rest.to_vec();
@@ -152,4 +160,26 @@ fn python_needs_venv_with_pip_for_the_packaging_tests() {
     bundled.push("/usr/local/bin/python3");
     bundled.push("/usr/local/lib/python3.11/ensurepip/_bundled/pip-24.0-py3-none-any.whl");
     assert_eq!(check(&bundled), (0, "setup: nothing missing".to_string()));
+}
+
+#[test]
+fn chromium_is_needed_for_the_browser_test() {
+    let rest = [
+        "/usr/lib/llvm-14/lib/libclang-14.so.1",
+        HEADERS,
+        CC,
+        NODE,
+        NPM,
+        PYTHON,
+        PIP_WHEEL,
+    ];
+    // A fresh Debian machine: no browser.
+    assert_eq!(check(&rest), (1, "setup: missing chromium".to_string()));
+    // Ubuntu's name for it (a snap wrapper) is not what the test launches.
+    let mut other = rest.to_vec();
+    other.push("/usr/bin/chromium-browser");
+    assert_eq!(check(&other), (1, "setup: missing chromium".to_string()));
+    let mut debian = rest.to_vec();
+    debian.push(CHROMIUM);
+    assert_eq!(check(&debian), (0, "setup: nothing missing".to_string()));
 }

@@ -136,6 +136,7 @@ pub fn run(args: &InspectArgs) -> Result<Verdict> {
                 plan: &plan,
                 pg_version: major,
             }),
+            schema: Some(&database),
         },
     )
 }

@@ -268,6 +268,7 @@ pub fn run(args: &LintArgs) -> Result<Verdict> {
                 plan: &plan,
                 pg_version,
             }),
+            schema: Some(&loaded.database),
         },
     )
 }

@@ -45,7 +45,7 @@ fn item(f: &Finding) -> String {
 }
 
 /// The verdict: `✅ gate passes` or `❌ gate fails: 2 findings at or above error`.
-fn verdict(report: &Report) -> String {
+pub(super) fn verdict(report: &Report) -> String {
     if report.writing_baseline {
         return "gate not judged (--write-baseline)".into();
     }

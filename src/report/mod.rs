@@ -6,6 +6,7 @@ pub mod diff;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -47,6 +48,8 @@ pub struct Report<'a> {
     pub min_grade: Option<crate::score::Grade>,
     /// List every finding (`--verbose`) instead of summarising high-volume rules.
     pub verbose: bool,
+    /// The schema the HTML report draws (`None`: no diagram).
+    pub picture: Option<html::Picture<'a>>,
 }
 
 /// What judging a change against its base left out.
@@ -260,6 +263,7 @@ pub fn write(
         Format::Github => out.write_all(github::render(report).as_bytes()),
         Format::Gitlab => out.write_all(gitlab::render(report).as_bytes()),
         Format::Junit => out.write_all(junit::render(report, rules).as_bytes()),
+        Format::Html => html::write(report, report.picture, out),
     }
 }
 
@@ -278,6 +282,8 @@ pub struct Publication<'a> {
     /// baseline and the change's base have left findings out. `None`: the fixes were
     /// reviewed already, or are not to be.
     pub fixes: Option<FixReview<'a>>,
+    /// The schema the report describes (the HTML report draws it).
+    pub schema: Option<&'a crate::model::Database>,
 }
 
 /// The model a report's fixes are reviewed on, with the rules and server version.
@@ -434,6 +440,7 @@ pub fn publish(
         fail_on: settings.fail_on,
         min_grade: settings.min_grade,
         verbose: args.verbose,
+        picture: publication.schema.map(|db| html::Picture { db, plan }),
     };
     let rules: Vec<&'static str> = plan.rules.iter().map(|r| r.rule.meta().id).collect();
     match &args.output {

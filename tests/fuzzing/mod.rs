@@ -461,11 +461,18 @@ pub fn lint_once(input: &Input, settings: &Settings) {
         fail_on: settings.fail_on,
         min_grade: settings.min_grade,
         verbose: false,
+        picture: None,
     };
     let rules: Vec<&'static str> = graded.findings.iter().map(|f| f.rule).collect();
     let mut json = Vec::new();
     dblint::report::json::write(&report, &mut json).expect("JSON to memory");
     serde_json::from_slice::<serde_json::Value>(&json).expect("the JSON report parses");
+    let html = dblint::report::html::render(&report, None);
+    assert_eq!(
+        html.to_ascii_lowercase().matches("</script").count(),
+        4,
+        "a name closed a script element of the HTML report"
+    );
     for diagnostic in &loaded.diagnostics {
         let line = diagnostic.to_string();
         assert!(!line.contains('\n'), "a diagnostic spans lines: {line:?}");

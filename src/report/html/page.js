@@ -1,0 +1,535 @@
+// dblint HTML report: draws the ER diagram from the data island (script#dblint-data)
+// with elkjs (the worker source inlined in script#elk-worker, run from a Blob URL).
+// Every text comes from the island and reaches the page through textContent or
+// setAttribute only: identifiers are never parsed as HTML.
+(function () {
+  'use strict';
+  var SVG = 'http://www.w3.org/2000/svg';
+  var ROW = 18, HEAD = 26, CHAR = 7.3, PAD = 10, MAX_COLUMNS = 4;
+
+  var diagram = document.getElementById('diagram');
+  var statusLine = document.getElementById('diagram-status');
+  var panel = document.getElementById('panel');
+  var search = document.getElementById('search');
+  var expandButton = document.getElementById('expand');
+  var moreButton = document.getElementById('show-more');
+  var allButton = document.getElementById('show-all');
+  var fitButton = document.getElementById('fit');
+
+  var data = JSON.parse(document.getElementById('dblint-data').textContent);
+  var tables = data.tables, edges = data.edges, cap = data.cap;
+  var byName = new Map();
+  var neighbours = tables.map(function () { return new Set(); });
+  var drawable = [];
+  tables.forEach(function (t, i) {
+    byName.set(t.name, i);
+    if (!t.partition_of) drawable.push(i);
+  });
+  edges.forEach(function (e) {
+    neighbours[e.from].add(e.to);
+    neighbours[e.to].add(e.from);
+  });
+  var schemas = new Set(tables.map(function (t) { return t.name.slice(0, t.name.indexOf('.')); }));
+  // The order "show more" adds tables in: the default view's ranking (tables with
+  // findings, worst first), then every other table by name.
+  var ranked = drawable.slice().sort(function (a, b) {
+    var ta = tables[a], tb = tables[b];
+    return (tb.error - ta.error) || (tb.warning - ta.warning) ||
+      (tb.findings.length - ta.findings.length) || (ta.name < tb.name ? -1 : ta.name > tb.name ? 1 : 0);
+  });
+
+  var shown = new Set(data.focus);
+  var selected = null;
+  var layouts = new Map();
+  var elk = null;
+  var view = { x: 0, y: 0, k: 1 };
+  var svg = null, viewport = null, bounds = { w: 1, h: 1 };
+  var generation = 0;
+
+  function el(name, attrs, parent) {
+    var node = document.createElementNS(SVG, name);
+    for (var key in attrs) node.setAttribute(key, String(attrs[key]));
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function text(parent, x, y, value, cls) {
+    var t = el('text', { x: x, y: y }, parent);
+    if (cls) t.setAttribute('class', cls);
+    t.textContent = value;
+    return t;
+  }
+
+  function setStatus(state, message) {
+    diagram.setAttribute('data-layout', state);
+    statusLine.textContent = message;
+  }
+
+  function label(t) {
+    return schemas.size > 1 ? t.name : t.name.slice(t.name.indexOf('.') + 1);
+  }
+
+  // The columns a box lists: keys, foreign keys, referenced columns and the
+  // soft-delete marker (all columns of a table of at most MAX_COLUMNS), then
+  // "+ N more columns"; the panel and the tables list say the rest.
+  function visibleColumns(t) {
+    if (t.columns.length <= MAX_COLUMNS) return { list: t.columns, hidden: 0 };
+    var list = t.columns.filter(function (c) {
+      return c.pk || c.fk || c.referenced || c.name === t.soft_delete;
+    });
+    return { list: list, hidden: t.columns.length - list.length };
+  }
+
+  function badge(t) {
+    var parts = [];
+    if (t.error) parts.push(t.error + 'E');
+    if (t.warning) parts.push(t.warning + 'W');
+    if (t.info) parts.push(t.info + 'I');
+    return parts.join(' ');
+  }
+
+  function columnLine(c) {
+    return c.name + ' ' + c.type;
+  }
+
+  // The box of a table: size, and the row each column is drawn on.
+  function box(i) {
+    var t = tables[i];
+    var cols = visibleColumns(t);
+    var title = (t.soft_delete ? '\u232b ' : '') + label(t);
+    var width = title.length + badge(t).length + 3;
+    var rowOf = new Map();
+    cols.list.forEach(function (c, r) {
+      rowOf.set(c.name, r);
+      width = Math.max(width, columnLine(c).length + 7 + (c.unindexed ? 9 : 0));
+    });
+    var rows = cols.list.length + (cols.hidden ? 1 : 0);
+    return {
+      title: title, cols: cols, rowOf: rowOf,
+      width: Math.min(Math.ceil(width * CHAR + 2 * PAD), 520),
+      height: HEAD + rows * ROW + 6
+    };
+  }
+
+  function rowY(b, column) {
+    var r = b.rowOf.get(column);
+    return r === undefined ? HEAD / 2 : HEAD + r * ROW + ROW / 2 + 2;
+  }
+
+  function viewKey() {
+    return Array.from(shown).sort(function (a, b) { return a - b; }).join(',');
+  }
+
+  function engine() {
+    if (!elk) {
+      var source = document.getElementById('elk-worker').textContent;
+      var url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      elk = new ELK({
+        workerFactory: function () {
+          var worker = new Worker(url);
+          // elkjs listens for messages only: a worker that cannot start (a
+          // Content-Security-Policy without worker-src blob:) would leave the layout
+          // pending forever.
+          worker.addEventListener('error', function (event) {
+            setStatus('error', 'The layout worker could not start' +
+              (event && event.message ? ': ' + event.message : ' (does a Content-Security-Policy forbid blob: workers?)') +
+              '; the tables and findings below do not need it.');
+          });
+          return worker;
+        }
+      });
+    }
+    return elk;
+  }
+
+  function layout() {
+    var ids = Array.from(shown).sort(function (a, b) { return a - b; });
+    var key = viewKey();
+    var mine = ++generation;
+    setStatus('pending', 'Laying out ' + ids.length + ' tables\u2026');
+    var boxes = new Map();
+    ids.forEach(function (i) { boxes.set(i, box(i)); });
+    var cached = layouts.get(key);
+    if (cached) {
+      draw(ids, boxes, cached);
+      return Promise.resolve();
+    }
+    var children = ids.map(function (i) {
+      return {
+        id: 'n' + i, width: boxes.get(i).width, height: boxes.get(i).height, ports: [],
+        layoutOptions: { 'elk.portConstraints': 'FIXED_POS' }
+      };
+    });
+    var index = new Map();
+    children.forEach(function (c, k) { index.set(ids[k], c); });
+    var graphEdges = [];
+    edges.forEach(function (e, k) {
+      if (!shown.has(e.from) || !shown.has(e.to)) return;
+      var from = index.get(e.from), to = index.get(e.to);
+      var fb = boxes.get(e.from), tb = boxes.get(e.to);
+      from.ports.push({ id: 'p' + k + 's', x: fb.width, y: rowY(fb, e.columns[0]), width: 0, height: 0,
+        layoutOptions: { 'elk.port.side': 'EAST' } });
+      to.ports.push({ id: 'p' + k + 't', x: 0, y: rowY(tb, e.ref_columns[0]), width: 0, height: 0,
+        layoutOptions: { 'elk.port.side': 'WEST' } });
+      graphEdges.push({ id: 'e' + k, sources: ['p' + k + 's'], targets: ['p' + k + 't'] });
+    });
+    var graph = {
+      id: 'root',
+      layoutOptions: {
+        'elk.algorithm': 'layered',
+        'elk.direction': 'RIGHT',
+        'elk.edgeRouting': 'ORTHOGONAL',
+        'elk.spacing.nodeNode': '28',
+        'elk.layered.spacing.nodeNodeBetweenLayers': '60',
+        'elk.layered.spacing.edgeNodeBetweenLayers': '16',
+        'elk.spacing.componentComponent': '40',
+        'elk.aspectRatio': '1.6'
+      },
+      children: children,
+      edges: graphEdges
+    };
+    var started = performance.now();
+    return engine().layout(graph).then(function (result) {
+      if (mine !== generation) return;
+      layouts.set(key, result);
+      draw(ids, boxes, result);
+      diagram.setAttribute('data-layout-ms', String(Math.round(performance.now() - started)));
+    }).catch(function (error) {
+      if (mine !== generation) return;
+      setStatus('error', 'The layout failed: ' + (error && error.message ? error.message : String(error)));
+    });
+  }
+
+  function draw(ids, boxes, result) {
+    diagram.textContent = '';
+    svg = el('svg', { role: 'img', 'aria-label': 'ER diagram' }, diagram);
+    var defs = el('defs', {}, svg);
+    var hatch = el('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse',
+      patternTransform: 'rotate(45)' }, defs);
+    el('rect', { width: 6, height: 6, fill: '#f3f3f3' }, hatch);
+    el('rect', { width: 3, height: 6, fill: '#d9d9d9' }, hatch);
+    var arrow = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9,
+      markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, defs);
+    el('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#57606a' }, arrow);
+    viewport = el('g', { id: 'viewport' }, svg);
+    var edgeLayer = el('g', { class: 'edges' }, viewport);
+    var nodeLayer = el('g', { class: 'nodes' }, viewport);
+    var positions = new Map();
+    (result.children || []).forEach(function (c) { positions.set(c.id, c); });
+    (result.edges || []).forEach(function (ge) {
+      var e = edges[Number(ge.id.slice(1))];
+      var section = ge.sections && ge.sections[0];
+      if (!section) return;
+      var points = [section.startPoint].concat(section.bendPoints || [], [section.endPoint]);
+      var d = points.map(function (p, n) { return (n ? 'L ' : 'M ') + p.x + ' ' + p.y; }).join(' ');
+      var cls = 'edge on-delete-' + e.on_delete + (e.unindexed ? ' unindexed' : '');
+      var path = el('path', { d: d, class: cls, 'marker-end': 'url(#arrow)' }, edgeLayer);
+      path.setAttribute('data-from', tables[e.from].name);
+      path.setAttribute('data-to', tables[e.to].name);
+      path.setAttribute('data-fk', e.name);
+      var tip = el('title', {}, path);
+      tip.textContent = e.name + ': ' + tables[e.from].name + ' (' + e.columns.join(', ') + ') \u2192 ' +
+        tables[e.to].name + ' (' + e.ref_columns.join(', ') + ') ON DELETE ' +
+        e.on_delete.replace('-', ' ').toUpperCase() + (e.unindexed ? '; no index on the referencing columns' : '');
+    });
+    var maxX = 0, maxY = 0;
+    ids.forEach(function (i) {
+      var p = positions.get('n' + i);
+      var b = boxes.get(i);
+      var t = tables[i];
+      if (!p) return;
+      maxX = Math.max(maxX, p.x + b.width);
+      maxY = Math.max(maxY, p.y + b.height);
+      var g = el('g', { transform: 'translate(' + p.x + ',' + p.y + ')' }, nodeLayer);
+      g.setAttribute('class', 'node sev-' + t.status + (t.soft_delete ? ' soft-delete' : '') +
+        (i === selected ? ' selected' : ''));
+      g.setAttribute('data-table', t.name);
+      g.setAttribute('data-index', String(i));
+      el('rect', { class: 'box', width: b.width, height: b.height, rx: 4 }, g);
+      el('rect', { class: 'head', x: 1, y: 1, width: b.width - 2, height: HEAD - 2, rx: 3 }, g);
+      text(g, PAD, 17, b.title, 'title');
+      var counts = badge(t);
+      if (counts) {
+        var severity = t.error ? 'sev-error' : t.warning ? 'sev-warning' : 'sev-info';
+        var bt = text(g, b.width - PAD, 17, counts, 'badge ' + severity);
+        bt.setAttribute('text-anchor', 'end');
+      }
+      b.cols.list.forEach(function (c, r) {
+        var y = HEAD + r * ROW + 14;
+        var tag = c.pk ? 'PK' : c.fk ? 'FK' : '';
+        if (tag) text(g, PAD, y, tag, 'tag');
+        text(g, PAD + 22, y, columnLine(c), 'column');
+        if (c.unindexed) {
+          var ni = text(g, b.width - PAD, y, 'no index', 'noindex');
+          ni.setAttribute('text-anchor', 'end');
+        }
+      });
+      if (b.cols.hidden) {
+        text(g, PAD + 22, HEAD + b.cols.list.length * ROW + 14, '+ ' + b.cols.hidden + ' more columns', 'more');
+      }
+      var tip = el('title', {}, g);
+      tip.textContent = t.name + (counts ? ' \u2014 ' + counts : '');
+      g.addEventListener('click', function (event) {
+        event.stopPropagation();
+        select(i, false);
+      });
+    });
+    bounds = { w: Math.max(maxX, 1), h: Math.max(maxY, 1) };
+    attachPanZoom();
+    fit();
+    var hiddenCount = drawable.length - ids.length;
+    moreButton.hidden = hiddenCount <= 0;
+    allButton.hidden = hiddenCount <= 0;
+    diagram.setAttribute('data-nodes', String(ids.length));
+    if (selected !== null) highlight(selected);
+    setStatus('done', ids.length + ' of ' + drawable.length + ' tables drawn' +
+      (hiddenCount > 0 ? ' (tables with findings and their neighbours first; search or "Show more" for the rest)' : ''));
+  }
+
+  function applyView() {
+    if (viewport) viewport.setAttribute('transform', 'translate(' + view.x + ',' + view.y + ') scale(' + view.k + ')');
+  }
+
+  function fit() {
+    var r = diagram.getBoundingClientRect();
+    var k = Math.min((r.width - 20) / bounds.w, (r.height - 20) / bounds.h, 1.5);
+    view.k = k > 0 ? k : 1;
+    view.x = (r.width - bounds.w * view.k) / 2;
+    view.y = (r.height - bounds.h * view.k) / 2;
+    applyView();
+  }
+
+  function centerOn(i) {
+    var g = svg && svg.querySelector('g.node[data-index="' + i + '"]');
+    if (!g) return;
+    var m = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(g.getAttribute('transform'));
+    var b = g.querySelector('rect.box');
+    var cx = Number(m[1]) + Number(b.getAttribute('width')) / 2;
+    var cy = Number(m[2]) + Number(b.getAttribute('height')) / 2;
+    var r = diagram.getBoundingClientRect();
+    view.k = Math.max(view.k, 0.8);
+    view.x = r.width / 2 - cx * view.k;
+    view.y = r.height / 2 - cy * view.k;
+    applyView();
+  }
+
+  function attachPanZoom() {
+    svg.addEventListener('wheel', function (event) {
+      event.preventDefault();
+      var r = svg.getBoundingClientRect();
+      var px = event.clientX - r.left, py = event.clientY - r.top;
+      var factor = Math.exp(-event.deltaY * 0.0015);
+      var k = Math.min(Math.max(view.k * factor, 0.02), 4);
+      view.x = px - (px - view.x) * (k / view.k);
+      view.y = py - (py - view.y) * (k / view.k);
+      view.k = k;
+      applyView();
+    }, { passive: false });
+    var drag = null;
+    svg.addEventListener('pointerdown', function (event) {
+      drag = { x: event.clientX, y: event.clientY, vx: view.x, vy: view.y, moved: false };
+      svg.classList.add('panning');
+    });
+    svg.addEventListener('pointermove', function (event) {
+      if (!drag) return;
+      var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
+      if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+      view.x = drag.vx + dx;
+      view.y = drag.vy + dy;
+      applyView();
+    });
+    var end = function () { drag = null; svg.classList.remove('panning'); };
+    svg.addEventListener('pointerup', end);
+    svg.addEventListener('pointerleave', end);
+    svg.addEventListener('click', function () { clearSelection(); });
+  }
+
+  // The tables a DELETE on table i reaches through ON DELETE CASCADE, and the edges
+  // it follows (the closure over referencing tables).
+  function cascadeEdges(i) {
+    var seen = new Set([i]), queue = [i], path = new Set();
+    while (queue.length) {
+      var at = queue.shift();
+      edges.forEach(function (e, k) {
+        if (e.to === at && e.on_delete === 'cascade') {
+          path.add(k);
+          if (!seen.has(e.from)) { seen.add(e.from); queue.push(e.from); }
+        }
+      });
+    }
+    return path;
+  }
+
+  function highlight(i) {
+    if (!svg) return;
+    var path = cascadeEdges(i);
+    svg.querySelectorAll('g.node').forEach(function (g) {
+      g.classList.toggle('selected', Number(g.getAttribute('data-index')) === i);
+    });
+    svg.querySelectorAll('path.edge').forEach(function (p) {
+      var from = byName.get(p.getAttribute('data-from')), to = byName.get(p.getAttribute('data-to'));
+      var k = -1;
+      for (var n = 0; n < edges.length; n++) {
+        if (edges[n].from === from && edges[n].to === to && edges[n].name === p.getAttribute('data-fk')) { k = n; break; }
+      }
+      p.classList.toggle('cascade-path', path.has(k));
+    });
+  }
+
+  function showPanel(i) {
+    var t = tables[i];
+    panel.textContent = '';
+    var h = document.createElement('h3');
+    h.textContent = t.name;
+    panel.appendChild(h);
+    var p = document.createElement('p');
+    p.textContent = t.status === 'ok' ? 'No findings.' :
+      t.error + ' errors, ' + t.warning + ' warnings, ' + t.info + ' info' +
+      (t.findings.length > t.error + t.warning + t.info ? ' (and its partitions\u2019 findings)' : '');
+    panel.appendChild(p);
+    if (t.soft_delete) {
+      var sd = document.createElement('p');
+      sd.textContent = 'Soft-delete table: rows are marked deleted by ' + t.soft_delete + '.';
+      panel.appendChild(sd);
+    }
+    var cascades = cascadeEdges(i).size;
+    if (cascades) {
+      var cp = document.createElement('p');
+      cp.textContent = 'A DELETE here cascades along ' + cascades + ' foreign keys (highlighted).';
+      panel.appendChild(cp);
+    }
+    if (t.row !== null && t.row !== undefined) {
+      var a = document.createElement('a');
+      a.setAttribute('href', '#t-' + t.row);
+      a.textContent = 'Row in the tables list';
+      panel.appendChild(a);
+    }
+    if (t.findings.length) {
+      var ul = document.createElement('ul');
+      t.findings.forEach(function (k) {
+        var item = document.getElementById('f-' + k);
+        if (!item) return;
+        var copy = item.cloneNode(true);
+        copy.removeAttribute('id');
+        ul.appendChild(copy);
+      });
+      panel.appendChild(ul);
+    }
+  }
+
+  function select(i, center) {
+    selected = i;
+    expandButton.disabled = false;
+    showPanel(i);
+    highlight(i);
+    if (center) centerOn(i);
+  }
+
+  function clearSelection() {
+    selected = null;
+    expandButton.disabled = true;
+    if (svg) {
+      svg.querySelectorAll('.selected').forEach(function (n) { n.classList.remove('selected'); });
+      svg.querySelectorAll('.cascade-path').forEach(function (n) { n.classList.remove('cascade-path'); });
+    }
+  }
+
+  // A table by what was typed: its full name, its name without the schema (when
+  // that is unique), else the first table whose name contains the text.
+  function find(query) {
+    var q = query.trim();
+    if (!q) return null;
+    if (byName.has(q)) return byName.get(q);
+    var lower = q.toLowerCase(), bare = null, partial = null;
+    for (var n = 0; n < drawable.length; n++) {
+      var name = tables[drawable[n]].name.toLowerCase();
+      var short = name.slice(name.indexOf('.') + 1);
+      if (short === lower) { if (bare === null) bare = drawable[n]; else bare = -1; }
+      if (partial === null && name.indexOf(lower) >= 0) partial = drawable[n];
+    }
+    if (bare !== null && bare >= 0) return bare;
+    return partial;
+  }
+
+  function drawableOf(i) {
+    var t = tables[i];
+    while (t.partition_of && byName.has(t.partition_of)) {
+      i = byName.get(t.partition_of);
+      t = tables[i];
+    }
+    return i;
+  }
+
+  function go() {
+    var i = find(search.value);
+    if (i === null) {
+      statusLine.textContent = 'No table matches \u201c' + search.value + '\u201d.';
+      return;
+    }
+    i = drawableOf(i);
+    if (shown.has(i)) {
+      select(i, true);
+      return;
+    }
+    shown.add(i);
+    layout().then(function () { select(i, true); });
+  }
+
+  search.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter') { event.preventDefault(); go(); }
+    if (event.key === 'Escape') { search.value = ''; clearSelection(); }
+  });
+  search.addEventListener('change', function () {
+    if (byName.has(search.value)) go();
+  });
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape' && event.target !== search) clearSelection();
+  });
+  expandButton.addEventListener('click', function () {
+    if (selected === null) return;
+    var before = shown.size;
+    neighbours[selected].forEach(function (n) { if (!tables[n].partition_of) shown.add(n); });
+    var keep = selected;
+    if (shown.size === before) return;
+    layout().then(function () { select(keep, true); });
+  });
+  moreButton.addEventListener('click', function () {
+    var added = 0;
+    for (var n = 0; n < ranked.length && added < cap; n++) {
+      if (!shown.has(ranked[n])) { shown.add(ranked[n]); added++; }
+    }
+    layout();
+  });
+  var allArmed = false;
+  allButton.addEventListener('click', function () {
+    if (drawable.length > 400 && !allArmed) {
+      allArmed = true;
+      allButton.textContent = 'Show all ' + drawable.length + ' tables (slow: click again)';
+      return;
+    }
+    drawable.forEach(function (i) { shown.add(i); });
+    layout();
+  });
+  fitButton.addEventListener('click', fit);
+
+  // Names for the search box's suggestions (the first 5,000).
+  var list = document.getElementById('table-names');
+  drawable.slice(0, 5000).forEach(function (i) {
+    var option = document.createElement('option');
+    option.value = tables[i].name;
+    list.appendChild(option);
+  });
+
+  if (!drawable.length) {
+    setStatus('done', 'No tables to draw.');
+    diagram.setAttribute('data-nodes', '0');
+    moreButton.hidden = true;
+    allButton.hidden = true;
+    return;
+  }
+  try {
+    layout();
+  } catch (error) {
+    setStatus('error', 'The diagram cannot be drawn here: ' + error.message);
+  }
+})();
