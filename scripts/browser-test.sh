@@ -6,9 +6,10 @@
 # file:/data:/blob: requests), no errors, the ER diagram laid out within its budget,
 # the same numbers, tables and findings, hazards on nodes and edges, no overlapping
 # boxes, orthogonal edges, search / expand / zoom, hostile names kept as text, the same
-# numbers without JavaScript, elkjs's licence notice. Cases: sample-dbs/prodmatic and
-# kin2, tests/fixtures/html/injection.sql, and a generated 1,000-table schema
-# (tools/browser-test/gen-schema.mjs, written into a temporary folder).
+# numbers without JavaScript, elkjs's licence notice. Cases: every sample in
+# sample-dbs (kin2 also as its schema.prisma), tests/fixtures/html/injection.sql and
+# partitions.sql, and a generated 1,000-table schema (tools/browser-test/gen-schema.mjs,
+# written into a temporary folder).
 #
 #   scripts/browser-test.sh     exit 1 when any check fails
 #
@@ -62,8 +63,14 @@ if [ ! -f "$injection" ]; then
   exit 1
 fi
 node "$harness/gen-schema.mjs" 1000 > "$tmp/generated-1000.sql"
-add_case prodmatic 10 false sample-dbs/prodmatic/schema.sql
+# Every bundled sample, as the README runs them, and one as its Prisma schema.
+add_case benchwarmers 10 false sample-dbs/benchwarmers/schema.sql
+add_case helpdesk 10 false sample-dbs/helpdesk
 add_case kin2 10 false sample-dbs/kin2/schema.sql
+add_case kin2-prisma 10 false sample-dbs/kin2/schema.prisma
+add_case prodmatic 10 false sample-dbs/prodmatic/schema.sql
+add_case roofing 10 false sample-dbs/roofing/migrations
 add_case injection 10 true "$injection"
+add_case partitions 10 false tests/fixtures/html/partitions.sql
 add_case generated-1000 20 false "$tmp/generated-1000.sql"
 node "$harness/report.test.mjs" "${cases[@]}"

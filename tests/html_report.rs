@@ -310,3 +310,112 @@ fn inspect_draws_the_live_schema() {
         "{actions:?}"
     );
 }
+
+#[test]
+fn partitions_foreign_keys_are_drawn_from_their_partitioned_table() {
+    let html = lint_html("tests/fixtures/html/partitions.sql");
+    let data = island(&html);
+    let tables = data["tables"].as_array().unwrap();
+    let name = |i: &serde_json::Value| tables[i.as_u64().unwrap() as usize]["name"].clone();
+    let edges = data["edges"].as_array().unwrap();
+    let payment: Vec<&serde_json::Value> = edges
+        .iter()
+        .filter(|e| name(&e["from"]) == "public.payment")
+        .collect();
+    assert_eq!(
+        payment.len(),
+        1,
+        "one edge for the two partitions' keys: {edges:?}"
+    );
+    assert_eq!(name(&payment[0]["to"]), "public.customer");
+    assert_eq!(payment[0]["count"], 2);
+    assert_eq!(
+        payment[0]["unindexed"], true,
+        "fk-missing-index reports the partitions' keys"
+    );
+    assert!(
+        !edges.iter().any(|e| name(&e["from"])
+            .as_str()
+            .unwrap()
+            .starts_with("public.payment_")),
+        "partitions are not drawn"
+    );
+    let parent = tables
+        .iter()
+        .find(|t| t["name"] == "public.payment")
+        .unwrap();
+    let customer_id = parent["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "customer_id")
+        .unwrap();
+    assert_eq!(customer_id["fk"], true);
+    assert_eq!(customer_id["unindexed"], true);
+    assert!(
+        parent["in_partitions"].as_u64().unwrap() > 0,
+        "its partitions' findings"
+    );
+    // A partly indexed composite key marks its edge, not its columns.
+    let group = edges
+        .iter()
+        .find(|e| e["name"] == "nodes_group_fkey")
+        .unwrap();
+    assert_eq!(
+        (group["unindexed"].clone(), group["partly"].clone()),
+        (true.into(), true.into())
+    );
+    let owner = edges
+        .iter()
+        .find(|e| e["name"] == "nodes_owner_id_fkey")
+        .unwrap();
+    assert_eq!(owner["unindexed"], false);
+    let nodes = tables.iter().find(|t| t["name"] == "public.nodes").unwrap();
+    for c in nodes["columns"].as_array().unwrap() {
+        assert_eq!(c["unindexed"], false, "{c}");
+    }
+}
+
+#[test]
+fn soft_delete_tables_follow_the_configured_columns() {
+    // helpdesk's dblint.toml: [options.soft-delete] active_columns = ["is_active"].
+    let html = lint_html("sample-dbs/helpdesk");
+    let data = island(&html);
+    let marked: Vec<&str> = data["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["soft_delete"] == "is_active")
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(marked.contains(&"public.accounts_user"), "{marked:?}");
+}
+
+#[test]
+fn migration_review_findings_are_counted_apart() {
+    let dir = common::temp_tree(&[
+        (
+            "migrations/001_init.sql",
+            "CREATE TABLE t (id bigint PRIMARY KEY, n int);\n",
+        ),
+        (
+            "migrations/002_index.sql",
+            "CREATE INDEX t_n_idx ON t (n);\n",
+        ),
+    ]);
+    let path = dir.path().join("migrations");
+    let html = lint_html(path.to_str().unwrap());
+    assert!(
+        html.contains("Of these, 2 findings from migration review (1 error, 1 warning"),
+        "{}",
+        &html[html.find("id=\"count-tables\"").unwrap()..][..600]
+    );
+    let data = island(&html);
+    let t = &data["tables"][0];
+    assert_eq!(t["outside"], 2, "{t}");
+    assert_eq!(
+        (t["error"].clone(), t["warning"].clone()),
+        (0.into(), 0.into()),
+        "{t}"
+    );
+}

@@ -99,10 +99,15 @@ struct IslandTable {
     /// `schema.table`, as the JSON report names it.
     name: String,
     partition_of: Option<String>,
+    /// The scorecard's status and counts (schema findings; the JSON report's).
     status: TableState,
     error: usize,
     warning: usize,
     info: usize,
+    /// Listed findings on it outside the scorecard (migration review's).
+    outside: usize,
+    /// Findings on its partitions (a partitioned table's node lists them too).
+    in_partitions: usize,
     /// The column whose value marks a soft-deleted row, if the table has one.
     soft_delete: Option<String>,
     columns: Vec<IslandColumn>,
@@ -125,7 +130,8 @@ struct IslandColumn {
     fk: bool,
     /// Referenced by a foreign key (of any table).
     referenced: bool,
-    /// In a foreign key that `fk-missing-index` reports.
+    /// In a foreign key that `fk-missing-index` reports without any index (a
+    /// partly indexed one marks its edge only).
     unindexed: bool,
 }
 
@@ -141,7 +147,16 @@ struct Edge {
     on_delete: &'static str,
     /// `fk-missing-index` reports it (unindexed or partly indexed).
     unindexed: bool,
+    /// Partly indexed: an index serves its leading columns only.
+    partly: bool,
+    /// How many foreign keys this edge stands for: those declared on each partition
+    /// of a table are drawn once, from the partitioned table.
+    count: usize,
 }
+
+/// What makes two foreign keys one edge: referencing and referenced node, columns on
+/// both sides, ON DELETE action.
+type EdgeKey = (usize, usize, Vec<String>, Vec<String>, &'static str);
 
 fn action(a: FkAction) -> &'static str {
     match a {
@@ -169,18 +184,23 @@ fn status_word(s: TableState) -> &'static str {
     }
 }
 
-/// The soft-delete options of the rules that ran (the pack's rules share them).
+/// The soft-delete options the soft-delete pack's rules run with (`[options.soft-delete]`
+/// in dblint.toml); another pack's rule that reads them keeps its own settings, so it
+/// is asked only when that pack did not run.
 fn soft_delete_options(plan: &crate::engine::Plan) -> crate::rules::RuleOptions {
     use crate::rules::analysis::{ACTIVE_COLUMNS, DELETED_COLUMNS};
+    let reads = |r: &&crate::engine::ActiveRule| {
+        r.rule
+            .meta()
+            .options
+            .iter()
+            .any(|o| o.name == DELETED_COLUMNS.name)
+    };
     plan.rules
         .iter()
-        .find(|r| {
-            r.rule
-                .meta()
-                .options
-                .iter()
-                .any(|o| o.name == DELETED_COLUMNS.name)
-        })
+        .filter(reads)
+        .find(|r| r.pack.name == "soft-delete")
+        .or_else(|| plan.rules.iter().find(reads))
         .map(|r| r.options.clone())
         .unwrap_or_else(|| {
             crate::rules::RuleOptions::resolve(
@@ -193,19 +213,21 @@ fn soft_delete_options(plan: &crate::engine::Plan) -> crate::rules::RuleOptions 
 /// The island: tables (every one of the report's, and the model's), foreign keys
 /// between them, and the default view.
 fn island(report: &Report, picture: Option<Picture>) -> Island {
-    // Every table the scorecard lists, then any other the model holds.
-    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    // Every table the scorecard lists, then any other the model holds; keyed by
+    // schema and name (a printed `a.b.c` can name two tables).
+    let mut index: BTreeMap<QualifiedName, usize> = BTreeMap::new();
     let mut tables: Vec<IslandTable> = Vec::new();
-    let mut model_tables: Vec<Option<&Table>> = Vec::new();
-    let mut add = |name: String, tables: &mut Vec<IslandTable>| -> usize {
-        *names.entry(name.clone()).or_insert_with(|| {
+    let mut add = |name: &QualifiedName, tables: &mut Vec<IslandTable>| -> usize {
+        *index.entry(name.clone()).or_insert_with(|| {
             tables.push(IslandTable {
-                name,
+                name: name.to_string(),
                 partition_of: None,
                 status: TableState::Ok,
                 error: 0,
                 warning: 0,
                 info: 0,
+                outside: 0,
+                in_partitions: 0,
                 soft_delete: None,
                 columns: Vec::new(),
                 findings: Vec::new(),
@@ -215,7 +237,7 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
         })
     };
     for (row, t) in report.scorecard.tables.iter().enumerate() {
-        let i = add(t.table.to_string(), &mut tables);
+        let i = add(&t.table, &mut tables);
         let entry = &mut tables[i];
         entry.status = t.status;
         entry.error = t.findings.error;
@@ -223,10 +245,10 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
         entry.info = t.findings.info;
         entry.row = Some(row);
     }
-    let options = picture.map(|p| soft_delete_options(p.plan));
+    let mut model_tables: Vec<Option<&Table>> = Vec::new();
     if let Some(p) = picture {
         for t in p.db.tables.values() {
-            let i = add(t.name.to_string(), &mut tables);
+            let i = add(&t.name, &mut tables);
             if model_tables.len() <= i {
                 model_tables.resize(i + 1, None);
             }
@@ -234,77 +256,102 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
         }
     }
     model_tables.resize(tables.len(), None);
-    let index_of = |q: &QualifiedName, names: &BTreeMap<String, usize>| -> Option<usize> {
-        names.get(&q.to_string()).copied()
-    };
-    // Foreign keys `fk-missing-index` reports: (table, constraint).
-    let unindexed: BTreeSet<(String, String)> = report
+    let options = picture.map(|p| soft_delete_options(p.plan));
+    // Foreign keys `fk-missing-index` reports: (table, constraint) → partly indexed.
+    let mut unindexed: BTreeMap<(&QualifiedName, &str), bool> = BTreeMap::new();
+    for f in report
         .findings
         .iter()
         .filter(|f| f.rule == "fk-missing-index")
-        .filter_map(|f| {
-            let object = f.object.as_deref()?;
-            let name = object.strip_suffix(".partly-indexed").unwrap_or(object);
-            Some((f.table.as_ref()?.to_string(), name.to_string()))
-        })
-        .collect();
-    // Findings by table; a partition's go to its parent too.
+    {
+        let (Some(table), Some(object)) = (&f.table, f.object.as_deref()) else {
+            continue;
+        };
+        let partly = object.ends_with(".partly-indexed");
+        let name = object.strip_suffix(".partly-indexed").unwrap_or(object);
+        let state = unindexed.entry((table, name)).or_insert(partly);
+        *state = *state && partly;
+    }
+    // The drawn node of a table: its root partitioned table, or itself.
     let mut parent: Vec<Option<usize>> = vec![None; tables.len()];
     for (i, t) in model_tables.iter().enumerate() {
         if let Some(of) = t.and_then(|t| t.partition_of.as_ref()) {
-            parent[i] = index_of(of, &names);
+            parent[i] = index.get(of).copied();
             tables[i].partition_of = Some(of.to_string());
         }
     }
-    // The drawn node of a table: its root partitioned table, or itself.
     let node = |mut i: usize| {
-        let mut hops = 0;
-        while let Some(p) = parent[i] {
-            if p == i || hops > 64 {
-                break;
+        for _ in 0..64 {
+            match parent[i] {
+                Some(p) if p != i => i = p,
+                _ => break,
             }
-            i = p;
-            hops += 1;
         }
         i
     };
     for (k, f) in report.findings.iter().enumerate() {
-        if let Some(i) = f.table.as_ref().and_then(|t| index_of(t, &names)) {
-            tables[i].findings.push(k);
-            let root = node(i);
-            if root != i {
-                tables[root].findings.push(k);
-            }
+        let Some(i) = f.table.as_ref().and_then(|t| index.get(t).copied()) else {
+            continue;
+        };
+        let outside = !super::graded(report, f);
+        tables[i].findings.push(k);
+        tables[i].outside += usize::from(outside);
+        let root = node(i);
+        if root != i {
+            tables[root].findings.push(k);
+            tables[root].in_partitions += 1;
         }
     }
-    let mut edges = Vec::new();
-    let mut referenced: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    // Edges between drawn nodes. A partition's foreign keys are drawn from its root
+    // (pg_dump declares them on each partition), one edge per distinct key.
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut seen: BTreeMap<EdgeKey, usize> = BTreeMap::new();
+    let mut fk_columns: Vec<BTreeSet<String>> = vec![BTreeSet::new(); tables.len()];
+    let mut bare_columns: Vec<BTreeSet<String>> = vec![BTreeSet::new(); tables.len()];
+    let mut referenced: Vec<BTreeSet<String>> = vec![BTreeSet::new(); tables.len()];
     for (i, t) in model_tables.iter().enumerate() {
         let Some(t) = t else { continue };
-        if t.partition_of.is_some() {
-            continue;
-        }
+        let from = node(i);
         for fk in &t.foreign_keys {
-            let Some(to) = index_of(&fk.references, &names).map(node) else {
+            let Some(to) = index.get(&fk.references).copied().map(node) else {
                 continue;
             };
-            referenced
-                .entry(to)
-                .or_default()
-                .extend(fk.referenced_columns.iter().map(|c| c.to_string()));
-            edges.push(Edge {
-                from: i,
-                to,
-                name: fk.name.to_string(),
-                columns: fk.columns.iter().map(|c| c.to_string()).collect(),
-                ref_columns: fk
-                    .referenced_columns
-                    .iter()
-                    .map(|c| c.to_string())
-                    .collect(),
-                on_delete: action(fk.on_delete),
-                unindexed: unindexed.contains(&(t.name.to_string(), fk.name.to_string())),
-            });
+            let columns: Vec<String> = fk.columns.iter().map(|c| c.to_string()).collect();
+            let ref_columns: Vec<String> = fk
+                .referenced_columns
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            let state = unindexed.get(&(&t.name, fk.name.as_str())).copied();
+            fk_columns[from].extend(columns.iter().cloned());
+            referenced[to].extend(ref_columns.iter().cloned());
+            if state == Some(false) {
+                bare_columns[from].extend(columns.iter().cloned());
+            }
+            let on_delete = action(fk.on_delete);
+            let key = (from, to, columns.clone(), ref_columns.clone(), on_delete);
+            match seen.get(&key) {
+                Some(&e) => {
+                    let edge = &mut edges[e];
+                    edge.count += 1;
+                    edge.unindexed |= state.is_some();
+                    edge.partly &= state != Some(false);
+                }
+                None => {
+                    seen.insert(key, edges.len());
+                    edges.push(Edge {
+                        from,
+                        to,
+                        name: fk.name.to_string(),
+                        columns,
+                        ref_columns,
+                        on_delete,
+                        unindexed: state.is_some(),
+                        partly: state == Some(true),
+                        count: 1,
+                    });
+                }
+            }
         }
     }
     for (i, t) in model_tables.iter().enumerate() {
@@ -314,19 +361,6 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
             .iter()
             .flat_map(|k| k.columns.iter().map(|c| c.as_str()))
             .collect();
-        let fk_cols: BTreeSet<&str> = t
-            .foreign_keys
-            .iter()
-            .flat_map(|k| k.columns.iter().map(|c| c.as_str()))
-            .collect();
-        let unindexed_cols: BTreeSet<&str> = t
-            .foreign_keys
-            .iter()
-            .filter(|k| unindexed.contains(&(t.name.to_string(), k.name.to_string())))
-            .flat_map(|k| k.columns.iter().map(|c| c.as_str()))
-            .collect();
-        let none = BTreeSet::new();
-        let refd = referenced.get(&i).unwrap_or(&none);
         tables[i].soft_delete = options
             .as_ref()
             .and_then(|o| crate::rules::analysis::soft_delete(t, o))
@@ -339,9 +373,9 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
                 data_type: c.data_type.to_string(),
                 not_null: c.not_null,
                 pk: pk.contains(c.name.as_str()),
-                fk: fk_cols.contains(c.name.as_str()),
-                referenced: refd.contains(c.name.as_str()),
-                unindexed: unindexed_cols.contains(c.name.as_str()),
+                fk: fk_columns[i].contains(c.name.as_str()),
+                referenced: referenced[i].contains(c.name.as_str()),
+                unindexed: bare_columns[i].contains(c.name.as_str()),
             })
             .collect();
     }
@@ -354,10 +388,12 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
     }
 }
 
-/// The default view: tables with findings (their own or their partitions'), most
-/// errors first, then warnings, then info, then by name; then their foreign-key
-/// neighbours in the same order; at most `cap` tables. A schema without findings
-/// shows its first `cap` tables by name. Partitions are never drawn. Sorted indices.
+/// The default view, at most `cap` tables (sorted indices; partitions are never
+/// drawn). Tables with findings (their own or their partitions'), most errors
+/// first, then warnings, then findings, then by name, fill two thirds of it; their
+/// foreign-key neighbours come next, those linked to most of the chosen tables first
+/// (a hub many of them reference is drawn); what room is left goes to further tables
+/// with findings. A schema without findings shows its first `cap` tables by name.
 fn focus(tables: &[IslandTable], edges: &[Edge], cap: usize) -> Vec<usize> {
     let drawn = |i: usize| tables[i].partition_of.is_none();
     let mut flagged: Vec<usize> = (0..tables.len())
@@ -376,21 +412,37 @@ fn focus(tables: &[IslandTable], edges: &[Edge], cap: usize) -> Vec<usize> {
         chosen.extend(all.into_iter().take(cap));
         return chosen.into_iter().collect();
     }
-    chosen.extend(flagged.iter().copied().take(cap));
-    let mut neighbours: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    let first = if flagged.len() > cap {
+        cap * 2 / 3
+    } else {
+        cap
+    };
+    chosen.extend(flagged.iter().copied().take(first));
+    let mut links: BTreeMap<usize, usize> = BTreeMap::new();
     for e in edges {
-        neighbours.entry(e.from).or_default().insert(e.to);
-        neighbours.entry(e.to).or_default().insert(e.from);
-    }
-    'fill: for &i in &flagged {
-        for &n in neighbours.get(&i).into_iter().flatten() {
-            if chosen.len() >= cap {
-                break 'fill;
-            }
-            if drawn(n) {
-                chosen.insert(n);
+        for (a, b) in [(e.from, e.to), (e.to, e.from)] {
+            if chosen.contains(&a) && !chosen.contains(&b) && drawn(b) {
+                *links.entry(b).or_default() += 1;
             }
         }
+    }
+    let mut neighbours: Vec<(usize, usize)> = links.into_iter().collect();
+    neighbours.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| weight(b.0).cmp(&weight(a.0)))
+            .then_with(|| tables[a.0].name.cmp(&tables[b.0].name))
+    });
+    for (n, _) in neighbours {
+        if chosen.len() >= cap {
+            break;
+        }
+        chosen.insert(n);
+    }
+    for &i in &flagged {
+        if chosen.len() >= cap {
+            break;
+        }
+        chosen.insert(i);
     }
     chosen.into_iter().collect()
 }
@@ -506,6 +558,13 @@ pub fn render(report: &Report, picture: Option<Picture>) -> String {
         counts.info,
         report.suppressed,
     );
+    for line in super::outside_scorecard(report) {
+        let _ = writeln!(
+            h,
+            "<p class=\"note outside\">Of these, {}</p>",
+            escape(&line)
+        );
+    }
     let _ = write!(
         h,
         "<table id=\"categories\">\n<thead><tr><th>Category</th><th>Score</th><th>Grade</th>\
@@ -545,9 +604,9 @@ pub fn render(report: &Report, picture: Option<Picture>) -> String {
          <aside id=\"panel\"><p class=\"hint\">Click a table to see its findings.</p></aside></div>\n\
          <ul class=\"legend\">\
          <li><span class=\"key box-error\"></span>table with errors</li>\
-         <li><span class=\"key box-warning\"></span>table with warnings</li>\
+         <li><span class=\"key box-warning\"></span>table with warnings or info findings</li>\
          <li><span class=\"key box-soft\"></span>soft-delete table (⌫)</li>\
-         <li><span class=\"key edge-unindexed\"></span>foreign key without an index (no index)</li>\
+         <li><span class=\"key edge-unindexed\"></span>foreign key without an index (or only partly indexed)</li>\
          <li><span class=\"key edge-cascade\"></span>ON DELETE CASCADE</li>\
          <li><span class=\"key edge-setnull\"></span>ON DELETE SET NULL / SET DEFAULT</li>\
          <li><span class=\"key edge-restrict\"></span>NO ACTION / RESTRICT</li>\

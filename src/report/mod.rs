@@ -128,6 +128,53 @@ pub fn counted(n: usize, word: &str) -> String {
     }
 }
 
+/// Whether a finding counts in the scorecard: its category is one of the scorecard's
+/// (migration review's and live locks' findings are listed, not graded).
+pub fn graded(report: &Report, f: &Finding) -> bool {
+    report
+        .scorecard
+        .categories
+        .iter()
+        .any(|c| c.name == f.category)
+}
+
+/// The listed findings outside the scorecard's categories, one line per category:
+/// `2482 findings from migration review (624 errors, 1858 warnings, 0 info findings;
+/// not part of the grade)`.
+pub fn outside_scorecard(report: &Report) -> Vec<String> {
+    let mut outside: Vec<(&str, Vec<&Finding>)> = Vec::new();
+    for f in report.findings.iter().filter(|f| !graded(report, f)) {
+        match outside.iter_mut().find(|(c, _)| *c == f.category) {
+            Some((_, fs)) => fs.push(f),
+            None => outside.push((f.category.as_str(), vec![f])),
+        }
+    }
+    outside
+        .into_iter()
+        .map(|(category, fs)| {
+            let count = |sev: Severity| fs.iter().filter(|f| f.severity == sev).count();
+            let review = crate::packs::packs()
+                .iter()
+                .any(|p| p.category == category && p.name == "migration-safety");
+            let (source, weight) = if review {
+                ("from migration review".to_string(), "not part of the grade")
+            } else {
+                (
+                    format!("on {category}"),
+                    "not a scorecard category; hazards among them hold the grade",
+                )
+            };
+            format!(
+                "{} {source} ({}, {}, {}; {weight})",
+                counted(fs.len(), "finding"),
+                counted(count(Severity::Error), "error"),
+                counted(count(Severity::Warning), "warning"),
+                counted(count(Severity::Info), "info finding"),
+            )
+        })
+        .collect()
+}
+
 /// Counts of `findings` by severity.
 pub fn counts(findings: &[Finding]) -> crate::score::Counts {
     let mut c = crate::score::Counts::default();

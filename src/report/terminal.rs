@@ -2,7 +2,6 @@
 //! caller (`colored::control`); tables are plain so widths stay right.
 
 use super::{grouped, recommendations, Report};
-use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::score::{Grade, TableState};
 use colored::Colorize;
@@ -152,7 +151,6 @@ pub fn render(report: &Report) -> String {
     }
     // The schema's counts are the scorecard rows' sums; the listed findings (the
     // change's own, or every one) are counted on their own line.
-    let graded = |f: &&Finding| s.categories.iter().any(|c| c.name == f.category);
     let suppressed = if report.suppressed > 0 {
         format!(" ({} suppressed by ignores)", report.suppressed)
     } else {
@@ -166,7 +164,11 @@ pub fn render(report: &Report) -> String {
             plural(c.info, "info finding")
         )
     };
-    let migration: Vec<&Finding> = report.findings.iter().filter(|f| !graded(f)).collect();
+    let migration = report
+        .findings
+        .iter()
+        .filter(|f| !super::graded(report, f))
+        .count();
     if report.scope.is_some() {
         let _ = writeln!(
             out,
@@ -185,41 +187,13 @@ pub fn render(report: &Report) -> String {
                     severities(&super::counts(report.findings))
                 )
             },
-            report.findings.len() - migration.len(),
-            migration.len()
+            report.findings.len() - migration,
+            migration
         );
     } else {
         let _ = writeln!(out, "  {}{suppressed}", severities(&s.totals));
-        // Findings of packs that are not scorecard categories, one line per pack:
-        // migration review's, and live locks' (which weigh only as hazards).
-        let mut outside: Vec<(&str, Vec<&Finding>)> = Vec::new();
-        for f in &migration {
-            match outside.iter_mut().find(|(c, _)| *c == f.category) {
-                Some((_, fs)) => fs.push(f),
-                None => outside.push((f.category.as_str(), vec![f])),
-            }
-        }
-        for (category, fs) in outside {
-            let count = |sev: Severity| fs.iter().filter(|f| f.severity == sev).count();
-            let review = crate::packs::packs()
-                .iter()
-                .any(|p| p.category == category && p.name == "migration-safety");
-            let (source, weight) = if review {
-                ("from migration review".to_string(), "not part of the grade")
-            } else {
-                (
-                    format!("on {category}"),
-                    "not a scorecard category; hazards among them hold the grade",
-                )
-            };
-            let _ = writeln!(
-                out,
-                "  + {} {source} ({}, {}, {}; {weight})",
-                plural(fs.len(), "finding"),
-                plural(count(Severity::Error), "error"),
-                plural(count(Severity::Warning), "warning"),
-                plural(count(Severity::Info), "info finding"),
-            );
+        for line in super::outside_scorecard(report) {
+            let _ = writeln!(out, "  + {line}");
         }
     }
     if let Some(b) = report.baseline {

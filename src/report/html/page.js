@@ -4,8 +4,11 @@
 // setAttribute only: identifiers are never parsed as HTML.
 (function () {
   'use strict';
+  // With JavaScript off the diagram's controls stay hidden (page.css).
+  document.documentElement.classList.add('js');
   var SVG = 'http://www.w3.org/2000/svg';
-  var ROW = 18, HEAD = 26, CHAR = 7.3, PAD = 10, MAX_COLUMNS = 4;
+  var ROW = 18, HEAD = 26, CHAR = 7.3, PAD = 10, MAX_COLUMNS = 4, MAX_WIDTH = 520;
+  var MAX_CHARS = Math.floor((MAX_WIDTH - 2 * PAD) / CHAR);
 
   var diagram = document.getElementById('diagram');
   var statusLine = document.getElementById('diagram-status');
@@ -85,6 +88,7 @@
     if (t.error) parts.push(t.error + 'E');
     if (t.warning) parts.push(t.warning + 'W');
     if (t.info) parts.push(t.info + 'I');
+    if (t.outside) parts.push(t.outside + 'M');
     return parts.join(' ');
   }
 
@@ -92,21 +96,32 @@
     return c.name + ' ' + c.type;
   }
 
-  // The box of a table: size, and the row each column is drawn on.
+  function clip(value, room) {
+    return value.length <= room ? value : value.slice(0, Math.max(room - 1, 1)) + '\u2026';
+  }
+
+  // The box of a table: size, the row each column is drawn on, and its texts cut to
+  // the widest box drawn (MAX_WIDTH).
   function box(i) {
     var t = tables[i];
     var cols = visibleColumns(t);
-    var title = (t.soft_delete ? '\u232b ' : '') + label(t);
-    var width = title.length + badge(t).length + 3;
+    var counts = badge(t);
+    var title = clip((t.soft_delete ? '\u232b ' : '') + label(t), MAX_CHARS - counts.length - 2);
+    var width = title.length + counts.length + 3;
     var rowOf = new Map();
-    cols.list.forEach(function (c, r) {
+    var lines = cols.list.map(function (c, r) {
       rowOf.set(c.name, r);
-      width = Math.max(width, columnLine(c).length + 7 + (c.unindexed ? 9 : 0));
+      var room = MAX_CHARS - 4 - (c.unindexed ? 9 : 0);
+      var line = clip(columnLine(c), room);
+      width = Math.max(width, line.length + 4 + (c.unindexed ? 9 : 0));
+      return line;
     });
+    var more = cols.hidden ? '+ ' + cols.hidden + ' more columns' : '';
+    width = Math.max(width, more.length + 4);
     var rows = cols.list.length + (cols.hidden ? 1 : 0);
     return {
-      title: title, cols: cols, rowOf: rowOf,
-      width: Math.min(Math.ceil(width * CHAR + 2 * PAD), 520),
+      title: title, counts: counts, cols: cols, lines: lines, more: more, rowOf: rowOf,
+      width: Math.min(Math.ceil(width * CHAR + 2 * PAD), MAX_WIDTH),
       height: HEAD + rows * ROW + 6
     };
   }
@@ -230,9 +245,19 @@
       var tip = el('title', {}, path);
       tip.textContent = e.name + ': ' + tables[e.from].name + ' (' + e.columns.join(', ') + ') \u2192 ' +
         tables[e.to].name + ' (' + e.ref_columns.join(', ') + ') ON DELETE ' +
-        e.on_delete.replace('-', ' ').toUpperCase() + (e.unindexed ? '; no index on the referencing columns' : '');
+        e.on_delete.replace('-', ' ').toUpperCase() +
+        (e.partly ? '; only partly indexed' : e.unindexed ? '; no index on the referencing columns' : '') +
+        (e.count > 1 ? '; declared on ' + e.count + ' partitions' : '');
     });
-    var maxX = 0, maxY = 0;
+    var minX = 0, minY = 0, maxX = 0, maxY = 0;
+    (result.edges || []).forEach(function (ge) {
+      (ge.sections || []).forEach(function (section) {
+        [section.startPoint, section.endPoint].concat(section.bendPoints || []).forEach(function (p) {
+          minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
+          maxX = Math.max(maxX, p.x); maxY = Math.max(maxY, p.y);
+        });
+      });
+    });
     ids.forEach(function (i) {
       var p = positions.get('n' + i);
       var b = boxes.get(i);
@@ -248,7 +273,7 @@
       el('rect', { class: 'box', width: b.width, height: b.height, rx: 4 }, g);
       el('rect', { class: 'head', x: 1, y: 1, width: b.width - 2, height: HEAD - 2, rx: 3 }, g);
       text(g, PAD, 17, b.title, 'title');
-      var counts = badge(t);
+      var counts = b.counts;
       if (counts) {
         var severity = t.error ? 'sev-error' : t.warning ? 'sev-warning' : 'sev-info';
         var bt = text(g, b.width - PAD, 17, counts, 'badge ' + severity);
@@ -258,45 +283,62 @@
         var y = HEAD + r * ROW + 14;
         var tag = c.pk ? 'PK' : c.fk ? 'FK' : '';
         if (tag) text(g, PAD, y, tag, 'tag');
-        text(g, PAD + 22, y, columnLine(c), 'column');
+        text(g, PAD + 22, y, b.lines[r], 'column');
         if (c.unindexed) {
           var ni = text(g, b.width - PAD, y, 'no index', 'noindex');
           ni.setAttribute('text-anchor', 'end');
         }
       });
       if (b.cols.hidden) {
-        text(g, PAD + 22, HEAD + b.cols.list.length * ROW + 14, '+ ' + b.cols.hidden + ' more columns', 'more');
+        text(g, PAD + 22, HEAD + b.cols.list.length * ROW + 14, b.more, 'more');
       }
       var tip = el('title', {}, g);
-      tip.textContent = t.name + (counts ? ' \u2014 ' + counts : '');
+      tip.textContent = t.name + (counts ? ' \u2014 ' + counts : '') +
+        (t.outside ? ' (M: findings from migration review)' : '');
       g.addEventListener('click', function (event) {
         event.stopPropagation();
         select(i, false);
       });
     });
-    bounds = { w: Math.max(maxX, 1), h: Math.max(maxY, 1) };
+    bounds = { x: minX, y: minY, w: Math.max(maxX - minX, 1), h: Math.max(maxY - minY, 1) };
     attachPanZoom();
-    fit();
+    var note = fit(false);
     var hiddenCount = drawable.length - ids.length;
     moreButton.hidden = hiddenCount <= 0;
     allButton.hidden = hiddenCount <= 0;
     diagram.setAttribute('data-nodes', String(ids.length));
     if (selected !== null) highlight(selected);
     setStatus('done', ids.length + ' of ' + drawable.length + ' tables drawn' +
-      (hiddenCount > 0 ? ' (tables with findings and their neighbours first; search or "Show more" for the rest)' : ''));
+      (hiddenCount > 0 ? ' (tables with findings and their neighbours first; search or "Show more" for the rest)' : '') +
+      (note ? '. ' + note : ''));
   }
 
   function applyView() {
     if (viewport) viewport.setAttribute('transform', 'translate(' + view.x + ',' + view.y + ') scale(' + view.k + ')');
   }
 
-  function fit() {
+  var fitScale = 1;
+
+  // The whole diagram in view. When that makes text unreadably small (a hub table
+  // with a hundred neighbours spreads the layout) and `whole` is false, zoom in on
+  // the worst table drawn instead; returns what the status line should say then.
+  function fit(whole) {
     var r = diagram.getBoundingClientRect();
     var k = Math.min((r.width - 20) / bounds.w, (r.height - 20) / bounds.h, 1.5);
-    view.k = k > 0 ? k : 1;
-    view.x = (r.width - bounds.w * view.k) / 2;
-    view.y = (r.height - bounds.h * view.k) / 2;
+    fitScale = k > 0 ? k : 1;
+    view.k = fitScale;
+    view.x = (r.width - bounds.w * view.k) / 2 - bounds.x * view.k;
+    view.y = (r.height - bounds.h * view.k) / 2 - bounds.y * view.k;
     applyView();
+    if (whole || fitScale >= 0.3) return '';
+    var worst = null;
+    for (var n = 0; n < ranked.length; n++) {
+      if (shown.has(ranked[n])) { worst = ranked[n]; break; }
+    }
+    if (worst === null) return '';
+    view.k = 0.7;
+    centerOn(worst);
+    return 'Zoomed in on ' + tables[worst].name + '; "Fit" shows the whole diagram';
   }
 
   function centerOn(i) {
@@ -307,7 +349,7 @@
     var cx = Number(m[1]) + Number(b.getAttribute('width')) / 2;
     var cy = Number(m[2]) + Number(b.getAttribute('height')) / 2;
     var r = diagram.getBoundingClientRect();
-    view.k = Math.max(view.k, 0.8);
+    view.k = Math.max(view.k, 0.7);
     view.x = r.width / 2 - cx * view.k;
     view.y = r.height / 2 - cy * view.k;
     applyView();
@@ -319,7 +361,7 @@
       var r = svg.getBoundingClientRect();
       var px = event.clientX - r.left, py = event.clientY - r.top;
       var factor = Math.exp(-event.deltaY * 0.0015);
-      var k = Math.min(Math.max(view.k * factor, 0.02), 4);
+      var k = Math.min(Math.max(view.k * factor, Math.min(0.02, fitScale)), 4);
       view.x = px - (px - view.x) * (k / view.k);
       view.y = py - (py - view.y) * (k / view.k);
       view.k = k;
@@ -383,9 +425,13 @@
     h.textContent = t.name;
     panel.appendChild(h);
     var p = document.createElement('p');
-    p.textContent = t.status === 'ok' ? 'No findings.' :
-      t.error + ' errors, ' + t.warning + ' warnings, ' + t.info + ' info' +
-      (t.findings.length > t.error + t.warning + t.info ? ' (and its partitions\u2019 findings)' : '');
+    var said = [];
+    if (t.error + t.warning + t.info) {
+      said.push('In the scorecard: ' + t.error + ' errors, ' + t.warning + ' warnings, ' + t.info + ' info.');
+    }
+    if (t.outside) said.push(t.outside + ' from migration review (not part of the grade).');
+    if (t.in_partitions) said.push(t.in_partitions + ' on its partitions.');
+    p.textContent = said.length ? said.join(' ') : 'No findings.';
     panel.appendChild(p);
     if (t.soft_delete) {
       var sd = document.createElement('p');
@@ -434,21 +480,26 @@
     }
   }
 
-  // A table by what was typed: its full name, its name without the schema (when
-  // that is unique), else the first table whose name contains the text.
+  // A table by what was typed: its full name; else its name without the schema,
+  // exactly, then in any case (partitions too: their parent is drawn); else the
+  // first table whose full name contains the text. Returns { index, others } where
+  // `others` counts the other tables the typed name fits equally well.
   function find(query) {
     var q = query.trim();
     if (!q) return null;
-    if (byName.has(q)) return byName.get(q);
-    var lower = q.toLowerCase(), bare = null, partial = null;
-    for (var n = 0; n < drawable.length; n++) {
-      var name = tables[drawable[n]].name.toLowerCase();
+    if (byName.has(q)) return { index: byName.get(q), others: 0 };
+    var lower = q.toLowerCase();
+    var exact = [], folded = [], partial = null;
+    for (var n = 0; n < tables.length; n++) {
+      var name = tables[n].name;
       var short = name.slice(name.indexOf('.') + 1);
-      if (short === lower) { if (bare === null) bare = drawable[n]; else bare = -1; }
-      if (partial === null && name.indexOf(lower) >= 0) partial = drawable[n];
+      if (short === q) exact.push(n);
+      else if (short.toLowerCase() === lower || name.toLowerCase() === lower) folded.push(n);
+      else if (partial === null && name.toLowerCase().indexOf(lower) >= 0) partial = n;
     }
-    if (bare !== null && bare >= 0) return bare;
-    return partial;
+    var best = exact.length ? exact : folded;
+    if (best.length) return { index: best[0], others: best.length - 1, all: best };
+    return partial === null ? null : { index: partial, others: 0 };
   }
 
   function drawableOf(i) {
@@ -461,18 +512,27 @@
   }
 
   function go() {
-    var i = find(search.value);
-    if (i === null) {
+    var found = find(search.value);
+    if (found === null) {
       statusLine.textContent = 'No table matches \u201c' + search.value + '\u201d.';
       return;
     }
-    i = drawableOf(i);
-    if (shown.has(i)) {
+    var i = drawableOf(found.index);
+    var note = found.others ? found.others + ' other tables have that name: ' +
+      found.all.slice(1, 6).map(function (k) { return tables[k].name; }).join(', ') +
+      (found.others > 5 ? ', \u2026' : '') + ' (type the schema too)' : '';
+    var done = function () {
       select(i, true);
+      statusLine.textContent = tables[found.index].name +
+        (i !== found.index ? ' (drawn as its partitioned table ' + tables[i].name + ')' : '') +
+        (note ? '. ' + note : '');
+    };
+    if (shown.has(i)) {
+      done();
       return;
     }
     shown.add(i);
-    layout().then(function () { select(i, true); });
+    layout().then(done);
   }
 
   search.addEventListener('keydown', function (event) {
@@ -485,13 +545,28 @@
   document.addEventListener('keydown', function (event) {
     if (event.key === 'Escape' && event.target !== search) clearSelection();
   });
+  // Adds the selected table's foreign-key neighbours, at most `cap` a click (worst
+  // first); a hub's further neighbours come with the next click.
   expandButton.addEventListener('click', function () {
     if (selected === null) return;
-    var before = shown.size;
-    neighbours[selected].forEach(function (n) { if (!tables[n].partition_of) shown.add(n); });
     var keep = selected;
-    if (shown.size === before) return;
-    layout().then(function () { select(keep, true); });
+    var waiting = Array.from(neighbours[keep]).map(drawableOf).filter(function (n) {
+      return !shown.has(n);
+    });
+    if (!waiting.length) {
+      statusLine.textContent = 'Every neighbour of ' + tables[keep].name + ' is drawn.';
+      return;
+    }
+    var order = new Map(ranked.map(function (n, k) { return [n, k]; }));
+    waiting.sort(function (a, b) { return order.get(a) - order.get(b); });
+    var adding = waiting.slice(0, cap);
+    adding.forEach(function (n) { shown.add(n); });
+    var left = waiting.length - adding.length;
+    layout().then(function () {
+      select(keep, true);
+      statusLine.textContent = 'Added ' + adding.length + ' neighbours of ' + tables[keep].name +
+        (left ? '; ' + left + ' more with the next click' : '') + '.';
+    });
   });
   moreButton.addEventListener('click', function () {
     var added = 0;
@@ -510,7 +585,7 @@
     drawable.forEach(function (i) { shown.add(i); });
     layout();
   });
-  fitButton.addEventListener('click', fit);
+  fitButton.addEventListener('click', function () { fit(true); });
 
   // Names for the search box's suggestions (the first 5,000).
   var list = document.getElementById('table-names');
