@@ -419,3 +419,87 @@ fn migration_review_findings_are_counted_apart() {
         "{t}"
     );
 }
+
+/// The focus of a page written for `sql`, as table names.
+fn default_view(sql: &str) -> Vec<String> {
+    let dir = common::temp_tree(&[("schema.sql", sql)]);
+    let path = dir.path().join("schema.sql");
+    let data = island(&lint_html(path.to_str().unwrap()));
+    let tables = data["tables"].as_array().unwrap().clone();
+    data["focus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            tables[i.as_u64().unwrap() as usize]["name"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_hub_every_flagged_table_references_is_drawn() {
+    // 150 tables with findings (no primary key), each referencing one clean table.
+    let mut sql = String::from("CREATE TABLE users (id bigint PRIMARY KEY);\n");
+    for i in 0..150 {
+        sql.push_str(&format!(
+            "CREATE TABLE t{i:03} (n bigint, user_id bigint REFERENCES users (id));\n"
+        ));
+    }
+    let focus = default_view(&sql);
+    assert_eq!(focus.len(), dblint::report::html::CAP);
+    assert!(
+        focus.contains(&"public.users".to_string()),
+        "the hub is drawn"
+    );
+}
+
+#[test]
+fn room_under_the_cap_goes_to_tables_without_findings() {
+    let mut sql = String::new();
+    for i in 0..10 {
+        sql.push_str(&format!("CREATE TABLE flagged{i} (n bigint);\n"));
+    }
+    for i in 0..50 {
+        sql.push_str(&format!(
+            "CREATE TABLE clean{i:02} (id bigint PRIMARY KEY);\n"
+        ));
+    }
+    assert_eq!(
+        default_view(&sql).len(),
+        60,
+        "every table fits under the cap"
+    );
+}
+
+#[test]
+fn tables_whose_printed_names_collide_stay_apart() {
+    // "a.b".c and a."b.c" both print as a.b.c; the finding on the second links to
+    // its own row.
+    let sql = "CREATE SCHEMA a; CREATE SCHEMA \"a.b\";\n\
+               CREATE TABLE \"a.b\".c (id bigint PRIMARY KEY);\n\
+               CREATE TABLE a.\"b.c\" (n bigint);\n";
+    let dir = common::temp_tree(&[("schema.sql", sql)]);
+    let path = dir.path().join("schema.sql");
+    let html = lint_html(path.to_str().unwrap());
+    let data = island(&html);
+    assert_eq!(data["tables"].as_array().unwrap().len(), 2);
+    // The row of the table without a primary key is the one with findings.
+    let row = data["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| !t["findings"].as_array().unwrap().is_empty())
+        .and_then(|t| t["row"].as_u64())
+        .unwrap();
+    let link = format!("<a href=\"#t-{row}\">a.b.c</a>");
+    let item = &html[html.find("rule-table-without-pk").unwrap()..];
+    assert!(item.contains(&link), "the finding links to row {row}");
+    let tr = &html[html.find(&format!("<tr id=\"t-{row}\"")).unwrap()..][..400];
+    assert!(
+        tr.contains("data-status=\"warning\"") || tr.contains("data-status=\"error\""),
+        "{tr}"
+    );
+}

@@ -152,6 +152,11 @@ struct Edge {
     /// How many foreign keys this edge stands for: those declared on each partition
     /// of a table are drawn once, from the partitioned table.
     count: usize,
+    /// How many of those `fk-missing-index` reports.
+    reported: usize,
+    /// The partition it is declared on, when it is not the drawn table's own (the
+    /// first such partition).
+    declared_on: Option<String>,
 }
 
 /// What makes two foreign keys one edge: referencing and referenced node, columns on
@@ -330,28 +335,28 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
             }
             let on_delete = action(fk.on_delete);
             let key = (from, to, columns.clone(), ref_columns.clone(), on_delete);
-            match seen.get(&key) {
-                Some(&e) => {
-                    let edge = &mut edges[e];
-                    edge.count += 1;
-                    edge.unindexed |= state.is_some();
-                    edge.partly &= state != Some(false);
-                }
-                None => {
-                    seen.insert(key, edges.len());
-                    edges.push(Edge {
-                        from,
-                        to,
-                        name: fk.name.to_string(),
-                        columns,
-                        ref_columns,
-                        on_delete,
-                        unindexed: state.is_some(),
-                        partly: state == Some(true),
-                        count: 1,
-                    });
-                }
-            }
+            let e = *seen.entry(key).or_insert_with(|| {
+                edges.push(Edge {
+                    from,
+                    to,
+                    name: fk.name.to_string(),
+                    columns,
+                    ref_columns,
+                    on_delete,
+                    unindexed: false,
+                    partly: true,
+                    count: 0,
+                    reported: 0,
+                    declared_on: (from != i).then(|| t.name.to_string()),
+                });
+                edges.len() - 1
+            });
+            let edge = &mut edges[e];
+            edge.count += 1;
+            edge.reported += usize::from(state.is_some());
+            edge.unindexed |= state.is_some();
+            // Partly indexed only when every reported declaration is partly indexed.
+            edge.partly &= state != Some(false);
         }
     }
     for (i, t) in model_tables.iter().enumerate() {
@@ -379,6 +384,9 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
             })
             .collect();
     }
+    for e in &mut edges {
+        e.partly &= e.unindexed;
+    }
     let focus = focus(&tables, &edges, CAP);
     Island {
         tables,
@@ -390,10 +398,10 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
 
 /// The default view, at most `cap` tables (sorted indices; partitions are never
 /// drawn). Tables with findings (their own or their partitions'), most errors
-/// first, then warnings, then findings, then by name, fill two thirds of it; their
-/// foreign-key neighbours come next, those linked to most of the chosen tables first
-/// (a hub many of them reference is drawn); what room is left goes to further tables
-/// with findings. A schema without findings shows its first `cap` tables by name.
+/// first, then warnings, then findings, then by name, fill up to two thirds of it;
+/// their foreign-key neighbours come next, those linked to most of the chosen tables
+/// first (a hub many of them reference is drawn); what room is left goes to further
+/// tables with findings, then to the other tables by name.
 fn focus(tables: &[IslandTable], edges: &[Edge], cap: usize) -> Vec<usize> {
     let drawn = |i: usize| tables[i].partition_of.is_none();
     let mut flagged: Vec<usize> = (0..tables.len())
@@ -406,18 +414,7 @@ fn focus(tables: &[IslandTable], edges: &[Edge], cap: usize) -> Vec<usize> {
             .then_with(|| tables[a].name.cmp(&tables[b].name))
     });
     let mut chosen: BTreeSet<usize> = BTreeSet::new();
-    if flagged.is_empty() {
-        let mut all: Vec<usize> = (0..tables.len()).filter(|&i| drawn(i)).collect();
-        all.sort_by(|&a, &b| tables[a].name.cmp(&tables[b].name));
-        chosen.extend(all.into_iter().take(cap));
-        return chosen.into_iter().collect();
-    }
-    let first = if flagged.len() > cap {
-        cap * 2 / 3
-    } else {
-        cap
-    };
-    chosen.extend(flagged.iter().copied().take(first));
+    chosen.extend(flagged.iter().copied().take(cap * 2 / 3));
     let mut links: BTreeMap<usize, usize> = BTreeMap::new();
     for e in edges {
         for (a, b) in [(e.from, e.to), (e.to, e.from)] {
@@ -438,7 +435,11 @@ fn focus(tables: &[IslandTable], edges: &[Edge], cap: usize) -> Vec<usize> {
         }
         chosen.insert(n);
     }
-    for &i in &flagged {
+    let mut rest: Vec<usize> = (0..tables.len())
+        .filter(|&i| drawn(i) && tables[i].findings.is_empty())
+        .collect();
+    rest.sort_by(|&a, &b| tables[a].name.cmp(&tables[b].name));
+    for i in flagged.iter().copied().chain(rest) {
         if chosen.len() >= cap {
             break;
         }
@@ -482,11 +483,11 @@ pub fn write(
 pub fn render(report: &Report, picture: Option<Picture>) -> String {
     let s = report.scorecard;
     let island = island(report, picture);
-    let rows: BTreeMap<String, usize> = s
+    let rows: BTreeMap<&QualifiedName, usize> = s
         .tables
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.table.to_string(), i))
+        .map(|(i, t)| (&t.table, i))
         .collect();
     let mut h = String::with_capacity(ELK_WORKER.len() + 64 * 1024);
     let grade = s.grade.as_str();
@@ -698,7 +699,7 @@ pub fn render(report: &Report, picture: Option<Picture>) -> String {
 
 /// One finding as `li.finding#f-N`, linked to its table's row and its rule's
 /// `explain` text.
-fn finding_item(h: &mut String, i: usize, f: &Finding, rows: &BTreeMap<String, usize>) {
+fn finding_item(h: &mut String, i: usize, f: &Finding, rows: &BTreeMap<&QualifiedName, usize>) {
     let sev = severity_word(f.severity);
     let _ = write!(
         h,
@@ -710,7 +711,7 @@ fn finding_item(h: &mut String, i: usize, f: &Finding, rows: &BTreeMap<String, u
     );
     if let Some(t) = &f.table {
         let name = t.to_string();
-        match rows.get(&name) {
+        match rows.get(t) {
             Some(row) => {
                 let _ = write!(h, "<a href=\"#t-{row}\">{}</a> ", escape(&name));
             }

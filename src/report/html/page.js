@@ -48,6 +48,7 @@
   var view = { x: 0, y: 0, k: 1 };
   var svg = null, viewport = null, bounds = { w: 1, h: 1 };
   var generation = 0;
+  var panned = false;
 
   function el(name, attrs, parent) {
     var node = document.createElementNS(SVG, name);
@@ -63,9 +64,17 @@
     return t;
   }
 
+  var baseStatus = '';
+
   function setStatus(state, message) {
     diagram.setAttribute('data-layout', state);
     statusLine.textContent = message;
+    baseStatus = message;
+    expandButton.disabled = state === 'pending' || selected === null;
+  }
+
+  function plural(n, word) {
+    return n + ' ' + word + (n === 1 ? '' : 's');
   }
 
   function label(t) {
@@ -89,6 +98,7 @@
     if (t.warning) parts.push(t.warning + 'W');
     if (t.info) parts.push(t.info + 'I');
     if (t.outside) parts.push(t.outside + 'M');
+    if (t.in_partitions) parts.push(t.in_partitions + 'P');
     return parts.join(' ');
   }
 
@@ -242,12 +252,15 @@
       path.setAttribute('data-from', tables[e.from].name);
       path.setAttribute('data-to', tables[e.to].name);
       path.setAttribute('data-fk', e.name);
+      path.setAttribute('data-edge', ge.id.slice(1));
       var tip = el('title', {}, path);
       tip.textContent = e.name + ': ' + tables[e.from].name + ' (' + e.columns.join(', ') + ') \u2192 ' +
         tables[e.to].name + ' (' + e.ref_columns.join(', ') + ') ON DELETE ' +
         e.on_delete.replace('-', ' ').toUpperCase() +
         (e.partly ? '; only partly indexed' : e.unindexed ? '; no index on the referencing columns' : '') +
-        (e.count > 1 ? '; declared on ' + e.count + ' partitions' : '');
+        (e.count > 1 ? ' (declared on ' + e.count + ' partitions' +
+          (e.reported && e.reported < e.count ? ', ' + e.reported + ' of them reported by fk-missing-index' : '') + ')'
+          : e.declared_on ? ' (declared on partition ' + e.declared_on + ' only)' : '');
     });
     var minX = 0, minY = 0, maxX = 0, maxY = 0;
     (result.edges || []).forEach(function (ge) {
@@ -294,9 +307,11 @@
       }
       var tip = el('title', {}, g);
       tip.textContent = t.name + (counts ? ' \u2014 ' + counts : '') +
-        (t.outside ? ' (M: findings from migration review)' : '');
+        (t.outside ? ' (M: outside the scorecard: migration review or live locks)' : '') +
+        (t.in_partitions ? ' (P: on its partitions)' : '');
       g.addEventListener('click', function (event) {
         event.stopPropagation();
+        if (panned) { panned = false; return; }
         select(i, false);
       });
     });
@@ -308,9 +323,11 @@
     allButton.hidden = hiddenCount <= 0;
     diagram.setAttribute('data-nodes', String(ids.length));
     if (selected !== null) highlight(selected);
+    var keep = selected;
     setStatus('done', ids.length + ' of ' + drawable.length + ' tables drawn' +
       (hiddenCount > 0 ? ' (tables with findings and their neighbours first; search or "Show more" for the rest)' : '') +
       (note ? '. ' + note : ''));
+    if (keep !== null) expandButton.disabled = false;
   }
 
   function applyView() {
@@ -330,7 +347,7 @@
     view.x = (r.width - bounds.w * view.k) / 2 - bounds.x * view.k;
     view.y = (r.height - bounds.h * view.k) / 2 - bounds.y * view.k;
     applyView();
-    if (whole || fitScale >= 0.3) return '';
+    if (whole || fitScale >= 0.45) return '';
     var worst = null;
     for (var n = 0; n < ranked.length; n++) {
       if (shown.has(ranked[n])) { worst = ranked[n]; break; }
@@ -380,10 +397,18 @@
       view.y = drag.vy + dy;
       applyView();
     });
-    var end = function () { drag = null; svg.classList.remove('panning'); };
+    var end = function () {
+      panned = !!(drag && drag.moved);
+      drag = null;
+      svg.classList.remove('panning');
+    };
     svg.addEventListener('pointerup', end);
     svg.addEventListener('pointerleave', end);
-    svg.addEventListener('click', function () { clearSelection(); });
+    // A click on the background clears the selection; the end of a drag does not.
+    svg.addEventListener('click', function () {
+      if (!panned) clearSelection();
+      panned = false;
+    });
   }
 
   // The tables a DELETE on table i reaches through ON DELETE CASCADE, and the edges
@@ -409,12 +434,7 @@
       g.classList.toggle('selected', Number(g.getAttribute('data-index')) === i);
     });
     svg.querySelectorAll('path.edge').forEach(function (p) {
-      var from = byName.get(p.getAttribute('data-from')), to = byName.get(p.getAttribute('data-to'));
-      var k = -1;
-      for (var n = 0; n < edges.length; n++) {
-        if (edges[n].from === from && edges[n].to === to && edges[n].name === p.getAttribute('data-fk')) { k = n; break; }
-      }
-      p.classList.toggle('cascade-path', path.has(k));
+      p.classList.toggle('cascade-path', path.has(Number(p.getAttribute('data-edge'))));
     });
   }
 
@@ -429,8 +449,8 @@
     if (t.error + t.warning + t.info) {
       said.push('In the scorecard: ' + t.error + ' errors, ' + t.warning + ' warnings, ' + t.info + ' info.');
     }
-    if (t.outside) said.push(t.outside + ' from migration review (not part of the grade).');
-    if (t.in_partitions) said.push(t.in_partitions + ' on its partitions.');
+    if (t.outside) said.push(plural(t.outside, 'finding') + ' outside the scorecard (M: migration review or live locks; not part of the grade).');
+    if (t.in_partitions) said.push(plural(t.in_partitions, 'finding') + ' on its partitions (P).');
     p.textContent = said.length ? said.join(' ') : 'No findings.';
     panel.appendChild(p);
     if (t.soft_delete) {
@@ -438,10 +458,13 @@
       sd.textContent = 'Soft-delete table: rows are marked deleted by ' + t.soft_delete + '.';
       panel.appendChild(sd);
     }
-    var cascades = cascadeEdges(i).size;
-    if (cascades) {
+    var reach = cascadeEdges(i);
+    if (reach.size) {
+      var drawnReach = 0;
+      reach.forEach(function (k) { if (shown.has(edges[k].from) && shown.has(edges[k].to)) drawnReach++; });
       var cp = document.createElement('p');
-      cp.textContent = 'A DELETE here cascades along ' + cascades + ' foreign keys (highlighted).';
+      cp.textContent = 'A DELETE here cascades along ' + plural(reach.size, 'foreign key') +
+        (drawnReach === reach.size ? ' (highlighted).' : ' (' + drawnReach + ' of them drawn, highlighted).');
       panel.appendChild(cp);
     }
     if (t.row !== null && t.row !== undefined) {
@@ -474,6 +497,11 @@
   function clearSelection() {
     selected = null;
     expandButton.disabled = true;
+    panel.textContent = '';
+    var hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.textContent = 'Click a table to see its findings.';
+    panel.appendChild(hint);
     if (svg) {
       svg.querySelectorAll('.selected').forEach(function (n) { n.classList.remove('selected'); });
       svg.querySelectorAll('.cascade-path').forEach(function (n) { n.classList.remove('cascade-path'); });
@@ -518,7 +546,7 @@
       return;
     }
     var i = drawableOf(found.index);
-    var note = found.others ? found.others + ' other tables have that name: ' +
+    var note = found.others ? plural(found.others, 'other table') + (found.others === 1 ? ' has' : ' have') + ' that name: ' +
       found.all.slice(1, 6).map(function (k) { return tables[k].name; }).join(', ') +
       (found.others > 5 ? ', \u2026' : '') + ' (type the schema too)' : '';
     var done = function () {
@@ -585,7 +613,10 @@
     drawable.forEach(function (i) { shown.add(i); });
     layout();
   });
-  fitButton.addEventListener('click', function () { fit(true); });
+  fitButton.addEventListener('click', function () {
+    fit(true);
+    statusLine.textContent = baseStatus.replace(/\. Zoomed in on .*$/, '');
+  });
 
   // Names for the search box's suggestions (the first 5,000).
   var list = document.getElementById('table-names');
