@@ -214,6 +214,17 @@ pub enum TableState {
     Ok,
 }
 
+impl TableState {
+    /// The name the JSON report gives it (`error`, `warning`, `ok`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableState::Error => "error",
+            TableState::Warning => "warning",
+            TableState::Ok => "ok",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TableStatus {
     pub table: QualifiedName,

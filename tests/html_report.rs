@@ -18,6 +18,16 @@ fn island(html: &str) -> serde_json::Value {
     serde_json::from_str(&body[open..close]).expect("the island is JSON")
 }
 
+/// The island's table names, in its order.
+fn table_names(data: &serde_json::Value) -> Vec<&str> {
+    data["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect()
+}
+
 /// The text of the element with `id`, up to its first `<`.
 fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
     let at = html
@@ -41,6 +51,12 @@ fn lint_html(path: &str) -> String {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.stdout
+}
+
+/// The page for one SQL file with `sql` in it.
+fn lint_sql_html(sql: &str) -> String {
+    let dir = common::temp_tree(&[("schema.sql", sql)]);
+    lint_html(dir.path().join("schema.sql").to_str().unwrap())
 }
 
 #[test]
@@ -118,12 +134,7 @@ fn identifiers_are_text_never_markup() {
     );
     assert!(html.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"));
     let data = island(&html);
-    let names: Vec<&str> = data["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let names = table_names(&data);
     assert!(
         names.contains(&"public.</script><img src=x onerror=alert(1)>"),
         "{names:?}"
@@ -223,18 +234,7 @@ fn the_default_view_is_capped_at_tables_with_findings_and_their_neighbours() {
             "CREATE TABLE t{i:03} (id bigint{key}, n bigint);\n"
         ));
     }
-    let dir = common::temp_tree(&[("schema.sql", &sql)]);
-    let path = dir.path().join("schema.sql");
-    let run = dblint(&[
-        "lint",
-        path.to_str().unwrap(),
-        "--all",
-        "--format",
-        "html",
-        "--fail-on",
-        "none",
-    ]);
-    let data = island(&run.stdout);
+    let data = island(&lint_sql_html(&sql));
     let cap = data["cap"].as_u64().unwrap() as usize;
     let focus = data["focus"].as_array().unwrap();
     assert_eq!(cap, dblint::report::html::CAP);
@@ -291,12 +291,7 @@ fn inspect_draws_the_live_schema() {
         "the password is not on the page"
     );
     let data = island(&run.stdout);
-    let names: Vec<&str> = data["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let names = table_names(&data);
     assert_eq!(names.len(), 3, "{names:?}");
     assert!(names.contains(&"public.child' onclick='alert(3)"));
     let edges = data["edges"].as_array().unwrap();
@@ -422,9 +417,7 @@ fn migration_review_findings_are_counted_apart() {
 
 /// The focus of a page written for `sql`, as table names.
 fn default_view(sql: &str) -> Vec<String> {
-    let dir = common::temp_tree(&[("schema.sql", sql)]);
-    let path = dir.path().join("schema.sql");
-    let data = island(&lint_html(path.to_str().unwrap()));
+    let data = island(&lint_sql_html(sql));
     let tables = data["tables"].as_array().unwrap().clone();
     data["focus"]
         .as_array()
@@ -481,9 +474,7 @@ fn tables_whose_printed_names_collide_stay_apart() {
     let sql = "CREATE SCHEMA a; CREATE SCHEMA \"a.b\";\n\
                CREATE TABLE \"a.b\".c (id bigint PRIMARY KEY);\n\
                CREATE TABLE a.\"b.c\" (n bigint);\n";
-    let dir = common::temp_tree(&[("schema.sql", sql)]);
-    let path = dir.path().join("schema.sql");
-    let html = lint_html(path.to_str().unwrap());
+    let html = lint_sql_html(sql);
     let data = island(&html);
     assert_eq!(data["tables"].as_array().unwrap().len(), 2);
     // The row of the table without a primary key is the one with findings.

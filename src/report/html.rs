@@ -19,7 +19,7 @@
 //! Partitions are not drawn (their parent is).
 
 use super::{counted, Report};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::{Database, FkAction, QualifiedName, Table};
 use crate::score::TableState;
 use serde::Serialize;
@@ -170,22 +170,6 @@ fn action(a: FkAction) -> &'static str {
         FkAction::SetDefault => "set-default",
         FkAction::Restrict => "restrict",
         FkAction::NoAction => "no-action",
-    }
-}
-
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-fn status_word(s: TableState) -> &'static str {
-    match s {
-        TableState::Error => "error",
-        TableState::Warning => "warning",
-        TableState::Ok => "ok",
     }
 }
 
@@ -354,7 +338,6 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
             let edge = &mut edges[e];
             edge.count += 1;
             edge.reported += usize::from(state.is_some());
-            edge.unindexed |= state.is_some();
             // Partly indexed only when every reported declaration is partly indexed.
             edge.partly &= state != Some(false);
         }
@@ -385,6 +368,7 @@ fn island(report: &Report, picture: Option<Picture>) -> Island {
             .collect();
     }
     for e in &mut edges {
+        e.unindexed = e.reported > 0;
         e.partly &= e.unindexed;
     }
     let focus = focus(&tables, &edges, CAP);
@@ -454,18 +438,9 @@ fn by_rule(findings: &[Finding]) -> Vec<(&'static str, Vec<usize>)> {
     for (i, f) in findings.iter().enumerate() {
         rules.entry(f.rule).or_default().push(i);
     }
-    let worst = |list: &Vec<usize>| {
-        list.iter()
-            .map(|&i| match findings[i].severity {
-                Severity::Error => 0,
-                Severity::Warning => 1,
-                Severity::Info => 2,
-            })
-            .min()
-            .unwrap_or(3)
-    };
+    let worst = |list: &Vec<usize>| list.iter().map(|&i| findings[i].severity).max();
     let mut out: Vec<(&'static str, Vec<usize>)> = rules.into_iter().collect();
-    out.sort_by(|a, b| worst(&a.1).cmp(&worst(&b.1)).then(a.0.cmp(b.0)));
+    out.sort_by(|a, b| worst(&b.1).cmp(&worst(&a.1)).then(a.0.cmp(b.0)));
     out
 }
 
@@ -622,7 +597,7 @@ pub fn render(report: &Report, picture: Option<Picture>) -> String {
     );
     for (i, t) in s.tables.iter().enumerate() {
         let name = escape(&t.table.to_string());
-        let status = status_word(t.status);
+        let status = t.status.as_str();
         let _ = writeln!(
             h,
             "<tr id=\"t-{i}\" class=\"status-{status}\" data-table=\"{name}\" data-status=\"{status}\" \
@@ -700,7 +675,7 @@ pub fn render(report: &Report, picture: Option<Picture>) -> String {
 /// One finding as `li.finding#f-N`, linked to its table's row and its rule's
 /// `explain` text.
 fn finding_item(h: &mut String, i: usize, f: &Finding, rows: &BTreeMap<&QualifiedName, usize>) {
-    let sev = severity_word(f.severity);
+    let sev = f.severity.as_str();
     let _ = write!(
         h,
         "<li class=\"finding sev-{sev}\" id=\"f-{i}\" data-fingerprint=\"{}\" data-rule=\"{}\">\

@@ -323,11 +323,9 @@
     allButton.hidden = hiddenCount <= 0;
     diagram.setAttribute('data-nodes', String(ids.length));
     if (selected !== null) highlight(selected);
-    var keep = selected;
     setStatus('done', ids.length + ' of ' + drawable.length + ' tables drawn' +
       (hiddenCount > 0 ? ' (tables with findings and their neighbours first; search or "Show more" for the rest)' : '') +
       (note ? '. ' + note : ''));
-    if (keep !== null) expandButton.disabled = false;
   }
 
   function applyView() {
